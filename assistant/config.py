@@ -1,0 +1,163 @@
+"""Settings read from the environment (and a `.env` file, if present).
+
+Every value is checked at start-up; a missing or malformed one raises `ConfigError` whose message
+is a single line naming the variable and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message is one line fit to print."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    rasa_url: str
+    action_server_url: str
+    public_base_url: str
+    secret_key: str
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_phone_number: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_base_url: str | None = None
+    rasa_timeout_seconds: float = 3.0
+    sms_session_minutes: int = 30
+    var_dir: Path = field(default=DEFAULT_VAR_DIR)
+
+    @property
+    def twilio_enabled(self) -> bool:
+        """True when outbound messages really go to Twilio (otherwise they are only recorded)."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def webhook_auth_token(self) -> str:
+        """Token that signs/validates webhooks. Locally (no Twilio account) a dev token is used
+        so that `assistant text` / `assistant call` can sign exactly as Twilio would."""
+        return self.twilio_auth_token or _dev_token(self.secret_key)
+
+
+def _dev_token(secret_key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"local-twilio:{secret_key}".encode()).hexdigest()[:32]
+
+
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+_MESSAGING_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_DEV_SECRET = "dev-only-secret-change-me"
+
+
+def load_dotenv_once(path: Path | None = None) -> None:
+    """Read `.env` (project root, or the given path) without overriding real environment values."""
+    from dotenv import load_dotenv
+
+    load_dotenv(path or PROJECT_ROOT / ".env", override=False)
+
+
+def _url(env: dict[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip() or default
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
+        raise ConfigError(
+            f"{name}={value!r} is not a valid URL (expected a scheme among {', '.join(schemes)})"
+        )
+    return value.rstrip("/")
+
+
+def _database_url(env: dict[str, str], var_dir: Path) -> str:
+    value = env.get("DATABASE_URL", "").strip()
+    if not value:
+        return f"sqlite:///{var_dir / 'assistant.sqlite3'}"
+    if value.startswith("postgres://"):  # Heroku-style alias SQLAlchemy 1.4 no longer accepts
+        value = "postgresql://" + value[len("postgres://") :]
+    scheme = value.split(":", 1)[0]
+    if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):
+        raise ConfigError(
+            f"DATABASE_URL must start with sqlite:// or postgresql:// (got scheme {scheme!r})"
+        )
+    return value
+
+
+def _float(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={raw!r} must be between {low} and {high}")
+    return value
+
+
+def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
+    """Build and validate settings. Raises `ConfigError` with a one-line message."""
+    if env is None:
+        if read_dotenv:
+            load_dotenv_once()
+        env = dict(os.environ)
+    var_dir = Path(env.get("ASSISTANT_VAR_DIR", "").strip() or DEFAULT_VAR_DIR)
+
+    sid = env.get("TWILIO_ACCOUNT_SID", "").strip() or None
+    token = env.get("TWILIO_AUTH_TOKEN", "").strip() or None
+    if sid and not _ACCOUNT_SID.match(sid):
+        raise ConfigError("TWILIO_ACCOUNT_SID must be 'AC' followed by 32 hexadecimal characters")
+    if token and not re.fullmatch(r"[0-9a-zA-Z]{16,64}", token):
+        raise ConfigError("TWILIO_AUTH_TOKEN must be 16-64 letters or digits")
+    if bool(sid) != bool(token):
+        missing = "TWILIO_AUTH_TOKEN" if sid else "TWILIO_ACCOUNT_SID"
+        raise ConfigError(f"{missing} is missing (Twilio needs both account SID and auth token)")
+    phone = env.get("TWILIO_PHONE_NUMBER", "").strip() or None
+    if phone and not _E164.match(phone):
+        raise ConfigError(f"TWILIO_PHONE_NUMBER={phone!r} is not in E.164 form, e.g. +15551234567")
+    msid = env.get("TWILIO_MESSAGING_SERVICE_SID", "").strip() or None
+    if msid and not _MESSAGING_SID.match(msid):
+        raise ConfigError("TWILIO_MESSAGING_SERVICE_SID must be 'MG' followed by 32 hex characters")
+    if sid and not (phone or msid):
+        raise ConfigError(
+            "TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required with Twilio credentials"
+        )
+
+    secret = env.get("SECRET_KEY", "").strip()
+    if not secret:
+        if sid:  # a real deployment must not run on the development secret
+            raise ConfigError("SECRET_KEY is missing (required when Twilio credentials are set)")
+        secret = _DEV_SECRET
+    elif len(secret) < 16:
+        raise ConfigError("SECRET_KEY is too short (use at least 16 characters)")
+
+    return Settings(
+        database_url=_database_url(env, var_dir),
+        rasa_url=_url(env, "RASA_URL", "http://127.0.0.1:5005", ("http", "https")),
+        action_server_url=_url(
+            env, "ACTION_SERVER_URL", "http://127.0.0.1:5055", ("http", "https")
+        ),
+        public_base_url=_url(env, "PUBLIC_BASE_URL", "http://127.0.0.1:8000", ("http", "https")),
+        secret_key=secret,
+        twilio_account_sid=sid,
+        twilio_auth_token=token,
+        twilio_phone_number=phone,
+        twilio_messaging_service_sid=msid,
+        twilio_api_base_url=(
+            _url(env, "TWILIO_API_BASE_URL", "", ("http", "https"))
+            if env.get("TWILIO_API_BASE_URL", "").strip()
+            else None
+        ),
+        rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 3.0, 0.1, 14.0),
+        sms_session_minutes=int(_float(env, "SMS_SESSION_MINUTES", 30, 1, 24 * 60)),
+        var_dir=var_dir,
+    )

@@ -1,0 +1,394 @@
+"""The appointment database: practices, people, schedules, appointments, conversations, tasks.
+
+All instants are stored in UTC (`UTCDateTime`); wall-clock reasoning happens in the location's
+IANA time zone. Schema changes go through Alembic (`assistant/db/migrations`), never
+`create_all` in production paths.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+from assistant.db.types import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+
+# Appointment statuses (the practice's own, richer than FHIR's; mapped to FHIR at the edge).
+HELD = "held"
+BOOKED = "booked"
+CONFIRMED = "confirmed"
+ARRIVED = "arrived"
+COMPLETED = "completed"
+CANCELLED = "cancelled"
+NO_SHOW = "no_show"
+RESCHEDULED = "rescheduled"
+APPOINTMENT_STATUSES = (HELD, BOOKED, CONFIRMED, ARRIVED, COMPLETED, CANCELLED, NO_SHOW, RESCHEDULED)
+# Statuses that occupy the provider's time: at most one per (provider, start).
+OCCUPYING_STATUSES = (HELD, BOOKED, CONFIRMED, ARRIVED)
+_OCCUPYING_SQL = "status IN ('held', 'booked', 'confirmed', 'arrived')"
+
+
+class Practice(Base):
+    __tablename__ = "practices"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False)
+    slug = Column(String(80), nullable=False, unique=True)
+    phone = Column(String(20))
+    fax = Column(String(20))
+    website = Column(String(200))
+    time_zone = Column(String(64), nullable=False, default="America/New_York")
+    # Policy knobs: late-cancel window, running-late grace, recording notice, hours text ...
+    settings = Column(JSON, nullable=False, default=dict)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    locations = relationship("Location", back_populates="practice", order_by="Location.id")
+    providers = relationship("Provider", back_populates="practice", order_by="Provider.id")
+
+
+class Location(Base):
+    __tablename__ = "locations"
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    name = Column(String(200), nullable=False)
+    address_line1 = Column(String(200), nullable=False)
+    address_line2 = Column(String(200))
+    city = Column(String(100), nullable=False)
+    state = Column(String(50), nullable=False)
+    postal_code = Column(String(20), nullable=False)
+    phone = Column(String(20))
+    fax = Column(String(20))
+    time_zone = Column(String(64), nullable=False)
+    parking = Column(Text)
+    # {"mon": [["08:00", "17:00"]], ...}: when the doors are open (not provider availability)
+    opening_hours = Column(JSON, nullable=False, default=dict)
+
+    practice = relationship("Practice", back_populates="locations")
+
+
+class Holiday(Base):
+    __tablename__ = "holidays"
+    __table_args__ = (UniqueConstraint("practice_id", "location_id", "day"),)
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    location_id = Column(ForeignKey("locations.id"))  # null: the whole practice is closed
+    day = Column(Date, nullable=False)
+    name = Column(String(120), nullable=False)
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    title = Column(String(20))  # "Dr.", "NP" ...
+    first_name = Column(String(100), nullable=False)
+    last_name = Column(String(100), nullable=False)
+    specialty = Column(String(100))
+    npi = Column(String(10))
+    active = Column(Boolean, nullable=False, default=True)
+
+    practice = relationship("Practice", back_populates="providers")
+
+    @property
+    def display_name(self) -> str:
+        if self.title and self.title.lower().startswith("dr"):
+            return f"Dr. {self.last_name}"
+        return f"{self.first_name} {self.last_name}" + (f", {self.title}" if self.title else "")
+
+
+class AppointmentType(Base):
+    __tablename__ = "appointment_types"
+    __table_args__ = (UniqueConstraint("practice_id", "code"),)
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    code = Column(String(40), nullable=False)
+    name = Column(String(120), nullable=False)
+    name_es = Column(String(120))
+    duration_minutes = Column(Integer, nullable=False)
+    buffer_minutes = Column(Integer, nullable=False, default=0)
+    prep_instructions = Column(Text)
+    prep_instructions_es = Column(Text)
+    bookable_by_phone = Column(Boolean, nullable=False, default=True)
+    new_patients_allowed = Column(Boolean, nullable=False, default=True)
+    min_notice_hours = Column(Integer, nullable=False, default=2)
+    max_horizon_days = Column(Integer, nullable=False, default=90)
+    reminder_offsets_days = Column(JSON, nullable=False, default=lambda: [7, 2, 1])
+
+
+class ProviderSchedule(Base):
+    """A weekly template: provider works at a location on a weekday between two wall-clock times."""
+
+    __tablename__ = "provider_schedules"
+    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),)
+    id = Column(Integer, primary_key=True)
+    provider_id = Column(ForeignKey("providers.id"), nullable=False, index=True)
+    location_id = Column(ForeignKey("locations.id"), nullable=False)
+    weekday = Column(Integer, nullable=False)  # Monday = 0
+    start_time = Column(Time, nullable=False)
+    end_time = Column(Time, nullable=False)
+    valid_from = Column(Date)
+    valid_until = Column(Date)
+    # Allowed appointment type codes; null means every type the practice has.
+    appointment_types = Column(JSON)
+
+
+class ScheduleException(Base):
+    """One-off change to a template: blocked time (vacation, meeting, break) or extra hours."""
+
+    __tablename__ = "schedule_exceptions"
+    id = Column(Integer, primary_key=True)
+    provider_id = Column(ForeignKey("providers.id"), nullable=False, index=True)
+    location_id = Column(ForeignKey("locations.id"))
+    kind = Column(String(20), nullable=False)  # "blocked" | "extra"
+    starts_at = Column(UTCDateTime, nullable=False)
+    ends_at = Column(UTCDateTime, nullable=False)
+    reason = Column(String(200))
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    __table_args__ = (UniqueConstraint("practice_id", "external_id"),)
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    external_id = Column(String(64))  # MRN / id in the practice-management system
+    first_name = Column(String(100), nullable=False)
+    last_name = Column(String(100), nullable=False)
+    date_of_birth = Column(Date, nullable=False)
+    preferred_language = Column(String(5), nullable=False, default="en")
+    email = Column(String(200))
+    sms_consent = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    phones = relationship("PatientPhone", back_populates="patient", cascade="all, delete-orphan")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PatientPhone(Base):
+    """A phone number of a patient, in E.164. Several patients may share one number."""
+
+    __tablename__ = "patient_phones"
+    __table_args__ = (UniqueConstraint("patient_id", "number"),)
+    id = Column(Integer, primary_key=True)
+    patient_id = Column(ForeignKey("patients.id"), nullable=False, index=True)
+    number = Column(String(20), nullable=False, index=True)
+    kind = Column(String(20), nullable=False, default="mobile")
+    is_primary = Column(Boolean, nullable=False, default=True)
+
+    patient = relationship("Patient", back_populates="phones")
+
+
+class SmsOptOut(Base):
+    """Opt-out is per phone number (that is how Twilio and the FCC see it), not per patient."""
+
+    __tablename__ = "sms_opt_outs"
+    number = Column(String(20), primary_key=True)
+    opted_out_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    keyword = Column(String(20), nullable=False)
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        # The database itself refuses a second occupying appointment at the same provider/start.
+        Index(
+            "uq_appointments_provider_start_active",
+            "provider_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text(_OCCUPYING_SQL),
+            postgresql_where=text(_OCCUPYING_SQL),
+        ),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_appointments_patient_start", "patient_id", "starts_at"),
+        UniqueConstraint("practice_id", "external_id"),
+    )
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    external_id = Column(String(64))
+    patient_id = Column(ForeignKey("patients.id"), nullable=False)
+    provider_id = Column(ForeignKey("providers.id"), nullable=False)
+    location_id = Column(ForeignKey("locations.id"), nullable=False)
+    appointment_type_id = Column(ForeignKey("appointment_types.id"), nullable=False)
+    starts_at = Column(UTCDateTime, nullable=False)
+    ends_at = Column(UTCDateTime, nullable=False)
+    status = Column(String(20), nullable=False, default=BOOKED)
+    hold_expires_at = Column(UTCDateTime)
+    confirmed_at = Column(UTCDateTime)
+    cancel_reason = Column(String(200))
+    late_cancel = Column(Boolean, nullable=False, default=False)
+    running_late_note = Column(String(200))
+    rescheduled_to_id = Column(ForeignKey("appointments.id"))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    patient = relationship("Patient")
+    provider = relationship("Provider")
+    location = relationship("Location")
+    appointment_type = relationship("AppointmentType")
+    history = relationship(
+        "AppointmentHistory", back_populates="appointment", order_by="AppointmentHistory.id"
+    )
+
+
+class AppointmentHistory(Base):
+    """Every change to an appointment, with who made it and through which channel."""
+
+    __tablename__ = "appointment_history"
+    id = Column(Integer, primary_key=True)
+    appointment_id = Column(ForeignKey("appointments.id"), nullable=False, index=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    action = Column(String(40), nullable=False)  # booked, confirmed, cancelled, ...
+    from_status = Column(String(20))
+    to_status = Column(String(20))
+    actor = Column(String(80), nullable=False)  # "patient", "staff:12", "system:reminders"
+    channel = Column(String(20), nullable=False)  # sms, voice, portal, console, import, system
+    detail = Column(JSON)
+
+    appointment = relationship("Appointment", back_populates="history")
+
+
+class Conversation(Base):
+    """One patient conversation on one channel, keyed by CallSid (voice) or number (SMS)."""
+
+    __tablename__ = "conversations"
+    id = Column(Integer, primary_key=True)
+    uid = Column(String(32), nullable=False, unique=True)  # opaque; Rasa's sender id is built on it
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    channel = Column(String(10), nullable=False)  # sms | voice | portal
+    call_sid = Column(String(64), unique=True)
+    phone = Column(String(20), index=True)  # the patient side, E.164
+    language = Column(String(5), nullable=False, default="en")
+    verified_patient_id = Column(ForeignKey("patients.id"))
+    status = Column(String(20), nullable=False, default="active")  # active | closed
+    outcome = Column(String(30))  # confirmed, rescheduled, cancelled, booked, handed_off, ...
+    summary = Column(Text)
+    started_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_activity_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    ended_at = Column(UTCDateTime)
+
+    turns = relationship("ConversationTurn", back_populates="conversation", order_by="ConversationTurn.id")
+
+
+class ConversationTurn(Base):
+    __tablename__ = "conversation_turns"
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(ForeignKey("conversations.id"), nullable=False, index=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    direction = Column(String(3), nullable=False)  # in | out
+    text = Column(Text, nullable=False)
+    meta = Column(JSON)
+
+    conversation = relationship("Conversation", back_populates="turns")
+
+
+class StaffTask(Base):
+    """Work for a person: a callback, a routed message, a handoff that could not be connected."""
+
+    __tablename__ = "staff_tasks"
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    kind = Column(String(20), nullable=False)  # callback | message | handoff | follow_up
+    department = Column(String(40), nullable=False, default="front_desk")
+    priority = Column(String(10), nullable=False, default="normal")  # urgent | normal
+    status = Column(String(20), nullable=False, default="open")  # open | claimed | resolved
+    patient_id = Column(ForeignKey("patients.id"))
+    conversation_id = Column(ForeignKey("conversations.id"))
+    callback_number = Column(String(20))
+    summary = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    claimed_by = Column(String(80))
+    resolved_at = Column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Who read or changed which patient record, when and through which channel (HIPAA)."""
+
+    __tablename__ = "audit_events"
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(80), nullable=False)
+    channel = Column(String(20), nullable=False)
+    action = Column(String(20), nullable=False)  # read | create | update | delete | disclose
+    entity = Column(String(40), nullable=False)  # patient | appointment | ...
+    entity_id = Column(Integer)
+    patient_id = Column(ForeignKey("patients.id"), index=True)
+    conversation_id = Column(ForeignKey("conversations.id"))
+    detail = Column(JSON)
+
+
+class OutboundMessage(Base):
+    """Every SMS we send (or, without Twilio credentials, record instead of sending)."""
+
+    __tablename__ = "outbound_messages"
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    to_number = Column(String(20), nullable=False, index=True)
+    body = Column(Text, nullable=False)
+    purpose = Column(String(20), nullable=False)  # reminder | reply | notification | otp
+    patient_id = Column(ForeignKey("patients.id"))
+    appointment_id = Column(ForeignKey("appointments.id"))
+    status = Column(String(20), nullable=False, default="queued")  # queued|recorded|sent|failed
+    twilio_sid = Column(String(64), unique=True)
+    error_code = Column(String(10))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UTCDateTime)
+
+
+class WebhookEvent(Base):
+    """Claimed once per Twilio event (MessageSid, CallSid+step, sid+status) for idempotency.
+
+    The response we gave is kept so that a retry gets the same answer without acting twice.
+    """
+
+    __tablename__ = "webhook_events"
+    key = Column(String(160), primary_key=True)
+    received_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    response = Column(Text)
+
+
+__all__ = [
+    "Base",
+    "Practice",
+    "Location",
+    "Holiday",
+    "Provider",
+    "AppointmentType",
+    "ProviderSchedule",
+    "ScheduleException",
+    "Patient",
+    "PatientPhone",
+    "SmsOptOut",
+    "Appointment",
+    "AppointmentHistory",
+    "Conversation",
+    "ConversationTurn",
+    "StaffTask",
+    "AuditEvent",
+    "OutboundMessage",
+    "WebhookEvent",
+]
