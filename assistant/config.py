@@ -129,7 +129,8 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         raise ConfigError("TWILIO_MESSAGING_SERVICE_SID must be 'MG' followed by 32 hex characters")
     if sid and not (phone or msid):
         raise ConfigError(
-            "TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required with Twilio credentials"
+            "TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required with Twilio"
+            " credentials"
         )
 
     secret = env.get("SECRET_KEY", "").strip()

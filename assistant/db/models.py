@@ -45,7 +45,16 @@ COMPLETED = "completed"
 CANCELLED = "cancelled"
 NO_SHOW = "no_show"
 RESCHEDULED = "rescheduled"
-APPOINTMENT_STATUSES = (HELD, BOOKED, CONFIRMED, ARRIVED, COMPLETED, CANCELLED, NO_SHOW, RESCHEDULED)
+APPOINTMENT_STATUSES = (
+    HELD,
+    BOOKED,
+    CONFIRMED,
+    ARRIVED,
+    COMPLETED,
+    CANCELLED,
+    NO_SHOW,
+    RESCHEDULED,
+)
 # Statuses that occupy the provider's time: at most one per (provider, start).
 OCCUPYING_STATUSES = (HELD, BOOKED, CONFIRMED, ARRIVED)
 _OCCUPYING_SQL = "status IN ('held', 'booked', 'confirmed', 'arrived')"
@@ -291,7 +300,9 @@ class Conversation(Base):
     last_activity_at = Column(UTCDateTime, nullable=False, default=utcnow)
     ended_at = Column(UTCDateTime)
 
-    turns = relationship("ConversationTurn", back_populates="conversation", order_by="ConversationTurn.id")
+    turns = relationship(
+        "ConversationTurn", back_populates="conversation", order_by="ConversationTurn.id"
+    )
 
 
 class ConversationTurn(Base):

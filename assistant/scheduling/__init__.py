@@ -1,0 +1,1 @@
+"""Scheduling engine: availability, holds, booking, rescheduling, cancelling, waitlist."""

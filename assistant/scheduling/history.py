@@ -1,0 +1,47 @@
+"""Status changes go through here so that each one lands in the appointment's history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assistant import audit
+from assistant.db.models import Appointment, AppointmentHistory
+
+
+def change_status(
+    session: Session,
+    appointment: Appointment,
+    *,
+    to_status: str,
+    action: str,
+    actor: str,
+    channel: str,
+    conversation_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AppointmentHistory:
+    """Set the status, append the history row and the audit event, in the caller's transaction."""
+    entry = AppointmentHistory(
+        appointment=appointment,
+        action=action,
+        from_status=appointment.status,
+        to_status=to_status,
+        actor=actor,
+        channel=channel,
+        detail=detail,
+    )
+    appointment.status = to_status
+    session.add(entry)
+    audit.record(
+        session,
+        actor=actor,
+        channel=channel,
+        action="update",
+        entity="appointment",
+        entity_id=appointment.id,
+        patient_id=appointment.patient_id,
+        conversation_id=conversation_id,
+        detail={"operation": action, "to_status": to_status},
+    )
+    return entry
