@@ -1,0 +1,1 @@
+"""Conversations with patients: sessions per channel, their turns, outcome and summary."""

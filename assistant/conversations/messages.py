@@ -1,0 +1,56 @@
+"""Taking a message for staff: what the patient said becomes a routed staff task."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from assistant.conversations import sessions
+from assistant.db.models import Conversation, Practice, StaffTask
+from assistant.messaging.texts import text
+from assistant.routing import department_for
+from assistant.unit_of_work import UnitOfWork
+
+
+def take_message(
+    session: Session,
+    conversation: Conversation,
+    *,
+    reason: str,
+    department: str = "front_desk",
+) -> StaffTask:
+    """Turn what the patient said into a staff task (dialogue down, opted out, ...)."""
+    said = [t.text for t in conversation.turns if t.direction == "in"][-5:]
+    task = StaffTask(
+        practice_id=conversation.practice_id,
+        kind="message",
+        department=department,
+        conversation_id=conversation.id,
+        callback_number=conversation.phone,
+        summary=f"{conversation.channel.upper()} message ({reason}): " + " | ".join(said),
+    )
+    session.add(task)
+    sessions.set_outcome(conversation, "message_taken")
+    return task
+
+
+def take_message_for_uid(
+    session: Session, conversation_uid: str, *, reason: str, intent: str | None = None
+) -> str:
+    """Keep the message for the right department and return what to tell the patient."""
+    conversation = sessions.by_uid(session, conversation_uid)
+    if conversation is None:
+        raise LookupError("unknown conversation")
+    practice = session.get(Practice, conversation.practice_id)
+    department = department_for(intent, practice.settings if practice else None)
+    take_message(session, conversation, reason=reason, department=department)
+    return text("message_taken", conversation.language)
+
+
+def take_message_from_dialogue(database_url: str, conversation_uid: str, intent: str | None) -> str:
+    """Application service for the dialogue's catch-all: route the request, answer the patient."""
+    with UnitOfWork(database_url) as uow:
+        reply = take_message_for_uid(
+            uow.session, conversation_uid, reason=f"request: {intent or 'unclear'}", intent=intent
+        )
+        uow.commit()
+        return reply

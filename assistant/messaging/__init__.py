@@ -1,0 +1,1 @@
+"""Text messaging: inbound keywords, conversation bookkeeping, outbound sending/recording."""

@@ -1,0 +1,119 @@
+"""An inbound SMS, before and after the dialogue: keywords, opt-outs, the conversation record,
+and taking a message for staff when the dialogue cannot answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant import audit
+from assistant.conversations import sessions
+from assistant.conversations.messages import take_message
+from assistant.db.models import Patient, PatientPhone, SmsOptOut
+from assistant.db.types import utcnow
+from assistant.messaging import keywords
+from assistant.messaging.texts import text
+from assistant.phones import InvalidPhoneNumber, to_e164
+from assistant.practices import practice_for_number
+
+
+@dataclass(frozen=True)
+class InboundOutcome:
+    """What to do with an inbound text: answer directly (`reply`), or ask the dialogue."""
+
+    conversation_uid: str | None
+    language: str
+    reply: str | None = None
+    to_dialogue: bool = False
+
+
+def receive(
+    session: Session,
+    *,
+    from_number: str,
+    to_number: str | None,
+    body: str,
+    num_media: int,
+    session_minutes: int,
+    now: datetime | None = None,
+) -> InboundOutcome:
+    now = now or utcnow()
+    practice = practice_for_number(session, to_number)
+    try:
+        phone = to_e164(from_number)
+    except InvalidPhoneNumber:
+        phone = from_number[:20]  # short codes / alphanumeric senders: keep as given
+    language = _language_for(session, phone)
+    opted_out = session.get(SmsOptOut, phone) is not None
+    word = keywords.keyword(body, opted_out=opted_out)
+
+    if word == keywords.STOP:
+        if not opted_out:
+            session.add(SmsOptOut(number=phone, keyword=body.strip()[:20], opted_out_at=now))
+        _audit_consent(session, phone, "opt_out")
+        return InboundOutcome(None, language, text("opted_out", language, practice=practice.name))
+    if word == keywords.START:
+        if opted_out:
+            session.delete(session.get(SmsOptOut, phone))
+        _audit_consent(session, phone, "opt_in")
+        return InboundOutcome(None, language, text("opted_in", language, practice=practice.name))
+    if word == keywords.HELP:
+        return InboundOutcome(
+            None, language, text("help", language, practice=practice.name, phone=practice.phone)
+        )
+
+    conversation = sessions.sms_conversation(
+        session,
+        practice_id=practice.id,
+        phone=phone,
+        session_minutes=session_minutes,
+        language=language,
+        now=now,
+    )
+    sessions.add_turn(
+        session, conversation, "in", body, {"media": num_media} if num_media else None
+    )
+    if opted_out:
+        # We may not text back; a person calls instead. Nothing the patient said is lost.
+        take_message(session, conversation, reason="texted after opting out")
+        return InboundOutcome(conversation.uid, language, None)
+    if num_media and not body.strip():
+        return InboundOutcome(conversation.uid, language, text("text_only", language))
+    return InboundOutcome(conversation.uid, language, None, to_dialogue=True)
+
+
+def record_reply(session: Session, conversation_uid: str, reply: str) -> None:
+    conversation = sessions.by_uid(session, conversation_uid)
+    if conversation is not None:
+        sessions.add_turn(session, conversation, "out", reply)
+
+
+def _language_for(session: Session, phone: str) -> str:
+    """Spanish when every patient on this number prefers Spanish; English otherwise."""
+    languages = set(
+        session.execute(
+            select(Patient.preferred_language)
+            .join(PatientPhone, PatientPhone.patient_id == Patient.id)
+            .where(PatientPhone.number == phone)
+        ).scalars()
+    )
+    return "es" if languages == {"es"} else "en"
+
+
+def _audit_consent(session: Session, phone: str, what: str) -> None:
+    patient_ids = session.execute(
+        select(PatientPhone.patient_id).where(PatientPhone.number == phone)
+    ).scalars()
+    for patient_id in patient_ids:
+        audit.record(
+            session,
+            actor="patient",
+            channel="sms",
+            action="update",
+            entity="sms_consent",
+            patient_id=patient_id,
+            detail={"change": what},
+        )

@@ -1,0 +1,1 @@
+"""Reminder campaigns and the replies to them."""

@@ -1,0 +1,114 @@
+"""A patient answers a reminder ("yes I'll be there", "1"): confirm that appointment.
+
+The reminder went to this number and already named the date, time and place, so the answer may
+repeat them; anything beyond that needs identity verification in the dialogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant import audit
+from assistant.conversations import sessions
+from assistant.db.models import Appointment, Conversation, OutboundMessage
+from assistant.db.types import utcnow
+from assistant.scheduling import operations
+from assistant.scheduling.errors import InvalidTransition
+from assistant.timefmt import format_when
+from assistant.unit_of_work import UnitOfWork
+
+REMINDER_REPLY_WINDOW = timedelta(days=14)
+
+CONFIRMED = "confirmed"
+ALREADY_CONFIRMED = "already_confirmed"
+NOT_CONFIRMABLE = "not_confirmable"  # cancelled or rescheduled since the reminder
+NO_REMINDER = "no_reminder"
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    status: str
+    when: str | None = None
+    location: str | None = None
+    appointment_id: int | None = None
+
+
+def reminded_appointment(session: Session, phone: str, now: datetime) -> Appointment | None:
+    """The upcoming appointment of the latest reminder texted to this number, if any."""
+    return session.execute(
+        select(Appointment)
+        .join(OutboundMessage, OutboundMessage.appointment_id == Appointment.id)
+        .where(
+            OutboundMessage.to_number == phone,
+            OutboundMessage.purpose == "reminder",
+            OutboundMessage.status.in_(("recorded", "sent", "delivered")),
+            OutboundMessage.created_at >= now - REMINDER_REPLY_WINDOW,
+            Appointment.starts_at > now,
+        )
+        .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def confirm_reply(
+    session: Session, conversation: Conversation, now: datetime | None = None
+) -> ConfirmResult:
+    now = now or utcnow()
+    appointment = reminded_appointment(session, conversation.phone or "", now)
+    if appointment is None:
+        return ConfirmResult(NO_REMINDER)
+    actor = f"patient:{appointment.patient_id}"
+    try:
+        appointment, changed = operations.confirm(
+            session,
+            appointment.id,
+            actor=actor,
+            channel=conversation.channel,
+            conversation_id=conversation.id,
+            now=now,
+        )
+    except InvalidTransition:
+        return ConfirmResult(NOT_CONFIRMABLE, appointment_id=appointment.id)
+    audit.record(
+        session,
+        actor=actor,
+        channel=conversation.channel,
+        action="disclose",
+        entity="appointment",
+        entity_id=appointment.id,
+        patient_id=appointment.patient_id,
+        conversation_id=conversation.id,
+        detail={"fields": ["date", "time", "location"], "basis": "reminder reply"},
+    )
+    location = appointment.location
+    sessions.set_outcome(
+        conversation,
+        "confirmed",
+        f"Confirmed appointment #{appointment.id} by replying to a reminder.",
+    )
+    return ConfirmResult(
+        CONFIRMED if changed else ALREADY_CONFIRMED,
+        when=format_when(
+            appointment.starts_at,
+            location.time_zone,
+            language=conversation.language,
+            channel=conversation.channel,
+        ),
+        location=location.name,
+        appointment_id=appointment.id,
+    )
+
+
+def confirm_reply_for(database_url: str, conversation_uid: str) -> ConfirmResult:
+    """Application service for the dialogue: one transaction, by conversation id."""
+    with UnitOfWork(database_url) as uow:
+        conversation = sessions.by_uid(uow.session, conversation_uid)
+        if conversation is None:
+            return ConfirmResult(NO_REMINDER)
+        result = confirm_reply(uow.session, conversation)
+        uow.commit()
+        return result

@@ -1,0 +1,33 @@
+"""Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from assistant.config import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = settings.secret_key
+    app.config["MAX_CONTENT_LENGTH"] = 256 * 1024  # Twilio's requests are far smaller
+    app.extensions["assistant_settings"] = settings
+
+    from webhooks.health import bp as health_bp
+    from webhooks.twilio import errors as twilio_errors
+    from webhooks.twilio.sms import bp as sms_bp
+    from webhooks.twilio.status import bp as status_bp
+    from webhooks.twilio.voice import bp as voice_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(sms_bp)
+    app.register_blueprint(voice_bp)
+    app.register_blueprint(status_bp)
+    twilio_errors.register(app)
+    logging.getLogger(__name__).info(
+        "app ready (twilio %s)", "live" if settings.twilio_enabled else "local: outbound recorded"
+    )
+    return app

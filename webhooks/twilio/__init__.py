@@ -1,0 +1,1 @@
+"""Twilio webhooks: SMS, voice, status callbacks."""

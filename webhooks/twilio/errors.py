@@ -1,0 +1,43 @@
+"""Last line of defence: an unexpected error on a Twilio route still answers valid TwiML.
+
+Twilio must never see a 5xx: a caller hears an apology and can leave a message; a texter is told
+to call the office.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+SMS_SORRY = "Sorry, we could not process your message. Please call our office."
+VOICE_SORRY = (
+    "I'm sorry, something went wrong on our side. Please leave your name and number after the"
+    " tone and we will call you back."
+)
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(Exception)
+    def twilio_safe_error(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return exc
+        if not request.path.startswith("/twilio/"):
+            log.exception("unhandled error on %s", request.path)
+            return Response("internal error", status=500, mimetype="text/plain")
+        log.exception("unhandled error on Twilio route %s", request.path)
+        if request.path.startswith("/twilio/voice"):
+            response = VoiceResponse()
+            response.say(VOICE_SORRY)
+            response.record(action="/twilio/voice/voicemail", max_length=120, play_beep=True)
+            return Response(str(response), mimetype="text/xml")
+        if request.path.startswith("/twilio/sms"):
+            response = MessagingResponse()
+            response.message(SMS_SORRY)
+            return Response(str(response), mimetype="text/xml")
+        return Response("", status=204)

@@ -1,0 +1,100 @@
+"""`POST /twilio/sms`: an inbound text, answered with TwiML `<Message>`.
+
+Order of work: validate the signature; claim the MessageSid (a retry replays the first answer);
+handle keywords and record the turn; ask the dialogue; if it cannot answer, take a message for
+staff. Twilio never sees a 5xx from here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from assistant import idempotency
+from assistant.conversations.messages import take_message_for_uid
+from assistant.messaging import inbound
+from assistant.unit_of_work import UnitOfWork
+from webhooks import rasa_client
+from webhooks.context import settings
+from webhooks.twilio.signature import twilio_signed
+
+log = logging.getLogger(__name__)
+bp = Blueprint("twilio_sms", __name__)
+
+
+def _twiml(replies: list[str]) -> str:
+    """One `<Message>` for the whole answer: fewer segments, and it arrives in order."""
+    response = MessagingResponse()
+    if replies:
+        response.message(" ".join(replies))
+    return str(response)
+
+
+def _xml(body: str) -> Response:
+    return Response(body, mimetype="text/xml")
+
+
+@bp.post("/twilio/sms")
+@twilio_signed
+def inbound_sms() -> Response:
+    form = request.form
+    message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    from_number = form.get("From", "")
+    if not message_sid or not from_number:
+        return Response("MessageSid and From are required", status=400, mimetype="text/plain")
+    key = f"sms:{message_sid}"
+    cfg = settings()
+    body = form.get("Body", "")
+    try:
+        num_media = int(form.get("NumMedia", "0") or 0)
+    except ValueError:
+        num_media = 0
+
+    with UnitOfWork(cfg.database_url) as uow:
+        earlier = idempotency.claim(uow.session, key)
+        if earlier is not None:
+            log.info("replayed answer for a retried message")
+            return _xml(earlier.response or _twiml([]))
+        outcome = inbound.receive(
+            uow.session,
+            from_number=from_number,
+            to_number=form.get("To"),
+            body=body,
+            num_media=num_media,
+            session_minutes=cfg.sms_session_minutes,
+        )
+        if not outcome.to_dialogue:
+            replies = [outcome.reply] if outcome.reply else []
+            for reply in replies:
+                if outcome.conversation_uid:
+                    inbound.record_reply(uow.session, outcome.conversation_uid, reply)
+            twiml = _twiml(replies)
+            idempotency.remember_response(uow.session, key, twiml)
+            uow.commit()
+            return _xml(twiml)
+        uow.commit()  # the patient's words are stored before we depend on the dialogue
+
+    uid = str(outcome.conversation_uid)
+    try:
+        reply = rasa_client.send(
+            cfg.rasa_url,
+            f"sms:{uid}",
+            body,
+            {"conversation_uid": uid, "channel": "sms", "language": outcome.language},
+            cfg.rasa_timeout_seconds,
+        )
+        replies = reply.texts
+    except rasa_client.DialogueUnavailable:
+        replies = []
+
+    with UnitOfWork(cfg.database_url) as uow:
+        if not replies:
+            replies = [take_message_for_uid(uow.session, uid, reason="assistant unavailable")]
+        for text in replies:
+            inbound.record_reply(uow.session, uid, text)
+        twiml = _twiml(replies)
+        idempotency.remember_response(uow.session, key, twiml)
+        uow.commit()
+    return _xml(twiml)

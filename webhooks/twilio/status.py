@@ -1,0 +1,51 @@
+"""`POST /twilio/status`: call and message status callbacks.
+
+Deduplicated on (sid, status); a completed call closes its conversation, and one that ended
+before the dialogue finished is recorded as abandoned with its transcript kept.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+from sqlalchemy import select
+
+from assistant import idempotency
+from assistant.conversations import sessions
+from assistant.db.models import Conversation, OutboundMessage
+from assistant.unit_of_work import UnitOfWork
+from webhooks.context import settings
+from webhooks.twilio.signature import twilio_signed
+
+bp = Blueprint("twilio_status", __name__)
+
+CALL_FINAL = {"completed", "busy", "failed", "no-answer", "canceled"}
+
+
+@bp.post("/twilio/status")
+@twilio_signed
+def status_callback() -> Response:
+    form = request.form
+    call_sid = form.get("CallSid")
+    message_sid = form.get("MessageSid")
+    status = form.get("CallStatus") or form.get("MessageStatus") or ""
+    sid = message_sid or call_sid
+    if not sid or not status:
+        return Response("a sid and a status are required", status=400, mimetype="text/plain")
+    with UnitOfWork(settings().database_url) as uow:
+        if idempotency.claim(uow.session, f"status:{sid}:{status}") is not None:
+            return Response("", status=204)
+        if message_sid:
+            message = uow.session.execute(
+                select(OutboundMessage).where(OutboundMessage.twilio_sid == message_sid)
+            ).scalar_one_or_none()
+            if message is not None:
+                message.status = status
+                message.error_code = form.get("ErrorCode") or message.error_code
+        elif status in CALL_FINAL:
+            conversation = uow.session.execute(
+                select(Conversation).where(Conversation.call_sid == call_sid)
+            ).scalar_one_or_none()
+            if conversation is not None and conversation.status != "closed":
+                sessions.close(conversation, outcome=conversation.outcome or "abandoned")
+        uow.commit()
+    return Response("", status=204)
