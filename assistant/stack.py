@@ -1,0 +1,123 @@
+"""Starting the Rasa server, the action server and the web app together, and stopping them.
+
+Each runs as its own process (as in production). If one dies, that is reported and the others
+are stopped; Ctrl-C stops them all cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+
+from assistant.config import PROJECT_ROOT, Settings
+
+
+@dataclass
+class Service:
+    name: str
+    argv: list[str]
+    process: subprocess.Popen | None = None
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def _port(url: str, default: int) -> int:
+    return urlparse(url).port or default
+
+
+def services(settings: Settings, model: Path, app_port: int) -> list[Service]:
+    rasa_port = _port(settings.rasa_url, 5005)
+    actions_port = _port(settings.action_server_url, 5055)
+    return [
+        Service(
+            "actions",
+            [_bin("rasa"), "run", "actions", "--actions", "dialogues.actions",
+             "--port", str(actions_port)],
+        ),
+        Service(
+            "rasa",
+            [_bin("rasa"), "run", "--enable-api", "--model", str(model),
+             "--endpoints", str(PROJECT_ROOT / "dialogues" / "endpoints.yml"),
+             "--interface", "127.0.0.1", "--port", str(rasa_port)],
+        ),
+        Service(
+            "app",
+            [_bin("gunicorn"), "--workers", "2", "--threads", "8", "--timeout", "30",
+             "--bind", f"127.0.0.1:{app_port}", "webhooks.wsgi:app"],
+        ),
+    ]  # fmt: skip
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(PROJECT_ROOT)
+    env["ACTION_SERVER_URL"] = settings.action_server_url
+    env["DATABASE_URL"] = settings.database_url
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def start(services_: list[Service], env: dict[str, str], log_dir: Path) -> None:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    for service in services_:
+        log_file = open(log_dir / f"{service.name}.log", "ab")  # noqa: SIM115 - owned by child
+        service.process = subprocess.Popen(
+            service.argv,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: we stop it and its children
+        )
+
+
+def stop(services_: list[Service], grace_seconds: float = 10.0) -> None:
+    for service in services_:
+        if service.process and service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_seconds
+    for service in services_:
+        if service.process is None:
+            continue
+        try:
+            service.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(service.process.pid, signal.SIGKILL)
+            service.process.wait()
+
+
+def dead(services_: list[Service]) -> Service | None:
+    for service in services_:
+        if service.process is not None and service.process.poll() is not None:
+            return service
+    return None
+
+
+def wait_healthy(
+    base_url: str, services_: list[Service], timeout: float = 300.0
+) -> tuple[bool, dict]:
+    """Poll /healthz until everything is up, a service dies, or time runs out."""
+    deadline = time.monotonic() + timeout
+    checks: dict = {}
+    while time.monotonic() < deadline:
+        if dead(services_):
+            return False, checks
+        try:
+            response = requests.get(f"{base_url}/healthz", timeout=3)
+            checks = response.json().get("checks", {})
+            if response.status_code == 200:
+                return True, checks
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(1.0)
+    return False, checks

@@ -1,0 +1,1 @@
+"""Rasa dialogues: domain (split by topic), rules and stories, custom actions."""

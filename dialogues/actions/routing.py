@@ -1,0 +1,28 @@
+"""Requests that need a person: take the message and route it to the right department."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.conversations.messages import take_message_from_dialogue
+from dialogues.actions.context import conversation_uid, latest_intent, settings
+
+
+class ActionTakeMessage(Action):
+    def name(self) -> str:
+        return "action_take_message"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        uid = conversation_uid(tracker)
+        if uid is None:
+            dispatcher.utter_message(text="Please call our office and a staff member will help.")
+            return []
+        reply = take_message_from_dialogue(settings().database_url, uid, latest_intent(tracker))
+        dispatcher.utter_message(text=reply)
+        return []
