@@ -34,7 +34,9 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             return 0 if args.if_empty else 1
         summary = seed_demo(uow.session, today=date.today())
         uow.commit()
-    _print(f"demo practice seeded: {summary}")
+    _print("demo practice seeded:")
+    for line in summary.lines():
+        _print(f"  {line}")
     return 0
 
 

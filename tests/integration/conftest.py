@@ -1,0 +1,78 @@
+"""A real Rasa server and action server, started once for the integration tests.
+
+They run as separate processes (as in production) on free loopback ports, against a migrated
+SQLite file that the tests and the action server share. The Flask app runs in-process.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from assistant import stack
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.db import migrate
+from assistant.rasa_model import ensure_model
+from tests.conftest import _empty_all_tables
+from tests.webhooks.conftest import make_settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, ready, services: list[stack.Service], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        died = stack.dead(services)
+        if died:
+            raise RuntimeError(f"{died.name} exited with {died.process.returncode}")
+        try:
+            response = requests.get(url, timeout=2)
+            if ready(response):
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not ready after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def dialogue_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    db_path: Path = tmp_path_factory.mktemp("integration") / "assistant.sqlite3"
+    database_url = f"sqlite:///{db_path}"
+    migrate.upgrade(database_url)
+    settings = make_settings(
+        database_url,
+        RASA_URL=f"http://127.0.0.1:{_free_port()}",
+        ACTION_SERVER_URL=f"http://127.0.0.1:{_free_port()}",
+        RASA_TIMEOUT_SECONDS="10",
+    )
+    model = ensure_model(PROJECT_ROOT / "var")
+    services = [s for s in stack.services(settings, model, app_port=0) if s.name != "app"]
+    log_dir = tmp_path_factory.mktemp("logs")
+    stack.start(services, stack.child_env(settings), log_dir)
+    try:
+        _wait(f"{settings.action_server_url}/health", lambda r: r.ok, services, 120)
+        _wait(
+            f"{settings.rasa_url}/status",
+            lambda r: r.ok and bool(r.json().get("model_file")),
+            services,
+            240,
+        )
+        yield settings
+    finally:
+        stack.stop(services)
+
+
+@pytest.fixture
+def live_db(dialogue_settings: Settings) -> str:
+    _empty_all_tables(dialogue_settings.database_url)
+    return dialogue_settings.database_url
