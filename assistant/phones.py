@@ -15,8 +15,10 @@ def to_e164(raw: str, default_region: str = "US") -> str:
         parsed = phonenumbers.parse(raw.strip(), default_region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidPhoneNumber(f"not a phone number: {exc}") from None
-    if not phonenumbers.is_possible_number(parsed):
-        raise InvalidPhoneNumber("not a possible phone number")
+    # "Possible" alone accepts local-only numbers (7 digits, no area code): not callable back.
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        raise InvalidPhoneNumber("not a complete phone number (area code missing?)")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

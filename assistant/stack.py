@@ -35,6 +35,16 @@ def _port(url: str, default: int) -> int:
     return urlparse(url).port or default
 
 
+def render_endpoints(settings: Settings) -> Path:
+    """dialogues/endpoints.yml with the action server's URL filled in (Rasa 3.6 does not expand
+    environment variables inside a longer string there)."""
+    template = (PROJECT_ROOT / "dialogues" / "endpoints.yml").read_text()
+    rendered = settings.var_dir / "run" / f"endpoints-{_port(settings.action_server_url, 5055)}.yml"
+    rendered.parent.mkdir(parents=True, exist_ok=True)
+    rendered.write_text(template.replace("${ACTION_SERVER_URL}", settings.action_server_url))
+    return rendered
+
+
 def services(settings: Settings, model: Path, app_port: int) -> list[Service]:
     rasa_port = _port(settings.rasa_url, 5005)
     actions_port = _port(settings.action_server_url, 5055)
@@ -47,7 +57,7 @@ def services(settings: Settings, model: Path, app_port: int) -> list[Service]:
         Service(
             "rasa",
             [_bin("rasa"), "run", "--enable-api", "--model", str(model),
-             "--endpoints", str(PROJECT_ROOT / "dialogues" / "endpoints.yml"),
+             "--endpoints", str(render_endpoints(settings)),
              "--interface", "127.0.0.1", "--port", str(rasa_port)],
         ),
         Service(

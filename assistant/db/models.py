@@ -281,6 +281,66 @@ class AppointmentHistory(Base):
     appointment = relationship("Appointment", back_populates="history")
 
 
+class WaitlistEntry(Base):
+    """A patient waiting for an earlier or better slot than the ones offered."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        CheckConstraint("latest_date >= earliest_date", name="date_window"),
+        Index("ix_waitlist_entries_practice_status", "practice_id", "status"),
+    )
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False)
+    patient_id = Column(ForeignKey("patients.id"), nullable=False, index=True)
+    appointment_type_id = Column(ForeignKey("appointment_types.id"), nullable=False)
+    provider_id = Column(ForeignKey("providers.id"))  # null: any provider
+    location_id = Column(ForeignKey("locations.id"))  # null: any location
+    earliest_date = Column(Date, nullable=False)  # local dates at the location
+    latest_date = Column(Date, nullable=False)
+    # TimePreference as JSON: part_of_day, earliest, latest, weekdays, on_date
+    preferences = Column(JSON, nullable=False, default=dict)
+    priority = Column(Integer, nullable=False, default=0)  # higher is offered first
+    status = Column(String(20), nullable=False, default="active")  # active|booked|cancelled|expired
+    appointment_id = Column(ForeignKey("appointments.id"))  # the booking that satisfied it
+    note = Column(String(200))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    offers = relationship("WaitlistOffer", back_populates="entry", order_by="WaitlistOffer.id")
+
+
+class WaitlistOffer(Base):
+    """A freed slot offered to one waitlist entry; the first acceptor of a slot gets it.
+
+    Rows with `notified_at` null are the outbox for whoever sends the SMS.
+    """
+
+    __tablename__ = "waitlist_offers"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "provider_id", "starts_at"),  # one offer per slot per entry
+        Index("ix_waitlist_offers_provider_start", "provider_id", "starts_at"),
+        Index("ix_waitlist_offers_status_expires", "status", "expires_at"),
+    )
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(ForeignKey("waitlist_entries.id"), nullable=False, index=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False)
+    provider_id = Column(ForeignKey("providers.id"), nullable=False)
+    location_id = Column(ForeignKey("locations.id"), nullable=False)
+    appointment_type_id = Column(ForeignKey("appointment_types.id"), nullable=False)
+    starts_at = Column(UTCDateTime, nullable=False)
+    ends_at = Column(UTCDateTime, nullable=False)
+    # pending | accepted | declined | expired | withdrawn (the slot went to someone else)
+    status = Column(String(20), nullable=False, default="pending")
+    expires_at = Column(UTCDateTime, nullable=False)
+    source_appointment_id = Column(ForeignKey("appointments.id"))  # whose cancellation freed it
+    appointment_id = Column(ForeignKey("appointments.id"))  # the booking made on acceptance
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    notified_at = Column(UTCDateTime)
+    responded_at = Column(UTCDateTime)
+
+    entry = relationship("WaitlistEntry", back_populates="offers")
+
+
 class Conversation(Base):
     """One patient conversation on one channel, keyed by CallSid (voice) or number (SMS)."""
 
@@ -396,6 +456,8 @@ __all__ = [
     "SmsOptOut",
     "Appointment",
     "AppointmentHistory",
+    "WaitlistEntry",
+    "WaitlistOffer",
     "Conversation",
     "ConversationTurn",
     "StaffTask",

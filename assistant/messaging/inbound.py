@@ -18,6 +18,7 @@ from assistant.messaging import keywords
 from assistant.messaging.texts import text
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.practices import practice_for_number
+from assistant.reminders.replies import reminder_menu_intent
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class InboundOutcome:
     language: str
     reply: str | None = None
     to_dialogue: bool = False
+    # What the dialogue receives: the patient's words, or an explicit intent ("/intent") when
+    # the words are a numbered answer to the reminder menu ("1" confirm, "2" reschedule, ...).
+    dialogue_text: str | None = None
 
 
 def receive(
@@ -82,7 +86,11 @@ def receive(
         return InboundOutcome(conversation.uid, language, None)
     if num_media and not body.strip():
         return InboundOutcome(conversation.uid, language, text("text_only", language))
-    return InboundOutcome(conversation.uid, language, None, to_dialogue=True)
+    first_message = len([t for t in conversation.turns if t.direction == "in"]) == 1
+    menu = reminder_menu_intent(session, phone, body, now) if first_message else None
+    return InboundOutcome(
+        conversation.uid, language, None, to_dialogue=True, dialogue_text=menu or body
+    )
 
 
 def record_reply(session: Session, conversation_uid: str, reply: str) -> None:

@@ -54,6 +54,23 @@ def reminded_appointment(session: Session, phone: str, now: datetime) -> Appoint
     ).scalar_one_or_none()
 
 
+# The numbered choices every reminder offers (see the reminder texts).
+REMINDER_MENU = {
+    "1": "/confirm_appointment",
+    "2": "/reschedule_appointment",
+    "3": "/request_human",
+}
+
+
+def reminder_menu_intent(session: Session, phone: str, body: str, now: datetime) -> str | None:
+    """A bare digit is a menu choice only as the answer to an outstanding reminder; elsewhere
+    ("the second one" among offered times) digits mean something else, so the NLU decides."""
+    intent = REMINDER_MENU.get(body.strip().rstrip("."))
+    if intent and reminded_appointment(session, phone, now) is not None:
+        return intent
+    return None
+
+
 def confirm_reply(
     session: Session, conversation: Conversation, now: datetime | None = None
 ) -> ConfirmResult:

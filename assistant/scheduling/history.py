@@ -42,6 +42,76 @@ def change_status(
         entity_id=appointment.id,
         patient_id=appointment.patient_id,
         conversation_id=conversation_id,
-        detail={"operation": action, "to_status": to_status},
+        detail={"operation": action, "to_status": to_status, **(detail or {})},
+    )
+    return entry
+
+
+def record_created(
+    session: Session,
+    appointment: Appointment,
+    *,
+    action: str,
+    actor: str,
+    channel: str,
+    conversation_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AppointmentHistory:
+    """History and audit for a new appointment (flushed already, so that it has an id)."""
+    entry = AppointmentHistory(
+        appointment=appointment,
+        action=action,
+        from_status=None,
+        to_status=appointment.status,
+        actor=actor,
+        channel=channel,
+        detail=detail,
+    )
+    session.add(entry)
+    audit.record(
+        session,
+        actor=actor,
+        channel=channel,
+        action="create",
+        entity="appointment",
+        entity_id=appointment.id,
+        patient_id=appointment.patient_id,
+        conversation_id=conversation_id,
+        detail={"operation": action, "to_status": appointment.status, **(detail or {})},
+    )
+    return entry
+
+
+def record_note(
+    session: Session,
+    appointment: Appointment,
+    *,
+    action: str,
+    actor: str,
+    channel: str,
+    conversation_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AppointmentHistory:
+    """History and audit for a change that keeps the status (e.g. "running late")."""
+    entry = AppointmentHistory(
+        appointment=appointment,
+        action=action,
+        from_status=appointment.status,
+        to_status=appointment.status,
+        actor=actor,
+        channel=channel,
+        detail=detail,
+    )
+    session.add(entry)
+    audit.record(
+        session,
+        actor=actor,
+        channel=channel,
+        action="update",
+        entity="appointment",
+        entity_id=appointment.id,
+        patient_id=appointment.patient_id,
+        conversation_id=conversation_id,
+        detail={"operation": action, **(detail or {})},
     )
     return entry

@@ -1,15 +1,40 @@
-"""Operations on one appointment. Callers own the transaction (a `UnitOfWork`)."""
+"""Operations on one appointment. Callers own the transaction (a `UnitOfWork`).
+
+Every change goes through `history` (history row + audit event). Operations that occupy time
+go through `booking.secure_slot` (provider lock, overlap re-check, database guard).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from assistant.db.models import BOOKED, CONFIRMED, Appointment
+from assistant.db.models import (
+    ARRIVED,
+    BOOKED,
+    CANCELLED,
+    CONFIRMED,
+    HELD,
+    NO_SHOW,
+    RESCHEDULED,
+    Appointment,
+    Practice,
+    Provider,
+)
 from assistant.db.types import utcnow
-from assistant.scheduling.errors import AppointmentNotFound, InvalidTransition
-from assistant.scheduling.history import change_status
+from assistant.scheduling import guard, waitlist
+from assistant.scheduling.booking import HOLD_EXPIRED_REASON, SlotRequest, alternatives, secure_slot
+from assistant.scheduling.clock import now_utc
+from assistant.scheduling.errors import (
+    AppointmentNotFound,
+    InvalidRequest,
+    InvalidTransition,
+    SlotTaken,
+)
+from assistant.scheduling.history import change_status, record_note
+from assistant.scheduling.policy import SchedulingPolicy
 
 
 def confirm(
@@ -43,3 +68,352 @@ def confirm(
         conversation_id=conversation_id,
     )
     return appointment, True
+
+
+def policy_for(session: Session, practice_id: int) -> SchedulingPolicy:
+    practice = session.get(Practice, practice_id)
+    return SchedulingPolicy.from_settings(practice.settings if practice else None)
+
+
+def hold(
+    session: Session,
+    *,
+    patient_id: int,
+    provider_id: int,
+    location_id: int,
+    appointment_type_id: int,
+    starts_at: datetime,
+    actor: str,
+    channel: str,
+    conversation_id: int | None = None,
+    now: datetime | None = None,
+    hold_minutes: int | None = None,
+    new_patient: bool | None = None,
+) -> Appointment:
+    """Hold a slot while the patient decides. Expired holds stop blocking at once and are
+    released by `jobs.release_expired_holds`. Default length: `hold_minutes` of the practice."""
+    now = now_utc(now)
+    req = SlotRequest(patient_id, provider_id, location_id, appointment_type_id, starts_at)
+    if hold_minutes is None:
+        provider = session.get(Provider, provider_id)
+        if provider is None:
+            raise InvalidRequest(f"unknown provider {provider_id}")
+        hold_minutes = policy_for(session, provider.practice_id).hold_minutes
+    return secure_slot(
+        session,
+        req,
+        status=HELD,
+        action="held",
+        actor=actor,
+        channel=channel,
+        now=now,
+        conversation_id=conversation_id,
+        hold_expires_at=now + timedelta(minutes=hold_minutes),
+        new_patient=new_patient,
+        detail={"hold_minutes": hold_minutes},
+    )
+
+
+def book(
+    session: Session,
+    *,
+    patient_id: int,
+    provider_id: int,
+    location_id: int,
+    appointment_type_id: int,
+    starts_at: datetime,
+    actor: str,
+    channel: str,
+    conversation_id: int | None = None,
+    now: datetime | None = None,
+    new_patient: bool | None = None,
+    enforce_rules: bool = True,
+) -> Appointment:
+    """Book a slot directly. `enforce_rules=False` (staff) skips hours, notice and patient rules,
+    never the overlap check. Raises `SlotTaken` (with alternatives), `SlotUnavailable`,
+    `TypeNotBookable`."""
+    now = now_utc(now)
+    req = SlotRequest(patient_id, provider_id, location_id, appointment_type_id, starts_at)
+    return secure_slot(
+        session,
+        req,
+        status=BOOKED,
+        action="booked",
+        actor=actor,
+        channel=channel,
+        now=now,
+        conversation_id=conversation_id,
+        new_patient=new_patient,
+        enforce_rules=enforce_rules,
+    )
+
+
+def book_hold(
+    session: Session,
+    appointment_id: int,
+    *,
+    actor: str,
+    channel: str,
+    conversation_id: int | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Turn a hold into a booking. Booking it twice returns the booking.
+
+    A hold that ran out is still honoured if nobody took the time meanwhile (the released hold
+    stays cancelled and a new booking is made); otherwise `SlotTaken` with alternatives.
+    """
+    now = now_utc(now)
+    found = session.get(Appointment, appointment_id)
+    if found is None:
+        raise AppointmentNotFound(str(appointment_id))
+    guard.lock_providers(session, [found.provider_id])
+    appointment = guard.lock_appointment(session, appointment_id)
+    if appointment.status in (BOOKED, CONFIRMED):
+        return appointment
+    req = SlotRequest(
+        appointment.patient_id,
+        appointment.provider_id,
+        appointment.location_id,
+        appointment.appointment_type_id,
+        appointment.starts_at,
+    )
+    if appointment.status == CANCELLED and appointment.cancel_reason == HOLD_EXPIRED_REASON:
+        return secure_slot(
+            session,
+            req,
+            status=BOOKED,
+            action="booked",
+            actor=actor,
+            channel=channel,
+            now=now,
+            conversation_id=conversation_id,
+            enforce_rules=False,  # the rules were checked when the hold was made
+            detail={"from_expired_hold": appointment.id},
+        )
+    if appointment.status != HELD:
+        raise InvalidTransition(appointment.status, "book")
+    if appointment.hold_expires_at is not None and appointment.hold_expires_at <= now:
+        atype = appointment.appointment_type
+        if guard.find_conflicts(
+            session,
+            provider_id=appointment.provider_id,
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            buffer_minutes=atype.buffer_minutes or 0,
+            now=now,
+            exclude_ids=[appointment.id],
+        ):
+            raise SlotTaken(alternatives(session, req, now=now))
+    appointment.hold_expires_at = None
+    change_status(
+        session,
+        appointment,
+        to_status=BOOKED,
+        action="booked",
+        actor=actor,
+        channel=channel,
+        conversation_id=conversation_id,
+        detail={"from_hold": True},
+    )
+    return appointment
+
+
+def reschedule(
+    session: Session,
+    appointment_id: int,
+    *,
+    starts_at: datetime,
+    actor: str,
+    channel: str,
+    provider_id: int | None = None,
+    location_id: int | None = None,
+    appointment_type_id: int | None = None,
+    conversation_id: int | None = None,
+    now: datetime | None = None,
+    enforce_rules: bool = True,
+    offer_to_waitlist: bool = True,
+) -> Appointment:
+    """Move a booked or confirmed appointment; returns the new one.
+
+    Atomic: the new slot is secured and the old appointment marked `rescheduled` (pointing to
+    the new one) in one SAVEPOINT; if the new slot cannot be had, the original is untouched and
+    `SlotTaken` / `SlotUnavailable` is raised. The old time may overlap the new one.
+    """
+    now = now_utc(now)
+    found = session.get(Appointment, appointment_id)
+    if found is None:
+        raise AppointmentNotFound(str(appointment_id))
+    new_provider = provider_id or found.provider_id
+    guard.lock_providers(session, {found.provider_id, new_provider})
+    old = guard.lock_appointment(session, appointment_id)
+    if old.status not in (BOOKED, CONFIRMED):
+        raise InvalidTransition(old.status, "reschedule")
+    req = SlotRequest(
+        old.patient_id,
+        new_provider,
+        location_id or old.location_id,
+        appointment_type_id or old.appointment_type_id,
+        starts_at,
+    )
+
+    def release_old() -> None:
+        change_status(
+            session,
+            old,
+            to_status=RESCHEDULED,
+            action="rescheduled",
+            actor=actor,
+            channel=channel,
+            conversation_id=conversation_id,
+            detail={"new_starts_at": starts_at.isoformat()},
+        )
+        session.flush()
+
+    def link(new: Appointment) -> None:
+        old.rescheduled_to_id = new.id
+
+    new = secure_slot(
+        session,
+        req,
+        status=BOOKED,
+        action="booked",
+        actor=actor,
+        channel=channel,
+        now=now,
+        conversation_id=conversation_id,
+        enforce_rules=enforce_rules,
+        exclude_ids=[old.id],
+        lock_provider_ids=[old.provider_id],
+        before_insert=release_old,
+        after_insert=link,
+        detail={"rescheduled_from": old.id},
+    )
+    if offer_to_waitlist and old.starts_at > now:
+        waitlist.offer_slot(
+            session,
+            provider_id=old.provider_id,
+            location_id=old.location_id,
+            starts_at=old.starts_at,
+            now=now,
+            source_appointment_id=old.id,
+            exclude_patient_ids=[old.patient_id],
+        )
+    return new
+
+
+def cancel(
+    session: Session,
+    appointment_id: int,
+    *,
+    reason: str,
+    actor: str,
+    channel: str,
+    conversation_id: int | None = None,
+    now: datetime | None = None,
+    offer_to_waitlist: bool = True,
+) -> tuple[Appointment, bool]:
+    """Cancel a held, booked or confirmed appointment. Returns (appointment, changed).
+
+    `late_cancel` is set when a booking is cancelled less than the practice's
+    `late_cancel_hours` (default 24) before its start. The freed time is offered to the
+    waitlist (offer rows; sending them is someone else's job).
+    """
+    now = now_utc(now)
+    appointment = guard.lock_appointment(session, appointment_id)
+    if appointment.status == CANCELLED:
+        return appointment, False
+    if appointment.status not in (HELD, BOOKED, CONFIRMED):
+        raise InvalidTransition(appointment.status, "cancel")
+    policy = policy_for(session, appointment.practice_id)
+    late = appointment.status != HELD and appointment.starts_at - now < timedelta(
+        hours=policy.late_cancel_hours
+    )
+    appointment.cancel_reason = reason[:200]
+    appointment.late_cancel = late
+    change_status(
+        session,
+        appointment,
+        to_status=CANCELLED,
+        action="cancelled",
+        actor=actor,
+        channel=channel,
+        conversation_id=conversation_id,
+        detail={"reason": reason[:200], "late_cancel": late},
+    )
+    session.flush()
+    if offer_to_waitlist and appointment.starts_at > now:
+        waitlist.offer_slot(
+            session,
+            provider_id=appointment.provider_id,
+            location_id=appointment.location_id,
+            starts_at=appointment.starts_at,
+            now=now,
+            source_appointment_id=appointment.id,
+            exclude_patient_ids=[appointment.patient_id],
+        )
+    return appointment, True
+
+
+def mark_arrived(
+    session: Session,
+    appointment_id: int,
+    *,
+    actor: str,
+    channel: str,
+    now: datetime | None = None,
+) -> tuple[Appointment, bool]:
+    """Check the patient in. A no-show can be corrected (the patient came very late)."""
+    now = now_utc(now)
+    appointment = guard.lock_appointment(session, appointment_id)
+    if appointment.status == ARRIVED:
+        return appointment, False
+    if appointment.status not in (BOOKED, CONFIRMED, NO_SHOW):
+        raise InvalidTransition(appointment.status, "mark arrived")
+    change_status(
+        session,
+        appointment,
+        to_status=ARRIVED,
+        action="arrived",
+        actor=actor,
+        channel=channel,
+        detail={"at": now.isoformat()},
+    )
+    return appointment, True
+
+
+@dataclass(frozen=True)
+class RunningLate:
+    appointment: Appointment
+    beyond_grace: bool  # later than the practice accepts: the desk should decide what to do
+
+
+def note_running_late(
+    session: Session,
+    appointment_id: int,
+    *,
+    minutes: int | None,
+    actor: str,
+    channel: str,
+    note: str | None = None,
+    conversation_id: int | None = None,
+    now: datetime | None = None,
+) -> RunningLate:
+    """Record that the patient is running late (the status does not change)."""
+    now = now_utc(now)
+    appointment = guard.lock_appointment(session, appointment_id)
+    if appointment.status not in (BOOKED, CONFIRMED):
+        raise InvalidTransition(appointment.status, "note running late for")
+    policy = policy_for(session, appointment.practice_id)
+    beyond = minutes is not None and minutes > policy.running_late_grace_minutes
+    text = note or (f"running about {minutes} min late" if minutes else "running late")
+    appointment.running_late_note = text[:200]
+    record_note(
+        session,
+        appointment,
+        action="running_late",
+        actor=actor,
+        channel=channel,
+        conversation_id=conversation_id,
+        detail={"minutes": minutes, "beyond_grace": beyond, "at": now.isoformat()},
+    )
+    return RunningLate(appointment, beyond)

@@ -414,3 +414,74 @@ def test_appointments_may_swap_slots_on_reimport(uow: UnitOfWork, tmp_path: Path
     assert _appointment(session, "A-1").starts_at == datetime(2026, 11, 24, 10, 20, tzinfo=NEW_YORK)
     assert _appointment(session, "A-2").starts_at == datetime(2026, 11, 24, 10, 0, tzinfo=NEW_YORK)
     assert {a.status for a in session.execute(select(Appointment)).scalars()} == {"booked"}
+
+
+def test_overlapping_appointments_of_one_provider_are_refused(
+    uow: UnitOfWork, tmp_path: Path
+) -> None:
+    session = uow.session
+    practice = _practice(session)
+    first = tmp_path / "first"
+    first.mkdir()
+    row = '{},{},"Chen, Sarah",Main Street Office,{},2026-11-24 {},booked'
+    import_csv(
+        session,
+        practice_id=practice.id,
+        patients_csv=_patients(first, MARIA, JOSE, OLIVIA),
+        appointments_csv=_appointments(first, row.format("A-1", "MRN-1", "new_patient", "09:00")),
+    )
+    uow.commit()
+
+    with pytest.raises(ImportFailed) as failed:
+        import_csv(
+            session,
+            practice_id=practice.id,
+            appointments_csv=_appointments(
+                tmp_path,
+                row.format("A-2", "MRN-2", "new_patient", "10:00"),  # 10:00-10:40
+                row.format("A-3", "MRN-3", "follow_up", "10:20"),  # inside A-2
+                row.format("A-4", "MRN-3", "follow_up", "09:20"),  # inside stored A-1
+                row.format("A-5", "MRN-2", "follow_up", "10:40"),  # right after A-2: fine
+                row.format("A-6", "MRN-1", "follow_up", "09:40"),  # right after A-1: fine
+            ),
+        )
+    errors = {(e.line, e.column): e.message for e in failed.value.errors}
+    assert set(errors) == {(3, "start"), (4, "start")}
+    assert "on line 2" in errors[(3, "start")]
+    assert "not in this file" in errors[(4, "start")]
+    assert _count(session, Appointment) == 1
+
+
+def test_a_longer_appointment_type_may_take_time_a_moved_neighbour_frees(
+    uow: UnitOfWork, tmp_path: Path
+) -> None:
+    session = uow.session
+    practice = _practice(session)
+    first = tmp_path / "first"
+    first.mkdir()
+    row = '{},{},"Chen, Sarah",Main Street Office,{},2026-11-24 {},{}'
+    import_csv(
+        session,
+        practice_id=practice.id,
+        patients_csv=_patients(first, MARIA, JOSE),
+        appointments_csv=_appointments(
+            first,
+            row.format("A-1", "MRN-1", "follow_up", "10:00", "booked"),
+            row.format("A-2", "MRN-2", "follow_up", "10:20", "booked"),
+        ),
+    )
+    uow.commit()
+
+    report = import_csv(
+        session,
+        practice_id=practice.id,
+        appointments_csv=_appointments(
+            tmp_path,
+            row.format("A-1", "MRN-1", "new_patient", "10:00", "booked"),  # now until 10:40
+            row.format("A-2", "MRN-2", "follow_up", "10:20", "cancelled"),
+        ),
+    )
+    uow.commit()
+    assert report.appointments_updated == 2
+    assert _appointment(session, "A-1").ends_at == datetime(2026, 11, 24, 10, 40, tzinfo=NEW_YORK)
+    assert _appointment(session, "A-2").status == "cancelled"

@@ -81,7 +81,7 @@ def inbound_sms() -> Response:
         reply = rasa_client.send(
             cfg.rasa_url,
             f"sms:{uid}",
-            body,
+            outcome.dialogue_text or body,
             {"conversation_uid": uid, "channel": "sms", "language": outcome.language},
             cfg.rasa_timeout_seconds,
         )
