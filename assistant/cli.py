@@ -88,6 +88,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         _print(
             "Twilio: no credentials set, outbound messages are recorded in the database, not sent"
         )
+    stack.interrupt_on_signals()
     services = stack.services(settings, model, args.port)
     env = stack.child_env(settings)
     stack.start(services, env, settings.var_dir / "logs")

@@ -67,33 +67,49 @@ def ensure_model(var_dir: Path, *, log=print) -> Path:
         shutil.copy2(cached, target)
         log(f"model: reused {target.name} from {cached.parent}")
         return target
-    log(f"model: training {target.name} (inputs changed or first run) ...")
+    log_file = var_dir / "logs" / "train.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    log(f"model: training {target.name} (inputs changed or first run; log: {log_file}) ...")
     started = time.monotonic()
     target.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("rasa")),
-            "train",
-            "--config",
-            str(CONFIG),
-            "--domain",
-            str(DOMAIN),
-            "--data",
-            str(NLU_DATA),
-            str(DIALOGUE_DATA),
-            "--out",
-            str(target.parent),
-            "--fixed-model-name",
-            target.name.removesuffix(".tar.gz"),
-        ],  # fmt: skip
-        cwd=PROJECT_ROOT,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-    )
+    with open(log_file, "w") as out:
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("rasa")),
+                "train",
+                "--config",
+                str(CONFIG),
+                "--domain",
+                str(DOMAIN),
+                "--data",
+                str(NLU_DATA),
+                str(DIALOGUE_DATA),
+                "--out",
+                str(target.parent),
+                "--fixed-model-name",
+                target.name.removesuffix(".tar.gz"),
+            ],  # fmt: skip
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    if result.returncode != 0 or not target.exists():
+        tail = log_file.read_text(errors="replace").splitlines()[-15:]
+        raise RuntimeError("model training failed:\n" + "\n".join(tail))
     log(f"model: trained in {time.monotonic() - started:.0f} s")
+    _prune(target.parent, keep=2)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(target, cached)
+        _prune(cached.parent, keep=5)
     except OSError:
         pass  # the cache is an optimisation only
     return target
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Old models are 15-20 MB each: keep the newest few."""
+    models = sorted(folder.glob("assistant-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-keep]:
+        old.unlink(missing_ok=True)

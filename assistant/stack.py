@@ -77,6 +77,16 @@ def child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def interrupt_on_signals() -> None:
+    """Ctrl-C and `kill` both stop the stack cleanly (a shell may start us ignoring SIGINT)."""
+
+    def _raise(signum, _frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, _raise)
+    signal.signal(signal.SIGTERM, _raise)
+
+
 def start(services_: list[Service], env: dict[str, str], log_dir: Path) -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
     for service in services_:

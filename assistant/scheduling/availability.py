@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from assistant.db.models import (
     HELD,
@@ -105,7 +106,7 @@ class SearchRequest:
     not_before: datetime | None = None  # UTC; e.g. alternatives after a taken time
 
 
-def occupying_filter(now: datetime):  # noqa: ANN201 - a SQL expression
+def occupying_filter(now: datetime) -> ColumnElement:
     """SQL: the appointment takes the provider's time (an expired hold does not)."""
     return and_(
         Appointment.status.in_(OCCUPYING_STATUSES),
@@ -268,7 +269,6 @@ class Planner:
         providers: list[Provider],
         locations: dict[int, ZoneInfo],
         default_location_id: int | None,
-        location_filter: int | None,
         templates: dict[tuple[int, int], list[_Template]],
         holidays: set[tuple[int | None, date]],
         exceptions: list[Row],
@@ -283,7 +283,6 @@ class Planner:
         self.provider_order = [p.id for p in providers]
         self.locations = locations
         self.default_location_id = default_location_id
-        self.location_filter = location_filter
         self.templates = templates
         self.holidays = holidays
         self.duration = atype.duration_minutes * 60
@@ -360,19 +359,16 @@ class Planner:
             ).where(ps.provider_id.in_(pids))
             if location_id is not None:
                 sched_q = sched_q.where(ps.location_id == location_id)
-            for row in session.execute(sched_q.order_by(ps.id)):
-                if row.appointment_types is not None and atype.code not in row.appointment_types:
+            code = atype.code
+            for pid, loc, weekday, start, end, valid_from, valid_until, allowed in session.execute(
+                sched_q.order_by(ps.id)
+            ).all():  # tuples: attribute access on Rows is slow for hundreds of templates
+                if allowed is not None and code not in allowed:
                     continue
-                if row.location_id not in locations or row.end_time <= row.start_time:
+                if loc not in locations or end <= start:
                     continue  # overnight templates are not supported
-                templates[(row.provider_id, row.weekday)].append(
-                    _Template(
-                        row.location_id,
-                        row.start_time,
-                        row.end_time,
-                        row.valid_from,
-                        row.valid_until,
-                    )
+                templates[(pid, weekday)].append(
+                    _Template(loc, start, end, valid_from, valid_until)
                 )
             horizon_end = now + timedelta(days=atype.max_horizon_days + 2)
             holidays = {
@@ -401,7 +397,6 @@ class Planner:
             providers=providers,
             locations=locations,
             default_location_id=default_location,
-            location_filter=location_id,
             templates=templates,
             holidays=holidays,
             exceptions=exceptions,

@@ -242,11 +242,12 @@ def accept_offer(
     # waiting for a loser that holds one of them.
     guard.lock_providers(session, [found.provider_id])
     offer = session.get(WaitlistOffer, offer_id, with_for_update=True, populate_existing=True)
-    assert offer is not None
+    if offer is None:
+        raise OfferNotFound(str(offer_id))
     if offer.status == OFFER_ACCEPTED and offer.appointment_id is not None:
         appointment = session.get(Appointment, offer.appointment_id)
-        assert appointment is not None
-        return appointment
+        if appointment is not None:
+            return appointment
     if offer.status == OFFER_EXPIRED or (offer.status == OFFER_PENDING and now >= offer.expires_at):
         offer.status = OFFER_EXPIRED
         raise OfferExpired("the offer has expired")
@@ -317,8 +318,8 @@ def decline_offer(
     offer.status = OFFER_DECLINED
     offer.responded_at = now
     entry = session.get(WaitlistEntry, offer.entry_id)
-    assert entry is not None
-    _audit_offer(session, offer, entry, actor=actor, channel=channel, op="declined")
+    if entry is not None:
+        _audit_offer(session, offer, entry, actor=actor, channel=channel, op="declined")
     return _pass_on(session, [offer], now=now)
 
 
@@ -365,7 +366,8 @@ def offers_to_notify(
     gone: list[WaitlistOffer] = []
     for offer in session.execute(stmt.order_by(WaitlistOffer.id)).scalars():
         location = session.get(Location, offer.location_id)
-        assert location is not None
+        if location is None:
+            continue
         day = to_local(offer.starts_at, zone(location.time_zone)).date()
         key = (offer.provider_id, offer.location_id, offer.appointment_type_id, day)
         if key not in free:
