@@ -30,7 +30,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
 
     with UnitOfWork(settings.database_url) as uow:
         if not database_is_empty(uow.session):
-            _print("database already holds a practice; demo not seeded")
+            _print("demo seed skipped: the database already holds a practice")
             return 0 if args.if_empty else 1
         summary = seed_demo(uow.session, today=date.today())
         uow.commit()

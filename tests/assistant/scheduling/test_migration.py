@@ -17,13 +17,13 @@ NEW_TABLES = {"waitlist_entries", "waitlist_offers"}
 def _round_trip(url: str) -> None:
     migrate.upgrade(url, "0001")
     assert not NEW_TABLES & set(inspect(get_engine(url)).get_table_names())
-    migrate.upgrade(url)
+    migrate.upgrade(url, "0002")  # not "head": later revisions are not this test's business
     assert migrate.current_revision(url) == "0002"
-    assert NEW_TABLES <= set(inspect(get_engine(url)).get_table_names())
+    assert set(inspect(get_engine(url)).get_table_names()) >= NEW_TABLES
     migrate.downgrade(url, "0001")
     assert migrate.current_revision(url) == "0001"
     assert not NEW_TABLES & set(inspect(get_engine(url)).get_table_names())
-    migrate.upgrade(url)
+    migrate.upgrade(url, "0002")
     assert migrate.current_revision(url) == "0002"
 
 
