@@ -34,6 +34,9 @@ class Settings:
     twilio_api_base_url: str | None = None
     rasa_timeout_seconds: float = 3.0
     sms_session_minutes: int = 30
+    voice_en: str = "Polly.Joanna-Neural"
+    voice_es: str = "Polly.Lupe-Neural"
+    low_confidence: float = 0.4
     var_dir: Path = field(default=DEFAULT_VAR_DIR)
 
     @property
@@ -160,5 +163,8 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         ),
         rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 3.0, 0.1, 14.0),
         sms_session_minutes=int(_float(env, "SMS_SESSION_MINUTES", 30, 1, 24 * 60)),
+        voice_en=env.get("VOICE_EN", "").strip() or "Polly.Joanna-Neural",
+        voice_es=env.get("VOICE_ES", "").strip() or "Polly.Lupe-Neural",
+        low_confidence=_float(env, "ASR_LOW_CONFIDENCE", 0.4, 0.0, 1.0),
         var_dir=var_dir,
     )

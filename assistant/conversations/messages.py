@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.conversations import sessions
@@ -18,17 +19,30 @@ def take_message(
     reason: str,
     department: str = "front_desk",
 ) -> StaffTask:
-    """Turn what the patient said into a staff task (dialogue down, opted out, ...)."""
+    """Turn what the patient said into a staff task (dialogue down, opted out, ...).
+
+    One open task per conversation: a later message (a voicemail after "let me take a
+    message") updates it rather than giving staff two tasks for one request.
+    """
     said = [t.text for t in conversation.turns if t.direction == "in"][-5:]
-    task = StaffTask(
-        practice_id=conversation.practice_id,
-        kind="message",
-        department=department,
-        conversation_id=conversation.id,
-        callback_number=conversation.phone,
-        summary=f"{conversation.channel.upper()} message ({reason}): " + " | ".join(said),
-    )
-    session.add(task)
+    summary = f"{conversation.channel.upper()} message ({reason}): " + " | ".join(said)
+    task = session.execute(
+        select(StaffTask).where(
+            StaffTask.conversation_id == conversation.id, StaffTask.status == "open"
+        )
+    ).scalar_one_or_none()
+    if task is None:
+        task = StaffTask(
+            practice_id=conversation.practice_id,
+            kind="message",
+            department=department,
+            conversation_id=conversation.id,
+            callback_number=conversation.phone,
+            summary=summary,
+        )
+        session.add(task)
+    else:
+        task.summary = summary
     sessions.set_outcome(conversation, "message_taken")
     return task
 

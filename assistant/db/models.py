@@ -465,3 +465,125 @@ __all__ = [
     "OutboundMessage",
     "WebhookEvent",
 ]
+
+
+# --- Staff directory, console and warm transfers (revision 0004) ------------------------------
+
+STAFF_ROLES = ("front_desk", "nurse", "billing", "manager")
+AFTER_HOURS_MODES = ("voicemail", "on_call")
+
+
+class Department(Base):
+    """A team that takes calls and tasks: its hours, after-hours behaviour and hunt group."""
+
+    __tablename__ = "departments"
+    __table_args__ = (
+        UniqueConstraint("practice_id", "code"),
+        CheckConstraint("after_hours IN ('voicemail', 'on_call')", name="after_hours_mode"),
+    )
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    code = Column(String(40), nullable=False)  # front_desk, billing, nurse_line, ...
+    name = Column(String(120), nullable=False)
+    # {"mon": [["08:00", "17:00"]], ..., "sun": []}, wall-clock in the practice's time zone
+    hours = Column(JSON, nullable=False, default=dict)
+    after_hours = Column(String(20), nullable=False, default="voicemail")  # voicemail | on_call
+    on_call_number = Column(String(20))  # E.164; urgent clinical calls after hours
+    ring_seconds = Column(Integer, nullable=False, default=20)  # per hunt-group attempt
+    active = Column(Boolean, nullable=False, default=True)
+
+    practice = relationship("Practice")
+    staff = relationship("StaffUser", back_populates="department", order_by="StaffUser.hunt_order")
+
+
+class StaffUser(Base):
+    """A person at the practice: console login, role, and how to ring them for a transfer."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('front_desk', 'nurse', 'billing', 'manager')", name="role_known"
+        ),
+    )
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    email = Column(String(200), nullable=False, unique=True)  # stored lower-case
+    name = Column(String(120), nullable=False)
+    password_hash = Column(String(255), nullable=False)  # werkzeug.security
+    role = Column(String(20), nullable=False)
+    department_id = Column(ForeignKey("departments.id"), index=True)
+    phone = Column(String(20))  # E.164, rung for warm transfers
+    client_identity = Column(String(80))  # Twilio Client identity (softphone), instead of a phone
+    hunt_order = Column(Integer, nullable=False, default=100)  # lower rings first
+    active = Column(Boolean, nullable=False, default=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UTCDateTime)
+    last_login_at = Column(UTCDateTime)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    department = relationship("Department", back_populates="staff")
+
+
+class StaffTaskNote(Base):
+    """A note on a staff task, or a recorded step of its handling (claimed, resolved)."""
+
+    __tablename__ = "staff_task_notes"
+    id = Column(Integer, primary_key=True)
+    task_id = Column(ForeignKey("staff_tasks.id"), nullable=False, index=True)
+    author_id = Column(ForeignKey("staff_users.id"))  # null: the system
+    kind = Column(String(20), nullable=False, default="note")  # note | claimed | resolved
+    text = Column(Text, nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    author = relationship("StaffUser")
+
+
+class CallTransfer(Base):
+    """One warm transfer of a caller to a department: the hunt and its final result."""
+
+    __tablename__ = "call_transfers"
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
+    conversation_id = Column(ForeignKey("conversations.id"), index=True)
+    call_sid = Column(String(64), nullable=False, unique=True)  # the caller's; names the conference
+    department = Column(String(40), nullable=False)
+    reason = Column(String(80), nullable=False)  # the intent or request that needed a person
+    summary = Column(Text, nullable=False)  # what the whisper tells staff
+    # hunting | connected | voicemail | callback | on_call | abandoned
+    status = Column(String(20), nullable=False, default="hunting")
+    staff_user_id = Column(ForeignKey("staff_users.id"))  # who took the call
+    task_id = Column(ForeignKey("staff_tasks.id"))  # the voicemail / callback task, if any
+    started_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    ended_at = Column(UTCDateTime)
+
+    attempts = relationship(
+        "TransferAttempt", back_populates="transfer", order_by="TransferAttempt.attempt"
+    )
+
+
+class TransferAttempt(Base):
+    """Ringing one member of the hunt group, and how it ended."""
+
+    __tablename__ = "transfer_attempts"
+    __table_args__ = (UniqueConstraint("transfer_id", "attempt"),)
+    id = Column(Integer, primary_key=True)
+    transfer_id = Column(ForeignKey("call_transfers.id"), nullable=False, index=True)
+    attempt = Column(Integer, nullable=False)  # 1, 2, ...
+    staff_user_id = Column(ForeignKey("staff_users.id"))
+    target = Column(String(100), nullable=False)  # +1555... or client:identity
+    call_sid = Column(String(64), unique=True)  # the outbound leg
+    # dialing | accepted | declined | no_answer | busy | failed
+    status = Column(String(20), nullable=False, default="dialing")
+    started_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    ended_at = Column(UTCDateTime)
+
+    transfer = relationship("CallTransfer", back_populates="attempts")
+
+
+__all__ += [
+    "Department",
+    "StaffUser",
+    "StaffTaskNote",
+    "CallTransfer",
+    "TransferAttempt",
+]

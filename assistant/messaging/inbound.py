@@ -93,10 +93,12 @@ def receive(
     )
 
 
-def record_reply(session: Session, conversation_uid: str, reply: str) -> None:
+def record_reply(
+    session: Session, conversation_uid: str, reply: str, meta: dict | None = None
+) -> None:
     conversation = sessions.by_uid(session, conversation_uid)
     if conversation is not None:
-        sessions.add_turn(session, conversation, "out", reply)
+        sessions.add_turn(session, conversation, "out", reply, meta)
 
 
 def _language_for(session: Session, phone: str) -> str:

@@ -66,5 +66,49 @@ def signed_post(client: FlaskClient) -> Signed:
     return post
 
 
+def sign_and_post(client: FlaskClient, path: str, params: dict[str, str]):
+    """POST as Twilio would: signed over our public URL with the account's auth token."""
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_BASE_URL + path, params)
+    return client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+
+
 def messages(response) -> list[str]:
     return [m.text or "" for m in ET.fromstring(response.get_data(as_text=True)).iter("Message")]
+
+
+class FakeRasa:
+    """A stand-in for the Rasa REST channel at the HTTP level, for edge-only tests: it records
+    what the edge sent and answers with what the test queued. (Real Rasa: tests/integration.)"""
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.answers: list[list[dict]] = []
+
+    def wsgi(self, environ, start_response):
+        import json
+
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        self.received.append(json.loads(environ["wsgi.input"].read(length) or b"{}"))
+        body = json.dumps(self.answers.pop(0) if self.answers else []).encode()
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [body]
+
+
+@pytest.fixture
+def fake_rasa():
+    import threading
+
+    from werkzeug.serving import make_server
+
+    fake = FakeRasa()
+    server = make_server("127.0.0.1", 0, fake.wsgi, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{server.server_port}"
+    yield fake
+    server.shutdown()
+
+
+@pytest.fixture
+def client_with_fake_rasa(sqlite_url: str, fake_rasa: FakeRasa) -> FlaskClient:
+    return create_app(make_settings(sqlite_url, RASA_URL=fake_rasa.url)).test_client()

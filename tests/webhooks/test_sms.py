@@ -7,7 +7,7 @@ from sqlalchemy import select
 from assistant.db.models import Conversation, ConversationTurn, SmsOptOut, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
-from tests.webhooks.conftest import messages
+from tests.webhooks.conftest import messages, sign_and_post
 
 PATIENT = "+15555550123"
 
@@ -106,3 +106,26 @@ def test_malformed_request_is_a_clear_400(signed_post, sqlite_url):
     response = signed_post("/twilio/sms", {"Body": "hello"})
     assert response.status_code == 400
     assert b"MessageSid" in response.data
+
+
+def test_reply_to_a_reminder_digit_is_a_menu_choice(sqlite_url, client_with_fake_rasa, fake_rasa):
+    from datetime import datetime, timedelta, timezone
+
+    with UnitOfWork(sqlite_url) as uow:
+        p = factories.practice(uow.session)
+        person = factories.patient(uow.session, p)
+        appt = factories.appointment(
+            uow.session, p, person, datetime.now(timezone.utc) + timedelta(days=1)
+        )
+        factories.reminder(uow.session, appt, PATIENT)
+        uow.commit()
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "Su cita está confirmada."}])
+    response = sign_and_post(client_with_fake_rasa, "/twilio/sms", sms("1"))
+    assert fake_rasa.received[0]["message"] == "/confirm_appointment"
+    assert messages(response) == ["Su cita esta confirmada."]  # kept in one GSM-7 segment
+    # Without an outstanding reminder a digit is just text for the dialogue.
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "ok"}])
+    sign_and_post(
+        client_with_fake_rasa, "/twilio/sms", sms("2", sid="SM" + "e" * 32, sender="+15555550177")
+    )
+    assert fake_rasa.received[1]["message"] == "2"

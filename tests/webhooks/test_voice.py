@@ -9,6 +9,7 @@ from sqlalchemy import select
 from assistant.db.models import Conversation, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
+from tests.webhooks.conftest import sign_and_post
 
 CALL = {"CallSid": "CA" + "7" * 32, "From": "+15555550123", "To": "+15555550100"}
 
@@ -79,3 +80,71 @@ def test_hang_up_mid_flow_is_recorded_as_abandoned(sqlite_url, signed_post):
     with UnitOfWork(sqlite_url) as uow:
         conversation = uow.session.execute(select(Conversation)).scalar_one()
         assert (conversation.status, conversation.outcome) == ("closed", "abandoned")
+
+
+def test_second_silence_takes_a_message_instead_of_looping(sqlite_url, signed_post):
+    _setup(sqlite_url)
+    signed_post("/twilio/voice", CALL)
+    first = _twiml(signed_post("/twilio/voice/gather?lang=en&step=2", CALL))
+    action = first.find("Gather").get("action")
+    assert "silent=1" in action
+    second = _twiml(signed_post(action, CALL))
+    assert "still can't hear you" in second.find("Say").text
+    assert second.find("Record") is not None
+    with UnitOfWork(sqlite_url) as uow:
+        task = uow.session.execute(select(StaffTask)).scalar_one()
+        assert "caller silent" in task.summary
+
+
+def test_low_confidence_is_read_back_and_only_sent_once_confirmed(
+    sqlite_url, client_with_fake_rasa, fake_rasa
+):
+    _setup(sqlite_url)
+    client = client_with_fake_rasa
+    sign_and_post(client, "/twilio/voice", CALL)
+    heard = {**CALL, "SpeechResult": "reschedule my appointment", "Confidence": "0.21"}
+    root = _twiml(sign_and_post(client, "/twilio/voice/gather?lang=en&step=2", heard))
+    assert "I think you said: reschedule my appointment" in root.find("Gather/Say").text
+    assert fake_rasa.received == []  # nothing acted on yet
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "Sure, which appointment?"}])
+    action = root.find("Gather").get("action")
+    root = _twiml(
+        sign_and_post(client, action, {**CALL, "SpeechResult": "yes", "Confidence": "0.9"})
+    )
+    assert [m["message"] for m in fake_rasa.received] == ["reschedule my appointment"]
+    assert fake_rasa.received[0]["sender"].startswith("voice:")
+    assert "+1555" not in fake_rasa.received[0]["sender"]  # no phone number reaches Rasa
+    assert root.find("Gather/Say").text == "Sure, which appointment?"
+
+
+def test_keypad_zero_asks_for_staff_and_a_handoff_takes_a_voicemail(
+    sqlite_url, client_with_fake_rasa, fake_rasa
+):
+    _setup(sqlite_url)
+    client = client_with_fake_rasa
+    sign_and_post(client, "/twilio/voice", CALL)
+    fake_rasa.answers.append(
+        [{"recipient_id": "x", "custom": {"handoff": {"department": "front_desk"}}}]
+    )
+    root = _twiml(
+        sign_and_post(client, "/twilio/voice/gather?lang=en&step=2", {**CALL, "Digits": "0"})
+    )
+    assert fake_rasa.received[0]["message"] == "/request_human"
+    assert "Let me get you to our staff" in root.find("Say").text
+    assert root.find("Record") is not None
+
+
+def test_spanish_call_speaks_spanish_with_a_spanish_voice(
+    sqlite_url, client_with_fake_rasa, fake_rasa
+):
+    _setup(sqlite_url)
+    client = client_with_fake_rasa
+    sign_and_post(client, "/twilio/voice", CALL)
+    sign_and_post(client, "/twilio/voice/gather?lang=en&step=1", {**CALL, "Digits": "2"})
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "Claro, ¿qué cita desea cambiar?"}])
+    speech = {**CALL, "SpeechResult": "quiero cambiar mi cita", "Confidence": "0.93"}
+    root = _twiml(sign_and_post(client, "/twilio/voice/gather?lang=es&step=2", speech))
+    say = root.find("Gather/Say")
+    assert say.text == "Claro, ¿qué cita desea cambiar?"
+    assert say.get("voice") == "Polly.Lupe-Neural" and say.get("language") == "es-US"
+    assert fake_rasa.received[0]["metadata"]["language"] == "es"

@@ -15,6 +15,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from assistant import idempotency
 from assistant.conversations.messages import take_message_for_uid
 from assistant.messaging import inbound
+from assistant.messaging.segments import gsm_friendly, segments
 from assistant.unit_of_work import UnitOfWork
 from webhooks import rasa_client
 from webhooks.context import settings
@@ -24,11 +25,16 @@ log = logging.getLogger(__name__)
 bp = Blueprint("twilio_sms", __name__)
 
 
-def _twiml(replies: list[str]) -> str:
-    """One `<Message>` for the whole answer: fewer segments, and it arrives in order."""
+def _reply_text(replies: list[str]) -> str:
+    """One message for the whole answer (fewer segments, arrives in order), in GSM-7 when the
+    only obstacle was an accent."""
+    return gsm_friendly(" ".join(replies))
+
+
+def _twiml(text: str | None) -> str:
     response = MessagingResponse()
-    if replies:
-        response.message(" ".join(replies))
+    if text:
+        response.message(text)
     return str(response)
 
 
@@ -56,7 +62,7 @@ def inbound_sms() -> Response:
         earlier = idempotency.claim(uow.session, key)
         if earlier is not None:
             log.info("replayed answer for a retried message")
-            return _xml(earlier.response or _twiml([]))
+            return _xml(earlier.response or _twiml(None))
         outcome = inbound.receive(
             uow.session,
             from_number=from_number,
@@ -66,11 +72,10 @@ def inbound_sms() -> Response:
             session_minutes=cfg.sms_session_minutes,
         )
         if not outcome.to_dialogue:
-            replies = [outcome.reply] if outcome.reply else []
-            for reply in replies:
-                if outcome.conversation_uid:
-                    inbound.record_reply(uow.session, outcome.conversation_uid, reply)
-            twiml = _twiml(replies)
+            text = _reply_text([outcome.reply]) if outcome.reply else None
+            if text and outcome.conversation_uid:
+                inbound.record_reply(uow.session, outcome.conversation_uid, text)
+            twiml = _twiml(text)
             idempotency.remember_response(uow.session, key, twiml)
             uow.commit()
             return _xml(twiml)
@@ -92,9 +97,9 @@ def inbound_sms() -> Response:
     with UnitOfWork(cfg.database_url) as uow:
         if not replies:
             replies = [take_message_for_uid(uow.session, uid, reason="assistant unavailable")]
-        for text in replies:
-            inbound.record_reply(uow.session, uid, text)
-        twiml = _twiml(replies)
+        text = _reply_text(replies)
+        inbound.record_reply(uow.session, uid, text, {"segments": segments(text)})
+        twiml = _twiml(text)
         idempotency.remember_response(uow.session, key, twiml)
         uow.commit()
     return _xml(twiml)

@@ -19,6 +19,14 @@ from webhooks.twilio.signature import twilio_signed
 bp = Blueprint("twilio_status", __name__)
 
 CALL_FINAL = {"completed", "busy", "failed", "no-answer", "canceled"}
+# Callbacks can arrive out of order: a message's status only moves forward.
+MESSAGE_ORDER = {
+    s: i
+    for i, s in enumerate(
+        ["accepted", "scheduled", "queued", "sending", "sent", "receiving", "received",
+         "delivered", "read", "undelivered", "failed", "canceled"]
+    )
+}  # fmt: skip
 
 
 @bp.post("/twilio/status")
@@ -38,7 +46,9 @@ def status_callback() -> Response:
             message = uow.session.execute(
                 select(OutboundMessage).where(OutboundMessage.twilio_sid == message_sid)
             ).scalar_one_or_none()
-            if message is not None:
+            if message is not None and MESSAGE_ORDER.get(status, -1) >= MESSAGE_ORDER.get(
+                message.status, -1
+            ):
                 message.status = status
                 message.error_code = form.get("ErrorCode") or message.error_code
         elif status in CALL_FINAL:

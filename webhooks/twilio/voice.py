@@ -1,8 +1,10 @@
 """Voice: greeting, speech/keypad turns with the dialogue, and never dead air.
 
-Every turn ends in a `<Gather>` (or a voicemail `<Record>`), so the caller is never left in
-silence; if the dialogue cannot answer, the caller hears an apology and can leave a message that
-becomes a staff task. (Warm transfers to staff come with the staff-routing work.)
+Every answer ends in a `<Gather>` (or a voicemail `<Record>`), so the caller is never left in
+silence. Silence gets one reprompt, then an offer to leave a message; low speech-recognition
+confidence is read back for confirmation; if the dialogue cannot answer or asks for a person,
+the caller can leave a message that joins their staff task. (Warm transfers come with staff
+routing: a handoff payload from the dialogue is where they plug in.)
 """
 
 from __future__ import annotations
@@ -10,71 +12,62 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, request, url_for
+from sqlalchemy import select
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from assistant import idempotency
 from assistant.conversations import sessions
 from assistant.conversations.messages import take_message_for_uid
-from assistant.db.models import Practice
+from assistant.db.models import Conversation, ConversationTurn, Provider
 from assistant.practices import practice_for_number
 from assistant.unit_of_work import UnitOfWork
 from webhooks import rasa_client
 from webhooks.context import settings
+from webhooks.twilio.prompts import KEYPAD_SHORTCUTS, YES_WORDS, prompt
 from webhooks.twilio.signature import twilio_signed
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio_voice", __name__)
 
-VOICE = {"en": ("en-US", "Polly.Joanna"), "es": ("es-US", "Polly.Lupe")}
-PROMPTS = {
-    "greeting": {
-        "en": "Thank you for calling {practice}. {notice} How can I help you today?",
-        "es": "Gracias por llamar a {practice}. {notice} ¿En qué le puedo ayudar?",
-    },
-    "language_choice": {"en": "Para español, oprima dos.", "es": ""},
-    "reprompt": {
-        "en": "Sorry, I didn't hear anything. How can I help you?",
-        "es": "Perdón, no escuché nada. ¿En qué le puedo ayudar?",
-    },
-    "unavailable": {
-        "en": "I'm sorry, I can't help with that right now. Please leave your name, date of birth"
-        " and a short message after the tone, and our staff will call you back.",
-        "es": "Lo siento, no puedo ayudarle en este momento. Deje su nombre, fecha de nacimiento"
-        " y un mensaje breve después del tono, y le devolveremos la llamada.",
-    },
-    "voicemail_thanks": {
-        "en": "Thank you. Our staff will call you back. Goodbye.",
-        "es": "Gracias. Nuestro personal le devolverá la llamada. Adiós.",
-    },
-}
+LANGUAGE_CODES = {"en": "en-US", "es": "es-US"}
+SCHEDULING_HINTS = "appointment, reschedule, cancel, confirm, refill, billing, lab results, cita"
 
 
-def _prompt(key: str, language: str, **values: str) -> str:
-    return PROMPTS[key].get(language, PROMPTS[key]["en"]).format(**values)
+def _voice(language: str) -> tuple[str, str]:
+    cfg = settings()
+    return LANGUAGE_CODES.get(language, "en-US"), cfg.voice_es if language == "es" else cfg.voice_en
 
 
 def _xml(response: VoiceResponse) -> Response:
     return Response(str(response), mimetype="text/xml")
 
 
-def _gather(response: VoiceResponse, language: str, step: int, text: str) -> None:
-    lang_code, voice = VOICE.get(language, VOICE["en"])
+def _hints(session, practice_id: int) -> str:
+    names = session.execute(
+        select(Provider.last_name).where(Provider.practice_id == practice_id, Provider.active)
+    ).scalars()
+    return ", ".join([SCHEDULING_HINTS, *(f"doctor {n}" for n in names)])
+
+
+def _gather(response: VoiceResponse, language: str, text: str, hints: str, **params: str) -> None:
+    lang_code, voice = _voice(language)
     gather = Gather(
         input="speech dtmf",
-        action=url_for("twilio_voice.gather", lang=language, step=step),
+        action=url_for("twilio_voice.gather", lang=language, **params),
         method="POST",
         language=lang_code,
-        speech_timeout="2",
+        speech_timeout="2",  # a number: "auto" is refused by some speech models
         timeout=6,
         action_on_empty_result=True,
-        hints="appointment, reschedule, cancel, confirm, refill, billing, results",
+        finish_on_key="#",
+        hints=hints,
     )
     gather.say(text, voice=voice, language=lang_code)
     response.append(gather)
 
 
 def _voicemail(response: VoiceResponse, language: str, text: str) -> None:
-    lang_code, voice = VOICE.get(language, VOICE["en"])
+    lang_code, voice = _voice(language)
     response.say(text, voice=voice, language=lang_code)
     response.record(
         action=url_for("twilio_voice.voicemail", lang=language),
@@ -91,36 +84,63 @@ def incoming_call() -> Response:
     call_sid = request.form.get("CallSid", "")
     if not call_sid:
         return Response("CallSid is required", status=400, mimetype="text/plain")
-    cfg = settings()
     response = VoiceResponse()
-    with UnitOfWork(cfg.database_url) as uow:
-        practice: Practice = practice_for_number(uow.session, request.form.get("To"))
+    with UnitOfWork(settings().database_url) as uow:
+        practice = practice_for_number(uow.session, request.form.get("To"))
         sessions.voice_conversation(
-            uow.session,
-            practice_id=practice.id,
-            call_sid=call_sid,
-            phone=request.form.get("From"),
+            uow.session, practice_id=practice.id, call_sid=call_sid, phone=request.form.get("From")
         )
         notice = (practice.settings or {}).get("recording_notice", "")
-        greeting = _prompt("greeting", "en", practice=practice.name, notice=notice)
+        greeting = prompt("greeting", "en", practice=practice.name, notice=notice)
+        hints = _hints(uow.session, practice.id)
         uow.commit()
-    _gather(response, "en", 1, f"{greeting} {_prompt('language_choice', 'en')}")
+    _gather(response, "en", f"{greeting} {prompt('language_choice', 'en')}", hints, step="1")
     return _xml(response)
+
+
+def _pending_confirmation(session, conversation: Conversation) -> ConversationTurn | None:
+    """The last thing heard with low confidence, waiting for the caller's yes."""
+    last_in = session.execute(
+        select(ConversationTurn)
+        .where(
+            ConversationTurn.conversation_id == conversation.id, ConversationTurn.direction == "in"
+        )
+        .order_by(ConversationTurn.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return last_in if last_in and (last_in.meta or {}).get("unconfirmed") else None
+
+
+def _confidence(raw: str | None) -> float | None:
+    try:
+        return float(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
 
 
 @bp.post("/twilio/voice/gather")
 @twilio_signed
 def gather() -> Response:
+    """One caller turn. Query parameters: lang, step (for idempotency), silent (consecutive
+    silences so far), confirm (the caller is answering "did I hear you right?")."""
     form = request.form
     call_sid = form.get("CallSid", "")
-    language = request.args.get("lang", "en")
-    step = request.args.get("step", "1")
+    if not call_sid:
+        return Response("CallSid is required", status=400, mimetype="text/plain")
+    language = request.args.get("lang", "en") if request.args.get("lang") in ("en", "es") else "en"
+    step = int(request.args.get("step", "1")) if request.args.get("step", "1").isdigit() else 1
+    silent = (
+        int(request.args.get("silent", "0") or 0)
+        if request.args.get("silent", "0").isdigit()
+        else 0
+    )
     cfg = settings()
     key = f"voice:{call_sid}:{step}"
     speech = (form.get("SpeechResult") or "").strip()
     digits = (form.get("Digits") or "").strip()
+    confidence = _confidence(form.get("Confidence"))
     response = VoiceResponse()
-    next_step = int(step) + 1 if step.isdigit() else 2
+    next_step = str(step + 1)
 
     with UnitOfWork(cfg.database_url) as uow:
         earlier = idempotency.claim(uow.session, key)
@@ -130,26 +150,50 @@ def gather() -> Response:
         conversation = sessions.voice_conversation(
             uow.session, practice_id=practice.id, call_sid=call_sid, phone=form.get("From")
         )
-        if step == "1" and digits == "2":
-            language = conversation.language = "es"
+        hints = _hints(uow.session, practice.id)
+
+        def answer(twiml: VoiceResponse) -> Response:
+            idempotency.remember_response(uow.session, key, str(twiml))
+            uow.commit()
+            return _xml(twiml)
+
+        if step == 1 and digits == "2":
+            conversation.language = "es"
             notice = (practice.settings or {}).get("recording_notice_es", "")
-            _gather(
-                response,
-                "es",
-                next_step,
-                _prompt("greeting", "es", practice=practice.name, notice=notice),
-            )
-            idempotency.remember_response(uow.session, key, str(response))
-            uow.commit()
-            return _xml(response)
-        said = speech or digits
-        if not said:
-            _gather(response, language, next_step, _prompt("reprompt", language))
-            idempotency.remember_response(uow.session, key, str(response))
-            uow.commit()
-            return _xml(response)
-        meta = {"confidence": form.get("Confidence"), "digits": bool(digits)}
-        sessions.add_turn(uow.session, conversation, "in", said, meta)
+            text = prompt("greeting", "es", practice=practice.name, notice=notice)
+            _gather(response, "es", text, hints, step=next_step)
+            return answer(response)
+
+        if not speech and not digits:
+            if silent >= 1:  # the second silence in a row: don't loop, take a message
+                sessions.add_turn(uow.session, conversation, "in", "[silence]", {"silence": True})
+                take_message_for_uid(uow.session, conversation.uid, reason="caller silent")
+                _voicemail(response, language, prompt("still_silent", language))
+                return answer(response)
+            _gather(response, language, prompt("reprompt", language), hints,
+                    step=next_step, silent=str(silent + 1))  # fmt: skip
+            return answer(response)
+
+        pending = _pending_confirmation(uow.session, conversation)
+        if pending is not None:
+            pending.meta = {**(pending.meta or {}), "unconfirmed": False}
+            if digits == "1" or speech.lower().strip(" .!") in YES_WORDS:
+                said, meta = pending.text, {"confirmed_repeat": True}
+            else:
+                said, meta = speech or digits, {"confidence": confidence}
+        elif len(digits) == 1 and digits in KEYPAD_SHORTCUTS:
+            said, meta = KEYPAD_SHORTCUTS[digits], {"keypad": digits}
+        elif speech and confidence is not None and confidence < cfg.low_confidence:
+            sessions.add_turn(uow.session, conversation, "in", speech,
+                              {"confidence": confidence, "unconfirmed": True})  # fmt: skip
+            _gather(response, language, prompt("did_you_say", language, heard=speech), hints,
+                    step=next_step)  # fmt: skip
+            return answer(response)
+        else:
+            said, meta = speech or digits, {"confidence": confidence, "digits": bool(digits)}
+
+        if not meta.get("confirmed_repeat"):
+            sessions.add_turn(uow.session, conversation, "in", said, meta)
         uid = conversation.uid
         uow.commit()
 
@@ -161,19 +205,25 @@ def gather() -> Response:
             {"conversation_uid": uid, "channel": "voice", "language": language},
             cfg.rasa_timeout_seconds,
         )
-        texts = reply.texts
     except rasa_client.DialogueUnavailable:
-        texts = []
+        reply = None
 
     with UnitOfWork(cfg.database_url) as uow:
-        if texts:
-            text = " ".join(texts)
-            conversation = sessions.by_uid(uow.session, uid)
-            sessions.add_turn(uow.session, conversation, "out", text)
-            _gather(response, language, next_step, text)
-        else:
+        conversation = sessions.by_uid(uow.session, uid)
+        handoff = next(
+            (c["handoff"] for c in (reply.custom if reply else []) if "handoff" in c), None
+        )
+        if reply is None:
             take_message_for_uid(uow.session, uid, reason="assistant unavailable on a call")
-            _voicemail(response, language, _prompt("unavailable", language))
+            _voicemail(response, language, prompt("unavailable", language))
+        elif handoff is not None:
+            text = " ".join(reply.texts) or prompt("handoff", language)
+            sessions.add_turn(uow.session, conversation, "out", text, {"handoff": handoff})
+            _voicemail(response, language, f"{text} {prompt('leave_message', language)}")
+        else:
+            text = " ".join(reply.texts)
+            sessions.add_turn(uow.session, conversation, "out", text)
+            _gather(response, language, text, hints, step=next_step)
         idempotency.remember_response(uow.session, key, str(response))
         uow.commit()
     return _xml(response)
@@ -182,11 +232,10 @@ def gather() -> Response:
 @bp.post("/twilio/voice/voicemail")
 @twilio_signed
 def voicemail() -> Response:
-    """The recording becomes part of the caller's staff task (its URL, never its content)."""
+    """The recording joins the caller's staff task (its URL, never its content)."""
     form = request.form
-    language = request.args.get("lang", "en")
-    cfg = settings()
-    with UnitOfWork(cfg.database_url) as uow:
+    language = request.args.get("lang", "en") if request.args.get("lang") in ("en", "es") else "en"
+    with UnitOfWork(settings().database_url) as uow:
         practice = practice_for_number(uow.session, form.get("To"))
         conversation = sessions.voice_conversation(
             uow.session,
@@ -195,21 +244,14 @@ def voicemail() -> Response:
             phone=form.get("From"),
         )
         if form.get("RecordingUrl"):
-            sessions.add_turn(
-                uow.session,
-                conversation,
-                "in",
-                "[voicemail]",
-                {
-                    "recording_url": form.get("RecordingUrl"),
-                    "seconds": form.get("RecordingDuration"),
-                },
-            )
+            meta = {"recording_url": form.get("RecordingUrl"),
+                    "seconds": form.get("RecordingDuration")}  # fmt: skip
+            sessions.add_turn(uow.session, conversation, "in", "[voicemail]", meta)
             take_message_for_uid(uow.session, conversation.uid, reason="voicemail")
         uow.commit()
     response = VoiceResponse()
-    lang_code, voice = VOICE.get(language, VOICE["en"])
-    response.say(_prompt("voicemail_thanks", language), voice=voice, language=lang_code)
+    lang_code, voice = _voice(language)
+    response.say(prompt("voicemail_thanks", language), voice=voice, language=lang_code)
     response.hangup()
     return _xml(response)
 
@@ -219,5 +261,5 @@ def voicemail() -> Response:
 def fallback() -> Response:
     """Twilio's fallback URL: our primary handler failed or timed out; take a message."""
     response = VoiceResponse()
-    _voicemail(response, request.args.get("lang", "en"), _prompt("unavailable", "en"))
+    _voicemail(response, "en", prompt("unavailable", "en"))
     return _xml(response)

@@ -1,0 +1,79 @@
+"""What the caller hears from the edge itself (the dialogue's words come from the Rasa domain).
+
+Written to be spoken: no abbreviations, no URLs, short sentences.
+"""
+
+from __future__ import annotations
+
+# One digit anywhere in the call: the main choices. The greeting also takes 2 for Spanish.
+KEYPAD_SHORTCUTS = {
+    "1": "/confirm_appointment",
+    "3": "/cancel_appointment",
+    "4": "/reschedule_appointment",
+    "0": "/request_human",
+}
+YES_WORDS = {
+    "yes",
+    "yeah",
+    "yep",
+    "correct",
+    "right",
+    "that's right",
+    "si",
+    "sí",
+    "correcto",
+    "eso",
+}
+
+PROMPTS: dict[str, dict[str, str]] = {
+    "greeting": {
+        "en": "Thank you for calling {practice}. {notice} How can I help you today? You can also"
+        " press 1 to confirm an appointment, 3 to cancel, 4 to reschedule, or 0 for our staff.",
+        "es": "Gracias por llamar a {practice}. {notice} ¿En qué le puedo ayudar? También puede"
+        " oprimir 1 para confirmar una cita, 3 para cancelar, 4 para cambiarla, o 0 para hablar"
+        " con nuestro personal.",
+    },
+    "language_choice": {"en": "Para español, oprima dos.", "es": ""},
+    "reprompt": {
+        "en": "Sorry, I didn't hear anything. How can I help you?",
+        "es": "Perdón, no escuché nada. ¿En qué le puedo ayudar?",
+    },
+    "still_silent": {
+        "en": "I still can't hear you. After the tone, please leave your name, date of birth and a"
+        " short message, and our staff will call you back.",
+        "es": "Sigo sin escucharle. Después del tono, deje su nombre, fecha de nacimiento y un"
+        " mensaje breve, y nuestro personal le devolverá la llamada.",
+    },
+    "did_you_say": {
+        "en": "I think you said: {heard}. If that's right, say yes or press 1. Otherwise, please"
+        " say it again.",
+        "es": "Creo que dijo: {heard}. Si es correcto, diga sí u oprima 1. Si no, repítalo por"
+        " favor.",
+    },
+    "unavailable": {
+        "en": "I'm sorry, I can't help with that right now. Please leave your name, date of birth"
+        " and a short message after the tone, and our staff will call you back.",
+        "es": "Lo siento, no puedo ayudarle en este momento. Deje su nombre, fecha de nacimiento"
+        " y un mensaje breve después del tono, y le devolveremos la llamada.",
+    },
+    "handoff": {
+        "en": "Let me get you to our staff.",
+        "es": "Le comunico con nuestro personal.",
+    },
+    "leave_message": {
+        "en": "Please leave your name, date of birth and a short message after the tone, and we"
+        " will call you back.",
+        "es": "Deje su nombre, fecha de nacimiento y un mensaje breve después del tono, y le"
+        " devolveremos la llamada.",
+    },
+    "voicemail_thanks": {
+        "en": "Thank you. Our staff will call you back. Goodbye.",
+        "es": "Gracias. Nuestro personal le devolverá la llamada. Adiós.",
+    },
+}
+
+
+def prompt(key: str, language: str, **values: str) -> str:
+    variants = PROMPTS[key]
+    template = variants[language] if language in variants else variants["en"]
+    return template.format(**values)
