@@ -23,6 +23,11 @@ class ActionTakeMessage(Action):
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")
             return []
-        reply = take_message_from_dialogue(settings().database_url, uid, latest_intent(tracker))
+        intent = latest_intent(tracker)
+        reply = take_message_from_dialogue(settings().database_url, uid, intent)
+        if tracker.get_slot("channel") == "voice":
+            # On a call the edge turns this into a transfer (or a voicemail for the task).
+            dispatcher.utter_message(json_message={"handoff": {"reason": intent}})
+            return []
         dispatcher.utter_message(text=reply)
         return []
