@@ -1,0 +1,53 @@
+"""The local supervisor: a process that dies is noticed, and stopping leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from assistant import stack
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+# A parent that starts a grandchild, as gunicorn and Rasa do.
+PARENT = [
+    sys.executable,
+    "-c",
+    "import subprocess, sys, time; "
+    "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+    "print(p.pid, flush=True); time.sleep(60)",
+]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); look at its state.
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+def test_a_dead_service_is_reported_and_stop_cleans_up_grandchildren(tmp_path: Path) -> None:
+    services = [stack.Service("sleeper", SLEEPER), stack.Service("parent", PARENT)]
+    stack.start(services, dict(os.environ), tmp_path)
+    try:
+        deadline = time.monotonic() + 10
+        log = tmp_path / "parent.log"
+        while time.monotonic() < deadline and not log.read_text().strip():
+            time.sleep(0.1)
+        grandchild = int(log.read_text().split()[0])
+        assert stack.dead(services) is None
+        services[0].process.kill()
+        services[0].process.wait()
+        died = stack.dead(services)
+        assert died is not None and died.name == "sleeper"
+    finally:
+        stack.stop(services, grace_seconds=5)
+    assert services[1].process.poll() is not None
+    deadline = time.monotonic() + 5
+    while _alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(grandchild)
