@@ -37,6 +37,8 @@ class Settings:
     voice_en: str = "Polly.Joanna-Neural"
     voice_es: str = "Polly.Lupe-Neural"
     low_confidence: float = 0.4
+    # (name, token) pairs; empty: the FHIR API is off (metadata only). Kept out of repr().
+    fhir_api_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     var_dir: Path = field(default=DEFAULT_VAR_DIR)
 
     @property
@@ -107,6 +109,21 @@ def _float(env: dict[str, str], name: str, default: float, low: float, high: flo
     return value
 
 
+_FHIR_TOKEN = re.compile(r"^([A-Za-z0-9_.-]{1,40}):(\S{16,200})$")
+
+
+def _fhir_tokens(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """FHIR_API_TOKENS: comma-separated `name:token` pairs (the token is never echoed)."""
+    pairs = [p.strip() for p in env.get("FHIR_API_TOKENS", "").split(",") if p.strip()]
+    found = [_FHIR_TOKEN.match(pair) for pair in pairs]
+    if not all(found) or len({m[1] for m in found if m}) != len(found):
+        raise ConfigError(
+            "FHIR_API_TOKENS must be comma-separated name:token pairs"
+            " (unique names, tokens of 16+ characters)"
+        )
+    return tuple((m[1], m[2]) for m in found if m)
+
+
 def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
     """Build and validate settings. Raises `ConfigError` with a one-line message."""
     if env is None:
@@ -166,5 +183,6 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         voice_en=env.get("VOICE_EN", "").strip() or "Polly.Joanna-Neural",
         voice_es=env.get("VOICE_ES", "").strip() or "Polly.Lupe-Neural",
         low_confidence=_float(env, "ASR_LOW_CONFIDENCE", 0.4, 0.0, 1.0),
+        fhir_api_tokens=_fhir_tokens(env),
         var_dir=var_dir,
     )

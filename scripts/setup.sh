@@ -31,10 +31,14 @@ if [ ! -f "$DEPS_STAMP" ]; then
     echo "setup: Python 3.10 is required (Rasa 3.6 supports <3.11); install it, e.g. 'pyenv install 3.10'" >&2
     exit 1
   }
-  echo "setup: creating $VENV with $PY and the locked dependencies (first run: about 2 minutes)"
-  rm -rf "$VENV"
-  "$PY" -m venv "$VENV"
-  pip_quietly install --upgrade "pip==24.0" "setuptools==70.3.0" "wheel==0.41.2"
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null; then
+    echo "setup: creating $VENV with $PY and the locked dependencies (first run: about 2 minutes)"
+    rm -rf "$VENV"
+    "$PY" -m venv "$VENV"
+    pip_quietly install --upgrade "pip==24.0" "setuptools==70.3.0" "wheel==0.41.2"
+  else
+    echo "setup: requirements.lock changed; bringing $VENV up to date"
+  fi
   pip_quietly install --no-deps -r requirements.lock
   "$VENV/bin/pip" check >/dev/null || { "$VENV/bin/pip" check; exit 1; }
   touch "$DEPS_STAMP"

@@ -16,6 +16,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024  # Twilio's requests are far smaller
     app.extensions["assistant_settings"] = settings
 
+    from webhooks.console import bp as console_bp
+    from webhooks.fhir import bp as fhir_bp
     from webhooks.health import bp as health_bp
     from webhooks.twilio import errors as twilio_errors
     from webhooks.twilio.sms import bp as sms_bp
@@ -26,6 +28,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sms_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(status_bp)
+    app.register_blueprint(fhir_bp)
+    app.register_blueprint(console_bp)
     twilio_errors.register(app)
     logging.getLogger(__name__).info(
         "app ready (twilio %s)", "live" if settings.twilio_enabled else "local: outbound recorded"
