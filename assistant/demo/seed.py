@@ -42,6 +42,7 @@ from assistant.db.models import (
     Provider,
     ProviderSchedule,
 )
+from assistant.demo.staff import seed_staff
 from assistant.phones import to_e164
 
 PRACTICE_NAME = "Riverside Family Health"
@@ -348,6 +349,7 @@ def seed_demo(session: Session, *, today: date, rng_seed: int = 7) -> DemoSummar
     session.add_all(reminders)
     _audit_creations(session, patients, appointments)
     session.flush()
+    seed_staff(session, practice.id)  # departments, staff logins, a few queued requests
 
     shared = _shared_phones(people)
     english, spanish = (
