@@ -282,6 +282,9 @@ def reschedule(
         now=now,
         conversation_id=conversation_id,
         enforce_rules=enforce_rules,
+        # Moving a booking keeps its eligibility: a patient holding this type may hold it at
+        # another time, whether or not they have been seen yet.
+        new_patient=False if req.appointment_type_id == old.appointment_type_id else None,
         exclude_ids=[old.id],
         lock_provider_ids=[old.provider_id],
         before_insert=release_old,

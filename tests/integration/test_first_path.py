@@ -68,7 +68,10 @@ def test_reminder_reply_confirms_the_appointment(demo, text, live_db):
         ).scalars()
         assert {"update", "disclose"} <= set(audits)
         conversation = uow.session.execute(
-            select(Conversation).where(Conversation.phone == maria.phone)
+            select(Conversation)
+            .where(Conversation.phone == maria.phone, Conversation.channel == "sms")
+            .order_by(Conversation.id.desc())
+            .limit(1)
         ).scalar_one()
         assert conversation.outcome == "confirmed"
 

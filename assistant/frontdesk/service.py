@@ -1,0 +1,422 @@
+"""Application services for the dialogue: one transaction each, by conversation uid.
+
+Nothing about an appointment is read or changed unless the conversation has a verified
+patient and the appointment is theirs. Every disclosure and change is audited; the outcome and a
+staff-readable summary are written on the conversation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant import audit
+from assistant.conversations import sessions
+from assistant.db.models import (
+    BOOKED,
+    CANCELLED,
+    CONFIRMED,
+    Appointment,
+    Conversation,
+    Location,
+    Patient,
+    Provider,
+)
+from assistant.db.types import utcnow
+from assistant.frontdesk import summaries
+from assistant.frontdesk.office import office_info
+from assistant.frontdesk.preferences import understand
+from assistant.frontdesk.views import AppointmentView, describe, option_data, starts_at
+from assistant.scheduling import operations, waitlist
+from assistant.scheduling.availability import SearchRequest, SlotOption, search
+from assistant.scheduling.clock import zone
+from assistant.scheduling.errors import (
+    SchedulingError,
+    SlotTaken,
+    SlotUnavailable,
+)
+from assistant.scheduling.preferences import TimePreference
+from assistant.unit_of_work import UnitOfWork
+
+MAX_LISTED = 3
+OPTIONS_OFFERED = 3
+WAITLIST_DAYS = 30
+
+# Statuses of results
+DONE = "done"
+NOT_VERIFIED = "not_verified"
+NOT_FOUND = "not_found"
+TAKEN = "taken"  # the chosen time went to someone else: alternatives offered
+UNAVAILABLE = "unavailable"  # cannot be done by the assistant: staff
+
+
+class NotVerified(LookupError):
+    """No verified patient in this conversation (or an unknown conversation)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    conversation: Conversation
+    patient: Patient
+
+    @property
+    def actor(self) -> str:
+        return f"patient:{self.patient.id}"
+
+
+@dataclass(frozen=True)
+class Listing:
+    appointments: list[AppointmentView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    status: str
+    appointment: AppointmentView | None = None
+    options: list[dict[str, Any]] = field(default_factory=list)
+
+
+def context(session: Session, conversation_uid: str) -> Context:
+    conversation = sessions.by_uid(session, conversation_uid)
+    if conversation is None or conversation.verified_patient_id is None:
+        raise NotVerified(conversation_uid)
+    patient = session.get(Patient, conversation.verified_patient_id)
+    if patient is None:
+        raise NotVerified(conversation_uid)
+    return Context(conversation, patient)
+
+
+def upcoming(session: Session, patient_id: int, now: datetime, limit: int = MAX_LISTED):
+    """The patient's next active appointments, soonest first."""
+    return list(
+        session.execute(
+            select(Appointment)
+            .where(
+                Appointment.patient_id == patient_id,
+                Appointment.status.in_((BOOKED, CONFIRMED)),
+                Appointment.starts_at > now,
+            )
+            .order_by(Appointment.starts_at)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def _disclose(session: Session, ctx: Context, appointments: list[Appointment]) -> None:
+    for appointment in appointments:
+        audit.record(
+            session,
+            actor=ctx.actor,
+            channel=ctx.conversation.channel,
+            action="disclose",
+            entity="appointment",
+            entity_id=appointment.id,
+            patient_id=ctx.patient.id,
+            conversation_id=ctx.conversation.id,
+            detail={
+                "fields": ["date", "time", "provider", "location", "prep"],
+                "basis": "verified",
+            },
+        )
+
+
+def _own(session: Session, ctx: Context, appointment_id: int | None) -> Appointment | None:
+    appointment = session.get(Appointment, appointment_id) if appointment_id else None
+    if appointment is None or appointment.patient_id != ctx.patient.id:
+        return None
+    return appointment
+
+
+def list_for(
+    database_url: str, conversation_uid: str, language: str, channel: str, *, record: bool = False
+) -> Listing:
+    """The verified patient's upcoming appointments (at most three), disclosed and audited.
+
+    `record`: this listing is the answer of the conversation (checking), so it is its outcome.
+    """
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, conversation_uid)
+        found = upcoming(uow.session, ctx.patient.id, utcnow())
+        _disclose(uow.session, ctx, found)
+        if record:
+            sessions.set_outcome(
+                ctx.conversation, "informed", summaries.informed(ctx.patient, len(found))
+            )
+        views = [describe(a, language, channel) for a in found]
+        uow.commit()
+        return Listing(views)
+
+
+def cancel_for(
+    database_url: str,
+    conversation_uid: str,
+    appointment_id: int,
+    reason: str | None,
+    language: str,
+    channel: str,
+) -> ChangeResult:
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, conversation_uid)
+        appointment = _own(uow.session, ctx, appointment_id)
+        if appointment is None:
+            return ChangeResult(NOT_FOUND)
+        try:
+            operations.cancel(
+                uow.session,
+                appointment.id,
+                reason=reason or "patient request",
+                actor=ctx.actor,
+                channel=ctx.conversation.channel,
+                conversation_id=ctx.conversation.id,
+            )
+        except SchedulingError:
+            return ChangeResult(UNAVAILABLE)
+        sessions.set_outcome(
+            ctx.conversation, "cancelled", summaries.cancelled(ctx.patient, appointment, reason)
+        )
+        view = describe(appointment, language, channel)
+        uow.commit()
+        return ChangeResult(DONE, view)
+
+
+def options_for(
+    database_url: str,
+    conversation_uid: str,
+    appointment_id: int,
+    preference_text: str,
+    language: str,
+    channel: str,
+    *,
+    after: str | None = None,
+    any_provider: bool = False,
+) -> ChangeResult:
+    """Up to three concrete new times for an appointment (same type; same provider unless the
+    patient said any provider). `after`: only later than this ISO instant ("anything later?")."""
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, conversation_uid)
+        appointment = _own(uow.session, ctx, appointment_id)
+        if appointment is None:
+            return ChangeResult(NOT_FOUND)
+        now = utcnow()
+        wish = understand(
+            preference_text,
+            now=now,
+            time_zone=appointment.location.time_zone,
+            language=language,
+        )
+        found = _search(
+            uow.session,
+            appointment,
+            wish.preference,
+            any_provider=any_provider or wish.any_provider,
+            date_from=wish.date_from,
+            not_before=datetime.fromisoformat(after) + timedelta(minutes=1) if after else None,
+            channel=ctx.conversation.channel,
+            now=now,
+        )
+        if found is None:
+            return ChangeResult(UNAVAILABLE)
+        options = _option_data(uow.session, found, language, channel)
+        for option in options:
+            option["any_provider"] = any_provider or wish.any_provider
+            option["preference"] = wish.preference.to_json()
+        return ChangeResult(DONE, describe(appointment, language, channel), options)
+
+
+def _search(
+    session: Session,
+    appointment: Appointment,
+    preference: TimePreference,
+    *,
+    any_provider: bool,
+    date_from,
+    not_before: datetime | None,
+    channel: str,
+    now: datetime,
+) -> list[SlotOption] | None:
+    request = SearchRequest(
+        practice_id=appointment.practice_id,
+        appointment_type_id=appointment.appointment_type_id,
+        provider_id=None if any_provider else appointment.provider_id,
+        date_from=date_from,
+        preference=preference,
+        patient_id=appointment.patient_id,
+        new_patient=False,  # they already hold this type of visit
+        channel=channel,
+        limit=OPTIONS_OFFERED,
+        exclude_appointment_ids=frozenset({appointment.id}),
+        not_before=not_before,
+    )
+    try:
+        return search(session, request, now=now)
+    except SchedulingError:
+        return None  # e.g. a type that cannot be booked by phone: staff will help
+
+
+def _option_data(
+    session: Session, found: list[SlotOption], language: str, channel: str
+) -> list[dict[str, Any]]:
+    out = []
+    for option in found:
+        location = session.get(Location, option.location_id)
+        provider = session.get(Provider, option.provider_id)
+        out.append(option_data(option, location, provider, language, channel))
+    return out
+
+
+def reschedule_for(
+    database_url: str,
+    conversation_uid: str,
+    appointment_id: int,
+    option: dict[str, Any],
+    language: str,
+    channel: str,
+) -> ChangeResult:
+    """Move the appointment to the chosen option (atomic), or book it anew when the original
+    was cancelled in this conversation. A taken time answers with alternatives."""
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, conversation_uid)
+        old = _own(uow.session, ctx, appointment_id)
+        if old is None:
+            return ChangeResult(NOT_FOUND)
+        common = dict(
+            actor=ctx.actor,
+            channel=ctx.conversation.channel,
+            conversation_id=ctx.conversation.id,
+        )
+        try:
+            if old.status == CANCELLED:
+                new = operations.book(
+                    uow.session,
+                    patient_id=ctx.patient.id,
+                    provider_id=int(option["provider_id"]),
+                    location_id=int(option["location_id"]),
+                    appointment_type_id=int(option["appointment_type_id"]),
+                    starts_at=starts_at(option),
+                    new_patient=False,  # they held this type of visit until just now
+                    **common,
+                )
+                summary = summaries.rebooked(ctx.patient, old, new)
+            else:
+                new = _move(uow.session, old, option, common)
+                summary = summaries.rescheduled(ctx.patient, old, new)
+        except (SlotTaken, SlotUnavailable) as exc:
+            uow.rollback()
+            found = exc.alternatives[:OPTIONS_OFFERED] or _search(
+                uow.session,
+                uow.session.get(Appointment, appointment_id),
+                TimePreference.from_json(option.get("preference")),
+                any_provider=bool(option.get("any_provider")),
+                date_from=None,
+                not_before=starts_at(option),
+                channel=ctx.conversation.channel,
+                now=utcnow(),
+            )
+            alternatives = _option_data(uow.session, found or [], language, channel)
+            return ChangeResult(TAKEN, options=alternatives)
+        except SchedulingError:
+            return ChangeResult(UNAVAILABLE)
+        sessions.set_outcome(ctx.conversation, "rescheduled", summary)
+        uow.session.flush()
+        view = describe(new, language, channel)
+        uow.commit()
+        return ChangeResult(DONE, view)
+
+
+def _move(
+    session: Session, old: Appointment, option: dict[str, Any], common: dict[str, Any]
+) -> Appointment:
+    return operations.reschedule(
+        session,
+        old.id,
+        starts_at=starts_at(option),
+        provider_id=int(option["provider_id"]),
+        location_id=int(option["location_id"]),
+        **common,
+    )
+
+
+def join_waitlist_for(
+    database_url: str,
+    conversation_uid: str,
+    appointment_id: int,
+    preference_text: str,
+    language: str,
+) -> bool:
+    """Put the patient on the waitlist for the same type and provider, for the next 30 days."""
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, conversation_uid)
+        appointment = _own(uow.session, ctx, appointment_id)
+        if appointment is None:
+            return False
+        now = utcnow()
+        today = now.astimezone(_zone(appointment)).date()
+        wish = understand(
+            preference_text, now=now, time_zone=appointment.location.time_zone, language=language
+        )
+        waitlist.join(
+            uow.session,
+            patient_id=ctx.patient.id,
+            appointment_type_id=appointment.appointment_type_id,
+            provider_id=appointment.provider_id,
+            earliest_date=today,
+            latest_date=today + timedelta(days=WAITLIST_DAYS),
+            preference=wish.preference,
+            actor=ctx.actor,
+            channel=ctx.conversation.channel,
+            note=f"from conversation {ctx.conversation.id}",
+        )
+        sessions.set_outcome(
+            ctx.conversation,
+            "waitlisted",
+            f"{summaries.who(ctx.patient)} joined the waitlist for an earlier time than "
+            f"{summaries.when(appointment)} with {appointment.provider.display_name}",
+        )
+        uow.commit()
+        return True
+
+
+def _zone(appointment: Appointment) -> ZoneInfo:
+    return zone(appointment.location.time_zone)
+
+
+def appointment_for(
+    database_url: str, conversation_uid: str, appointment_id: int, language: str, channel: str
+) -> AppointmentView | None:
+    """One of the verified patient's appointments (whatever its status), for a read-back."""
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, conversation_uid)
+        appointment = _own(uow.session, ctx, appointment_id)
+        return describe(appointment, language, channel) if appointment else None
+
+
+def mark_handed_off(database_url: str, conversation_uid: str, summary: str) -> None:
+    """A call goes to a person (the edge transfers it): the conversation's outcome."""
+    with UnitOfWork(database_url) as uow:
+        conversation = sessions.by_uid(uow.session, conversation_uid)
+        if conversation is not None:
+            sessions.set_outcome(conversation, "handed_off", summary)
+            uow.commit()
+
+
+def note_summary(database_url: str, conversation_uid: str, summary: str) -> None:
+    """Say why a message was taken, for staff (the outcome stays `message_taken`)."""
+    with UnitOfWork(database_url) as uow:
+        conversation = sessions.by_uid(uow.session, conversation_uid)
+        if conversation is not None:
+            conversation.summary = summary
+            uow.commit()
+
+
+def office_info_for(database_url: str, conversation_uid: str | None, language: str) -> str:
+    """Hours and addresses of the conversation's practice (no patient data, no verification)."""
+    with UnitOfWork(database_url) as uow:
+        conversation = sessions.by_uid(uow.session, conversation_uid) if conversation_uid else None
+        if conversation is None:
+            return ""
+        return office_info(uow.session, conversation.practice_id, language)

@@ -1,0 +1,70 @@
+"""Identity form: name, then date of birth, checked by `assistant.identity` (3 tries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from assistant.identity import service
+from assistant.identity.names import has_full_name
+from dialogues.actions.common import language
+from dialogues.actions.context import conversation_uid, settings
+
+_CLEARED = {"patient_name": None, "patient_dob": None}
+
+
+class ValidateIdentityForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_identity_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("verified") or tracker.get_slot("identity_failed"):
+            return []
+        return domain_slots
+
+    def validate_patient_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not has_full_name(str(value or "")):
+            dispatcher.utter_message(response="utter_need_full_name")
+            return {"patient_name": None}
+        return {"patient_name": value}
+
+    def validate_patient_dob(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        uid = conversation_uid(tracker)
+        if uid is None:
+            return {**_CLEARED, "identity_failed": True}
+        result = service.verify_for(
+            settings().database_url,
+            uid,
+            str(tracker.get_slot("patient_name") or ""),
+            str(value or ""),
+            language(tracker),
+        )
+        if result.status == service.BAD_DATE:
+            dispatcher.utter_message(response="utter_bad_date_of_birth")
+            return {"patient_dob": None}
+        if result.status == service.NEED_FULL_NAME:
+            dispatcher.utter_message(response="utter_need_full_name")
+            return dict(_CLEARED)
+        if result.verified:
+            dispatcher.utter_message(
+                response="utter_identity_verified", first_name=result.first_name
+            )
+            return {**_CLEARED, "verified": True}
+        if result.status == service.NO_MATCH:
+            dispatcher.utter_message(response="utter_identity_no_match")
+            return dict(_CLEARED)
+        return {**_CLEARED, "identity_failed": True}

@@ -1,0 +1,189 @@
+"""Reschedule form: which appointment, a preference, up to three options, read-back, commit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.views import numbered
+from assistant.frontdesk.words import choose, wants_more
+from dialogues.actions.cancel import current, pick_appointment
+from dialogues.actions.common import appointment_id, channel, language
+from dialogues.actions.context import conversation_uid, settings
+from dialogues.actions.tasks import answer, hand_off, say_prep
+
+_TO_STAFF = {"reschedule_confirm": "staff"}
+
+
+def offered(tracker: Tracker) -> list[dict[str, Any]]:
+    return list(tracker.get_slot("offered_options") or [])
+
+
+def find_options(
+    tracker: Tracker, text: str, *, after: str | None = None, any_provider: bool = False
+) -> frontdesk.ChangeResult | None:
+    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
+    if uid is None or chosen is None:
+        return None
+    return frontdesk.options_for(
+        settings().database_url,
+        uid,
+        chosen,
+        text,
+        language(tracker),
+        channel(tracker),
+        after=after,
+        any_provider=any_provider,
+    )
+
+
+class ActionAskSlotChoice(Action):
+    def name(self) -> str:
+        return "action_ask_slot_choice"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        labels = [str(o["label"]) for o in offered(tracker)]
+        dispatcher.utter_message(
+            response="utter_offer_options",
+            options=numbered(labels, language(tracker), channel(tracker)),
+        )
+        return []
+
+
+class ActionAskRescheduleConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_reschedule_confirm"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        new = str((tracker.get_slot("chosen_option") or {}).get("label", ""))
+        if tracker.get_slot("task") == "rebook":
+            dispatcher.utter_message(response="utter_confirm_rebook", new=new)
+            return []
+        view = current(tracker)
+        old = view.line(language(tracker)) if view else ""
+        dispatcher.utter_message(response="utter_confirm_reschedule", old=old, new=new)
+        return []
+
+
+class ValidateRescheduleForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_reschedule_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("reschedule_confirm") == "staff":
+            return []
+        slots = [] if tracker.get_slot("appointment_id") is not None else ["appointment_choice"]
+        slots.append("time_preference")
+        if tracker.get_slot("no_options"):
+            slots.append("waitlist_answer")
+        else:
+            slots += ["slot_choice", "reschedule_confirm"]
+        return slots
+
+    def validate_appointment_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return pick_appointment(value, dispatcher, tracker)
+
+    def validate_time_preference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        result = find_options(tracker, str(value or ""))
+        return {"time_preference": value, **self._offer(result, dispatcher, tracker)}
+
+    def _offer(
+        self,
+        result: frontdesk.ChangeResult | None,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        if result is None or result.status != frontdesk.DONE:
+            dispatcher.utter_message(response="utter_cannot_change_here")
+            hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
+            return dict(_TO_STAFF)
+        if not result.options:
+            dispatcher.utter_message(response="utter_no_options")
+            return {"no_options": True, "offered_options": []}
+        return {"offered_options": result.options, "slot_choice": None}
+
+    def validate_slot_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        options = offered(tracker)
+        text = str(value or "")
+        index = choose(text, [_date(o) for o in options], [int(o["hour"]) for o in options])
+        if index is not None:
+            return {"slot_choice": value, "chosen_option": options[index]}
+        if wants_more(text) and options:
+            result = find_options(
+                tracker,
+                str(tracker.get_slot("time_preference") or ""),
+                after=str(options[-1]["starts_at"]),
+                any_provider=bool(options[0].get("any_provider")),
+            )
+            return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
+        dispatcher.utter_message(response="utter_choice_unclear")
+        return {"slot_choice": None}
+
+    def validate_reschedule_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        decided = answer(value, tracker)
+        if decided is None:
+            dispatcher.utter_message(response="utter_yes_or_no")
+            return {"reschedule_confirm": None}
+        if decided == "no":
+            return {"reschedule_confirm": "no"}
+        uid, chosen = conversation_uid(tracker), appointment_id(tracker)
+        option = tracker.get_slot("chosen_option")
+        result = (
+            frontdesk.reschedule_for(
+                settings().database_url, uid, chosen, option, language(tracker), channel(tracker)
+            )
+            if uid and chosen and option
+            else None
+        )
+        if result is not None and result.status == frontdesk.TAKEN:
+            dispatcher.utter_message(response="utter_slot_taken")
+            retry = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
+            if result.options:
+                return {**retry, "offered_options": result.options}
+            return {**retry, "no_options": True, "offered_options": []}
+        if result is None or result.status != frontdesk.DONE or result.appointment is None:
+            dispatcher.utter_message(response="utter_cannot_change_here")
+            hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
+            return dict(_TO_STAFF)
+        dispatcher.utter_message(
+            response="utter_rescheduled", appointment=result.appointment.line(language(tracker))
+        )
+        say_prep(dispatcher, result.appointment)
+        return {"reschedule_confirm": "yes"}
+
+    def validate_waitlist_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        decided = answer(value, tracker)
+        if decided is None:
+            dispatcher.utter_message(response="utter_yes_or_no")
+        return {"waitlist_answer": decided}
+
+
+def _date(option: dict[str, Any]) -> date:
+    return date.fromisoformat(str(option["local_date"]))

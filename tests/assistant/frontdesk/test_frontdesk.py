@@ -1,0 +1,196 @@
+"""Appointment conversations with a verified patient, on the demo practice."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from assistant.conversations import sessions
+from assistant.db.models import Appointment, AuditEvent, Conversation
+from assistant.demo.seed import seed_demo
+from assistant.frontdesk import service
+from assistant.frontdesk.words import choose, wants_more, yes_no
+from assistant.identity.service import verify_for
+from assistant.unit_of_work import UnitOfWork
+
+
+@pytest.fixture
+def demo(sqlite_url):
+    with UnitOfWork(sqlite_url) as uow:
+        summary = seed_demo(uow.session, today=date.today())
+        uow.commit()
+    return summary
+
+
+def _conversation(url: str, practice_id: int, phone: str, channel: str = "sms") -> str:
+    with UnitOfWork(url) as uow:
+        conversation = sessions.sms_conversation(
+            uow.session, practice_id=practice_id, phone=phone, session_minutes=30
+        )
+        conversation.channel = channel
+        uow.commit()
+        return conversation.uid
+
+
+@pytest.fixture
+def maria_uid(demo, sqlite_url) -> str:
+    uid = _conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    assert verify_for(sqlite_url, uid, "Maria Lopez", "03/03/1982", "en").verified
+    return uid
+
+
+def test_nothing_is_disclosed_before_verification(demo, sqlite_url):
+    uid = _conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    with pytest.raises(service.NotVerified):
+        service.list_for(sqlite_url, uid, "en", "sms")
+
+
+def test_listing_discloses_and_audits(demo, sqlite_url, maria_uid):
+    listing = service.list_for(sqlite_url, maria_uid, "en", "sms", record=True)
+    [view] = listing.appointments
+    maria = demo.english_demo
+    assert view.appointment_id == maria.appointment_id
+    assert view.provider == maria.provider_name and view.location == maria.location_name
+    assert view.line("en") == f"{view.when} with {maria.provider_name} at {maria.location_name}"
+    assert "10:00 AM" in view.when
+    with UnitOfWork(sqlite_url) as uow:
+        actions = uow.session.execute(
+            select(AuditEvent.action).where(AuditEvent.entity_id == maria.appointment_id)
+        ).scalars()
+        assert "disclose" in set(actions)
+        conversation = sessions.by_uid(uow.session, maria_uid)
+        assert conversation.outcome == "informed"
+        assert conversation.summary.startswith("Maria Lopez (verified)")
+
+
+def test_voice_wording_is_speakable(demo, sqlite_url):
+    uid = _conversation(sqlite_url, demo.practice_id, demo.spanish_demo.phone, channel="voice")
+    assert verify_for(sqlite_url, uid, "jose hernandez", "15/07/1975", "es").verified
+    [view] = service.list_for(sqlite_url, uid, "es", "voice").appointments
+    assert " a las 14:00" in view.when
+    assert view.line("es").startswith(view.when + " con ")
+
+
+def test_cancel(demo, sqlite_url, maria_uid):
+    maria = demo.english_demo
+    result = service.cancel_for(
+        sqlite_url, maria_uid, maria.appointment_id, "feeling better", "en", "sms"
+    )
+    assert result.status == service.DONE
+    with UnitOfWork(sqlite_url) as uow:
+        appointment = uow.session.get(Appointment, maria.appointment_id)
+        assert appointment.status == "cancelled"
+        assert appointment.cancel_reason == "feeling better"
+        last = appointment.history[-1]
+        assert (last.actor, last.channel) == (f"patient:{maria.patient_id}", "sms")
+        conversation = sessions.by_uid(uow.session, maria_uid)
+        assert conversation.outcome == "cancelled"
+        assert conversation.summary.startswith(
+            f"Maria Lopez (verified) cancelled {result.appointment.when.replace(',', '')}"
+        )
+
+
+def test_someone_elses_appointment_is_not_found(demo, sqlite_url, maria_uid):
+    jose = demo.spanish_demo
+    result = service.cancel_for(sqlite_url, maria_uid, jose.appointment_id, None, "en", "sms")
+    assert result.status == service.NOT_FOUND
+    with UnitOfWork(sqlite_url) as uow:
+        assert uow.session.get(Appointment, jose.appointment_id).status == "booked"
+
+
+def test_reschedule_to_an_offered_option(demo, sqlite_url, maria_uid):
+    maria = demo.english_demo
+    offered = service.options_for(
+        sqlite_url, maria_uid, maria.appointment_id, "afternoon please", "en", "sms"
+    )
+    assert offered.status == service.DONE and 1 <= len(offered.options) <= 3
+    assert all(o["hour"] >= 12 for o in offered.options)
+    assert all(maria.provider_name in o["label"] for o in offered.options)
+    later = service.options_for(
+        sqlite_url,
+        maria_uid,
+        maria.appointment_id,
+        "afternoon please",
+        "en",
+        "sms",
+        after=offered.options[-1]["starts_at"],
+    )
+    assert later.options[0]["starts_at"] > offered.options[-1]["starts_at"]
+    chosen = offered.options[1] if len(offered.options) > 1 else offered.options[0]
+    result = service.reschedule_for(
+        sqlite_url, maria_uid, maria.appointment_id, chosen, "en", "sms"
+    )
+    assert result.status == service.DONE
+    with UnitOfWork(sqlite_url) as uow:
+        old = uow.session.get(Appointment, maria.appointment_id)
+        assert old.status == "rescheduled"
+        new = uow.session.get(Appointment, old.rescheduled_to_id)
+        assert new.starts_at.isoformat() == chosen["starts_at"] and new.status == "booked"
+        conversation = uow.session.execute(
+            select(Conversation).where(Conversation.uid == maria_uid)
+        ).scalar_one()
+        assert conversation.outcome == "rescheduled"
+        assert conversation.summary.startswith("Maria Lopez (verified) rescheduled ")
+        assert f"with {maria.provider_name} to " in conversation.summary
+
+
+def test_a_taken_time_offers_alternatives(demo, sqlite_url, maria_uid):
+    maria, jose = demo.english_demo, demo.spanish_demo
+    offered = service.options_for(sqlite_url, maria_uid, maria.appointment_id, "", "en", "sms")
+    first = offered.options[0]
+    jose_uid = _conversation(sqlite_url, demo.practice_id, jose.phone)
+    assert verify_for(sqlite_url, jose_uid, "José Hernández", "1975-07-15", "es").verified
+    assert service.reschedule_for(
+        sqlite_url, jose_uid, jose.appointment_id, first, "es", "sms"
+    ).status in (service.DONE, service.UNAVAILABLE)
+    result = service.reschedule_for(sqlite_url, maria_uid, maria.appointment_id, first, "en", "sms")
+    if result.status == service.TAKEN:  # José could take Maria's time (same type of visit)
+        assert result.options and result.options[0]["starts_at"] != first["starts_at"]
+        with UnitOfWork(sqlite_url) as uow:
+            assert uow.session.get(Appointment, maria.appointment_id).status == "booked"
+
+
+def test_waitlist(demo, sqlite_url, maria_uid):
+    maria = demo.english_demo
+    assert service.join_waitlist_for(sqlite_url, maria_uid, maria.appointment_id, "mornings", "en")
+    with UnitOfWork(sqlite_url) as uow:
+        conversation = sessions.by_uid(uow.session, maria_uid)
+        assert conversation.outcome == "waitlisted"
+
+
+def test_office_info(demo, sqlite_url, maria_uid):
+    info = service.office_info_for(sqlite_url, maria_uid, "es")
+    assert "de lunes a viernes" in info and demo.english_demo.location_name in info
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the second one", 1),
+        ("2", 1),
+        ("#3", 2),
+        ("la primera", 0),
+        ("Thursday", 2),
+        ("el jueves", 2),
+        ("the 25th", 1),
+        ("the last one", 2),
+        ("3 pm", 2),
+        ("whatever", None),
+    ],
+)
+def test_choosing_among_options(text, expected):
+    monday = date(2026, 11, 23)
+    dates = [monday, monday + timedelta(days=2), monday + timedelta(days=3)]
+    assert choose(text, dates, [9, 10, 15]) == expected
+
+
+def test_short_answers():
+    assert yes_no("yes please") is True
+    assert yes_no("sí, claro") is True
+    assert yes_no("no thanks") is False
+    assert yes_no("hmm", "affirm") is True
+    assert yes_no("maybe") is None
+    assert wants_more("anything later?") and wants_more("¿tiene otra hora?")
+    assert not wants_more("the second one")

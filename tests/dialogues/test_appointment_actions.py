@@ -1,0 +1,215 @@
+"""The appointment actions: what the patient reads and what the database holds."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from assistant.db.models import Appointment, Conversation, StaffTask
+from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.cancel import ValidateCancelForm
+from dialogues.actions.identity import ValidateIdentityForm
+from dialogues.actions.reschedule import ActionAskSlotChoice, ValidateRescheduleForm
+from dialogues.actions.tasks import ActionRouteTask
+from tests.dialogues.conftest import conversation, run, slots_of, tracker
+
+
+def _responses(messages):
+    return [m.get("response") for m in messages]
+
+
+def _verify(uid: str, name: str = "Maria Lopez", dob: str = "March 3, 1982"):
+    form = ValidateIdentityForm()
+    events, messages = run(
+        form,
+        tracker(
+            uid,
+            text=dob,
+            intent="inform",
+            slots={"patient_name": name, "patient_dob": dob, "requested_slot": "patient_dob"},
+            latest_action="identity_form",
+            active_loop="identity_form",
+        ),
+    )
+    return slots_of(events), messages
+
+
+def test_a_check_starts_with_identity(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, messages = run(ActionRouteTask(), tracker(uid, intent="check_appointment"))
+    assert slots_of(events)["flow"] == "identify"
+    assert slots_of(events)["task"] == "check"
+    assert messages == []  # nothing disclosed before verification
+
+
+def test_verified_check_says_the_appointment(demo, sqlite_url):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    slots, messages = _verify(uid)
+    assert slots["verified"] is True
+    assert slots["patient_name"] is None and slots["patient_dob"] is None  # nothing kept
+    assert slots["requested_slot"] is None
+    assert messages[0]["response"] == "utter_identity_verified"
+    events, messages = run(
+        ActionRouteTask(), tracker(uid, slots={"task": "check"}, latest_action="identity_form")
+    )
+    assert slots_of(events)["flow"] == "done"
+    [said] = messages
+    assert said["response"] == "utter_upcoming_appointment"
+    assert maria.provider_name in said["appointments"]
+    assert maria.location_name in said["appointments"]
+    assert "10:00 AM" in said["appointments"]
+
+
+def test_three_failed_verifications_go_to_staff(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    for _ in range(3):
+        slots, messages = _verify(uid, dob="01/01/1990")
+    assert slots["identity_failed"] is True and slots["requested_slot"] is None
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(
+            uid, slots={"task": "check", "identity_failed": True}, latest_action="identity_form"
+        ),
+    )
+    assert _responses(messages) == ["utter_identity_handoff"]
+    with UnitOfWork(sqlite_url) as uow:
+        task = uow.session.execute(select(StaffTask)).scalars().all()[-1]
+        assert task.department == "front_desk"
+        row = uow.session.execute(select(Conversation).where(Conversation.uid == uid)).scalar_one()
+        assert row.outcome == "message_taken" and row.verified_patient_id is None
+
+
+def test_voice_handoff_after_failures(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="voice")
+    for _ in range(3):
+        _verify(uid, dob="01/01/1990")
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(uid, slots={"task": "check", "channel": "voice"}, latest_action="identity_form"),
+    )
+    assert {"custom": {"handoff": {"reason": "identity not verified"}}}.items() <= {
+        "custom": messages[-1].get("custom")
+    }.items()
+    with UnitOfWork(sqlite_url) as uow:
+        row = uow.session.execute(select(Conversation).where(Conversation.uid == uid)).scalar_one()
+        assert row.outcome == "handed_off"
+
+
+def test_cancel_confirm_reason_and_offer(demo, sqlite_url):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    _verify(uid)
+    events, _ = run(
+        ActionRouteTask(), tracker(uid, intent="cancel_appointment", latest_action="action_listen")
+    )
+    assert slots_of(events)["flow"] == "cancel"
+    assert slots_of(events)["appointment_id"] == maria.appointment_id
+    form = ValidateCancelForm()
+    base = {"appointment_id": maria.appointment_id, "task": "cancel"}
+    events, _ = run(
+        form,
+        tracker(
+            uid,
+            text="yes",
+            intent="affirm",
+            slots={**base, "cancel_confirm": "yes", "requested_slot": "cancel_confirm"},
+            active_loop="cancel_form",
+        ),
+    )
+    assert slots_of(events) == {"cancel_confirm": "yes", "requested_slot": "cancel_reason"}
+    events, messages = run(
+        form,
+        tracker(
+            uid,
+            text="I'm feeling better",
+            intent="inform",
+            slots={
+                **base,
+                "cancel_confirm": "yes",
+                "cancel_reason": "I'm feeling better",
+                "requested_slot": "cancel_reason",
+            },
+            active_loop="cancel_form",
+        ),
+    )
+    assert slots_of(events)["requested_slot"] == "rebook_answer"
+    [said] = messages
+    assert said["response"] == "utter_appointment_cancelled"
+    assert maria.provider_name in said["appointment"]
+    with UnitOfWork(sqlite_url) as uow:
+        appointment = uow.session.get(Appointment, maria.appointment_id)
+        assert (
+            appointment.status == "cancelled" and appointment.cancel_reason == "I'm feeling better"
+        )
+
+
+def test_reschedule_choosing_the_second_option(demo, sqlite_url):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    _verify(uid)
+    form = ValidateRescheduleForm()
+    base = {"appointment_id": maria.appointment_id, "task": "reschedule"}
+    events, _ = run(
+        form,
+        tracker(
+            uid,
+            text="as soon as possible",
+            slots={
+                **base,
+                "time_preference": "as soon as possible",
+                "requested_slot": "time_preference",
+            },
+            active_loop="reschedule_form",
+        ),
+    )
+    slots = slots_of(events)
+    options = slots["offered_options"]
+    assert 2 <= len(options) <= 3 and slots["requested_slot"] == "slot_choice"
+    _, messages = run(
+        ActionAskSlotChoice(), tracker(uid, slots={**base, "offered_options": options})
+    )
+    assert "2) " + options[1]["label"] in messages[0]["options"]
+    base["offered_options"] = options
+    events, _ = run(
+        form,
+        tracker(
+            uid,
+            text="the second one",
+            slots={
+                **base,
+                "time_preference": "asap",
+                "slot_choice": "the second one",
+                "requested_slot": "slot_choice",
+            },
+            active_loop="reschedule_form",
+        ),
+    )
+    slots = slots_of(events)
+    assert slots["chosen_option"] == options[1] and slots["requested_slot"] == "reschedule_confirm"
+    events, messages = run(
+        form,
+        tracker(
+            uid,
+            text="yes",
+            intent="affirm",
+            slots={
+                **base,
+                "time_preference": "asap",
+                "slot_choice": "the second one",
+                "chosen_option": options[1],
+                "reschedule_confirm": "yes",
+                "requested_slot": "reschedule_confirm",
+            },
+            active_loop="reschedule_form",
+        ),
+    )
+    assert slots_of(events)["requested_slot"] is None
+    assert messages[0]["response"] == "utter_rescheduled"
+    with UnitOfWork(sqlite_url) as uow:
+        old = uow.session.get(Appointment, maria.appointment_id)
+        assert old.status == "rescheduled"
+        new = uow.session.get(Appointment, old.rescheduled_to_id)
+        assert new.starts_at.isoformat() == options[1]["starts_at"]
+        row = uow.session.execute(select(Conversation).where(Conversation.uid == uid)).scalar_one()
+        assert row.outcome == "rescheduled"
+        assert row.summary.startswith("Maria Lopez (verified) rescheduled ")

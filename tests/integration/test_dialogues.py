@@ -1,0 +1,167 @@
+"""Appointment conversations end to end: signed Twilio SMS -> Flask -> Rasa -> actions -> database.
+
+Identity first (name + date of birth), then check, cancel or reschedule; three failed
+verifications go to staff without disclosing anything; the same in Spanish.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from twilio.request_validator import RequestValidator
+
+from assistant.db.models import Appointment, Conversation, StaffTask
+from assistant.demo.seed import seed_demo
+from assistant.timefmt import format_when
+from assistant.unit_of_work import UnitOfWork
+from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, messages
+from webhooks import create_app
+
+pytestmark = pytest.mark.rasa
+
+
+@pytest.fixture
+def demo(live_db):
+    with UnitOfWork(live_db) as uow:
+        summary = seed_demo(uow.session, today=date.today())
+        uow.commit()
+    return summary
+
+
+@pytest.fixture
+def say(dialogue_settings):
+    """Send one SMS as Twilio would and return the one reply text."""
+    client = create_app(dialogue_settings).test_client()
+    counter = iter(range(10_000))
+
+    def send(sender: str, body: str) -> str:
+        params = {
+            "MessageSid": f"SMD{next(counter):031d}",
+            "From": sender,
+            "To": "+15555550100",
+            "Body": body,
+        }
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(
+            PUBLIC_BASE_URL + "/twilio/sms", params
+        )
+        response = client.post(
+            "/twilio/sms", data=params, headers={"X-Twilio-Signature": signature}
+        )
+        assert response.status_code == 200
+        [reply] = messages(response)
+        return reply
+
+    return send
+
+
+def _conversation(url: str, phone: str) -> Conversation:
+    with UnitOfWork(url) as uow:
+        found = uow.session.execute(
+            select(Conversation)
+            .where(Conversation.phone == phone, Conversation.channel == "sms")
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        ).scalar_one()
+        uow.session.expunge(found)
+        return found
+
+
+def _when(appointment: Appointment, language: str = "en") -> str:
+    return format_when(appointment.starts_at, appointment.location.time_zone, language=language)
+
+
+def test_verify_then_check(demo, say, live_db):
+    maria = demo.english_demo
+    assert "first and last name" in say(maria.phone, "when is my appointment?")
+    assert "date of birth" in say(maria.phone, "Maria Lopez")
+    reply = say(maria.phone, "03/03/1982")
+    assert "you're verified" in reply
+    with UnitOfWork(live_db) as uow:
+        appointment = uow.session.get(Appointment, maria.appointment_id)
+        assert _when(appointment) in reply
+    assert maria.provider_name in reply and maria.location_name in reply
+    conversation = _conversation(live_db, maria.phone)
+    assert conversation.verified_patient_id == maria.patient_id
+    assert conversation.outcome == "informed"
+
+
+def test_verify_then_cancel(demo, say, live_db):
+    maria = demo.english_demo
+    assert "first and last name" in say(maria.phone, "I need to cancel my appointment")
+    say(maria.phone, "maria lopez")
+    reply = say(maria.phone, "March 3, 1982")
+    assert "Do you want to cancel your appointment on" in reply and maria.provider_name in reply
+    assert "why" in say(maria.phone, "yes")
+    reply = say(maria.phone, "I'm feeling better")
+    assert "is cancelled" in reply and "new time" in reply
+    assert "anything else" in say(maria.phone, "no thanks")
+    with UnitOfWork(live_db) as uow:
+        appointment = uow.session.get(Appointment, maria.appointment_id)
+        assert appointment.status == "cancelled"
+        assert appointment.cancel_reason == "I'm feeling better"
+        assert appointment.history[-1].actor == f"patient:{maria.patient_id}"
+    conversation = _conversation(live_db, maria.phone)
+    assert conversation.outcome == "cancelled"
+    assert conversation.summary.startswith("Maria Lopez (verified) cancelled ")
+
+
+def test_verify_then_reschedule_choosing_the_second_one(demo, say, live_db):
+    maria = demo.english_demo
+    say(maria.phone, "I need to reschedule my appointment")
+    say(maria.phone, "Maria Lopez")
+    assert "When would work better" in say(maria.phone, "03/03/1982")
+    offer = say(maria.phone, "as soon as possible")
+    assert "1) " in offer and "2) " in offer and "Which one works for you?" in offer
+    confirm = say(maria.phone, "the second one")
+    assert "To confirm: move your appointment on" in confirm
+    done = say(maria.phone, "yes")
+    assert "You're all set" in done
+    with UnitOfWork(live_db) as uow:
+        old = uow.session.get(Appointment, maria.appointment_id)
+        assert old.status == "rescheduled"
+        new = uow.session.get(Appointment, old.rescheduled_to_id)
+        assert new.status == "booked" and new.provider_id == old.provider_id
+        second = offer.split("2) ", 1)[1]
+        assert second.startswith(_when(new))
+        assert _when(new) in confirm and _when(new) in done
+    conversation = _conversation(live_db, maria.phone)
+    assert conversation.outcome == "rescheduled"
+    assert conversation.summary.startswith("Maria Lopez (verified) rescheduled ")
+
+
+def test_three_failed_verifications_go_to_staff(demo, say, live_db):
+    maria = demo.english_demo
+    say(maria.phone, "when is my appointment?")
+    replies = []
+    for _ in range(3):
+        replies.append(say(maria.phone, "Maria Lopez"))
+        replies.append(say(maria.phone, "01/01/1990"))
+    assert "couldn't find a patient" in replies[1]
+    assert "wasn't able to verify" in replies[-1]
+    for reply in replies:
+        assert maria.provider_name not in reply and maria.location_name not in reply
+    conversation = _conversation(live_db, maria.phone)
+    assert conversation.verified_patient_id is None
+    assert conversation.outcome == "message_taken"
+    with UnitOfWork(live_db) as uow:
+        task = uow.session.execute(
+            select(StaffTask).where(StaffTask.conversation_id == conversation.id)
+        ).scalar_one()
+        assert task.department == "front_desk"
+
+
+def test_spanish_cancel(demo, say, live_db):
+    jose = demo.spanish_demo
+    assert "verificar su identidad" in say(jose.phone, "quiero cancelar mi cita")
+    assert "fecha de nacimiento" in say(jose.phone, "José Hernández")
+    reply = say(jose.phone, "15/07/1975")
+    assert "Quiere cancelar su cita del" in reply and "a las 14:00" in reply
+    say(jose.phone, "si")
+    reply = say(jose.phone, "no")
+    assert "esta cancelada" in reply
+    say(jose.phone, "no gracias")
+    with UnitOfWork(live_db) as uow:
+        assert uow.session.get(Appointment, jose.appointment_id).status == "cancelled"
+    assert _conversation(live_db, jose.phone).outcome == "cancelled"
