@@ -1,0 +1,161 @@
+"""Dates of birth in every form patients give them: "march third nineteen eighty two", "3/3/82",
+"03-03-1982", "the third of march 1982", "tres de marzo de mil novecientos ochenta y dos",
+"3 de marzo del 82".
+
+Numeric dates are month first in English and day first in Spanish (swapped when only the
+other order is a valid date). A two-digit year takes the latest century that does not put
+the birth in the future; births more than 110 years ago are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.datetimes.numbers import small_number, year_from_words
+
+MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
+}
+MAX_AGE = 110
+_NUMERIC = re.compile(r"\b(\d{1,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*('?\d{2}|\d{4})\b")
+_FILLER = {
+    "the",
+    "of",
+    "on",
+    "in",
+    "el",
+    "de",
+    "del",
+    "día",
+    "dia",
+    "year",
+    "año",
+    "born",
+    "nací",
+    "naci",
+    "my",
+    "birthday",
+    "is",
+    "es",
+    "mi",
+    "fecha",
+    "nacimiento",
+    "i",
+    "was",
+    "and",
+}
+
+
+def _full_year(year: int, month: int, day: int, today: date) -> int | None:
+    if year >= 100:
+        return year
+    for century in (today.year // 100 * 100, today.year // 100 * 100 - 100):
+        candidate = century + year
+        try:
+            born = date(candidate, month, day)
+        except ValueError:
+            return None
+        if born <= today:
+            return candidate
+    return None
+
+
+def _make(year: int, month: int, day: int, today: date) -> date | None:
+    full = _full_year(year, month, day, today)
+    if full is None:
+        return None
+    try:
+        born = date(full, month, day)
+    except ValueError:
+        return None
+    if born > today or today.year - born.year > MAX_AGE:
+        return None
+    return born
+
+
+def _numeric(text: str, language: str, today: date) -> date | None:
+    m = _NUMERIC.search(text)
+    if not m:
+        return None
+    a, b, c = m.group(1), int(m.group(2)), int(m.group(3).lstrip("'"))
+    if len(a) == 4:  # ISO 1982-03-03
+        return _make(int(a), b, c, today)
+    first = int(a)
+    month, day = (b, first) if language == "es" else (first, b)
+    if month > 12 and day <= 12:
+        month, day = day, month
+    return _make(c, month, day, today)
+
+
+def _words(text: str, today: date) -> date | None:
+    tokens = re.findall(r"[a-záéíóúñ]+|\d+(?:st|nd|rd|th|º)?|'\d{2}", text)
+    months = [i for i, t in enumerate(tokens) if t in MONTHS]
+    if not months:
+        return None
+    i = months[0]
+    month = MONTHS[tokens[i]]
+    before = [t for t in tokens[:i] if t not in _FILLER]
+    after = [t for t in tokens[i + 1 :] if t not in _FILLER]
+    day = None
+    for size in (2, 1):  # "the twenty third of march", "3 de marzo"
+        if len(before) >= size:
+            value = small_number(" ".join(before[-size:]))
+            if value is not None and 1 <= value <= 31:
+                day = value
+                break
+    if day is None:  # "march twenty third nineteen eighty two"
+        for size in (2, 1):
+            if len(after) > size:
+                value = small_number(" ".join(after[:size]))
+                year = year_from_words(" ".join(after[size:]))
+                if value is not None and 1 <= value <= 31 and year is not None:
+                    return _make(year, month, value, today)
+        return None
+    year = year_from_words(" ".join(after))
+    return None if year is None else _make(year, month, day, today)
+
+
+def parse_date_of_birth(
+    text: str, language: str = "en", *, today: date | None = None
+) -> date | None:
+    """The date of birth in `text`, or None unless a full date with a year is there."""
+    today = today or date.today()
+    lowered = text.lower().replace(",", " ")
+    return _numeric(lowered, language, today) or _words(lowered, today)

@@ -1,0 +1,215 @@
+"""Adapter to Microsoft Recognizers-Text (`recognizers-text-suite`), which finds most spans.
+
+Its resolutions list alternatives (last and next "march 3rd", 4:00 and 16:00 for "at 4"); we
+pick the first on or after today and the clinic-hours reading of a bare hour. Parts of the day
+use our own bounds (`PARTS_OF_DAY`), not the recognizer's (afternoon 12-16, Spanish "tarde"
+16-20).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from functools import cache
+from typing import Any
+
+from assistant.datetimes.pieces import Piece
+from assistant.datetimes.times import TIME_RE, clinic_hour, time_from_match
+from assistant.scheduling.preferences import PARTS_OF_DAY
+
+_PARTS = {"TMO": "morning", "TAF": "afternoon", "TEV": "evening", "TNI": "evening"}
+_POD_WORDS = re.compile(r"\b(morning|afternoon|evening|night|tonight|mañana|tarde|noche)\b")
+_POD_OF_WORD = {
+    "morning": "morning",
+    "mañana": "morning",
+    "afternoon": "afternoon",
+    "tarde": "afternoon",
+    "evening": "evening",
+    "night": "evening",
+    "tonight": "evening",
+    "noche": "evening",
+}
+# "mi" (my) and "mie" alone are read as Wednesday by the Spanish model.
+_FALSE_WEDNESDAY = re.compile(r"^(?:mi|mie|mié|mier)\.?$")
+
+
+@cache
+def _model(language: str) -> Any:
+    from recognizers_date_time import Culture, DateTimeRecognizer
+
+    culture = Culture.Spanish if language == "es" else Culture.English
+    return DateTimeRecognizer(culture).get_datetime_model()
+
+
+def warm_up(language: str) -> None:
+    """Build the recognizer's tables now (about a second per language) rather than mid-call."""
+    _model(language).parse("mañana" if language == "es" else "tomorrow", datetime(2020, 1, 1))
+
+
+def _parse_point(value: str) -> tuple[date | None, time | None]:
+    if " " in value:
+        day, clock = value.split(" ", 1)
+        return date.fromisoformat(day), _parse_time(clock)
+    if "-" in value:
+        return date.fromisoformat(value), None
+    return None, _parse_time(value)
+
+
+def _parse_time(value: str) -> time | None:
+    hour, minute, *_ = (int(x) for x in value.split(":"))
+    return time(hour % 24, minute) if hour < 48 else None
+
+
+def _pick_time(times: list[time]) -> time:
+    """Among alternatives 12 hours apart, the clinic-hours one."""
+    if len(times) > 1:
+        hours = {t.hour for t in times}
+        for t in times:
+            if t.hour < 12 and t.hour + 12 in hours or t.hour >= 12 and t.hour - 12 in hours:
+                base = t.hour % 12 or 12
+                wanted = clinic_hour(base) % 24 if base != 12 else 12
+                for c in times:
+                    if c.hour == wanted:
+                        return c
+    return times[0]
+
+
+def _pick_date(dates: list[date], today: date) -> date:
+    future = sorted(d for d in set(dates) if d >= today)
+    return future[0] if future else max(dates)
+
+
+def _part_of_day(timex: str, text: str) -> str | None:
+    words = _POD_WORDS.findall(text)
+    # "mañana" alone is tomorrow; "por la mañana" is the morning.
+    words = [w for w in words if w != "mañana" or re.search(r"\bla\s+mañana\b", text)]
+    if words:
+        return _POD_OF_WORD[words[-1]]
+    for code, part in _PARTS.items():
+        if timex.endswith(code):
+            return part
+    return None
+
+
+_CLOCK = re.compile(r"\d|\b(?:at|a las?)\s+\w+|o'clock")
+_RANGE_WORDS = re.compile(r"\b(?:to|till|until|between|and|entre|hasta)\b|-")
+
+
+def day_of(values: list[dict[str, str]], today: date) -> date | None:
+    dates = [_parse_point(v[k])[0] for v in values for k in ("start", "end", "value") if k in v]
+    dates = [d for d in dates if d is not None]
+    return _pick_date(dates, today) if dates else None
+
+
+def _fallback_time(text: str, language: str) -> time | None:
+    """Resolution-less recognitions ("around 4:15 pm", "the morning 10:30")."""
+    words = _POD_WORDS.findall(text)
+    pod = _POD_OF_WORD[words[0]] if words else None
+    for m in TIME_RE[language].finditer(text):
+        if m.group("h").isdigit() or m.group(0).strip() != m.group("h"):
+            value = time_from_match(m, pod)
+            if value is not None:
+                return value
+    for m in TIME_RE[language].finditer(text):
+        value = time_from_match(m, pod)
+        if value is not None:
+            return value
+    return None
+
+
+def _piece(result: Any, text: str, language: str, today: date) -> Piece | None:
+    kind = result.type_name.rsplit(".", 1)[-1]
+    values = [v for v in (result.resolution or {}).get("values") or [] if isinstance(v, dict)]
+    start, end, span = result.start, result.end + 1, result.text
+    if kind in ("date", "time", "datetime"):
+        points = [_parse_point(v["value"]) for v in values if "value" in v]
+        if not points:  # "the morning 10:30", "around 4:15 pm": no resolution given
+            clock = _fallback_time(span, language) if _CLOCK.search(span) else None
+            return clock and Piece(start, end, "time", "minute", start_time=clock)
+        dates = [d for d, _ in points if d is not None]
+        day = _pick_date(dates, today) if dates else None
+        times = [t for d, t in points if t is not None and (day is None or d == day)]
+        clock = _pick_time(times) if times else None
+        if day is not None and clock is not None:
+            return Piece(start, end, "datetime", "minute", date=day, start_time=clock)
+        if day is not None:
+            return Piece(start, end, "date", "day", date=day)
+        return clock and Piece(start, end, "time", "minute", start_time=clock)
+    if kind == "daterange":
+        ranges = [
+            (
+                date.fromisoformat(v["start"]) if "start" in v else None,
+                date.fromisoformat(v["end"]) if "end" in v else None,
+            )
+            for v in values
+        ]
+        if not ranges:
+            return None
+        future = [r for r in ranges if (r[0] or r[1] or today) >= today]
+        first, last = (future or ranges)[0]
+        grain = "week" if "W" in values[0].get("timex", "") else "day"
+        return Piece(start, end, "date_range", grain, date=first, end_date=last)
+    if kind in ("timerange", "datetimerange"):
+        timex = values[0].get("timex", "") if values else ""
+        part = _part_of_day(timex, span)
+        if part is not None and _CLOCK.search(span) and not _RANGE_WORDS.search(span):
+            # "next wednesday at 5 in the evening": a time, not the whole evening
+            clock = _fallback_time(span, language)
+            if clock is not None:
+                return Piece(
+                    start,
+                    end,
+                    "datetime" if day_of(values, today) else "time",
+                    "minute",
+                    date=day_of(values, today),
+                    start_time=clock,
+                )
+        dates = [_parse_point(v[k])[0] for v in values for k in ("start", "end") if k in v]
+        dates = [d for d in dates if d is not None]
+        day = _pick_date(dates, today) if dates else None
+        if part is not None:
+            lo, hi = PARTS_OF_DAY[part]
+            return Piece(
+                start,
+                end,
+                "part_of_day",
+                "part_of_day",
+                date=day,
+                start_time=lo,
+                end_time=hi,
+                part_of_day=part,
+            )
+        chosen = [
+            v
+            for v in values
+            if day is None or any(_parse_point(v[k])[0] == day for k in ("start", "end") if k in v)
+        ]
+        if not chosen:
+            return None
+        starts = [_parse_point(v["start"])[1] for v in chosen if "start" in v]
+        ends = [_parse_point(v["end"])[1] for v in chosen if "end" in v]
+        lo_t = _pick_time([t for t in starts if t is not None]) if starts else None
+        hi_t = None
+        if ends:
+            if lo_t is not None and len(chosen) > 1 and "start" in chosen[0]:
+                index = starts.index(lo_t)
+                hi_t = ends[index] if index < len(ends) else ends[0]
+            else:
+                hi_t = _pick_time([t for t in ends if t is not None])
+        return Piece(start, end, "time_range", "minute", date=day, start_time=lo_t, end_time=hi_t)
+    return None
+
+
+def recognize(text: str, language: str, reference: datetime) -> list[Piece]:
+    """Pieces found by the recognizer in `text` (normalised), relative to a naive local time."""
+    pieces = []
+    for result in _model(language).parse(text, reference):
+        if language == "es" and _FALSE_WEDNESDAY.match(result.text.strip()):
+            continue
+        try:
+            piece = _piece(result, text, language, reference.date())
+        except (ValueError, KeyError, IndexError):  # "not resolved", years like 0000
+            piece = None
+        if piece is not None:
+            pieces.append(piece)
+    return pieces
