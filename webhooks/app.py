@@ -22,12 +22,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     from webhooks.twilio import errors as twilio_errors
     from webhooks.twilio.sms import bp as sms_bp
     from webhooks.twilio.status import bp as status_bp
+    from webhooks.twilio.transfer import bp as transfer_bp
     from webhooks.twilio.voice import bp as voice_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(sms_bp)
     app.register_blueprint(voice_bp)
     app.register_blueprint(status_bp)
+    app.register_blueprint(transfer_bp)
     app.register_blueprint(fhir_bp)
     app.register_blueprint(console_bp)
     twilio_errors.register(app)

@@ -66,6 +66,26 @@ PROMPTS: dict[str, dict[str, str]] = {
         "es": "Deje su nombre, fecha de nacimiento y un mensaje breve después del tono, y le"
         " devolveremos la llamada.",
     },
+    "transfer_ringing": {
+        "en": "I'm calling our {department} team now. Please stay on the line.",
+        "es": "Estoy llamando a nuestro personal. Por favor, no cuelgue.",
+    },
+    "transfer_hold": {
+        "en": "Thank you for waiting. We are still trying to reach someone for you.",
+        "es": "Gracias por esperar. Seguimos tratando de comunicarle con alguien.",
+    },
+    "transfer_closed": {
+        "en": "Our office is closed right now.",
+        "es": "Nuestra oficina está cerrada en este momento.",
+    },
+    "transfer_on_call": {
+        "en": "Our office is closed. I'm connecting you to the clinician on call.",
+        "es": "Nuestra oficina está cerrada. Le comunico con el médico de guardia.",
+    },
+    "transfer_nobody": {
+        "en": "I'm sorry, nobody can take your call right now.",
+        "es": "Lo siento, nadie puede atender su llamada en este momento.",
+    },
     "voicemail_thanks": {
         "en": "Thank you. Our staff will call you back. Goodbye.",
         "es": "Gracias. Nuestro personal le devolverá la llamada. Adiós.",

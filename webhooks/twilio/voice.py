@@ -1,10 +1,10 @@
 """Voice: greeting, speech/keypad turns with the dialogue, and never dead air.
 
-Every answer ends in a `<Gather>` (or a voicemail `<Record>`), so the caller is never left in
-silence. Silence gets one reprompt, then an offer to leave a message; low speech-recognition
-confidence is read back for confirmation; if the dialogue cannot answer or asks for a person,
-the caller can leave a message that joins their staff task. (Warm transfers come with staff
-routing: a handoff payload from the dialogue is where they plug in.)
+Every answer ends in a `<Gather>`, a warm transfer or a voicemail `<Record>`, so the caller is
+never left in silence. Silence gets one reprompt, then an offer to leave a message; low
+speech-recognition confidence is read back for confirmation; a handoff from the dialogue becomes
+a warm transfer (webhooks/twilio/transfer.py); if the dialogue cannot answer, the caller can
+leave a message that joins their staff task.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from assistant.practices import practice_for_number
 from assistant.unit_of_work import UnitOfWork
 from webhooks import rasa_client
 from webhooks.context import settings
+from webhooks.twilio import transfer
 from webhooks.twilio.prompts import KEYPAD_SHORTCUTS, YES_WORDS, prompt
 from webhooks.twilio.signature import twilio_signed
 
@@ -219,7 +220,8 @@ def gather() -> Response:
         elif handoff is not None:
             text = " ".join(reply.texts) or prompt("handoff", language)
             sessions.add_turn(uow.session, conversation, "out", text, {"handoff": handoff})
-            _voicemail(response, language, f"{text} {prompt('leave_message', language)}")
+            # warm transfer; its own voicemail (the message joins the transfer's task)
+            transfer.start_handoff(uow, conversation, handoff, text, language, response)
         else:
             text = " ".join(reply.texts)
             sessions.add_turn(uow.session, conversation, "out", text)
