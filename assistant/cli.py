@@ -133,6 +133,19 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         _print("all processes stopped")
 
 
+def cmd_reminders_worker(settings: Settings, args: argparse.Namespace) -> int:
+    import logging
+
+    from assistant.reminders import worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.once:
+        _print(f"reminders: {worker.run_once(settings)}")
+        return 0
+    worker.run_forever(settings, interval_seconds=args.interval)
+    return 0
+
+
 def _simulator(settings: Settings, args: argparse.Namespace):
     from assistant.simulator import TwilioSimulator
 
@@ -207,6 +220,9 @@ def parser() -> argparse.ArgumentParser:
         )
         if name == "text":
             s.add_argument("message", nargs="*")
+    rw = sub.add_parser("reminders-worker", help="plan and send appointment reminders")
+    rw.add_argument("--once", action="store_true", help="one pass, print the counts, exit")
+    rw.add_argument("--interval", type=float, default=30.0, help="seconds between passes")
     ev = sub.add_parser("nlu-eval", help="evaluate the NLU model (see nlu/evaluation)")
     ev.add_argument("rest", nargs=argparse.REMAINDER)
     return p
@@ -221,6 +237,7 @@ COMMANDS = {
     "text": cmd_text,
     "call": cmd_call,
     "nlu-eval": cmd_nlu_eval,
+    "reminders-worker": cmd_reminders_worker,
 }
 
 

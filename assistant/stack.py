@@ -65,6 +65,7 @@ def services(settings: Settings, model: Path, app_port: int) -> list[Service]:
             [_bin("gunicorn"), "--workers", "2", "--threads", "8", "--timeout", "30",
              "--bind", f"127.0.0.1:{app_port}", "webhooks.wsgi:app"],
         ),
+        Service("reminders", [_bin("assistant"), "reminders-worker"]),
     ]  # fmt: skip
 
 

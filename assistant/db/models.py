@@ -188,6 +188,8 @@ class Patient(Base):
     preferred_language = Column(String(5), nullable=False, default="en")
     email = Column(String(200))
     sms_consent = Column(Boolean, nullable=False, default=False)
+    # IANA zone where the patient lives, when known; null: the location's zone (quiet hours)
+    time_zone = Column(String(64))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     phones = relationship("PatientPhone", back_populates="patient", cascade="all, delete-orphan")
@@ -501,9 +503,7 @@ class StaffUser(Base):
 
     __tablename__ = "staff_users"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('front_desk', 'nurse', 'billing', 'manager')", name="role_known"
-        ),
+        CheckConstraint("role IN ('front_desk', 'nurse', 'billing', 'manager')", name="role_known"),
     )
     id = Column(Integer, primary_key=True)
     practice_id = Column(ForeignKey("practices.id"), nullable=False, index=True)
@@ -587,3 +587,63 @@ __all__ += [
     "CallTransfer",
     "TransferAttempt",
 ]
+
+
+# --- Reminder campaigns (revision 0003) --------------------------------------------------------
+
+REMINDER_STATUSES = ("pending", "claimed", "sent", "skipped", "failed")
+
+
+class Reminder(Base):
+    """One planned reminder: (appointment, days before, channel) is sent at most once.
+
+    The row is the unit of work of the reminder worker: claimed atomically (`claim_token`,
+    `claimed_at`), linked to the `OutboundMessage` before the message goes to Twilio, and marked
+    sent with the Twilio SID, so a crash at any point neither sends twice nor skips.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("appointment_id", "offset_days", "channel"),
+        CheckConstraint(
+            "status IN ('pending', 'claimed', 'sent', 'skipped', 'failed')", name="status_known"
+        ),
+        Index("ix_reminders_status_due", "status", "due_at"),
+        Index("ix_reminders_patient_sent", "patient_id", "sent_at"),
+    )
+    id = Column(Integer, primary_key=True)
+    appointment_id = Column(ForeignKey("appointments.id"), nullable=False)
+    patient_id = Column(ForeignKey("patients.id"), nullable=False)
+    offset_days = Column(Integer, nullable=False)
+    channel = Column(String(10), nullable=False, default="sms")  # sms | voice
+    status = Column(String(20), nullable=False, default="pending")
+    due_at = Column(UTCDateTime, nullable=False)  # deferred (quiet hours, caps) by moving it
+    claimed_at = Column(UTCDateTime)
+    claim_token = Column(String(32))
+    attempts = Column(Integer, nullable=False, default=0)
+    outbound_message_id = Column(ForeignKey("outbound_messages.id"))
+    twilio_sid = Column(String(64))
+    includes_prep = Column(Boolean, nullable=False, default=False)
+    skip_reason = Column(String(40))  # why it was skipped or failed (a code, never PHI)
+    error_code = Column(String(10))  # Twilio error code of a failure
+    delivery_status = Column(String(20))  # from status callbacks: delivered, undelivered ...
+    sent_at = Column(UTCDateTime)  # when it was handed to Twilio (or recorded)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    appointment = relationship("Appointment")
+    outbound_message = relationship("OutboundMessage")
+
+
+class UndeliverableNumber(Base):
+    """A number Twilio refused for good (21211 invalid, 30006 landline ...): never texted again
+    until staff correct it. Opt-outs (21610) are `SmsOptOut` rows instead."""
+
+    __tablename__ = "undeliverable_numbers"
+    number = Column(String(20), primary_key=True)
+    reason = Column(String(20), nullable=False)  # invalid_number | landline | not_mobile
+    error_code = Column(String(10), nullable=False)
+    marked_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+__all__ += ["Reminder", "UndeliverableNumber"]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from assistant import idempotency
 from assistant.conversations import sessions
 from assistant.db.models import Conversation, OutboundMessage
+from assistant.messaging import outbound
 from assistant.unit_of_work import UnitOfWork
 from webhooks.context import settings
 from webhooks.twilio.signature import twilio_signed
@@ -51,6 +52,8 @@ def status_callback() -> Response:
             ):
                 message.status = status
                 message.error_code = form.get("ErrorCode") or message.error_code
+                # the reminder row mirrors it; a refused number (30006 ...) is marked
+                outbound.after_status_callback(uow.session, message, status, form.get("ErrorCode"))
         elif status in CALL_FINAL:
             conversation = uow.session.execute(
                 select(Conversation).where(Conversation.call_sid == call_sid)

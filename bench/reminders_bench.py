@@ -1,0 +1,121 @@
+"""Reminder worker throughput on PostgreSQL: plan reminders for N appointments, then send the
+N reminders due now, through Prism (Twilio's API mocked from its spec, real HTTP requests via the
+twilio client) and, separately, in recorded mode (no credentials).
+
+    bash scripts/install-prism.sh
+    .venv/bin/python bench/reminders_bench.py [--appointments 5000] [--workers 1]
+
+Needs PostgreSQL at TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
+each mode runs in a throw-away database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assistant.db import migrate  # noqa: E402
+from assistant.db.models import Appointment, Patient, PatientPhone, Provider  # noqa: E402
+from assistant.reminders import worker  # noqa: E402
+from assistant.unit_of_work import UnitOfWork  # noqa: E402
+from tests.assistant.reminders.conftest import (  # noqa: E402
+    VISIT,
+    make_clinic,
+    ny,
+    sending_outbound,
+    settings_for,
+)
+from tests.conftest import _postgres_database  # noqa: E402
+from tests.prism import running_prism  # noqa: E402
+
+SLOTS_PER_PROVIDER = 10  # 10:00 to 13:00, 20 minutes apart
+
+
+def seed(url: str, appointments: int) -> None:
+    with UnitOfWork(url) as uow:
+        session = uow.session
+        clinic = make_clinic(session)
+        providers = []
+        for p in range(-(-appointments // SLOTS_PER_PROVIDER)):
+            provider = Provider(practice_id=clinic.practice_id, first_name="P", last_name=str(p))
+            session.add(provider)
+            providers.append(provider)
+        session.flush()
+        for i in range(appointments):
+            patient = Patient(
+                practice_id=clinic.practice_id,
+                first_name="Pat",
+                last_name=str(i),
+                date_of_birth=date(1980, 1, 1),
+                sms_consent=True,
+            )
+            patient.phones.append(PatientPhone(number=f"+1555{i:07d}"))
+            session.add(patient)
+            session.flush()
+            starts = VISIT + timedelta(minutes=20 * (i % SLOTS_PER_PROVIDER))
+            session.add(
+                Appointment(
+                    practice_id=clinic.practice_id,
+                    patient_id=patient.id,
+                    provider_id=providers[i // SLOTS_PER_PROVIDER].id,
+                    location_id=clinic.location_id,
+                    appointment_type_id=clinic.follow_up_id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(minutes=20),
+                )
+            )
+        uow.commit()
+
+
+def run(url: str, settings, appointments: int, workers: int, sending: bool) -> dict:
+    seed(url, appointments)
+    started = time.perf_counter()
+    planned = worker.run_once(settings, ny(2026, 11, 20, 12))  # nothing due yet: plans only
+    plan_seconds = time.perf_counter() - started
+    results: list[dict] = []
+
+    def one() -> None:
+        outbound = sending_outbound(settings) if sending else None
+        results.append(worker.run_once(settings, ny(2026, 11, 25, 14), outbound=outbound))
+
+    threads = [threading.Thread(target=one) for _ in range(workers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    send_seconds = time.perf_counter() - started
+    done = sum(r.get("sent", 0) + r.get("recorded", 0) for r in results)
+    return {
+        "rows_planned": planned["planned"],
+        "plan_s": round(plan_seconds, 2),
+        "sent_or_recorded": done,
+        "send_s": round(send_seconds, 2),
+        "per_second": round(done / send_seconds, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--appointments", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    for url in _postgres_database():
+        migrate.upgrade(url)
+        print("recorded:", run(url, settings_for(url), args.appointments, args.workers, False))
+    with tempfile.TemporaryDirectory() as tmp, running_prism(Path(tmp) / "prism.log") as prism:
+        for url in _postgres_database():
+            migrate.upgrade(url)
+            settings = settings_for(url, prism)
+            print("prism:", run(url, settings, args.appointments, args.workers, True))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""A tiny stand-in for Twilio's Messages API, for what Prism cannot do: answer 429/500 (the spec
+defines only 201) or Twilio's error codes (21610, 21211, 30006), and list what it accepted.
+
+Scripted answers are consumed one per POST; without a script every POST is accepted with a
+fresh SID, as Twilio does.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import deque
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+class FakeTwilio:
+    def __init__(self) -> None:
+        self.script: deque[tuple[int, dict]] = deque()
+        self.accepted: list[dict] = []  # messages it answered 201 to
+        self.posts = 0
+        self.clock: datetime | None = None  # Twilio's "now" for date_created (tests fix time)
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeTwilio:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def then(self, status: int, code: int | None = None) -> FakeTwilio:
+        """Queue one answer: an HTTP status with Twilio's error body."""
+        self.script.append(
+            (status, {"code": code or status, "message": "scripted", "status": status})
+        )
+        return self
+
+    def _answer(self, form: dict[str, str]) -> tuple[int, dict]:
+        with self.lock:
+            self.posts += 1
+            if self.script:
+                return self.script.popleft()
+            message = {
+                "sid": "SM" + uuid.uuid4().hex,
+                "to": form.get("To"),
+                "body": form.get("Body"),
+                "status": "queued",
+                "date_created": format_datetime(self.clock or datetime.now(timezone.utc)),
+            }
+            self.accepted.append(message)
+            return 201, message
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _send(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length", "0"))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                self._send(*fake._answer(form))
+
+            def do_GET(self) -> None:  # noqa: N802
+                query = parse_qs(urlparse(self.path).query)
+                to = query.get("To", [None])[0]
+                with fake.lock:
+                    found = [m for m in fake.accepted if to is None or m["to"] == to]
+                self._send(200, {"messages": found[::-1], "next_page_uri": None})
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        return Handler
