@@ -56,7 +56,9 @@ def dialogue_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sett
         RASA_TIMEOUT_SECONDS="10",
     )
     model = ensure_model(PROJECT_ROOT / "var")
-    services = [s for s in stack.services(settings, model, app_port=0) if s.name in ("rasa", "actions")]
+    services = [
+        s for s in stack.services(settings, model, app_port=0) if s.name in ("rasa", "actions")
+    ]
     log_dir = tmp_path_factory.mktemp("logs")
     stack.start(services, stack.child_env(settings), log_dir)
     try:
