@@ -17,6 +17,7 @@ HELDOUT = ROOT / "nlu" / "tests" / "heldout.yml"
 MIN_TRAINING_EXAMPLES = 40
 MIN_HELDOUT_EXAMPLES = 10
 MIN_HELDOUT_EMERGENCIES = 60
+EMERGENCY = "medical_emergency"
 
 # Words that, in this data, only Spanish messages use.
 SPANISH_WORDS = {
@@ -195,3 +196,20 @@ def test_rasa_validator_finds_no_problem() -> None:
     importer = TrainingDataImporter.load_from_dict(training_data_paths=[str(DATA_DIR)])
     validator = Validator.from_importer(importer)
     assert validator.verify_example_repetition_in_intents(ignore_warnings=False)
+
+
+def test_emergency_regex_features_compile_and_fit() -> None:
+    """The red-flag regexes in emergency.yml: valid, mostly on emergencies, rarely elsewhere."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(DATA_DIR))
+    patterns = [re.compile(r["pattern"]) for r in data.regex_features]
+    assert patterns, "emergency.yml defines regex features"
+    emergencies = [e.get("text") for e in data.intent_examples if e.get("intent") == EMERGENCY]
+    others = [e.get("text") for e in data.intent_examples if e.get("intent") != EMERGENCY]
+
+    def flagged(texts: list[str]) -> float:
+        return sum(any(p.search(t) for p in patterns) for t in texts) / len(texts)
+
+    assert flagged(emergencies) >= 0.9
+    assert flagged(others) <= 0.01

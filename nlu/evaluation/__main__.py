@@ -1,0 +1,5 @@
+import sys
+
+from nlu.evaluation.run import main
+
+sys.exit(main())
