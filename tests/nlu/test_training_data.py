@@ -32,17 +32,21 @@ ENGLISH_WORDS = {
     "i", "i'm", "my", "the", "a", "to", "is", "it", "you", "yes", "no", "can", "me", "please",
     "pls", "appt", "thanks", "hi", "hello", "bye", "what", "when", "stop", "of", "for", "be",
 }  # fmt: skip
-SPANISH_ONLY = SPANISH_WORDS - ENGLISH_WORDS
 
 
 def normalize(text: str) -> str:
-    """Near enough what the model sees: case, punctuation and blanks do not make a new example."""
-    text = re.sub(r"[^\w\s']", " ", unicodedata.normalize("NFC", text).lower())
-    return " ".join(text.split())
+    """Near enough what the model sees: case, accents (texters often drop them), punctuation and
+    blanks do not make a new example."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s']", " ", text).split())
 
 
 def words(text: str) -> set[str]:
-    return set(re.findall(r"[\w'ñáéíóúü]+", normalize(text)))
+    return set(re.findall(r"[\w']+", normalize(text)))
+
+
+SPANISH_ONLY = {normalize(w) for w in SPANISH_WORDS} - ENGLISH_WORDS
 
 
 def is_spanish(text: str) -> bool:
