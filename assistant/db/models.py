@@ -647,3 +647,77 @@ class UndeliverableNumber(Base):
 
 
 __all__ += ["Reminder", "UndeliverableNumber"]
+
+
+# --- Patient portal (revision 0005) ------------------------------------------------------------
+
+PORTAL_CHALLENGE_STATUSES = ("pending", "verified", "locked", "expired", "superseded")
+
+
+class PortalChallenge(Base):
+    """One sign-in attempt to the portal: an SMS code or a signed link from a reminder text.
+
+    Only a keyed hash of the code (or link nonce) is stored; three wrong answers lock it.
+    """
+
+    __tablename__ = "portal_challenges"
+    __table_args__ = (
+        CheckConstraint("method IN ('code', 'link')", name="method_known"),
+        CheckConstraint(
+            "status IN ('pending', 'verified', 'locked', 'expired', 'superseded')",
+            name="status_known",
+        ),
+        Index("ix_portal_challenges_phone_created", "phone", "created_at"),
+    )
+    id = Column(Integer, primary_key=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False)
+    method = Column(String(10), nullable=False, default="code")  # code | link
+    phone = Column(String(20), nullable=False)  # E.164, where the code or link was sent
+    patient_id = Column(ForeignKey("patients.id"), nullable=False, index=True)
+    secret_hash = Column(String(64), nullable=False)  # HMAC-SHA256 of salt + code (or nonce)
+    salt = Column(String(32), nullable=False)
+    nonce = Column(String(32), unique=True)  # links only: the id inside the signed token
+    attempts = Column(Integer, nullable=False, default=0)  # wrong answers so far
+    status = Column(String(20), nullable=False, default="pending")
+    ip_hash = Column(String(32))  # keyed hash of the requesting address (rate limits)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)
+    used_at = Column(UTCDateTime)
+
+
+class PortalAttempt(Base):
+    """Rate-limit ledger: code sends and failed answers, per number and per address (hashed)."""
+
+    __tablename__ = "portal_attempts"
+    __table_args__ = (
+        Index("ix_portal_attempts_kind_phone", "kind", "phone_hash", "at"),
+        Index("ix_portal_attempts_kind_ip", "kind", "ip_hash", "at"),
+    )
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(20), nullable=False)  # send | wrong_code | no_match
+    phone_hash = Column(String(32))
+    ip_hash = Column(String(32))
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class PortalSession(Base):
+    """A signed-in portal visitor: the cookie holds a random token, the row its hash."""
+
+    __tablename__ = "portal_sessions"
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    practice_id = Column(ForeignKey("practices.id"), nullable=False)
+    phone = Column(String(20), nullable=False)  # verified by the code: records sharing it
+    verified_patient_id = Column(ForeignKey("patients.id"), nullable=False, index=True)
+    patient_id = Column(ForeignKey("patients.id"), nullable=False)  # the record being viewed
+    conversation_id = Column(ForeignKey("conversations.id"))  # the chat of that record
+    challenge_id = Column(ForeignKey("portal_challenges.id"))
+    language = Column(String(5), nullable=False, default="en")
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = Column(UTCDateTime, nullable=False)  # absolute limit, whatever the activity
+    ended_at = Column(UTCDateTime)
+    end_reason = Column(String(20))  # signed_out | idle | expired | replaced
+
+
+__all__ += ["PortalChallenge", "PortalAttempt", "PortalSession"]
