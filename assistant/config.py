@@ -37,6 +37,10 @@ class Settings:
     voice_en: str = "Polly.Joanna-Neural"
     voice_es: str = "Polly.Lupe-Neural"
     low_confidence: float = 0.4
+    # Reminders: a Redis URL runs them on Celery (worker + beat); None: the embedded worker.
+    reminder_broker_url: str | None = field(default=None, repr=False)  # may hold a password
+    reminder_send_rate: float = 1.0  # messages per second over all workers; 0: no limit
+    reminder_interval_seconds: float = 30.0  # planning / dispatch period
     # (name, token) pairs; empty: the FHIR API is off (metadata only). Kept out of repr().
     fhir_api_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     var_dir: Path = field(default=DEFAULT_VAR_DIR)
@@ -183,6 +187,13 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         voice_en=env.get("VOICE_EN", "").strip() or "Polly.Joanna-Neural",
         voice_es=env.get("VOICE_ES", "").strip() or "Polly.Lupe-Neural",
         low_confidence=_float(env, "ASR_LOW_CONFIDENCE", 0.4, 0.0, 1.0),
+        reminder_broker_url=(
+            _url(env, "REMINDER_BROKER_URL", "", ("redis", "rediss"))
+            if env.get("REMINDER_BROKER_URL", "").strip()
+            else None
+        ),
+        reminder_send_rate=_float(env, "REMINDER_SEND_RATE", 1.0, 0.0, 1000.0),
+        reminder_interval_seconds=_float(env, "REMINDER_INTERVAL_SECONDS", 30.0, 1.0, 3600.0),
         fhir_api_tokens=_fhir_tokens(env),
         var_dir=var_dir,
     )
