@@ -44,6 +44,14 @@ class Settings:
     # (name, token) pairs; empty: the FHIR API is off (metadata only). Kept out of repr().
     fhir_api_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     var_dir: Path = field(default=DEFAULT_VAR_DIR)
+    # Portal cookies: None follows PUBLIC_BASE_URL (Secure on https); PORTAL_SECURE_COOKIES sets it
+    portal_secure_cookies: bool | None = None
+
+    @property
+    def portal_cookie_secure(self) -> bool:
+        if self.portal_secure_cookies is not None:
+            return self.portal_secure_cookies
+        return self.public_base_url.startswith("https://")
 
     @property
     def twilio_enabled(self) -> bool:
@@ -128,6 +136,17 @@ def _fhir_tokens(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple((m[1], m[2]) for m in found if m)
 
 
+def _flag(env: dict[str, str], name: str) -> bool | None:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} must be true or false")
+
+
 def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
     """Build and validate settings. Raises `ConfigError` with a one-line message."""
     if env is None:
@@ -196,4 +215,5 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         reminder_interval_seconds=_float(env, "REMINDER_INTERVAL_SECONDS", 30.0, 1.0, 3600.0),
         fhir_api_tokens=_fhir_tokens(env),
         var_dir=var_dir,
+        portal_secure_cookies=_flag(env, "PORTAL_SECURE_COOKIES"),
     )
