@@ -41,3 +41,20 @@ def rebooked(patient: Patient, old: Appointment, new: Appointment) -> str:
 
 def informed(patient: Patient, count: int) -> str:
     return f"{who(patient)} was told their {count} upcoming appointment(s)"
+
+
+def booked(patient: Patient, appointment: Appointment, reason: str | None) -> str:
+    kind = appointment.appointment_type.name
+    target = f"{kind} {when(appointment)} with {appointment.provider.display_name}"
+    if reason is not None:
+        return f"New patient {patient.full_name} booked {target} (reason: {reason})"
+    return f"{who(patient)} booked {target}"
+
+
+def running_late(patient: Patient, appointment: Appointment, minutes: int | None, beyond: bool):
+    how = f"about {minutes} min" if minutes else "an unknown time"
+    grace = " - past the grace period" if beyond else ""
+    return (
+        f"{who(patient)} is running {how} late for {when(appointment)} with "
+        f"{appointment.provider.display_name}{grace}"
+    )

@@ -14,16 +14,20 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import yes_no
 from assistant.identity import service as identity
-from dialogues.actions.common import appointment_id, channel, language
+from dialogues.actions.common import appointment_id, channel, language, text_of
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.late import note_late
 
 TASKS = {
     "check_appointment": "check",
     "cancel_appointment": "cancel",
     "reschedule_appointment": "reschedule",
+    "book_appointment": "book",
+    "running_late": "late",
 }
 TASK_SLOTS = (
     "appointment_choice",
@@ -38,8 +42,23 @@ TASK_SLOTS = (
     "offered_options",
     "chosen_option",
     "no_options",
+    "book_patient_status",
+    "new_patient_name",
+    "new_patient_dob",
+    "new_patient_phone",
+    "visit_reason",
+    "book_type_choice",
+    "book_type",
+    "provider_preference",
+    "book_provider",
+    "book_confirm",
+    "late_said",
+    "late_minutes",
+    "late_noted",
+    "late_beyond",
+    "late_reschedule",
 )
-RESCHEDULE_SLOTS = TASK_SLOTS[5:]
+RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
 
 
 def reset(names: tuple[str, ...] = TASK_SLOTS) -> list[EventType]:
@@ -81,21 +100,32 @@ class ActionRouteTask(Action):
             return self.after_cancel(dispatcher, tracker)
         if previous == "reschedule_form":
             return self.after_reschedule(dispatcher, tracker)
+        if previous == "book_form":
+            return self.after_book(dispatcher, tracker)
+        if previous == "late_form":
+            return self.after_late(dispatcher, tracker)
         events: list[EventType] = []
         task = tracker.get_slot("task")
         intent = latest_intent(tracker)
         if previous != "identity_form" and intent in TASKS:
             task = TASKS[intent]
             events += [SlotSet("task", task), *reset()]
+            if task == "late":  # "I'll be 20 minutes late": no need to ask again
+                events.append(SlotSet("late_said", minutes_late(text_of(tracker))))
         uid = conversation_uid(tracker)
         database_url = settings().database_url
         if uid is None or identity.is_locked(database_url, uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
             return [*events, SlotSet("identity_failed", True), flow("done")]
-        if identity.verified_patient_id(database_url, uid) is None:
+        verified = identity.verified_patient_id(database_url, uid) is not None
+        if task == "book" and (verified or tracker.get_slot("book_patient_status") != "existing"):
+            return [*events, SlotSet("verified", verified), flow("book")]
+        if not verified:
             return [*events, flow("identify")]
         events.append(SlotSet("verified", True))
+        if task == "late":
+            return events + self.late(dispatcher, tracker, events)
         listing = frontdesk.list_for(
             database_url, uid, language(tracker), channel(tracker), record=task == "check"
         )
@@ -124,6 +154,44 @@ class ActionRouteTask(Action):
             )
         for view in views:
             say_prep(dispatcher, view)
+
+    def late(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+    ) -> list[EventType]:
+        uid = conversation_uid(tracker) or ""
+        view = todays_appointment_for(
+            settings().database_url, uid, language(tracker), channel(tracker)
+        )
+        if view is None:
+            dispatcher.utter_message(response="utter_no_appointment_today")
+            return [flow("done")]
+        said = next((e["value"] for e in events if e.get("name") == "late_said"), None)
+        if said is None:
+            said = tracker.get_slot("late_said")
+        found = [SlotSet("appointment_id", view.appointment_id)]
+        if said is None:
+            return [*found, flow("late")]
+        # the minutes were in the first message: note it now, ask only about rescheduling
+        slots = note_late(dispatcher, tracker, int(said), view.appointment_id)
+        found += [SlotSet(k, v) for k, v in slots.items()]
+        return [*found, flow("late" if slots.get("late_beyond") else "done")]
+
+    def after_book(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        if tracker.get_slot("book_confirm") == "yes":
+            dispatcher.utter_message(response="utter_anything_else")
+            return [flow("done")]
+        if tracker.get_slot("book_confirm") == "staff":
+            return [flow("done")]
+        if not tracker.get_slot("verified"):  # seen before: verify, then book
+            return [flow("identify")]
+        return [flow("done")]
+
+    def after_late(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        if tracker.get_slot("late_reschedule") == "yes":
+            return [SlotSet("task", "reschedule"), *reset(RESCHEDULE_SLOTS), flow("reschedule")]
+        if tracker.get_slot("late_reschedule") == "no":
+            dispatcher.utter_message(response="utter_late_come_anyway")
+        return [flow("done")]
 
     def after_cancel(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         if tracker.get_slot("cancel_confirm") != "yes":

@@ -1,0 +1,373 @@
+"""Booking a new appointment from a conversation: for a verified patient or a new one.
+
+The practice's rules decide what may be booked (types bookable by phone, new-patient-only types,
+notice and horizon, the providers' templates); the dialogue only asks and reads back. A new
+patient is created in the same transaction as their first booking; someone who says they are new
+but matches a patient of the practice by name and date of birth is verified as that patient.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant import audit
+from assistant.conversations import sessions
+from assistant.db.models import (
+    AppointmentType,
+    Conversation,
+    Patient,
+    PatientPhone,
+    Practice,
+    Provider,
+    ProviderSchedule,
+)
+from assistant.db.types import utcnow
+from assistant.frontdesk import summaries
+from assistant.frontdesk.preferences import understand
+from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult, _option_data
+from assistant.frontdesk.views import describe, starts_at
+from assistant.frontdesk.words import choose, words
+from assistant.identity.names import fold, tokens
+from assistant.identity.verification import verify
+from assistant.phones import InvalidPhoneNumber, to_e164
+from assistant.scheduling import operations, rules
+from assistant.scheduling.availability import SearchRequest, search
+from assistant.scheduling.errors import SchedulingError, SlotTaken, SlotUnavailable
+from assistant.unit_of_work import UnitOfWork
+
+OPTIONS_OFFERED = 3
+ALREADY_REGISTERED = "already_registered"  # a "new" patient who is in the records: verified
+
+# Words that point at a type, by type code (the type's own name counts too).
+_TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    "new_patient": ("new patient", "nuevo", "nueva", "first visit", "primera vez", "establish"),
+    "follow_up": ("follow", "seguimiento", "revision", "check on", "recheck"),
+    "annual_physical": (
+        "physical", "annual", "check up", "checkup", "chequeo", "fisico", "wellness",
+    ),
+    "sick_visit": (
+        "sick", "ill", "fever", "cough", "flu", "cold", "enferm", "gripe", "fiebre", "tos",
+        "dolor", "pain", "hurt", "infection",
+    ),
+    "telehealth": ("tele", "video", "virtual", "online", "zoom", "llamada"),
+    "skin_biopsy": ("biopsy", "biopsia"),
+}  # fmt: skip
+_ANYONE = (
+    "any", "anyone", "anybody", "whoever", "no preference", "doesn't matter", "doesnt matter",
+    "don't care", "dont care", "first available", "cualquier", "cualquiera", "me da igual",
+    "no importa", "el que sea", "la que sea", "no", "nope", "no one", "nobody",
+)  # fmt: skip
+# Reason categories for a new patient's first visit (staff see the category, never a diagnosis).
+_REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema")),
+    ("illness", ("sick", "fever", "cough", "flu", "cold", "pain", "hurt", "enferm", "fiebre",
+                 "tos", "gripe", "dolor", "infection", "sore")),
+    ("check-up", ("check", "physical", "annual", "wellness", "chequeo", "fisico", "revision",
+                  "establish", "new doctor", "primary care", "nuevo medico")),
+    ("ongoing condition", ("diabetes", "blood pressure", "presion", "asthma", "asma",
+                           "thyroid", "tiroides", "cholesterol", "colesterol", "medication",
+                           "medicina", "refill")),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    """What a new patient told us: kept in the dialogue until the booking is made."""
+
+    name: str
+    date_of_birth: date
+    phone: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "date_of_birth": self.date_of_birth.isoformat(),
+            "phone": self.phone,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> NewPatient | None:
+        if not data:
+            return None
+        return cls(
+            str(data["name"]),
+            date.fromisoformat(str(data["date_of_birth"])),
+            str(data["phone"]),
+            str(data.get("reason") or "other"),
+        )
+
+
+def reason_category(text: str) -> str:
+    folded = " ".join(words(text))
+    for category, keys in _REASONS:
+        if any(re.search(rf"\b{re.escape(k)}", folded) for k in keys):
+            return category
+    return "other"
+
+
+def phone_from(text: str, conversation_phone: str | None, yes: bool | None) -> str | None:
+    """The callback number: "yes" / "this one" keeps the number they use, or a number said."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 10:
+        try:
+            return to_e164(digits[-11:] if len(digits) > 10 else digits)
+        except InvalidPhoneNumber:
+            return None
+    folded = " ".join(words(text))
+    same = yes or any(k in folded for k in ("this", "same", "este", "mismo", "that one"))
+    return conversation_phone if same and conversation_phone else None
+
+
+def split_name(text: str) -> tuple[str, str]:
+    """First and last name from "my name is John Smith" (the spelling the patient used)."""
+    wanted = tokens(text)
+    said = [w for w in re.split(r"[\s,.]+", text.strip()) if w]
+    kept = [w for w in said if fold(w).strip() in wanted and fold(w).strip()]
+    kept = kept or said
+    first, last = kept[0], " ".join(kept[1:])
+    return first[:1].upper() + first[1:], " ".join(p[:1].upper() + p[1:] for p in last.split())
+
+
+def conversation_phone(database_url: str, uid: str) -> str | None:
+    """The number the caller uses (caller ID or the texting number)."""
+    with UnitOfWork(database_url) as uow:
+        conversation = sessions.by_uid(uow.session, uid)
+        return conversation.phone if conversation else None
+
+
+def _conversation(session: Session, uid: str) -> Conversation:
+    conversation = sessions.by_uid(session, uid)
+    if conversation is None:
+        raise LookupError("unknown conversation")
+    return conversation
+
+
+def _patient_is_new(session: Session, conversation: Conversation) -> bool:
+    patient_id = conversation.verified_patient_id
+    return patient_id is None or rules.is_new_patient(session, patient_id)
+
+
+def _type_name(atype: AppointmentType, language: str) -> str:
+    return (atype.name_es or atype.name) if language == "es" else atype.name
+
+
+def types_for(database_url: str, uid: str, language: str) -> list[dict[str, Any]]:
+    """The types this caller may book by phone or text, in the practice's order."""
+    with UnitOfWork(database_url) as uow:
+        conversation = _conversation(uow.session, uid)
+        new = _patient_is_new(uow.session, conversation)
+        found = uow.session.execute(
+            select(AppointmentType)
+            .where(AppointmentType.practice_id == conversation.practice_id)
+            .order_by(AppointmentType.id)
+        ).scalars()
+        return [
+            {"id": t.id, "code": t.code, "name": _type_name(t, language)}
+            for t in found
+            if t.bookable_by_phone and (t.new_patients_allowed or not new)
+        ]
+
+
+def pick_type(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """ "the second one", "a physical", "I'm sick" among the types offered."""
+    index = choose(text, [date.min] * len(types))
+    if index is not None:
+        return types[index]
+    folded = " ".join(words(text))
+    hits = [
+        t
+        for t in types
+        if fold(str(t["name"])).strip() in folded
+        or any(re.search(rf"\b{re.escape(k)}", folded) for k in _TYPE_WORDS.get(t["code"], ()))
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def providers_for(database_url: str, uid: str, type_id: int) -> list[dict[str, Any]]:
+    """Active providers whose templates take this type."""
+    with UnitOfWork(database_url) as uow:
+        conversation = _conversation(uow.session, uid)
+        atype = uow.session.get(AppointmentType, type_id)
+        rows = uow.session.execute(
+            select(Provider, ProviderSchedule.appointment_types)
+            .join(ProviderSchedule, ProviderSchedule.provider_id == Provider.id)
+            .where(Provider.practice_id == conversation.practice_id, Provider.active.is_(True))
+            .order_by(Provider.id)
+        ).all()
+        out: dict[int, dict[str, Any]] = {}
+        for provider, codes in rows:
+            if codes is None or (atype is not None and atype.code in codes):
+                out[provider.id] = {
+                    "id": provider.id,
+                    "name": provider.display_name,
+                    "words": tokens(f"{provider.first_name} {provider.last_name}"),
+                }
+        return list(out.values())
+
+
+def pick_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | str | None:
+    """A provider dict, "any" for no preference, or None when not understood."""
+    said = set(tokens(text)) | set(words(text))
+    hits = [p for p in providers if said & set(p["words"])]
+    if len(hits) == 1:
+        return hits[0]
+    index = choose(text, [date.min] * len(providers))
+    if index is not None and not hits:
+        return providers[index]
+    folded = " ".join(words(text))
+    if not hits and any(re.search(rf"(^|\s){re.escape(k)}($|\s)", folded) for k in _ANYONE):
+        return "any"
+    return None
+
+
+def options_for(
+    database_url: str,
+    uid: str,
+    type_id: int,
+    provider_id: int | None,
+    preference_text: str,
+    language: str,
+    channel: str,
+    *,
+    new_patient: bool,
+    after: str | None = None,
+) -> ChangeResult:
+    """Up to three bookable times for the type (and provider) the caller asked for."""
+    with UnitOfWork(database_url) as uow:
+        conversation = _conversation(uow.session, uid)
+        now = utcnow()
+        wish = understand(
+            preference_text, now=now, time_zone=_practice_zone(uow.session, conversation),
+            language=language,
+        )  # fmt: skip
+        request = SearchRequest(
+            practice_id=conversation.practice_id,
+            appointment_type_id=type_id,
+            provider_id=None if wish.any_provider else provider_id,
+            date_from=wish.date_from,
+            preference=wish.preference,
+            patient_id=conversation.verified_patient_id,
+            new_patient=True if new_patient else None,
+            channel=conversation.channel,
+            limit=OPTIONS_OFFERED,
+            not_before=datetime.fromisoformat(after) + timedelta(minutes=1) if after else None,
+        )
+        try:
+            found = search(uow.session, request, now=now)
+        except SchedulingError:
+            return ChangeResult(UNAVAILABLE)
+        options = _option_data(uow.session, found, language, channel)
+        for option in options:
+            option["preference"] = wish.preference.to_json()
+        return ChangeResult(DONE, options=options)
+
+
+def _practice_zone(session: Session, conversation: Conversation) -> str:
+    practice = session.get(Practice, conversation.practice_id)
+    return practice.time_zone if practice else "America/New_York"
+
+
+def find_registered(database_url: str, uid: str, name: str, dob: date) -> str | None:
+    """A "new" patient who is already in the records is verified as that patient (name and date
+    of birth are the two identifiers). Returns their first name, or None."""
+    with UnitOfWork(database_url) as uow:
+        conversation = _conversation(uow.session, uid)
+        candidates = uow.session.execute(
+            select(Patient.id).where(
+                Patient.practice_id == conversation.practice_id, Patient.date_of_birth == dob
+            )
+        ).first()
+        if candidates is None:
+            return None
+        patient = verify(uow.session, conversation, name, dob)
+        if patient is None:
+            uow.rollback()  # not a failed verification: they said they were new
+            return None
+        uow.commit()
+        return patient.first_name
+
+
+def book_for(
+    database_url: str,
+    uid: str,
+    option: dict[str, Any],
+    new_patient: NewPatient | None,
+    language: str,
+    channel: str,
+) -> ChangeResult:
+    """Book the chosen option for the verified patient, or create the new patient and book."""
+    with UnitOfWork(database_url) as uow:
+        session = uow.session
+        conversation = _conversation(session, uid)
+        if conversation.verified_patient_id is not None:
+            patient = session.get(Patient, conversation.verified_patient_id)
+            is_new = None
+        elif new_patient is not None:
+            patient = _create_patient(session, conversation, new_patient, language)
+            is_new = True
+        else:
+            return ChangeResult(UNAVAILABLE)
+        actor = f"patient:{patient.id}"
+        try:
+            appointment = operations.book(
+                session,
+                patient_id=patient.id,
+                provider_id=int(option["provider_id"]),
+                location_id=int(option["location_id"]),
+                appointment_type_id=int(option["appointment_type_id"]),
+                starts_at=starts_at(option),
+                actor=actor,
+                channel=conversation.channel,
+                conversation_id=conversation.id,
+                new_patient=is_new,
+            )
+        except (SlotTaken, SlotUnavailable) as exc:
+            uow.rollback()
+            found = exc.alternatives[:OPTIONS_OFFERED]
+            return ChangeResult(TAKEN, options=_option_data(session, found, language, channel))
+        except SchedulingError:
+            return ChangeResult(UNAVAILABLE)
+        session.flush()
+        reason = new_patient.reason if new_patient else None
+        summary = summaries.booked(patient, appointment, reason)
+        sessions.set_outcome(conversation, "booked", summary)
+        view = describe(appointment, language, channel)
+        uow.commit()
+        return ChangeResult(DONE, view)
+
+
+def _create_patient(
+    session: Session, conversation: Conversation, new: NewPatient, language: str
+) -> Patient:
+    first, last = split_name(new.name)
+    patient = Patient(
+        practice_id=conversation.practice_id,
+        first_name=first[:100],
+        last_name=last[:100] or "-",
+        date_of_birth=new.date_of_birth,
+        preferred_language=language,
+        sms_consent=False,
+    )
+    session.add(patient)
+    session.flush()
+    session.add(PatientPhone(patient_id=patient.id, number=new.phone, kind="mobile"))
+    audit.record(
+        session,
+        actor=f"patient:{patient.id}",
+        channel=conversation.channel,
+        action="create",
+        entity="patient",
+        entity_id=patient.id,
+        patient_id=patient.id,
+        conversation_id=conversation.id,
+        detail={"source": "new patient booking", "reason_category": new.reason},
+    )
+    return patient

@@ -1,0 +1,129 @@
+"""A verified patient running late: a note on today's appointment and a task for the desk.
+
+Past the practice's grace period (`running_late_grace_minutes`) the dialogue offers to
+reschedule; the desk is told either way (a follow-up task, urgent past the grace period).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from assistant.conversations import sessions
+from assistant.datetimes.numbers import small_number
+from assistant.db.models import BOOKED, CONFIRMED, Appointment, StaffTask
+from assistant.db.types import utcnow
+from assistant.frontdesk import summaries
+from assistant.frontdesk.service import _disclose, _own, context
+from assistant.frontdesk.views import AppointmentView, describe
+from assistant.frontdesk.words import words
+from assistant.scheduling import operations
+from assistant.scheduling.errors import SchedulingError
+from assistant.unit_of_work import UnitOfWork
+
+AHEAD = timedelta(hours=12)  # "today's" appointment: starting within the next 12 hours
+STARTED = timedelta(hours=1)  # ... or started less than an hour ago
+
+_HALF_HOUR = ("half an hour", "half hour", "media hora")
+_HOUR = ("an hour", "one hour", "una hora")
+
+
+@dataclass(frozen=True)
+class LateResult:
+    noted: bool
+    beyond_grace: bool = False
+    grace_minutes: int = 15
+    appointment: AppointmentView | None = None
+
+
+def minutes_late(text: str) -> int | None:
+    """ "about 20 minutes", "ten min", "half an hour", "veinte minutos" -> minutes, or None."""
+    folded = " ".join(words(text))
+    if any(k in folded for k in _HALF_HOUR):
+        return 30
+    if any(re.search(rf"\b{k}\b", folded) for k in _HOUR):
+        return 60
+    digits = re.search(r"\b(\d{1,3})\s*(m|min|mins|minute|minutes|minutos)?\b", folded)
+    if digits:
+        return int(digits[1])
+    said = folded.split()
+    for size in (3, 2, 1):  # "twenty five", "treinta y cinco", "ten"
+        for i in range(len(said) - size + 1):
+            value = small_number(" ".join(said[i : i + size]))
+            if value:
+                return value
+    return None
+
+
+def todays_appointment_for(
+    database_url: str, uid: str, language: str, channel: str
+) -> AppointmentView | None:
+    """The verified patient's appointment of the coming hours (disclosed and audited)."""
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, uid)
+        now = utcnow()
+        found = uow.session.execute(
+            select(Appointment)
+            .where(
+                Appointment.patient_id == ctx.patient.id,
+                Appointment.status.in_((BOOKED, CONFIRMED)),
+                Appointment.starts_at > now - STARTED,
+                Appointment.starts_at < now + AHEAD,
+            )
+            .order_by(Appointment.starts_at)
+            .limit(1)
+        ).scalar_one_or_none()
+        if found is None:
+            return None
+        _disclose(uow.session, ctx, [found])
+        view = describe(found, language, channel)
+        uow.commit()
+        return view
+
+
+def note_late_for(
+    database_url: str,
+    uid: str,
+    appointment_id: int,
+    minutes: int | None,
+    language: str,
+    channel: str,
+) -> LateResult:
+    """Note it on the appointment and give the desk a task; tell whether it is past grace."""
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, uid)
+        appointment = _own(uow.session, ctx, appointment_id)
+        if appointment is None:
+            return LateResult(False)
+        try:
+            late = operations.note_running_late(
+                uow.session,
+                appointment.id,
+                minutes=minutes,
+                actor=ctx.actor,
+                channel=ctx.conversation.channel,
+                conversation_id=ctx.conversation.id,
+            )
+        except SchedulingError:
+            return LateResult(False)
+        grace = operations.policy_for(uow.session, appointment.practice_id)
+        summary = summaries.running_late(ctx.patient, appointment, minutes, late.beyond_grace)
+        uow.session.add(
+            StaffTask(
+                practice_id=appointment.practice_id,
+                kind="follow_up",
+                department="front_desk",
+                priority="urgent" if late.beyond_grace else "normal",
+                patient_id=ctx.patient.id,
+                conversation_id=ctx.conversation.id,
+                callback_number=ctx.conversation.phone,
+                summary=summary,
+            )
+        )
+        sessions.set_outcome(ctx.conversation, "late_noted", summary)
+        view = describe(appointment, language, channel)
+        uow.commit()
+        return LateResult(True, late.beyond_grace, grace.running_late_grace_minutes, view)

@@ -1,0 +1,346 @@
+"""Book form: new or existing patient, the type, a provider, a time, up to three options,
+read-back, book; then the time and any prep instructions.
+
+A patient who has been seen before is verified first (the identity form, via the router); a new
+patient gives name, date of birth, a callback number and the reason category, and is created
+with the booking.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from assistant.datetimes import parse_date_of_birth
+from assistant.frontdesk import booking
+from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.views import numbered
+from assistant.frontdesk.words import choose, wants_more, words
+from assistant.identity.names import has_full_name
+from dialogues.actions.common import channel, language
+from dialogues.actions.context import conversation_uid, settings
+from dialogues.actions.tasks import answer, hand_off, say_prep
+
+_TO_STAFF = {"book_confirm": "staff"}
+NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
+_EXISTING = ("before", "existing", "already", "seen", "yes", "si", "ya", "antes", "paciente")
+_NEW = ("new", "first", "never", "nuevo", "nueva", "primera", "nunca", "no")
+
+
+def offered(tracker: Tracker) -> list[dict[str, Any]]:
+    return list(tracker.get_slot("offered_options") or [])
+
+
+def types(tracker: Tracker) -> list[dict[str, Any]]:
+    uid = conversation_uid(tracker)
+    return booking.types_for(settings().database_url, uid, language(tracker)) if uid else []
+
+
+def providers(tracker: Tracker) -> list[dict[str, Any]]:
+    uid, chosen = conversation_uid(tracker), tracker.get_slot("book_type") or {}
+    if uid is None or not chosen:
+        return []
+    return booking.providers_for(settings().database_url, uid, int(chosen["id"]))
+
+
+def is_new(tracker: Tracker) -> bool:
+    return tracker.get_slot("book_patient_status") == "new" and not tracker.get_slot("verified")
+
+
+def patient_status(text: str, intent: str | None) -> str | None:
+    """ "I've been there before" -> existing; "I'm a new patient" / "no" -> new."""
+    said = words(text)
+    if intent == "affirm":
+        return "existing"
+    if intent == "deny":
+        return "new"
+    new = any(w in _NEW for w in said)
+    existing = any(w in _EXISTING for w in said)
+    if new and ("never" in said or "nunca" in said or "new" in said or "nuevo" in said):
+        return "new"
+    if new != existing:
+        return "new" if new else "existing"
+    return None
+
+
+class ActionAskBookTypeChoice(Action):
+    def name(self) -> str:
+        return "action_ask_book_type_choice"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        names = [str(t["name"]) for t in types(tracker)]
+        dispatcher.utter_message(
+            response="utter_ask_book_type_choice",
+            types=numbered(names, language(tracker), channel(tracker)),
+        )
+        return []
+
+
+class ActionAskProviderPreference(Action):
+    def name(self) -> str:
+        return "action_ask_provider_preference"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        names = [str(p["name"]) for p in providers(tracker)]
+        joiner = " o " if language(tracker) == "es" else " or "
+        listed = ", ".join(names[:-1]) + joiner + names[-1] if len(names) > 1 else "".join(names)
+        dispatcher.utter_message(response="utter_ask_provider_preference", providers=listed)
+        return []
+
+
+class ActionAskBookConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_book_confirm"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        option = tracker.get_slot("chosen_option") or {}
+        kind = str((tracker.get_slot("book_type") or {}).get("name", "")).lower()
+        dispatcher.utter_message(
+            response="utter_confirm_booking", kind=kind, new=str(option.get("label", ""))
+        )
+        return []
+
+
+class ValidateBookForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_book_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("book_confirm") == "staff":
+            return []
+        slots: list[str] = []
+        if not tracker.get_slot("verified"):
+            slots.append("book_patient_status")
+            status = tracker.get_slot("book_patient_status")
+            if status != "new":
+                return slots  # existing: the router verifies them first
+            slots += NEW_PATIENT_SLOTS
+        return slots + ["book_type_choice", "provider_preference", "time_preference",
+                        "slot_choice", "book_confirm"]  # fmt: skip
+
+    def validate_book_patient_status(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        status = patient_status(str(value or ""), intent)
+        if status is None:
+            dispatcher.utter_message(response="utter_yes_or_no")
+        return {"book_patient_status": status}
+
+    def validate_new_patient_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not has_full_name(str(value or "")):
+            dispatcher.utter_message(response="utter_need_full_name")
+            return {"new_patient_name": None}
+        return {"new_patient_name": str(value)[:120]}
+
+    def validate_new_patient_dob(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        dob = parse_date_of_birth(str(value or ""), language(tracker))
+        if dob is None or dob >= date.today():
+            dispatcher.utter_message(response="utter_bad_date_of_birth")
+            return {"new_patient_dob": None}
+        uid, name = conversation_uid(tracker), str(tracker.get_slot("new_patient_name") or "")
+        first = booking.find_registered(settings().database_url, uid, name, dob) if uid else None
+        if first is not None:  # already a patient: verified by name and date of birth
+            dispatcher.utter_message(response="utter_already_registered", first_name=first)
+            return {
+                "new_patient_dob": dob.isoformat(),
+                "verified": True,
+                "book_patient_status": "existing",
+                "new_patient_name": None,
+            }
+        return {"new_patient_dob": dob.isoformat()}
+
+    def validate_new_patient_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        uid = conversation_uid(tracker)
+        own = booking.conversation_phone(settings().database_url, uid) if uid else None
+        phone = booking.phone_from(str(value or ""), own, answer(value, tracker) == "yes")
+        if phone is None:
+            dispatcher.utter_message(response="utter_need_phone_number")
+            return {"new_patient_phone": None}
+        return {"new_patient_phone": phone}
+
+    def validate_visit_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"visit_reason": booking.reason_category(str(value or ""))}
+
+    def validate_book_type_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        listed = types(tracker)
+        if not listed:
+            dispatcher.utter_message(response="utter_cannot_book_here")
+            hand_off(dispatcher, tracker, "booking: no type bookable by the assistant")
+            return {"book_type_choice": str(value), **_TO_STAFF}
+        chosen = booking.pick_type(str(value or ""), listed)
+        if chosen is None:
+            dispatcher.utter_message(response="utter_choice_unclear")
+            return {"book_type_choice": None}
+        return {"book_type_choice": str(value), "book_type": chosen}
+
+    def validate_provider_preference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        chosen = booking.pick_provider(str(value or ""), providers(tracker))
+        if chosen is None:
+            dispatcher.utter_message(response="utter_provider_unclear")
+            return {"provider_preference": None}
+        return {"provider_preference": str(value), "book_provider": chosen}
+
+    def validate_time_preference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        result = self._search(tracker, str(value or ""))
+        return {"time_preference": value, **self._offer(result, dispatcher, tracker)}
+
+    @staticmethod
+    def _search(
+        tracker: Tracker, text: str, after: str | None = None
+    ) -> frontdesk.ChangeResult | None:
+        uid, kind = conversation_uid(tracker), tracker.get_slot("book_type") or {}
+        if uid is None or not kind:
+            return None
+        provider = tracker.get_slot("book_provider")
+        return booking.options_for(
+            settings().database_url,
+            uid,
+            int(kind["id"]),
+            int(provider["id"]) if isinstance(provider, dict) else None,
+            text,
+            language(tracker),
+            channel(tracker),
+            new_patient=is_new(tracker),
+            after=after,
+        )
+
+    def _offer(
+        self,
+        result: frontdesk.ChangeResult | None,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        if result is None or result.status != frontdesk.DONE:
+            dispatcher.utter_message(response="utter_cannot_book_here")
+            hand_off(dispatcher, tracker, "booking could not be done by the assistant")
+            return dict(_TO_STAFF)
+        if not result.options:
+            if tracker.get_slot("no_options"):  # the second search without a fit: staff
+                dispatcher.utter_message(response="utter_no_options")
+                dispatcher.utter_message(response="utter_staff_will_help")
+                hand_off(dispatcher, tracker, "booking: no suitable time")
+                return dict(_TO_STAFF)
+            dispatcher.utter_message(response="utter_no_options_try_again")
+            return {"no_options": True, "time_preference": None, "offered_options": []}
+        return {"offered_options": result.options, "slot_choice": None}
+
+    def validate_slot_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        options = offered(tracker)
+        text = str(value or "")
+        index = choose(
+            text,
+            [date.fromisoformat(str(o["local_date"])) for o in options],
+            [int(o["hour"]) for o in options],
+        )
+        if index is not None:
+            return {"slot_choice": value, "chosen_option": options[index]}
+        if wants_more(text) and options:
+            result = self._search(
+                tracker,
+                str(tracker.get_slot("time_preference") or ""),
+                after=str(options[-1]["starts_at"]),
+            )
+            return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
+        if any(w in text.lower() for w in ("week", "semana", "day", "dia", "morning", "tarde")):
+            # a new wish ("what about next week?"): search again with it
+            result = self._search(tracker, text)
+            offer = self._offer(result, dispatcher, tracker)
+            return {"slot_choice": None, "time_preference": text, **offer}
+        dispatcher.utter_message(response="utter_choice_unclear")
+        return {"slot_choice": None}
+
+    def validate_book_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        decided = answer(value, tracker)
+        if decided is None:
+            dispatcher.utter_message(response="utter_yes_or_no")
+            return {"book_confirm": None}
+        if decided == "no":  # back to the options: another one, or another time
+            dispatcher.utter_message(response="utter_book_other_time")
+            return {"book_confirm": None, "slot_choice": None, "chosen_option": None,
+                    "time_preference": None}  # fmt: skip
+        uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
+        result = (
+            booking.book_for(
+                settings().database_url,
+                uid,
+                option,
+                _new_patient(tracker),
+                language(tracker),
+                channel(tracker),
+            )
+            if uid and option
+            else None
+        )
+        if result is not None and result.status == frontdesk.TAKEN:
+            dispatcher.utter_message(response="utter_slot_taken")
+            retry = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
+            if result.options:
+                return {**retry, "offered_options": result.options}
+            return {**retry, "time_preference": None, "offered_options": []}
+        if result is None or result.status != frontdesk.DONE or result.appointment is None:
+            dispatcher.utter_message(response="utter_cannot_book_here")
+            hand_off(dispatcher, tracker, "booking could not be done by the assistant")
+            return dict(_TO_STAFF)
+        dispatcher.utter_message(
+            response="utter_booked", appointment=result.appointment.line(language(tracker))
+        )
+        say_prep(dispatcher, result.appointment)
+        return {
+            "book_confirm": "yes",
+            "new_patient_name": None,
+            "new_patient_dob": None,
+            "new_patient_phone": None,
+        }
+
+
+def _new_patient(tracker: Tracker) -> booking.NewPatient | None:
+    if not is_new(tracker):
+        return None
+    dob = tracker.get_slot("new_patient_dob")
+    phone = tracker.get_slot("new_patient_phone")
+    name = tracker.get_slot("new_patient_name")
+    if not (dob and phone and name):
+        return None
+    return booking.NewPatient(
+        str(name),
+        date.fromisoformat(str(dob)),
+        str(phone),
+        str(tracker.get_slot("visit_reason") or "other"),
+    )

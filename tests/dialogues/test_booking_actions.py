@@ -1,0 +1,219 @@
+"""Booking and running late, action by action: what the patient reads, what the database holds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from assistant.db.models import (
+    Appointment,
+    AppointmentType,
+    Conversation,
+    Patient,
+    PatientPhone,
+    StaffTask,
+)
+from assistant.db.types import utcnow
+from assistant.frontdesk.late import minutes_late
+from assistant.scheduling import operations
+from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.book import ActionAskBookTypeChoice, ValidateBookForm
+from dialogues.actions.late import ValidateLateForm
+from dialogues.actions.tasks import ActionRouteTask
+from tests.dialogues.conftest import conversation, run, slots_of, tracker
+from tests.dialogues.test_appointment_actions import _verify
+
+
+def _answer(form: Any, uid: str, slot: str, text: str, slots: dict[str, Any], intent="inform"):
+    """One answer inside the form: returns (all slots after it, messages)."""
+    values = {**slots, slot: text, "requested_slot": slot}
+    name = "book_form" if isinstance(form, ValidateBookForm) else "late_form"
+    events, messages = run(
+        form,
+        tracker(uid, text=text, intent=intent, slots=values, latest_action=name, active_loop=name),
+    )
+    return {**values, **slots_of(events)}, messages
+
+
+def _book(uid: str, answers: list[tuple[str, str]], slots: dict[str, Any]):
+    form, said = ValidateBookForm(), []
+    for slot, text in answers:
+        slots, messages = _answer(form, uid, slot, text, slots)
+        said.append(messages)
+    return slots, said
+
+
+def _conversation(url: str, uid: str) -> Conversation:
+    with UnitOfWork(url) as uow:
+        query = select(Conversation).where(Conversation.uid == uid)
+        found = uow.session.execute(query).scalar_one()
+        uow.session.expunge(found)
+        return found
+
+
+def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, "+16095550142")
+    events, messages = run(ActionRouteTask(), tracker(uid, intent="book_appointment"))
+    assert slots_of(events)["flow"] == "book" and messages == []
+    slots = {"task": "book", "verified": False}
+    slots, said = _book(
+        uid,
+        [
+            ("book_patient_status", "no, I've never been there"),
+            ("new_patient_name", "my name is Tom Baker"),
+            ("new_patient_dob", "june 2 1990"),
+            ("new_patient_phone", "yes"),
+            ("visit_reason", "I've had a bad cough for a week"),
+        ],
+        slots,
+    )
+    assert slots["book_patient_status"] == "new" and slots["new_patient_phone"] == "+16095550142"
+    assert slots["visit_reason"] == "illness"
+    _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots=slots))
+    assert "1) New patient visit 2) Sick visit" in messages[0]["types"]  # new-patient types only
+    slots, said = _book(
+        uid,
+        [("book_type_choice", "a sick visit"), ("provider_preference", "anyone"),
+         ("time_preference", "as soon as possible"), ("slot_choice", "the second one")],
+        slots,
+    )  # fmt: skip
+    assert slots["book_type"]["code"] == "sick_visit" and slots["book_provider"] == "any"
+    assert len(slots["offered_options"]) == 3
+    assert slots["chosen_option"] == slots["offered_options"][1]
+    slots, [messages] = _book(uid, [("book_confirm", "yes")], slots)
+    assert slots["book_confirm"] == "yes" and slots["new_patient_name"] is None
+    assert messages[0]["response"] == "utter_booked"
+    with UnitOfWork(sqlite_url) as uow:
+        patient = uow.session.execute(
+            select(Patient).where(Patient.last_name == "Baker", Patient.first_name == "Tom")
+        ).scalar_one()
+        assert str(patient.date_of_birth) == "1990-06-02"
+        phone = uow.session.execute(
+            select(PatientPhone).where(PatientPhone.patient_id == patient.id)
+        ).scalar_one()
+        assert phone.number == "+16095550142"
+        [booked] = uow.session.execute(
+            select(Appointment).where(Appointment.patient_id == patient.id)
+        ).scalars()
+        assert booked.status == "booked" and booked.appointment_type.code == "sick_visit"
+        assert booked.starts_at.isoformat() == slots["chosen_option"]["starts_at"]
+    row = _conversation(sqlite_url, uid)
+    assert row.outcome == "booked"
+    assert row.summary.startswith("New patient Tom Baker booked Sick visit")
+    assert "(reason: illness)" in row.summary
+
+
+def test_a_returning_patient_is_verified_before_booking(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, [messages] = _book(
+        uid, [("book_patient_status", "yes I've been there before")], {"task": "book"}
+    )
+    assert slots["book_patient_status"] == "existing"
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, slots={**slots, "requested_slot": None}, latest_action="book_form"),
+    )
+    assert slots_of(events)["flow"] == "identify"
+    _verify(uid)
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, slots={**slots, "verified": True}, latest_action="identity_form"),
+    )
+    assert slots_of(events)["flow"] == "book"
+
+
+def test_a_new_patient_who_is_on_file_is_verified(demo, sqlite_url):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, "+16095550177")
+    slots, said = _book(
+        uid,
+        [("book_patient_status", "I'm a new patient"), ("new_patient_name", "Maria Lopez"),
+         ("new_patient_dob", "03/03/1982")],
+        {"task": "book"},
+    )  # fmt: skip
+    assert said[-1][0]["response"] == "utter_already_registered"
+    assert slots["verified"] is True and slots["book_patient_status"] == "existing"
+    assert _conversation(sqlite_url, uid).verified_patient_id == maria.patient_id
+
+
+def test_a_type_not_bookable_by_phone_is_not_offered(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    _verify(uid)
+    _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots={"verified": True}))
+    assert "biopsy" not in messages[0]["types"].lower()
+
+
+def _appointment_soon(url: str, patient_id: int, minutes_from_now: int) -> int:
+    with UnitOfWork(url) as uow:
+        atype = uow.session.execute(
+            select(AppointmentType).where(AppointmentType.code == "follow_up")
+        ).scalar_one()
+        some = uow.session.execute(select(Appointment).limit(1)).scalar_one()
+        start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=minutes_from_now)
+        appointment = operations.book(
+            uow.session,
+            patient_id=patient_id,
+            provider_id=some.provider_id,
+            location_id=some.location_id,
+            appointment_type_id=atype.id,
+            starts_at=start,
+            actor="staff:1",
+            channel="console",
+            enforce_rules=False,
+        )
+        uow.commit()
+        return appointment.id
+
+
+def test_running_late_within_grace_is_noted_with_a_task(demo, sqlite_url):
+    maria = demo.english_demo
+    appointment_id = _appointment_soon(sqlite_url, maria.patient_id, 20)
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    _verify(uid)
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(uid, slots={"task": "late", "late_said": 10.0}, latest_action="identity_form"),
+    )
+    assert slots_of(events)["flow"] == "done"
+    assert messages[0]["response"] == "utter_late_noted"
+    with UnitOfWork(sqlite_url) as uow:
+        appointment = uow.session.get(Appointment, appointment_id)
+        assert appointment.running_late_note == "running about 10 min late"
+        task = uow.session.execute(select(StaffTask)).scalars().all()[-1]
+        assert task.kind == "follow_up" and task.priority == "normal"
+        assert "running about 10 min late" in task.summary
+    assert _conversation(sqlite_url, uid).outcome == "late_noted"
+
+
+def test_running_late_past_grace_offers_to_reschedule(demo, sqlite_url):
+    maria = demo.english_demo
+    appointment_id = _appointment_soon(sqlite_url, maria.patient_id, 10)
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    _verify(uid)
+    events, _ = run(
+        ActionRouteTask(), tracker(uid, slots={"task": "late"}, latest_action="identity_form")
+    )
+    assert slots_of(events)["flow"] == "late"
+    slots = {"task": "late", "verified": True, "appointment_id": appointment_id}
+    slots, messages = _answer(ValidateLateForm(), uid, "late_minutes", "maybe half an hour", slots)
+    assert messages[0]["response"] == "utter_late_beyond_grace" and messages[0]["grace"] == "15"
+    assert slots["late_beyond"] is True
+    slots, _ = _answer(ValidateLateForm(), uid, "late_reschedule", "yes please", slots)
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, slots={**slots, "requested_slot": None}, latest_action="late_form"),
+    )
+    assert slots_of(events)["flow"] == "reschedule" and slots_of(events)["task"] == "reschedule"
+    with UnitOfWork(sqlite_url) as uow:
+        task = uow.session.execute(select(StaffTask)).scalars().all()[-1]
+        assert task.priority == "urgent" and "past the grace period" in task.summary
+
+
+def test_minutes_late_in_words():
+    assert minutes_late("I'll be about twenty five minutes late") == 25
+    assert minutes_late("stuck in traffic, 10 min") == 10
+    assert minutes_late("como media hora") == 30
+    assert minutes_late("unos quince minutos") == 15
+    assert minutes_late("running late") is None
