@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from webhooks.console import bp as console_bp
     from webhooks.fhir import bp as fhir_bp
     from webhooks.health import bp as health_bp
+    from webhooks.portal import bp as portal_bp
     from webhooks.twilio import errors as twilio_errors
     from webhooks.twilio.sms import bp as sms_bp
     from webhooks.twilio.status import bp as status_bp
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(transfer_bp)
     app.register_blueprint(fhir_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(portal_bp)
     twilio_errors.register(app)
     logging.getLogger(__name__).info(
         "app ready (twilio %s)", "live" if settings.twilio_enabled else "local: outbound recorded"
