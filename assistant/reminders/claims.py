@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Reminder
@@ -68,3 +68,10 @@ def claim_due(
             if result.rowcount == 1:
                 ids.append(reminder_id)
     return [Claim(reminder_id, token) for reminder_id in ids]
+
+
+def claimable_count(session: Session, *, now: datetime, lease: timedelta = policy.LEASE) -> int:
+    """How many reminders `claim_due` could take now."""
+    return session.execute(
+        select(func.count()).select_from(Reminder).where(_claimable(now, lease))
+    ).scalar_one()

@@ -14,6 +14,7 @@ transaction that records the message.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -56,8 +57,16 @@ RETRY_DELAY = timedelta(minutes=1)  # doubled after each failed attempt
 ACTOR = "system:reminders"
 
 
-def process(database_url: str, outbound: Outbound, claim: Claim, now: datetime) -> str:
-    """Take one claimed reminder to its next state; returns what happened (see above)."""
+def process(
+    database_url: str,
+    outbound: Outbound,
+    claim: Claim,
+    now: datetime,
+    *,
+    before_transmit: Callable[[], object] | None = None,
+) -> str:
+    """Take one claimed reminder to its next state; returns what happened (see above).
+    `before_transmit` runs just before the network call (the sending rate's pacer)."""
     with UnitOfWork(database_url) as uow:
         reminder = _locked(uow.session, claim.reminder_id)
         if reminder is None or reminder.status != "claimed" or reminder.claim_token != claim.token:
@@ -70,6 +79,8 @@ def process(database_url: str, outbound: Outbound, claim: Claim, now: datetime) 
         uow.commit()
     if outcome != _TRANSMIT:
         return outcome
+    if before_transmit is not None:
+        before_transmit()
     result = outbound.transmit(message)
     with UnitOfWork(database_url) as uow:
         outcome = finish(uow.session, claim.reminder_id, message.id, result, now)

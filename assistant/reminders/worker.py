@@ -13,13 +13,58 @@ from datetime import datetime
 from assistant.config import Settings
 from assistant.db.types import utcnow
 from assistant.messaging.outbound import Outbound
-from assistant.reminders import planning, sending
-from assistant.reminders.claims import claim_due
+from assistant.reminders import pacing, planning, policy, sending
+from assistant.reminders.claims import claim_due, claimable_count
+from assistant.reminders.pacing import Pacer
 from assistant.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
+
+
+def batch_size(rate: float, batch: int = BATCH) -> int:
+    """A batch must be sent well within the claim's lease, at the sending rate."""
+    if rate <= 0:
+        return batch
+    return max(1, min(batch, int(policy.LEASE.total_seconds() * rate / 2)))
+
+
+def plan_due(url: str, now: datetime) -> int:
+    """Plan reminders for appointments that have none yet; returns the rows planned."""
+    with UnitOfWork(url) as uow:
+        planned = planning.plan(uow.session, now=now)
+        uow.commit()
+    return planned
+
+
+def due_count(url: str, now: datetime) -> int:
+    """How many reminders could be claimed now (due, or left by a worker that died)."""
+    with UnitOfWork(url) as uow:
+        return claimable_count(uow.session, now=now)
+
+
+def send_batch(
+    url: str,
+    outbound: Outbound,
+    clock: Callable[[], datetime],
+    *,
+    batch: int = BATCH,
+    pacer: Pacer | None = None,
+) -> Counter[str]:
+    """Claim up to `batch` due reminders and take each to its next state (the unit of work of
+    both the embedded worker and a Celery send task). Returns counts: claimed, and one per
+    outcome (sent, recorded, skipped ...)."""
+    counts: Counter[str] = Counter()
+    with UnitOfWork(url) as uow:
+        claims = claim_due(uow.session, now=clock(), limit=batch)
+        uow.commit()
+    if claims:
+        counts["claimed"] = len(claims)
+    wait = pacer.wait if pacer is not None else None
+    for claim in claims:
+        counts[sending.process(url, outbound, claim, clock(), before_transmit=wait)] += 1
+    return counts
 
 
 def run_once(
@@ -29,28 +74,25 @@ def run_once(
     outbound: Outbound | None = None,
     batch: int = BATCH,
     plan: bool = True,
+    pacer: Pacer | None = None,
 ) -> dict[str, int]:
     """One pass: plan new appointments, then claim and process due reminders until none is
     left. Returns counts: planned, claimed, and one per outcome (sent, recorded, skipped ...).
-    `now` fixes the clock (tests); by default each batch reads the time afresh."""
+    `now` fixes the clock (tests); by default the time is read afresh for each reminder.
+    Sending is paced at `settings.reminder_send_rate` unless another `pacer` is given."""
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
     outbound = outbound or Outbound(settings)
+    pacer = pacer or pacing.local(settings.reminder_send_rate)
+    batch = batch_size(settings.reminder_send_rate, batch)
     url = settings.database_url
     counts: Counter[str] = Counter()
     if plan:
-        with UnitOfWork(url) as uow:
-            counts["planned"] = planning.plan(uow.session, now=clock())
-            uow.commit()
+        counts["planned"] = plan_due(url, clock())
     while True:
-        at = clock()
-        with UnitOfWork(url) as uow:
-            claims = claim_due(uow.session, now=at, limit=batch)
-            uow.commit()
-        if not claims:
+        done = send_batch(url, outbound, clock, batch=batch, pacer=pacer)
+        if not done:
             break
-        counts["claimed"] += len(claims)
-        for claim in claims:
-            counts[sending.process(url, outbound, claim, at)] += 1
+        counts.update(done)
     return dict(counts)
 
 
@@ -64,10 +106,11 @@ def run_forever(
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
     outbound = Outbound(settings)
+    pacer = pacing.local(settings.reminder_send_rate)
     log.info("reminder worker started (every %.0f s)", interval_seconds)
     while not stop.is_set():
         try:
-            counts = run_once(settings, outbound=outbound)
+            counts = run_once(settings, outbound=outbound, pacer=pacer)
             if any(counts.values()):
                 log.info("reminders: %s", counts)  # counts only
         except Exception as exc:  # noqa: BLE001 - keep the worker alive; the next pass retries

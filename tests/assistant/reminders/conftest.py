@@ -38,7 +38,11 @@ BIOPSY_PREP = "Shower the morning of your visit; no lotion on the area."
 
 def settings_for(database_url: str, api_base_url: str | None = None, **extra: str) -> Settings:
     """Twilio credentials pointing at `api_base_url`; without it, no credentials (recorded)."""
-    env = {"DATABASE_URL": database_url, "PUBLIC_BASE_URL": "https://clinic.example.org"}
+    env = {
+        "DATABASE_URL": database_url,
+        "PUBLIC_BASE_URL": "https://clinic.example.org",
+        "REMINDER_SEND_RATE": "0",  # unpaced unless a test is about the rate
+    }
     if api_base_url:
         env |= {
             "TWILIO_ACCOUNT_SID": "AC" + "a" * 32,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections import deque
 from datetime import datetime, timezone
@@ -23,6 +24,8 @@ class FakeTwilio:
         self.accepted: list[dict] = []  # messages it answered 201 to
         self.posts = 0
         self.clock: datetime | None = None  # Twilio's "now" for date_created (tests fix time)
+        self.delay = 0.0  # seconds between accepting a message and answering (crash window)
+        self.post_times: list[float] = []  # time.monotonic() of each POST
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -46,6 +49,7 @@ class FakeTwilio:
     def _answer(self, form: dict[str, str]) -> tuple[int, dict]:
         with self.lock:
             self.posts += 1
+            self.post_times.append(time.monotonic())
             if self.script:
                 return self.script.popleft()
             message = {
@@ -73,7 +77,9 @@ class FakeTwilio:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-                self._send(*fake._answer(form))
+                answer = fake._answer(form)
+                time.sleep(fake.delay)  # accepted, answer not yet given
+                self._send(*answer)
 
             def do_GET(self) -> None:  # noqa: N802
                 query = parse_qs(urlparse(self.path).query)

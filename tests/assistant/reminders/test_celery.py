@@ -1,0 +1,257 @@
+"""Reminders on Celery with the real Redis (db 13, flushed) and real worker processes.
+
+What Twilio received is what the recording fake (`FakeTwilio`) accepted; what the practice sees
+is what the database holds. The clock is fixed by passing `now` to the tasks, except in the
+beat test, which runs on the real clock.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from assistant.config import ConfigError, Settings
+from assistant.db.models import Location, OutboundMessage, Reminder
+from assistant.db.types import utcnow
+from assistant.reminders import celery_app, pacing, policy
+from assistant.unit_of_work import UnitOfWork
+from tests.assistant.reminders.celery_worker import CeleryWorker, wait_until
+from tests.assistant.reminders.conftest import (
+    BOOKED_AT,
+    IN_CI,
+    VISIT,
+    make_appointment,
+    make_clinic,
+    make_patient,
+    ny,
+    plan,
+    settings_for,
+)
+from tests.conftest import _empty_all_tables
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+NOW = ny(2026, 11, 25, 20)  # every 7-day reminder of a VISIT-day appointment is due
+
+
+@pytest.fixture
+def broker() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        message = f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> str:
+    """PostgreSQL, the production database the Celery workers share."""
+    url = request.getfixturevalue("_migrated_postgres")
+    _empty_all_tables(url)
+    return url
+
+
+def _env(settings: Settings, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "PUBLIC_BASE_URL": settings.public_base_url,
+        "REMINDER_BROKER_URL": REDIS_URL,
+        "REMINDER_SEND_RATE": "0",
+        "ASSISTANT_VAR_DIR": str(tmp_path / "var"),
+    }
+    if settings.twilio_enabled:
+        env |= {
+            "TWILIO_ACCOUNT_SID": settings.twilio_account_sid or "",
+            "TWILIO_AUTH_TOKEN": settings.twilio_auth_token or "",
+            "TWILIO_PHONE_NUMBER": settings.twilio_phone_number or "",
+            "TWILIO_API_BASE_URL": settings.twilio_api_base_url or "",
+            "SECRET_KEY": settings.secret_key,
+        }
+    return env | extra
+
+
+def _patients(url: str, count: int, *, first_visit: datetime = VISIT) -> list[str]:
+    """`count` consenting patients with a follow-up each, 20 minutes apart; their numbers."""
+    numbers = [f"+1555555{i:04d}" for i in range(count)]
+    with UnitOfWork(url) as uow:
+        clinic = make_clinic(uow.session)
+        for i, number in enumerate(numbers):
+            patient = make_patient(uow.session, clinic, phone=number, first=f"P{i}")
+            make_appointment(uow.session, clinic, patient, first_visit + timedelta(minutes=20 * i))
+        uow.commit()
+    return numbers
+
+
+def _reminders(url: str) -> list[Reminder]:
+    with UnitOfWork(url) as uow:
+        rows = list(uow.session.execute(select(Reminder).order_by(Reminder.id)).scalars())
+        uow.session.expunge_all()
+        return rows
+
+
+def _sent(url: str) -> list[Reminder]:
+    return [r for r in _reminders(url) if r.status == "sent"]
+
+
+def _idle(broker: redis.Redis) -> bool:
+    """No task waiting in the queue and none delivered but unacknowledged."""
+    return broker.llen(celery_app.QUEUE) == 0 and broker.hlen("unacked") == 0
+
+
+def _enqueue(settings: Settings, task: str, now: datetime | None) -> None:
+    client = celery_app.make_app(settings)
+    with client.connection_for_write() as connection:
+        client.send_task(
+            task, kwargs={"now": now.isoformat() if now else None}, connection=connection
+        )
+
+
+def _assert_each_sent_once(url: str, fake, numbers: list[str]) -> None:
+    received = Counter(m["to"] for m in fake.accepted)
+    assert received == Counter(numbers)  # each patient texted exactly once
+    sent = [r for r in _reminders(url) if r.offset_days == 7]
+    assert {r.status for r in sent} == {"sent"}
+    assert {r.twilio_sid for r in sent} == {m["sid"] for m in fake.accepted}
+
+
+@pytest.mark.postgres
+def test_the_worker_plans_and_sends_each_due_reminder_once_despite_duplicate_tasks(
+    pg_url, broker, fake_twilio, tmp_path
+) -> None:
+    numbers = _patients(pg_url, 6)
+    settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=REDIS_URL)
+    with CeleryWorker(_env(settings, tmp_path), tmp_path / "worker.log"):
+        _enqueue(settings, celery_app.DISPATCH, BOOKED_AT)  # plans; nothing due yet
+        wait_until(lambda: len(_reminders(pg_url)) == 18, 60, "planning 6 x (7, 2, 1 days)")
+        wait_until(lambda: _idle(broker), 30, "the queue to drain")
+        assert fake_twilio.posts == 0
+        # At-least-once delivery: the same tasks more than once, all at the same time.
+        for task in (celery_app.DISPATCH, celery_app.DISPATCH, celery_app.SEND_DUE):
+            _enqueue(settings, task, NOW)
+        wait_until(lambda: len(_sent(pg_url)) == 6, 60, "six reminders sent")
+        wait_until(lambda: _idle(broker), 30, "the queue to drain")
+    assert fake_twilio.posts == 6
+    _assert_each_sent_once(pg_url, fake_twilio, numbers)
+    with UnitOfWork(pg_url) as uow:
+        bodies = uow.session.execute(select(OutboundMessage.body)).scalars().all()
+    assert len(bodies) == 6
+    assert all(b.startswith("Test Family Clinic: appointment") for b in bodies)
+    assert not any("Dermatology" in b or "Shah" in b for b in bodies)
+
+
+@pytest.mark.postgres
+def test_a_worker_killed_mid_batch_then_restarted_sends_each_reminder_once(
+    pg_url, broker, fake_twilio, tmp_path
+) -> None:
+    numbers = _patients(pg_url, 12)
+    plan(pg_url, BOOKED_AT)
+    fake_twilio.clock = NOW
+    fake_twilio.delay = 0.4  # Twilio has the message; the worker has not got the SID yet
+    settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=REDIS_URL)
+    env = _env(settings, tmp_path)
+    log = tmp_path / "worker.log"
+    first = CeleryWorker(env, log).start()
+    try:
+        _enqueue(settings, celery_app.DISPATCH, NOW)
+        wait_until(lambda: fake_twilio.posts >= 4, 60, "four messages sent")
+        first.kill()  # most likely while Twilio's answer to the fourth is on its way
+    finally:
+        first.kill()
+    assert 4 <= fake_twilio.posts < 12
+    stuck = [r for r in _reminders(pg_url) if r.offset_days == 7 and r.status != "sent"]
+    assert stuck and any(r.status == "claimed" for r in stuck)
+
+    # The restarted worker runs the next dispatch, after the dead worker's lease.
+    later = NOW + policy.LEASE + timedelta(seconds=1)
+    with CeleryWorker(env, log):
+        _enqueue(settings, celery_app.DISPATCH, later)
+        wait_until(lambda: len(_sent(pg_url)) == 12, 90, "all twelve reminders sent")
+        wait_until(lambda: broker.llen(celery_app.QUEUE) == 0, 30, "the queue to drain")
+    _assert_each_sent_once(pg_url, fake_twilio, numbers)
+    assert fake_twilio.posts == 12
+
+
+@pytest.mark.postgres
+def test_sending_is_paced_over_the_workers_at_the_configured_rate(
+    pg_url, broker, fake_twilio, tmp_path
+) -> None:
+    _patients(pg_url, 5)
+    plan(pg_url, BOOKED_AT)
+    settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=REDIS_URL)
+    env = _env(settings, tmp_path, REMINDER_SEND_RATE="4")
+    with CeleryWorker(env, tmp_path / "worker.log"):
+        _enqueue(settings, celery_app.DISPATCH, NOW)
+        wait_until(lambda: len(_sent(pg_url)) == 5, 60, "five reminders sent")
+    times = fake_twilio.post_times
+    assert len(times) == 5
+    assert times[-1] - times[0] >= 0.9  # 4 intervals of 1/4 s, give or take the network
+
+
+def _daytime_zone(now: datetime) -> str:
+    """A zone where it is now between 9:00 and 19:00, so the reminder is not held back."""
+    for tz in ("Asia/Tokyo", "Asia/Kolkata", "Europe/Berlin", "America/New_York",
+               "America/Los_Angeles", "Pacific/Honolulu", "Pacific/Kiritimati"):  # fmt: skip
+        if 9 <= now.astimezone(ZoneInfo(tz)).hour < 19:
+            return tz
+    raise AssertionError("no daytime zone")
+
+
+@pytest.mark.postgres
+def test_beat_plans_and_sends_on_its_own(pg_url, broker, fake_twilio, tmp_path) -> None:
+    """Worker + beat on the real clock: an appointment tomorrow, reminded 1 day before, whose
+    reminder is due now, is texted without anyone enqueueing anything."""
+    now = utcnow()
+    with UnitOfWork(pg_url) as uow:
+        clinic = make_clinic(uow.session)
+        tz = _daytime_zone(now)
+        uow.session.get(Location, clinic.location_id).time_zone = tz
+        patient = make_patient(uow.session, clinic, time_zone=tz)
+        appointment = make_appointment(
+            uow.session, clinic, patient, now + timedelta(days=1, seconds=-20)
+        )
+        appointment.appointment_type.reminder_offsets_days = [1]
+        uow.commit()
+    settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=REDIS_URL)
+    env = _env(settings, tmp_path, REMINDER_INTERVAL_SECONDS="1")
+    with CeleryWorker(env, tmp_path / "worker.log", beat=True):
+        wait_until(lambda: len(_sent(pg_url)) == 1, 60, "the reminder sent by beat")
+    assert [m["to"] for m in fake_twilio.accepted] == ["+15555550123"]
+
+
+def test_without_a_broker_url_there_is_no_celery_app(tmp_path) -> None:
+    settings = settings_for(f"sqlite:///{tmp_path}/x.sqlite3")
+    with pytest.raises(ConfigError, match="REMINDER_BROKER_URL"):
+        celery_app.make_app(settings)
+
+
+def test_the_beat_schedule_runs_dispatch_at_the_configured_interval(tmp_path) -> None:
+    settings = settings_for(
+        f"sqlite:///{tmp_path}/x.sqlite3",
+        REMINDER_BROKER_URL=REDIS_URL,
+        REMINDER_INTERVAL_SECONDS="45",
+    )
+    app = celery_app.make_app(settings)
+    (entry,) = app.conf.beat_schedule.values()
+    assert entry["task"] == celery_app.DISPATCH and entry["schedule"] == 45.0
+    assert app.conf.task_acks_late and app.conf.worker_prefetch_multiplier == 1
+    assert {celery_app.DISPATCH, celery_app.SEND_DUE} <= set(app.tasks)
+
+
+def test_two_pacers_sharing_redis_keep_one_rate(broker) -> None:
+    first, second = (pacing.shared(REDIS_URL, 20.0) for _ in range(2))
+    waited = [p.wait() for _ in range(5) for p in (first, second)]
+    assert sum(waited) >= 9 / 20 - 0.05  # ten sends at 20/s span 0.45 s
