@@ -65,8 +65,20 @@ def services(settings: Settings, model: Path, app_port: int) -> list[Service]:
             [_bin("gunicorn"), "--workers", "2", "--threads", "8", "--timeout", "30",
              "--bind", f"127.0.0.1:{app_port}", "webhooks.wsgi:app"],
         ),
-        Service("reminders", [_bin("assistant"), "reminders-worker"]),
+        _reminders(settings),
     ]  # fmt: skip
+
+
+def _reminders(settings: Settings) -> Service:
+    """The embedded reminder worker; with REMINDER_BROKER_URL, a Celery worker with its beat
+    (one process locally; production runs `worker` and a single `beat` separately)."""
+    if settings.reminder_broker_url:
+        return Service(
+            "reminders",
+            [_bin("celery"), "-A", "assistant.reminders.celery_app", "worker", "--beat",
+             "--pool", "solo", "--loglevel", "INFO"],
+        )  # fmt: skip
+    return Service("reminders", [_bin("assistant"), "reminders-worker"])
 
 
 def child_env(settings: Settings) -> dict[str, str]:
