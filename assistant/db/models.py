@@ -144,6 +144,7 @@ class AppointmentType(Base):
     min_notice_hours = Column(Integer, nullable=False, default=2)
     max_horizon_days = Column(Integer, nullable=False, default=90)
     reminder_offsets_days = Column(JSON, nullable=False, default=lambda: [7, 2, 1])
+    voice_reminder_offsets_days = Column(JSON)  # calls too, these days before; null: none (0006)
 
 
 class ProviderSchedule(Base):
