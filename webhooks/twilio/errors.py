@@ -7,6 +7,7 @@ to call the office.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
@@ -21,8 +22,24 @@ VOICE_SORRY = (
     " tone and we will call you back."
 )
 
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF): a
+# patient's text or a read-back could carry them, and Twilio cannot parse TwiML holding them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(response: Response) -> Response:
+    """Drop characters that would make a TwiML answer unparseable (and the caller hear an
+    application error instead of us)."""
+    if request.path.startswith("/twilio/") and response.mimetype == "text/xml":
+        body = response.get_data(as_text=True)
+        if _NOT_XML.search(body):
+            response.set_data(_NOT_XML.sub("", body))
+    return response
+
 
 def register(app: Flask) -> None:
+    app.after_request(xml_safe)
+
     @app.errorhandler(Exception)
     def twilio_safe_error(exc: Exception):
         if isinstance(exc, HTTPException):
