@@ -60,6 +60,18 @@ def wants_more(text: str) -> bool:
     return any(re.search(rf"\b{re.escape(m)}\b", folded) for m in _MORE)
 
 
+_WISH = (
+    "week", "semana", "tomorrow", "manana", "morning", "afternoon", "evening", "tarde", "noche",
+    "next", "proxima", "proximo", "after", "before", "despues", "antes", "month", "mes",
+)  # fmt: skip
+
+
+def new_wish(text: str) -> bool:
+    """ "What about next week?", "no, I said Tuesday": a new time preference, not a choice."""
+    said = words(text)
+    return weekday_of(text) is not None or any(w in _WISH for w in said)
+
+
 def weekday_of(text: str) -> int | None:
     said = set(words(text))
     found = [i for i, names in enumerate(WEEKDAYS) if said & set(names)]

@@ -21,7 +21,7 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, wants_more, words
+from assistant.frontdesk.words import choose, new_wish, wants_more, words
 from assistant.identity.names import has_full_name
 from dialogues.actions.common import channel, language
 from dialogues.actions.context import conversation_uid, settings
@@ -276,8 +276,7 @@ class ValidateBookForm(FormValidationAction):
                 after=str(options[-1]["starts_at"]),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        if any(w in text.lower() for w in ("week", "semana", "day", "dia", "morning", "tarde")):
-            # a new wish ("what about next week?"): search again with it
+        if new_wish(text):  # "what about next week?", "no, I said Tuesday": search again
             result = self._search(tracker, text)
             offer = self._offer(result, dispatcher, tracker)
             return {"slot_choice": None, "time_preference": text, **offer}

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, wants_more
+from assistant.frontdesk.words import choose, new_wish, wants_more
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, settings
@@ -139,6 +139,10 @@ class ValidateRescheduleForm(FormValidationAction):
                 any_provider=bool(options[0].get("any_provider")),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
+        if new_wish(text) and options:  # "what about next week?", "no, I said Tuesday"
+            result = find_options(tracker, text, any_provider=bool(options[0].get("any_provider")))
+            return {"slot_choice": None, "time_preference": text,
+                    **self._offer(result, dispatcher, tracker)}  # fmt: skip
         dispatcher.utter_message(response="utter_choice_unclear")
         return {"slot_choice": None}
 
