@@ -83,3 +83,8 @@ def demo(sqlite_url: str) -> DemoSummary:
 def visitor(sqlite_url: str, demo: DemoSummary) -> Visitor:
     app = create_app(portal_settings(sqlite_url))
     return Visitor(app.test_client(), sqlite_url, demo)
+
+
+# The browser tests' fixtures (Chromium as the console's tests start it; the live server).
+from tests.webhooks.console.conftest import browser  # noqa: E402, F401
+from tests.webhooks.portal.browser import portal_server  # noqa: E402, F401
