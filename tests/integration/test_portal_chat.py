@@ -1,0 +1,64 @@
+"""Portal chat end to end: a signed-in patient reschedules through the real Rasa server and
+action server, is never asked who they are, and sees the new time in the portal's list."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+import pytest
+
+from assistant.db.models import Appointment
+from assistant.demo.seed import seed_demo
+from assistant.timefmt import format_when
+from assistant.unit_of_work import UnitOfWork
+from tests.webhooks.portal.conftest import Visitor
+from webhooks import create_app
+
+pytestmark = pytest.mark.rasa
+
+
+@pytest.fixture
+def visitor(dialogue_settings, live_db) -> Visitor:
+    with UnitOfWork(live_db) as uow:
+        demo = seed_demo(uow.session, today=date.today())
+        uow.commit()
+    local = dataclasses.replace(  # sign-in codes recorded, not sent
+        dialogue_settings, twilio_account_sid=None, twilio_auth_token=None
+    )
+    return Visitor(create_app(local).test_client(), live_db, demo)
+
+
+def test_signed_in_patient_reschedules_through_the_chat(visitor: Visitor, live_db):
+    maria = visitor.demo.english_demo
+    visitor.sign_in()
+    token = visitor.csrf("/portal/chat")
+
+    def say(text: str) -> str:
+        response = visitor.client.post(
+            "/portal/chat",
+            json={"message": text},
+            headers={"X-CSRF-Token": token, "Accept": "application/json"},
+        )
+        data = response.get_json()
+        assert response.status_code == 200 and not data["unavailable"], data
+        return " ".join(data["messages"])
+
+    first = say("I need to reschedule my appointment")
+    assert "name" not in first and "date of birth" not in first  # already verified
+    assert "When would work better" in first
+    offer = say("as soon as possible")
+    assert "1) " in offer and "2) " in offer
+    confirm = say("the second one")
+    assert "To confirm: move your appointment on" in confirm
+    assert "You're all set" in say("yes")
+
+    with UnitOfWork(live_db) as uow:
+        old = uow.session.get(Appointment, maria.appointment_id)
+        assert old.status == "rescheduled"
+        new = uow.session.get(Appointment, old.rescheduled_to_id)
+        assert new.history[-1].channel == "portal"
+        new_when = format_when(new.starts_at, new.location.time_zone)
+    listing = visitor.client.get("/portal/appointments").get_data(as_text=True)
+    assert new_when in re.sub(r"\s+", " ", listing)
