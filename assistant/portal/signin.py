@@ -318,7 +318,7 @@ def create_link(
 ) -> str:
     """A token for `/portal/link/<token>`: signed, expiring, naming nothing but a random nonce."""
     now = now or utcnow()
-    nonce = secrets.token_hex(16)
+    nonce = secrets.token_urlsafe(16)  # 128 bits, short enough for a text message
     salt = secrets.token_hex(8)
     session.add(
         PortalChallenge(
@@ -335,6 +335,28 @@ def create_link(
     )
     session.flush()
     return _serializer(secret).dumps(nonce)
+
+
+def link_url(
+    session: Session,
+    *,
+    secret: str,
+    public_base_url: str,
+    patient_id: int,
+    phone: str,
+    now: datetime | None = None,
+) -> str:
+    """The portal address to put in a reminder text for this patient and number (no PHI)."""
+    patient = session.get(Patient, patient_id)
+    token = create_link(
+        session,
+        secret=secret,
+        practice_id=patient.practice_id,
+        patient_id=patient_id,
+        phone=phone,
+        now=now,
+    )
+    return f"{public_base_url.rstrip('/')}/portal/link/{token}"
 
 
 def open_link(

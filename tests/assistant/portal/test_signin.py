@@ -177,15 +177,18 @@ def test_signed_link_then_date_of_birth_of_someone_on_the_number(clinic):
     url = clinic["url"]
     with UnitOfWork(url) as uow:
         sofia = uow.session.get(Patient, clinic["sofia"])
-        token = signin.create_link(
+        url_in_text = signin.link_url(
             uow.session,
             secret=SECRET,
-            practice_id=sofia.practice_id,
+            public_base_url="https://clinic.example.org/",
             patient_id=sofia.id,
             phone=PHONE,
             now=T0,
         )
         uow.commit()
+    assert url_in_text.startswith("https://clinic.example.org/portal/link/")
+    token = url_in_text.rsplit("/", 1)[1]
+    assert len(url_in_text) < 110 and "Sofia" not in token and PHONE[1:] not in token
     assert signin.open_link(url, token + "x", secret=SECRET, now=T0) is None
     assert signin.open_link(url, token, secret="another-secret-0123456789", now=T0) is None
     too_late = T0 + timedelta(hours=signin.LINK_HOURS, seconds=1)
