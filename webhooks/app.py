@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from webhooks.health import bp as health_bp
     from webhooks.portal import bp as portal_bp
     from webhooks.twilio import errors as twilio_errors
+    from webhooks.twilio.reminder_call import bp as reminder_call_bp
     from webhooks.twilio.sms import bp as sms_bp
     from webhooks.twilio.status import bp as status_bp
     from webhooks.twilio.transfer import bp as transfer_bp
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(voice_bp)
     app.register_blueprint(status_bp)
     app.register_blueprint(transfer_bp)
+    app.register_blueprint(reminder_call_bp)
     app.register_blueprint(fhir_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(portal_bp)

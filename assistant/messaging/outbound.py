@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session
 from assistant.config import Settings
 from assistant.db.models import OutboundMessage, Reminder, SmsOptOut, UndeliverableNumber
 from assistant.db.types import utcnow
-from assistant.messaging.twilio_client import PERMANENT_ERRORS, CreateOutcome, TwilioSender
+from assistant.messaging.twilio_client import (
+    PERMANENT_ERRORS,
+    CreateOutcome,
+    TwilioSender,
+    find_call,
+)
 from assistant.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -28,6 +33,9 @@ OPTED_OUT = "opted_out"
 # Message statuses after which Twilio has the message (our "sent", then its callbacks).
 HANDED_OVER = ("recorded", "sent", "sending", "delivered", "read", "undelivered", "accepted")
 _said_recording = False
+# A voice reminder is an outbound call; its row keeps what the call says (the "body").
+CALL = "voice_reminder"
+REMINDER_CALL_PATH = "/twilio/reminder-call"  # its TwiML, `?m=<message id>`
 
 
 @dataclass(frozen=True)
@@ -108,12 +116,18 @@ class Outbound:
     def transmit(self, message: OutboundMessage) -> CreateOutcome:
         """The network call, outside any transaction (the row is already committed)."""
         assert self.sender is not None, "transmit() needs Twilio credentials"
+        if message.purpose == CALL:
+            url = f"{self.settings.public_base_url}{REMINDER_CALL_PATH}?m={message.id}"
+            return self.sender.call(message.to_number, url)
         return self.sender.create(message.to_number, message.body)
 
     def find_accepted(self, message: OutboundMessage) -> tuple[bool, str | None]:
-        """After a crash: did Twilio accept this message before we stored its SID?"""
+        """After a crash: did Twilio accept this message (or place this call) before we
+        stored its SID?"""
         if self.sender is None:
             return True, None
+        if message.purpose == CALL:
+            return find_call(self.sender.client, message.to_number, message.created_at)
         return self.sender.find_accepted(message.to_number, message.body, message.created_at)
 
     def send(
@@ -186,3 +200,22 @@ def after_status_callback(
             reminder.twilio_sid = message.twilio_sid
     if error_code and status in ("failed", "undelivered"):
         mark_number(session, message.to_number, error_code, utcnow())
+
+
+def after_call_status(
+    session: Session, call_sid: str, status: str, answered_by: str | None = None
+) -> None:
+    """A reminder call ended: completed (by a person, or a machine that took the message),
+    busy, no-answer, failed. Mirrored on the call's row and its reminder."""
+    message = session.execute(
+        select(OutboundMessage).where(
+            OutboundMessage.twilio_sid == call_sid, OutboundMessage.purpose == CALL
+        )
+    ).scalar_one_or_none()
+    if message is None:
+        return
+    outcome = (
+        "machine" if status == "completed" and (answered_by or "").startswith("machine") else status
+    )
+    message.status = outcome
+    after_status_callback(session, message, outcome, None)

@@ -114,12 +114,28 @@ class TwilioSender:
             "status_callback": f"{self._settings.public_base_url}/twilio/status",
             **self._sender_params(),
         }
+        return self._with_retries(lambda: self.client.messages.create(**params).sid)
+
+    def call(self, to: str, twiml_url: str) -> CreateOutcome:
+        """Place an outbound call whose TwiML is at `twiml_url` (a voice reminder). Twilio
+        tells the TwiML whether a person or a machine answered (`AnsweredBy`)."""
+        params = {
+            "to": to,
+            "from_": self._settings.twilio_phone_number or "",
+            "url": twiml_url,
+            "method": "POST",
+            "machine_detection": "Enable",
+            "status_callback": f"{self._settings.public_base_url}/twilio/status",
+            "status_callback_method": "POST",
+        }
+        return self._with_retries(lambda: self.client.calls.create(**params).sid)
+
+    def _with_retries(self, create: Callable[[], str]) -> CreateOutcome:
         attempt = 0
         while True:
             attempt += 1
             try:
-                message = self.client.messages.create(**params)
-                return CreateOutcome(sid=message.sid, attempts=attempt)
+                return CreateOutcome(sid=create(), attempts=attempt)
             except TwilioRestException as exc:
                 code = str(exc.code or exc.status)
                 if code in PERMANENT_ERRORS:
@@ -158,3 +174,20 @@ class TwilioSender:
 
 def code_of(outcome: CreateOutcome) -> str:
     return outcome.error_code or "none"
+
+
+def find_call(client: Client, to: str, since: datetime) -> tuple[bool, str | None]:
+    """(checked, sid): a call Twilio placed to this number since `since`, if any (after a
+    crash, before the CallSid was stored). `checked` is False when Twilio could not be asked."""
+    try:
+        page = client.calls.page(to=to, page_size=20)
+    except (TwilioException, requests.RequestException) as exc:
+        log.warning("twilio call lookup failed: %s", type(exc).__name__)
+        return False, None
+    earliest = since.astimezone(timezone.utc) - CLOCK_SKEW
+    for call in page:
+        created = call.date_created
+        recent = not isinstance(created, datetime) or created >= earliest
+        if call.to == to and recent and call.sid:
+            return True, call.sid
+    return True, None

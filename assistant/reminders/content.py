@@ -61,3 +61,40 @@ def compose(
     if prep:
         body += gsm_friendly(prep_line.format(prep=prep.strip()))
     return body
+
+
+_SPOKEN = {
+    "en": (
+        "Hello, this is {practice} with a reminder of your appointment on {when} at {place}.",
+        " Press 1 to confirm, 2 to reschedule, or 3 to talk to someone.",
+        " To confirm or change it, please call us{phone}. Goodbye.",
+        " at",
+    ),
+    "es": (
+        "Hola, le llama {practice} para recordarle su cita el {when} en {place}.",
+        " Marque 1 para confirmar, 2 para cambiarla, o 3 para hablar con alguien.",
+        " Para confirmarla o cambiarla, llámenos{phone}. Adiós.",
+        " al",
+    ),
+}
+
+
+def spoken(
+    *,
+    practice: str,
+    when_utc,
+    time_zone: str,
+    place: str,
+    language: str = "en",
+    menu: bool = True,
+    phone: str | None = None,
+) -> str:
+    """What a reminder call says: the same minimum necessary as the text, then the keypad menu
+    (or, for an answering machine, how to call back: no menu to press)."""
+    head, keypad, call_back, at = _SPOKEN.get(language, _SPOKEN["en"])
+    when = format_when(when_utc, time_zone, language=language, channel="voice")
+    said = head.format(practice=practice, when=when, place=place)
+    if menu:
+        return said + keypad
+    digits = (phone or "").removeprefix("+1").lstrip("+")
+    return said + call_back.format(phone=f"{at} {' '.join(digits)}" if digits else "")

@@ -1,6 +1,7 @@
 """Planning: one `reminders` row per (appointment, days before, channel).
 
-Offsets come from the appointment type's `reminder_offsets_days` (default 7, 2, 1). A reminder
+Offsets come from the appointment type's `reminder_offsets_days` (default 7, 2, 1) for texts and
+`voice_reminder_offsets_days` (default none) for calls, each its own row. A reminder
 is due at the visit's local wall-clock time that many days before, moved out of the patient's
 quiet hours. Offsets already past when the appointment is planned are stored as skipped
 ("past_when_booked"), so every planned appointment has rows and is not looked at again.
@@ -31,6 +32,7 @@ from assistant.reminders import policy
 from assistant.scheduling.clock import wall_to_utc, zone
 
 SMS = "sms"
+VOICE = "voice"
 REMINDABLE = (BOOKED, CONFIRMED)
 PAST_WHEN_BOOKED = "past_when_booked"
 
@@ -41,6 +43,7 @@ class _Visit:
     patient_id: int
     starts_at: datetime
     offsets: Sequence[int]
+    voice_offsets: Sequence[int] | None
     location_zone: str
     patient_zone: str | None
 
@@ -61,9 +64,15 @@ def due_time(
 
 
 def _rows(visit: _Visit, now: datetime) -> list[dict]:
+    return _channel_rows(visit, visit.offsets or (), SMS, now) + _channel_rows(
+        visit, visit.voice_offsets or (), VOICE, now
+    )
+
+
+def _channel_rows(visit: _Visit, offsets: Sequence[int], channel: str, now: datetime) -> list[dict]:
     rows = []
     patient_zone = visit.patient_zone or visit.location_zone
-    for offset in sorted({int(o) for o in visit.offsets if int(o) >= 0}, reverse=True):
+    for offset in sorted({int(o) for o in offsets if int(o) >= 0}, reverse=True):
         due = due_time(visit.starts_at, offset, visit.location_zone, patient_zone)
         late = due < now - timedelta(minutes=1) or due > visit.starts_at - policy.MIN_LEAD
         rows.append(
@@ -71,7 +80,7 @@ def _rows(visit: _Visit, now: datetime) -> list[dict]:
                 "appointment_id": visit.appointment_id,
                 "patient_id": visit.patient_id,
                 "offset_days": offset,
-                "channel": SMS,
+                "channel": channel,
                 "due_at": due,
                 "status": "skipped" if late else "pending",
                 "skip_reason": PAST_WHEN_BOOKED if late else None,
@@ -97,6 +106,7 @@ def _visits(session: Session, now: datetime, appointment_ids: Sequence[int] | No
             Appointment.patient_id,
             Appointment.starts_at,
             AppointmentType.reminder_offsets_days,
+            AppointmentType.voice_reminder_offsets_days,
             Location.time_zone,
             Patient.time_zone,
         )
@@ -112,7 +122,7 @@ def _visits(session: Session, now: datetime, appointment_ids: Sequence[int] | No
     )
     if appointment_ids is not None:
         query = query.where(Appointment.id.in_(appointment_ids))
-    return [_Visit(*row) for row in session.execute(query) if row[3]]
+    return [_Visit(*row) for row in session.execute(query) if row[3] or row[4]]
 
 
 def plan(

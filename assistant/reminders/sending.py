@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ from assistant.messaging.outbound import HANDED_OVER, Outbound
 from assistant.messaging.twilio_client import PERMANENT_ERRORS, CreateOutcome
 from assistant.reminders import content, policy
 from assistant.reminders.claims import Claim
-from assistant.reminders.planning import REMINDABLE
+from assistant.reminders.planning import REMINDABLE, VOICE
 from assistant.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ _TRANSMIT = "transmit"
 MAX_SEND_ATTEMPTS = 5
 RETRY_DELAY = timedelta(minutes=1)  # doubled after each failed attempt
 ACTOR = "system:reminders"
+CALLABLE = ("landline", "not_mobile")  # numbers that cannot take texts can take a call
 
 
 def process(
@@ -105,15 +107,16 @@ def prepare(session: Session, outbound: Outbound, reminder: Reminder, now: datet
     patient = session.execute(
         select(Patient).where(Patient.id == appointment.patient_id).with_for_update()
     ).scalar_one()
-    if not patient.sms_consent:
+    if not patient.sms_consent:  # consent to automated reminders, texts and calls alike
         return _skip(reminder, "no_consent")
-    number = _sms_number(session, patient.id)
+    call = reminder.channel == VOICE
+    number = _call_number(session, patient.id) if call else _sms_number(session, patient.id)
     if number is None:
         return _skip(reminder, "no_mobile")
     blocked = outbox.blocked_reason(session, number)
-    if blocked is not None:
+    if blocked is not None and not (call and blocked in CALLABLE):
         return _skip(reminder, blocked)
-    prep = _prep_for(session, reminder, patient.preferred_language)
+    prep = None if call else _prep_for(session, reminder, patient.preferred_language)
     if appointment.status == CONFIRMED and prep is None:
         return _skip(reminder, "already_confirmed")
     location = appointment.location
@@ -123,20 +126,20 @@ def prepare(session: Session, outbound: Outbound, reminder: Reminder, now: datet
         return _defer(session, reminder, at, reason or policy.QUIET_HOURS)
 
     practice = session.get(Practice, appointment.practice_id)
-    body = content.compose(
+    compose = content.spoken if call else partial(content.compose, prep=prep)
+    body = compose(
         practice=practice.name,
         when_utc=appointment.starts_at,
         time_zone=location.time_zone,
         place=content.place_name(location, _specialties(session, practice.id)),
         language=patient.preferred_language,
-        prep=prep,
     )
     message = outbound.new_message(
         session,
         practice_id=practice.id,
         to=number,
         body=body,
-        purpose="reminder",
+        purpose=outbox.CALL if call else "reminder",
         patient_id=patient.id,
         appointment_id=appointment.id,
         now=now,
@@ -147,7 +150,7 @@ def prepare(session: Session, outbound: Outbound, reminder: Reminder, now: datet
     audit.record(
         session,
         actor=ACTOR,
-        channel="sms",
+        channel=reminder.channel,
         action="disclose",
         entity="appointment",
         entity_id=appointment.id,
@@ -272,6 +275,16 @@ def _sms_number(session: Session, patient_id: int) -> str | None:
     return session.execute(
         select(PatientPhone.number)
         .where(PatientPhone.patient_id == patient_id, PatientPhone.kind != "landline")
+        .order_by(PatientPhone.is_primary.desc(), PatientPhone.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _call_number(session: Session, patient_id: int) -> str | None:
+    """The patient's primary number: a landline takes calls too."""
+    return session.execute(
+        select(PatientPhone.number)
+        .where(PatientPhone.patient_id == patient_id)
         .order_by(PatientPhone.is_primary.desc(), PatientPhone.id)
         .limit(1)
     ).scalar_one_or_none()

@@ -55,6 +55,8 @@ def status_callback() -> Response:
                 # the reminder row mirrors it; a refused number (30006 ...) is marked
                 outbound.after_status_callback(uow.session, message, status, form.get("ErrorCode"))
         elif status in CALL_FINAL:
+            # a reminder call: its outcome (no-answer, busy, machine ...) goes on the reminder
+            outbound.after_call_status(uow.session, call_sid, status, form.get("AnsweredBy"))
             conversation = uow.session.execute(
                 select(Conversation).where(Conversation.call_sid == call_sid)
             ).scalar_one_or_none()

@@ -22,6 +22,7 @@ class FakeTwilio:
     def __init__(self) -> None:
         self.script: deque[tuple[int, dict]] = deque()
         self.accepted: list[dict] = []  # messages it answered 201 to
+        self.calls: list[dict] = []  # calls it placed (To, Url ...)
         self.posts = 0
         self.clock: datetime | None = None  # Twilio's "now" for date_created (tests fix time)
         self.delay = 0.0  # seconds between accepting a message and answering (crash window)
@@ -46,12 +47,24 @@ class FakeTwilio:
         )
         return self
 
-    def _answer(self, form: dict[str, str]) -> tuple[int, dict]:
+    def _answer(self, form: dict[str, str], path: str = "") -> tuple[int, dict]:
         with self.lock:
             self.posts += 1
             self.post_times.append(time.monotonic())
             if self.script:
                 return self.script.popleft()
+            if path.endswith("/Calls.json"):
+                call = {
+                    "sid": "CA" + uuid.uuid4().hex,
+                    "to": form.get("To"),
+                    "from": form.get("From"),
+                    "url": form.get("Url"),
+                    "status": "queued",
+                    "date_created": format_datetime(self.clock or datetime.now(timezone.utc)),
+                    "form": form,
+                }
+                self.calls.append(call)
+                return 201, {k: v for k, v in call.items() if k != "form"}
             message = {
                 "sid": "SM" + uuid.uuid4().hex,
                 "to": form.get("To"),
@@ -77,16 +90,23 @@ class FakeTwilio:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-                answer = fake._answer(form)
+                answer = fake._answer(form, urlparse(self.path).path)
                 time.sleep(fake.delay)  # accepted, answer not yet given
                 self._send(*answer)
 
             def do_GET(self) -> None:  # noqa: N802
                 query = parse_qs(urlparse(self.path).query)
                 to = query.get("To", [None])[0]
+                calls = urlparse(self.path).path.endswith("/Calls.json")
                 with fake.lock:
-                    found = [m for m in fake.accepted if to is None or m["to"] == to]
-                self._send(200, {"messages": found[::-1], "next_page_uri": None})
+                    rows = fake.calls if calls else fake.accepted
+                    found = [
+                        {k: v for k, v in m.items() if k != "form"}
+                        for m in rows
+                        if to is None or m["to"] == to
+                    ]
+                key = "calls" if calls else "messages"
+                self._send(200, {key: found[::-1], "next_page_uri": None})
 
             def log_message(self, *_args: object) -> None:
                 pass

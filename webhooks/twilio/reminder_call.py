@@ -1,0 +1,124 @@
+"""Voice reminders: the TwiML of an outbound reminder call and its keypad menu.
+
+`POST /twilio/reminder-call?m=<id>` (Twilio fetches it when the call is answered) says the
+reminder, then gathers one key: 1 confirm, 2 reschedule, 3 talk to someone. A machine gets the
+reminder and the practice's number instead. Both routes are signed like every Twilio webhook;
+a key press is acted on once per call (retries replay the first answer).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request, url_for
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from assistant import idempotency
+from assistant.messaging.outbound import REMINDER_CALL_PATH
+from assistant.reminders import calls
+from assistant.unit_of_work import UnitOfWork
+from webhooks.context import settings
+from webhooks.twilio.signature import twilio_signed
+
+bp = Blueprint("twilio_reminder_call", __name__)
+
+LANGUAGE_CODES = {"en": "en-US", "es": "es-US"}
+_SAID = {
+    "en": {
+        calls.CONFIRMED: "Thank you, your appointment is confirmed. Goodbye.",
+        calls.ALREADY_CONFIRMED: "Your appointment is already confirmed. Thank you, goodbye.",
+        calls.NOT_CONFIRMABLE: "This appointment can no longer be confirmed."
+        " Someone from our office will call you. Goodbye.",
+        calls.RESCHEDULE: "Someone from our office will call you back to find a new time. Goodbye.",
+        calls.HUMAN: "Someone from our office will call you back shortly. Goodbye.",
+        calls.UNKNOWN_KEY: "Goodbye.",
+        "again": "Sorry, please press 1, 2 or 3.",
+        "silence": "We did not get an answer. You can also reply to our text. Goodbye.",
+    },
+    "es": {
+        calls.CONFIRMED: "Gracias, su cita está confirmada. Adiós.",
+        calls.ALREADY_CONFIRMED: "Su cita ya está confirmada. Gracias, adiós.",
+        calls.NOT_CONFIRMABLE: "Esta cita ya no se puede confirmar."
+        " Alguien de nuestra oficina le llamará. Adiós.",
+        calls.RESCHEDULE: "Alguien de nuestra oficina le llamará para buscar otra hora. Adiós.",
+        calls.HUMAN: "Alguien de nuestra oficina le llamará pronto. Adiós.",
+        calls.UNKNOWN_KEY: "Adiós.",
+        "again": "Perdón, marque 1, 2 o 3.",
+        "silence": "No recibimos respuesta. También puede responder a nuestro texto. Adiós.",
+    },
+}
+
+
+def _say(node: VoiceResponse | Gather, language: str, text: str) -> None:
+    cfg = settings()
+    voice = cfg.voice_es if language == "es" else cfg.voice_en
+    node.say(text, voice=voice, language=LANGUAGE_CODES[language])
+
+
+def _xml(response: VoiceResponse) -> Response:
+    return Response(str(response), mimetype="text/xml")
+
+
+def _message_id() -> int | None:
+    raw = request.args.get("m", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _menu(response: VoiceResponse, language: str, text: str, message_id: int, tries: int) -> None:
+    gather = Gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=6,
+        action=url_for("twilio_reminder_call.answer", m=message_id, tries=tries),
+        method="POST",
+        action_on_empty_result=True,
+    )
+    _say(gather, language, text)
+    response.append(gather)
+
+
+@bp.post(REMINDER_CALL_PATH)
+@twilio_signed
+def reminder_call() -> Response:
+    message_id = _message_id()
+    response = VoiceResponse()
+    with UnitOfWork(settings().database_url) as uow:
+        script = calls.script(uow.session, message_id or 0, request.form.get("AnsweredBy"))
+    if script is None:
+        response.hangup()
+        return _xml(response)
+    if not script.menu:
+        _say(response, script.language, script.said)
+        response.hangup()
+        return _xml(response)
+    _menu(response, script.language, script.said, message_id or 0, tries=1)
+    return _xml(response)
+
+
+@bp.post(f"{REMINDER_CALL_PATH}/answer")
+@twilio_signed
+def answer() -> Response:
+    message_id = _message_id() or 0
+    digit = request.form.get("Digits", "").strip()[:1]
+    call_sid = request.form.get("CallSid", "")
+    tries = int(request.args.get("tries", "1") or 1)
+    response = VoiceResponse()
+    with UnitOfWork(settings().database_url) as uow:
+        key = f"reminder-call:{call_sid}:{digit or 'none'}:{tries}"
+        earlier = idempotency.claim(uow.session, key)
+        if earlier is not None and earlier.response:
+            return Response(earlier.response, mimetype="text/xml")
+        if digit in ("1", "2", "3"):
+            outcome, language = calls.answer(uow.session, message_id, digit, call_sid=call_sid)
+            _say(response, language, _SAID[language][outcome])
+            response.hangup()
+        else:
+            script = calls.script(uow.session, message_id, None)
+            language = script.language if script else "en"
+            if script is not None and tries < 2:
+                text = _SAID[language]["again"] if digit else script.said
+                _menu(response, language, text, message_id, tries=tries + 1)
+            else:
+                _say(response, language, _SAID[language]["silence"])
+                response.hangup()
+        idempotency.remember_response(uow.session, key, str(response))
+        uow.commit()
+    return _xml(response)
