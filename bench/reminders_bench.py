@@ -4,14 +4,18 @@ twilio client) and, separately, in recorded mode (no credentials).
 
     bash scripts/install-prism.sh
     .venv/bin/python bench/reminders_bench.py [--appointments 5000] [--workers 1]
+    .venv/bin/python bench/reminders_bench.py --celery [--appointments 1000] [--workers 1]
 
 Needs PostgreSQL at TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
-each mode runs in a throw-away database.
+each mode runs in a throw-away database. `--celery` sends through `celery worker` processes
+(solo pool, one per --workers) with the Redis broker at TEST_REDIS_URL (default db 13, flushed),
+dispatched once with the clock fixed, unpaced (REMINDER_SEND_RATE=0), to Prism.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import threading
@@ -34,6 +38,8 @@ from tests.assistant.reminders.conftest import (  # noqa: E402
 )
 from tests.conftest import _postgres_database  # noqa: E402
 from tests.prism import running_prism  # noqa: E402
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 SLOTS_PER_PROVIDER = 10  # 10:00 to 13:00, 20 minutes apart
 
@@ -102,11 +108,54 @@ def run(url: str, settings, appointments: int, workers: int, sending: bool) -> d
     }
 
 
+def run_celery(url: str, prism: str, appointments: int, workers: int, log_dir: Path) -> dict:
+    import redis
+
+    from assistant.reminders import celery_app
+    from tests.assistant.reminders.celery_worker import CeleryWorker, wait_until
+    from tests.assistant.reminders.conftest import BOOKED_AT
+    from tests.assistant.reminders.test_celery import _env, _sent, plan
+
+    broker = redis.Redis.from_url(REDIS_URL)
+    broker.flushdb()
+    seed(url, appointments)
+    plan(url, BOOKED_AT)
+    settings = settings_for(url, prism, REMINDER_BROKER_URL=REDIS_URL)
+    env = _env(settings, log_dir)
+    procs = [CeleryWorker(env, log_dir / f"worker{i}.log").start() for i in range(workers)]
+    try:
+        client = celery_app.make_app(settings)
+        started = time.perf_counter()
+        with client.connection_for_write() as connection:
+            now = ny(2026, 11, 25, 14).isoformat()
+            client.send_task(celery_app.DISPATCH, kwargs={"now": now}, connection=connection)
+        wait_until(lambda: len(_sent(url)) >= appointments, 3600, "all sent")
+        seconds = time.perf_counter() - started
+    finally:
+        for proc in procs:
+            proc.stop()
+        broker.flushdb()
+    return {
+        "workers": workers,
+        "sent": appointments,
+        "send_s": round(seconds, 1),
+        "per_second": round(appointments / seconds, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--appointments", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--celery", action="store_true", help="send through Celery workers")
     args = parser.parse_args()
+    if args.celery:
+        with tempfile.TemporaryDirectory() as tmp, running_prism(Path(tmp) / "p.log") as prism:
+            for url in _postgres_database():
+                migrate.upgrade(url)
+                result = run_celery(url, prism, args.appointments, args.workers, Path(tmp))
+                print("celery + prism:", result)
+        return
     for url in _postgres_database():
         migrate.upgrade(url)
         print("recorded:", run(url, settings_for(url), args.appointments, args.workers, False))
