@@ -46,6 +46,8 @@ class Settings:
     var_dir: Path = field(default=DEFAULT_VAR_DIR)
     # Portal cookies: None follows PUBLIC_BASE_URL (Secure on https); PORTAL_SECURE_COOKIES sets it
     portal_secure_cookies: bool | None = None
+    # Reverse proxies in front of the app that append to X-Forwarded-For (portal rate limits)
+    trusted_proxies: int = 0
 
     @property
     def portal_cookie_secure(self) -> bool:
@@ -216,4 +218,5 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         fhir_api_tokens=_fhir_tokens(env),
         var_dir=var_dir,
         portal_secure_cookies=_flag(env, "PORTAL_SECURE_COOKIES"),
+        trusted_proxies=int(_float(env, "TRUSTED_PROXIES", 0, 0, 5)),
     )
