@@ -21,9 +21,9 @@ class Limits:
     """How much one number or one address may do within `window`."""
 
     sends_per_number: int = 3
-    sends_per_ip: int = 10
+    sends_per_ip: int = 30  # one address may be a whole waiting room behind NAT
     failures_per_number: int = 6
-    failures_per_ip: int = 20
+    failures_per_ip: int = 50
     window: timedelta = timedelta(hours=1)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -22,16 +22,12 @@ from webhooks.portal.texts import t
 log = logging.getLogger(__name__)
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-_outbound: dict[int, Outbound] = {}
-
 
 def outbound() -> Outbound:
-    """One sending policy per app settings (recorded locally, Twilio with credentials)."""
-    cfg = settings()
-    key = id(cfg)
-    if key not in _outbound:
-        _outbound[key] = Outbound(cfg)
-    return _outbound[key]
+    """The app's sending policy (recorded locally, through Twilio with credentials)."""
+    if "portal_outbound" not in current_app.extensions:
+        current_app.extensions["portal_outbound"] = Outbound(settings())
+    return current_app.extensions["portal_outbound"]
 
 
 @bp.before_request
@@ -65,6 +61,13 @@ def _bad_request(exc: BadRequest):
 
 
 def _ip() -> str | None:
+    """The client's address for rate limits: behind `TRUSTED_PROXIES` proxies, the entry of
+    X-Forwarded-For the outermost trusted proxy appended (earlier entries can be forged)."""
+    hops = settings().trusted_proxies
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.remote_addr
 
 

@@ -271,3 +271,13 @@ def test_no_phone_name_or_birth_date_in_the_logs(visitor: Visitor, caplog):
     logged = caplog.text
     for secret in (maria.phone, maria.phone[-10:], "Lopez", "1982", "5555550999"):
         assert secret not in logged
+
+
+def test_rate_limits_use_the_address_the_trusted_proxy_saw(sqlite_url):
+    from webhooks.portal import views
+
+    headers = {"X-Forwarded-For": "198.51.100.7, 203.0.113.9"}
+    for hops, expected in ((0, "10.0.0.1"), (1, "203.0.113.9"), (2, "198.51.100.7")):
+        app = create_app(portal_settings(sqlite_url, TRUSTED_PROXIES=str(hops)))
+        with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.1"}):
+            assert views._ip() == expected
