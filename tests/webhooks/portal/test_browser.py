@@ -191,3 +191,42 @@ def test_chat_with_typing_indicator_quick_replies_and_spanish(
     assert portal_server.rasa.received[-1]["metadata"]["language"] == "es"
     page.get_by_role("button", name="Cerrar sesión").click()
     expect(page.get_by_role("status")).to_have_text("Cerró la sesión.")
+
+
+UNLABELLED = """() => [...document.querySelectorAll(
+        'input:not([type=hidden]), select, textarea, button')]
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                  && !(el.textContent || '').trim())
+    .map(el => el.outerHTML)"""
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+def check_page(page: Page) -> None:
+    """Every control has a name, nothing scrolls sideways at phone width, the skip link is
+    the first stop of the keyboard and leads to the main content."""
+    assert page.evaluate(UNLABELLED) == []
+    assert page.evaluate(OVERFLOW) <= 0
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused in ("Skip to main content", "Ir al contenido principal")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_pages_are_usable_by_keyboard_and_at_phone_width(page: Page, portal_server: PortalServer):
+    patient = person(portal_server)
+    page.goto("/portal/sign-in")
+    check_page(page)
+    sign_in(page, portal_server, patient)
+    expect(page.get_by_role("heading", name="Your upcoming visits")).to_be_visible()
+    check_page(page)
+    visit = patient.appointment_id
+    for path in (
+        f"/portal/appointments/{visit}/reschedule",
+        f"/portal/appointments/{visit}/cancel",
+        "/portal/chat",
+        "/portal/chat?lang=es",
+    ):
+        page.goto(path)
+        check_page(page)
+    expect(page.locator("html")).to_have_attribute("lang", "es")
