@@ -1,0 +1,411 @@
+"""Scripted conversations through the signed Twilio webhooks, against a real Rasa + action server.
+
+Each conversation in bench/conversations/*.yml is played on a freshly seeded demo practice
+(SMS: signed `/twilio/sms` posts; voice: a signed call answered turn by turn), then the database
+is checked for the expected outcome. Reported:
+
+* task success: the database holds the expected outcome (appointment moved, cancelled, booked,
+  late note, staff task in the right department, ...);
+* containment: share of all conversations finished (task success) without staff, i.e. no staff
+  message/handoff task and no call transfer (a running-late note's follow-up task is
+  informational and does not count);
+* turns per finished task: patient turns in the contained, successful conversations.
+
+    python bench/conversation_suite.py [--only ID_SUBSTRING] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant import stack  # noqa: E402
+from assistant.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
+from assistant.db import migrate  # noqa: E402
+from assistant.db.models import (  # noqa: E402
+    COMPLETED,
+    Appointment,
+    AppointmentType,
+    CallTransfer,
+    Conversation,
+    Patient,
+    StaffTask,
+)
+from assistant.db.types import utcnow  # noqa: E402
+from assistant.demo.seed import seed_demo  # noqa: E402
+from assistant.rasa_model import ensure_model  # noqa: E402
+from assistant.scheduling import operations  # noqa: E402
+from assistant.simulator import SimulatedCall, TwilioSimulator  # noqa: E402
+from assistant.unit_of_work import UnitOfWork  # noqa: E402
+
+CONVERSATIONS = Path(__file__).with_name("conversations")
+PUBLIC_BASE_URL = "https://clinic.example.org"
+AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
+PATIENTS = {"maria": "english_demo", "jose": "spanish_demo"}
+STAFF_KINDS = ("message", "handoff", "callback")
+
+
+@dataclass
+class Result:
+    id: str
+    channel: str
+    language: str
+    turns: int
+    success: bool
+    contained: bool
+    outcome: str | None
+    replies: list[str] = field(default_factory=list)
+    why: str = ""
+
+
+def load(only: str | None = None) -> list[dict[str, Any]]:
+    found = []
+    for path in sorted(CONVERSATIONS.glob("*.yml")):
+        for item in yaml.safe_load(path.read_text()) or []:
+            if any(isinstance(t, bool) for t in item["turns"]):
+                raise SystemExit(f'{item["id"]}: quote turns like "yes" (YAML reads a bool)')
+            item["turns"] = [str(t) for t in item["turns"]]
+            if only is None or only in item["id"]:
+                found.append(item)
+    return found
+
+
+# --- the stack ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def settings_for(database_url: str) -> Settings:
+    env = {
+        "DATABASE_URL": database_url,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "TWILIO_ACCOUNT_SID": "AC" + "a" * 32,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_PHONE_NUMBER": "+15555550100",
+        "SECRET_KEY": "bench-secret-key-0123456789",
+        "RASA_URL": f"http://127.0.0.1:{_free_port()}",
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{_free_port()}",
+        "RASA_TIMEOUT_SECONDS": "14",
+    }
+    return load_settings(env, read_dotenv=False)
+
+
+def start_dialogue(settings: Settings, log_dir: Path) -> list[stack.Service]:
+    """The Rasa server and the action server (the web app runs in-process)."""
+    model = ensure_model(PROJECT_ROOT / "var")
+    services = [
+        s for s in stack.services(settings, model, app_port=0) if s.name in ("rasa", "actions")
+    ]
+    stack.start(services, stack.child_env(settings), log_dir)
+    deadline = time.monotonic() + 300
+    urls = [f"{settings.action_server_url}/health", f"{settings.rasa_url}/status"]
+    while urls and time.monotonic() < deadline:
+        died = stack.dead(services)
+        if died:
+            raise SystemExit(f"{died.name} exited; logs in {log_dir}")
+        try:
+            response = requests.get(urls[0], timeout=2)
+            if response.ok and (urls[0].endswith("/health") or response.json().get("model_file")):
+                urls.pop(0)
+                continue
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    if urls:
+        stack.stop(services)
+        raise SystemExit(f"dialogue not ready: {urls}; logs in {log_dir}")
+    return services
+
+
+class _InProcess:
+    """`requests`-like poster over the Flask test client, for `TwilioSimulator`."""
+
+    def __init__(self, app_url: str, client) -> None:
+        self.app_url, self.client = app_url, client
+
+    def post(self, url: str, data: dict[str, str], headers: dict[str, str], timeout: float):
+        response = self.client.post(url.removeprefix(self.app_url), data=data, headers=headers)
+        return _Response(response.status_code, response.get_data(as_text=True))
+
+
+@dataclass
+class _Response:
+    status_code: int
+    text: str
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise RuntimeError(f"HTTP {self.status_code}: {self.text[:200]}")
+
+
+def simulator(settings: Settings) -> TwilioSimulator:
+    from webhooks import create_app
+
+    client = create_app(settings).test_client()
+    app_url = "http://in-process"
+    return TwilioSimulator(
+        app_url=app_url,
+        public_base_url=settings.public_base_url,
+        auth_token=AUTH_TOKEN,
+        http=_InProcess(app_url, client),  # type: ignore[arg-type]
+    )
+
+
+# --- one conversation --------------------------------------------------------------------------
+
+
+def reset(database_url: str) -> Any:
+    from tests.conftest import _empty_all_tables
+
+    _empty_all_tables(database_url)
+    with UnitOfWork(database_url) as uow:
+        demo = seed_demo(uow.session, today=date.today())
+        uow.commit()
+    return demo
+
+
+def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """Who is calling and what the scenario needs in the database."""
+    setup = spec.get("setup") or {}
+    who = spec.get("patient", "maria")
+    ctx: dict[str, Any] = {
+        "phone": spec.get("phone"),
+        "seeded_patients": _max_patient(database_url),
+    }
+    if who in PATIENTS:
+        person = getattr(demo, PATIENTS[who])
+        ctx.update(phone=person.phone, patient_id=person.patient_id,
+                   appointment_id=person.appointment_id, provider=person.provider_name)  # fmt: skip
+    with UnitOfWork(database_url) as uow:
+        session = uow.session
+        if setup.get("seen_before") and "patient_id" in ctx:
+            _past_visit(session, ctx["patient_id"], ctx["appointment_id"])
+        if "appointment_in_minutes" in setup and "patient_id" in ctx:
+            ctx["late_appointment_id"] = _soon(
+                session, ctx["patient_id"], ctx["appointment_id"], setup["appointment_in_minutes"]
+            )
+        uow.commit()
+    return ctx
+
+
+def _max_patient(database_url: str) -> int:
+    with UnitOfWork(database_url) as uow:
+        return max(uow.session.execute(select(Patient.id)).scalars(), default=0)
+
+
+def _past_visit(session, patient_id: int, like_id: int) -> None:
+    like = session.get(Appointment, like_id)
+    start = like.starts_at - timedelta(days=120)
+    session.add(
+        Appointment(
+            practice_id=like.practice_id, patient_id=patient_id, provider_id=like.provider_id,
+            location_id=like.location_id, appointment_type_id=like.appointment_type_id,
+            starts_at=start, ends_at=start + timedelta(minutes=20), status=COMPLETED,
+        )
+    )  # fmt: skip
+
+
+def _soon(session, patient_id: int, like_id: int, minutes: int) -> int:
+    like = session.get(Appointment, like_id)
+    atype = session.execute(
+        select(AppointmentType).where(AppointmentType.code == "follow_up")
+    ).scalar_one()
+    start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=minutes)
+    made = operations.book(
+        session, patient_id=patient_id, provider_id=like.provider_id,
+        location_id=like.location_id, appointment_type_id=atype.id, starts_at=start,
+        actor="staff:1", channel="console", enforce_rules=False,
+    )  # fmt: skip
+    return made.id
+
+
+def play(sim: TwilioSimulator, spec: dict[str, Any], phone: str) -> tuple[list[str], str]:
+    """Play the patient's turns; returns (the reply to each turn, what was said before them)."""
+    replies: list[str] = []
+    if spec.get("channel", "sms") == "sms":
+        for body in spec["turns"]:
+            replies.append(" ".join(sim.text(phone, body)))
+        return replies, ""
+    call = SimulatedCall(sim, phone)
+    turn = call.start()
+    intro = " ".join(turn.said)
+    if spec.get("language") == "es":
+        turn = call.answer(turn.next_path or "", "2")
+        intro += " " + " ".join(turn.said)
+    for said in spec["turns"]:
+        if turn.next_path is None or "/gather" not in turn.next_path:
+            break  # transferred, or voicemail: the call is with staff now
+        turn = call.answer(turn.next_path, said)
+        replies.append(" ".join(turn.said))
+    call.hang_up()
+    return replies, intro
+
+
+def judge(database_url: str, spec: dict[str, Any], ctx: dict[str, Any], replies: list[str]):
+    """(success, contained, outcome, why) from the database and what was said."""
+    expect = spec["expect"]
+    with UnitOfWork(database_url) as uow:
+        session = uow.session
+        conversation = session.execute(
+            select(Conversation).order_by(Conversation.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        outcome = conversation.outcome if conversation else None
+        tasks = (
+            list(
+                session.execute(
+                    select(StaffTask).where(StaffTask.conversation_id == conversation.id)
+                ).scalars()
+            )
+            if conversation
+            else []
+        )
+        transfers = (
+            session.execute(
+                select(CallTransfer).where(CallTransfer.conversation_id == conversation.id)
+            ).first()
+            if conversation
+            else None
+        )
+        staff = transfers is not None or any(t.kind in STAFF_KINDS for t in tasks)
+        checks = _checks(session, expect, ctx, outcome, tasks, replies)
+    failed = [name for name, ok in checks if not ok]
+    success = not failed
+    return success, success and not staff, outcome, ", ".join(failed)
+
+
+def _checks(session, expect, ctx, outcome, tasks, replies) -> list[tuple[str, bool]]:
+    said = " ".join(replies).lower()
+    checks: list[tuple[str, bool]] = []
+    for text in expect.get("says", []):
+        checks.append((f"says {text!r}", text.lower() in said))
+    for text in expect.get("never_says", []):
+        checks.append((f"never says {text!r}", text.lower() not in said))
+    if "outcome" in expect:
+        checks.append(
+            (f"outcome {expect['outcome']} (got {outcome})", outcome == expect["outcome"])
+        )
+    if "department" in expect:
+        departments = {t.department for t in tasks if t.kind in STAFF_KINDS}
+        checks.append((f"task for {expect['department']}", expect["department"] in departments))
+    appointment = (
+        session.get(Appointment, ctx["appointment_id"]) if "appointment_id" in ctx else None
+    )
+    status = expect.get("appointment")
+    if status and appointment is not None:
+        checks.append((f"appointment {status} (got {appointment.status})",
+                       appointment.status == status))  # fmt: skip
+        if status == "rescheduled":
+            new = session.get(Appointment, appointment.rescheduled_to_id)
+            checks.append(("new appointment booked", new is not None and new.status == "booked"))
+    if expect.get("booked"):
+        checks.append(("a new booking", _booked(session, ctx, expect["booked"])))
+    if expect.get("late_note"):
+        late = session.get(Appointment, ctx.get("late_appointment_id") or 0)
+        checks.append(("late note", late is not None and bool(late.running_late_note)))
+    return checks
+
+
+def _booked(session, ctx: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    query = select(Appointment).where(Appointment.status == "booked")
+    if "name" in wanted:  # the newest patient with this name: the one the dialogue created
+        first, last = wanted["name"].split(" ", 1)
+        patient = session.execute(
+            select(Patient)
+            .where(Patient.first_name == first, Patient.last_name == last)
+            .order_by(Patient.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if patient is None or patient.id <= ctx["seeded_patients"]:
+            return False
+        query = query.where(Appointment.patient_id == patient.id)
+    else:
+        query = query.where(Appointment.patient_id == ctx["patient_id"])
+        query = query.where(Appointment.id != ctx["appointment_id"])
+    found = list(session.execute(query).scalars())
+    if "type" in wanted:
+        found = [a for a in found if a.appointment_type.code == wanted["type"]]
+    return len(found) == 1
+
+
+def run_one(sim: TwilioSimulator, database_url: str, spec: dict[str, Any]) -> Result:
+    demo = reset(database_url)
+    ctx = prepare(database_url, demo, spec)
+    replies, intro = play(sim, spec, ctx["phone"])
+    success, contained, outcome, why = judge(database_url, spec, ctx, [intro, *replies])
+    return Result(
+        spec["id"], spec.get("channel", "sms"), spec.get("language", "en"), len(spec["turns"]),
+        success, contained, outcome, replies, why,
+    )  # fmt: skip
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def report(results: list[Result]) -> str:
+    n = len(results)
+    done = [r for r in results if r.success]
+    contained = [r for r in results if r.contained]
+    turns = sum(r.turns for r in contained) / len(contained) if contained else 0.0
+    lines = [
+        f"conversations: {n}  (sms {sum(r.channel == 'sms' for r in results)}, "
+        f"voice {sum(r.channel == 'voice' for r in results)}; "
+        f"en {sum(r.language == 'en' for r in results)}, "
+        f"es {sum(r.language == 'es' for r in results)})",
+        f"task success: {len(done)}/{n} = {len(done) / n:.0%}",
+        f"containment (finished without staff): {len(contained)}/{n} = {len(contained) / n:.0%}",
+        f"turns per finished task (contained): {turns:.1f}",
+    ]
+    for r in results:
+        if not r.success:
+            lines.append(f"  FAILED {r.id}: {r.why}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", help="run the conversations whose id contains this")
+    parser.add_argument("--verbose", action="store_true", help="print every reply")
+    args = parser.parse_args(argv)
+    specs = load(args.only)
+    tmp = Path(tempfile.mkdtemp(prefix="conversations-"))
+    database_url = f"sqlite:///{tmp / 'suite.sqlite3'}"
+    migrate.upgrade(database_url)
+    settings = settings_for(database_url)
+    services = start_dialogue(settings, tmp / "logs")
+    results = []
+    try:
+        sim = simulator(settings)
+        for spec in specs:
+            started = time.monotonic()
+            result = run_one(sim, database_url, spec)
+            results.append(result)
+            mark = "ok " if result.success else "FAIL"
+            print(f"{mark} {result.id} ({time.monotonic() - started:.1f} s) {result.why}")
+            if args.verbose or not result.success:
+                for said, reply in zip(spec["turns"], result.replies, strict=False):
+                    print(f"      > {said}\n      < {reply}")
+    finally:
+        stack.stop(services)
+    print(report(results))
+    return 0 if results and all(r.success for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
