@@ -48,7 +48,7 @@ def register(app: Flask) -> None:
             log.exception("unhandled error on %s", request.path)
             return Response("internal error", status=500, mimetype="text/plain")
         log.exception("unhandled error on Twilio route %s", request.path)
-        if request.path.startswith("/twilio/voice"):
+        if request.path.startswith(("/twilio/voice", "/twilio/reminder-call")):  # a caller
             response = VoiceResponse()
             response.say(VOICE_SORRY)
             response.record(action="/twilio/voice/voicemail", max_length=120, play_beep=True)
