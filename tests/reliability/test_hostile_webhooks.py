@@ -51,6 +51,8 @@ VOICE_ROUTES = [
     "/twilio/transfer/voicemail",
     "/twilio/transfer/on-call-done",
     "/twilio/transfer/recorded",
+    "/twilio/reminder-call",
+    "/twilio/reminder-call/answer",
 ]
 STAFF_ROUTES = ["/twilio/transfer/whisper", "/twilio/transfer/whisper/answer"]
 CALLBACK_ROUTES = [
@@ -131,7 +133,9 @@ query_values = st.one_of(
     st.text(text_chars, max_size=20),
 )
 hostile_queries = st.dictionaries(
-    st.sampled_from(["lang", "step", "silent", "attempt", "transfer"]), query_values, max_size=4
+    st.sampled_from(["lang", "step", "silent", "attempt", "transfer", "m", "tries"]),
+    query_values,
+    max_size=4,
 )
 
 
