@@ -18,6 +18,7 @@ from assistant.messaging import keywords
 from assistant.messaging.texts import text
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.practices import practice_for_number
+from assistant.reminders import offers
 from assistant.reminders.replies import reminder_menu_intent
 
 
@@ -86,6 +87,9 @@ def receive(
         return InboundOutcome(conversation.uid, language, None)
     if num_media and not body.strip():
         return InboundOutcome(conversation.uid, language, text("text_only", language))
+    offer_answer = offers.offer_reply(session, phone, body, now)
+    if offer_answer is not None:  # "1" to a waitlist offer: booked, or why not
+        return InboundOutcome(conversation.uid, language, offer_answer)
     first_message = len([t for t in conversation.turns if t.direction == "in"]) == 1
     menu = reminder_menu_intent(session, phone, body, now) if first_message else None
     return InboundOutcome(

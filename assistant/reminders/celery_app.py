@@ -4,7 +4,8 @@
     celery -A assistant.reminders.celery_app beat --loglevel INFO      # exactly one
 
 Beat runs `reminders.dispatch` every `REMINDER_INTERVAL_SECONDS`: it plans new appointments and
-queues `reminders.send_due` tasks for what is due. A send task claims a batch and takes each
+queues `reminders.send_due` tasks for what is due, and `reminders.send_offers` for waitlist
+offers (`offers`). A send task claims a batch and takes each
 reminder through `sending.process`, exactly as the embedded worker does (`worker.send_batch`);
 after a full batch it queues its successor. Tasks carry no reminder ids: the database claims
 are the exactly-once guard, so a task delivered twice (Celery's at-least-once delivery, acks
@@ -27,13 +28,14 @@ from celery import Celery
 from assistant.config import ConfigError, Settings, load_settings
 from assistant.db.types import utcnow
 from assistant.messaging.outbound import Outbound
-from assistant.reminders import pacing, worker
+from assistant.reminders import offers, pacing, worker
 from assistant.reminders.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
 DISPATCH = "reminders.dispatch"
 SEND_DUE = "reminders.send_due"
+SEND_OFFERS = "reminders.send_offers"
 QUEUE = "reminders"
 MAX_PARALLEL_SENDS = 8  # send tasks queued at once by one dispatch
 VISIBILITY_TIMEOUT = 3600  # seconds before Redis hands an unacknowledged task out again
@@ -109,6 +111,14 @@ def make_app(settings: Settings) -> Celery:
             log.info("reminders: %s", dict(counts))  # counts only, no PHI
         return dict(counts)
 
+    @app.task(name=SEND_OFFERS)
+    def send_offers(now: str | None = None) -> dict[str, int]:
+        """Text the waitlist offers waiting to go out (same claims, outbox and pace)."""
+        counts = offers.send_offers(url, runtime.outbound, _clock(now), pacer=runtime.pacer)
+        if counts:
+            log.info("waitlist offers: %s", dict(counts))
+        return dict(counts)
+
     @app.task(name=DISPATCH)
     def dispatch(now: str | None = None) -> dict[str, int]:
         """Plan new appointments, then queue send tasks for the reminders now due."""
@@ -118,6 +128,7 @@ def make_app(settings: Settings) -> Celery:
         tasks = min(MAX_PARALLEL_SENDS, math.ceil(due / runtime.batch))
         for _ in range(tasks):
             send_due.apply_async(kwargs={"now": now})
+        send_offers.apply_async(kwargs={"now": now})
         if planned or due:
             log.info("reminders: planned %d, due %d, %d send tasks", planned, due, tasks)
         return {"planned": planned, "due": due, "send_tasks": tasks}

@@ -13,7 +13,7 @@ from datetime import datetime
 from assistant.config import Settings
 from assistant.db.types import utcnow
 from assistant.messaging.outbound import Outbound
-from assistant.reminders import pacing, planning, policy, sending
+from assistant.reminders import offers, pacing, planning, policy, sending
 from assistant.reminders.claims import claim_due, claimable_count
 from assistant.reminders.pacing import Pacer
 from assistant.unit_of_work import UnitOfWork
@@ -77,7 +77,8 @@ def run_once(
     pacer: Pacer | None = None,
 ) -> dict[str, int]:
     """One pass: plan new appointments, then claim and process due reminders until none is
-    left. Returns counts: planned, claimed, and one per outcome (sent, recorded, skipped ...).
+    left, then text the waitlist offers waiting to go out. Returns counts: planned, claimed,
+    one per outcome (sent, recorded, skipped ...) and per offer outcome (offer_sent ...).
     `now` fixes the clock (tests); by default the time is read afresh for each reminder.
     Sending is paced at `settings.reminder_send_rate` unless another `pacer` is given."""
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
@@ -93,6 +94,7 @@ def run_once(
         if not done:
             break
         counts.update(done)
+    counts.update(offers.send_offers(url, outbound, clock, pacer=pacer))
     return dict(counts)
 
 
