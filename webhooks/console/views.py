@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from assistant.console import auth, metrics, patients, schedule, tasks
+from assistant.console import auth, metrics, patients, reminder_metrics, schedule, tasks
 from assistant.unit_of_work import UnitOfWork
 from webhooks.console import formatting, security
 from webhooks.context import settings
@@ -244,4 +244,7 @@ def manager_metrics() -> ResponseReturnValue:
     days = request.args.get("days", "7")
     period = int(days) if days.isdigit() and int(days) in metrics.PERIODS else 7
     figures = metrics.compute(g.uow.session, g.user.practice_id, days=period)
-    return render_template("console/metrics.html", m=figures, days=period, periods=metrics.PERIODS)
+    reminders = reminder_metrics.compute(g.uow.session, g.user.practice_id, days=period)
+    return render_template(
+        "console/metrics.html", m=figures, r=reminders, days=period, periods=metrics.PERIODS
+    )

@@ -1,0 +1,188 @@
+"""Reminder campaign measures for managers: per day and per campaign, and no-shows.
+
+A campaign is one kind of reminder: channel and days before the visit ("Text, 7 days before").
+Each reminder sent counts once in exactly one outcome: the first of confirmed, rescheduled or
+cancelled that happened to its appointment after it was sent and before the next reminder of
+that appointment (or the visit); else opted out, if its number opted out in that window; else
+no answer. Delivered counts texts the carrier delivered and calls that were answered.
+
+The no-show rate compares past visits with an outcome (completed, arrived or no-show) whose
+patient was reminded (at least one reminder sent) with those that were not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.models import (
+    ARRIVED,
+    COMPLETED,
+    NO_SHOW,
+    Appointment,
+    AppointmentHistory,
+    OutboundMessage,
+    Practice,
+    Reminder,
+    SmsOptOut,
+)
+from assistant.db.types import utcnow
+
+OUTCOMES = ("confirmed", "rescheduled", "cancelled", "opted_out", "no_answer")
+_ACTIONS = ("confirmed", "rescheduled", "cancelled")
+DELIVERED = {"sms": ("delivered", "read"), "voice": ("completed", "machine")}
+
+
+@dataclass
+class CampaignDay:
+    day: date
+    campaign: str
+    sent: int = 0
+    delivered: int = 0
+    confirmed: int = 0
+    rescheduled: int = 0
+    cancelled: int = 0
+    opted_out: int = 0
+    no_answer: int = 0
+
+
+@dataclass(frozen=True)
+class NoShows:
+    reminded: int  # past visits with an outcome, reminded
+    reminded_no_shows: int
+    not_reminded: int
+    not_reminded_no_shows: int
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def reminded_rate(self) -> float | None:
+        return self._rate(self.reminded_no_shows, self.reminded)
+
+    @property
+    def not_reminded_rate(self) -> float | None:
+        return self._rate(self.not_reminded_no_shows, self.not_reminded)
+
+
+@dataclass
+class ReminderMetrics:
+    rows: list[CampaignDay]  # by day (newest first), then campaign
+    totals: dict[str, CampaignDay] = field(default_factory=dict)  # per campaign, whole period
+    no_shows: NoShows | None = None
+
+
+def campaign_name(channel: str, offset_days: int) -> str:
+    kind = "Call" if channel == "voice" else "Text"
+    days = "1 day" if offset_days == 1 else f"{offset_days} days"
+    return f"{kind}, {days} before" if offset_days else f"{kind}, same day"
+
+
+def _outcome(
+    history: list[tuple[datetime, str]], opt_out: datetime | None, start: datetime, end: datetime
+) -> str:
+    for at, action in history:
+        if start <= at < end:
+            return action
+    if opt_out is not None and start <= opt_out < end:
+        return "opted_out"
+    return "no_answer"
+
+
+def compute(
+    session: Session, practice_id: int, *, days: int = 7, now: datetime | None = None
+) -> ReminderMetrics:
+    """Reminders sent in the `days` before `now`, and no-shows of the visits in that time."""
+    now = now or utcnow()
+    since = now - timedelta(days=days)
+    practice = session.get(Practice, practice_id)
+    tz = ZoneInfo(practice.time_zone if practice else "UTC")
+    sent = session.execute(
+        select(
+            Reminder.appointment_id,
+            Reminder.channel,
+            Reminder.offset_days,
+            Reminder.sent_at,
+            Reminder.delivery_status,
+            OutboundMessage.to_number,
+            Appointment.starts_at,
+        )
+        .join(Appointment, Appointment.id == Reminder.appointment_id)
+        .outerjoin(OutboundMessage, OutboundMessage.id == Reminder.outbound_message_id)
+        .where(
+            Appointment.practice_id == practice_id,
+            Reminder.status == "sent",
+            Reminder.sent_at >= since,
+            Reminder.sent_at < now,
+        )
+        .order_by(Reminder.appointment_id, Reminder.sent_at)
+    ).all()
+    appointment_ids = {row.appointment_id for row in sent}
+    history: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    for appointment_id, at, action in session.execute(
+        select(AppointmentHistory.appointment_id, AppointmentHistory.at, AppointmentHistory.action)
+        .where(
+            AppointmentHistory.appointment_id.in_(appointment_ids),
+            AppointmentHistory.action.in_(_ACTIONS),
+        )
+        .order_by(AppointmentHistory.at, AppointmentHistory.id)
+    ):
+        history[appointment_id].append((at, action))
+    numbers = {row.to_number for row in sent if row.to_number}
+    opt_outs = dict(
+        session.execute(
+            select(SmsOptOut.number, SmsOptOut.opted_out_at).where(SmsOptOut.number.in_(numbers))
+        ).all()
+    )
+
+    cells: dict[tuple[date, str], CampaignDay] = {}
+    totals: dict[str, CampaignDay] = {}
+    for i, row in enumerate(sent):
+        following = sent[i + 1] if i + 1 < len(sent) else None
+        same = following is not None and following.appointment_id == row.appointment_id
+        end = following.sent_at if same else row.starts_at
+        outcome = _outcome(
+            history[row.appointment_id], opt_outs.get(row.to_number), row.sent_at, end
+        )
+        name = campaign_name(row.channel, row.offset_days)
+        day = row.sent_at.astimezone(tz).date()
+        delivered = row.delivery_status in DELIVERED.get(row.channel, ())
+        for cell in (
+            cells.setdefault((day, name), CampaignDay(day, name)),
+            totals.setdefault(name, CampaignDay(since.astimezone(tz).date(), name)),
+        ):
+            cell.sent += 1
+            cell.delivered += delivered
+            setattr(cell, outcome, getattr(cell, outcome) + 1)
+    rows = sorted(cells.values(), key=lambda c: (-c.day.toordinal(), c.campaign))
+    return ReminderMetrics(
+        rows=rows,
+        totals=dict(sorted(totals.items())),
+        no_shows=_no_shows(session, practice_id, since, now),
+    )
+
+
+def _no_shows(session: Session, practice_id: int, since: datetime, now: datetime) -> NoShows:
+    reminded = select(Reminder.appointment_id).where(Reminder.status == "sent")
+    visits = session.execute(
+        select(Appointment.status, Appointment.id.in_(reminded)).where(
+            Appointment.practice_id == practice_id,
+            Appointment.starts_at >= since,
+            Appointment.starts_at < now,
+            Appointment.status.in_((COMPLETED, ARRIVED, NO_SHOW)),
+        )
+    ).all()
+    was = [status for status, r in visits if r]
+    was_not = [status for status, r in visits if not r]
+    return NoShows(
+        reminded=len(was),
+        reminded_no_shows=was.count(NO_SHOW),
+        not_reminded=len(was_not),
+        not_reminded_no_shows=was_not.count(NO_SHOW),
+    )
