@@ -21,6 +21,10 @@ VOICE_SORRY = (
     "I'm sorry, something went wrong on our side. Please leave your name and number after the"
     " tone and we will call you back."
 )
+# After a recording could not be saved: not another recording (that would loop).
+VOICEMAIL_SORRY = (
+    "I'm sorry, we could not save your message. Please call us again a little later. Goodbye."
+)
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF): a
 # patient's text or a read-back could carry them, and Twilio cannot parse TwiML holding them.
@@ -48,6 +52,11 @@ def register(app: Flask) -> None:
             log.exception("unhandled error on %s", request.path)
             return Response("internal error", status=500, mimetype="text/plain")
         log.exception("unhandled error on Twilio route %s", request.path)
+        if request.path.startswith("/twilio/voice/voicemail"):
+            response = VoiceResponse()
+            response.say(VOICEMAIL_SORRY)
+            response.hangup()
+            return Response(str(response), mimetype="text/xml")
         if request.path.startswith(("/twilio/voice", "/twilio/reminder-call")):  # a caller
             response = VoiceResponse()
             response.say(VOICE_SORRY)
