@@ -372,6 +372,15 @@ def report(results: list[Result]) -> str:
         f"containment (finished without staff): {len(contained)}/{n} = {len(contained) / n:.0%}",
         f"turns per finished task (contained): {turns:.1f}",
     ]
+    lines.append("| kind | conversations | task success | contained | turns (contained) |")
+    lines.append("|---|---:|---:|---:|---:|")
+    for kind in dict.fromkeys(r.id.split("-", 1)[0] for r in results):
+        group = [r for r in results if r.id.split("-", 1)[0] == kind]
+        held = [r for r in group if r.contained]
+        mean = f"{sum(r.turns for r in held) / len(held):.1f}" if held else "-"
+        lines.append(
+            f"| {kind} | {len(group)} | {sum(r.success for r in group)} | {len(held)} | {mean} |"
+        )
     for r in results:
         if not r.success:
             lines.append(f"  FAILED {r.id}: {r.why}")
