@@ -44,6 +44,20 @@ def find_options(
     )
 
 
+_ORDINAL_REPLIES = {
+    "en": ("the first one", "the second one", "the third one"),
+    "es": ("la primera", "la segunda", "la tercera"),
+}
+_YES_NO = {"en": (("Yes", "yes"), ("No", "no")), "es": (("Sí", "si"), ("No", "no"))}
+
+
+def quick_replies(tracker: Tracker, pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """Buttons (title, what is said when pressed) where a screen shows them: the portal."""
+    if channel(tracker) != "portal":
+        return []
+    return [{"title": title, "payload": said} for title, said in pairs]
+
+
 class ActionAskSlotChoice(Action):
     def name(self) -> str:
         return "action_ask_slot_choice"
@@ -52,9 +66,11 @@ class ActionAskSlotChoice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         labels = [str(o["label"]) for o in offered(tracker)]
+        said = _ORDINAL_REPLIES[language(tracker)]
         dispatcher.utter_message(
             response="utter_offer_options",
             options=numbered(labels, language(tracker), channel(tracker)),
+            buttons=quick_replies(tracker, list(zip(labels, said, strict=False))),
         )
         return []
 
@@ -67,12 +83,15 @@ class ActionAskRescheduleConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         new = str((tracker.get_slot("chosen_option") or {}).get("label", ""))
+        buttons = quick_replies(tracker, list(_YES_NO[language(tracker)]))
         if tracker.get_slot("task") == "rebook":
-            dispatcher.utter_message(response="utter_confirm_rebook", new=new)
+            dispatcher.utter_message(response="utter_confirm_rebook", new=new, buttons=buttons)
             return []
         view = current(tracker)
         old = view.line(language(tracker)) if view else ""
-        dispatcher.utter_message(response="utter_confirm_reschedule", old=old, new=new)
+        dispatcher.utter_message(
+            response="utter_confirm_reschedule", old=old, new=new, buttons=buttons
+        )
         return []
 
 

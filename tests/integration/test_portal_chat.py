@@ -35,7 +35,7 @@ def test_signed_in_patient_reschedules_through_the_chat(visitor: Visitor, live_d
     visitor.sign_in()
     token = visitor.csrf("/portal/chat")
 
-    def say(text: str) -> str:
+    def say(text: str) -> dict:
         response = visitor.client.post(
             "/portal/chat",
             json={"message": text},
@@ -43,16 +43,21 @@ def test_signed_in_patient_reschedules_through_the_chat(visitor: Visitor, live_d
         )
         data = response.get_json()
         assert response.status_code == 200 and not data["unavailable"], data
-        return " ".join(data["messages"])
+        data["text"] = " ".join(data["messages"])
+        return data
 
-    first = say("I need to reschedule my appointment")
+    first = say("I need to reschedule my appointment")["text"]
     assert "name" not in first and "date of birth" not in first  # already verified
     assert "When would work better" in first
     offer = say("as soon as possible")
-    assert "1) " in offer and "2) " in offer
-    confirm = say("the second one")
-    assert "To confirm: move your appointment on" in confirm
-    assert "You're all set" in say("yes")
+    assert "1) " in offer["text"] and "2) " in offer["text"]
+    # the offered times come back as quick-reply buttons; pressing the second one says it
+    second = offer["buttons"][1]
+    assert offer["text"].split("2) ", 1)[1].startswith(second["title"])
+    confirm = say(second["payload"])
+    assert "To confirm: move your appointment on" in confirm["text"]
+    assert [b["title"] for b in confirm["buttons"]] == ["Yes", "No"]
+    assert "You're all set" in say(confirm["buttons"][0]["payload"])["text"]
 
     with UnitOfWork(live_db) as uow:
         old = uow.session.get(Appointment, maria.appointment_id)
