@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import g, jsonify, redirect, render_template, request, url_for
 
+from assistant import audit
 from assistant.conversations import sessions as conversations
 from assistant.conversations.messages import take_message_for_uid
 from assistant.portal import sessions as portal_sessions
@@ -41,7 +42,19 @@ def _transcript(conversation) -> list[dict[str, Any]]:
 def chat():
     load_records()
     conversation = portal_sessions.conversation_of(g.uow.session, g.portal)
-    return render_template("portal/chat.html", transcript=_transcript(conversation))
+    transcript = _transcript(conversation)
+    if transcript:
+        audit.record(
+            g.uow.session,
+            actor=f"patient:{g.portal.verified_patient_id}",
+            channel="portal",
+            action="read",
+            entity="conversation",
+            entity_id=conversation.id,
+            patient_id=g.portal.patient_id,
+            conversation_id=conversation.id,
+        )
+    return render_template("portal/chat.html", transcript=transcript)
 
 
 def _ask_dialogue(uid: str, text: str, language: str) -> rasa_client.DialogueReply | None:

@@ -54,6 +54,7 @@ def test_chat_goes_to_rasa_as_a_verified_portal_conversation(sqlite_url, demo, f
     assert demo.english_demo.phone not in str(sent)
     with UnitOfWork(sqlite_url) as uow:
         conversation = conversations.by_uid(uow.session, uid)
+        conversation_id = conversation.id
         assert conversation.channel == "portal"
         assert conversation.verified_patient_id == demo.english_demo.patient_id
         assert [(t.direction, t.text) for t in conversation.turns] == [
@@ -71,6 +72,13 @@ def test_chat_goes_to_rasa_as_a_verified_portal_conversation(sqlite_url, demo, f
     assert fake_rasa.received[1]["message"] == '/inform{"choice": 1}'
     page = visitor.client.get("/portal/chat").get_data(as_text=True)
     assert "Thu Dec 3" in page and "Done." in page and 'aria-live="polite"' in page
+    with UnitOfWork(sqlite_url) as uow:
+        reads = uow.session.execute(
+            select(AuditEvent.entity_id).where(
+                AuditEvent.action == "read", AuditEvent.entity == "conversation"
+            )
+        ).scalars()
+        assert set(reads) == {conversation_id}  # each page showing the transcript
 
 
 def test_spanish_portal_talks_spanish_to_the_dialogue(sqlite_url, demo, fake_rasa):
