@@ -68,7 +68,9 @@ def process(
     before_transmit: Callable[[], object] | None = None,
 ) -> str:
     """Take one claimed reminder to its next state; returns what happened (see above).
-    `before_transmit` runs just before the network call (the sending rate's pacer)."""
+    `before_transmit` runs just before the network call (the sending rate's pacer; it returns
+    the seconds it waited): the claim is then checked and its lease renewed, since a long
+    wait may have let another worker take the reminder over."""
     with UnitOfWork(database_url) as uow:
         reminder = _locked(uow.session, claim.reminder_id)
         if reminder is None or reminder.status != "claimed" or reminder.claim_token != claim.token:
@@ -82,12 +84,27 @@ def process(
     if outcome != _TRANSMIT:
         return outcome
     if before_transmit is not None:
-        before_transmit()
+        waited = before_transmit()
+        at = now + timedelta(seconds=waited if isinstance(waited, (int, float)) else 0)
+        if not _renew(database_url, claim, at):
+            return LOST_CLAIM  # taken over while waiting: the new holder finishes it
     result = outbound.transmit(message)
     with UnitOfWork(database_url) as uow:
         outcome = finish(uow.session, claim.reminder_id, message.id, result, now)
         uow.commit()
     return outcome
+
+
+def _renew(database_url: str, claim: Claim, at: datetime) -> bool:
+    """Still ours after waiting for the sending rate? Then renew the lease for the send, so
+    that nobody takes it over while it is on its way; if not, do not send."""
+    with UnitOfWork(database_url) as uow:
+        reminder = _locked(uow.session, claim.reminder_id)
+        if reminder is None or reminder.status != "claimed" or reminder.claim_token != claim.token:
+            return False
+        reminder.claimed_at = max(reminder.claimed_at or at, at)
+        uow.commit()
+    return True
 
 
 def _locked(session: Session, reminder_id: int) -> Reminder | None:

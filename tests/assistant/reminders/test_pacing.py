@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from assistant.reminders import pacing, worker
+from assistant.reminders import claims, pacing, policy, sending, worker
 from assistant.unit_of_work import UnitOfWork
 from tests.assistant.reminders.conftest import (
     BOOKED_AT,
@@ -14,6 +14,7 @@ from tests.assistant.reminders.conftest import (
     make_patient,
     ny,
     plan,
+    reminders_of,
     sending_outbound,
     settings_for,
 )
@@ -50,3 +51,31 @@ def test_a_batch_fits_in_the_claim_lease_at_a_slow_rate() -> None:
     assert worker.batch_size(0) == worker.BATCH
     assert worker.batch_size(1.0) == worker.BATCH  # 50 s, well within 5 minutes
     assert worker.batch_size(0.1) == 15  # one text every 10 s: 150 s per batch
+
+
+def test_a_claim_taken_over_while_waiting_for_the_rate_is_not_sent_twice(
+    world, fake_twilio
+) -> None:
+    """A long wait for the sending rate outlasts the lease: another worker takes the reminder
+    over and sends it; the first one then finds the claim gone and does not send."""
+    settings = settings_for(world.url, fake_twilio.url)
+    plan(world.url, BOOKED_AT)
+    now = ny(2026, 11, 25, 10)
+    with UnitOfWork(world.url) as uow:
+        (claim,) = claims.claim_due(uow.session, now=now)
+        uow.commit()
+    taken_over: list[dict] = []
+
+    def slow_pacer() -> float:
+        later = now + policy.LEASE + timedelta(seconds=1)
+        outbound = sending_outbound(settings)
+        taken_over.append(worker.run_once(settings, later, outbound=outbound, plan=False))
+        return policy.LEASE.total_seconds() + 1
+
+    outcome = sending.process(
+        world.url, sending_outbound(settings), claim, now, before_transmit=slow_pacer
+    )
+    assert outcome == sending.LOST_CLAIM
+    assert taken_over[0]["sent"] == 1 and fake_twilio.posts == 1
+    (reminder, *_) = reminders_of(world.url, world.appointment_id)
+    assert reminder.status == "sent" and reminder.twilio_sid == fake_twilio.accepted[0]["sid"]
