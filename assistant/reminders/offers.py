@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from assistant import audit
@@ -204,8 +204,21 @@ def _transmit(
     now: datetime,
     pacer: Pacer | None,
 ) -> str:
-    if pacer is not None:
-        pacer.wait()
+    waited = pacer.wait() if pacer is not None else 0.0
+    with UnitOfWork(url) as uow:  # still ours after the wait? then nobody may recover it now
+        renewed = uow.session.execute(
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.id == message.id,
+                OutboundMessage.status == "queued",
+                OutboundMessage.twilio_sid.is_(None),
+            )
+            .values(sent_at=now + timedelta(seconds=waited))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        uow.commit()
+    if renewed != 1:
+        return LOST_CLAIM
     result = outbound.transmit(message)
     with UnitOfWork(url) as uow:
         stored = uow.session.get(OutboundMessage, message.id)
@@ -228,6 +241,11 @@ def _transmit(
     return outcome
 
 
+def _since(now: datetime):
+    """A queued offer text untouched for a lease (made, or last about to be sent, before)."""
+    return func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at) < now - policy.LEASE
+
+
 def _stuck(url: str, now: datetime) -> list[int]:
     """Offer texts without SID older than the lease: their worker died mid-send."""
     with UnitOfWork(url) as uow:
@@ -236,10 +254,7 @@ def _stuck(url: str, now: datetime) -> list[int]:
                 select(OutboundMessage.id).where(
                     OutboundMessage.purpose == OFFER,
                     OutboundMessage.twilio_sid.is_(None),
-                    (
-                        (OutboundMessage.status == "queued")
-                        & (OutboundMessage.created_at < now - policy.LEASE)
-                    )
+                    ((OutboundMessage.status == "queued") & (_since(now)))
                     | (
                         (OutboundMessage.status == RECOVERING)
                         & (OutboundMessage.sent_at < now - policy.LEASE)
@@ -261,7 +276,7 @@ def recover(
                 OutboundMessage.id == message_id,
                 OutboundMessage.twilio_sid.is_(None),
                 OutboundMessage.status.in_(("queued", RECOVERING)),
-                (OutboundMessage.status == "queued")
+                ((OutboundMessage.status == "queued") & _since(now))
                 | (OutboundMessage.sent_at < now - policy.LEASE),
             )
             .values(status=RECOVERING, sent_at=now)

@@ -17,7 +17,7 @@ from assistant.db.models import (
 )
 from assistant.messaging import inbound
 from assistant.messaging import outbound as outbox
-from assistant.reminders import policy, worker
+from assistant.reminders import offers, policy, worker
 from assistant.unit_of_work import UnitOfWork
 from tests.assistant.reminders.conftest import sending_outbound, settings_for
 from tests.assistant.scheduling.builders import Clinic, at, build_clinic
@@ -184,3 +184,22 @@ def test_a_crash_after_twilio_accepted_the_offer_does_not_send_it_again(
         assert message.twilio_sid == fake_twilio.accepted[0]["sid"]
         assert uow.session.get(Practice, freed.practice_id) is not None
         assert uow.session.execute(select(Appointment.id)).first() is not None
+
+
+def test_an_offer_text_recovered_while_its_sender_waited_is_sent_once(freed, fake_twilio) -> None:
+    settings = settings_for(freed.url, fake_twilio.url)
+    later = NOW + timedelta(minutes=1) + policy.LEASE * 2
+    recovered: list[dict] = []
+
+    class SlowPacer:
+        def wait(self) -> float:  # meanwhile another worker settles the "stuck" text
+            if not recovered:
+                recovered.append(dict(_run(freed, fake_twilio, later)))
+            return (policy.LEASE * 2).total_seconds()
+
+    counts = offers.send_offers(
+        freed.url, sending_outbound(settings), lambda: NOW + timedelta(minutes=1),
+        pacer=SlowPacer(),
+    )  # fmt: skip
+    assert counts["offer_lost_claim"] == 1 and recovered[0]["offer_sent"] == 1
+    assert fake_twilio.posts == 1
