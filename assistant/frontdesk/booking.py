@@ -34,7 +34,7 @@ from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult, 
 from assistant.frontdesk.views import describe, starts_at
 from assistant.frontdesk.words import choose, words
 from assistant.identity.names import fold, tokens
-from assistant.identity.verification import verify
+from assistant.identity.verification import MAX_ATTEMPTS, failed_attempts, verify
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.scheduling import operations, rules
 from assistant.scheduling.availability import SearchRequest, search
@@ -63,6 +63,8 @@ _ANYONE = (
     "don't care", "dont care", "first available", "cualquier", "cualquiera", "me da igual",
     "no importa", "el que sea", "la que sea", "no", "nope", "no one", "nobody",
 )  # fmt: skip
+_EXISTING = ("before", "existing", "already", "seen", "yes", "si", "ya", "antes", "paciente")
+_NEW = ("new", "first", "never", "nuevo", "nueva", "primera", "nunca", "no")
 # Reason categories for a new patient's first visit (staff see the category, never a diagnosis).
 _REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema")),
@@ -103,6 +105,22 @@ class NewPatient:
             str(data["phone"]),
             str(data.get("reason") or "other"),
         )
+
+
+def patient_status(text: str, intent: str | None) -> str | None:
+    """ "I've been there before" -> existing; "I'm a new patient" / "no" -> new."""
+    said = words(text)
+    if intent == "affirm":
+        return "existing"
+    if intent == "deny":
+        return "new"
+    new = any(w in _NEW for w in said)
+    existing = any(w in _EXISTING for w in said)
+    if new and ("never" in said or "nunca" in said or "new" in said or "nuevo" in said):
+        return "new"
+    if new != existing:
+        return "new" if new else "existing"
+    return None
 
 
 def reason_category(text: str) -> str:
@@ -277,22 +295,25 @@ def _practice_zone(session: Session, conversation: Conversation) -> str:
 
 def find_registered(database_url: str, uid: str, name: str, dob: date) -> str | None:
     """A "new" patient who is already in the records is verified as that patient (name and date
-    of birth are the two identifiers). Returns their first name, or None."""
+    of birth are the two identifiers). Returns their first name, or None.
+
+    A miss against a patient born that day counts as a failed verification, so that the new
+    patient path cannot be used to try names and dates without the lock of three failures.
+    """
     with UnitOfWork(database_url) as uow:
         conversation = _conversation(uow.session, uid)
+        if failed_attempts(uow.session, conversation) >= MAX_ATTEMPTS:
+            return None
         candidates = uow.session.execute(
             select(Patient.id).where(
                 Patient.practice_id == conversation.practice_id, Patient.date_of_birth == dob
             )
         ).first()
         if candidates is None:
-            return None
+            return None  # nobody born that day: certainly new, nothing to audit
         patient = verify(uow.session, conversation, name, dob)
-        if patient is None:
-            uow.rollback()  # not a failed verification: they said they were new
-            return None
         uow.commit()
-        return patient.first_name
+        return patient.first_name if patient is not None else None
 
 
 def book_for(

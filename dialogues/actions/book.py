@@ -21,7 +21,7 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, new_wish, wants_more, words
+from assistant.frontdesk.words import choose, new_wish, wants_more
 from assistant.identity.names import has_full_name
 from dialogues.actions.common import channel, language
 from dialogues.actions.context import conversation_uid, settings
@@ -29,8 +29,6 @@ from dialogues.actions.tasks import answer, hand_off, say_prep
 
 _TO_STAFF = {"book_confirm": "staff"}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
-_EXISTING = ("before", "existing", "already", "seen", "yes", "si", "ya", "antes", "paciente")
-_NEW = ("new", "first", "never", "nuevo", "nueva", "primera", "nunca", "no")
 
 
 def offered(tracker: Tracker) -> list[dict[str, Any]]:
@@ -51,22 +49,6 @@ def providers(tracker: Tracker) -> list[dict[str, Any]]:
 
 def is_new(tracker: Tracker) -> bool:
     return tracker.get_slot("book_patient_status") == "new" and not tracker.get_slot("verified")
-
-
-def patient_status(text: str, intent: str | None) -> str | None:
-    """ "I've been there before" -> existing; "I'm a new patient" / "no" -> new."""
-    said = words(text)
-    if intent == "affirm":
-        return "existing"
-    if intent == "deny":
-        return "new"
-    new = any(w in _NEW for w in said)
-    existing = any(w in _EXISTING for w in said)
-    if new and ("never" in said or "nunca" in said or "new" in said or "nuevo" in said):
-        return "new"
-    if new != existing:
-        return "new" if new else "existing"
-    return None
 
 
 class ActionAskBookTypeChoice(Action):
@@ -140,7 +122,7 @@ class ValidateBookForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        status = patient_status(str(value or ""), intent)
+        status = booking.patient_status(str(value or ""), intent)
         if status is None:
             dispatcher.utter_message(response="utter_yes_or_no")
         return {"book_patient_status": status}

@@ -217,3 +217,39 @@ def test_minutes_late_in_words():
     assert minutes_late("como media hora") == 30
     assert minutes_late("unos quince minutos") == 15
     assert minutes_late("running late") is None
+
+
+def test_a_time_taken_meanwhile_offers_alternatives(demo, sqlite_url):
+    first = conversation(sqlite_url, demo.practice_id, "+16095550150")
+    second = conversation(sqlite_url, demo.practice_id, "+16095550151")
+    answers = [
+        ("book_patient_status", "I'm new"), ("new_patient_name", "Ann Lee"),
+        ("new_patient_dob", "1/2/1980"), ("new_patient_phone", "yes"),
+        ("visit_reason", "fever"), ("book_type_choice", "sick visit"),
+        ("provider_preference", "anyone"), ("time_preference", "as soon as possible"),
+        ("slot_choice", "the first one"),
+    ]  # fmt: skip
+    slots_a, _ = _book(first, answers, {"task": "book"})
+    slots_b, _ = _book(second, answers, {"task": "book"})
+    assert slots_a["chosen_option"] == slots_b["chosen_option"]
+    _book(first, [("book_confirm", "yes")], slots_a)
+    slots_b, [messages] = _book(second, [("book_confirm", "yes")], slots_b)
+    assert [m["response"] for m in messages] == ["utter_slot_taken"]
+    assert slots_b["book_confirm"] is None and slots_b["chosen_option"] is None
+    assert slots_b["offered_options"]  # alternatives to choose from
+    taken = slots_a["chosen_option"]["starts_at"]
+    assert all(o["starts_at"] != taken for o in slots_b["offered_options"])
+    assert _conversation(sqlite_url, second).outcome != "booked"
+
+
+def test_the_new_patient_path_cannot_be_used_to_guess_identities(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, "+16095550152")
+    for guess in ("Mary Lopez", "Marie Lopes", "Maria Lopes", "Maria Lopez"):
+        slots, said = _book(
+            uid,
+            [("new_patient_name", guess), ("new_patient_dob", "03/03/1982")],
+            {"task": "book", "book_patient_status": "new"},
+        )
+    # three misses against someone born that day lock verification, even the right name
+    assert slots.get("verified") is not True
+    assert _conversation(sqlite_url, uid).verified_patient_id is None
