@@ -91,7 +91,9 @@ def voice_conversation(
         practice_id=practice_id,
         channel=VOICE,
         call_sid=call_sid,
-        phone=phone,
+        # SIP and Twilio Client callers have a longer From than a phone number (kept as given,
+        # to the column's length, as for SMS short codes)
+        phone=phone[:20] if phone else phone,
         language=language,
         started_at=now,
         last_activity_at=now,
