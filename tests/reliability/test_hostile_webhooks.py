@@ -514,3 +514,22 @@ def test_control_characters_read_back_keep_the_twiml_parseable(twilio, control):
                                              "Body": body}))  # fmt: skip
     [message] = root.iter("Message")
     assert "my name is Ana" in message.text and "Ruiz" in message.text
+
+
+@pytest.mark.parametrize(
+    "caller",
+    ["sip:front-desk-phone@clinic-practice.sip.us1.twilio.com", "client:reception", "anonymous"],
+)
+def test_calls_from_sip_clients_and_hidden_numbers_are_answered_on_both_databases(db_url, caller):
+    """Twilio's From is not always a phone number (SIP, Twilio Client, withheld)."""
+    seed_practice(db_url)
+    twilio = Twilio(create_app(make_settings(db_url)).test_client())
+    call = {"CallSid": CALL_SID, "From": caller, "To": PRACTICE_PHONE}
+    root = voice_twiml(twilio.post("/twilio/voice", call))
+    assert root.find("Gather") is not None, "greeted, not apologised to"
+    turn = {**call, "SpeechResult": "I need a refill", "Confidence": "0.9"}
+    root = voice_twiml(twilio.post("/twilio/voice/gather?lang=en&step=2", turn))
+    assert root.find("Record") is not None  # the dialogue is down here: a message is taken
+    with UnitOfWork(db_url) as uow:
+        task = uow.session.execute(select(StaffTask)).scalar_one()
+        assert "I need a refill" in task.summary
