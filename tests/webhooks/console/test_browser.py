@@ -35,6 +35,7 @@ def test_manager_sees_every_queue_and_the_metrics(page: Page):
         expect(page.get_by_text(label, exact=True)).to_be_visible()
     expect(page.get_by_text("Confirmation rate", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Transfers by reason")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reminders")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "console-metrics.png"), full_page=True)
 
 
