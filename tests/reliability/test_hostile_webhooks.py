@@ -533,3 +533,13 @@ def test_calls_from_sip_clients_and_hidden_numbers_are_answered_on_both_database
     with UnitOfWork(db_url) as uow:
         task = uow.session.execute(select(StaffTask)).scalar_one()
         assert "I need a refill" in task.summary
+
+
+def test_a_nul_character_is_answered_on_both_databases(db_url):
+    """PostgreSQL text cannot hold U+0000 (SQLite can): still no 5xx, the texter gets an answer
+    (on PostgreSQL the apology; Twilio does not send NUL in practice)."""
+    seed_practice(db_url)
+    twilio = Twilio(create_app(make_settings(db_url)).test_client())
+    form = {"MessageSid": "SM" + "9" * 32, "From": PATIENT_PHONE, "Body": "hi\x00there"}
+    [message] = sms_twiml(twilio.post(SMS_ROUTE, form)).iter("Message")
+    assert message.text
