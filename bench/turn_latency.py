@@ -47,11 +47,16 @@ def summary(values: list[float]) -> str:
     )
 
 
+FALLBACK_REPLY = "A staff member will follow up"  # what the edge texts when Rasa fails
+
+
 def _conversation(sim: TwilioSimulator, number: str, turns: int, out: list[float]) -> None:
     for body in (SCRIPT * 3)[:turns]:
         started = time.perf_counter()
-        sim.text(number, body)
+        replies = sim.text(number, body)
         out.append(time.perf_counter() - started)
+        if not replies or any(FALLBACK_REPLY in r for r in replies):
+            raise RuntimeError(f"turn {body!r} fell back instead of being answered: {replies}")
         time.sleep(0.2)  # a patient does not answer instantly
 
 
@@ -102,14 +107,24 @@ def run(concurrency: list[int], turns: int, database_url: str | None) -> None:
             edge: list[float] = []
             bare: list[float] = []
             with ThreadPoolExecutor(max_workers=n) as pool:
-                for i in range(n):
-                    pool.submit(_conversation, sim, f"+1555556{i:04d}", turns, edge)
+                jobs = [
+                    pool.submit(_conversation, sim, f"+1555{n:03d}{i:04d}", turns, edge)
+                    for i in range(n)
+                ]
+                for job in jobs:
+                    job.result()  # a failed turn fails the benchmark instead of vanishing
             with ThreadPoolExecutor(max_workers=n) as pool:
-                for i in range(n):
+                jobs = [
                     pool.submit(_bare_rasa, settings.rasa_url, f"bench:{n}:{i}", turns, bare)
-            ratio = statistics.median(edge) / statistics.median(bare)
+                    for i in range(n)
+                ]
+                for job in jobs:
+                    job.result()
+            p50 = statistics.median(edge) / statistics.median(bare)
+            p95 = percentile(edge, 95) / percentile(bare, 95)
             print(f"{n:3d} concurrent  edge: {summary(edge)}")
-            print(f"{n:3d} concurrent  bare: {summary(bare)}   edge/bare p50 = {ratio:.2f}x")
+            print(f"{n:3d} concurrent  bare: {summary(bare)}")
+            print(f"{n:3d} concurrent  edge/bare: p50 {p50:.2f}x  p95 {p95:.2f}x")
     finally:
         stack.stop(services)
 
