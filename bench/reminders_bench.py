@@ -9,7 +9,7 @@ twilio client) and, separately, in recorded mode (no credentials).
 Needs PostgreSQL at TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
 each mode runs in a throw-away database. `--celery` sends through `celery worker` processes
 (solo pool, one per --workers) with the Redis broker at TEST_REDIS_URL (default db 13, flushed),
-dispatched once with the clock fixed, unpaced (REMINDER_SEND_RATE=0), to Prism.
+dispatched once with the clock fixed, to Prism, unpaced or at `--rate` messages per second.
 """
 
 from __future__ import annotations
@@ -108,7 +108,9 @@ def run(url: str, settings, appointments: int, workers: int, sending: bool) -> d
     }
 
 
-def run_celery(url: str, prism: str, appointments: int, workers: int, log_dir: Path) -> dict:
+def run_celery(
+    url: str, prism: str, appointments: int, workers: int, log_dir: Path, rate: float = 0
+) -> dict:
     import redis
 
     from assistant.reminders import celery_app
@@ -121,7 +123,7 @@ def run_celery(url: str, prism: str, appointments: int, workers: int, log_dir: P
     seed(url, appointments)
     plan(url, BOOKED_AT)
     settings = settings_for(url, prism, REMINDER_BROKER_URL=REDIS_URL)
-    env = _env(settings, log_dir)
+    env = _env(settings, log_dir, REMINDER_SEND_RATE=str(rate))
     procs = [CeleryWorker(env, log_dir / f"worker{i}.log").start() for i in range(workers)]
     try:
         client = celery_app.make_app(settings)
@@ -137,6 +139,7 @@ def run_celery(url: str, prism: str, appointments: int, workers: int, log_dir: P
         broker.flushdb()
     return {
         "workers": workers,
+        "rate_limit": rate or None,
         "sent": appointments,
         "send_s": round(seconds, 1),
         "per_second": round(appointments / seconds, 1),
@@ -148,12 +151,15 @@ def main() -> None:
     parser.add_argument("--appointments", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--celery", action="store_true", help="send through Celery workers")
+    parser.add_argument("--rate", type=float, default=0, help="REMINDER_SEND_RATE (--celery)")
     args = parser.parse_args()
     if args.celery:
         with tempfile.TemporaryDirectory() as tmp, running_prism(Path(tmp) / "p.log") as prism:
             for url in _postgres_database():
                 migrate.upgrade(url)
-                result = run_celery(url, prism, args.appointments, args.workers, Path(tmp))
+                result = run_celery(
+                    url, prism, args.appointments, args.workers, Path(tmp), args.rate
+                )
                 print("celery + prism:", result)
         return
     for url in _postgres_database():
