@@ -25,9 +25,9 @@ from assistant.frontdesk.words import choose, new_wish, wants_more
 from assistant.identity.names import has_full_name
 from dialogues.actions.common import channel, language
 from dialogues.actions.context import conversation_uid, settings
-from dialogues.actions.tasks import answer, hand_off, say_prep
+from dialogues.actions.tasks import BOOKED, TO_STAFF, answer, hand_off, say_prep
 
-_TO_STAFF = {"book_confirm": "staff"}
+_TO_STAFF = {"book_confirm": TO_STAFF}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
 
 
@@ -89,6 +89,8 @@ class ActionAskBookConfirm(Action):
     ) -> list[EventType]:
         option = tracker.get_slot("chosen_option") or {}
         kind = str((tracker.get_slot("book_type") or {}).get("name", "")).lower()
+        if language(tracker) != "es":
+            kind = ("an " if kind[:1] in "aeiou" else "a ") + kind
         dispatcher.utter_message(
             response="utter_confirm_booking", kind=kind, new=str(option.get("label", ""))
         )
@@ -106,7 +108,7 @@ class ValidateBookForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("book_confirm") == "staff":
+        if tracker.get_slot("book_confirm") in (TO_STAFF, BOOKED):
             return []
         slots: list[str] = []
         if not tracker.get_slot("verified"):
@@ -303,12 +305,7 @@ class ValidateBookForm(FormValidationAction):
             response="utter_booked", appointment=result.appointment.line(language(tracker))
         )
         say_prep(dispatcher, result.appointment)
-        return {
-            "book_confirm": "yes",
-            "new_patient_name": None,
-            "new_patient_dob": None,
-            "new_patient_phone": None,
-        }
+        return {"book_confirm": BOOKED}  # the router then forgets the new patient's details
 
 
 def _new_patient(tracker: Tracker) -> booking.NewPatient | None:

@@ -59,6 +59,9 @@ TASK_SLOTS = (
     "late_reschedule",
 )
 RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
+NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
+# What the booking form's validation leaves in `book_confirm` (never what a patient types).
+BOOKED, TO_STAFF = "[booked]", "[staff]"
 
 
 def reset(names: tuple[str, ...] = TASK_SLOTS) -> list[EventType]:
@@ -177,10 +180,10 @@ class ActionRouteTask(Action):
         return [*found, flow("late" if slots.get("late_beyond") else "done")]
 
     def after_book(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        if tracker.get_slot("book_confirm") == "yes":
+        if tracker.get_slot("book_confirm") == BOOKED:
             dispatcher.utter_message(response="utter_anything_else")
-            return [flow("done")]
-        if tracker.get_slot("book_confirm") == "staff":
+            return [*reset(NEW_PATIENT_SLOTS), flow("done")]
+        if tracker.get_slot("book_confirm") == TO_STAFF:
             return [flow("done")]
         if not tracker.get_slot("verified"):  # seen before: verify, then book
             return [flow("identify")]

@@ -83,8 +83,15 @@ def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
     assert len(slots["offered_options"]) == 3
     assert slots["chosen_option"] == slots["offered_options"][1]
     slots, [messages] = _book(uid, [("book_confirm", "yes")], slots)
-    assert slots["book_confirm"] == "yes" and slots["new_patient_name"] is None
+    assert slots["book_confirm"] == "[booked]"
     assert messages[0]["response"] == "utter_booked"
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(uid, slots={**slots, "requested_slot": None}, latest_action="book_form"),
+    )
+    after = slots_of(events)
+    assert after["flow"] == "done" and after["new_patient_name"] is None  # nothing kept
+    assert after["new_patient_dob"] is None and after["new_patient_phone"] is None
     with UnitOfWork(sqlite_url) as uow:
         patient = uow.session.execute(
             select(Patient).where(Patient.last_name == "Baker", Patient.first_name == "Tom")
