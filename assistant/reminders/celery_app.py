@@ -24,6 +24,7 @@ from datetime import datetime
 from functools import cached_property
 
 from celery import Celery
+from kombu import Queue
 
 from assistant.config import ConfigError, Settings, load_settings
 from assistant.db.types import utcnow
@@ -36,7 +37,8 @@ log = logging.getLogger(__name__)
 DISPATCH = "reminders.dispatch"
 SEND_DUE = "reminders.send_due"
 SEND_OFFERS = "reminders.send_offers"
-QUEUE = "reminders"
+QUEUE = "reminders"  # send tasks
+CONTROL_QUEUE = "reminders.control"  # dispatch and offers: never stuck behind a long backlog
 MAX_PARALLEL_SENDS = 8  # send tasks queued at once by one dispatch
 VISIBILITY_TIMEOUT = 3600  # seconds before Redis hands an unacknowledged task out again
 
@@ -51,6 +53,16 @@ class _Runtime:
     @cached_property
     def outbound(self) -> Outbound:
         return Outbound(self.settings)
+
+    @cached_property
+    def redis(self):
+        import redis
+
+        return redis.Redis.from_url(self.settings.reminder_broker_url or "")
+
+    def waiting_sends(self) -> int:
+        """Send tasks queued and not yet started (kombu's Redis transport: a list per queue)."""
+        return int(self.redis.llen(QUEUE))
 
     @cached_property
     def pacer(self) -> Pacer:
@@ -78,6 +90,8 @@ def make_app(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         task_default_queue=QUEUE,
+        task_queues=(Queue(QUEUE), Queue(CONTROL_QUEUE)),  # a worker consumes both
+        task_routes={DISPATCH: {"queue": CONTROL_QUEUE}, SEND_OFFERS: {"queue": CONTROL_QUEUE}},
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,
@@ -121,11 +135,13 @@ def make_app(settings: Settings) -> Celery:
 
     @app.task(name=DISPATCH)
     def dispatch(now: str | None = None) -> dict[str, int]:
-        """Plan new appointments, then queue send tasks for the reminders now due."""
+        """Plan new appointments, then queue send tasks for the reminders now due (no more than
+        make up `MAX_PARALLEL_SENDS` waiting: a backlog does not pile up tasks every tick)."""
         clock = _clock(now)
         planned = worker.plan_due(url, clock())
         due = worker.due_count(url, clock())
-        tasks = min(MAX_PARALLEL_SENDS, math.ceil(due / runtime.batch))
+        wanted = min(MAX_PARALLEL_SENDS, math.ceil(due / runtime.batch))
+        tasks = max(0, wanted - runtime.waiting_sends())
         for _ in range(tasks):
             send_due.apply_async(kwargs={"now": now})
         send_offers.apply_async(kwargs={"now": now})

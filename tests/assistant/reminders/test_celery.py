@@ -109,7 +109,8 @@ def _sent(url: str) -> list[Reminder]:
 
 def _idle(broker: redis.Redis) -> bool:
     """No task waiting in the queue and none delivered but unacknowledged."""
-    return broker.llen(celery_app.QUEUE) == 0 and broker.hlen("unacked") == 0
+    queues = (celery_app.QUEUE, celery_app.CONTROL_QUEUE)
+    return not any(broker.llen(q) for q in queues) and broker.hlen("unacked") == 0
 
 
 def _enqueue(settings: Settings, task: str, now: datetime | None) -> None:
@@ -255,3 +256,23 @@ def test_two_pacers_sharing_redis_keep_one_rate(broker) -> None:
     first, second = (pacing.shared(REDIS_URL, 20.0) for _ in range(2))
     waited = [p.wait() for _ in range(5) for p in (first, second)]
     assert sum(waited) >= 9 / 20 - 0.05  # ten sends at 20/s span 0.45 s
+
+
+@pytest.mark.postgres
+def test_dispatch_tops_up_the_waiting_send_tasks_instead_of_piling_them_up(
+    pg_url, broker, tmp_path
+) -> None:
+    """With no worker running (a backlog), repeated dispatches keep at most the tasks needed."""
+    _patients(pg_url, 30)
+    plan(pg_url, BOOKED_AT)
+    settings = settings_for(
+        pg_url,
+        REMINDER_BROKER_URL=REDIS_URL,
+        ASSISTANT_VAR_DIR=str(tmp_path),
+        REMINDER_SEND_RATE="0.1",  # batches of 15 fit in the lease at one text per 10 s
+    )
+    app = celery_app.make_app(settings)
+    for _ in range(3):
+        assert app.tasks[celery_app.DISPATCH](now=NOW.isoformat())["due"] == 30
+    assert broker.llen(celery_app.QUEUE) == 2  # 30 due in batches of 15
+    assert broker.llen(celery_app.CONTROL_QUEUE) == 3  # one offers pass per dispatch
