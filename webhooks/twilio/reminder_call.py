@@ -99,7 +99,8 @@ def answer() -> Response:
     message_id = _message_id() or 0
     digit = request.form.get("Digits", "").strip()[:1]
     call_sid = request.form.get("CallSid", "")
-    tries = int(request.args.get("tries", "1") or 1)
+    raw_tries = request.args.get("tries", "1")
+    tries = int(raw_tries) if raw_tries.isdigit() else 1
     response = VoiceResponse()
     with UnitOfWork(settings().database_url) as uow:
         key = f"reminder-call:{call_sid}:{digit or 'none'}:{tries}"
