@@ -31,7 +31,7 @@ _SAID = {
         calls.HUMAN: "Someone from our office will call you back shortly. Goodbye.",
         calls.UNKNOWN_KEY: "Goodbye.",
         "again": "Sorry, please press 1, 2 or 3.",
-        "silence": "We did not get an answer. You can also reply to our text. Goodbye.",
+        "silence": "We did not get an answer. Please call us to confirm or change it. Goodbye.",
     },
     "es": {
         calls.CONFIRMED: "Gracias, su cita está confirmada. Adiós.",
@@ -42,7 +42,7 @@ _SAID = {
         calls.HUMAN: "Alguien de nuestra oficina le llamará pronto. Adiós.",
         calls.UNKNOWN_KEY: "Adiós.",
         "again": "Perdón, marque 1, 2 o 3.",
-        "silence": "No recibimos respuesta. También puede responder a nuestro texto. Adiós.",
+        "silence": "No recibimos respuesta. Llámenos para confirmarla o cambiarla. Adiós.",
     },
 }
 

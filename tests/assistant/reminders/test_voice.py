@@ -223,3 +223,16 @@ def test_the_call_outcome_reaches_the_reminder(world, fake_twilio) -> None:
     assert _post(_client(world, fake_twilio), "/twilio/status", params).status_code == 204
     (reminder,) = reminders_of(world.url, world.appointment_id)
     assert reminder.delivery_status == "no-answer"
+
+
+def test_silence_repeats_the_reminder_once_then_says_goodbye(world, fake_twilio) -> None:
+    message = _call_placed(world, fake_twilio)
+    client = _client(world, fake_twilio)
+    params = {"CallSid": "CA" + "2" * 32, "Digits": ""}
+    first = _twiml(_post(client, f"/twilio/reminder-call/answer?m={message.id}&tries=1", params))
+    assert _said(first) == [message.body] and list(first.iter("Gather"))
+    second = _twiml(_post(client, f"/twilio/reminder-call/answer?m={message.id}&tries=2", params))
+    assert _said(second) == [
+        "We did not get an answer. Please call us to confirm or change it. Goodbye."
+    ]
+    assert list(second.iter("Gather")) == [] and _appointment(world).status == "booked"
