@@ -7,7 +7,8 @@ that appointment (or the visit); else opted out, if its number opted out in that
 no answer. Delivered counts texts the carrier delivered and calls that were answered.
 
 The no-show rate compares past visits with an outcome (completed, arrived or no-show) whose
-patient was reminded (at least one reminder sent) with those that were not.
+patient was reminded (at least one reminder sent) with those that were not. Waitlist offer
+texts are a campaign of their own ("confirmed": the patient took the slot).
 """
 
 from __future__ import annotations
@@ -30,10 +31,15 @@ from assistant.db.models import (
     Practice,
     Reminder,
     SmsOptOut,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from assistant.db.types import utcnow
+from assistant.messaging.outbound import HANDED_OVER
+from assistant.reminders.offers import OFFER
 
 OUTCOMES = ("confirmed", "rescheduled", "cancelled", "opted_out", "no_answer")
+OFFER_CAMPAIGN = "Waitlist offer"  # confirmed: the patient took the slot
 _ACTIONS = ("confirmed", "rescheduled", "cancelled")
 DELIVERED = {"sms": ("delivered", "read"), "voice": ("completed", "machine")}
 
@@ -143,16 +149,8 @@ def compute(
 
     cells: dict[tuple[date, str], CampaignDay] = {}
     totals: dict[str, CampaignDay] = {}
-    for i, row in enumerate(sent):
-        following = sent[i + 1] if i + 1 < len(sent) else None
-        same = following is not None and following.appointment_id == row.appointment_id
-        end = following.sent_at if same else row.starts_at
-        outcome = _outcome(
-            history[row.appointment_id], opt_outs.get(row.to_number), row.sent_at, end
-        )
-        name = campaign_name(row.channel, row.offset_days)
-        day = row.sent_at.astimezone(tz).date()
-        delivered = row.delivery_status in DELIVERED.get(row.channel, ())
+
+    def count(day: date, name: str, delivered: bool, outcome: str) -> None:
         for cell in (
             cells.setdefault((day, name), CampaignDay(day, name)),
             totals.setdefault(name, CampaignDay(since.astimezone(tz).date(), name)),
@@ -160,12 +158,80 @@ def compute(
             cell.sent += 1
             cell.delivered += delivered
             setattr(cell, outcome, getattr(cell, outcome) + 1)
+
+    for i, row in enumerate(sent):
+        following = sent[i + 1] if i + 1 < len(sent) else None
+        same = following is not None and following.appointment_id == row.appointment_id
+        end = following.sent_at if same else row.starts_at
+        outcome = _outcome(
+            history[row.appointment_id], opt_outs.get(row.to_number), row.sent_at, end
+        )
+        delivered = row.delivery_status in DELIVERED.get(row.channel, ())
+        name = campaign_name(row.channel, row.offset_days)
+        count(row.sent_at.astimezone(tz).date(), name, delivered, outcome)
+    for at, delivered, outcome in _offer_texts(session, practice_id, since, now):
+        count(at.astimezone(tz).date(), OFFER_CAMPAIGN, delivered, outcome)
     rows = sorted(cells.values(), key=lambda c: (-c.day.toordinal(), c.campaign))
     return ReminderMetrics(
         rows=rows,
         totals=dict(sorted(totals.items())),
         no_shows=_no_shows(session, practice_id, since, now),
     )
+
+
+def _offer_texts(
+    session: Session, practice_id: int, since: datetime, now: datetime
+) -> list[tuple[datetime, bool, str]]:
+    """(sent at, delivered, outcome) of the waitlist offers texted in the period: confirmed
+    when the patient took the slot, opted out when their number opted out before the offer
+    ended, else no answer."""
+    texts = session.execute(
+        select(
+            OutboundMessage.created_at,
+            OutboundMessage.status,
+            OutboundMessage.to_number,
+            OutboundMessage.patient_id,
+        ).where(
+            OutboundMessage.practice_id == practice_id,
+            OutboundMessage.purpose == OFFER,
+            OutboundMessage.status.in_(HANDED_OVER),
+            OutboundMessage.created_at >= since,
+            OutboundMessage.created_at < now,
+        )
+    ).all()
+    offers: dict[int, list[tuple[datetime, str, datetime]]] = defaultdict(list)
+    for patient_id, notified, status, expires in session.execute(
+        select(
+            WaitlistEntry.patient_id,
+            WaitlistOffer.notified_at,
+            WaitlistOffer.status,
+            WaitlistOffer.expires_at,
+        )
+        .join(WaitlistEntry, WaitlistEntry.id == WaitlistOffer.entry_id)
+        .where(WaitlistOffer.practice_id == practice_id, WaitlistOffer.notified_at.isnot(None))
+        .order_by(WaitlistOffer.notified_at)
+    ):
+        offers[patient_id].append((notified, status, expires))
+    opt_outs = dict(
+        session.execute(
+            select(SmsOptOut.number, SmsOptOut.opted_out_at).where(
+                SmsOptOut.number.in_({t.to_number for t in texts})
+            )
+        ).all()
+    )
+    result = []
+    for text in texts:
+        made = [o for o in offers.get(text.patient_id, []) if o[0] <= text.created_at]
+        status, ends = (made[-1][1], made[-1][2]) if made else (None, now)
+        opted = opt_outs.get(text.to_number)
+        if status == "accepted":
+            outcome = "confirmed"
+        elif opted is not None and text.created_at <= opted < ends:
+            outcome = "opted_out"
+        else:
+            outcome = "no_answer"
+        result.append((text.created_at, text.status in ("delivered", "read"), outcome))
+    return result
 
 
 def _no_shows(session: Session, practice_id: int, since: datetime, now: datetime) -> NoShows:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.console import reminder_metrics
 from assistant.db.models import (
     Appointment,
     OutboundMessage,
@@ -203,3 +204,12 @@ def test_an_offer_text_recovered_while_its_sender_waited_is_sent_once(freed, fak
     )  # fmt: skip
     assert counts["offer_lost_claim"] == 1 and recovered[0]["offer_sent"] == 1
     assert fake_twilio.posts == 1
+
+
+def test_offers_are_a_campaign_of_the_console_measures(freed, fake_twilio) -> None:
+    _run(freed, fake_twilio, NOW + timedelta(minutes=1))
+    _reply(freed, NIA, "1", NOW + timedelta(minutes=5))
+    with UnitOfWork(freed.url) as uow:
+        m = reminder_metrics.compute(uow.session, freed.practice_id, now=NOW + timedelta(hours=1))
+    (row,) = m.rows
+    assert (row.campaign, row.sent, row.confirmed, row.no_answer) == ("Waitlist offer", 1, 1, 0)
