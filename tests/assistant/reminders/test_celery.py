@@ -18,7 +18,7 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from assistant.config import ConfigError, Settings
+from assistant.config import ConfigError, Settings, load_settings
 from assistant.db.models import Location, OutboundMessage, Reminder
 from assistant.db.types import utcnow
 from assistant.reminders import celery_app, pacing, policy
@@ -276,3 +276,19 @@ def test_dispatch_tops_up_the_waiting_send_tasks_instead_of_piling_them_up(
         assert app.tasks[celery_app.DISPATCH](now=NOW.isoformat())["due"] == 30
     assert broker.llen(celery_app.QUEUE) == 2  # 30 due in batches of 15
     assert broker.llen(celery_app.CONTROL_QUEUE) == 3  # one offers pass per dispatch
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("REMINDER_BROKER_URL", "amqp://127.0.0.1"), ("REMINDER_SEND_RATE", "fast"),
+     ("REMINDER_SEND_RATE", "-1"), ("REMINDER_INTERVAL_SECONDS", "0")],
+)  # fmt: skip
+def test_malformed_reminder_settings_stop_start_up_naming_the_variable(name, value) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings({name: value})
+
+
+def test_the_broker_url_is_kept_out_of_the_settings_repr() -> None:
+    settings = load_settings({"REMINDER_BROKER_URL": "redis://:s3cret@127.0.0.1:6379/0"})
+    assert settings.reminder_broker_url == "redis://:s3cret@127.0.0.1:6379/0"
+    assert "s3cret" not in repr(settings)
