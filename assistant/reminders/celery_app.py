@@ -110,10 +110,10 @@ def make_app(settings: Settings) -> Celery:
             }
         },
     )
-    runtime = _Runtime(settings)
+    runtime = _Runtime(settings)  # tasks are not shared: each app (settings) has its own
     url = settings.database_url
 
-    @app.task(name=SEND_DUE)
+    @app.task(name=SEND_DUE, shared=False)
     def send_due(now: str | None = None) -> dict[str, int]:
         """Claim and send one batch of due reminders; queue the next batch if it was full."""
         counts = worker.send_batch(
@@ -125,7 +125,7 @@ def make_app(settings: Settings) -> Celery:
             log.info("reminders: %s", dict(counts))  # counts only, no PHI
         return dict(counts)
 
-    @app.task(name=SEND_OFFERS)
+    @app.task(name=SEND_OFFERS, shared=False)
     def send_offers(now: str | None = None) -> dict[str, int]:
         """Text the waitlist offers waiting to go out (same claims, outbox and pace)."""
         counts = offers.send_offers(url, runtime.outbound, _clock(now), pacer=runtime.pacer)
@@ -133,7 +133,7 @@ def make_app(settings: Settings) -> Celery:
             log.info("waitlist offers: %s", dict(counts))
         return dict(counts)
 
-    @app.task(name=DISPATCH)
+    @app.task(name=DISPATCH, shared=False)
     def dispatch(now: str | None = None) -> dict[str, int]:
         """Plan new appointments, then queue send tasks for the reminders now due (no more than
         make up `MAX_PARALLEL_SENDS` waiting: a backlog does not pile up tasks every tick)."""
