@@ -260,3 +260,40 @@ def test_the_new_patient_path_cannot_be_used_to_guess_identities(demo, sqlite_ur
     # three misses against someone born that day lock verification, even the right name
     assert slots.get("verified") is not True
     assert _conversation(sqlite_url, uid).verified_patient_id is None
+
+
+def test_nothing_fits_twice_goes_to_staff(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    _verify(uid)
+    slots = {"task": "book", "verified": True}
+    slots, said = _book(
+        uid,
+        [("book_type_choice", "sick visit"), ("provider_preference", "anyone"),
+         ("time_preference", "sunday")],
+        slots,
+    )  # fmt: skip
+    assert [m["response"] for m in said[-1]] == ["utter_no_options_try_again"]
+    assert slots["time_preference"] is None and slots["no_options"] is True
+    slots, [messages] = _book(uid, [("time_preference", "saturday")], slots)
+    assert [m["response"] for m in messages] == ["utter_no_options", "utter_staff_will_help"]
+    assert slots["book_confirm"] == "[staff]"
+    row = _conversation(sqlite_url, uid)
+    assert "booking: no suitable time" in row.summary
+    with UnitOfWork(sqlite_url) as uow:
+        query = select(StaffTask).where(StaffTask.conversation_id == row.id)
+        [task] = uow.session.execute(query).scalars().all()
+        assert task.kind == "message" and task.department == "front_desk"
+
+
+def test_running_late_without_an_appointment_today(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    _verify(uid)
+    events, messages = run(
+        ActionRouteTask(), tracker(uid, slots={"task": "late"}, latest_action="identity_form")
+    )
+    assert slots_of(events)["flow"] == "done"
+    assert [m["response"] for m in messages] == ["utter_no_appointment_today"]
+    row = _conversation(sqlite_url, uid)
+    with UnitOfWork(sqlite_url) as uow:
+        query = select(StaffTask).where(StaffTask.conversation_id == row.id)
+        assert uow.session.execute(query).first() is None
