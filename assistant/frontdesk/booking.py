@@ -42,6 +42,7 @@ from assistant.scheduling.errors import SchedulingError, SlotTaken, SlotUnavaila
 from assistant.unit_of_work import UnitOfWork
 
 OPTIONS_OFFERED = 3
+NEW_PATIENT_TYPE = "new_patient"  # the first visit: not offered to someone already seen
 ALREADY_REGISTERED = "already_registered"  # a "new" patient who is in the records: verified
 
 # Words that point at a type, by type code (the type's own name counts too).
@@ -190,7 +191,8 @@ def types_for(database_url: str, uid: str, language: str) -> list[dict[str, Any]
         return [
             {"id": t.id, "code": t.code, "name": _type_name(t, language)}
             for t in found
-            if t.bookable_by_phone and (t.new_patients_allowed or not new)
+            if t.bookable_by_phone
+            and (t.new_patients_allowed if new else t.code != NEW_PATIENT_TYPE)
         ]
 
 

@@ -150,6 +150,15 @@ def test_a_type_not_bookable_by_phone_is_not_offered(demo, sqlite_url):
     _verify(uid)
     _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots={"verified": True}))
     assert "biopsy" not in messages[0]["types"].lower()
+    assert messages[0]["types"] == "1) New patient visit 2) Sick visit"  # never seen yet
+    with UnitOfWork(sqlite_url) as uow:  # once seen, every type but the first visit
+        appointment = uow.session.get(Appointment, demo.english_demo.appointment_id)
+        appointment.status = "completed"
+        uow.commit()
+    _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots={"verified": True}))
+    assert messages[0]["types"] == (
+        "1) Follow-up visit 2) Annual physical 3) Sick visit 4) Telehealth visit"
+    )
 
 
 def _appointment_soon(url: str, patient_id: int, minutes_from_now: int) -> int:
