@@ -35,10 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant import stack  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 from assistant.db import migrate  # noqa: E402
+from assistant.db.engine import get_engine  # noqa: E402
 from assistant.db.models import (  # noqa: E402
     COMPLETED,
     Appointment,
     AppointmentType,
+    Base,
     CallTransfer,
     Conversation,
     Patient,
@@ -172,9 +174,10 @@ def simulator(settings: Settings) -> TwilioSimulator:
 
 
 def reset(database_url: str) -> Any:
-    from tests.conftest import _empty_all_tables
-
-    _empty_all_tables(database_url)
+    """Empty every table (the suite's own SQLite file) and seed the demo practice again."""
+    with get_engine(database_url).begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
     with UnitOfWork(database_url) as uow:
         demo = seed_demo(uow.session, today=date.today())
         uow.commit()
