@@ -13,6 +13,7 @@ from webhooks.console import formatting, security
 from webhooks.context import settings
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a URL is a 404, not a crash
 
 
 @bp.record_once
@@ -120,7 +121,7 @@ def queue_rows() -> ResponseReturnValue:
     return render_template("console/_queue_table.html", rows=rows, status=status)
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get(f"/tasks/<int(max={MAX_ID}):task_id>")
 @security.login_required
 def task(task_id: int) -> ResponseReturnValue:
     try:
@@ -142,7 +143,7 @@ def _task_step(task_id: int, step, done: str) -> ResponseReturnValue:
     return redirect(url_for("console.task", task_id=task_id))
 
 
-@bp.post("/tasks/<int:task_id>/claim")
+@bp.post(f"/tasks/<int(max={MAX_ID}):task_id>/claim")
 @security.login_required
 def claim(task_id: int) -> ResponseReturnValue:
     return _task_step(
@@ -150,7 +151,7 @@ def claim(task_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/tasks/<int:task_id>/notes")
+@bp.post(f"/tasks/<int(max={MAX_ID}):task_id>/notes")
 @security.login_required
 def add_note(task_id: int) -> ResponseReturnValue:
     text = request.form.get("text", "")
@@ -159,7 +160,7 @@ def add_note(task_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/tasks/<int:task_id>/resolve")
+@bp.post(f"/tasks/<int(max={MAX_ID}):task_id>/resolve")
 @security.login_required
 def resolve(task_id: int) -> ResponseReturnValue:
     note = request.form.get("note", "")
@@ -227,7 +228,7 @@ def patient_search() -> ResponseReturnValue:
     )
 
 
-@bp.get("/patients/<int:patient_id>")
+@bp.get(f"/patients/<int(max={MAX_ID}):patient_id>")
 @security.login_required
 def patient(patient_id: int) -> ResponseReturnValue:
     try:
