@@ -94,7 +94,7 @@ def _flask_routes() -> set[tuple[str, str]]:
             continue
         if rule.endpoint == "static" or (rule.rule.endswith("/") and rule.rule != "/console/"):
             continue  # static files; "/fhir/R4/" is the same operation as "/fhir/R4"
-        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        path = re.sub(r"<(?:[^:>]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         routes |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
     return routes
 
@@ -117,7 +117,7 @@ def value_for(schema: dict[str, Any], negative: bool) -> st.SearchStrategy[str]:
     if "enum" in schema:
         return st.sampled_from([str(v) for v in schema["enum"]])
     if schema.get("type") == "integer":
-        return st.integers(min_value=schema.get("minimum", 0), max_value=10**6).map(str)
+        return st.integers(schema.get("minimum", 0), schema.get("maximum", 10**6)).map(str)
     if schema.get("format") == "date":
         return st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)).map(str)
     if schema.get("format") == "uri":
