@@ -4,6 +4,7 @@ stand-in that answers every turn, and checks on what Twilio would receive."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -20,6 +21,8 @@ from assistant.unit_of_work import UnitOfWork
 from tests import factories
 from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL
 
+# Examples per property (hypothesis); RELIABILITY_EXAMPLES=300 for a deeper run.
+EXAMPLES = int(os.environ.get("RELIABILITY_EXAMPLES", "30"))
 CALL_SID = "CA" + "7" * 32
 PATIENT_PHONE = "+15555550123"
 PRACTICE_PHONE = "+15555550100"

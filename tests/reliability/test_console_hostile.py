@@ -19,13 +19,13 @@ from sqlalchemy import select
 from assistant.db.models import Patient, PatientPhone, StaffTask
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.reliability.conftest import Twilio
+from tests.reliability.conftest import EXAMPLES, Twilio
 from tests.reliability.test_hostile_webhooks import INJECTIONS, text_chars
 from tests.webhooks.conftest import make_settings
 from webhooks import create_app
 
 FUZZ = settings(
-    max_examples=30,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

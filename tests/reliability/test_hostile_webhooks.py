@@ -20,6 +20,7 @@ from assistant.unit_of_work import UnitOfWork
 from tests import factories
 from tests.reliability.conftest import (
     CALL_SID,
+    EXAMPLES,
     PATIENT_PHONE,
     PRACTICE_PHONE,
     ScriptedRasa,
@@ -35,7 +36,7 @@ from webhooks.twilio.errors import _NOT_XML
 from webhooks.twilio.status import MESSAGE_ORDER
 
 FUZZ = settings(
-    max_examples=30,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

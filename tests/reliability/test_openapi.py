@@ -23,7 +23,7 @@ from jsonschema import Draft4Validator
 
 from assistant.demo.seed import seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.reliability.conftest import ScriptedRasa, Twilio
+from tests.reliability.conftest import EXAMPLES, ScriptedRasa, Twilio
 from tests.reliability.test_hostile_webhooks import hostile_text
 from tests.webhooks.conftest import make_settings
 from webhooks import create_app
@@ -31,7 +31,7 @@ from webhooks import create_app
 SPEC_PATH = Path(__file__).resolve().parents[2] / "webhooks" / "openapi.yaml"
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
 FUZZ = settings(
-    max_examples=25,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
