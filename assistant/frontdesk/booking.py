@@ -42,6 +42,7 @@ from assistant.scheduling.errors import SchedulingError, SlotTaken, SlotUnavaila
 from assistant.unit_of_work import UnitOfWork
 
 OPTIONS_OFFERED = 3
+CALLER = "caller"  # the new patient's callback number is the one they call or text from
 NEW_PATIENT_TYPE = "new_patient"  # the first visit: not offered to someone already seen
 ALREADY_REGISTERED = "already_registered"  # a "new" patient who is in the records: verified
 
@@ -85,7 +86,7 @@ class NewPatient:
 
     name: str
     date_of_birth: date
-    phone: str
+    phone: str  # E.164, or CALLER
     reason: str
 
     def to_json(self) -> dict[str, str]:
@@ -132,8 +133,9 @@ def reason_category(text: str) -> str:
     return "other"
 
 
-def phone_from(text: str, conversation_phone: str | None, yes: bool | None) -> str | None:
-    """The callback number: "yes" / "this one" keeps the number they use, or a number said."""
+def phone_from(text: str, caller_known: bool, yes: bool | None) -> str | None:
+    """The callback number: a number said (E.164), or `CALLER` when "yes" / "this one" keeps the
+    number they use (resolved only when booking, so that it never enters the dialogue's store)."""
     digits = re.sub(r"\D", "", text)
     if len(digits) >= 10:
         try:
@@ -142,7 +144,7 @@ def phone_from(text: str, conversation_phone: str | None, yes: bool | None) -> s
             return None
     folded = " ".join(words(text))
     same = yes or any(k in folded for k in ("this", "same", "este", "mismo", "that one"))
-    return conversation_phone if same and conversation_phone else None
+    return CALLER if same and caller_known else None
 
 
 def split_name(text: str) -> tuple[str, str]:
@@ -155,11 +157,11 @@ def split_name(text: str) -> tuple[str, str]:
     return first[:1].upper() + first[1:], " ".join(p[:1].upper() + p[1:] for p in last.split())
 
 
-def conversation_phone(database_url: str, uid: str) -> str | None:
-    """The number the caller uses (caller ID or the texting number)."""
+def caller_known(database_url: str, uid: str) -> bool:
+    """Whether the number the caller uses is known (caller ID or the texting number)."""
     with UnitOfWork(database_url) as uow:
         conversation = sessions.by_uid(uow.session, uid)
-        return conversation.phone if conversation else None
+        return bool(conversation and conversation.phone)
 
 
 def _conversation(session: Session, uid: str) -> Conversation:
@@ -381,7 +383,8 @@ def _create_patient(
     )
     session.add(patient)
     session.flush()
-    session.add(PatientPhone(patient_id=patient.id, number=new.phone, kind="mobile"))
+    number = conversation.phone if new.phone == CALLER else new.phone
+    session.add(PatientPhone(patient_id=patient.id, number=number, kind="mobile"))
     audit.record(
         session,
         actor=f"patient:{patient.id}",

@@ -160,8 +160,8 @@ class ValidateBookForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         uid = conversation_uid(tracker)
-        own = booking.conversation_phone(settings().database_url, uid) if uid else None
-        phone = booking.phone_from(str(value or ""), own, answer(value, tracker) == "yes")
+        known = booking.caller_known(settings().database_url, uid) if uid else False
+        phone = booking.phone_from(str(value or ""), known, answer(value, tracker) == "yes")
         if phone is None:
             dispatcher.utter_message(response="utter_need_phone_number")
             return {"new_patient_phone": None}

@@ -303,11 +303,6 @@ def _trackers(run: Run) -> Iterator[tuple[str, dict[str, Any]]]:
         yield sender, response.json()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the booking form (dialogues/actions/book.py) puts the caller's own number,"
-    " looked up in the database, into the new_patient_phone slot, hence into the tracker store",
-)
 def test_rasa_tracker_store_gets_no_phone_number_from_us(run: Run):
     """Sender ids are opaque; no phone number reaches Rasa's tracker store unless the patient
     typed it (what patients type, names and birth dates included, is kept as typed: the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.frontdesk.booking import (
+    CALLER,
     patient_status,
     phone_from,
     pick_provider,
@@ -60,11 +61,13 @@ def test_pick_provider(said, expected):
 
 
 def test_phone_from():
-    assert phone_from("yes", "+16095550142", True) == "+16095550142"
-    assert phone_from("this number is fine", "+16095550142", None) == "+16095550142"
-    assert phone_from("call me at 856-555-0199 instead", "+16095550142", None) == "+18565550199"
-    assert phone_from("1 (609) 555 0100", None, None) == "+16095550100"
-    assert phone_from("maybe", "+16095550142", None) is None
+    """Keeping the caller's number gives a marker: the number itself never enters the dialogue."""
+    assert phone_from("yes", True, True) == CALLER
+    assert phone_from("this number is fine", True, None) == CALLER
+    assert phone_from("yes", False, True) is None  # no caller ID: ask for the number
+    assert phone_from("call me at 856-555-0199 instead", True, None) == "+18565550199"
+    assert phone_from("1 (609) 555 0100", False, None) == "+16095550100"
+    assert phone_from("maybe", True, None) is None
 
 
 def test_reason_category_never_keeps_the_words():
