@@ -5,6 +5,7 @@ twilio client) and, separately, in recorded mode (no credentials).
     bash scripts/install-prism.sh
     .venv/bin/python bench/reminders_bench.py [--appointments 5000] [--workers 1]
     .venv/bin/python bench/reminders_bench.py --celery [--appointments 1000] [--workers 1]
+    .venv/bin/python bench/reminders_bench.py --plan-only --appointments 100000
 
 Needs PostgreSQL at TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
 each mode runs in a throw-away database. `--celery` sends through `celery worker` processes
@@ -54,6 +55,7 @@ def seed(url: str, appointments: int) -> None:
             session.add(provider)
             providers.append(provider)
         session.flush()
+        patients = []
         for i in range(appointments):
             patient = Patient(
                 practice_id=clinic.practice_id,
@@ -64,7 +66,10 @@ def seed(url: str, appointments: int) -> None:
             )
             patient.phones.append(PatientPhone(number=f"+1555{i:07d}"))
             session.add(patient)
-            session.flush()
+            patients.append(patient)
+            if len(patients) % 2000 == 0 or i == appointments - 1:
+                session.flush()  # ids for the appointments, a few round trips per thousand
+        for i, patient in enumerate(patients):
             starts = VISIT + timedelta(minutes=20 * (i % SLOTS_PER_PROVIDER))
             session.add(
                 Appointment(
@@ -78,6 +83,28 @@ def seed(url: str, appointments: int) -> None:
                 )
             )
         uow.commit()
+
+
+def plan_only(url: str, settings, appointments: int) -> dict:
+    """Planning alone: time and the process's peak memory (seeding runs in a child process)."""
+    import multiprocessing
+    import resource
+
+    child = multiprocessing.get_context("spawn").Process(target=seed, args=(url, appointments))
+    child.start()
+    child.join()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    planned = worker.run_once(settings, ny(2026, 11, 20, 12))  # nothing due yet: plans only
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "appointments": appointments,
+        "rows_planned": planned["planned"],
+        "plan_s": round(seconds, 1),
+        "rss_before_mb": round(before / 1024),
+        "peak_rss_mb": round(peak / 1024),
+    }
 
 
 def run(url: str, settings, appointments: int, workers: int, sending: bool) -> dict:
@@ -152,7 +179,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--celery", action="store_true", help="send through Celery workers")
     parser.add_argument("--rate", type=float, default=0, help="REMINDER_SEND_RATE (--celery)")
+    parser.add_argument("--plan-only", action="store_true", help="time and memory of planning")
     args = parser.parse_args()
+    if args.plan_only:
+        for url in _postgres_database():
+            migrate.upgrade(url)
+            print("planning:", plan_only(url, settings_for(url), args.appointments))
+        return
     if args.celery:
         with tempfile.TemporaryDirectory() as tmp, running_prism(Path(tmp) / "p.log") as prism:
             for url in _postgres_database():

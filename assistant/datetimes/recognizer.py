@@ -29,8 +29,43 @@ _POD_OF_WORD = {
     "tonight": "evening",
     "noche": "evening",
 }
-# "mi" (my) and "mie" alone are read as Wednesday by the Spanish model.
-_FALSE_WEDNESDAY = re.compile(r"^(?:mi|mie|mié|mier)\.?$")
+# Bare abbreviations the Spanish model reads as dates: "mi" (my) and "mie" as Wednesday, and
+# English words of bilingual patients, "do" as Sunday and "set" ("set up an appointment") as
+# September.
+_FALSE_DAY = re.compile(r"^(?:(?:este|esta|el)\s+)?(?:mi|mie|mié|mier|do|set)\.?$")
+
+# The recognizer costs 10-30 ms a message, most of it on messages with no date in them ("yes",
+# "my name is ..."). It runs only where a digit or a word that starts like a date or time word
+# appears; a superset, checked to change no result on every corpus in ../shared/data and the NLU
+# data (see tests/assistant/datetimes/test_recognizer_guard.py).
+_TEMPORAL_STEMS = (
+    # English
+    "today tonight tomorrow yesterday morning afternoon evening night noon midnight midday"
+    " week fortnight month year day hour hr minute min sec am pm a.m p.m o'clock now asap"
+    " soon late early earl next last previous past ago recent eo mid first second third fourth"
+    " fifth sixth seventh eighth ninth"
+    " tenth eleventh twelfth thirt twent fourt fift sixt sevent eight ninet one two three four"
+    " five six seven nine ten eleven twelve hundred thousand half quarter eve christmas xmas"
+    " thanksgiving easter halloween valentine new year holiday season summer winter spring fall"
+    " autumn decade centur weekday daily annual lunch breakfast dinner bedtime mon tue wed"
+    " thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec"
+    # Spanish
+    " hoy mañana manana pasado ayer anoche noche tarde madrugada mediod medianoche semana mes"
+    " año ano día dia hora minuto lunes martes miérc mierc mié mie jueves viernes sábado sabado"
+    " domingo enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre"
+    " noviembre diciembre próxim proxim siguiente"
+    " una uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince"
+    " dieci veint treint primer segund tercer cuart quint navidad temprano luego ahora"
+)
+_TEMPORAL = re.compile(
+    r"\d|\b(?:" + "|".join(re.escape(w) for w in sorted(set(_TEMPORAL_STEMS.split()))) + ")",
+    re.IGNORECASE,
+)
+
+
+def may_hold_a_date(text: str) -> bool:
+    """False only when the recognizer is known to find nothing: no digit, no temporal word."""
+    return _TEMPORAL.search(text) is not None
 
 
 @cache
@@ -202,9 +237,11 @@ def _piece(result: Any, text: str, language: str, today: date) -> Piece | None:
 
 def recognize(text: str, language: str, reference: datetime) -> list[Piece]:
     """Pieces found by the recognizer in `text` (normalised), relative to a naive local time."""
-    pieces = []
+    pieces: list[Piece] = []
+    if not may_hold_a_date(text):
+        return pieces
     for result in _model(language).parse(text, reference):
-        if language == "es" and _FALSE_WEDNESDAY.match(result.text.strip()):
+        if language == "es" and _FALSE_DAY.match(result.text.strip()):
             continue
         try:
             piece = _piece(result, text, language, reference.date())
