@@ -15,6 +15,7 @@ from assistant.conversations.messages import take_message
 from assistant.db.models import Patient, PatientPhone, SmsOptOut
 from assistant.db.types import utcnow
 from assistant.messaging import keywords
+from assistant.messaging.language import detect_language
 from assistant.messaging.texts import text
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.practices import practice_for_number
@@ -51,7 +52,9 @@ def receive(
         phone = to_e164(from_number)
     except InvalidPhoneNumber:
         phone = from_number[:20]  # short codes / alphanumeric senders: keep as given
-    language = _language_for(session, phone)
+    # The words of this text first ("hola, quiero cambiar mi cita" from an unknown number is
+    # answered in Spanish), then the patients' stated preference.
+    language = detect_language(body) or _language_for(session, phone)
     opted_out = session.get(SmsOptOut, phone) is not None
     word = keywords.keyword(body, opted_out=opted_out)
 
@@ -78,6 +81,7 @@ def receive(
         language=language,
         now=now,
     )
+    language = conversation.language  # a session keeps the language it started in
     sessions.add_turn(
         session, conversation, "in", body, {"media": num_media} if num_media else None
     )

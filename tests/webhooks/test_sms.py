@@ -129,3 +129,32 @@ def test_reply_to_a_reminder_digit_is_a_menu_choice(sqlite_url, client_with_fake
         client_with_fake_rasa, "/twilio/sms", sms("2", sid="SM" + "e" * 32, sender="+15555550177")
     )
     assert fake_rasa.received[1]["message"] == "2"
+
+
+def test_unknown_number_writing_spanish_is_answered_in_spanish(
+    sqlite_url, client_with_fake_rasa, fake_rasa
+):
+    _setup(sqlite_url)  # the practice's patient is on another number and prefers English
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "Claro. ¿Cuál es su nombre?"}])
+    stranger = "+15555550999"
+    sign_and_post(
+        client_with_fake_rasa, "/twilio/sms", sms("hola quiero una cita", sender=stranger)
+    )
+    assert fake_rasa.received[0]["metadata"]["language"] == "es"
+    # The session keeps its language when the next text says nothing either way.
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "Gracias."}])
+    sign_and_post(
+        client_with_fake_rasa, "/twilio/sms", sms("1", sid="SM" + "f" * 32, sender=stranger)
+    )
+    assert fake_rasa.received[1]["metadata"]["language"] == "es"
+    with UnitOfWork(sqlite_url) as uow:
+        conversation = uow.session.execute(
+            select(Conversation).where(Conversation.phone == stranger)
+        ).scalar_one()
+        assert conversation.language == "es"
+
+
+def test_english_text_from_a_spanish_preferring_patient_gets_english(sqlite_url, signed_post):
+    _setup(sqlite_url, language="es")
+    response = signed_post("/twilio/sms", sms("i need my lab results please"))
+    assert messages(response)[0].startswith("Thanks, we got your message")

@@ -86,5 +86,4 @@ def visitor(sqlite_url: str, demo: DemoSummary) -> Visitor:
 
 
 # The browser tests' fixtures (Chromium as the console's tests start it; the live server).
-from tests.webhooks.console.conftest import browser  # noqa: E402, F401
 from tests.webhooks.portal.browser import portal_server  # noqa: E402, F401
