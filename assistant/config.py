@@ -48,12 +48,18 @@ class Settings:
     portal_secure_cookies: bool | None = None
     # Reverse proxies in front of the app that append to X-Forwarded-For (portal rate limits)
     trusted_proxies: int = 0
+    # A signed portal link in reminder texts (off by default: it makes each text two segments)
+    portal_link_in_reminders: bool | None = None
 
     @property
     def portal_cookie_secure(self) -> bool:
         if self.portal_secure_cookies is not None:
             return self.portal_secure_cookies
         return self.public_base_url.startswith("https://")
+
+    @property
+    def reminder_portal_links(self) -> bool:
+        return bool(self.portal_link_in_reminders) and self.public_base_url.startswith("https://")
 
     @property
     def twilio_enabled(self) -> bool:
@@ -218,5 +224,6 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         fhir_api_tokens=_fhir_tokens(env),
         var_dir=var_dir,
         portal_secure_cookies=_flag(env, "PORTAL_SECURE_COOKIES"),
+        portal_link_in_reminders=_flag(env, "PORTAL_LINK_IN_REMINDERS"),
         trusted_proxies=int(_float(env, "TRUSTED_PROXIES", 0, 0, 5)),
     )

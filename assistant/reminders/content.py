@@ -22,12 +22,14 @@ _TEMPLATES = {
         " Reply 1 to confirm, 2 to reschedule, 3 to talk to us.",
         " STOP to opt out.",
         " Prep: {prep}",
+        " Manage it online: {link}",
     ),
     "es": (
         "{practice}: cita el {when} en {place}.",
         " Responda 1 para confirmar, 2 para cambiarla, 3 para hablar con nosotros.",
         " STOP para no recibir textos.",
         " Preparacion: {prep}",
+        " En linea: {link}",
     ),
 }
 
@@ -49,17 +51,20 @@ def compose(
     place: str,
     language: str = "en",
     prep: str | None = None,
+    link: str | None = None,
 ) -> str:
-    """The reminder text. Without prep it keeps to 160 GSM-7 characters when it can: the
-    opt-out hint is dropped first if the place name is long."""
-    head, menu, opt_out, prep_line = _TEMPLATES.get(language, _TEMPLATES["en"])
+    """The reminder text. Without prep or a portal link it keeps to 160 GSM-7 characters when
+    it can: the opt-out hint is dropped first if the place name is long."""
+    head, menu, opt_out, prep_line, link_line = _TEMPLATES.get(language, _TEMPLATES["en"])
     when = format_when(when_utc, time_zone, language=language, channel="sms")
     base = gsm_friendly(head.format(practice=practice, when=when, place=place) + menu)
     body = base + gsm_friendly(opt_out)
-    if not prep and len(body) > SMS_LIMIT and is_gsm7(base):
+    if not prep and not link and len(body) > SMS_LIMIT and is_gsm7(base):
         body = base
     if prep:
         body += gsm_friendly(prep_line.format(prep=prep.strip()))
+    if link:
+        body += link_line.format(link=link)
     return body
 
 

@@ -107,6 +107,19 @@ def _renew(database_url: str, claim: Claim, at: datetime) -> bool:
     return True
 
 
+def _portal_link(session: Session, outbound: Outbound, patient_id: int, number: str) -> str:
+    from assistant.portal.signin import link_url  # the portal is optional for reminders
+
+    settings = outbound.settings
+    return link_url(
+        session,
+        secret=settings.secret_key,
+        public_base_url=settings.public_base_url,
+        patient_id=patient_id,
+        phone=number,
+    )
+
+
 def _locked(session: Session, reminder_id: int) -> Reminder | None:
     return session.execute(
         select(Reminder).where(Reminder.id == reminder_id).with_for_update()
@@ -144,6 +157,9 @@ def prepare(session: Session, outbound: Outbound, reminder: Reminder, now: datet
 
     practice = session.get(Practice, appointment.practice_id)
     compose = content.spoken if call else partial(content.compose, prep=prep)
+    if not call and outbound.settings.reminder_portal_links:
+        # Signed, expiring, single-use and no PHI: the portal still asks for the date of birth.
+        compose = partial(compose, link=_portal_link(session, outbound, patient.id, number))
     body = compose(
         practice=practice.name,
         when_utc=appointment.starts_at,

@@ -159,3 +159,32 @@ def test_an_undelivered_callback_for_a_landline_marks_the_number(sqlite_url, fak
         assert uow.session.get(UndeliverableNumber, "+15555550123").reason == "landline"
     worker.run_once(settings, DUE[1], outbound=sending_outbound(settings))
     assert fake_twilio.posts == 1  # the 2-day reminder is not tried
+
+
+def test_with_a_public_https_address_the_text_carries_a_signed_portal_link(world) -> None:
+    from assistant.portal import signin
+
+    settings = settings_for(world.url, PORTAL_LINK_IN_REMINDERS="true")
+    assert settings.reminder_portal_links
+    plan(world.url, BOOKED_AT)
+    worker.run_once(settings, DUE[0])
+    (body,) = [m.body for m in sent_messages(world.url)]
+    head, _, url = body.partition(" Manage it online: ")
+    assert head.endswith("STOP to opt out.") or head.endswith("3 to talk to us.")
+    assert url.startswith("https://clinic.example.org/portal/link/")
+    for detail in ("Maria", "Lopez", "1980", "5555"):
+        assert detail not in url  # the token names a one-time challenge, not the patient
+    token = url.rsplit("/", 1)[1]
+    assert signin.open_link(world.url, token, secret=settings.secret_key) is not None
+    assert signin.open_link(world.url, token, secret="another-secret-0123456789") is None
+
+
+def test_no_link_unless_asked_for_or_without_https(world) -> None:
+    assert not settings_for(
+        world.url, PUBLIC_BASE_URL="http://10.0.0.5:8000", PORTAL_LINK_IN_REMINDERS="true"
+    ).reminder_portal_links
+    settings = settings_for(world.url)
+    plan(world.url, BOOKED_AT)
+    worker.run_once(settings, DUE[0])
+    (body,) = [m.body for m in sent_messages(world.url)]
+    assert "/portal/" not in body and len(body) <= 160
