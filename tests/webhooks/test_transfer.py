@@ -83,7 +83,7 @@ class Phone:
         return ET.fromstring(response.get_data(as_text=True))
 
 
-def _world(url: str, *, hours: dict, verified: bool = True) -> None:
+def _world(url: str, *, hours: dict, verified: bool = True, language: str = "en") -> None:
     with UnitOfWork(url) as uow:
         practice = factories.practice(uow.session)
         patient = factories.patient(uow.session, practice)
@@ -91,7 +91,11 @@ def _world(url: str, *, hours: dict, verified: bool = True) -> None:
         for department in uow.session.execute(select(Department)).scalars():
             department.hours = hours
         conversation = sessions.voice_conversation(
-            uow.session, practice_id=practice.id, call_sid=CALLER, phone=CALL["From"]
+            uow.session,
+            practice_id=practice.id,
+            call_sid=CALLER,
+            phone=CALL["From"],
+            language=language,
         )
         conversation.verified_patient_id = patient.id if verified else None
         uow.commit()
@@ -242,6 +246,17 @@ def test_unverified_caller_is_not_named_in_the_whisper(sqlite_url, fake_rasa, pr
     root = phone.twiml(f"/twilio/transfer/whisper?attempt={attempt.id}", _staff(attempt.call_sid))
     said = root.find("Gather/Say").text
     assert "identity not verified" in said and "Maria" not in said and "Press 1" in said
+    assert "Spanish" not in said
+
+
+def test_the_whisper_tells_staff_the_caller_speaks_spanish(sqlite_url, fake_rasa, prism_url):
+    _world(sqlite_url, hours=ALWAYS, language="es")
+    phone, _ = _app(sqlite_url, fake_rasa, TWILIO_API_BASE_URL=prism_url)
+    _handoff(phone, fake_rasa, "request_human")
+    (attempt,) = _attempts(sqlite_url)
+    root = phone.twiml(f"/twilio/transfer/whisper?attempt={attempt.id}", _staff(attempt.call_sid))
+    said = root.find("Gather/Say").text
+    assert "The caller speaks Spanish." in said and said.index("Spanish") < said.index("Press 1")
 
 
 def test_after_hours_non_urgent_takes_a_message_without_ringing(sqlite_url, fake_rasa):

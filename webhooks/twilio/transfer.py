@@ -234,8 +234,13 @@ def whisper() -> Response:
             timeout=WHISPER_TIMEOUT_SECONDS,
             action_on_empty_result=True,
         )
+        conversation_id = attempt.transfer.conversation_id
+        conversation = uow.session.get(Conversation, conversation_id) if conversation_id else None
+        spanish = (
+            " The caller speaks Spanish." if conversation and conversation.language == "es" else ""
+        )
         gather.say(
-            f"Transfer from the phone assistant. {attempt.transfer.summary}"
+            f"Transfer from the phone assistant. {attempt.transfer.summary}{spanish}"
             " Press 1 to take the call."
         )
         response.append(gather)
