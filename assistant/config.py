@@ -48,8 +48,17 @@ class Settings:
     portal_secure_cookies: bool | None = None
     # Reverse proxies in front of the app that append to X-Forwarded-For (portal rate limits)
     trusted_proxies: int = 0
+    # Horizontal scaling (Rasa's documented setup): every Rasa server in RASA_URL shares a SQL
+    # tracker store and a Redis lock store. None: Rasa's defaults (in-memory, one server only).
+    rasa_tracker_store_url: str | None = field(default=None, repr=False)  # may hold a password
+    rasa_lock_store_url: str | None = field(default=None, repr=False)
     # A signed portal link in reminder texts (off by default: it makes each text two segments)
     portal_link_in_reminders: bool | None = None
+
+    @property
+    def rasa_urls(self) -> tuple[str, ...]:
+        """The Rasa servers behind the app (RASA_URL may list several, comma-separated)."""
+        return tuple(self.rasa_url.split(","))
 
     @property
     def portal_cookie_secure(self) -> bool:
@@ -100,6 +109,18 @@ def _url(env: dict[str, str], name: str, default: str, schemes: tuple[str, ...])
             f"{name}={value!r} is not a valid URL (expected a scheme among {', '.join(schemes)})"
         )
     return value.rstrip("/")
+
+
+def _url_list(env: dict[str, str], name: str, default: str) -> str:
+    """One http(s) URL or several, comma-separated; normalised to 'a,b' without trailing '/'."""
+    parts = [p.strip() for p in (env.get(name, "").strip() or default).split(",") if p.strip()]
+    if not parts:
+        raise ConfigError(f"{name} lists no URL")
+    return ",".join(_url({name: part}, name, default, ("http", "https")) for part in parts)
+
+
+def _optional_url(env: dict[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
+    return _url(env, name, "", schemes) if env.get(name, "").strip() else None
 
 
 def _database_url(env: dict[str, str], var_dir: Path) -> str:
@@ -194,7 +215,7 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
 
     return Settings(
         database_url=_database_url(env, var_dir),
-        rasa_url=_url(env, "RASA_URL", "http://127.0.0.1:5005", ("http", "https")),
+        rasa_url=_url_list(env, "RASA_URL", "http://127.0.0.1:5005"),
         action_server_url=_url(
             env, "ACTION_SERVER_URL", "http://127.0.0.1:5055", ("http", "https")
         ),
@@ -226,4 +247,6 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         portal_secure_cookies=_flag(env, "PORTAL_SECURE_COOKIES"),
         portal_link_in_reminders=_flag(env, "PORTAL_LINK_IN_REMINDERS"),
         trusted_proxies=int(_float(env, "TRUSTED_PROXIES", 0, 0, 5)),
+        rasa_tracker_store_url=_optional_url(env, "RASA_TRACKER_STORE_URL", ("postgresql",)),
+        rasa_lock_store_url=_optional_url(env, "RASA_LOCK_STORE_URL", ("redis",)),
     )

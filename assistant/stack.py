@@ -6,6 +6,7 @@ are stopped; Ctrl-C stops them all cleanly.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Any
+from urllib.parse import unquote, urlparse
 
 import requests
 
@@ -41,31 +43,90 @@ def render_endpoints(settings: Settings) -> Path:
     template = (PROJECT_ROOT / "dialogues" / "endpoints.yml").read_text()
     rendered = settings.var_dir / "run" / f"endpoints-{_port(settings.action_server_url, 5055)}.yml"
     rendered.parent.mkdir(parents=True, exist_ok=True)
-    rendered.write_text(template.replace("${ACTION_SERVER_URL}", settings.action_server_url))
+    text = template.replace("${ACTION_SERVER_URL}", settings.action_server_url)
+    stores = _stores(settings)
+    if stores:
+        text += "".join(_yaml_section(name, values) for name, values in stores.items())
+    rendered.write_text(text)
     return rendered
 
 
+def _stores(settings: Settings) -> dict[str, Any]:
+    """Rasa's tracker store and lock store for several Rasa servers (RASA_TRACKER_STORE_URL,
+    RASA_LOCK_STORE_URL), in the form Rasa's endpoints.yml documents."""
+    stores: dict[str, Any] = {}
+    if settings.rasa_tracker_store_url:
+        stores["tracker_store"] = sql_tracker_store(settings.rasa_tracker_store_url)
+    if settings.rasa_lock_store_url:
+        stores["lock_store"] = redis_lock_store(settings.rasa_lock_store_url)
+    return stores
+
+
+def _yaml_section(name: str, values: dict[str, Any]) -> str:
+    """A mapping of scalars as YAML (JSON scalars are YAML scalars)."""
+    lines = "".join(f"  {key}: {json.dumps(value)}\n" for key, value in values.items())
+    return f"{name}:\n{lines}"
+
+
+def sql_tracker_store(url: str) -> dict[str, Any]:
+    parsed = urlparse(url)
+    store: dict[str, Any] = {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "db": parsed.path.lstrip("/"),
+        "username": unquote(parsed.username or "postgres"),
+    }
+    if parsed.password:
+        store["password"] = unquote(parsed.password)
+    return store
+
+
+def redis_lock_store(url: str) -> dict[str, Any]:
+    parsed = urlparse(url)
+    store: dict[str, Any] = {
+        "type": "redis",
+        "url": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 6379,
+        "db": int(parsed.path.lstrip("/") or 0),
+        "key_prefix": "frontdesk",
+    }
+    if parsed.password:
+        store["password"] = unquote(parsed.password)
+    return store
+
+
 def services(settings: Settings, model: Path, app_port: int) -> list[Service]:
-    rasa_port = _port(settings.rasa_url, 5005)
+    """The action server, one Rasa server per URL in RASA_URL ("rasa", "rasa-2", ...), the app
+    and the reminder worker."""
     actions_port = _port(settings.action_server_url, 5055)
+    endpoints = render_endpoints(settings)
     return [
         Service(
             "actions",
             [_bin("rasa"), "run", "actions", "--actions", "dialogues.actions",
              "--port", str(actions_port)],
         ),
-        Service(
-            "rasa",
-            [_bin("rasa"), "run", "--enable-api", "--model", str(model),
-             "--endpoints", str(render_endpoints(settings)),
-             "--interface", "127.0.0.1", "--port", str(rasa_port)],
-        ),
+        *rasa_servers(settings, model, endpoints),
         Service(
             "app",
             [_bin("gunicorn"), "--workers", "2", "--threads", "8", "--timeout", "30",
              "--bind", f"127.0.0.1:{app_port}", "webhooks.wsgi:app"],
         ),
         _reminders(settings),
+    ]  # fmt: skip
+
+
+def rasa_servers(settings: Settings, model: Path, endpoints: Path) -> list[Service]:
+    return [
+        Service(
+            "rasa" if index == 0 else f"rasa-{index + 1}",
+            [_bin("rasa"), "run", "--enable-api", "--model", str(model),
+             "--endpoints", str(endpoints),
+             "--interface", "127.0.0.1", "--port", str(_port(url, 5005))],
+        )
+        for index, url in enumerate(settings.rasa_urls)
     ]  # fmt: skip
 
 

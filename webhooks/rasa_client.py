@@ -2,10 +2,17 @@
 
 Rasa answers 200 with `[]` when a turn fails inside it (e.g. the action server is down), so an
 empty answer counts as a failure, as do errors and answers slower than the configured timeout.
+
+RASA_URL may list several Rasa servers (comma-separated) that share a tracker store and a lock
+store: each turn goes to the next one in turn (round robin); a server that cannot be reached (the
+connection is refused, reset or not made in time) passes the turn to the next one, so one server
+down loses no turn. A server that took the turn but answered badly or late is not retried (the
+turn may have run there).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,19 +34,38 @@ class DialogueReply:
 
 
 _session = requests.Session()
+_turns = itertools.count()
+
+
+def servers_for_turn(rasa_url: str) -> list[str]:
+    """The servers to try for one turn: the next one in the rotation first, then the others."""
+    urls = rasa_url.split(",")
+    start = next(_turns) % len(urls)
+    return urls[start:] + urls[:start]
+
+
+def _post_turn(server: str, payload: dict[str, Any], timeout: float) -> Any:
+    response = _session.post(f"{server}/webhooks/rest/webhook", json=payload, timeout=timeout)
+    response.raise_for_status()
+    return response.json()
+
+
+def _ask(rasa_url: str, payload: dict[str, Any], timeout: float) -> Any:
+    servers = servers_for_turn(rasa_url)
+    for server in servers[:-1]:
+        try:
+            return _post_turn(server, payload, timeout)
+        except requests.ConnectionError as exc:
+            log.warning("rasa server %s unreachable (%s): next one", server, type(exc).__name__)
+    return _post_turn(servers[-1], payload, timeout)
 
 
 def send(
     rasa_url: str, sender: str, message: str, metadata: dict[str, Any], timeout: float
 ) -> DialogueReply:
+    payload = {"sender": sender, "message": message, "metadata": metadata}
     try:
-        response = _session.post(
-            f"{rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message, "metadata": metadata},
-            timeout=timeout,
-        )
-        response.raise_for_status()
-        items = response.json()
+        items = _ask(rasa_url, payload, timeout)
     except (requests.RequestException, ValueError) as exc:
         log.warning("dialogue unavailable for %s: %s", sender, type(exc).__name__)
         raise DialogueUnavailable(type(exc).__name__) from exc
@@ -57,9 +83,14 @@ def send(
 
 
 def model_loaded(rasa_url: str, timeout: float = 2.0) -> bool:
-    """Rasa answers and has a model loaded (`/status` needs `--enable-api`)."""
+    """A Rasa server (any of several) answers and has a model loaded (`/status` needs
+    `--enable-api`)."""
+    return any(_server_loaded(server, timeout) for server in rasa_url.split(","))
+
+
+def _server_loaded(server: str, timeout: float) -> bool:
     try:
-        response = _session.get(f"{rasa_url}/status", timeout=timeout)
+        response = _session.get(f"{server}/status", timeout=timeout)
         return response.ok and bool(response.json().get("model_file"))
     except (requests.RequestException, ValueError):
         return False

@@ -1,0 +1,220 @@
+"""Horizontal scaling as Rasa documents it: two `rasa run` servers (same model, same endpoints)
+sharing a SQL tracker store (PostgreSQL) and the Redis lock store, behind the app.
+
+The app sends each turn to the next server in turn (RASA_URL lists both); a conversation served
+alternately by both continues correctly, and one server killed mid-conversation loses no turn.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import select
+from twilio.request_validator import RequestValidator
+
+from assistant import stack
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.db import migrate
+from assistant.db.models import Appointment, Conversation
+from assistant.demo.seed import DemoSummary, seed_demo
+from assistant.rasa_model import ensure_model
+from assistant.unit_of_work import UnitOfWork
+from tests.conftest import IN_CI, _empty_all_tables, _postgres_database
+from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_settings, messages
+from webhooks import create_app, rasa_client
+
+pytestmark = pytest.mark.rasa
+
+LOCK_STORE_URL = os.environ.get("TEST_RASA_LOCK_STORE_URL", "redis://127.0.0.1:6379/12")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _require_redis() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(LOCK_STORE_URL, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        message = f"Redis not reachable at {LOCK_STORE_URL}: {type(exc).__name__}"
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+def _wait_ready(url: str, services: list[stack.Service], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        died = stack.dead(services)
+        if died:
+            raise RuntimeError(f"{died.name} exited with {died.process.returncode}")
+        try:
+            response = requests.get(url, timeout=2)
+            if response.ok and (not url.endswith("/status") or response.json().get("model_file")):
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not ready after {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def tracker_store_url() -> Iterator[str]:
+    yield from _postgres_database()
+
+
+@pytest.fixture(scope="module")
+def two_servers(
+    tmp_path_factory: pytest.TempPathFactory, tracker_store_url: str
+) -> Iterator[tuple[Settings, dict[str, stack.Service]]]:
+    _require_redis()
+    db_path: Path = tmp_path_factory.mktemp("scaling") / "assistant.sqlite3"
+    migrate.upgrade(f"sqlite:///{db_path}")
+    settings = make_settings(
+        f"sqlite:///{db_path}",
+        RASA_URL=f"http://127.0.0.1:{_free_port()},http://127.0.0.1:{_free_port()}",
+        ACTION_SERVER_URL=f"http://127.0.0.1:{_free_port()}",
+        RASA_TIMEOUT_SECONDS="10",
+        RASA_TRACKER_STORE_URL=tracker_store_url,
+        RASA_LOCK_STORE_URL=LOCK_STORE_URL,
+    )
+    model = ensure_model(PROJECT_ROOT / "var")
+    services = [
+        s
+        for s in stack.services(settings, model, app_port=0)
+        if s.name == "actions" or s.name.startswith("rasa")
+    ]
+    stack.start(services, stack.child_env(settings), tmp_path_factory.mktemp("scaling-logs"))
+    try:
+        _wait_ready(f"{settings.action_server_url}/health", services, 120)
+        for url in settings.rasa_urls:
+            _wait_ready(f"{url}/status", services, 150)
+        yield settings, {s.name: s for s in services}
+    finally:
+        stack.stop(services)
+
+
+@pytest.fixture
+def demo(two_servers: tuple[Settings, dict[str, stack.Service]]) -> DemoSummary:
+    settings, _ = two_servers
+    _empty_all_tables(settings.database_url)
+    with UnitOfWork(settings.database_url) as uow:
+        summary = seed_demo(uow.session, today=date.today())
+        uow.commit()
+    return summary
+
+
+@pytest.fixture
+def served_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The Rasa server that answered each turn (attempts on a dead server are not listed)."""
+    answered: list[str] = []
+    post_turn = rasa_client._post_turn
+
+    def recording(server: str, payload: dict[str, Any], timeout: float) -> Any:
+        items = post_turn(server, payload, timeout)
+        answered.append(server)
+        return items
+
+    monkeypatch.setattr(rasa_client, "_post_turn", recording)
+    return answered
+
+
+@pytest.fixture
+def say(two_servers: tuple[Settings, dict[str, stack.Service]]) -> Callable[[str, str], str]:
+    """One signed SMS as Twilio sends it; returns the one text the patient reads."""
+    client = create_app(two_servers[0]).test_client()
+    counter = iter(range(10_000))
+
+    def send(sender: str, body: str) -> str:
+        params = {
+            "MessageSid": f"SMS{next(counter):031d}",
+            "From": sender,
+            "To": "+15555550100",
+            "Body": body,
+        }
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(
+            PUBLIC_BASE_URL + "/twilio/sms", params
+        )
+        response = client.post(
+            "/twilio/sms", data=params, headers={"X-Twilio-Signature": signature}
+        )
+        assert response.status_code == 200
+        [reply] = messages(response)
+        return reply
+
+    return send
+
+
+def _latest_conversation(url: str, phone: str) -> Conversation:
+    with UnitOfWork(url) as uow:
+        found = uow.session.execute(
+            select(Conversation)
+            .where(Conversation.phone == phone, Conversation.channel == "sms")
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        ).scalar_one()
+        uow.session.expunge(found)
+        return found
+
+
+def test_a_conversation_served_by_both_servers_in_turn_continues(two_servers, demo, say, served_by):
+    settings, _ = two_servers
+    maria = demo.english_demo
+    assert "first and last name" in say(maria.phone, "I need to reschedule my appointment")
+    assert "date of birth" in say(maria.phone, "Maria Lopez")
+    assert "When would work better" in say(maria.phone, "03/03/1982")
+    offer = say(maria.phone, "as soon as possible")
+    assert "1) " in offer and "2) " in offer
+    assert "To confirm: move your appointment on" in say(maria.phone, "the second one")
+    assert "You're all set" in say(maria.phone, "yes")
+
+    assert set(served_by) == set(settings.rasa_urls)
+    assert all(a != b for a, b in zip(served_by, served_by[1:], strict=False))
+    with UnitOfWork(settings.database_url) as uow:
+        old = uow.session.get(Appointment, maria.appointment_id)
+        assert old.status == "rescheduled"
+        new = uow.session.get(Appointment, old.rescheduled_to_id)
+        assert new.status == "booked" and new.provider_id == old.provider_id
+    conversation = _latest_conversation(settings.database_url, maria.phone)
+    assert conversation.verified_patient_id == maria.patient_id
+    assert conversation.outcome == "rescheduled"
+
+
+def test_killing_one_server_mid_conversation_loses_no_turn(two_servers, demo, say, served_by):
+    settings, services = two_servers
+    maria = demo.english_demo
+    assert "first and last name" in say(maria.phone, "I need to cancel my appointment")
+    assert "date of birth" in say(maria.phone, "maria lopez")
+    assert len(set(served_by)) == 2
+
+    second = services["rasa-2"].process
+    os.killpg(second.pid, signal.SIGKILL)
+    second.wait(timeout=10)
+
+    reply = say(maria.phone, "March 3, 1982")
+    assert "Do you want to cancel your appointment on" in reply and maria.provider_name in reply
+    assert "why" in say(maria.phone, "yes")
+    assert "is cancelled" in say(maria.phone, "I'm feeling better")
+    assert "anything else" in say(maria.phone, "no thanks")
+
+    assert served_by[2:] == [settings.rasa_urls[0]] * 4
+    with UnitOfWork(settings.database_url) as uow:
+        appointment = uow.session.get(Appointment, maria.appointment_id)
+        assert appointment.status == "cancelled"
+        assert appointment.cancel_reason == "I'm feeling better"
+    conversation = _latest_conversation(settings.database_url, maria.phone)
+    assert conversation.verified_patient_id == maria.patient_id
+    assert conversation.outcome == "cancelled"
