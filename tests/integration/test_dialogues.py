@@ -10,14 +10,12 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
-from twilio.request_validator import RequestValidator
 
-from assistant.db.models import Appointment, Conversation, StaffTask
+from assistant.db.models import Appointment, StaffTask
 from assistant.demo.seed import seed_demo
 from assistant.timefmt import format_when
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, messages
-from webhooks import create_app
+from tests.webhooks.conftest import latest_sms_conversation, sms_texter
 
 pytestmark = pytest.mark.rasa
 
@@ -33,39 +31,7 @@ def demo(live_db):
 @pytest.fixture
 def say(dialogue_settings):
     """Send one SMS as Twilio would and return the one reply text."""
-    client = create_app(dialogue_settings).test_client()
-    counter = iter(range(10_000))
-
-    def send(sender: str, body: str) -> str:
-        params = {
-            "MessageSid": f"SMD{next(counter):031d}",
-            "From": sender,
-            "To": "+15555550100",
-            "Body": body,
-        }
-        signature = RequestValidator(AUTH_TOKEN).compute_signature(
-            PUBLIC_BASE_URL + "/twilio/sms", params
-        )
-        response = client.post(
-            "/twilio/sms", data=params, headers={"X-Twilio-Signature": signature}
-        )
-        assert response.status_code == 200
-        [reply] = messages(response)
-        return reply
-
-    return send
-
-
-def _conversation(url: str, phone: str) -> Conversation:
-    with UnitOfWork(url) as uow:
-        found = uow.session.execute(
-            select(Conversation)
-            .where(Conversation.phone == phone, Conversation.channel == "sms")
-            .order_by(Conversation.id.desc())
-            .limit(1)
-        ).scalar_one()
-        uow.session.expunge(found)
-        return found
+    return sms_texter(dialogue_settings, sid_prefix="SMD")
 
 
 def _when(appointment: Appointment, language: str = "en") -> str:
@@ -82,7 +48,7 @@ def test_verify_then_check(demo, say, live_db):
         appointment = uow.session.get(Appointment, maria.appointment_id)
         assert _when(appointment) in reply
     assert maria.provider_name in reply and maria.location_name in reply
-    conversation = _conversation(live_db, maria.phone)
+    conversation = latest_sms_conversation(live_db, maria.phone)
     assert conversation.verified_patient_id == maria.patient_id
     assert conversation.outcome == "informed"
 
@@ -102,7 +68,7 @@ def test_verify_then_cancel(demo, say, live_db):
         assert appointment.status == "cancelled"
         assert appointment.cancel_reason == "I'm feeling better"
         assert appointment.history[-1].actor == f"patient:{maria.patient_id}"
-    conversation = _conversation(live_db, maria.phone)
+    conversation = latest_sms_conversation(live_db, maria.phone)
     assert conversation.outcome == "cancelled"
     assert conversation.summary.startswith("Maria Lopez (verified) cancelled ")
 
@@ -126,7 +92,7 @@ def test_verify_then_reschedule_choosing_the_second_one(demo, say, live_db):
         second = offer.split("2) ", 1)[1]
         assert second.startswith(_when(new))
         assert _when(new) in confirm and _when(new) in done
-    conversation = _conversation(live_db, maria.phone)
+    conversation = latest_sms_conversation(live_db, maria.phone)
     assert conversation.outcome == "rescheduled"
     assert conversation.summary.startswith("Maria Lopez (verified) rescheduled ")
 
@@ -142,7 +108,7 @@ def test_three_failed_verifications_go_to_staff(demo, say, live_db):
     assert "wasn't able to verify" in replies[-1]
     for reply in replies:
         assert maria.provider_name not in reply and maria.location_name not in reply
-    conversation = _conversation(live_db, maria.phone)
+    conversation = latest_sms_conversation(live_db, maria.phone)
     assert conversation.verified_patient_id is None
     assert conversation.outcome == "message_taken"
     with UnitOfWork(live_db) as uow:
@@ -164,4 +130,4 @@ def test_spanish_cancel(demo, say, live_db):
     say(jose.phone, "no gracias")
     with UnitOfWork(live_db) as uow:
         assert uow.session.get(Appointment, jose.appointment_id).status == "cancelled"
-    assert _conversation(live_db, jose.phone).outcome == "cancelled"
+    assert latest_sms_conversation(live_db, jose.phone).outcome == "cancelled"

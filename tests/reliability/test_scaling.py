@@ -18,19 +18,17 @@ from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import select
-from twilio.request_validator import RequestValidator
 
 from assistant import stack
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.db import migrate
-from assistant.db.models import Appointment, Conversation
+from assistant.db.models import Appointment
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.rasa_model import ensure_model
 from assistant.unit_of_work import UnitOfWork
 from tests.conftest import IN_CI, _empty_all_tables, _postgres_database
-from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_settings, messages
-from webhooks import create_app, rasa_client
+from tests.webhooks.conftest import latest_sms_conversation, make_settings, sms_texter
+from webhooks import rasa_client
 
 pytestmark = pytest.mark.rasa
 
@@ -135,39 +133,7 @@ def served_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def say(two_servers: tuple[Settings, dict[str, stack.Service]]) -> Callable[[str, str], str]:
     """One signed SMS as Twilio sends it; returns the one text the patient reads."""
-    client = create_app(two_servers[0]).test_client()
-    counter = iter(range(10_000))
-
-    def send(sender: str, body: str) -> str:
-        params = {
-            "MessageSid": f"SMS{next(counter):031d}",
-            "From": sender,
-            "To": "+15555550100",
-            "Body": body,
-        }
-        signature = RequestValidator(AUTH_TOKEN).compute_signature(
-            PUBLIC_BASE_URL + "/twilio/sms", params
-        )
-        response = client.post(
-            "/twilio/sms", data=params, headers={"X-Twilio-Signature": signature}
-        )
-        assert response.status_code == 200
-        [reply] = messages(response)
-        return reply
-
-    return send
-
-
-def _latest_conversation(url: str, phone: str) -> Conversation:
-    with UnitOfWork(url) as uow:
-        found = uow.session.execute(
-            select(Conversation)
-            .where(Conversation.phone == phone, Conversation.channel == "sms")
-            .order_by(Conversation.id.desc())
-            .limit(1)
-        ).scalar_one()
-        uow.session.expunge(found)
-        return found
+    return sms_texter(two_servers[0])
 
 
 def test_a_conversation_served_by_both_servers_in_turn_continues(two_servers, demo, say, served_by):
@@ -188,7 +154,7 @@ def test_a_conversation_served_by_both_servers_in_turn_continues(two_servers, de
         assert old.status == "rescheduled"
         new = uow.session.get(Appointment, old.rescheduled_to_id)
         assert new.status == "booked" and new.provider_id == old.provider_id
-    conversation = _latest_conversation(settings.database_url, maria.phone)
+    conversation = latest_sms_conversation(settings.database_url, maria.phone)
     assert conversation.verified_patient_id == maria.patient_id
     assert conversation.outcome == "rescheduled"
 
@@ -215,6 +181,6 @@ def test_killing_one_server_mid_conversation_loses_no_turn(two_servers, demo, sa
         appointment = uow.session.get(Appointment, maria.appointment_id)
         assert appointment.status == "cancelled"
         assert appointment.cancel_reason == "I'm feeling better"
-    conversation = _latest_conversation(settings.database_url, maria.phone)
+    conversation = latest_sms_conversation(settings.database_url, maria.phone)
     assert conversation.verified_patient_id == maria.patient_id
     assert conversation.outcome == "cancelled"

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from assistant.config import Settings, load_settings
+from assistant.db.models import Conversation
+from assistant.unit_of_work import UnitOfWork
 from tests.conftest import IN_CI
 from webhooks import create_app
 
@@ -76,6 +79,39 @@ def sign_and_post(client: FlaskClient, path: str, params: dict[str, str]):
 
 def messages(response) -> list[str]:
     return [m.text or "" for m in ET.fromstring(response.get_data(as_text=True)).iter("Message")]
+
+
+def sms_texter(settings: Settings, sid_prefix: str = "SMS") -> Callable[[str, str], str]:
+    """A patient's phone: each call sends one signed SMS to the app and returns the one reply."""
+    client = create_app(settings).test_client()
+    counter = iter(range(10_000))
+
+    def send(sender: str, body: str) -> str:
+        params = {
+            "MessageSid": f"{sid_prefix}{next(counter):031d}",
+            "From": sender,
+            "To": "+15555550100",
+            "Body": body,
+        }
+        response = sign_and_post(client, "/twilio/sms", params)
+        assert response.status_code == 200
+        [reply] = messages(response)
+        return reply
+
+    return send
+
+
+def latest_sms_conversation(database_url: str, phone: str) -> Conversation:
+    """The newest SMS conversation with this number, detached from its session."""
+    with UnitOfWork(database_url) as uow:
+        found = uow.session.execute(
+            select(Conversation)
+            .where(Conversation.phone == phone, Conversation.channel == "sms")
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        ).scalar_one()
+        uow.session.expunge(found)
+        return found
 
 
 class FakeRasa:
