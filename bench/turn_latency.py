@@ -22,12 +22,15 @@ from datetime import date
 from pathlib import Path
 
 import requests
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant import stack  # noqa: E402
 from assistant.config import PROJECT_ROOT, load_settings  # noqa: E402
+from assistant.conversations import sessions  # noqa: E402
 from assistant.db import migrate  # noqa: E402
+from assistant.db.models import Practice  # noqa: E402
 from assistant.demo.seed import seed_demo  # noqa: E402
 from assistant.rasa_model import ensure_model  # noqa: E402
 from assistant.simulator import TwilioSimulator  # noqa: E402
@@ -76,14 +79,28 @@ def _dialogue_failures(app_log: Path) -> int:
     return text.count("dialogue unavailable") + text.count("dialogue gave an empty answer")
 
 
-def _bare_rasa(rasa_url: str, sender: str, turns: int, out: list[float]) -> None:
+def _bare_conversation(database_url: str, phone: str) -> str:
+    """A conversation row like the one the edge opens, so that the bare turn's actions do the
+    same work as the edge's (they look the conversation up by the uid in the metadata)."""
+    with UnitOfWork(database_url) as uow:
+        practice_id = uow.session.execute(select(Practice.id).limit(1)).scalar_one()
+        conversation = sessions.sms_conversation(
+            uow.session, practice_id=practice_id, phone=phone, session_minutes=60
+        )
+        uow.commit()
+        return str(conversation.uid)
+
+
+def _bare_rasa(rasa_url: str, database_url: str, phone: str, turns: int, out: list[float]) -> None:
     http = requests.Session()
+    uid = _bare_conversation(database_url, phone)
+    metadata = {"conversation_uid": uid, "channel": "sms", "language": "en"}
     _pause(first=True)
     for body in (SCRIPT * 3)[:turns]:
         started = time.perf_counter()
         http.post(
             f"{rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": body, "metadata": {"language": "en"}},
+            json={"sender": f"sms:{uid}", "message": body, "metadata": metadata},
             timeout=30,
         ).raise_for_status()
         out.append(time.perf_counter() - started)
@@ -137,7 +154,9 @@ def run(concurrency: list[int], turns: int, database_url: str | None) -> None:
                     job.result()  # a failed turn fails the benchmark instead of vanishing
             with ThreadPoolExecutor(max_workers=n) as pool:
                 jobs = [
-                    pool.submit(_bare_rasa, settings.rasa_url, f"bench:{n}:{i}", turns, bare)
+                    pool.submit(
+                        _bare_rasa, settings.rasa_url, url, f"+1666{n:03d}{i:04d}", turns, bare
+                    )
                     for i in range(max(n, MIN_CONVERSATIONS))
                 ]
                 for job in jobs:
