@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +79,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from assistant import stack
     from assistant.db import migrate
     from assistant.rasa_model import ensure_model
+    from assistant.supervisor import Supervisor
 
     migrate.upgrade(settings.database_url)
     cmd_seed_demo(settings, argparse.Namespace(if_empty=True))
@@ -115,16 +115,14 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
                     "    .venv/bin/assistant text --from +15555550124      (interactive, Spanish)",
                     "    .venv/bin/assistant call --from +15555550123",
                     "",
-                    "  Ctrl-C stops everything.",
+                    "  A process that exits is started again. Ctrl-C stops everything.",
                 ]
             )
         )
-        while True:
-            died = stack.dead(services)
-            if died:
-                _print(f"{died.name} exited with code {died.process.returncode}: stopping the rest")
-                return 1
-            time.sleep(1)
+        # From here on a child that exits is started again (assistant/supervisor.py)
+        gave_up = Supervisor(services, env, settings.var_dir / "logs", report=_print).run()
+        _print(gave_up)
+        return 1
     except KeyboardInterrupt:
         _print("\nstopping ...")
         return 0

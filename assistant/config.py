@@ -6,6 +6,7 @@ is a single line naming the variable and what is wrong with it.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -44,16 +45,28 @@ class Settings:
     # (name, token) pairs; empty: the FHIR API is off (metadata only). Kept out of repr().
     fhir_api_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     var_dir: Path = field(default=DEFAULT_VAR_DIR)
+    # Where Twilio requests that arrived while the database was down wait to be replayed
+    # (assistant/spool). Holds patients' words: persistent, private storage. None: var_dir/spool.
+    spool_dir_setting: Path | None = None
     # Portal cookies: None follows PUBLIC_BASE_URL (Secure on https); PORTAL_SECURE_COOKIES sets it
     portal_secure_cookies: bool | None = None
     # Reverse proxies in front of the app that append to X-Forwarded-For (portal rate limits)
     trusted_proxies: int = 0
     # Horizontal scaling (Rasa's documented setup): every Rasa server in RASA_URL shares a SQL
-    # tracker store and a Redis lock store. None: Rasa's defaults (in-memory, one server only).
+    # tracker store and a Redis lock store. None: with one Rasa server, a SQLite tracker store in
+    # var_dir (conversations survive a Rasa restart); with several, Rasa's in-memory default.
     rasa_tracker_store_url: str | None = field(default=None, repr=False)  # may hold a password
     rasa_lock_store_url: str | None = field(default=None, repr=False)
+    # Rasa's lock on a conversation (TICKET_LOCK_LIFETIME): a server that dies mid-turn holds
+    # that conversation this long. Longer than RASA_TIMEOUT_SECONDS: the app gives up on a turn
+    # (and Rasa drops it) by then, so two servers never run the same conversation at once.
+    rasa_lock_lifetime_seconds: int = 10
     # A signed portal link in reminder texts (off by default: it makes each text two segments)
     portal_link_in_reminders: bool | None = None
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.spool_dir_setting or self.var_dir / "spool"
 
     @property
     def rasa_urls(self) -> tuple[str, ...]:
@@ -176,6 +189,19 @@ def _flag(env: dict[str, str], name: str) -> bool | None:
     raise ConfigError(f"{name}={raw!r} must be true or false")
 
 
+def _lock_lifetime(env: dict[str, str], rasa_timeout: float) -> int:
+    """RASA_LOCK_LIFETIME_SECONDS (whole seconds, as Rasa reads it): by default twice the turn
+    timeout, at least 10 s; never as short as one turn may legitimately last."""
+    default = max(10, math.ceil(2 * rasa_timeout))
+    value = _float(env, "RASA_LOCK_LIFETIME_SECONDS", default, 1, 3600)
+    if value != int(value) or value <= rasa_timeout:
+        raise ConfigError(
+            f"RASA_LOCK_LIFETIME_SECONDS={value:g} must be whole seconds, more than"
+            f" RASA_TIMEOUT_SECONDS ({rasa_timeout:g})"
+        )
+    return int(value)
+
+
 def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
     """Build and validate settings. Raises `ConfigError` with a one-line message."""
     if env is None:
@@ -213,6 +239,7 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
     elif len(secret) < 16:
         raise ConfigError("SECRET_KEY is too short (use at least 16 characters)")
 
+    rasa_timeout = _float(env, "RASA_TIMEOUT_SECONDS", 3.0, 0.1, 14.0)
     return Settings(
         database_url=_database_url(env, var_dir),
         rasa_url=_url_list(env, "RASA_URL", "http://127.0.0.1:5005"),
@@ -230,7 +257,7 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
             if env.get("TWILIO_API_BASE_URL", "").strip()
             else None
         ),
-        rasa_timeout_seconds=_float(env, "RASA_TIMEOUT_SECONDS", 3.0, 0.1, 14.0),
+        rasa_timeout_seconds=rasa_timeout,
         sms_session_minutes=int(_float(env, "SMS_SESSION_MINUTES", 30, 1, 24 * 60)),
         voice_en=env.get("VOICE_EN", "").strip() or "Polly.Joanna-Neural",
         voice_es=env.get("VOICE_ES", "").strip() or "Polly.Lupe-Neural",
@@ -244,9 +271,13 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         reminder_interval_seconds=_float(env, "REMINDER_INTERVAL_SECONDS", 30.0, 1.0, 3600.0),
         fhir_api_tokens=_fhir_tokens(env),
         var_dir=var_dir,
+        spool_dir_setting=Path(spool) if (spool := env.get("SPOOL_DIR", "").strip()) else None,
         portal_secure_cookies=_flag(env, "PORTAL_SECURE_COOKIES"),
         portal_link_in_reminders=_flag(env, "PORTAL_LINK_IN_REMINDERS"),
         trusted_proxies=int(_float(env, "TRUSTED_PROXIES", 0, 0, 5)),
-        rasa_tracker_store_url=_optional_url(env, "RASA_TRACKER_STORE_URL", ("postgresql",)),
+        rasa_tracker_store_url=_optional_url(
+            env, "RASA_TRACKER_STORE_URL", ("postgresql", "sqlite")
+        ),
         rasa_lock_store_url=_optional_url(env, "RASA_LOCK_STORE_URL", ("redis",)),
+        rasa_lock_lifetime_seconds=_lock_lifetime(env, rasa_timeout),
     )

@@ -1,11 +1,12 @@
 """Starting the Rasa server, the action server and the web app together, and stopping them.
 
-Each runs as its own process (as in production). If one dies, that is reported and the others
-are stopped; Ctrl-C stops them all cleanly.
+Each runs as its own process (as in production). If one dies after start-up, it is started again
+(assistant/supervisor.py); Ctrl-C stops them all cleanly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -52,11 +53,12 @@ def render_endpoints(settings: Settings) -> Path:
 
 
 def _stores(settings: Settings) -> dict[str, Any]:
-    """Rasa's tracker store and lock store for several Rasa servers (RASA_TRACKER_STORE_URL,
-    RASA_LOCK_STORE_URL), in the form Rasa's endpoints.yml documents."""
+    """Rasa's tracker store and lock store (RASA_TRACKER_STORE_URL, RASA_LOCK_STORE_URL), in the
+    form Rasa's endpoints.yml documents."""
     stores: dict[str, Any] = {}
-    if settings.rasa_tracker_store_url:
-        stores["tracker_store"] = sql_tracker_store(settings.rasa_tracker_store_url)
+    tracker_store_url = settings.rasa_tracker_store_url or local_tracker_store_url(settings)
+    if tracker_store_url:
+        stores["tracker_store"] = sql_tracker_store(tracker_store_url)
     if settings.rasa_lock_store_url:
         stores["lock_store"] = redis_lock_store(settings.rasa_lock_store_url)
     return stores
@@ -68,7 +70,23 @@ def _yaml_section(name: str, values: dict[str, Any]) -> str:
     return f"{name}:\n{lines}"
 
 
+def local_tracker_store_url(settings: Settings) -> str | None:
+    """With one Rasa server and no RASA_TRACKER_STORE_URL: a SQLite file in the var dir, so that
+    a Rasa server restarted by the supervisor carries on its conversations (Rasa's in-memory
+    default forgets them: a patient half-way through verification would start over). Several
+    servers keep Rasa's default: they need a shared store and a lock store, set explicitly."""
+    if len(settings.rasa_urls) != 1:
+        return None
+    return f"sqlite:///{settings.var_dir / 'rasa-tracker.sqlite3'}"
+
+
 def sql_tracker_store(url: str) -> dict[str, Any]:
+    """postgresql://user:password@host:port/db, or sqlite:///path (relative to the current
+    directory) and sqlite:////absolute/path, as SQLAlchemy spells them."""
+    if url.startswith("sqlite:///"):
+        path = Path(unquote(url[len("sqlite:///") :])).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
     parsed = urlparse(url)
     store: dict[str, Any] = {
         "type": "SQL",
@@ -83,6 +101,9 @@ def sql_tracker_store(url: str) -> dict[str, Any]:
     return store
 
 
+LOCK_STORE_SOCKET_TIMEOUT_SECONDS = 1.0
+
+
 def redis_lock_store(url: str) -> dict[str, Any]:
     parsed = urlparse(url)
     store: dict[str, Any] = {
@@ -91,6 +112,9 @@ def redis_lock_store(url: str) -> dict[str, Any]:
         "port": parsed.port or 6379,
         "db": int(parsed.path.lstrip("/") or 0),
         "key_prefix": "frontdesk",
+        # Rasa calls Redis synchronously: a Redis that does not answer stalls the whole server
+        # (all its conversations) for this long per call; Rasa's default is 10 s.
+        "socket_timeout": LOCK_STORE_SOCKET_TIMEOUT_SECONDS,
     }
     if parsed.password:
         store["password"] = unquote(parsed.password)
@@ -148,6 +172,9 @@ def child_env(settings: Settings) -> dict[str, str]:
     env["ACTION_SERVER_URL"] = settings.action_server_url
     env["DATABASE_URL"] = settings.database_url
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Read by rasa.core.lock_store at import: how long a conversation stays locked by a server
+    # that died mid-turn (Rasa's default: 60 s).
+    env["TICKET_LOCK_LIFETIME"] = str(settings.rasa_lock_lifetime_seconds)
     return env
 
 
@@ -162,9 +189,14 @@ def interrupt_on_signals() -> None:
 
 
 def start(services_: list[Service], env: dict[str, str], log_dir: Path) -> None:
-    log_dir.mkdir(parents=True, exist_ok=True)
     for service in services_:
-        log_file = open(log_dir / f"{service.name}.log", "ab")  # noqa: SIM115 - owned by child
+        start_one(service, env, log_dir)
+
+
+def start_one(service: Service, env: dict[str, str], log_dir: Path) -> None:
+    """Start (or start again) one service, appending to its log file."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with open(log_dir / f"{service.name}.log", "ab") as log_file:  # the child keeps its copy
         service.process = subprocess.Popen(
             service.argv,
             cwd=PROJECT_ROOT,
@@ -173,6 +205,15 @@ def start(services_: list[Service], env: dict[str, str], log_dir: Path) -> None:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: we stop it and its children
         )
+
+
+def kill_leftovers(service: Service) -> None:
+    """After a service's main process exited: kill what remains of its process group (workers
+    that would keep its port)."""
+    if service.process is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # nothing left
+        os.killpg(service.process.pid, signal.SIGKILL)
 
 
 def stop(services_: list[Service], grace_seconds: float = 10.0) -> None:

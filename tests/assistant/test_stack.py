@@ -51,3 +51,34 @@ def test_a_dead_service_is_reported_and_stop_cleans_up_grandchildren(tmp_path: P
     while _alive(grandchild) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(grandchild)
+
+
+def _settings(tmp_path: Path, **env: str):
+    from assistant.config import load_settings
+
+    return load_settings({"ASSISTANT_VAR_DIR": str(tmp_path), **env}, read_dotenv=False)
+
+
+def _tracker_store(endpoints: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(endpoints.read_text()).get("tracker_store")
+
+
+def test_one_rasa_server_keeps_its_conversations_in_a_sqlite_file(tmp_path: Path) -> None:
+    """A Rasa server restarted by the supervisor finds the conversations in progress."""
+    endpoints = stack.render_endpoints(_settings(tmp_path, RASA_URL="http://127.0.0.1:5305"))
+    path = tmp_path / "rasa-tracker.sqlite3"
+    assert _tracker_store(endpoints) == {"type": "SQL", "dialect": "sqlite", "db": str(path)}
+    assert stack.sql_tracker_store("sqlite:///t.sqlite3")["db"] == str(Path.cwd() / "t.sqlite3")
+
+
+def test_several_rasa_servers_get_no_default_tracker_store(tmp_path: Path) -> None:
+    """They would need a lock store too: RASA_TRACKER_STORE_URL and RASA_LOCK_STORE_URL."""
+    settings = _settings(tmp_path, RASA_URL="http://127.0.0.1:5305,http://127.0.0.1:5306")
+    assert _tracker_store(stack.render_endpoints(settings)) is None
+    db = tmp_path / "elsewhere" / "t.db"
+    explicit = _settings(
+        tmp_path, RASA_URL=settings.rasa_url, RASA_TRACKER_STORE_URL=f"sqlite:///{db}"
+    )
+    assert _tracker_store(stack.render_endpoints(explicit))["db"] == str(db)
