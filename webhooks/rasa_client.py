@@ -5,9 +5,10 @@ empty answer counts as a failure, as do errors and answers slower than the confi
 
 RASA_URL may list several Rasa servers (comma-separated) that share a tracker store and a lock
 store: each turn goes to the next one in turn (round robin); a server that cannot be reached (the
-connection is refused, reset or not made in time) passes the turn to the next one, so one server
-down loses no turn. A server that took the turn but answered badly or late is not retried (the
-turn may have run there).
+connection is refused or not made in time) passes the turn to the next one, so one server down
+loses no turn. A server that took the turn (the request was sent) but dropped the connection,
+answered badly or late is not retried: the turn, and its actions, may have run there; and the dead
+server's lock on the conversation would hold the turn on the next server anyway.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+import urllib3
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +52,23 @@ def _post_turn(server: str, payload: dict[str, Any], timeout: float) -> Any:
     return response.json()
 
 
+def _never_sent(exc: requests.ConnectionError) -> bool:
+    """The connection was never made (refused, unreachable, timed out connecting), as opposed to
+    one reset or closed after the request went out ("Connection aborted")."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    return isinstance(getattr(cause, "reason", cause), urllib3.exceptions.NewConnectionError)
+
+
 def _ask(rasa_url: str, payload: dict[str, Any], timeout: float) -> Any:
     servers = servers_for_turn(rasa_url)
     for server in servers[:-1]:
         try:
             return _post_turn(server, payload, timeout)
         except requests.ConnectionError as exc:
+            if not _never_sent(exc):
+                raise
             log.warning("rasa server %s unreachable (%s): next one", server, type(exc).__name__)
     return _post_turn(servers[-1], payload, timeout)
 

@@ -5,21 +5,34 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
+from assistant import stack
+from assistant.config import PROJECT_ROOT, Settings
 from assistant.db.models import Base
+from assistant.demo.seed import DemoSummary, seed_demo
+from assistant.rasa_model import ensure_model
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
-from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL
+from tests.conftest import _empty_all_tables, _postgres_database
+from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, sms_texter
+from webhooks import rasa_client
 
 # Examples per property (hypothesis); RELIABILITY_EXAMPLES=300 for a deeper run.
 EXAMPLES = int(os.environ.get("RELIABILITY_EXAMPLES", "30"))
@@ -110,3 +123,91 @@ def sms_twiml(response) -> ET.Element:
     root = ET.fromstring(response.get_data())
     assert root.tag == "Response"
     return root
+
+
+# Real Rasa servers behind the app (test_scaling.py, test_rasa_faults.py): each module starts its
+# own set once and defines a `two_servers` fixture giving (settings, services by name); the
+# fixtures below work on whichever set the module started.
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, services: list[stack.Service], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        died = stack.dead(services)
+        if died:
+            raise RuntimeError(f"{died.name} exited with {died.process.returncode}")
+        try:
+            response = requests.get(url, timeout=2)
+            if response.ok and (not url.endswith("/status") or response.json().get("model_file")):
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not ready after {timeout} s")
+
+
+@contextmanager
+def rasa_servers(
+    settings: Settings, log_dir: Path, *, action_server_url: str | None = None
+) -> Iterator[dict[str, stack.Service]]:
+    """The action server and one Rasa server per RASA_URL, started and ready, stopped after.
+    `action_server_url`: where the action server listens when the Rasa servers are to reach it
+    through something else (settings.action_server_url)."""
+    model = ensure_model(PROJECT_ROOT / "var")
+    actions_at = replace(
+        settings, action_server_url=action_server_url or settings.action_server_url
+    )
+    services = [s for s in stack.services(actions_at, model, app_port=0) if s.name == "actions"]
+    services += [
+        s for s in stack.services(settings, model, app_port=0) if s.name.startswith("rasa")
+    ]
+    stack.start(services, stack.child_env(actions_at), log_dir)
+    try:
+        wait_ready(f"{actions_at.action_server_url}/health", services, 120)
+        for url in settings.rasa_urls:
+            wait_ready(f"{url}/status", services, 150)
+        yield {s.name: s for s in services}
+    finally:
+        stack.stop(services)
+
+
+@pytest.fixture(scope="module")
+def tracker_store_url() -> Iterator[str]:
+    yield from _postgres_database()
+
+
+@pytest.fixture
+def demo(two_servers: tuple[Settings, dict[str, stack.Service]]) -> DemoSummary:
+    settings, _ = two_servers
+    _empty_all_tables(settings.database_url)
+    with UnitOfWork(settings.database_url) as uow:
+        summary = seed_demo(uow.session, today=date.today())
+        uow.commit()
+    return summary
+
+
+@pytest.fixture
+def served_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The Rasa server that answered each turn (attempts on a dead server are not listed)."""
+    answered: list[str] = []
+    post_turn = rasa_client._post_turn
+
+    def recording(server: str, payload: dict[str, Any], timeout: float) -> Any:
+        items = post_turn(server, payload, timeout)
+        answered.append(server)
+        return items
+
+    monkeypatch.setattr(rasa_client, "_post_turn", recording)
+    return answered
+
+
+@pytest.fixture
+def say(two_servers: tuple[Settings, dict[str, stack.Service]]) -> Callable[[str, str], str]:
+    """One signed SMS as Twilio sends it; returns the one text the patient reads."""
+    return sms_texter(two_servers[0])

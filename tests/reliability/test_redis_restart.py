@@ -11,9 +11,6 @@ must finish the batch from the database claims: every patient texted exactly onc
 
 from __future__ import annotations
 
-import signal
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -39,73 +36,18 @@ from tests.assistant.reminders.test_celery import (
     _reminders,
     _sent,
 )
-from tests.conftest import IN_CI, _empty_all_tables
+from tests.conftest import _empty_all_tables
+from tests.reliability.private_redis import PrivateRedis, started_redis
 
-REDIS_SERVER = "/usr/bin/redis-server"
 PATIENTS = 12
 SEND_RATE = "3"  # messages a second: the batch takes about 4 s
 KILL_AFTER = 4  # messages accepted by Twilio before Redis is killed
 DOWN_SECONDS = 2.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class PrivateRedis:
-    """A `redis-server` of the test's own, without persistence; killed and started again."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = _free_port()
-        self.directory = directory
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-        self.log = directory / "redis.log"
-
-    def start(self, timeout: float = 10.0) -> None:
-        argv = [
-            REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--dir", str(self.directory),
-        ]  # fmt: skip
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                argv, cwd=self.directory, stdout=log, stderr=subprocess.STDOUT
-            )
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
-
-        def answers() -> bool:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise AssertionError(f"redis-server exited; see {self.log}")
-            try:
-                return bool(client.ping())
-            except redis.ConnectionError:
-                return False
-
-        try:
-            wait_until(answers, timeout, "the private redis-server")
-        finally:
-            client.close()
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
-
-
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    directory = tmp_path / "redis"
-    directory.mkdir()
-    server = PrivateRedis(directory)
-    try:
-        server.start()
-    except (FileNotFoundError, AssertionError) as exc:
-        if IN_CI:  # the machines have redis-server: CI must not pass by skipping
-            pytest.fail(f"cannot run {REDIS_SERVER}: {exc}", pytrace=False)
-        pytest.skip(f"cannot run {REDIS_SERVER}: {exc}")
+    server = started_redis(tmp_path / "redis")
     yield server
     server.kill()
 

@@ -9,36 +9,23 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import time
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
 
 from assistant import stack
-from assistant.config import PROJECT_ROOT, Settings
+from assistant.config import Settings
 from assistant.db import migrate
 from assistant.db.models import Appointment
-from assistant.demo.seed import DemoSummary, seed_demo
-from assistant.rasa_model import ensure_model
 from assistant.unit_of_work import UnitOfWork
-from tests.conftest import IN_CI, _empty_all_tables, _postgres_database
-from tests.webhooks.conftest import latest_sms_conversation, make_settings, sms_texter
-from webhooks import rasa_client
+from tests.conftest import IN_CI
+from tests.reliability.conftest import free_port, rasa_servers
+from tests.webhooks.conftest import latest_sms_conversation, make_settings
 
 pytestmark = pytest.mark.rasa
 
 LOCK_STORE_URL = os.environ.get("TEST_RASA_LOCK_STORE_URL", "redis://127.0.0.1:6379/12")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _require_redis() -> None:
@@ -53,27 +40,6 @@ def _require_redis() -> None:
         pytest.skip(message)
 
 
-def _wait_ready(url: str, services: list[stack.Service], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        died = stack.dead(services)
-        if died:
-            raise RuntimeError(f"{died.name} exited with {died.process.returncode}")
-        try:
-            response = requests.get(url, timeout=2)
-            if response.ok and (not url.endswith("/status") or response.json().get("model_file")):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {timeout} s")
-
-
-@pytest.fixture(scope="module")
-def tracker_store_url() -> Iterator[str]:
-    yield from _postgres_database()
-
-
 @pytest.fixture(scope="module")
 def two_servers(
     tmp_path_factory: pytest.TempPathFactory, tracker_store_url: str
@@ -83,57 +49,14 @@ def two_servers(
     migrate.upgrade(f"sqlite:///{db_path}")
     settings = make_settings(
         f"sqlite:///{db_path}",
-        RASA_URL=f"http://127.0.0.1:{_free_port()},http://127.0.0.1:{_free_port()}",
-        ACTION_SERVER_URL=f"http://127.0.0.1:{_free_port()}",
+        RASA_URL=f"http://127.0.0.1:{free_port()},http://127.0.0.1:{free_port()}",
+        ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
         RASA_TIMEOUT_SECONDS="10",
         RASA_TRACKER_STORE_URL=tracker_store_url,
         RASA_LOCK_STORE_URL=LOCK_STORE_URL,
     )
-    model = ensure_model(PROJECT_ROOT / "var")
-    services = [
-        s
-        for s in stack.services(settings, model, app_port=0)
-        if s.name == "actions" or s.name.startswith("rasa")
-    ]
-    stack.start(services, stack.child_env(settings), tmp_path_factory.mktemp("scaling-logs"))
-    try:
-        _wait_ready(f"{settings.action_server_url}/health", services, 120)
-        for url in settings.rasa_urls:
-            _wait_ready(f"{url}/status", services, 150)
-        yield settings, {s.name: s for s in services}
-    finally:
-        stack.stop(services)
-
-
-@pytest.fixture
-def demo(two_servers: tuple[Settings, dict[str, stack.Service]]) -> DemoSummary:
-    settings, _ = two_servers
-    _empty_all_tables(settings.database_url)
-    with UnitOfWork(settings.database_url) as uow:
-        summary = seed_demo(uow.session, today=date.today())
-        uow.commit()
-    return summary
-
-
-@pytest.fixture
-def served_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The Rasa server that answered each turn (attempts on a dead server are not listed)."""
-    answered: list[str] = []
-    post_turn = rasa_client._post_turn
-
-    def recording(server: str, payload: dict[str, Any], timeout: float) -> Any:
-        items = post_turn(server, payload, timeout)
-        answered.append(server)
-        return items
-
-    monkeypatch.setattr(rasa_client, "_post_turn", recording)
-    return answered
-
-
-@pytest.fixture
-def say(two_servers: tuple[Settings, dict[str, stack.Service]]) -> Callable[[str, str], str]:
-    """One signed SMS as Twilio sends it; returns the one text the patient reads."""
-    return sms_texter(two_servers[0])
+    with rasa_servers(settings, tmp_path_factory.mktemp("scaling-logs")) as services:
+        yield settings, services
 
 
 def test_a_conversation_served_by_both_servers_in_turn_continues(two_servers, demo, say, served_by):

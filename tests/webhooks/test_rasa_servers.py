@@ -61,6 +61,57 @@ def test_an_empty_answer_is_not_retried_elsewhere(
     assert len(fake_rasa.received) + len(second_rasa.received) == 1
 
 
+@pytest.fixture
+def dies_mid_turn():
+    """A Rasa server killed while it handles a turn: it reads the request, then the connection
+    closes without an answer. Yields its URL and the number of turns it took."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    taken: list[bytes] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                taken.append(conn.recv(65536))
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", taken
+    listener.close()
+
+
+def test_a_server_that_died_with_the_turn_is_not_retried_elsewhere(
+    fake_rasa: FakeRasa, dies_mid_turn
+) -> None:
+    """The turn may have run there (an appointment cancelled, a slot booked): running it again on
+    the next server could do it twice, so the patient gets the outage answer instead."""
+    dead_url, taken = dies_mid_turn
+    _answer(fake_rasa, "here")
+    outcomes = []
+    for _ in range(2):  # one turn starts on each server
+        try:
+            outcomes.append(rasa_client.send(f"{dead_url},{fake_rasa.url}", "s", "hi", {}, 2).texts)
+        except rasa_client.DialogueUnavailable:
+            outcomes.append(None)
+    assert sorted(outcomes, key=str) == [None, ["here"]]
+    assert len(taken) == 1 and len(fake_rasa.received) == 1
+
+
+def test_lock_lifetime_outlasts_a_turn_and_reaches_rasa(sqlite_url: str) -> None:
+    assert load_settings({}).rasa_lock_lifetime_seconds == 10
+    assert load_settings({"RASA_TIMEOUT_SECONDS": "8"}).rasa_lock_lifetime_seconds == 16
+    settings = make_settings(sqlite_url, RASA_LOCK_LIFETIME_SECONDS="7")
+    assert stack.child_env(settings)["TICKET_LOCK_LIFETIME"] == "7"
+    for wrong in ("2", "2.5", "soon"):  # not longer than the 3 s turn timeout, not whole
+        with pytest.raises(ConfigError, match="RASA_LOCK_LIFETIME_SECONDS"):
+            load_settings({"RASA_TIMEOUT_SECONDS": "3", "RASA_LOCK_LIFETIME_SECONDS": wrong})
+
+
 def test_health_needs_one_server_with_a_model() -> None:
     assert not rasa_client.model_loaded(f"{closed_port_url()},{closed_port_url()}")
 
@@ -88,6 +139,7 @@ def test_endpoints_share_tracker_and_lock_stores(sqlite_url: str, tmp_path) -> N
     assert 'type: "SQL"' in endpoints and 'url: "db.internal"' in endpoints
     assert 'db: "tracker"' in endpoints and 'password: "p@ss"' in endpoints
     assert 'type: "redis"' in endpoints and "db: 12" in endpoints
+    assert "socket_timeout: 1.0" in endpoints  # not Rasa's 10 s: a stalled Redis stalls Rasa
     rasas = [s for s in stack.services(settings, stack.Path("m.tar.gz"), 0) if "rasa" in s.name]
     assert [s.name for s in rasas] == ["rasa", "rasa-2"]
     assert [s.argv[s.argv.index("--port") + 1] for s in rasas] == ["5305", "5306"]
