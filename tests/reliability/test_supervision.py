@@ -302,6 +302,21 @@ def test_action_server_killed_mid_reschedule_is_restarted_and_the_reschedule_car
     assert "actions exited with code -9; restarting in 1 s (1st time)" in run.output.read_text()
 
 
+def test_web_app_killed_is_restarted_and_answers_again(run: Run, demo: DemoSummary, say):
+    """Twilio cannot reach the app while it is down (its fallback URL applies): the point is
+    that it comes back on its own, its gunicorn workers gone with the old master."""
+    app = run.children()["app"]
+    os.kill(app, signal.SIGKILL)  # the master only, as the OOM killer would
+    killed = time.monotonic()
+    run.wait_for_new("app", app)
+    restarted = time.monotonic() - killed
+    _wait(f"{run.settings.public_base_url}/healthz", lambda r: r.status_code == 200, 60)
+    print(f"\nweb app SIGKILL: started again after {restarted:.1f} s,"
+          f" healthy after {time.monotonic() - killed:.1f} s")  # fmt: skip
+    assert "first and last name" in say(demo.english_demo.phone, "I need to cancel my appointment")
+    assert "app exited with code -9; restarting in 1 s (1st time)" in run.output.read_text()
+
+
 def test_ctrl_c_stops_every_process(run: Run):
     children = run.children()
     assert set(children) == {"actions", "rasa", "app", "reminders"}
