@@ -21,6 +21,7 @@ from assistant.db.models import (
     BOOKED,
     CANCELLED,
     CONFIRMED,
+    RESCHEDULED,
     Appointment,
     Conversation,
     Location,
@@ -165,17 +166,20 @@ def cancel_for(
         appointment = _own(uow.session, ctx, appointment_id)
         if appointment is None:
             return ChangeResult(NOT_FOUND)
-        try:
-            operations.cancel(
-                uow.session,
-                appointment.id,
-                reason=reason or "patient request",
-                actor=ctx.actor,
-                channel=ctx.conversation.channel,
-                conversation_id=ctx.conversation.id,
-            )
-        except SchedulingError:
-            return ChangeResult(UNAVAILABLE)
+        if _changed_by(appointment, ctx.actor, CANCELLED):  # asked again: already done
+            reason = appointment.cancel_reason
+        else:
+            try:
+                operations.cancel(
+                    uow.session,
+                    appointment.id,
+                    reason=reason or "patient request",
+                    actor=ctx.actor,
+                    channel=ctx.conversation.channel,
+                    conversation_id=ctx.conversation.id,
+                )
+            except SchedulingError:
+                return ChangeResult(UNAVAILABLE)
         sessions.set_outcome(
             ctx.conversation, "cancelled", summaries.cancelled(ctx.patient, appointment, reason)
         )
@@ -284,6 +288,13 @@ def reschedule_for(
         old = _own(uow.session, ctx, appointment_id)
         if old is None:
             return ChangeResult(NOT_FOUND)
+        done = _moved_to(uow.session, old, option, ctx.actor)
+        if done is not None:  # asked again: already done (the outcome as when it was done)
+            summary = summaries.rescheduled(ctx.patient, old, done)
+            sessions.set_outcome(ctx.conversation, "rescheduled", summary)
+            view = describe(done, language, channel)
+            uow.commit()
+            return ChangeResult(DONE, view)
         common = dict(
             actor=ctx.actor,
             channel=ctx.conversation.channel,
@@ -326,6 +337,31 @@ def reschedule_for(
         view = describe(new, language, channel)
         uow.commit()
         return ChangeResult(DONE, view)
+
+
+def _changed_by(appointment: Appointment, actor: str, status: str) -> bool:
+    """The patient's own change already made: the same request arriving again, as when the
+    dialogue lost the turn that made it (a Rasa server killed while the action server worked)
+    and the patient repeats their answer. Saying it is done is the truth; failing would not be."""
+    last = appointment.history[-1] if appointment.history else None
+    return appointment.status == status and last is not None and last.actor == actor
+
+
+def _moved_to(
+    session: Session, old: Appointment, option: dict[str, Any], actor: str
+) -> Appointment | None:
+    """The appointment this very move already made (see `_changed_by`), if it still stands."""
+    if not _changed_by(old, actor, RESCHEDULED) or old.rescheduled_to_id is None:
+        return None
+    new = session.get(Appointment, old.rescheduled_to_id)
+    if new is None or new.status not in (BOOKED, CONFIRMED):
+        return None
+    same = (new.starts_at, new.provider_id, new.location_id) == (
+        starts_at(option),
+        int(option["provider_id"]),
+        int(option["location_id"]),
+    )
+    return new if same else None
 
 
 def _move(

@@ -136,6 +136,38 @@ def test_reschedule_to_an_offered_option(demo, sqlite_url, maria_uid):
         assert f"with {maria.provider_name} to " in conversation.summary
 
 
+def test_a_change_asked_again_is_done_once(demo, sqlite_url, maria_uid):
+    """The dialogue lost the turn that made the change (its Rasa server was killed while the
+    action server worked: tests/reliability/test_rasa_faults.py) and the patient repeats their
+    answer: they are told it is done, and nothing is changed twice."""
+    maria = demo.english_demo
+    offered = service.options_for(sqlite_url, maria_uid, maria.appointment_id, "", "en", "sms")
+    chosen = offered.options[0]
+    first = service.reschedule_for(sqlite_url, maria_uid, maria.appointment_id, chosen, "en", "sms")
+    with UnitOfWork(sqlite_url) as uow:  # the lost turn was answered with a message taken
+        sessions.set_outcome(sessions.by_uid(uow.session, maria_uid), "message_taken")
+        uow.commit()
+    again = service.reschedule_for(sqlite_url, maria_uid, maria.appointment_id, chosen, "en", "sms")
+    assert first.status == again.status == service.DONE
+    assert again.appointment == first.appointment
+    with UnitOfWork(sqlite_url) as uow:
+        assert sessions.by_uid(uow.session, maria_uid).outcome == "rescheduled"
+    other = offered.options[1]  # another time is a new request: the old one is gone
+    moved = service.reschedule_for(sqlite_url, maria_uid, maria.appointment_id, other, "en", "sms")
+    assert moved.status == service.UNAVAILABLE
+    new_id = first.appointment.appointment_id
+    for _ in range(2):
+        cancelled = service.cancel_for(sqlite_url, maria_uid, new_id, "sick", "en", "sms")
+        assert cancelled.status == service.DONE and cancelled.appointment.appointment_id == new_id
+    with UnitOfWork(sqlite_url) as uow:
+        old, new = (
+            uow.session.get(Appointment, maria.appointment_id),
+            uow.session.get(Appointment, new_id),
+        )
+        assert [h.action for h in old.history][-1:] == ["rescheduled"]
+        assert [h.action for h in new.history] == ["booked", "cancelled"]
+
+
 def test_a_taken_time_offers_alternatives(demo, sqlite_url, maria_uid):
     maria, jose = demo.english_demo, demo.spanish_demo
     offered = service.options_for(sqlite_url, maria_uid, maria.appointment_id, "", "en", "sms")
