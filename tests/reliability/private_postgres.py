@@ -18,6 +18,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -75,6 +76,7 @@ class PrivatePostgres:
         self.log = self.directory / "postgres.log"
         self.port = _free_port()
         self.as_postgres = os.geteuid() == 0  # initdb refuses root
+        self.frozen: list[int] = []
         if self.as_postgres:
             shutil.chown(self.directory, user="postgres", group="postgres")
 
@@ -119,6 +121,32 @@ class PrivatePostgres:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
         return time.monotonic() - started
 
+    def _processes(self) -> list[int]:
+        """The postmaster and its children (backends, checkpointer, ...)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if int(fields[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        return [postmaster, *children]
+
+    def freeze(self) -> None:
+        """Hang the server without closing anything (SIGSTOP to all its processes): connections
+        are accepted by the kernel, never answered: a stalled disk or an overloaded host."""
+        self.frozen = self._processes()
+        for pid in self.frozen:
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self.frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        self.frozen = []
+
     def running(self) -> bool:
         prefix = ["runuser", "-u", "postgres", "--"] if self.as_postgres else []
         status = subprocess.run(
@@ -137,6 +165,7 @@ class PrivatePostgres:
             engine.dispose()
 
     def destroy(self) -> None:
+        self.thaw()
         if self.data.exists() and self.running():
             with contextlib.suppress(PostgresUnavailable):
                 self.stop("immediate")
@@ -170,7 +199,8 @@ def private_postgres() -> Iterator[PrivatePostgres]:
 @pytest.fixture
 def restartable_db(private_postgres: PrivatePostgres) -> Iterator[str]:
     """A fresh migrated database on the private server (running at the start of the test);
-    its URL. The test may stop and start the server."""
+    its URL. The test may stop, start, freeze and thaw the server."""
+    private_postgres.thaw()
     if not private_postgres.running():
         private_postgres.start()
     name = f"assistant_{uuid.uuid4().hex[:10]}"
@@ -179,6 +209,7 @@ def restartable_db(private_postgres: PrivatePostgres) -> Iterator[str]:
     try:
         yield url
     finally:
+        private_postgres.thaw()
         get_engine(url).dispose()
         if not private_postgres.running():
             private_postgres.start()
