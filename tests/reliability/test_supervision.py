@@ -30,7 +30,7 @@ from assistant.db import migrate
 from assistant.db.models import Appointment, StaffTask
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.rasa_model import ensure_model
-from assistant.simulator import TwilioSimulator
+from assistant.simulator import SimulatedCall, TwilioSimulator
 from assistant.unit_of_work import UnitOfWork
 from tests.conftest import _empty_all_tables
 from tests.reliability.conftest import free_port
@@ -38,6 +38,7 @@ from tests.webhooks.conftest import latest_sms_conversation
 
 pytestmark = pytest.mark.rasa
 
+CALLER = "+15555550177"
 FOLLOW_UP = "Thanks, we got your message. A staff member will follow up soon."
 START_UP_SECONDS = 240  # Rasa loads the model in about 40 s on a quiet 2-core machine
 RESTART_SECONDS = 180
@@ -172,14 +173,19 @@ def demo(run: Run) -> DemoSummary:
 
 
 @pytest.fixture
-def say(run: Run) -> Callable[[str, str], str]:
-    """One signed SMS to the running app, as Twilio sends it; the one text the patient reads.
-    Every answer is a 200 with TwiML: never a 5xx to Twilio."""
-    twilio = TwilioSimulator(
-        app_url=f"http://127.0.0.1:{run.settings.public_base_url.rsplit(':', 1)[1]}",
+def twilio(run: Run) -> TwilioSimulator:
+    """Twilio's side: signed webhooks to the running app over HTTP; a 4xx/5xx raises."""
+    return TwilioSimulator(
+        app_url=run.settings.public_base_url,
         public_base_url=run.settings.public_base_url,
         auth_token=run.settings.webhook_auth_token,
     )
+
+
+@pytest.fixture
+def say(twilio: TwilioSimulator) -> Callable[[str, str], str]:
+    """One signed SMS, as Twilio sends it; the one text the patient reads (a 200 with TwiML:
+    never a 5xx to Twilio)."""
 
     def send(phone: str, body: str) -> str:
         [reply] = twilio.text(phone, body)  # raises on a 4xx/5xx
@@ -211,7 +217,7 @@ def _tasks(database_url: str, conversation_id: int) -> list[StaffTask]:
 
 
 def test_rasa_killed_after_verification_is_restarted_and_the_cancellation_carries_on(
-    run: Run, demo: DemoSummary, say
+    run: Run, demo: DemoSummary, say, twilio: TwilioSimulator
 ):
     maria, settings = demo.english_demo, run.settings
     before = _appointments(settings.database_url, maria.patient_id)
@@ -227,6 +233,14 @@ def test_rasa_killed_after_verification_is_restarted_and_the_cancellation_carrie
     assert say(maria.phone, "yes") == FOLLOW_UP  # while it is down: a message for staff
     [task] = _tasks(settings.database_url, conversation.id)
     assert task.status == "open" and "assistant unavailable" in task.summary
+    call = SimulatedCall(twilio, CALLER)  # a caller meanwhile: asked to leave a message
+    turn = call.answer(call.start().next_path or "", "I need to cancel my appointment")
+    assert "leave your name" in " ".join(turn.said) and "voicemail" in (turn.next_path or "")
+    with UnitOfWork(settings.database_url) as uow:
+        [summary] = uow.session.execute(
+            select(StaffTask.summary).where(StaffTask.callback_number == CALLER)
+        ).scalars()
+        assert "assistant unavailable on a call" in summary
 
     run.wait_for_new("rasa", rasa)
     restarted = time.monotonic() - killed
