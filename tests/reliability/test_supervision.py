@@ -1,6 +1,6 @@
-"""`assistant run` recovers on its own: the Rasa server or the action server killed (SIGKILL, as
-the OOM killer does) in the middle of a patient's SMS conversation is started again by the
-supervisor, and the conversation carries on where it was.
+"""`assistant run` recovers on its own: the Rasa server, the action server or the web app killed
+(SIGKILL, as the OOM killer does) in the middle of a patient's SMS conversation is started again
+by the supervisor, and the conversation carries on where it was.
 
 One real `assistant run` (free ports, a temporary var dir and SQLite database, the trained model)
 serves the module; texts are signed as Twilio signs them and sent to its web app over HTTP.
@@ -12,9 +12,11 @@ moved exactly once. Ctrl-C then stops every process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -57,15 +59,12 @@ class Run:
         found: dict[str, int] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                pid, ppid = (
-                    int(stat.parent.name),
-                    int(stat.read_text().rsplit(")", 1)[1].split()[1]),
-                )
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])  # after "pid (comm) S"
                 argv = (stat.parent / "cmdline").read_bytes().split(b"\0")
             except (OSError, ValueError, IndexError):
                 continue  # exited meanwhile
             if ppid == self.process.pid and argv[0]:  # a zombie has no command line
-                found[_service_name([a.decode() for a in argv])] = pid
+                found[_service_name([a.decode() for a in argv])] = int(stat.parent.name)
         return found
 
     def wait_for_new(self, name: str, old_pid: int, timeout: float = 30) -> int:
@@ -139,27 +138,31 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     output = var_dir / "assistant-run.out"
     with open(output, "wb") as out:
         process = subprocess.Popen(
-            [str(PROJECT_ROOT / ".venv" / "bin" / "assistant"), "run", "--port", str(app_port)],
+            [str(Path(sys.executable).with_name("assistant")), "run", "--port", str(app_port)],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    running = Run(process, settings, output)
     try:
         deadline = time.monotonic() + START_UP_SECONDS
         while "Ctrl-C stops everything" not in output.read_text():
             assert process.poll() is None, output.read_text()
             assert time.monotonic() < deadline, output.read_text()
             time.sleep(0.5)
-        yield Run(process, settings, output)
+        yield running
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
+        if process.poll() is None:  # test_ctrl_c_stops_every_process did not run, or failed
+            children = running.children()
+            process.send_signal(signal.SIGINT)
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                for pid in [*children.values(), process.pid]:  # each leads its process group
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
                 process.wait()
 
 
