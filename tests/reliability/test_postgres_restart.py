@@ -238,9 +238,12 @@ def test_a_restart_while_nobody_texts_is_invisible_to_the_next_texter(
     _noting(scripted_rasa)
     twilio = _twilio(url, scripted_rasa)
     assert _texted(twilio.post("/twilio/sms", _sms("hello", 1))) == ["Noted: hello"]
+    engine = get_engine(url)
+    with engine.connect(), engine.connect(), engine.connect():
+        pass  # three connections open at once: the pool keeps them, as after a busy spell
     pool = PoolWatch(url)
-    idle = get_engine(url).pool.checkedin()
-    assert idle >= 1
+    idle = engine.pool.checkedin()
+    assert idle == 3
     down = private_postgres.stop(mode)
     up = private_postgres.start()
     started = time.monotonic()
@@ -252,8 +255,8 @@ def test_a_restart_while_nobody_texts_is_invisible_to_the_next_texter(
     assert _turns(url, "in") == ["hello", "are you open today"]
     print(
         f"\nrestart ({mode}) between texts: stop {down:.2f} s, start {up:.2f} s; next turn "
-        f"{turn:.2f} s; {idle} idle pooled connection(s), {pool.invalidated} invalidated, "
-        f"{pool.connects} new"
+        f"{turn:.2f} s; {idle} idle pooled connections to the old server, {pool.invalidated} "
+        f"invalidated, {pool.connects} new; pool after: {engine.pool.status()}"
     )
 
 
@@ -597,6 +600,7 @@ def test_reminder_batch_across_a_crash_texts_each_patient_once(
         time.sleep(0.6)  # the worker's passes after the restart, before the lease
         assert fake.posts == CRASH_AFTER
         clock[0] = later
+        advanced_at = time.monotonic()
         wait_until(lambda: len(_sent(url)) == PATIENTS, 30, "every reminder sent")
         done_at = time.monotonic()
         time.sleep(0.6)  # anything sent twice would be sent now
@@ -609,6 +613,7 @@ def test_reminder_batch_across_a_crash_texts_each_patient_once(
     assert all(r.status == "sent" for r in _reminders(url) if r.offset_days == 7)
     print(
         f"\nreminders: {failed_passes} passes failed while down; batch complete "
-        f"{done_at - restarted_at:.1f} s after the restart ({done_at - crashed_at:.1f} s after "
-        "the crash; the test clock jumps past the 5 min lease)"
+        f"{done_at - advanced_at:.1f} s after the test clock passed the lease, "
+        f"{done_at - restarted_at:.1f} s after the restart, {done_at - crashed_at:.1f} s after "
+        "the crash (in production: plus the 5 min lease)"
     )
