@@ -3,10 +3,10 @@
 Starts one action server and two Rasa servers side by side (same model): one with the SQLite
 tracker store `assistant run` renders for a single Rasa server, one with Rasa's in-memory store.
 Then plays the same conversations (verification, a question, a goodbye) against both, alternating
-conversation by conversation so that both see the same machine load, and reports p50/p95 per
-turn on Rasa's REST channel (/webhooks/rest/webhook).
+conversation by conversation (or batch by batch with --concurrency) so that both see the same
+machine load, and reports p50/p95 per turn on Rasa's REST channel (/webhooks/rest/webhook).
 
-    .venv/bin/python bench/tracker_store.py [--conversations 8]
+    .venv/bin/python bench/tracker_store.py [--conversations 8] [--concurrency 1]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import socket
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def _summary(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conversations", type=int, default=8, help="per tracker store")
+    parser.add_argument("--concurrency", type=int, default=1, help="conversations at once")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
@@ -126,10 +128,20 @@ def main() -> None:
             _wait(f"{settings.rasa_url}/status", services)
             _conversation(settings.rasa_url, database_url, "+15555558999")  # warm-up
         took: dict[str, list[float]] = {"sqlite": [], "memory": []}
-        for i in range(args.conversations):
-            for name, settings in (("sqlite", sqlite), ("memory", memory))[:: 1 if i % 2 else -1]:
-                took[name] += _conversation(settings.rasa_url, database_url, f"+1555557{i:04d}")
-        print(f"{args.conversations} conversations of {len(SCRIPT)} turns each, one at a time")
+        n = args.concurrency
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            for batch in range(0, args.conversations, n):  # n at once on one store, then other
+                order = (("sqlite", sqlite), ("memory", memory))[:: 1 if batch // n % 2 else -1]
+                for name, settings in order:
+                    phones = [f"+1555557{i:04d}" for i in range(batch, batch + n)]
+                    for turns in pool.map(
+                        lambda phone, url=settings.rasa_url: _conversation(
+                            url, database_url, phone
+                        ),
+                        phones,
+                    ):
+                        took[name] += turns
+        print(f"{args.conversations} conversations of {len(SCRIPT)} turns each, {n} at a time")
         for name, values in took.items():
             print(f"  {name:7s} {_summary(values)}")
         p50 = percentile(took["sqlite"], 50) / percentile(took["memory"], 50)
