@@ -23,6 +23,10 @@ import requests
 from assistant.config import PROJECT_ROOT, Settings
 
 
+# The patient's words are redacted from the Rasa server's log (dialogues/log_redaction.py).
+RASA_LOGGING = PROJECT_ROOT / "dialogues" / "logging.yml"
+
+
 @dataclass
 class Service:
     name: str
@@ -147,7 +151,7 @@ def rasa_servers(settings: Settings, model: Path, endpoints: Path) -> list[Servi
         Service(
             "rasa" if index == 0 else f"rasa-{index + 1}",
             [_bin("rasa"), "run", "--enable-api", "--model", str(model),
-             "--endpoints", str(endpoints),
+             "--endpoints", str(endpoints), "--logging-config-file", str(RASA_LOGGING),
              "--interface", "127.0.0.1", "--port", str(_port(url, 5005))],
         )
         for index, url in enumerate(settings.rasa_urls)
