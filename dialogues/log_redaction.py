@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from typing import Any
 
 REDACTED = "[redacted]"
 
@@ -42,10 +43,23 @@ def redact(message: str) -> str:
             event = None
         if isinstance(event, dict):
             found = PATIENT_FIELDS & event.keys()
-            if not found:
+            if not found and "exception" not in event:
                 return message
-            return json.dumps({k: REDACTED if k in found else v for k, v in event.items()})
+            cleaned = {k: REDACTED if k in found else v for k, v in event.items()}
+            if "exception" in cleaned:
+                cleaned["exception"] = _without_locals(cleaned["exception"])
+            return json.dumps(cleaned)
     return _CONSOLE_FIELD.sub(lambda m: f"{m.group(1)}={REDACTED}", message)
+
+
+def _without_locals(value: Any) -> Any:
+    """A structured traceback without its frames' local variables: Rasa renders tracebacks with
+    locals, and the REST channel's frame holds the message text (`text`, `metadata`)."""
+    if isinstance(value, list):
+        return [_without_locals(item) for item in value]
+    if isinstance(value, dict):
+        return {k: _without_locals(v) for k, v in value.items() if k != "locals"}
+    return value
 
 
 class RedactPatientText(logging.Filter):

@@ -60,6 +60,34 @@ def test_a_timed_out_turn_is_logged_without_the_patients_words(rasa_log: io.Stri
     assert "Maria" not in rasa_log.getvalue() and "1982" not in rasa_log.getvalue()
 
 
+def test_a_traceback_keeps_its_frames_but_not_their_locals(rasa_log: io.StringIO):
+    logger = structlog.get_logger("rasa.core.channels.rest")
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.dev.set_exc_info,
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=True)
+            ),
+            structlog.processors.JSONRenderer(),
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=False,
+    )
+
+    def receive(text: str) -> None:
+        raise RuntimeError("Error while acquiring lock")
+
+    try:
+        receive(SAID)
+    except RuntimeError:
+        logger.exception("rest.message.received.failure", text=SAID)
+    line = json.loads(rasa_log.getvalue())
+    assert line["exception"][0]["exc_value"] == "Error while acquiring lock"
+    assert any(frame["name"] == "receive" for frame in line["exception"][0]["frames"])
+    assert "Maria" not in rasa_log.getvalue() and "1982" not in rasa_log.getvalue()
+
+
 def test_plain_log_lines_pass_unchanged(rasa_log: io.StringIO):
     logging.getLogger("rasa.core.run").info("Rasa server is up and running.")
     assert rasa_log.getvalue() == "Rasa server is up and running.\n"
