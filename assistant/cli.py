@@ -138,9 +138,39 @@ def cmd_reminders_worker(settings: Settings, args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.once:
+        spooled = worker.replay_spool(settings)
+        if spooled:
+            _print(f"spool: {spooled}")
         _print(f"reminders: {worker.run_once(settings)}")
         return 0
     worker.run_forever(settings, interval_seconds=args.interval)
+    return 0
+
+
+def cmd_spool_replay(settings: Settings, _args: argparse.Namespace) -> int:
+    """Replay the spool now (the reminder worker does it every tick). Exit 1 if anything is
+    still waiting afterwards (database still down, or an item that failed)."""
+    import logging
+
+    from assistant.spool import Spool
+    from assistant.spool.replay import replay
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    spool = Spool(settings.spool_dir)
+    counts = replay(settings.database_url, spool)
+    left = spool.stats().count
+    _print(f"spool: {counts or 'nothing waiting'}; {left} waiting")
+    return 1 if left else 0
+
+
+def cmd_spool_status(settings: Settings, _args: argparse.Namespace) -> int:
+    """How many requests wait in the spool and how old the oldest is (never their content)."""
+    from assistant.spool import Spool
+
+    stats = Spool(settings.spool_dir).stats()
+    age = stats.oldest_age_seconds()
+    oldest = "-" if age is None else f"{age:.0f} s"
+    _print(f"spool {settings.spool_dir}: {stats.count} waiting, oldest {oldest}")
     return 0
 
 
@@ -221,6 +251,8 @@ def parser() -> argparse.ArgumentParser:
     rw = sub.add_parser("reminders-worker", help="plan and send appointment reminders")
     rw.add_argument("--once", action="store_true", help="one pass, print the counts, exit")
     rw.add_argument("--interval", type=float, default=30.0, help="seconds between passes")
+    sub.add_parser("spool-replay", help="replay requests kept while the database was down")
+    sub.add_parser("spool-status", help="count and age of requests waiting in the spool")
     ev = sub.add_parser("nlu-eval", help="evaluate the NLU model (see nlu/evaluation)")
     ev.add_argument("rest", nargs=argparse.REMAINDER)
     return p
@@ -236,6 +268,8 @@ COMMANDS = {
     "call": cmd_call,
     "nlu-eval": cmd_nlu_eval,
     "reminders-worker": cmd_reminders_worker,
+    "spool-replay": cmd_spool_replay,
+    "spool-status": cmd_spool_status,
 }
 
 

@@ -7,6 +7,8 @@ the claim atomic on every database.
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,3 +29,16 @@ def remember_response(session: Session, key: str, response: str) -> None:
     event = session.get(WebhookEvent, key)
     if event is not None:
         event.response = response
+
+
+KEY_LENGTH = 160  # webhook_events.key
+
+
+def key(kind: str, *parts: str) -> str:
+    """The key of an event: `kind:part:part`. One too long for the column (a hostile or odd
+    sid) is hashed, so the same parts always give the same key and the claim still works."""
+    joined = ":".join((kind, *parts))
+    if len(joined) <= KEY_LENGTH:
+        return joined
+    digest = hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{kind}:sha256:{digest}"

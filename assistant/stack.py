@@ -22,7 +22,6 @@ import requests
 
 from assistant.config import PROJECT_ROOT, Settings
 
-
 # The patient's words are redacted from the Rasa server's log (dialogues/log_redaction.py).
 RASA_LOGGING = PROJECT_ROOT / "dialogues" / "logging.yml"
 
@@ -175,6 +174,7 @@ def child_env(settings: Settings) -> dict[str, str]:
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     env["ACTION_SERVER_URL"] = settings.action_server_url
     env["DATABASE_URL"] = settings.database_url
+    env["SPOOL_DIR"] = str(settings.spool_dir.resolve())  # the web app keeps, the worker replays
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # Read by rasa.core.lock_store at import: how long a conversation stays locked by a server
     # that died mid-turn (Rasa's default: 60 s).

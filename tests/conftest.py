@@ -7,7 +7,10 @@ tests). In CI (`CI=true`) an unreachable PostgreSQL fails the run instead of ski
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +25,18 @@ from assistant.unit_of_work import UnitOfWork
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# The spool (Twilio requests kept while the database is down) of every test app, worker and
+# command is a temporary directory, never the project's var/spool: a replay in a test must not
+# take a developer's spooled items into a test database.
+_SPOOL_ROOT = Path(tempfile.mkdtemp(prefix="assistant-test-spools-"))
+atexit.register(shutil.rmtree, _SPOOL_ROOT, ignore_errors=True)
+os.environ.setdefault("SPOOL_DIR", str(_SPOOL_ROOT / "from-environment"))
+
+
+def fresh_spool_dir() -> str:
+    """An empty spool directory of its own (settings built from an explicit env take one)."""
+    return tempfile.mkdtemp(prefix="spool-", dir=_SPOOL_ROOT)
 
 
 def _postgres_database() -> Iterator[str]:

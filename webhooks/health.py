@@ -1,11 +1,15 @@
-"""`GET /healthz`: the database, the Rasa server and the action server, each up or down."""
+"""`GET /healthz`: the database, the Rasa server and the action server, each up or down, and
+how many Twilio requests wait in the spool (kept while the database was down)."""
 
 from __future__ import annotations
+
+import contextlib
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from assistant.db.engine import get_engine
+from assistant.spool import Spool
 from webhooks import rasa_client
 from webhooks.context import settings
 
@@ -30,4 +34,8 @@ def healthz():
         "action_server": "up" if rasa_client.action_server_up(cfg.action_server_url) else "down",
     }
     healthy = all(v == "up" for v in checks.values())
-    return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
+    body = {"status": "ok" if healthy else "degraded", "checks": checks}
+    # Twilio requests kept while the database was down, not yet replayed (count only)
+    with contextlib.suppress(OSError):
+        body["spool_waiting"] = Spool(cfg.spool_dir).stats().count
+    return jsonify(body), 200 if healthy else 503

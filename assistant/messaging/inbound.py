@@ -48,25 +48,16 @@ def receive(
 ) -> InboundOutcome:
     now = now or utcnow()
     practice = practice_for_number(session, to_number)
-    try:
-        phone = to_e164(from_number)
-    except InvalidPhoneNumber:
-        phone = from_number[:20]  # short codes / alphanumeric senders: keep as given
-    # The words of this text first ("hola, quiero cambiar mi cita" from an unknown number is
-    # answered in Spanish), then the patients' stated preference.
-    language = detect_language(body) or _language_for(session, phone)
+    phone = sender_phone(from_number)
+    language = language_of(session, phone, body)
     opted_out = session.get(SmsOptOut, phone) is not None
     word = keywords.keyword(body, opted_out=opted_out)
 
     if word == keywords.STOP:
-        if not opted_out:
-            session.add(SmsOptOut(number=phone, keyword=body.strip()[:20], opted_out_at=now))
-        _audit_consent(session, phone, "opt_out")
+        opt_out(session, phone, body, now)
         return InboundOutcome(None, language, text("opted_out", language, practice=practice.name))
     if word == keywords.START:
-        if opted_out:
-            session.delete(session.get(SmsOptOut, phone))
-        _audit_consent(session, phone, "opt_in")
+        opt_in(session, phone)
         return InboundOutcome(None, language, text("opted_in", language, practice=practice.name))
     if word == keywords.HELP:
         return InboundOutcome(
@@ -99,6 +90,35 @@ def receive(
     return InboundOutcome(
         conversation.uid, language, None, to_dialogue=True, dialogue_text=menu or body
     )
+
+
+def sender_phone(from_number: str) -> str:
+    """The texter's number as stored: E.164, or as given (short codes, alphanumeric senders)."""
+    try:
+        return to_e164(from_number)
+    except InvalidPhoneNumber:
+        return from_number[:20]
+
+
+def language_of(session: Session, phone: str, body: str) -> str:
+    """The words of this text first ("hola, quiero cambiar mi cita" from an unknown number is
+    answered in Spanish), then the patients' stated preference."""
+    return detect_language(body) or _language_for(session, phone)
+
+
+def opt_out(session: Session, phone: str, body: str, now: datetime) -> None:
+    """STOP: this number is not texted again (recorded once, audited each time)."""
+    if session.get(SmsOptOut, phone) is None:
+        session.add(SmsOptOut(number=phone, keyword=body.strip()[:20], opted_out_at=now))
+    _audit_consent(session, phone, "opt_out")
+
+
+def opt_in(session: Session, phone: str) -> None:
+    """START: texts to this number again."""
+    opted_out = session.get(SmsOptOut, phone)
+    if opted_out is not None:
+        session.delete(opted_out)
+    _audit_consent(session, phone, "opt_in")
 
 
 def record_reply(

@@ -14,6 +14,11 @@ Reminders a dead worker had claimed are taken over after their lease (`sending.r
 
 Sending is paced over all workers at `REMINDER_SEND_RATE` messages per second (`pacing`).
 Without `REMINDER_BROKER_URL` none of this runs: `assistant reminders-worker` is the default.
+
+Dispatch also replays the spool (`worker.replay_spool`): the Twilio requests the web app kept
+on disk while the database was down. It runs on whichever worker takes the dispatch, so that
+worker must see the spool directory of every web host (shared storage), or each web host runs
+`assistant spool-replay` itself (cron, or an embedded `assistant reminders-worker`).
 """
 
 from __future__ import annotations
@@ -138,6 +143,9 @@ def make_app(settings: Settings) -> Celery:
         """Plan new appointments, then queue send tasks for the reminders now due (no more than
         make up `MAX_PARALLEL_SENDS` waiting: a backlog does not pile up tasks every tick)."""
         clock = _clock(now)
+        # Twilio requests kept in the spool while the database was down (assistant/spool):
+        # replayed on the worker that runs dispatch, which must see the web hosts' spool dir
+        worker.replay_spool(settings)
         planned = worker.plan_due(url, clock())
         due = worker.due_count(url, clock())
         wanted = min(MAX_PARALLEL_SENDS, math.ceil(due / runtime.batch))

@@ -1,5 +1,6 @@
 """The reminder worker: plan, claim what is due, send. Several may run at once (claims are
-atomic); `assistant reminders-worker` runs one, and `assistant run` starts one with the stack."""
+atomic); `assistant reminders-worker` runs one, and `assistant run` starts one with the stack.
+Each tick also replays the spool (Twilio requests kept while the database was down)."""
 
 from __future__ import annotations
 
@@ -98,6 +99,19 @@ def run_once(
     return dict(counts)
 
 
+def replay_spool(settings: Settings) -> dict[str, int]:
+    """Replay what the spool holds (assistant/spool): one `scandir` when it is empty. Never
+    raises: a spool problem must not stop the reminders (it is logged, by type only)."""
+    from assistant.spool import Spool
+    from assistant.spool.replay import replay
+
+    try:
+        return replay(settings.database_url, Spool(settings.spool_dir))
+    except Exception as exc:  # noqa: BLE001 - the next tick tries again
+        log.error("spool replay failed: %s", type(exc).__name__)
+        return {}
+
+
 def run_forever(
     settings: Settings, interval_seconds: float = 30.0, stop: threading.Event | None = None
 ) -> None:
@@ -111,6 +125,7 @@ def run_forever(
     pacer = pacing.local(settings.reminder_send_rate)
     log.info("reminder worker started (every %.0f s)", interval_seconds)
     while not stop.is_set():
+        replay_spool(settings)  # first: a patient's words waiting since an outage
         try:
             counts = run_once(settings, outbound=outbound, pacer=pacer)
             if any(counts.values()):

@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 from assistant.config import Settings, load_settings
 from assistant.db.models import Conversation
 from assistant.unit_of_work import UnitOfWork
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, fresh_spool_dir
 from webhooks import create_app
 
 PUBLIC_BASE_URL = "https://clinic.example.org"
@@ -31,7 +31,10 @@ def closed_port_url() -> str:
 
 
 def make_settings(database_url: str, **overrides: str) -> Settings:
+    """Settings of a test app; its spool (requests kept while the database is down) is a fresh
+    temporary directory unless SPOOL_DIR is given, never the project's var/spool."""
     env = {
+        "SPOOL_DIR": fresh_spool_dir(),
         "DATABASE_URL": database_url,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "TWILIO_ACCOUNT_SID": "AC" + "a" * 32,

@@ -71,6 +71,21 @@ def test_dialogue_down_offers_a_voicemail_that_becomes_a_task(sqlite_url, signed
     assert any("i need a refill" in s for s in summaries)
 
 
+def test_a_retried_voicemail_callback_is_kept_once(sqlite_url, signed_post):
+    """Keyed by CallSid + RecordingSid (the key the spool's replay claims too)."""
+    from assistant.db.models import ConversationTurn
+
+    _setup(sqlite_url)
+    voicemail = {**CALL, "RecordingUrl": "https://api.twilio.com/rec/RE2", "RecordingSid": "RE2"}
+    for _ in range(2):
+        root = _twiml(signed_post("/twilio/voice/voicemail?lang=en", voicemail))
+        assert root.find("Hangup") is not None
+    with UnitOfWork(sqlite_url) as uow:
+        turns = uow.session.execute(select(ConversationTurn.text)).scalars().all()
+        assert turns == ["[voicemail]"]
+        assert len(uow.session.execute(select(StaffTask)).scalars().all()) == 1
+
+
 def test_hang_up_mid_flow_is_recorded_as_abandoned(sqlite_url, signed_post):
     _setup(sqlite_url)
     signed_post("/twilio/voice", CALL)

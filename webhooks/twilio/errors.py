@@ -2,6 +2,14 @@
 
 Twilio must never see a 5xx: a caller hears an apology and can leave a message; a texter is told
 to call the office.
+
+When the error is the database being unavailable, a signed inbound text, voicemail or status
+callback is kept in the spool (assistant/spool) and replayed when the database is back, and
+the answer says so truthfully: the texter is told a staff member will follow up (in Spanish
+when the text is), the caller that the message was received; a status callback gets its 204.
+If the spool cannot be written either (disk full ...), the answers are the apologies above.
+Only requests whose signature was checked get here with `g.twilio_signed` set: nothing
+unsigned is ever kept.
 """
 
 from __future__ import annotations
@@ -9,10 +17,17 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
+
+from assistant.db.faults import database_unavailable
+from assistant.messaging import keywords
+from assistant.messaging.language import detect_language
+from assistant.messaging.texts import text
+from assistant.spool import NotSpoolable, Spool, keep_sms, keep_status, keep_voicemail
+from webhooks.context import settings
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +56,78 @@ def xml_safe(response: Response) -> Response:
     return response
 
 
+def _sms_kept(spool: Spool) -> Response:
+    form = request.form
+    body = form.get("Body", "")
+    language = detect_language(body) or "en"
+    try:
+        media = int(form.get("NumMedia", "0") or 0)
+    except ValueError:
+        media = 0
+    if media and not body.strip():  # a picture alone: nothing to keep, ask for words
+        return _sms_answer(text("text_only", language))
+    # Whether the number had opted out is in the database: "yes" is an ordinary answer here.
+    word = keywords.keyword(body)
+    consent = word if word in (keywords.STOP, keywords.START) else None
+    # A STOP or START gets no text from us (Twilio's own opt-out handling answers those);
+    # anything else will be a staff task.
+    reply = None if consent else text("message_taken", language)
+    answer = _sms_answer(reply)
+    keep_sms(
+        spool,
+        form,
+        reply=reply,
+        response=answer.get_data(as_text=True),
+        language=language,
+        keyword=consent,
+        conversation_uid=g.get("spool_conversation_uid"),
+    )
+    return answer
+
+
+def _sms_answer(reply: str | None) -> Response:
+    response = MessagingResponse()
+    if reply:
+        response.message(reply)
+    return Response(str(response), mimetype="text/xml")
+
+
+def _voicemail_kept(spool: Spool) -> Response:
+    from webhooks.twilio.voice import voicemail_kept, voicemail_language
+
+    language = voicemail_language()
+    keep_voicemail(spool, request.form, language=language)
+    return voicemail_kept(language)
+
+
+def _status_kept(spool: Spool) -> Response:
+    keep_status(spool, request.form)
+    return Response("", status=204)
+
+
+_KEEPERS = {
+    "/twilio/sms": _sms_kept,
+    "/twilio/voice/voicemail": _voicemail_kept,
+    "/twilio/transfer/recorded": _voicemail_kept,  # after a transfer nobody took (never_5xx)
+    "/twilio/status": _status_kept,
+}
+
+
+def spooled_answer(exc: BaseException) -> Response | None:
+    """Keep a signed request that failed because the database is unavailable, and answer it
+    truthfully; None when this request is not one to keep or the spool cannot be written."""
+    keeper = _KEEPERS.get(request.path)
+    if keeper is None or not g.get("twilio_signed") or not database_unavailable(exc):
+        return None
+    try:
+        return keeper(Spool(settings().spool_dir))
+    except NotSpoolable:
+        return None
+    except Exception as error:  # noqa: BLE001 - disk full, read-only ...: answer as before
+        log.error("spool: could not keep %s (%s)", request.path, type(error).__name__)
+        return None
+
+
 def register(app: Flask) -> None:
     app.after_request(xml_safe)
 
@@ -51,7 +138,19 @@ def register(app: Flask) -> None:
         if not request.path.startswith("/twilio/"):
             log.exception("unhandled error on %s", request.path)
             return Response("internal error", status=500, mimetype="text/plain")
-        log.exception("unhandled error on Twilio route %s", request.path)
+        if database_unavailable(exc):
+            kept = spooled_answer(exc)
+            # the type only: the message of a failed statement can carry its parameters (PHI)
+            log.error(
+                "database unavailable on %s: %s%s",
+                request.path,
+                type(exc).__name__,
+                "; kept in the spool" if kept is not None else "",
+            )
+            if kept is not None:
+                return kept
+        else:
+            log.exception("unhandled error on Twilio route %s", request.path)
         if request.path.startswith("/twilio/voice/voicemail"):
             response = VoiceResponse()
             response.say(VOICEMAIL_SORRY)

@@ -90,6 +90,11 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "Thank you. Our staff will call you back. Goodbye.",
         "es": "Gracias. Nuestro personal le devolverá la llamada. Adiós.",
     },
+    # The database was down: the recording waits in the spool and becomes a task when it is back
+    "voicemail_kept": {
+        "en": "Thank you, we got your message and will call you back. Goodbye.",
+        "es": "Gracias, recibimos su mensaje y le devolveremos la llamada. Adiós.",
+    },
 }
 
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, request
+from flask import abort, g, request
 from twilio.request_validator import RequestValidator
 
 from webhooks.context import settings
@@ -34,13 +34,15 @@ def is_valid_request() -> bool:
 
 
 def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Reject (403) any request Twilio did not sign for our public URL."""
+    """Reject (403) any request Twilio did not sign for our public URL, before the view runs;
+    mark the request as signed (`g.twilio_signed`) for the last-resort error handler."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not is_valid_request():
             log.warning("rejected unsigned or mis-signed request to %s", request.path)
             abort(403)
+        g.twilio_signed = True  # only a signed request may be kept in the spool (errors.py)
         return view(*args, **kwargs)
 
     return wrapper

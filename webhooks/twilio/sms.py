@@ -2,14 +2,15 @@
 
 Order of work: validate the signature; claim the MessageSid (a retry replays the first answer);
 handle keywords and record the turn; ask the dialogue; if it cannot answer, take a message for
-staff. Twilio never sees a 5xx from here.
+staff. Twilio never sees a 5xx from here. If the database is unavailable, the text is kept in
+the spool and replayed when it is back (webhooks/twilio/errors.py, assistant/spool).
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from assistant import idempotency
@@ -50,7 +51,7 @@ def inbound_sms() -> Response:
     from_number = form.get("From", "")
     if not message_sid or not from_number:
         return Response("MessageSid and From are required", status=400, mimetype="text/plain")
-    key = f"sms:{message_sid}"
+    key = idempotency.key("sms", message_sid)
     cfg = settings()
     body = form.get("Body", "")
     try:
@@ -82,6 +83,7 @@ def inbound_sms() -> Response:
         uow.commit()  # the patient's words are stored before we depend on the dialogue
 
     uid = str(outcome.conversation_uid)
+    g.spool_conversation_uid = uid  # if the database goes away now, the spool's task joins it
     try:
         reply = rasa_client.send(
             cfg.rasa_url,

@@ -31,6 +31,7 @@ from assistant.routing.dialer import (
 from assistant.routing.transfers import Step
 from assistant.unit_of_work import UnitOfWork
 from webhooks.context import settings
+from webhooks.twilio import errors
 from webhooks.twilio.prompts import prompt
 from webhooks.twilio.signature import twilio_signed
 
@@ -70,7 +71,7 @@ def _language() -> str:
 
 def _id_arg(name: str) -> int:
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else 0
+    return int(raw) if raw.isdecimal() else 0
 
 
 def _absolute(endpoint: str, **params: Any) -> str:
@@ -102,7 +103,9 @@ def _sorry_staff() -> Response:
 
 
 def never_5xx(fallback: Callable[[], Response]) -> Callable[..., Any]:
-    """Answer `fallback` instead of an error; log the error type only (no PHI in logs)."""
+    """Answer `fallback` instead of an error; log the error type only (no PHI in logs). A
+    recording that arrives while the database is down is kept in the spool instead
+    (webhooks/twilio/errors.py)."""
 
     def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
         @functools.wraps(view)
@@ -111,7 +114,8 @@ def never_5xx(fallback: Callable[[], Response]) -> Callable[..., Any]:
                 return view(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - Twilio must never see a 5xx
                 log.error("transfer webhook %s failed: %s", request.path, type(exc).__name__)
-                return fallback()
+                kept = errors.spooled_answer(exc)
+                return kept if kept is not None else fallback()
 
         return wrapper
 

@@ -20,6 +20,8 @@ from assistant.conversations import sessions
 from assistant.conversations.messages import take_message_for_uid
 from assistant.db.models import Conversation, ConversationTurn, Provider
 from assistant.practices import practice_for_number
+from assistant.spool.replay import voicemail_event_key
+from assistant.spool.store import recording_id
 from assistant.unit_of_work import UnitOfWork
 from webhooks import rasa_client
 from webhooks.context import settings
@@ -129,10 +131,11 @@ def gather() -> Response:
     if not call_sid:
         return Response("CallSid is required", status=400, mimetype="text/plain")
     language = request.args.get("lang", "en") if request.args.get("lang") in ("en", "es") else "en"
-    step = int(request.args.get("step", "1")) if request.args.get("step", "1").isdigit() else 1
+    # isdecimal, not isdigit: int() refuses digits such as "²"
+    step = int(request.args.get("step", "1")) if request.args.get("step", "1").isdecimal() else 1
     silent = (
         int(request.args.get("silent", "0") or 0)
-        if request.args.get("silent", "0").isdigit()
+        if request.args.get("silent", "0").isdecimal()
         else 0
     )
     cfg = settings()
@@ -231,12 +234,27 @@ def gather() -> Response:
     return _xml(response)
 
 
+def voicemail_language() -> str:
+    return request.args.get("lang", "en") if request.args.get("lang") in ("en", "es") else "en"
+
+
+def voicemail_kept(language: str) -> Response:
+    """The database is down but the recording is in the spool: thanks, and goodbye."""
+    response = VoiceResponse()
+    lang_code, voice = _voice(language)
+    response.say(prompt("voicemail_kept", language), voice=voice, language=lang_code)
+    response.hangup()
+    return _xml(response)
+
+
 @bp.post("/twilio/voice/voicemail")
 @twilio_signed
 def voicemail() -> Response:
-    """The recording joins the caller's staff task (its URL, never its content)."""
+    """The recording joins the caller's staff task (its URL, never its content), once per
+    recording (a retried callback adds nothing). With the database down it waits in the spool
+    (webhooks/twilio/errors.py)."""
     form = request.form
-    language = request.args.get("lang", "en") if request.args.get("lang") in ("en", "es") else "en"
+    language = voicemail_language()
     with UnitOfWork(settings().database_url) as uow:
         practice = practice_for_number(uow.session, form.get("To"))
         conversation = sessions.voice_conversation(
@@ -245,7 +263,8 @@ def voicemail() -> Response:
             call_sid=form.get("CallSid", ""),
             phone=form.get("From"),
         )
-        if form.get("RecordingUrl"):
+        recording_key = voicemail_event_key(form.get("CallSid", ""), recording_id(form))
+        if form.get("RecordingUrl") and idempotency.claim(uow.session, recording_key) is None:
             meta = {"recording_url": form.get("RecordingUrl"),
                     "seconds": form.get("RecordingDuration")}  # fmt: skip
             sessions.add_turn(uow.session, conversation, "in", "[voicemail]", meta)

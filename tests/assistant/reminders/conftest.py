@@ -28,6 +28,7 @@ from assistant.messaging.twilio_client import TwilioSender
 from assistant.reminders import planning
 from assistant.unit_of_work import UnitOfWork
 from tests.assistant.reminders.fake_twilio import FakeTwilio
+from tests.conftest import fresh_spool_dir
 from tests.prism import PrismUnavailable, running_prism
 
 NY = "America/New_York"
@@ -42,6 +43,7 @@ def settings_for(database_url: str, api_base_url: str | None = None, **extra: st
         "DATABASE_URL": database_url,
         "PUBLIC_BASE_URL": "https://clinic.example.org",
         "REMINDER_SEND_RATE": "0",  # unpaced unless a test is about the rate
+        "SPOOL_DIR": fresh_spool_dir(),  # the worker's tick replays the spool
     }
     if api_base_url:
         env |= {

@@ -278,6 +278,33 @@ def test_dispatch_tops_up_the_waiting_send_tasks_instead_of_piling_them_up(
     assert broker.llen(celery_app.CONTROL_QUEUE) == 3  # one offers pass per dispatch
 
 
+def test_dispatch_replays_the_spool(sqlite_url, broker, tmp_path) -> None:
+    """Beat's tick also replays what the web app kept while the database was down."""
+    from assistant.db.models import StaffTask
+    from assistant.spool import Spool, keep_sms
+    from tests import factories
+
+    with UnitOfWork(sqlite_url) as uow:
+        factories.patient(uow.session, factories.practice(uow.session))
+        uow.commit()
+    spool = Spool(tmp_path / "spool")
+    form = {"MessageSid": "SM" + "6" * 32, "From": "+15555550123", "To": "+15555550100",
+            "Body": "please call me back"}  # fmt: skip
+    keep_sms(spool, form, reply="Thanks", response="<Response/>", language="en")
+    settings = settings_for(
+        sqlite_url,
+        REMINDER_BROKER_URL=REDIS_URL,
+        ASSISTANT_VAR_DIR=str(tmp_path / "var"),
+        SPOOL_DIR=str(spool.directory),
+    )
+    app = celery_app.make_app(settings)
+    app.tasks[celery_app.DISPATCH](now=NOW.isoformat())
+    assert spool.is_empty()
+    with UnitOfWork(sqlite_url) as uow:
+        [task] = uow.session.execute(select(StaffTask)).scalars()
+        assert "please call me back" in task.summary
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [("REMINDER_BROKER_URL", "amqp://127.0.0.1"), ("REMINDER_SEND_RATE", "fast"),
