@@ -104,7 +104,7 @@ def model_loaded(rasa_url: str, timeout: float = 2.0) -> bool:
 def _server_loaded(server: str, timeout: float) -> bool:
     try:
         response = _session.get(f"{server}/status", timeout=timeout)
-        return response.ok and bool(response.json().get("model_file"))
+        return response.ok and bool(_json_object(response).get("model_file"))
     except (requests.RequestException, ValueError):
         return False
 
@@ -112,6 +112,12 @@ def _server_loaded(server: str, timeout: float) -> bool:
 def action_server_up(action_server_url: str, timeout: float = 2.0) -> bool:
     try:
         response = _session.get(f"{action_server_url}/health", timeout=timeout)
-        return response.ok and response.json().get("status") == "ok"
+        return response.ok and _json_object(response).get("status") == "ok"
     except (requests.RequestException, ValueError):
         return False
+
+
+def _json_object(response: requests.Response) -> dict[str, Any]:
+    """The JSON object answered ({} for a list or a number: not the server we expect)."""
+    body = response.json()
+    return body if isinstance(body, dict) else {}

@@ -243,7 +243,7 @@ def patient(patient_id: int) -> ResponseReturnValue:
 @security.roles_required("manager")
 def manager_metrics() -> ResponseReturnValue:
     days = request.args.get("days", "7")
-    period = int(days) if days.isdigit() and int(days) in metrics.PERIODS else 7
+    period = int(days) if days.isdecimal() and int(days) in metrics.PERIODS else 7
     figures = metrics.compute(g.uow.session, g.user.practice_id, days=period)
     reminders = reminder_metrics.compute(g.uow.session, g.user.practice_id, days=period)
     return render_template(

@@ -16,6 +16,7 @@ from webhooks.portal import security
 from webhooks.portal.views import bp, load_records
 
 OPTION_SECONDS = 30 * 60
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a URL is a 404, not a crash
 CHANNEL = "portal"
 
 
@@ -44,7 +45,7 @@ def appointments():
     )
 
 
-@bp.post("/appointments/<int:appointment_id>/confirm")
+@bp.post(f"/appointments/<int(max={MAX_ID}):appointment_id>/confirm")
 @security.signed_in
 def confirm(appointment_id: int):
     done = visits.confirm(g.uow.session, g.portal, appointment_id)
@@ -53,7 +54,7 @@ def confirm(appointment_id: int):
     return redirect(url_for("portal.appointments"))
 
 
-@bp.route("/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
+@bp.route(f"/appointments/<int(max={MAX_ID}):appointment_id>/cancel", methods=["GET", "POST"])
 @security.signed_in
 def cancel(appointment_id: int):
     lang = security.language()
@@ -80,7 +81,7 @@ def _sign_options(appointment_id: int, options: list[dict[str, Any]]) -> list[di
     ]
 
 
-@bp.route("/appointments/<int:appointment_id>/reschedule", methods=["GET", "POST"])
+@bp.route(f"/appointments/<int(max={MAX_ID}):appointment_id>/reschedule", methods=["GET", "POST"])
 @security.signed_in
 def reschedule(appointment_id: int):
     load_records()
@@ -129,7 +130,7 @@ def reschedule(appointment_id: int):
     )
 
 
-@bp.get("/appointments/<int:appointment_id>/calendar.ics")
+@bp.get(f"/appointments/<int(max={MAX_ID}):appointment_id>/calendar.ics")
 @security.signed_in
 def calendar(appointment_id: int):
     body = visits.calendar_file(g.uow.session, g.portal, appointment_id, security.language())

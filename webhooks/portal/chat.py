@@ -9,6 +9,7 @@ answer, the message becomes a staff task and the patient is told so.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from flask import g, jsonify, redirect, render_template, request, url_for
@@ -85,6 +86,8 @@ def _buttons(reply: rasa_client.DialogueReply | None) -> list[dict[str, str]]:
 def send():
     """One patient message: stored, answered by the dialogue (or by staff, later)."""
     data = request.get_json(silent=True) if request.is_json else request.form
+    if not isinstance(data, Mapping):  # JSON that is not an object (a list, a number ...)
+        data = {}
     text = str((data or {}).get("message") or "").strip()[:MAX_MESSAGE]
     shown = str((data or {}).get("shown") or text).strip()[:MAX_MESSAGE]
     if not text:

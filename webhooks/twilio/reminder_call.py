@@ -59,7 +59,7 @@ def _xml(response: VoiceResponse) -> Response:
 
 def _message_id() -> int | None:
     raw = request.args.get("m", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 def _menu(response: VoiceResponse, language: str, text: str, message_id: int, tries: int) -> None:
@@ -100,7 +100,7 @@ def answer() -> Response:
     digit = request.form.get("Digits", "").strip()[:1]
     call_sid = request.form.get("CallSid", "")
     raw_tries = request.args.get("tries", "1")
-    tries = int(raw_tries) if raw_tries.isdigit() else 1
+    tries = int(raw_tries) if raw_tries.isdecimal() else 1
     response = VoiceResponse()
     with UnitOfWork(settings().database_url) as uow:
         key = f"reminder-call:{call_sid}:{digit or 'none'}:{tries}"

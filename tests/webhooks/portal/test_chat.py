@@ -122,3 +122,17 @@ def test_chat_needs_the_csrf_header_and_a_live_session(visitor: Visitor):
         headers={"X-CSRF-Token": token, "Accept": "application/json"},
     )
     assert response.status_code == 401 and response.get_json() == {"error": "signed_out"}
+
+
+def test_a_json_message_that_is_not_an_object_is_refused_not_a_crash(visitor: Visitor):
+    """A JSON list or number instead of {"message": ...} was a 500 (found by schemathesis)."""
+    visitor.sign_in()
+    token = visitor.csrf("/portal/chat")
+    for body in ([None, None], 7, "hello"):
+        response = visitor.client.post(
+            "/portal/chat",
+            json=body,
+            headers={"X-CSRF-Token": token, "Accept": "application/json"},
+        )
+        assert response.status_code == 400, body
+        assert response.get_json() == {"error": "empty"}

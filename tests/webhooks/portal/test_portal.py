@@ -156,6 +156,18 @@ def test_calendar_file_and_no_access_to_another_patients_visit(visitor: Visitor)
     assert visitor.client.get(f"/portal/appointments/{theirs}/cancel").status_code == 404
 
 
+def test_an_appointment_id_beyond_32_bits_is_not_found_not_a_crash(visitor: Visitor):
+    """Ids past SQLite's and PostgreSQL's integers were a 500 (found by schemathesis)."""
+    visitor.sign_in()
+    for huge in (2**31, 2**63, 6533520089458242589032448):
+        base = f"/portal/appointments/{huge}"
+        assert visitor.client.get(f"{base}/calendar.ics").status_code == 404
+        assert visitor.client.get(f"{base}/cancel").status_code == 404
+        assert visitor.client.get(f"{base}/reschedule").status_code == 404
+        assert visitor.post(f"{base}/confirm").status_code == 404
+        assert visitor.post(f"{base}/cancel", {"reason": "x"}).status_code == 404
+
+
 def test_three_wrong_codes_lock_the_sign_in(visitor: Visitor):
     maria = visitor.demo.english_demo
     visitor.request_code(maria.phone, "03/03/1982")
