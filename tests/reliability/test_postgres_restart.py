@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
@@ -221,6 +222,67 @@ def test_sms_conversation_across_a_crash_recovers_and_stores_each_turn_once(
         f"{pool.invalidated} invalidated; retry of the crashed turn answered "
         f"{_texted(retried_crashed)!r}"
     )
+
+
+def test_texts_kept_through_a_crash_become_staff_tasks_once_after_the_restart(
+    private_postgres: PrivatePostgres,  # noqa: F811
+    restartable_db: str,  # noqa: F811
+    scripted_rasa: ScriptedRasa,
+    tmp_path: Path,
+) -> None:
+    """The spool across a real crash: the text whose answer the crash cut (its turn was already
+    stored) and a text during the outage are kept on disk; after the restart the worker's tick
+    makes each a staff task, once, and stores no word twice."""
+    url = restartable_db
+    seed_practice(url)
+    _noting(scripted_rasa)
+    settings = make_settings(
+        url,
+        RASA_URL=scripted_rasa.url,
+        RASA_TIMEOUT_SECONDS=str(TIMEOUT),
+        SPOOL_DIR=str(tmp_path / "spool"),
+    )
+    twilio = Twilio(create_app(settings).test_client())
+    assert _texted(twilio.post("/twilio/sms", _sms("hello", 1))) == ["Noted: hello"]
+
+    def crash(message: dict) -> None:
+        if message["message"] == "can I come on Friday":
+            private_postgres.stop("immediate")
+
+    scripted_rasa.before_answer = crash
+    [cut] = _texted(twilio.post("/twilio/sms", _sms("can I come on Friday", 2)))
+    scripted_rasa.before_answer = None
+    [kept] = _texted(twilio.post("/twilio/sms", _sms("please call me back", 3)))
+    assert SPOOLED in cut.lower() and SPOOLED in kept.lower()  # a truthful answer
+    assert worker.replay_spool(settings) == {"kept": 2}  # a tick while it is still down
+
+    private_postgres.start()
+    assert worker.replay_spool(settings) == {"replayed": 2}  # the next tick, no manual step
+    assert worker.replay_spool(settings) == {}
+    counts = row_counts(url)
+    # late Twilio retries get the answers the texter got, and add nothing
+    assert _texted(twilio.post("/twilio/sms", _sms("please call me back", 3))) == [kept]
+    assert _texted(twilio.post("/twilio/sms", _sms("can I come on Friday", 2))) == [cut]
+    assert row_counts(url) == counts
+
+    assert [m["message"] for m in scripted_rasa.received] == ["hello", "can I come on Friday"]
+    with UnitOfWork(url) as uow:
+        s = uow.session
+        said = Counter(
+            s.execute(select(ConversationTurn.text).where(ConversationTurn.direction == "in"))
+            .scalars()
+        )  # fmt: skip
+        assert said == {"hello": 1, "can I come on Friday": 1, "please call me back": 1}
+        tasks = {t.summary: t for t in s.execute(select(StaffTask)).scalars()}
+        down = "Text received while our system was down: "
+        assert set(tasks) == {down + "can I come on Friday", down + "please call me back"}
+        friday = s.execute(
+            select(ConversationTurn.conversation_id).where(
+                ConversationTurn.text == "can I come on Friday"
+            )
+        ).scalar_one()
+        assert tasks[down + "can I come on Friday"].conversation_id == friday  # joins its turn
+        assert all(t.callback_number == PATIENT_PHONE for t in tasks.values())
 
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
