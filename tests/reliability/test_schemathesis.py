@@ -21,6 +21,7 @@ in CI (CI=true), random locally so that repeated runs explore more.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -41,6 +42,7 @@ import yaml
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -69,6 +71,7 @@ from webhooks.console.security import CSRF_HEADER
 SPEC_PATH = Path(__file__).resolve().parents[2] / "webhooks" / "openapi.yaml"
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
 EXAMPLES = int(os.environ.get("RELIABILITY_EXAMPLES", "10"))
+FORM = "application/x-www-form-urlencoded"
 FHIR_TOKEN = "schemathesis-fhir-token-0123456789"
 CHECKS = [
     not_a_server_error,
@@ -79,6 +82,7 @@ CHECKS = [
 ]
 SENT: Counter[tuple[str, str]] = Counter()  # requests per (operation, phase)
 ANSWERED: defaultdict[str, Counter[int]] = defaultdict(Counter)  # status codes per operation
+SHOWN_ESCAPED: Counter[str] = Counter()  # stored markup found shown as text, per form
 # Path values that exist in the seeded demo practice, drawn alongside schemathesis' own (mostly
 # unknown) ones so that the views' real work runs; visit 1 is Maria Lopez's (the portal's
 # patient), 2 and 3 are other patients' (the portal must not show them).
@@ -110,6 +114,30 @@ def flatmap_path_parameters(context: schemathesis.HookContext, path_parameters: 
             for name, value in path_parameters.items()
         }
     )
+
+
+# Stored XSS: markup in the free-text fields, and the page that shows what each form stored.
+MARKUP = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<b onmouseover=alert(1)>x</b>",
+]
+TEXT_FIELDS = {"message", "shown", "reason", "text", "note"}
+SHOWN_ON = {
+    "POST /portal/chat": "/portal/chat",
+    "POST /console/tasks/{task_id}/notes": "/console/tasks/{task_id}",
+    "POST /console/tasks/{task_id}/resolve": "/console/tasks/{task_id}",
+}
+
+
+@schemathesis.hook
+def flatmap_body(context: schemathesis.HookContext, body: Any):
+    """Also send markup in the free-text fields, as a hostile patient (or a paste) would."""
+    fields = [name for name in body if name in TEXT_FIELDS] if isinstance(body, dict) else []
+    if not fields:
+        return st.just(body)
+    with_markup = st.sampled_from(MARKUP).map(lambda m: {**body, **dict.fromkeys(fields, m)})
+    return st.one_of(st.just(body), with_markup)
 
 
 positive = _schema([GenerationMode.POSITIVE])
@@ -245,10 +273,42 @@ class Harness:
         SENT[(case.operation.label, case.meta.phase.name.value if case.meta else "")] += 1
         response = self._send(case)
         ANSWERED[case.operation.label][response.status_code] += 1
+        self._no_markup_shown(case, response)
         return response
+
+    def _no_markup_shown(self, case: schemathesis.Case, response: Any) -> None:
+        """Markup sent in a form is never in an HTML page as markup: neither in the answer nor,
+        for the forms that store text, on the page that shows it (where it must be, escaped)."""
+        sent = [m for m in MARKUP if isinstance(case.body, dict) and m in case.body.values()]
+        if not sent:
+            return
+        pages = []
+        if "html" in response.headers.get("Content-Type", [""])[0]:
+            pages.append(response.content.decode("utf-8", "replace"))
+        shown_on = SHOWN_ON.get(case.operation.label)
+        stored = shown_on and response.status_code in (200, 302)
+        if stored:
+            client = self.app.test_client()
+            if case.path.startswith("/console/"):
+                client.set_cookie(
+                    self.app.config["SESSION_COOKIE_NAME"], STAFF.session(self.app)[0]
+                )
+            else:
+                client.set_cookie("portal", self.portal(_portal_state(case.path))[0])
+            page = client.get(shown_on.format(**(case.path_parameters or {})))
+            pages.append(page.get_data(as_text=True))
+        for html in pages:
+            for markup in sent:
+                assert markup not in html, (case.operation.label, markup)
+        if stored and pages and all(str(escape(m)) in pages[-1] for m in sent):
+            SHOWN_ESCAPED[case.operation.label] += 1
 
     def _send(self, case: schemathesis.Case):
         path = case.path
+        if case.media_type == FORM and isinstance(case.body, list):
+            # Werkzeug's test client cannot encode an array as a form: send it as the raw body
+            # (a broken form, which is what this negative case means)
+            case.body = json.dumps(case.body)
         unsent = {name.lower() for name in get_exclude_headers(case)}  # a negative case's
         if path.startswith("/twilio/"):
             response = case.call(
@@ -287,7 +347,7 @@ def _put_csrf(case: schemathesis.Case, token: str) -> None:
 
 def _form_fields(case: schemathesis.Case) -> set[str]:
     body = SPEC["paths"][case.path][case.operation.method.lower()].get("requestBody", {})
-    form = body.get("content", {}).get("application/x-www-form-urlencoded")
+    form = body.get("content", {}).get(FORM)
     if not form:
         return set()
     name = form["schema"].get("$ref", "").rsplit("/", 1)[-1]
@@ -318,6 +378,7 @@ def _figures() -> Iterator[None]:
     )
     for label, statuses in sorted(ANSWERED.items()):
         print(f"  {label}: {dict(sorted(statuses.items()))}")
+    print(f"  stored markup shown escaped: {dict(SHOWN_ESCAPED)}")
 
 
 @pytest.fixture(scope="module")
