@@ -1,22 +1,28 @@
 """Schemathesis against the app's own OpenAPI document (webhooks/openapi.yaml), in process.
 
 Every operation of the document is called with requests schemathesis generates from its
-schemas (conforming ones; then, for every form and page, only non-conforming ones), each
-signed or signed in as its real caller would be:
+schemas (coverage phase: boundary and missing values; fuzzing phase: random ones), conforming
+ones for all 54 operations, then non-conforming ones only for the 51 that take a form, a body
+or parameters. Each request is signed or signed in as its real caller's would be:
 
 * Twilio routes: `X-Twilio-Signature` computed exactly as Twilio computes it, over the public
   URL (PUBLIC_BASE_URL + path + the query string as sent) and the form parameters as sent;
-* console routes: a staff session (the real sign-in form) and its CSRF token;
+  a negative case that leaves the signature out must get 403 (nothing is accepted unsigned);
+* console routes: a manager's staff session (the real sign-in form) and its CSRF token;
 * portal routes: a patient's portal cookie from the real sign-in (code by SMS), a pending code
   or a pending link, and its CSRF token (form field, and the X-CSRF-Token header so that a
   malformed body still reaches the view);
-* FHIR routes: a Bearer token.
+* FHIR routes: a Bearer token (401 when a negative case leaves it out).
 
 Each answer must be no 5xx, a declared status code and content type, with the declared headers
-and (JSON) body schema. Twilio routes answer every error with an apology rather than a 500, so
-an exception logged by that safety net fails the case too; conforming Twilio requests must be
-answered 200/204. Examples per operation: RELIABILITY_EXAMPLES (default 10 here); derandomized
-in CI (CI=true), random locally so that repeated runs explore more.
+and (JSON) body schema. Twilio routes turn exceptions into an apology rather than a 500, so an
+error logged by the app fails the case too; conforming Twilio requests must get 200/204.
+Markup sent in free-text fields must never come back as markup, neither in the answer nor on
+the page that shows what the form stored (where it must be, escaped).
+
+Examples per operation and phase: RELIABILITY_EXAMPLES (default 10 here; about 50 s);
+derandomized in CI (CI=true), random locally so that repeated runs explore more. `-s` prints
+the figures: requests per phase, status codes per operation.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder
 
 from assistant.db import migrate
+from assistant.db.engine import get_engine
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.portal import signin
 from assistant.unit_of_work import UnitOfWork
@@ -102,7 +109,9 @@ def _schema(modes: list[GenerationMode]) -> schemathesis.BaseSchema:
 
 
 @schemathesis.hook
-def flatmap_path_parameters(context: schemathesis.HookContext, path_parameters: dict[str, Any]):
+def flatmap_path_parameters(
+    context: schemathesis.HookContext, path_parameters: dict[str, Any] | None
+) -> st.SearchStrategy[dict[str, Any] | None]:
     """Also draw ids of records that exist (the generated ones are nearly all unknown)."""
     if not path_parameters:
         return st.just(path_parameters)
@@ -131,7 +140,7 @@ SHOWN_ON = {
 
 
 @schemathesis.hook
-def flatmap_body(context: schemathesis.HookContext, body: Any):
+def flatmap_body(context: schemathesis.HookContext, body: Any) -> st.SearchStrategy[Any]:
     """Also send markup in the free-text fields, as a hostile patient (or a paste) would."""
     fields = [name for name in body if name in TEXT_FIELDS] if isinstance(body, dict) else []
     if not fields:
@@ -168,7 +177,8 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Dem
 
 
 class HiddenErrors(logging.Handler):
-    """Exceptions the app's safety net turned into an apology (Twilio never sees a 500)."""
+    """Errors the app logged: on Twilio routes an exception becomes an apology (errors.py) or
+    a fallback (transfer.py's never_5xx), never a 500, so the status code alone hides it."""
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
@@ -417,6 +427,7 @@ def harness(
         yield Harness(create_app(settings), database_url, demo, hidden)
     finally:
         safety_net.removeHandler(hidden)
+        get_engine(database_url).dispose()  # this copy's connections (110 copies per run)
 
 
 def _no_hidden_error(harness: Harness, case: schemathesis.Case) -> None:
