@@ -34,6 +34,9 @@ class Settings:
     twilio_messaging_service_sid: str | None = None
     twilio_api_base_url: str | None = None
     rasa_timeout_seconds: float = 3.0
+    # The longest the web app waits on PostgreSQL for any answer before it treats the database
+    # as down (a hung server would otherwise hold a webhook past Twilio's 15 s); 0: no limit.
+    database_timeout_seconds: float = 4.0
     sms_session_minutes: int = 30
     voice_en: str = "Polly.Joanna-Neural"
     voice_es: str = "Polly.Lupe-Neural"
@@ -258,6 +261,7 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
             else None
         ),
         rasa_timeout_seconds=rasa_timeout,
+        database_timeout_seconds=_float(env, "DATABASE_TIMEOUT_SECONDS", 4.0, 0.0, 6.0),
         sms_session_minutes=int(_float(env, "SMS_SESSION_MINUTES", 30, 1, 24 * 60)),
         voice_en=env.get("VOICE_EN", "").strip() or "Polly.Joanna-Neural",
         voice_es=env.get("VOICE_ES", "").strip() or "Polly.Lupe-Neural",

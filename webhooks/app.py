@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 
 from assistant.config import Settings, load_settings
+from assistant.db.engine import limit_postgres_waits
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -15,6 +16,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["SECRET_KEY"] = settings.secret_key
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024  # Twilio's requests are far smaller
     app.extensions["assistant_settings"] = settings
+    if settings.database_url.startswith("postgresql"):
+        limit_postgres_waits(settings.database_timeout_seconds)
 
     from webhooks.console import bp as console_bp
     from webhooks.fhir import bp as fhir_bp

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import threading
 from pathlib import Path
 
@@ -59,3 +60,48 @@ def dispose_all() -> None:
             engine.dispose()
         _engines.clear()
         _factories.clear()
+
+
+_wait_limit = 0.0
+
+
+def limit_postgres_waits(seconds: float) -> None:
+    """Give up on PostgreSQL after `seconds` without an answer (0: wait forever, psycopg2's
+    default), for every PostgreSQL connection of this process.
+
+    A crashed server refuses connections at once, but a hung one (stalled disk, a stopped
+    process, a network that drops packets) accepts them and never answers: the pool's pre-ping
+    and every query would block with no end. psycopg2 has no client-side timeout, so this
+    installs a wait callback (psycopg2's "green" mode) that polls the socket with a deadline.
+    The deadline counts silence, not total time: a long result that keeps arriving is not cut.
+    A request meets at most two such waits (the pre-ping of a pooled connection, then a new
+    connection), so with 4 s it fails in about 8 s, inside Twilio's 15 s.
+    """
+    global _wait_limit
+    from psycopg2 import extensions
+
+    _wait_limit = seconds
+    extensions.set_wait_callback(_wait_with_limit if seconds > 0 else None)
+
+
+def _wait_with_limit(connection) -> None:
+    from psycopg2 import OperationalError, extensions
+
+    poller = select.poll()  # not select.select: file descriptors may exceed FD_SETSIZE
+    while True:
+        state = connection.poll()
+        if state == extensions.POLL_OK:
+            return
+        if state == extensions.POLL_READ:
+            events = select.POLLIN
+        elif state == extensions.POLL_WRITE:
+            events = select.POLLOUT
+        else:
+            raise OperationalError(f"unexpected state from psycopg2 poll(): {state}")
+        poller.register(connection.fileno(), events)
+        ready = poller.poll(_wait_limit * 1000)
+        poller.unregister(connection.fileno())
+        if not ready:
+            # psycopg2 closes a connection whose wait failed (closing it here would deadlock),
+            # so SQLAlchemy sees a disconnect and drops it from the pool
+            raise OperationalError(f"PostgreSQL did not answer within {_wait_limit:g} s")

@@ -61,3 +61,12 @@ def test_start_up_with_a_malformed_value_fails_with_one_line(tmp_path):
         "configuration error: DATABASE_URL must start with sqlite:// or postgresql://"
         " (got scheme 'oracle')"
     ]
+
+
+def test_database_timeout_defaults_to_4_s_and_stays_under_twilios_15_s():
+    from assistant.config import ConfigError, load_settings
+
+    assert load_settings({}).database_timeout_seconds == 4.0
+    assert load_settings({"DATABASE_TIMEOUT_SECONDS": "0"}).database_timeout_seconds == 0.0
+    with pytest.raises(ConfigError, match="DATABASE_TIMEOUT_SECONDS"):
+        load_settings({"DATABASE_TIMEOUT_SECONDS": "9"})
