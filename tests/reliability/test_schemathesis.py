@@ -32,6 +32,8 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -504,3 +506,77 @@ def test_metrics_period_in_other_digits_is_the_default_week(harness: Harness):
     response = client.get("/console/metrics?days=²")
     assert response.status_code == 200
     assert 'href="/console/metrics?days=7" aria-current="page"' in response.get_data(as_text=True)
+
+
+# --- The command line, with the signing hooks (tests/reliability/schemathesis_hooks.py) ---------
+
+
+def test_the_command_line_with_the_hooks_signs_twilio_requests(
+    seeded_template: tuple[Path, DemoSummary], tmp_path: Path, dialogue: ScriptedRasa
+):
+    """`schemathesis run` against the app served on a port, as against `make run`: with the
+    hooks every conforming Twilio request is signed as Twilio signs it, so none is refused."""
+    shutil.copyfile(seeded_template[0], tmp_path / "cli.sqlite3")
+    answered: Counter[int] = Counter()
+    server = make_server("127.0.0.1", 0, lambda environ, start: [], threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    # As `make run` without a Twilio account: the webhook token derives from SECRET_KEY
+    env = {
+        "PUBLIC_BASE_URL": base,
+        "SECRET_KEY": "cli-secret-key-0123456789",
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_AUTH_TOKEN": "",
+        "TWILIO_PHONE_NUMBER": "",
+    }
+    app = create_app(
+        portal_settings(f"sqlite:///{tmp_path / 'cli.sqlite3'}", RASA_URL=dialogue.url, **env)
+    )
+
+    def counted(environ: dict[str, Any], start_response: Any) -> Any:
+        def start(status: str, headers: Any, *exc: Any) -> Any:
+            if environ["PATH_INFO"].startswith("/twilio/"):  # not schemathesis' own probes
+                answered[int(status.split()[0])] += 1
+            return start_response(status, headers, *exc)
+
+        return app(environ, start)
+
+    server.app = counted
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "run",
+        str(SPEC_PATH),
+        "--url",
+        base,
+        "--include-path-regex",
+        "^/twilio/",
+        "--mode",
+        "positive",
+        "--phases",
+        "fuzzing",
+        "--max-examples",
+        "3",
+        "--seed",
+        "1",
+        "--workers",
+        "1",
+        "--max-redirects",
+        "0",
+        "--checks",
+        "not_a_server_error,status_code_conformance,content_type_conformance",
+    ]
+    hooks = {"SCHEMATHESIS_HOOKS": "tests.reliability.schemathesis_hooks"}
+    try:
+        run = subprocess.run(
+            command,
+            cwd=SPEC_PATH.parents[1],
+            env={**os.environ, **env, **hooks},
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+    finally:
+        server.shutdown()
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert sum(answered.values()) >= 16, answered  # every Twilio operation was called
+    assert set(answered) <= {200, 204}, answered  # ... and no request refused as unsigned
