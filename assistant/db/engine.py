@@ -1,4 +1,8 @@
-"""Engine and session factory, one per database URL per process."""
+"""Engine and session factory, one per database URL per process.
+
+Errors never show a statement's parameters (`hide_parameters`): they are patients' names,
+numbers and words, and an error's message ends up in logs.
+"""
 
 from __future__ import annotations
 
@@ -29,11 +33,21 @@ def _create(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, future=True, connect_args={"check_same_thread": False, "timeout": 15}
+            url,
+            future=True,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": 15},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(
+        url,
+        future=True,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+    )
 
 
 def get_engine(url: str) -> Engine:

@@ -51,3 +51,23 @@ def test_no_limit_uninstalls_the_wait_callback(limited):
 def test_a_live_server_answers_as_before(limited):
     with engine.get_engine(PG_ADMIN_URL).connect() as connection:
         assert connection.execute(text("SELECT 40 + 2")).scalar_one() == 42
+
+
+def test_database_errors_do_not_carry_the_patients_data(db_url: str):
+    """An error's message reaches logs (log.exception): it names the statement, not its values."""
+    from sqlalchemy.exc import IntegrityError
+
+    from assistant.db.models import WebhookEvent
+    from assistant.unit_of_work import UnitOfWork
+
+    with UnitOfWork(db_url) as uow:
+        uow.session.add(WebhookEvent(key="sms:Maria Lopez 1982-03-03"))
+        uow.commit()
+    with pytest.raises(IntegrityError) as raised, UnitOfWork(db_url) as uow:
+        uow.session.add(WebhookEvent(key="sms:Maria Lopez 1982-03-03"))
+        uow.commit()
+    message = str(raised.value)
+    assert "webhook_events" in message and "hidden due to hide_parameters" in message
+    # the parameters are hidden; PostgreSQL's own DETAIL line may still quote the row, which
+    # is why webhooks/twilio/errors.py logs database errors without the driver's message
+    assert "'sms:Maria Lopez 1982-03-03'" not in message

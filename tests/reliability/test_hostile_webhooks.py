@@ -208,7 +208,8 @@ def test_unsigned_or_forged_requests_are_refused_and_store_nothing(
     before = row_counts(sqlite_url)
     path = _with_query(route, query)
     response = twilio.client.post(path, data=form, headers=_forged_headers(kind, path, form))
-    assert response.status_code == 403
+    # 413: a drawn form over 256 KiB (many 10 kB fields) is refused before it is read
+    assert response.status_code in (403, 413)
     assert row_counts(sqlite_url) == before
 
 

@@ -21,6 +21,7 @@ from assistant.practices import NoPractice, practice_for_number
 from assistant.unit_of_work import UnitOfWork
 from webhooks.context import settings
 from webhooks.fhir.auth import token_name
+from webhooks.safe_logging import log_unexpected
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir/R4")
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def _http_error(exc: HTTPException) -> Response:
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
-    log.exception("FHIR request failed (%s)", type(exc).__name__)
+    log_unexpected(log, exc, "FHIR request failed")
     return _answer(operation_outcome([Issue("internal error", "exception")]), 500)
 
 

@@ -28,6 +28,7 @@ from assistant.messaging.language import detect_language
 from assistant.messaging.texts import text
 from assistant.spool import NotSpoolable, Spool, keep_sms, keep_status, keep_voicemail
 from webhooks.context import settings
+from webhooks.safe_logging import log_unexpected
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ def register(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return exc
         if not request.path.startswith("/twilio/"):
-            log.exception("unhandled error on %s", request.path)
+            log_unexpected(log, exc, "unhandled error on %s", request.path)
             return Response("internal error", status=500, mimetype="text/plain")
         if database_unavailable(exc):
             kept = spooled_answer(exc)
@@ -150,7 +151,7 @@ def register(app: Flask) -> None:
             if kept is not None:
                 return kept
         else:
-            log.exception("unhandled error on Twilio route %s", request.path)
+            log_unexpected(log, exc, "unhandled error on Twilio route %s", request.path)
         if request.path.startswith("/twilio/voice/voicemail"):
             response = VoiceResponse()
             response.say(VOICEMAIL_SORRY)
