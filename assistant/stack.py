@@ -242,6 +242,31 @@ def dead(services_: list[Service]) -> Service | None:
     return None
 
 
+def wait_ready(url: str, services_: list[Service], timeout: float) -> None:
+    """Poll `url` until it answers 2xx (a Rasa server's /status: with a model loaded). Raises
+    RuntimeError when one of `services_` dies first, TimeoutError when time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if died := dead(services_):
+            raise RuntimeError(f"{died.name} exited with {died.process.returncode}")
+        try:
+            response = requests.get(url, timeout=2)
+            if response.ok and (not url.endswith("/status") or _has_model(response)):
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not ready after {timeout} s")
+
+
+def _has_model(response: requests.Response) -> bool:
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and bool(body.get("model_file"))
+
+
 def wait_healthy(
     base_url: str, services_: list[Service], timeout: float = 300.0
 ) -> tuple[bool, dict]:

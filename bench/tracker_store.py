@@ -49,21 +49,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(url: str, services: list[stack.Service], timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if died := stack.dead(services):
-            raise SystemExit(f"{died.name} exited with {died.process.returncode}")
-        try:
-            response = requests.get(url, timeout=2)
-            if response.ok and (not url.endswith("/status") or response.json().get("model_file")):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{url} not ready after {timeout} s")
-
-
 def _conversation(rasa_url: str, database_url: str, phone: str) -> list[float]:
     uid = _bare_conversation(database_url, phone)
     metadata = {"conversation_uid": uid, "channel": "sms", "language": "en"}
@@ -123,9 +108,9 @@ def main() -> None:
     services = [actions, rasa_sqlite, rasa_memory]
     stack.start(services, stack.child_env(sqlite), tmp / "logs")
     try:
-        _wait(f"{env['ACTION_SERVER_URL']}/health", services)
+        stack.wait_ready(f"{env['ACTION_SERVER_URL']}/health", services, 300)
         for settings in (sqlite, memory):
-            _wait(f"{settings.rasa_url}/status", services)
+            stack.wait_ready(f"{settings.rasa_url}/status", services, 300)
             _conversation(settings.rasa_url, database_url, "+15555558999")  # warm-up
         took: dict[str, list[float]] = {"sqlite": [], "memory": []}
         n = args.concurrency

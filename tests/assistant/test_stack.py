@@ -82,3 +82,49 @@ def test_several_rasa_servers_get_no_default_tracker_store(tmp_path: Path) -> No
         tmp_path, RASA_URL=settings.rasa_url, RASA_TRACKER_STORE_URL=f"sqlite:///{db}"
     )
     assert _tracker_store(stack.render_endpoints(explicit))["db"] == str(db)
+
+
+def _serving(body: bytes):
+    """A local HTTP server answering every GET with `body` (JSON)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_wait_ready_waits_for_a_rasa_server_with_a_model():
+    import pytest
+
+    loaded = _serving(b'{"model_file": "assistant.tar.gz"}')
+    loading = _serving(b'{"model_file": null}')
+    try:
+        stack.wait_ready(f"http://127.0.0.1:{loaded.server_port}/status", [], 5)
+        with pytest.raises(TimeoutError, match="not ready after 1"):
+            stack.wait_ready(f"http://127.0.0.1:{loading.server_port}/status", [], 1)
+    finally:
+        loaded.shutdown()
+        loading.shutdown()
+
+
+def test_wait_ready_stops_when_a_service_dies():
+    import subprocess
+
+    import pytest
+
+    died = stack.Service("rasa", [sys.executable, "-c", "raise SystemExit(3)"])
+    died.process = subprocess.Popen(died.argv)
+    died.process.wait()
+    with pytest.raises(RuntimeError, match="rasa exited with 3"):
+        stack.wait_ready("http://127.0.0.1:9/status", [died], 30)

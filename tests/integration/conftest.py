@@ -7,12 +7,10 @@ SQLite file that the tests and the action server share. The Flask app runs in-pr
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from assistant import stack
 from assistant.config import PROJECT_ROOT, Settings
@@ -26,22 +24,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _wait(url: str, ready, services: list[stack.Service], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        died = stack.dead(services)
-        if died:
-            raise RuntimeError(f"{died.name} exited with {died.process.returncode}")
-        try:
-            response = requests.get(url, timeout=2)
-            if ready(response):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {timeout} s")
 
 
 @pytest.fixture(scope="session")
@@ -62,13 +44,8 @@ def dialogue_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sett
     log_dir = tmp_path_factory.mktemp("logs")
     stack.start(services, stack.child_env(settings), log_dir)
     try:
-        _wait(f"{settings.action_server_url}/health", lambda r: r.ok, services, 120)
-        _wait(
-            f"{settings.rasa_url}/status",
-            lambda r: r.ok and bool(r.json().get("model_file")),
-            services,
-            240,
-        )
+        stack.wait_ready(f"{settings.action_server_url}/health", services, 120)
+        stack.wait_ready(f"{settings.rasa_url}/status", services, 240)
         yield settings
     finally:
         stack.stop(services)

@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
@@ -136,22 +134,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(url: str, services: list[stack.Service], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        died = stack.dead(services)
-        if died:
-            raise RuntimeError(f"{died.name} exited with {died.process.returncode}")
-        try:
-            response = requests.get(url, timeout=2)
-            if response.ok and (not url.endswith("/status") or response.json().get("model_file")):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {timeout} s")
-
-
 @contextmanager
 def rasa_servers(
     settings: Settings, log_dir: Path, *, action_server_url: str | None = None
@@ -169,9 +151,9 @@ def rasa_servers(
     ]
     stack.start(services, stack.child_env(actions_at), log_dir)
     try:
-        wait_ready(f"{actions_at.action_server_url}/health", services, 120)
+        stack.wait_ready(f"{actions_at.action_server_url}/health", services, 120)
         for url in settings.rasa_urls:
-            wait_ready(f"{url}/status", services, 150)
+            stack.wait_ready(f"{url}/status", services, 150)
         yield {s.name: s for s in services}
     finally:
         stack.stop(services)
