@@ -56,6 +56,15 @@ def sms_conversation(
         if now - current.last_activity_at <= timedelta(minutes=session_minutes):
             return current
         close(current, outcome=current.outcome or "abandoned", now=now)
+    return new_sms_conversation(
+        session, practice_id=practice_id, phone=phone, language=language, now=now
+    )
+
+
+def new_sms_conversation(
+    session: Session, *, practice_id: int, phone: str, language: str, now: datetime
+) -> Conversation:
+    """A new SMS conversation with this number, started at `now` (flushed: it has an id)."""
     conversation = Conversation(
         uid=new_uid(),
         practice_id=practice_id,

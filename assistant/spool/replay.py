@@ -36,7 +36,6 @@ from assistant.conversations import sessions
 from assistant.conversations.messages import take_message
 from assistant.db.faults import database_unavailable
 from assistant.db.models import (
-    Conversation,
     Patient,
     PatientPhone,
     SmsOptOut,
@@ -198,17 +197,9 @@ def _replay_sms(session: Session, item: SpoolItem) -> str:
     own = conversation is None
     if own:
         language = str(context.get("language") or inbound.language_of(session, phone, body))
-        conversation = Conversation(
-            uid=sessions.new_uid(),
-            practice_id=practice.id,
-            channel=sessions.SMS,
-            phone=phone,
-            language=language,
-            started_at=received,
-            last_activity_at=received,
+        conversation = sessions.new_sms_conversation(
+            session, practice_id=practice.id, phone=phone, language=language, now=received
         )
-        session.add(conversation)
-        session.flush()
         try:
             media = int(data.get("NumMedia") or 0)
         except ValueError:
