@@ -6,11 +6,13 @@ never does.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assistant.db.models import AuditEvent
+from assistant.db.types import utcnow
 
 
 def record(
@@ -24,6 +26,7 @@ def record(
     patient_id: int | None = None,
     conversation_id: int | None = None,
     detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> AuditEvent:
     """Add an audit event to the current transaction (it commits, or not, with the change)."""
     event = AuditEvent(
@@ -35,6 +38,7 @@ def record(
         patient_id=patient_id,
         conversation_id=conversation_id,
         detail=detail,
+        at=now or utcnow(),
     )
     session.add(event)
     return event

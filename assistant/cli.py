@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from assistant import var_dir
 from assistant.config import ConfigError, Settings, load_settings
 
 
@@ -283,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         _print("configuration ok")
         return 0
+    var_dir.prepare(settings.var_dir)
     return COMMANDS[args.command](settings, args)
 
 

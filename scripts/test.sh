@@ -10,4 +10,10 @@ bash scripts/install-prism.sh     # Prism mock of Twilio's REST API (skips if pr
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check . >/dev/null || { "$VENV/bin/ruff" format --check .; exit 1; }
 "$VENV/bin/assistant" train
+# A new user's first `make run` from a clean clone (a minute with the cached venv and model).
+# The clone's set-up points the shared virtualenv's editable install at the clone: point it back.
+if [ "${SKIP_FRESH_CLONE_CHECK:-}" != 1 ]; then
+  "$VENV/bin/python" scripts/fresh_clone_check.py
+  bash scripts/setup.sh
+fi
 exec "$VENV/bin/pytest" "$@"

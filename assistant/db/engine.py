@@ -27,11 +27,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _create(url: str) -> Engine:
+def make_sqlite_folder(url: str) -> None:
+    """SQLite creates the file but not its folder (a clean clone has no `var/`)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _create(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        make_sqlite_folder(url)
         engine = create_engine(
             url,
             future=True,

@@ -18,6 +18,9 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    from assistant.db.engine import make_sqlite_folder
+
+    make_sqlite_folder(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -309,8 +309,16 @@ def database_is_empty(session: Session) -> bool:
     return session.execute(select(Practice.id).limit(1)).first() is None
 
 
-def seed_demo(session: Session, *, today: date, rng_seed: int = 7) -> DemoSummary:
-    """Create the demo practice in the caller's transaction (the caller commits)."""
+def seed_demo(
+    session: Session, *, today: date, rng_seed: int = 7, now: datetime | None = None
+) -> DemoSummary:
+    """Create the demo practice in the caller's transaction (the caller commits).
+
+    `now` stamps what the seed records (history, audit, the reminder texts, the staff queue);
+    by default the real clock when seeding for the practice's today, else noon at the practice
+    on `today`, so that a test's fixed day and what was "just" recorded agree.
+    """
+    now = now or _seed_clock(today)
     if session.execute(select(Practice.id).where(Practice.slug == PRACTICE_SLUG)).first():
         raise ValueError(f"the demo practice {PRACTICE_SLUG!r} already exists")
     rng = random.Random(rng_seed)
@@ -339,17 +347,17 @@ def seed_demo(session: Session, *, today: date, rng_seed: int = 7) -> DemoSummar
     )
     appointments = [*demo_appointments, *generated]
     session.add_all(appointments)
-    session.add_all(_booked_history(appointment) for appointment in appointments)
+    session.add_all(_booked_history(appointment, now) for appointment in appointments)
     session.flush()
 
     reminders = [
-        _reminder(practice, patients[0], demo_appointments[0], "en"),
-        _reminder(practice, patients[1], demo_appointments[1], "es"),
+        _reminder(practice, patients[0], demo_appointments[0], "en", now),
+        _reminder(practice, patients[1], demo_appointments[1], "es", now),
     ]
     session.add_all(reminders)
-    _audit_creations(session, patients, appointments)
+    _audit_creations(session, patients, appointments, now)
     session.flush()
-    seed_staff(session, practice.id)  # departments, staff logins, a few queued requests
+    seed_staff(session, practice.id, now=now)  # departments, staff logins, a few queued requests
 
     shared = _shared_phones(people)
     english, spanish = (
@@ -383,6 +391,13 @@ def thanksgiving(year: int) -> date:
     first = date(year, 11, 1)
     first_thursday = first + timedelta(days=(3 - first.weekday()) % 7)
     return first_thursday + timedelta(weeks=3)
+
+
+def _seed_clock(today: date) -> datetime:
+    real = datetime.now(timezone.utc)
+    if real.astimezone(ZoneInfo(TIME_ZONE)).date() == today:
+        return real
+    return _local(today, time(12, 0), TIME_ZONE)
 
 
 def next_business_day(today: date, holidays: dict[date, str]) -> date:
@@ -795,10 +810,11 @@ def _place(
     return None
 
 
-def _booked_history(appointment: Appointment) -> AppointmentHistory:
+def _booked_history(appointment: Appointment, now: datetime) -> AppointmentHistory:
     """The one history row of a seeded appointment: it arrived as-is, in its current status."""
     return AppointmentHistory(
         appointment=appointment,
+        at=now,
         action="booked",
         from_status=None,
         to_status=appointment.status,
@@ -809,7 +825,10 @@ def _booked_history(appointment: Appointment) -> AppointmentHistory:
 
 
 def _audit_creations(
-    session: Session, patients: Sequence[Patient], appointments: Sequence[Appointment]
+    session: Session,
+    patients: Sequence[Patient],
+    appointments: Sequence[Appointment],
+    now: datetime,
 ) -> None:
     """One audit event per created patient and per created appointment."""
     for patient in patients:
@@ -822,6 +841,7 @@ def _audit_creations(
             entity_id=patient.id,
             patient_id=patient.id,
             detail={"source": "demo seed"},
+            now=now,
         )
     for appointment in appointments:
         audit.record(
@@ -833,6 +853,7 @@ def _audit_creations(
             entity_id=appointment.id,
             patient_id=appointment.patient_id,
             detail={"source": "demo seed"},
+            now=now,
         )
 
 
@@ -871,7 +892,7 @@ def reminder_body(
 
 
 def _reminder(
-    practice: Practice, patient: Patient, appointment: Appointment, language: str
+    practice: Practice, patient: Patient, appointment: Appointment, language: str, now: datetime
 ) -> OutboundMessage:
     location = appointment.location
     local_start = appointment.starts_at.astimezone(ZoneInfo(location.time_zone))
@@ -883,6 +904,7 @@ def _reminder(
         patient_id=patient.id,
         appointment_id=appointment.id,
         status="recorded",
+        created_at=now,
     )
 
 

@@ -181,6 +181,7 @@ def secure_slot(
                 channel=channel,
                 conversation_id=conversation_id,
                 detail=detail,
+                now=now,
             )
             if after_insert is not None:
                 after_insert(appointment)
@@ -200,14 +201,26 @@ def _release_stale_holds(
     for held in guard.stale_holds(
         session, provider_id=req.provider_id, starts_at=req.starts_at, ends_at=ends_at, now=now
     ):
-        release_hold(session, held)
+        release_hold(session, held, now=now)
 
 
-def release_hold(session: Session, held: Appointment, *, actor: str = "system:holds") -> None:
+def release_hold(
+    session: Session,
+    held: Appointment,
+    *,
+    actor: str = "system:holds",
+    now: datetime | None = None,
+) -> None:
     """An expired hold stops occupying the provider's time."""
     held.cancel_reason = HOLD_EXPIRED_REASON
     change_status(
-        session, held, to_status=CANCELLED, action="hold_expired", actor=actor, channel="system"
+        session,
+        held,
+        to_status=CANCELLED,
+        action="hold_expired",
+        actor=actor,
+        channel="system",
+        now=now,
     )
 
 

@@ -1,13 +1,19 @@
-"""Status changes go through here so that each one lands in the appointment's history."""
+"""Status changes go through here so that each one lands in the appointment's history.
+
+Each function takes the caller's `now`, so that the history row, the audit event and whatever
+the caller decided by time all carry one instant (reports count them by that instant).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.db.models import Appointment, AppointmentHistory
+from assistant.db.types import utcnow
 
 
 def change_status(
@@ -20,6 +26,7 @@ def change_status(
     channel: str,
     conversation_id: int | None = None,
     detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> AppointmentHistory:
     """Set the status, append the history row and the audit event, in the caller's transaction."""
     entry = AppointmentHistory(
@@ -30,6 +37,7 @@ def change_status(
         actor=actor,
         channel=channel,
         detail=detail,
+        at=now or utcnow(),
     )
     appointment.status = to_status
     session.add(entry)
@@ -42,6 +50,7 @@ def change_status(
         entity_id=appointment.id,
         patient_id=appointment.patient_id,
         conversation_id=conversation_id,
+        now=now,
         detail={"operation": action, "to_status": to_status, **(detail or {})},
     )
     return entry
@@ -56,6 +65,7 @@ def record_created(
     channel: str,
     conversation_id: int | None = None,
     detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> AppointmentHistory:
     """History and audit for a new appointment (flushed already, so that it has an id)."""
     entry = AppointmentHistory(
@@ -66,6 +76,7 @@ def record_created(
         actor=actor,
         channel=channel,
         detail=detail,
+        at=now or utcnow(),
     )
     session.add(entry)
     audit.record(
@@ -77,6 +88,7 @@ def record_created(
         entity_id=appointment.id,
         patient_id=appointment.patient_id,
         conversation_id=conversation_id,
+        now=now,
         detail={"operation": action, "to_status": appointment.status, **(detail or {})},
     )
     return entry
@@ -91,6 +103,7 @@ def record_note(
     channel: str,
     conversation_id: int | None = None,
     detail: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> AppointmentHistory:
     """History and audit for a change that keeps the status (e.g. "running late")."""
     entry = AppointmentHistory(
@@ -101,6 +114,7 @@ def record_note(
         actor=actor,
         channel=channel,
         detail=detail,
+        at=now or utcnow(),
     )
     session.add(entry)
     audit.record(
@@ -112,6 +126,7 @@ def record_note(
         entity_id=appointment.id,
         patient_id=appointment.patient_id,
         conversation_id=conversation_id,
+        now=now,
         detail={"operation": action, **(detail or {})},
     )
     return entry

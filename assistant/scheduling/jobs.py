@@ -39,7 +39,7 @@ def release_expired_holds(
         ).scalars()
     )
     for held in expired:
-        release_hold(session, held, actor=actor)
+        release_hold(session, held, actor=actor, now=now)
     session.flush()
     if offer_to_waitlist:
         for held in expired:
@@ -98,5 +98,6 @@ def mark_no_shows(
             actor=actor,
             channel="system",
             detail={"grace_minutes": grace},
+            now=now,
         )
     return [appointment for appointment, _ in marked]

@@ -23,7 +23,6 @@ from assistant.db.models import (
     Practice,
     Provider,
 )
-from assistant.db.types import utcnow
 from assistant.scheduling import guard, waitlist
 from assistant.scheduling.booking import HOLD_EXPIRED_REASON, SlotRequest, alternatives, secure_slot
 from assistant.scheduling.clock import now_utc
@@ -57,7 +56,8 @@ def confirm(
         return appointment, False
     if appointment.status != BOOKED:
         raise InvalidTransition(appointment.status, "confirm")
-    appointment.confirmed_at = now or utcnow()
+    now = now_utc(now)
+    appointment.confirmed_at = now
     change_status(
         session,
         appointment,
@@ -66,6 +66,7 @@ def confirm(
         actor=actor,
         channel=channel,
         conversation_id=conversation_id,
+        now=now,
     )
     return appointment, True
 
@@ -214,6 +215,7 @@ def book_hold(
         channel=channel,
         conversation_id=conversation_id,
         detail={"from_hold": True},
+        now=now,
     )
     return appointment
 
@@ -266,6 +268,7 @@ def reschedule(
             channel=channel,
             conversation_id=conversation_id,
             detail={"new_starts_at": starts_at.isoformat()},
+            now=now,
         )
         session.flush()
 
@@ -342,6 +345,7 @@ def cancel(
         channel=channel,
         conversation_id=conversation_id,
         detail={"reason": reason[:200], "late_cancel": late},
+        now=now,
     )
     session.flush()
     if offer_to_waitlist and appointment.starts_at > now:
@@ -380,6 +384,7 @@ def mark_arrived(
         actor=actor,
         channel=channel,
         detail={"at": now.isoformat()},
+        now=now,
     )
     return appointment, True
 
@@ -418,5 +423,6 @@ def note_running_late(
         channel=channel,
         conversation_id=conversation_id,
         detail={"minutes": minutes, "beyond_grace": beyond, "at": now.isoformat()},
+        now=now,
     )
     return RunningLate(appointment, beyond)

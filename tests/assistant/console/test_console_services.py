@@ -20,6 +20,7 @@ from assistant.demo.seed import seed_demo
 from assistant.unit_of_work import UnitOfWork
 
 TODAY = date(2026, 11, 23)
+SEEDED_AT = datetime(2026, 11, 23, 17, 0, tzinfo=timezone.utc)  # noon at the practice on TODAY
 
 
 @pytest.fixture
@@ -167,7 +168,7 @@ def test_schedule_per_provider_in_local_time(uow: UnitOfWork, demo) -> None:
 
 def test_metrics_containment_abandonment_backlog(uow: UnitOfWork, demo) -> None:
     session = uow.session
-    now = datetime.now(timezone.utc)
+    now = SEEDED_AT  # what the demo's queue and history were recorded at
     practice_id = demo.practice_id
     for index, (channel, outcome) in enumerate(
         [("sms", "confirmed"), ("voice", "rescheduled"), ("voice", "abandoned")]
