@@ -11,7 +11,13 @@ is checked for the expected outcome. Reported:
   informational and does not count);
 * turns per finished task: patient turns in the contained, successful conversations.
 
-    python bench/conversation_suite.py [--only ID_SUBSTRING] [--verbose]
+    python bench/conversation_suite.py [--set unseen] [--only ID_SUBSTRING] [--verbose]
+
+`--set unseen` plays bench/conversations_unseen/ instead: an evaluation set written without
+looking at the training data or at these scripts (never train on it). Its conversations may
+declare a patient of their own (`setup: {new_patient: {...}}` with `patient: new`), a Spanish
+call that does not press 2 (`setup: {no_language_key: true}`) and a few more expectations about
+the new appointment's time (`new_time`, `with_provider`) and `not_emergency`.
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 import yaml
@@ -38,22 +45,27 @@ from assistant.db import migrate  # noqa: E402
 from assistant.db.engine import get_engine  # noqa: E402
 from assistant.db.models import (  # noqa: E402
     COMPLETED,
+    OCCUPYING_STATUSES,
     Appointment,
     AppointmentType,
     Base,
     CallTransfer,
     Conversation,
     Patient,
+    PatientPhone,
+    ProviderSchedule,
     StaffTask,
 )
 from assistant.db.types import utcnow  # noqa: E402
 from assistant.demo.seed import seed_demo  # noqa: E402
 from assistant.rasa_model import ensure_model  # noqa: E402
+from assistant.routing import URGENT_CLINICAL  # noqa: E402
 from assistant.scheduling import operations  # noqa: E402
 from assistant.simulator import SimulatedCall, TwilioSimulator  # noqa: E402
 from assistant.unit_of_work import UnitOfWork  # noqa: E402
 
 CONVERSATIONS = Path(__file__).with_name("conversations")
+SETS = {"default": CONVERSATIONS, "unseen": Path(__file__).with_name("conversations_unseen")}
 PUBLIC_BASE_URL = "https://clinic.example.org"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
 PATIENTS = {"maria": "english_demo", "jose": "spanish_demo"}
@@ -73,9 +85,9 @@ class Result:
     why: str = ""
 
 
-def load(only: str | None = None) -> list[dict[str, Any]]:
+def load(only: str | None = None, folder: Path = CONVERSATIONS) -> list[dict[str, Any]]:
     found = []
-    for path in sorted(CONVERSATIONS.glob("*.yml")):
+    for path in sorted(folder.glob("*.yml")):
         for item in yaml.safe_load(path.read_text()) or []:
             if any(isinstance(t, bool) for t in item["turns"]):
                 raise SystemExit(f'{item["id"]}: quote turns like "yes" (YAML reads a bool)')
@@ -198,6 +210,8 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
                    appointment_id=person.appointment_id, provider=person.provider_name)  # fmt: skip
     with UnitOfWork(database_url) as uow:
         session = uow.session
+        if who == "new":
+            ctx.update(_new_patient(session, demo, setup["new_patient"]))
         if setup.get("seen_before") and "patient_id" in ctx:
             _past_visit(session, ctx["patient_id"], ctx["appointment_id"])
         if "appointment_in_minutes" in setup and "patient_id" in ctx:
@@ -206,6 +220,72 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
             )
         uow.commit()
     return ctx
+
+
+def _new_patient(session, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """A patient of the scenario's own (unusual name ...) on their own number, with an upcoming
+    follow-up like Maria's: her provider, location and type, the same day, the free time
+    nearest two hours after hers."""
+    like = session.get(Appointment, demo.english_demo.appointment_id)
+    dob = spec["dob"]
+    patient = Patient(
+        practice_id=like.practice_id,
+        external_id=f"BENCH-{spec['phone'][-4:]}",
+        first_name=spec["first"],
+        last_name=spec["last"],
+        date_of_birth=dob if isinstance(dob, date) else date.fromisoformat(str(dob)),
+        preferred_language=spec.get("language", "en"),
+        sms_consent=spec.get("sms_consent", True),
+        phones=[PatientPhone(number=spec["phone"], kind="mobile", is_primary=True)],
+    )
+    session.add(patient)
+    session.flush()
+    visit = operations.book(
+        session, patient_id=patient.id, provider_id=like.provider_id,
+        location_id=like.location_id, appointment_type_id=like.appointment_type_id,
+        starts_at=_free_start_near(session, like, timedelta(hours=2)),
+        actor="staff:1", channel="console", enforce_rules=False,
+    )  # fmt: skip
+    return {
+        "phone": spec["phone"],
+        "patient_id": patient.id,
+        "appointment_id": visit.id,
+        "provider": like.provider.display_name,
+    }
+
+
+def _free_start_near(session, like: Appointment, offset: timedelta) -> datetime:
+    """The free start in `like`'s provider's schedule on `like`'s day nearest `like` + offset."""
+    zone = ZoneInfo(like.location.time_zone)
+    local = like.starts_at.astimezone(zone)
+    length = like.ends_at - like.starts_at
+    blocks = session.execute(
+        select(ProviderSchedule).where(
+            ProviderSchedule.provider_id == like.provider_id,
+            ProviderSchedule.location_id == like.location_id,
+            ProviderSchedule.weekday == local.weekday(),
+        )
+    ).scalars()
+    starts = []
+    for block in blocks:
+        at = datetime.combine(local.date(), block.start_time, tzinfo=zone)
+        while at + length <= datetime.combine(local.date(), block.end_time, tzinfo=zone):
+            starts.append(at)
+            at += timedelta(minutes=20)
+    taken = [
+        (a.starts_at, a.ends_at)
+        for a in session.execute(
+            select(Appointment).where(
+                Appointment.provider_id == like.provider_id,
+                Appointment.status.in_(OCCUPYING_STATUSES),
+            )
+        ).scalars()
+    ]
+    wanted = local + offset
+    for at in sorted(starts, key=lambda s: (abs(s - wanted), s < wanted)):
+        if all(at + length <= start or at >= end for start, end in taken):
+            return at.astimezone(ZoneInfo("UTC"))
+    raise SystemExit(f"no free time on {local.date()} for the scenario's patient")
 
 
 def _max_patient(database_url: str) -> int:
@@ -249,7 +329,7 @@ def play(sim: TwilioSimulator, spec: dict[str, Any], phone: str) -> tuple[list[s
     call = SimulatedCall(sim, phone)
     turn = call.start()
     intro = " ".join(turn.said)
-    if spec.get("language") == "es":
+    if spec.get("language") == "es" and not (spec.get("setup") or {}).get("no_language_key"):
         turn = call.answer(turn.next_path or "", "2")
         intro += " " + " ".join(turn.said)
     for said in spec["turns"]:
@@ -287,13 +367,15 @@ def judge(database_url: str, spec: dict[str, Any], ctx: dict[str, Any], replies:
             else None
         )
         staff = transfers is not None or any(t.kind in STAFF_KINDS for t in tasks)
-        checks = _checks(session, expect, ctx, outcome, tasks, replies)
+        checks = _checks(session, expect, ctx, outcome, tasks, replies, conversation)
     failed = [name for name, ok in checks if not ok]
     success = not failed
     return success, success and not staff, outcome, ", ".join(failed)
 
 
-def _checks(session, expect, ctx, outcome, tasks, replies) -> list[tuple[str, bool]]:
+def _checks(
+    session, expect, ctx, outcome, tasks, replies, conversation=None
+) -> list[tuple[str, bool]]:
     said = " ".join(replies).lower()
     checks: list[tuple[str, bool]] = []
     for text in expect.get("says", []):
@@ -322,7 +404,109 @@ def _checks(session, expect, ctx, outcome, tasks, replies) -> list[tuple[str, bo
     if expect.get("late_note"):
         late = session.get(Appointment, ctx.get("late_appointment_id") or 0)
         checks.append(("late note", late is not None and bool(late.running_late_note)))
+    if expect.get("not_emergency"):  # a care question: a normal task, no urgent clinical path
+        urgent = any(t.priority == "urgent" for t in tasks)
+        emergency = (
+            conversation is not None
+            and session.execute(
+                select(CallTransfer.id).where(
+                    CallTransfer.conversation_id == conversation.id,
+                    CallTransfer.reason.in_(sorted(URGENT_CLINICAL)),
+                )
+            ).first()
+        )
+        checks.append(("not handled as an emergency", not urgent and not emergency))
+    if expect.get("new_time") or expect.get("with_provider"):
+        new = _new_appointment(session, ctx, expect)
+        for name, wanted in (expect.get("new_time") or {}).items():
+            checks.append(
+                (f"new time {name}={wanted}", _time_check(new, appointment, name, wanted))
+            )
+        if expect.get("with_provider"):
+            who = str(expect["with_provider"]).lower()
+            checks.append((f"new appointment with {expect['with_provider']}",
+                           new is not None and who in new.provider.last_name.lower()))  # fmt: skip
     return checks
+
+
+def _new_appointment(session, ctx: dict[str, Any], expect: dict[str, Any]) -> Appointment | None:
+    """The appointment the conversation made: where the original was moved to, else the one new
+    booking of the caller (or of the patient the dialogue created, `booked.name`)."""
+    original = session.get(Appointment, ctx.get("appointment_id") or 0)
+    if original is not None and original.rescheduled_to_id:
+        return session.get(Appointment, original.rescheduled_to_id)
+    query = select(Appointment).where(Appointment.status.in_(OCCUPYING_STATUSES))
+    wanted = expect.get("booked") or {}
+    if isinstance(wanted, dict) and "name" in wanted:
+        first, last = wanted["name"].split(" ", 1)
+        query = query.join(Patient, Patient.id == Appointment.patient_id).where(
+            Patient.first_name == first,
+            Patient.last_name == last,
+            Patient.id > ctx["seeded_patients"],
+        )
+    elif "patient_id" in ctx:
+        query = query.where(
+            Appointment.patient_id == ctx["patient_id"], Appointment.id != ctx["appointment_id"]
+        )
+    else:
+        return None
+    found = list(session.execute(query.order_by(Appointment.id.desc())).scalars())
+    return found[0] if len(found) == 1 else None
+
+
+PARTS_OF_DAY = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _time_check(new: Appointment | None, original: Appointment | None, name: str, wanted) -> bool:
+    """One `new_time` expectation, on the new appointment's local (practice) wall clock.
+
+    weekday: monday..; part_of_day: morning (before 12) | afternoon (12-17) | evening;
+    after / before: "HH:MM" (at or after / strictly before); later_than_original /
+    earlier_than_original: true; same_day / same_time: true (as the original, local);
+    days_later: N (local dates apart); week: this | next | after_next (calendar weeks from
+    today's, Monday first)."""
+    if new is None:
+        return False
+    zone = ZoneInfo(new.location.time_zone)
+    at = new.starts_at.astimezone(zone)
+    was = original.starts_at.astimezone(zone) if original is not None else None
+    clock = at.strftime("%H:%M")
+    if name == "weekday":
+        return WEEKDAYS[at.weekday()] == str(wanted).lower()
+    if name == "part_of_day":
+        low, high = PARTS_OF_DAY[wanted]
+        return low <= at.hour < high
+    if name == "after":
+        return clock >= _hhmm(wanted)
+    if name == "before":
+        return clock < _hhmm(wanted)
+    if was is None:
+        return False
+    if name == "later_than_original":
+        return (at > was) == bool(wanted)
+    if name == "earlier_than_original":
+        return (at < was) == bool(wanted)
+    if name == "same_day":
+        return (at.date() == was.date()) == bool(wanted)
+    if name == "same_time":
+        return (at.time() == was.time()) == bool(wanted)
+    if name == "days_later":
+        return (at.date() - was.date()).days == int(wanted)
+    if name == "week":
+        today = datetime.now(zone).date()
+        monday = today - timedelta(days=today.weekday())
+        weeks = {"this": 0, "next": 1, "after_next": 2}[wanted]
+        return (at.date() - monday).days // 7 == weeks
+    raise SystemExit(f"unknown new_time expectation {name!r}")
+
+
+def _hhmm(value) -> str:
+    """A wall-clock "HH:MM" (YAML 1.1 reads an unquoted 15:00 as 900, in minutes)."""
+    if isinstance(value, int):
+        return f"{value // 60:02d}:{value % 60:02d}"
+    hours, minutes = str(value).split(":")
+    return f"{int(hours):02d}:{int(minutes):02d}"
 
 
 def _booked(session, ctx: dict[str, Any], wanted: dict[str, Any]) -> bool:
@@ -393,9 +577,15 @@ def report(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", help="run the conversations whose id contains this")
+    parser.add_argument(
+        "--set",
+        choices=sorted(SETS),
+        default="default",
+        help="bench/conversations (default) or bench/conversations_unseen (unseen)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every reply")
     args = parser.parse_args(argv)
-    specs = load(args.only)
+    specs = load(args.only, SETS[args.set])
     tmp = Path(tempfile.mkdtemp(prefix="conversations-"))
     database_url = f"sqlite:///{tmp / 'suite.sqlite3'}"
     migrate.upgrade(database_url)
