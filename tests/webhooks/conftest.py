@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,7 +14,7 @@ from twilio.request_validator import RequestValidator
 from assistant.config import Settings, load_settings
 from assistant.db.models import Conversation
 from assistant.unit_of_work import UnitOfWork
-from tests.conftest import IN_CI, fresh_spool_dir
+from tests.conftest import fresh_spool_dir
 from webhooks import create_app
 
 PUBLIC_BASE_URL = "https://clinic.example.org"
@@ -157,33 +156,3 @@ def client_with_fake_rasa(sqlite_url: str, fake_rasa: FakeRasa) -> FlaskClient:
 
 # Debian's Chromium, driven by Playwright, shared by the console's and the portal's browser tests:
 # one Playwright per test session (a second sync Playwright beside the first fails to start).
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing: run scripts/install-browser.sh"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()

@@ -156,8 +156,10 @@ def test_an_expired_session_cannot_act(page: Page, portal_server: PortalServer):
 
 
 def test_chat_with_typing_indicator_quick_replies_and_spanish(
-    page: Page, portal_server: PortalServer
+    page: Page, portal_server: PortalServer, tmp_path
 ):
+    """The chat's mechanics against a scripted stand-in dialogue (its picture is not the
+    README's: that one comes from the real stack, tests/integration/test_portal_chat.py)."""
     patient = person(portal_server)
     sign_in(page, portal_server, patient)
     page.get_by_role("link", name="Chat with the assistant").click()
@@ -174,7 +176,7 @@ def test_chat_with_typing_indicator_quick_replies_and_spanish(
     expect(page.get_by_text("The assistant is typing…")).to_be_visible()
     expect(log).to_contain_text("Would you like to keep it?")
     expect(page.get_by_text("The assistant is typing…")).to_be_hidden()
-    page.screenshot(path=str(SCREENSHOTS / "portal-chat.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "stand-in-chat.png"), full_page=True)
     portal_server.rasa.answers.append([{"text": "Great, see you then."}])
     page.get_by_role("button", name="Keep it").click()
     expect(log).to_contain_text("Great, see you then.")
