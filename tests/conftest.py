@@ -107,37 +107,3 @@ def sqlite_url(_migrated_sqlite: str) -> str:
 def uow(db_url: str) -> Iterator[UnitOfWork]:
     with UnitOfWork(db_url) as unit:
         yield unit
-
-
-# Debian's Chromium for the browser tests (console, portal, the real-stack portal chat), one per
-# run: Playwright's sync API allows one instance per thread.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing: run scripts/install-browser.sh"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()

@@ -161,17 +161,25 @@ def start(
             transfer.status, transfer.ended_at = "on_call", now
             return _step(transfer, department, number=after.number)
         return _to_voicemail(session, transfer, department, "after hours", now)
-    return ring_next(session, transfer, dialer=dialer, commit=commit)
+    return ring_next(session, transfer, dialer=dialer, commit=commit, now=now)
 
 
-def ring_next(session: Session, transfer: CallTransfer, *, dialer: Dialer, commit: Commit) -> Step:
+def ring_next(
+    session: Session,
+    transfer: CallTransfer,
+    *,
+    dialer: Dialer,
+    commit: Commit,
+    now: datetime | None = None,
+) -> Step:
     """Ring the next member of the hunt group not tried yet; voicemail when none is left.
 
     The attempt is committed before the call is placed so that Twilio's callbacks find it.
     """
+    now = now or utcnow()
     department = _department(session, transfer)
     if department is None:
-        return _to_voicemail(session, transfer, None, "no such department", utcnow())
+        return _to_voicemail(session, transfer, None, "no such department", now)
     tried = {a.staff_user_id for a in transfer.attempts}
     for user in hunt_group(session, department):
         target = ring_target(user)
@@ -192,11 +200,11 @@ def ring_next(session: Session, transfer: CallTransfer, *, dialer: Dialer, commi
             attempt.call_sid = result.sid
             return _step(transfer, department)
         attempt.status = "not_placed" if result.no_account else "failed"
-        attempt.ended_at = utcnow()
+        attempt.ended_at = now
         if result.no_account:
-            return _to_voicemail(session, transfer, department, NO_ACCOUNT, utcnow())
+            return _to_voicemail(session, transfer, department, NO_ACCOUNT, now)
     why = "nobody answered" if transfer.attempts else "nobody in the hunt group"
-    return _to_voicemail(session, transfer, department, why, utcnow())
+    return _to_voicemail(session, transfer, department, why, now)
 
 
 def _tried(session: Session, transfer: CallTransfer) -> str:
@@ -287,6 +295,7 @@ def attempt_ended(
     *,
     dialer: Dialer,
     commit: Commit,
+    now: datetime | None = None,
 ) -> Step | None:
     """A ringing attempt ended without an accept (`status`: declined, no_answer, busy, failed):
     ring the next person; when nobody is left, send the caller to voicemail. Replays and late
@@ -294,11 +303,12 @@ def attempt_ended(
     attempt = _attempt(session, attempt_id)
     if attempt is None or attempt.status != "ringing":
         return None
-    attempt.status, attempt.ended_at = status, utcnow()
+    now = now or utcnow()
+    attempt.status, attempt.ended_at = status, now
     transfer = attempt.transfer
     if transfer.status != "hunting":
         return None
-    step = ring_next(session, transfer, dialer=dialer, commit=commit)
+    step = ring_next(session, transfer, dialer=dialer, commit=commit, now=now)
     if step.action == "voicemail":
         commit()  # the task exists before the caller is moved to record a message
         dialer.send_to_voicemail(transfer.call_sid, transfer.id)
@@ -335,7 +345,11 @@ def on_call_missed(session: Session, transfer: CallTransfer, now: datetime | Non
 
 
 def attach_voicemail(
-    session: Session, transfer: CallTransfer, recording_url: str, seconds: str | None
+    session: Session,
+    transfer: CallTransfer,
+    recording_url: str,
+    seconds: str | None,
+    now: datetime | None = None,
 ) -> None:
     """The caller's recording joins the transfer's task (its URL, never its content)."""
     conversation = (
@@ -345,7 +359,7 @@ def attach_voicemail(
         meta = {"recording_url": recording_url, "seconds": seconds, "transfer_id": transfer.id}
         sessions.add_turn(session, conversation, "in", "[voicemail]", meta)
     if transfer.task_id is None:
-        _task(session, transfer, "voicemail", utcnow())
+        _task(session, transfer, "voicemail", now or utcnow())
     text = f"Voicemail ({seconds or '?'} s): {recording_url}"
     session.add(StaffTaskNote(task_id=transfer.task_id, kind="note", text=text))
 

@@ -16,6 +16,7 @@ from assistant.db.models import Appointment
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.timefmt import format_when
 from assistant.unit_of_work import UnitOfWork
+from tests.browsers import chromium
 from tests.webhooks.console.conftest import SCREENSHOTS
 from tests.webhooks.portal.conftest import last_code
 from webhooks import create_app
@@ -45,21 +46,26 @@ def real_portal(dialogue_settings, live_db) -> Iterator[tuple[str, str, DemoSumm
         thread.join(timeout=10)
 
 
-def test_asking_for_the_next_visit_in_the_chat_names_it(browser, real_portal) -> None:
+def test_asking_for_the_next_visit_in_the_chat_names_it(real_portal) -> None:
     base_url, database_url, demo = real_portal
     maria = demo.english_demo
     with UnitOfWork(database_url) as uow:
         visit = uow.session.get(Appointment, maria.appointment_id)
         when = format_when(visit.starts_at, visit.location.time_zone)
+    with chromium() as browser:
+        _ask_and_look(browser, base_url, database_url, maria.phone, when)
+
+
+def _ask_and_look(browser, base_url: str, database_url: str, phone: str, when: str) -> None:
     context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
     context.set_default_timeout(20_000)  # a real dialogue turn
     page = context.new_page()
     try:
         page.goto("/portal/sign-in")
-        page.get_by_label("Mobile phone number").fill(maria.phone)
+        page.get_by_label("Mobile phone number").fill(phone)
         page.get_by_label("Date of birth").fill("03/03/1982")
         page.get_by_role("button", name="Text me a code").click()
-        page.get_by_label("6-digit code").fill(last_code(database_url, maria.phone))
+        page.get_by_label("6-digit code").fill(last_code(database_url, phone))
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("link", name="Chat with the assistant").click()
         page.get_by_role("button", name="When is my next appointment?").click()

@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 from assistant.config import Settings, load_settings
 from assistant.db.models import Conversation
 from assistant.unit_of_work import UnitOfWork
+from tests.browsers import chromium
 from tests.conftest import fresh_spool_dir
 from webhooks import create_app
 
@@ -156,3 +157,10 @@ def client_with_fake_rasa(sqlite_url: str, fake_rasa: FakeRasa) -> FlaskClient:
 
 # Debian's Chromium, driven by Playwright, shared by the console's and the portal's browser tests:
 # one Playwright per test session (a second sync Playwright beside the first fails to start).
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session's browser tests (tests/browsers.py)."""
+    with chromium() as launched:
+        yield launched

@@ -6,7 +6,6 @@ import errno
 import json
 import os
 import stat
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,6 +22,10 @@ SMS_FORM = {
     "NumMedia": "0",
     "AccountSid": "AC" + "a" * 32,  # not kept: the replay does not need it
 }
+
+
+def _at(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, timezone.utc)
 
 
 def _mode(path: Path) -> int:
@@ -110,13 +113,13 @@ def test_stats_count_and_age_without_reading_items(tmp_path: Path) -> None:
     assert spool.is_empty() and spool.stats().count == 0 and spool.stats().oldest is None
     _keep(spool)
     old = spool.paths()[0]
-    hour_ago = time.time() - 3600
-    os.utime(old, (hour_ago, hour_ago))
+    written = old.stat().st_mtime  # ages are the file system's clock: compare with it
+    os.utime(old, (written - 3600, written - 3600))
     keep_status(spool, {"CallSid": "CA1", "CallStatus": "completed"})
     old.chmod(0o000)  # the count does not open the files
     stats = spool.stats()
     assert stats.count == 2
-    assert 3590 < stats.oldest_age_seconds() < 3700
+    assert 3590 < stats.oldest_age_seconds(_at(written)) < 3700
 
 
 def test_malformed_items_are_reported_not_guessed(tmp_path: Path) -> None:
@@ -134,10 +137,11 @@ def test_temporaries_of_a_crashed_writer_are_removed_once_stale(tmp_path: Path) 
     stale = tmp_path / ".sms-y.json.1.cd.tmp"
     fresh.write_text("{}")
     stale.write_text("{}")
-    long_ago = time.time() - STALE_TMP.total_seconds() - 60
+    written = fresh.stat().st_mtime  # the file system's clock, which the sweep compares with
+    long_ago = written - STALE_TMP.total_seconds() - 60
     os.utime(stale, (long_ago, long_ago))
     assert spool.paths() == []  # never taken for items
-    assert spool.remove_stale_temporaries() == 1
+    assert spool.remove_stale_temporaries(_at(written)) == 1
     assert fresh.exists() and not stale.exists()
 
 
