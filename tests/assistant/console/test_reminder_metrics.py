@@ -111,3 +111,5 @@ def test_no_show_rate_of_reminded_and_not_reminded_visits(db_url: str) -> None:
 def test_campaign_names() -> None:
     assert reminder_metrics.campaign_name("sms", 7) == "Text, 7 days before"
     assert reminder_metrics.campaign_name("voice", 1) == "Call, 1 day before"
+    assert reminder_metrics.campaign_name("sms", 1, True) == "Text, booked at short notice"
+    assert reminder_metrics.campaign_name("voice", 2, True) == "Call, booked at short notice"
