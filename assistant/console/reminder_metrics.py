@@ -1,6 +1,8 @@
 """Reminder campaign measures for managers: per day and per campaign, and no-shows.
 
-A campaign is one kind of reminder: channel and days before the visit ("Text, 7 days before").
+A campaign is one kind of reminder: channel and days before the visit ("Text, 7 days before"),
+or channel and short notice for the one reminder of a visit booked after all its offsets had
+passed ("Text, booked at short notice").
 Each reminder sent counts once in exactly one outcome: the first of confirmed, rescheduled or
 cancelled that happened to its appointment after it was sent and before the next reminder of
 that appointment (or the visit); else opted out, if its number opted out in that window; else
@@ -84,8 +86,10 @@ class ReminderMetrics:
     no_shows: NoShows | None = None
 
 
-def campaign_name(channel: str, offset_days: int) -> str:
+def campaign_name(channel: str, offset_days: int, short_notice: bool = False) -> str:
     kind = "Call" if channel == "voice" else "Text"
+    if short_notice:  # the one reminder of a visit booked after all its offsets had passed
+        return f"{kind}, booked at short notice"
     days = "1 day" if offset_days == 1 else f"{offset_days} days"
     return f"{kind}, {days} before" if offset_days else f"{kind}, same day"
 
@@ -114,6 +118,7 @@ def compute(
             Reminder.appointment_id,
             Reminder.channel,
             Reminder.offset_days,
+            Reminder.short_notice,
             Reminder.sent_at,
             Reminder.delivery_status,
             OutboundMessage.to_number,
@@ -167,7 +172,7 @@ def compute(
             history[row.appointment_id], opt_outs.get(row.to_number), row.sent_at, end
         )
         delivered = row.delivery_status in DELIVERED.get(row.channel, ())
-        name = campaign_name(row.channel, row.offset_days)
+        name = campaign_name(row.channel, row.offset_days, row.short_notice)
         count(row.sent_at.astimezone(tz).date(), name, delivered, outcome)
     for at, delivered, outcome in _offer_texts(session, practice_id, since, now):
         count(at.astimezone(tz).date(), OFFER_CAMPAIGN, delivered, outcome)

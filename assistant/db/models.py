@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import declarative_base, relationship
@@ -625,6 +626,10 @@ class Reminder(Base):
     outbound_message_id = Column(ForeignKey("outbound_messages.id"))
     twilio_sid = Column(String(64))
     includes_prep = Column(Boolean, nullable=False, default=False)
+    # The one reminder of a visit booked after all its offsets had passed (0007; its row takes
+    # the smallest offset's key): due the morning after the booking, or at once for a same-day
+    # visit, and sent down to `policy.SHORT_NOTICE_MIN_LEAD` before the visit.
+    short_notice = Column(Boolean, nullable=False, default=False, server_default=false())
     skip_reason = Column(String(40))  # why it was skipped or failed (a code, never PHI)
     error_code = Column(String(10))  # Twilio error code of a failure
     delivery_status = Column(String(20))  # from status callbacks: delivered, undelivered ...

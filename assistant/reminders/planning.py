@@ -5,6 +5,12 @@ Offsets come from the appointment type's `reminder_offsets_days` (default 7, 2, 
 is due at the visit's local wall-clock time that many days before, moved out of the patient's
 quiet hours. Offsets already past when the appointment is planned are stored as skipped
 ("past_when_booked"), so every planned appointment has rows and is not looked at again.
+
+Short notice: when no offset of a channel is left (some are past, none pending) and the visit is
+at least `policy.MIN_LEAD` away, the smallest offset's row becomes the channel's one short-notice
+reminder (`short_notice`): due at 8:00 local on the day after the booking (the patient heard
+from the practice on the booking day) if that is `policy.SHORT_NOTICE_MIN_LEAD` before the
+visit, else at once (quiet hours allowing) if that is `MIN_LEAD` before it, else skipped too.
 Inserting is idempotent (the unique key, insert-or-ignore): two planners never duplicate a row.
 """
 
@@ -69,11 +75,27 @@ def _rows(visit: _Visit, now: datetime) -> list[dict]:
     )
 
 
+def short_notice_due(starts_at: datetime, now: datetime, patient_zone: str) -> datetime | None:
+    """When the one reminder of a visit booked after all its offsets is due, or None (too late):
+    the first allowed moment on a later local day than the booking if that is at least
+    `SHORT_NOTICE_MIN_LEAD` before the visit, else the first from now on if that is at least
+    `MIN_LEAD` before it."""
+    if starts_at - now < policy.MIN_LEAD:
+        return None
+    morning = policy.next_day_morning(now, patient_zone)
+    if morning <= starts_at - policy.SHORT_NOTICE_MIN_LEAD:
+        return morning
+    soon = policy.next_allowed_hour(now, patient_zone)
+    return soon if soon <= starts_at - policy.MIN_LEAD else None
+
+
 def _channel_rows(visit: _Visit, offsets: Sequence[int], channel: str, now: datetime) -> list[dict]:
     rows = []
     patient_zone = visit.patient_zone or visit.location_zone
+    past = False
     for offset in sorted({int(o) for o in offsets if int(o) >= 0}, reverse=True):
         due = due_time(visit.starts_at, offset, visit.location_zone, patient_zone)
+        past = past or due < now - timedelta(minutes=1)
         late = due < now - timedelta(minutes=1) or due > visit.starts_at - policy.MIN_LEAD
         rows.append(
             {
@@ -84,8 +106,19 @@ def _channel_rows(visit: _Visit, offsets: Sequence[int], channel: str, now: date
                 "due_at": due,
                 "status": "skipped" if late else "pending",
                 "skip_reason": PAST_WHEN_BOOKED if late else None,
+                "short_notice": False,
             }
         )
+    # Booked too late for every offset (not merely configured with unusable ones, like 0 days).
+    if past and all(row["status"] == "skipped" for row in rows):
+        due = short_notice_due(visit.starts_at, now, patient_zone)
+        if due is not None:  # the smallest offset's row (the last) becomes the short-notice one
+            rows[-1] |= {
+                "due_at": due,
+                "status": "pending",
+                "skip_reason": None,
+                "short_notice": True,
+            }
     return rows
 
 

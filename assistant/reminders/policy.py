@@ -9,7 +9,8 @@ Which one yields: reminders are claimed closest-to-the-visit first (by due time,
 days before), so when two compete the earlier-claimed one goes and the other is *deferred* to
 the next allowed time; it is *skipped* instead when that time is less than `MIN_LEAD` before its
 visit, or when a later reminder of the same visit is due within a day of it (that one says it
-all, and sending both would push it out by the daily cap).
+all, and sending both would push it out by the daily cap). A short-notice reminder (the only one
+of a visit booked too late for its ordinary ones) is skipped only under `SHORT_NOTICE_MIN_LEAD`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ MAX_PER_DAY = 1
 MAX_PER_WEEK = 3
 WEEK = timedelta(days=7)
 MIN_LEAD = timedelta(hours=3)  # a reminder later than this before the visit is pointless
+# A short-notice reminder is the only one its visit gets, and it waits for the morning after the
+# booking (the patient had the booking confirmation that day, and the cap is one a day): 8:00
+# for a 10:00 visit must still go, so it keeps a shorter lead than the ordinary reminders.
+SHORT_NOTICE_MIN_LEAD = timedelta(hours=1)
 PREP_OFFSET_DAYS = 2  # procedure prep goes out with the reminder at most this many days before
 LEASE = timedelta(minutes=5)  # a claim older than this is taken over (the worker died)
 
@@ -45,6 +50,17 @@ def next_allowed_hour(instant: datetime, tz: str) -> datetime:
     if local.time() >= QUIET_START:
         return _local_morning(local.date() + timedelta(days=1), tz)
     return instant
+
+
+def next_day_morning(instant: datetime, tz: str) -> datetime:
+    """The first allowed moment on a later local day than `instant`: the next 8:00 local after
+    the end of `instant`'s day."""
+    return _local_morning(instant.astimezone(zone(tz)).date() + timedelta(days=1), tz)
+
+
+def min_lead(short_notice: bool) -> timedelta:
+    """How close to its visit a reminder may still go out."""
+    return SHORT_NOTICE_MIN_LEAD if short_notice else MIN_LEAD
 
 
 def _daily_cap(instant: datetime, tz: str, sent: list[datetime]) -> datetime:

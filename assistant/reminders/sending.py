@@ -131,8 +131,8 @@ def prepare(session: Session, outbound: Outbound, reminder: Reminder, now: datet
     appointment = reminder.appointment
     if appointment.status not in REMINDABLE:
         return _skip(reminder, f"appointment_{appointment.status}")
-    if appointment.starts_at - policy.MIN_LEAD <= now:
-        return _skip(reminder, "too_late")
+    if now > appointment.starts_at - policy.min_lead(reminder.short_notice):
+        return _skip(reminder, "too_late")  # at least the lead before the visit, as planned
     # Locking the patient serializes the cap check of two workers texting the same patient.
     patient = session.execute(
         select(Patient).where(Patient.id == appointment.patient_id).with_for_update()
@@ -266,8 +266,9 @@ def _skip(reminder: Reminder, reason: str) -> str:
 def _defer(session: Session, reminder: Reminder, at: datetime, reason: str) -> str:
     """Due again at `at`, unless that is too close to the visit, or a later reminder of the same
     visit is due within a day of it (sending both would push that one out by the daily cap):
-    the lower-priority (further-out) one is then skipped."""
-    if at > reminder.appointment.starts_at - policy.MIN_LEAD:
+    the lower-priority (further-out) one is then skipped. A short-notice reminder (the visit's
+    only one) may still be deferred to `SHORT_NOTICE_MIN_LEAD` before its visit."""
+    if at > reminder.appointment.starts_at - policy.min_lead(reminder.short_notice):
         return _skip(reminder, reason)
     closer = session.execute(
         select(Reminder.id)
