@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
-from assistant.db.models import Practice
+from assistant.db.models import AppointmentHistory, AuditEvent, Practice
 from assistant.scheduling import jobs, operations
 from assistant.scheduling.errors import InvalidTransition
 from assistant.unit_of_work import UnitOfWork
@@ -124,3 +125,21 @@ def test_running_late_note(clinic: Clinic) -> None:
         "running_late",
         "running_late",
     ]
+
+
+def test_history_and_audit_carry_the_operations_now(clinic: Clinic) -> None:
+    """Reports count changes by when they happened: the instant the caller decided with, not the
+    machine's clock when the row was written (a test's fixed day, a replayed request)."""
+    appointment_id = book(clinic, "2026-06-04 09:00")
+    cancel(clinic, appointment_id, NOW)
+    with UnitOfWork(clinic.url) as uow:
+        history = uow.session.execute(
+            select(AppointmentHistory).where(AppointmentHistory.appointment_id == appointment_id)
+        ).scalars()
+        assert [(h.action, h.at) for h in history][-1] == ("cancelled", NOW)
+        audits = uow.session.execute(
+            select(AuditEvent.at).where(
+                AuditEvent.entity == "appointment", AuditEvent.entity_id == appointment_id
+            )
+        ).scalars()
+        assert NOW in set(audits)
