@@ -12,17 +12,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import yes_no
+from assistant.frontdesk.words import asks_to_move, direction, yes_no
 from assistant.identity import service as identity
+from assistant.reminders import replies
 from dialogues.actions.common import appointment_id, channel, language, text_of
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
 
 TASKS = {
+    "confirm_appointment": "confirm",
     "check_appointment": "check",
     "cancel_appointment": "cancel",
     "reschedule_appointment": "reschedule",
@@ -57,9 +59,20 @@ TASK_SLOTS = (
     "late_noted",
     "late_beyond",
     "late_reschedule",
+    "task_stopped",
+    "misunderstood",
+    "move_or_book",
+    "move_direction",
 )
 RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
 NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
+_FORMS = ("identity_form", "confirm_form", "cancel_form", "reschedule_form", "book_form",
+          "late_form")  # fmt: skip
+REMINDER_RESPONSES = {
+    replies.CONFIRMED: "utter_appointment_confirmed",
+    replies.ALREADY_CONFIRMED: "utter_appointment_already_confirmed",
+    replies.NOT_CONFIRMABLE: "utter_appointment_not_confirmable",
+}
 # What the booking form's validation leaves in `book_confirm` (never what a patient types).
 BOOKED, TO_STAFF = "[booked]", "[staff]"
 
@@ -70,20 +83,6 @@ def reset(names: tuple[str, ...] = TASK_SLOTS) -> list[EventType]:
 
 def flow(value: str) -> SlotSet:
     return SlotSet("flow", value)
-
-
-def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
-    """A person takes over: a front-desk message; on a call the edge transfers (handoff)."""
-    uid = conversation_uid(tracker)
-    database_url = settings().database_url
-    if uid:
-        take_message_from_dialogue(database_url, uid, reason)
-    if channel(tracker) == "voice":
-        if uid:
-            frontdesk.mark_handed_off(database_url, uid, f"Handed to front desk: {reason}")
-        dispatcher.utter_message(json_message={"handoff": {"reason": reason}})
-    elif uid:
-        frontdesk.note_summary(database_url, uid, f"Front desk to follow up: {reason}")
 
 
 def say_prep(dispatcher: CollectingDispatcher, view: frontdesk.AppointmentView) -> None:
@@ -99,6 +98,10 @@ class ActionRouteTask(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         previous = tracker.latest_action_name
+        if previous in _FORMS and tracker.get_slot("task_stopped"):
+            return [flow("done")]  # stopped inside the form: already said (nothing changed)
+        if previous == "confirm_form":
+            return self.after_confirm(dispatcher, tracker)
         if previous == "cancel_form":
             return self.after_cancel(dispatcher, tracker)
         if previous == "reschedule_form":
@@ -110,13 +113,21 @@ class ActionRouteTask(Action):
         events: list[EventType] = []
         task = tracker.get_slot("task")
         intent = latest_intent(tracker)
-        if previous != "identity_form" and intent in TASKS:
-            task = TASKS[intent]
-            events += [SlotSet("task", task), *reset()]
-            if task == "late":  # "I'll be 20 minutes late": no need to ask again
-                events.append(SlotSet("late_said", minutes_late(text_of(tracker))))
         uid = conversation_uid(tracker)
         database_url = settings().database_url
+        if previous != "identity_form" and intent in TASKS:
+            task = TASKS[intent]
+            said = text_of(tracker)
+            events += [SlotSet("task", task), *reset()]
+            if task == "late":  # "I'll be 20 minutes late": no need to ask again
+                events.append(SlotSet("late_said", minutes_late(said)))
+            if task == "confirm" and uid and self.answer_reminder(dispatcher, uid):
+                return [*events, flow("done")]  # a reminder's answer: no verification needed
+            if task == "book" and asks_to_move(said):  # "push back my appointment": a move
+                task = "reschedule"
+                events += [SlotSet("task", task), SlotSet("move_or_book", True)]
+            if task == "reschedule" and direction(said):
+                events.append(SlotSet("move_direction", direction(said)))
         if uid is None or identity.is_locked(database_url, uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
@@ -132,6 +143,13 @@ class ActionRouteTask(Action):
         listing = frontdesk.list_for(
             database_url, uid, language(tracker), channel(tracker), record=task == "check"
         )
+        moving = tracker.get_slot("move_or_book") or any(
+            e.get("name") == "move_or_book" and e.get("value") for e in events
+        )
+        if not listing.appointments and task == "reschedule" and moving:
+            # nothing to move: they want a new visit (verified, so the booking form goes on)
+            dispatcher.utter_message(response="utter_no_upcoming_appointments")
+            return [*events, SlotSet("task", "book"), flow("book")]
         if not listing.appointments:
             dispatcher.utter_message(response="utter_no_upcoming_appointments")
             return [*events, flow("done")]
@@ -139,8 +157,53 @@ class ActionRouteTask(Action):
             self.tell(dispatcher, tracker, listing.appointments)
             return [*events, flow("done")]
         if len(listing.appointments) == 1:
-            events.append(SlotSet("appointment_id", listing.appointments[0].appointment_id))
+            chosen = listing.appointments[0].appointment_id
+            if task == "confirm":
+                return [*events, *self.confirm(dispatcher, tracker, chosen)]
+            events.append(SlotSet("appointment_id", chosen))
+        if task == "confirm":
+            return [*events, flow("confirm")]
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
+
+    @staticmethod
+    def answer_reminder(dispatcher: CollectingDispatcher, uid: str) -> bool:
+        """Confirm the appointment of an outstanding reminder (its answer), if there is one."""
+        result = replies.confirm_reply_for(settings().database_url, uid)
+        if result.status == replies.NO_REMINDER:
+            return False
+        dispatcher.utter_message(
+            response=REMINDER_RESPONSES[result.status], when=result.when, location=result.location
+        )
+        return True
+
+    @staticmethod
+    def confirm(
+        dispatcher: CollectingDispatcher, tracker: Tracker, chosen: int | None
+    ) -> list[EventType]:
+        """Confirm the verified patient's chosen visit, saying which (date, time, provider)."""
+        uid = conversation_uid(tracker)
+        result = (
+            frontdesk.confirm_for(
+                settings().database_url, uid, chosen, language(tracker), channel(tracker)
+            )
+            if uid and chosen
+            else None
+        )
+        if result is None or result.appointment is None:
+            dispatcher.utter_message(response="utter_appointment_not_confirmable")
+            hand_off(dispatcher, tracker, "confirm could not be done by the assistant")
+            return [flow("done")]
+        line = result.appointment.line(language(tracker))
+        if result.status == frontdesk.ALREADY:
+            dispatcher.utter_message(response="utter_was_already_confirmed", appointment=line)
+        else:
+            dispatcher.utter_message(response="utter_confirmed_appointment", appointment=line)
+        say_prep(dispatcher, result.appointment)
+        dispatcher.utter_message(response="utter_anything_else")
+        return [flow("done")]
+
+    def after_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        return self.confirm(dispatcher, tracker, appointment_id(tracker))
 
     @staticmethod
     def tell(
