@@ -130,6 +130,10 @@ _YES_TOO = {
     "perfect", "great", "works", "fine", "good", "alright", "y", "yea", "ya", "k", "perfecto",
     "excelente", "acuerdo", "listo",
 }  # fmt: skip
+_YES_PHRASES = (
+    "sounds good", "that works", "works for me", "let's do it", "lets do it", "do it", "book it",
+    "go ahead", "please do", "adelante", "hagalo", "esta bien", "me sirve", "me queda bien",
+)  # fmt: skip
 _RESTART = ("start over", "start again", "from the beginning", "empezar de nuevo",
             "desde el principio", "volver a empezar", "empecemos de nuevo")  # fmt: skip
 _BACK = ("go back", "back up", "previous", "regresar", "volver atras", "atras")
@@ -168,7 +172,8 @@ _MOVE = (
     "cambiar", "cambio", "mover", "adelantar", "atrasar", "posponer", "mas temprano",
     "mas tarde",
 )  # fmt: skip
-_LATER = ("later", "after", "push back", "postpone", "mas tarde", "despues", "atrasar", "posponer")
+_LATER = ("later", "after", "push back", "push it back", "pushed back", "move it back", "postpone",
+          "mas tarde", "despues", "atrasar", "posponer")  # fmt: skip
 _EARLIER = ("earlier", "sooner", "before", "mas temprano", "antes", "adelantar", "cuanto antes")
 
 
@@ -232,7 +237,8 @@ def strict_yes(text: str, intent: str | None = None) -> bool:
     said = folded.split()
     if not said or "?" in text or "¿" in text:
         return False
-    yes = bool(set(said) & (_YES | _YES_TOO)) or (intent == "affirm" and len(said) <= 3)
+    # a yes word or phrase must be there: the classifier's affirm alone is not unambiguous
+    yes = bool(set(said) & (_YES | _YES_TOO)) or _has(folded, _YES_PHRASES)
     if not yes or set(said) & _NO or _has(folded, _BUT):
         return False
     if stops(text) or restarts(text) or goes_back(text) or is_emergency(text):
