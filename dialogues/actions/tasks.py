@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import asks_to_move, direction, yes_no
+from assistant.frontdesk.words import asks_to_move, direction, is_emergency, yes_no
 from assistant.identity import service as identity
 from assistant.reminders import replies
 from dialogues.actions.common import appointment_id, channel, language, text_of
@@ -115,6 +115,9 @@ class ActionRouteTask(Action):
         intent = latest_intent(tracker)
         uid = conversation_uid(tracker)
         database_url = settings().database_url
+        if previous not in _FORMS and is_emergency(text_of(tracker)):
+            dispatcher.utter_message(response="utter_emergency")  # before any task
+            return [*events, flow("done")]
         if previous != "identity_form" and intent in TASKS:
             task = TASKS[intent]
             said = text_of(tracker)

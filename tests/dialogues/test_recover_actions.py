@@ -495,3 +495,24 @@ def test_words():
     assert question_topic("tuesday afternoon") is None
     assert asks_to_move("can I push back my appointment") and not asks_to_move("book a physical")
     assert direction("push it back") == "later" and direction("anything sooner") == "earlier"
+
+
+def test_an_emergency_with_a_request_gets_911_before_the_task(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(uid, text="I need to reschedule, I have chest pain and can't breathe",
+                intent="reschedule_appointment"),
+    )  # fmt: skip
+    assert _responses(messages) == ["utter_emergency"]
+    assert slots_of(events)["flow"] == "done"
+
+
+def test_an_emergency_the_classifier_missed_still_gets_911(demo, sqlite_url):
+    from dialogues.actions.routing import ActionTakeMessage
+
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    _, messages = run(
+        ActionTakeMessage(), tracker(uid, text="my wife collapsed", intent="out_of_scope")
+    )
+    assert _responses(messages)[0] == "utter_emergency"
