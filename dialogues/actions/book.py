@@ -22,11 +22,11 @@ from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import choose, new_wish, strict_no, strict_yes, wants_more
 from assistant.identity.names import has_full_name
-from dialogues.actions.common import channel, language
+from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 from dialogues.actions.reschedule import pick_on_readback
-from dialogues.actions.tasks import BOOKED, TO_STAFF, answer, hand_off, say_prep
 
 _TO_STAFF = {"book_confirm": TO_STAFF}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
@@ -312,8 +312,8 @@ class ValidateBookForm(RepairingForm):
         wish searches again; a no offers the times again; anything else asks again."""
         text, intent = str(value or ""), latest_intent(tracker)
         options, chosen = offered(tracker), tracker.get_slot("chosen_option")
-        if strict_yes(text, intent):
-            return self._commit(dispatcher, tracker)
+        if strict_yes(text, intent):  # the form ends; the router books
+            return {"book_confirm": "yes"}
         index = pick_on_readback(text, options, chosen) if options else None
         if index is not None:  # "ok I'll take the first one": read that one back
             return {"book_confirm": None, "slot_choice": text, "chosen_option": options[index]}
@@ -328,36 +328,6 @@ class ValidateBookForm(RepairingForm):
             return dict(READBACK_CLEARED)
         dispatcher.utter_message(response="utter_readback_needs_yes")
         return {"book_confirm": None}
-
-    def _commit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
-        result = (
-            booking.book_for(
-                settings().database_url,
-                uid,
-                option,
-                _new_patient(tracker),
-                language(tracker),
-                channel(tracker),
-            )
-            if uid and option
-            else None
-        )
-        if result is not None and result.status == frontdesk.TAKEN:
-            dispatcher.utter_message(response="utter_slot_taken")
-            retry = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
-            if result.options:
-                return {**retry, "offered_options": result.options}
-            return {**retry, "time_preference": None, "offered_options": []}
-        if result is None or result.status != frontdesk.DONE or result.appointment is None:
-            dispatcher.utter_message(response="utter_cannot_book_here")
-            hand_off(dispatcher, tracker, "booking could not be done by the assistant")
-            return dict(_TO_STAFF)
-        dispatcher.utter_message(
-            response="utter_booked", appointment=result.appointment.line(language(tracker))
-        )
-        say_prep(dispatcher, result.appointment)
-        return {"book_confirm": BOOKED}  # the router then forgets the new patient's details
 
 
 def _new_patient(tracker: Tracker) -> booking.NewPatient | None:
@@ -374,3 +344,37 @@ def _new_patient(tracker: Tracker) -> booking.NewPatient | None:
         str(phone),
         str(tracker.get_slot("visit_reason") or "other"),
     )
+
+
+def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """Book the option read back and answered yes (the router calls this once the form has
+    ended). Returns the slots to set: `book_confirm` BOOKED when done, TO_STAFF when staff will
+    help, None when the time was just taken (the times again)."""
+    uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
+    result = (
+        booking.book_for(
+            settings().database_url,
+            uid,
+            option,
+            _new_patient(tracker),
+            language(tracker),
+            channel(tracker),
+        )
+        if uid and option
+        else None
+    )
+    if result is not None and result.status == frontdesk.TAKEN:
+        dispatcher.utter_message(response="utter_slot_taken")
+        retry = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
+        if result.options:
+            return {**retry, "offered_options": result.options}
+        return {**retry, "time_preference": None, "offered_options": []}
+    if result is None or result.status != frontdesk.DONE or result.appointment is None:
+        dispatcher.utter_message(response="utter_cannot_book_here")
+        hand_off(dispatcher, tracker, "booking could not be done by the assistant")
+        return dict(_TO_STAFF)
+    dispatcher.utter_message(
+        response="utter_booked", appointment=result.appointment.line(language(tracker))
+    )
+    say_prep(dispatcher, result.appointment)
+    return {"book_confirm": BOOKED}  # the router then forgets the new patient's details

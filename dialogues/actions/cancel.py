@@ -12,10 +12,10 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import choose, strict_no, strict_yes
-from dialogues.actions.common import appointment_id, channel, language
+from dialogues.actions.common import answer, appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
-from dialogues.actions.tasks import answer, hand_off
 
 
 def listing(tracker: Tracker) -> list[frontdesk.AppointmentView]:

@@ -22,10 +22,10 @@ from assistant.frontdesk.words import (
     wants_more,
 )
 from dialogues.actions.cancel import current, pick_appointment
-from dialogues.actions.common import appointment_id, channel, language
+from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
-from dialogues.actions.tasks import answer, hand_off, say_prep
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
 
@@ -225,8 +225,8 @@ class ValidateRescheduleForm(RepairingForm):
         a new wish searches again; a no offers the times again; anything else asks again."""
         text, intent = str(value or ""), latest_intent(tracker)
         options, chosen = offered(tracker), tracker.get_slot("chosen_option")
-        if strict_yes(text, intent):
-            return self._commit(dispatcher, tracker)
+        if strict_yes(text, intent):  # the form ends; the router moves the visit
+            return {"reschedule_confirm": "yes"}
         index = pick_on_readback(text, options, chosen) if options else None
         if index is not None:  # "ok I'll take the first one": read that one back
             return {
@@ -252,32 +252,6 @@ class ValidateRescheduleForm(RepairingForm):
         dispatcher.utter_message(response="utter_readback_needs_yes")
         return {"reschedule_confirm": None}
 
-    def _commit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        uid, chosen = conversation_uid(tracker), appointment_id(tracker)
-        option = tracker.get_slot("chosen_option")
-        result = (
-            frontdesk.reschedule_for(
-                settings().database_url, uid, chosen, option, language(tracker), channel(tracker)
-            )
-            if uid and chosen and option
-            else None
-        )
-        if result is not None and result.status == frontdesk.TAKEN:
-            dispatcher.utter_message(response="utter_slot_taken")
-            retry = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
-            if result.options:
-                return {**retry, "offered_options": result.options}
-            return {**retry, "no_options": True, "offered_options": []}
-        if result is None or result.status != frontdesk.DONE or result.appointment is None:
-            dispatcher.utter_message(response="utter_cannot_change_here")
-            hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
-            return dict(_TO_STAFF)
-        dispatcher.utter_message(
-            response="utter_rescheduled", appointment=result.appointment.line(language(tracker))
-        )
-        say_prep(dispatcher, result.appointment)
-        return {"reschedule_confirm": "yes"}
-
     def validate_waitlist_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -289,3 +263,33 @@ class ValidateRescheduleForm(RepairingForm):
 
 def _date(option: dict[str, Any]) -> date:
     return date.fromisoformat(str(option["local_date"]))
+
+
+def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """Move the visit to the option read back and answered yes (the router calls this once
+    the form has ended). Returns the slots to set: `reschedule_confirm` "yes" when done, "staff"
+    when staff will help, None when the time was just taken (the times again)."""
+    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
+    option = tracker.get_slot("chosen_option")
+    result = (
+        frontdesk.reschedule_for(
+            settings().database_url, uid, chosen, option, language(tracker), channel(tracker)
+        )
+        if uid and chosen and option
+        else None
+    )
+    if result is not None and result.status == frontdesk.TAKEN:
+        dispatcher.utter_message(response="utter_slot_taken")
+        retry = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
+        if result.options:
+            return {**retry, "offered_options": result.options}
+        return {**retry, "no_options": True, "offered_options": []}
+    if result is None or result.status != frontdesk.DONE or result.appointment is None:
+        dispatcher.utter_message(response="utter_cannot_change_here")
+        hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
+        return dict(_TO_STAFF)
+    dispatcher.utter_message(
+        response="utter_rescheduled", appointment=result.appointment.line(language(tracker))
+    )
+    say_prep(dispatcher, result.appointment)
+    return {"reschedule_confirm": "yes"}

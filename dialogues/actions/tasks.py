@@ -15,13 +15,23 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import asks_to_move, direction, is_emergency, yes_no
+from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
-from dialogues.actions.common import appointment_id, channel, language, text_of
+from dialogues.actions.book import commit_booking
+from dialogues.actions.common import (
+    BOOKED,
+    TO_STAFF,
+    appointment_id,
+    channel,
+    language,
+    say_prep,
+    text_of,
+)
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
+from dialogues.actions.reschedule import commit_reschedule
 
 TASKS = {
     "confirm_appointment": "confirm",
@@ -73,8 +83,6 @@ REMINDER_RESPONSES = {
     replies.ALREADY_CONFIRMED: "utter_appointment_already_confirmed",
     replies.NOT_CONFIRMABLE: "utter_appointment_not_confirmable",
 }
-# What the booking form's validation leaves in `book_confirm` (never what a patient types).
-BOOKED, TO_STAFF = "[booked]", "[staff]"
 
 
 def reset(names: tuple[str, ...] = TASK_SLOTS) -> list[EventType]:
@@ -83,11 +91,6 @@ def reset(names: tuple[str, ...] = TASK_SLOTS) -> list[EventType]:
 
 def flow(value: str) -> SlotSet:
     return SlotSet("flow", value)
-
-
-def say_prep(dispatcher: CollectingDispatcher, view: frontdesk.AppointmentView) -> None:
-    if view.prep:
-        dispatcher.utter_message(response="utter_prep_instructions", when=view.when, prep=view.prep)
 
 
 class ActionRouteTask(Action):
@@ -246,10 +249,17 @@ class ActionRouteTask(Action):
         return [*found, flow("late" if slots.get("late_beyond") else "done")]
 
     def after_book(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        if tracker.get_slot("book_confirm") == BOOKED:
-            dispatcher.utter_message(response="utter_anything_else")
-            return [*reset(NEW_PATIENT_SLOTS), flow("done")]
-        if tracker.get_slot("book_confirm") == TO_STAFF:
+        decision = tracker.get_slot("book_confirm")
+        if decision == "yes":  # read back and answered yes: book it now
+            slots = commit_booking(dispatcher, tracker)
+            decision = slots.get("book_confirm")
+            if decision is None:  # just taken: the times again, in the form
+                return [*(SlotSet(k, v) for k, v in slots.items()), flow("book")]
+            if decision == BOOKED:
+                dispatcher.utter_message(response="utter_anything_else")
+                return [SlotSet("book_confirm", BOOKED), *reset(NEW_PATIENT_SLOTS), flow("done")]
+            return [SlotSet("book_confirm", decision), flow("done")]
+        if decision == TO_STAFF:
             return [flow("done")]
         if not tracker.get_slot("verified"):  # seen before: verify, then book
             return [flow("identify")]
@@ -292,14 +302,12 @@ class ActionRouteTask(Action):
                 dispatcher.utter_message(response="utter_staff_will_help")
         elif decision == "staff":
             pass  # already handed to staff while the form ran
-        elif decision == "yes":
-            dispatcher.utter_message(response="utter_anything_else")
+        elif decision == "yes":  # read back and answered yes: move it now
+            slots = commit_reschedule(dispatcher, tracker)
+            if slots.get("reschedule_confirm") is None:  # just taken: the times again
+                return [*(SlotSet(k, v) for k, v in slots.items()), flow("reschedule")]
+            if slots["reschedule_confirm"] == "yes":
+                dispatcher.utter_message(response="utter_anything_else")
         else:
             dispatcher.utter_message(response="utter_reschedule_kept")
         return [flow("done")]
-
-
-def answer(value: Any, tracker: Tracker) -> str | None:
-    """ "yes" / "no" from an answer, None when unclear."""
-    decided = yes_no(str(value or ""), latest_intent(tracker))
-    return None if decided is None else ("yes" if decided else "no")

@@ -204,6 +204,16 @@ def test_reschedule_choosing_the_second_option(demo, sqlite_url):
         ),
     )
     assert slots_of(events)["requested_slot"] is None
+    assert messages == []  # the form ends: the router moves the visit (the form's submit)
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(
+            uid,
+            slots={**base, "chosen_option": options[1], "reschedule_confirm": "yes"},
+            latest_action="reschedule_form",
+        ),
+    )
+    assert slots_of(events)["flow"] == "done"
     assert messages[0]["response"] == "utter_rescheduled"
     with UnitOfWork(sqlite_url) as uow:
         old = uow.session.get(Appointment, maria.appointment_id)

@@ -244,6 +244,14 @@ def test_another_choice_at_the_readback_is_read_back_not_booked(at_readback, sql
     assert slots["requested_slot"] == "reschedule_confirm"
     assert _status(sqlite_url, maria.appointment_id) == "booked"
     events, messages = _readback(uid, maria.appointment_id, options, options[0], "yes", "affirm")
+    assert slots_of(events)["reschedule_confirm"] == "yes" and messages == []
+    assert _status(sqlite_url, maria.appointment_id) == "booked"  # the form only decided
+    _, messages = run(
+        ActionRouteTask(),
+        tracker(uid, slots={"appointment_id": maria.appointment_id, "task": "reschedule",
+                            "chosen_option": options[0], "reschedule_confirm": "yes"},
+                latest_action="reschedule_form"),
+    )  # fmt: skip
     assert messages[0]["response"] == "utter_rescheduled"
     with UnitOfWork(sqlite_url) as uow:
         old = uow.session.get(Appointment, maria.appointment_id)
