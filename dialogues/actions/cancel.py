@@ -17,6 +17,32 @@ from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 
+NO_REASON = "[none]"  # what `cancel_reason` holds when the patient gave none
+
+
+def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Cancel the visit read back and answered yes (the router calls this once the cancel form
+    has ended). False: it could not be done here, and staff will help."""
+    reason = tracker.get_slot("cancel_reason")
+    reason = None if reason in (None, NO_REASON) else str(reason)
+    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
+    result = (
+        frontdesk.cancel_for(
+            settings().database_url, uid, chosen, reason, language(tracker), channel(tracker)
+        )
+        if uid and chosen
+        else None
+    )
+    if result is None or result.status != frontdesk.DONE or result.appointment is None:
+        dispatcher.utter_message(response="utter_cannot_change_here")
+        hand_off(dispatcher, tracker, "cancel could not be done by the assistant")
+        return False
+    dispatcher.utter_message(
+        response="utter_appointment_cancelled",
+        appointment=result.appointment.line(language(tracker)),
+    )
+    return True
+
 
 def listing(tracker: Tracker) -> list[frontdesk.AppointmentView]:
     uid = conversation_uid(tracker)
@@ -124,7 +150,9 @@ class ValidateCancelForm(RepairingForm):
         slots = [] if tracker.get_slot("appointment_id") is not None else ["appointment_choice"]
         slots.append("cancel_confirm")
         if tracker.get_slot("cancel_confirm") == "yes":
-            slots += ["cancel_reason", "rebook_answer"]
+            slots.append("cancel_reason")
+        if tracker.get_slot("cancel_done"):  # cancelled by the router: a new time?
+            slots.append("rebook_answer")
         return slots
 
     def validate_appointment_choice(
@@ -147,24 +175,9 @@ class ValidateCancelForm(RepairingForm):
     def validate_cancel_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        reason = None if answer(value, tracker) == "no" else str(value or "")[:200] or None
-        uid, chosen = conversation_uid(tracker), appointment_id(tracker)
-        result = (
-            frontdesk.cancel_for(
-                settings().database_url, uid, chosen, reason, language(tracker), channel(tracker)
-            )
-            if uid and chosen
-            else None
-        )
-        if result is None or result.status != frontdesk.DONE or result.appointment is None:
-            dispatcher.utter_message(response="utter_cannot_change_here")
-            hand_off(dispatcher, tracker, "cancel could not be done by the assistant")
-            return {"cancel_reason": str(value), "rebook_answer": "no"}
-        dispatcher.utter_message(
-            response="utter_appointment_cancelled",
-            appointment=result.appointment.line(language(tracker)),
-        )
-        return {"cancel_reason": str(value)}
+        """Why (or "no"): kept for the router, which cancels once the form has ended."""
+        said = str(value or "")[:200]
+        return {"cancel_reason": NO_REASON if answer(said, tracker) == "no" or not said else said}
 
     def validate_rebook_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

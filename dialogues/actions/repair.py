@@ -10,6 +10,7 @@ staff message of an insurance question or a handoff.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -48,6 +49,10 @@ class RepairingForm(FormValidationAction):
     restart_slots: tuple[str, ...] = ()
     # requested slot -> slots cleared by "go back" (default: the question is asked again).
     back_slots: dict[str, tuple[str, ...]] = {}
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so that the action server does not register this base class."""
 
     def can_stop(self, tracker: Tracker, requested: str) -> bool:
         """Whether stopping now leaves everything as it was (nothing committed yet)."""

@@ -19,6 +19,7 @@ from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
 from dialogues.actions.book import commit_booking
+from dialogues.actions.cancel import commit_cancel
 from dialogues.actions.common import (
     BOOKED,
     TO_STAFF,
@@ -73,6 +74,7 @@ TASK_SLOTS = (
     "misunderstood",
     "move_or_book",
     "move_direction",
+    "cancel_done",
 )
 RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
 NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
@@ -276,6 +278,10 @@ class ActionRouteTask(Action):
         if tracker.get_slot("cancel_confirm") != "yes":
             dispatcher.utter_message(response="utter_reschedule_kept")
             return [flow("done")]
+        if not tracker.get_slot("cancel_done"):  # answered yes (and why): cancel it now
+            if not commit_cancel(dispatcher, tracker):
+                return [flow("done")]
+            return [SlotSet("cancel_done", True), flow("cancel")]  # then: a new time?
         if tracker.get_slot("rebook_answer") == "yes":
             return [SlotSet("task", "rebook"), *reset(RESCHEDULE_SLOTS), flow("reschedule")]
         dispatcher.utter_message(response="utter_anything_else")

@@ -524,3 +524,11 @@ def test_an_emergency_the_classifier_missed_still_gets_911(demo, sqlite_url):
         ActionTakeMessage(), tracker(uid, text="my wife collapsed", intent="out_of_scope")
     )
     assert _responses(messages)[0] == "utter_emergency"
+
+
+def test_the_action_server_registers_every_action():
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("dialogues.actions")  # an unnamed base class would fail here
+    assert {"validate_confirm_form", "validate_reschedule_form"} <= set(executor.actions)
