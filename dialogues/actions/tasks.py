@@ -131,16 +131,21 @@ class ActionRouteTask(Action):
                 events.append(SlotSet("late_said", minutes_late(said)))
             if task == "confirm" and uid and self.answer_reminder(dispatcher, uid):
                 return [*events, flow("done")]  # a reminder's answer: no verification needed
-            if task == "book" and asks_to_move(said):  # "push back my appointment": a move
-                task = "reschedule"
-                events += [SlotSet("task", task), SlotSet("move_or_book", True)]
-            if task == "reschedule" and direction(said):
+            if task == "book" and asks_to_move(said):  # "push it back": a move if they have one
+                events.append(SlotSet("move_or_book", True))
+            if task in ("book", "reschedule") and direction(said):
                 events.append(SlotSet("move_direction", direction(said)))
         if uid is None or identity.is_locked(database_url, uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
             return [*events, SlotSet("identity_failed", True), flow("done")]
         verified = identity.verified_patient_id(database_url, uid) is not None
+        moving = tracker.get_slot("move_or_book") or any(
+            e.get("name") == "move_or_book" and e.get("value") for e in events
+        )
+        if task == "book" and moving and verified and self.has_upcoming(tracker, uid):
+            task = "reschedule"  # asked in booking words to move the visit they have
+            events.append(SlotSet("task", task))
         if task == "book" and (verified or tracker.get_slot("book_patient_status") != "existing"):
             return [*events, SlotSet("verified", verified), flow("book")]
         if not verified:
@@ -151,13 +156,6 @@ class ActionRouteTask(Action):
         listing = frontdesk.list_for(
             database_url, uid, language(tracker), channel(tracker), record=task == "check"
         )
-        moving = tracker.get_slot("move_or_book") or any(
-            e.get("name") == "move_or_book" and e.get("value") for e in events
-        )
-        if not listing.appointments and task == "reschedule" and moving:
-            # nothing to move: they want a new visit (verified, so the booking form goes on)
-            dispatcher.utter_message(response="utter_no_upcoming_appointments")
-            return [*events, SlotSet("task", "book"), flow("book")]
         if not listing.appointments:
             dispatcher.utter_message(response="utter_no_upcoming_appointments")
             return [*events, flow("done")]
@@ -172,6 +170,11 @@ class ActionRouteTask(Action):
         if task == "confirm":
             return [*events, flow("confirm")]
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
+
+    @staticmethod
+    def has_upcoming(tracker: Tracker, uid: str) -> bool:
+        listing = frontdesk.list_for(settings().database_url, uid, language(tracker), "sms")
+        return bool(listing.appointments)
 
     @staticmethod
     def answer_reminder(dispatcher: CollectingDispatcher, uid: str) -> bool:
