@@ -254,3 +254,9 @@ def strict_no(text: str, intent: str | None = None) -> bool:
     """A plain no to a read-back (not a new choice: that is read back instead)."""
     said = folded_text(text).split()
     return bool(said) and (bool(set(said) & _NO) or intent == "deny") and not set(said) & _YES
+
+
+def has_yes_word(text: str) -> bool:
+    """A yes word and no no word ("yes, the first one" when the first one was read back)."""
+    said = set(folded_text(text).split())
+    return bool(said & (_YES | _YES_TOO)) and not said & _NO and not _has(" ".join(said), _BUT)

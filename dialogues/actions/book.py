@@ -20,7 +20,14 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, new_wish, strict_no, strict_yes, wants_more
+from assistant.frontdesk.words import (
+    choose,
+    has_yes_word,
+    new_wish,
+    strict_no,
+    strict_yes,
+    wants_more,
+)
 from assistant.identity.names import has_full_name
 from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -315,6 +322,8 @@ class ValidateBookForm(RepairingForm):
         if strict_yes(text, intent):  # the form ends; the router books
             return {"book_confirm": "yes"}
         index = pick_on_readback(text, options, chosen) if options else None
+        if index is not None and options[index] == chosen and has_yes_word(text):
+            return {"book_confirm": "yes"}  # "yes, the first one" when the first was read back
         if index is not None:  # "ok I'll take the first one": read that one back
             return {"book_confirm": None, "slot_choice": text, "chosen_option": options[index]}
         if options and (new_wish(text) or wants_more(text)):

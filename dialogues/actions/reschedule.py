@@ -16,6 +16,7 @@ from assistant.frontdesk.words import (
     choose,
     direction,
     folded_text,
+    has_yes_word,
     new_wish,
     strict_no,
     strict_yes,
@@ -228,6 +229,10 @@ class ValidateRescheduleForm(RepairingForm):
         if strict_yes(text, intent):  # the form ends; the router moves the visit
             return {"reschedule_confirm": "yes"}
         index = pick_on_readback(text, options, chosen) if options else None
+        if index is not None and options[index] == chosen and has_yes_word(text):
+            return {
+                "reschedule_confirm": "yes"
+            }  # "yes, the first one" when the first was read back
         if index is not None:  # "ok I'll take the first one": read that one back
             return {
                 "reschedule_confirm": None,

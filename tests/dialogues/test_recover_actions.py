@@ -532,3 +532,11 @@ def test_the_action_server_registers_every_action():
     executor = ActionExecutor()
     executor.register_package("dialogues.actions")  # an unnamed base class would fail here
     assert {"validate_confirm_form", "validate_reschedule_form"} <= set(executor.actions)
+
+
+def test_yes_naming_the_time_read_back_is_a_yes(at_readback, sqlite_url):
+    uid, maria, options = at_readback
+    events, _ = _readback(uid, maria.appointment_id, options, options[0], "yes, the first one")
+    assert slots_of(events)["reschedule_confirm"] == "yes"
+    events, _ = _readback(uid, maria.appointment_id, options, options[1], "yes, the first one")
+    assert slots_of(events)["reschedule_confirm"] is None  # another one: read back first
