@@ -407,7 +407,8 @@ def _offered(replies: list[str], number: int) -> str | None:
     """The option numbered `number` in the first SMS offer ("1) ... 2) ...")."""
     for reply in replies:
         if f"{number}) " in reply and "1) " in reply:
-            return reply.split(f"{number}) ", 1)[1]
+            label = reply.split(f"{number}) ", 1)[1]
+            return label.split(f" {number + 1}) ", 1)[0].split(" Which one", 1)[0]
     return None
 
 
