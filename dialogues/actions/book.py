@@ -323,7 +323,8 @@ class ValidateBookForm(RepairingForm):
             return {"book_confirm": "yes"}
         index = pick_on_readback(text, options, chosen) if options else None
         if index is not None and options[index] == chosen and has_yes_word(text):
-            return {"book_confirm": "yes"}  # "yes, the first one" when the first was read back
+            # "yes, the first one" when the first one was read back
+            return {"book_confirm": "yes"}
         if index is not None:  # "ok I'll take the first one": read that one back
             return {"book_confirm": None, "slot_choice": text, "chosen_option": options[index]}
         if options and (new_wish(text) or wants_more(text)):

@@ -230,9 +230,8 @@ class ValidateRescheduleForm(RepairingForm):
             return {"reschedule_confirm": "yes"}
         index = pick_on_readback(text, options, chosen) if options else None
         if index is not None and options[index] == chosen and has_yes_word(text):
-            return {
-                "reschedule_confirm": "yes"
-            }  # "yes, the first one" when the first was read back
+            # "yes, the first one" when the first one was read back
+            return {"reschedule_confirm": "yes"}
         if index is not None:  # "ok I'll take the first one": read that one back
             return {
                 "reschedule_confirm": None,
