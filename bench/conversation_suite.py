@@ -51,6 +51,7 @@ from assistant.db.models import (  # noqa: E402
     Base,
     CallTransfer,
     Conversation,
+    OutboundMessage,
     Patient,
     PatientPhone,
     ProviderSchedule,
@@ -61,6 +62,7 @@ from assistant.demo.seed import seed_demo  # noqa: E402
 from assistant.rasa_model import ensure_model  # noqa: E402
 from assistant.routing import URGENT_CLINICAL  # noqa: E402
 from assistant.scheduling import operations  # noqa: E402
+from assistant.scheduling.errors import SchedulingError  # noqa: E402
 from assistant.simulator import SimulatedCall, TwilioSimulator  # noqa: E402
 from assistant.unit_of_work import UnitOfWork  # noqa: E402
 
@@ -214,6 +216,12 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
             ctx.update(_new_patient(session, demo, setup["new_patient"]))
         if setup.get("seen_before") and "patient_id" in ctx:
             _past_visit(session, ctx["patient_id"], ctx["appointment_id"])
+        if setup.get("no_reminder") and "patient_id" in ctx:  # a cold start: nothing to answer
+            _forget_reminders(session, ctx["patient_id"])
+        if setup.get("second_appointment") and "patient_id" in ctx:
+            ctx["second_appointment_id"] = _second(
+                session, ctx["patient_id"], ctx["appointment_id"]
+            )
         if "appointment_in_minutes" in setup and "patient_id" in ctx:
             ctx["late_appointment_id"] = _soon(
                 session, ctx["patient_id"], ctx["appointment_id"], setup["appointment_in_minutes"]
@@ -303,6 +311,35 @@ def _past_visit(session, patient_id: int, like_id: int) -> None:
             starts_at=start, ends_at=start + timedelta(minutes=20), status=COMPLETED,
         )
     )  # fmt: skip
+
+
+def _forget_reminders(session, patient_id: int) -> None:
+    for message in session.execute(
+        select(OutboundMessage).where(
+            OutboundMessage.patient_id == patient_id, OutboundMessage.purpose == "reminder"
+        )
+    ).scalars():
+        session.delete(message)
+
+
+def _second(session, patient_id: int, like_id: int) -> int:
+    """Another upcoming visit a week after the first (a free time of the same provider)."""
+    like = session.get(Appointment, like_id)
+    for days in range(7, 21):
+        start = like.starts_at + timedelta(days=days)
+        if start.weekday() >= 5:
+            continue
+        try:
+            with session.begin_nested():
+                made = operations.book(
+                    session, patient_id=patient_id, provider_id=like.provider_id,
+                    location_id=like.location_id, appointment_type_id=like.appointment_type_id,
+                    starts_at=start, actor="staff:1", channel="console", enforce_rules=False,
+                )  # fmt: skip
+        except SchedulingError:  # taken: try the next day
+            continue
+        return made.id
+    raise SystemExit("no free time for a second appointment")
 
 
 def _soon(session, patient_id: int, like_id: int, minutes: int) -> int:
@@ -399,6 +436,17 @@ def _checks(
         if status == "rescheduled":
             new = session.get(Appointment, appointment.rescheduled_to_id)
             checks.append(("new appointment booked", new is not None and new.status == "booked"))
+    if status == "rescheduled" and appointment is not None and "rescheduled_to_option" in expect:
+        new = session.get(Appointment, appointment.rescheduled_to_id)
+        label = _offered(replies, int(expect["rescheduled_to_option"]))
+        when = _when(new) if new is not None else None
+        wanted = expect["rescheduled_to_option"]
+        checks.append((f"moved to option {wanted} ({label!r}, got {when!r})",
+                       bool(label and when and label.startswith(when))))  # fmt: skip
+    if "second_appointment" in expect and "second_appointment_id" in ctx:
+        second = session.get(Appointment, ctx["second_appointment_id"])
+        checks.append((f"second appointment {expect['second_appointment']} (got {second.status})",
+                       second.status == expect["second_appointment"]))  # fmt: skip
     if expect.get("booked"):
         checks.append(("a new booking", _booked(session, ctx, expect["booked"])))
     if expect.get("late_note"):
@@ -528,7 +576,24 @@ def _booked(session, ctx: dict[str, Any], wanted: dict[str, Any]) -> bool:
     found = list(session.execute(query).scalars())
     if "type" in wanted:
         found = [a for a in found if a.appointment_type.code == wanted["type"]]
+    if "specialty" in wanted:
+        found = [a for a in found if a.provider.specialty == wanted["specialty"]]
     return len(found) == 1
+
+
+def _when(appointment: Appointment) -> str:
+    from assistant.timefmt import format_when
+
+    return format_when(appointment.starts_at, appointment.location.time_zone, language="en")
+
+
+def _offered(replies: list[str], number: int) -> str | None:
+    """The option numbered `number` in the first SMS offer ("1) ... 2) ...")."""
+    for reply in replies:
+        if f"{number}) " in reply and "1) " in reply:
+            label = reply.split(f"{number}) ", 1)[1]
+            return label.split(f" {number + 1}) ", 1)[0].split(" Which one", 1)[0]
+    return None
 
 
 def run_one(sim: TwilioSimulator, database_url: str, spec: dict[str, Any]) -> Result:

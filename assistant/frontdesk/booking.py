@@ -9,7 +9,7 @@ but matches a patient of the practice by name and date of birth is verified as t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -31,7 +31,7 @@ from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
 from assistant.frontdesk.preferences import understand
 from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult, _option_data
-from assistant.frontdesk.views import describe, starts_at
+from assistant.frontdesk.views import describe, prep_text, starts_at
 from assistant.frontdesk.words import choose, words
 from assistant.identity.names import fold, tokens
 from assistant.identity.verification import MAX_ATTEMPTS, failed_attempts, verify
@@ -78,6 +78,23 @@ _REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                            "thyroid", "tiroides", "cholesterol", "colesterol", "medication",
                            "medicina", "refill")),
 )  # fmt: skip
+
+
+# Which specialties see a reason category (matched against the providers' specialty names).
+_SPECIALTY_WORDS: dict[str, tuple[str, ...]] = {
+    "skin": ("dermatolog",),
+    "illness": ("family", "internal", "primary", "general"),
+    "check-up": ("family", "internal", "primary", "general"),
+    "ongoing condition": ("family", "internal", "primary", "general"),
+}
+
+
+def fits_reason(specialty: str | None, reason: str | None) -> bool:
+    """Whether a provider of this specialty sees this reason (no reason: anyone does)."""
+    keys = _SPECIALTY_WORDS.get(reason or "")
+    if not keys:
+        return True
+    return any(k in (specialty or "").lower() for k in keys)
 
 
 @dataclass(frozen=True)
@@ -198,6 +215,17 @@ def types_for(database_url: str, uid: str, language: str) -> list[dict[str, Any]
         ]
 
 
+def named_type(text: str) -> str | None:
+    """The code of the one type these words point at (offered or not), else None."""
+    folded = " ".join(words(text))
+    hits = [
+        code
+        for code, keys in _TYPE_WORDS.items()
+        if any(re.search(rf"\b{re.escape(k)}", folded) for k in keys)
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
 def pick_type(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:
     """ "the second one", "a physical", "I'm sick" among the types offered."""
     index = choose(text, [date.min] * len(types))
@@ -213,8 +241,11 @@ def pick_type(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def providers_for(database_url: str, uid: str, type_id: int) -> list[dict[str, Any]]:
-    """Active providers whose templates take this type."""
+def providers_for(
+    database_url: str, uid: str, type_id: int, reason: str | None = None
+) -> list[dict[str, Any]]:
+    """Active providers whose templates take this type (and, given the reason category of a
+    new patient's visit, whose specialty sees it: a check-up is not booked in dermatology)."""
     with UnitOfWork(database_url) as uow:
         conversation = _conversation(uow.session, uid)
         atype = uow.session.get(AppointmentType, type_id)
@@ -226,6 +257,8 @@ def providers_for(database_url: str, uid: str, type_id: int) -> list[dict[str, A
         ).all()
         out: dict[int, dict[str, Any]] = {}
         for provider, codes in rows:
+            if not fits_reason(provider.specialty, reason):
+                continue
             if codes is None or (atype is not None and atype.code in codes):
                 out[provider.id] = {
                     "id": provider.id,
@@ -261,8 +294,10 @@ def options_for(
     *,
     new_patient: bool,
     after: str | None = None,
+    reason: str | None = None,
 ) -> ChangeResult:
-    """Up to three bookable times for the type (and provider) the caller asked for."""
+    """Up to three bookable times for the type (and provider) the caller asked for. With no
+    provider named, only providers whose specialty sees the `reason` category are searched."""
     with UnitOfWork(database_url) as uow:
         conversation = _conversation(uow.session, uid)
         now = utcnow()
@@ -270,10 +305,11 @@ def options_for(
             preference_text, now=now, time_zone=_practice_zone(uow.session, conversation),
             language=language,
         )  # fmt: skip
+        chosen = None if wish.any_provider else provider_id
         request = SearchRequest(
             practice_id=conversation.practice_id,
             appointment_type_id=type_id,
-            provider_id=None if wish.any_provider else provider_id,
+            provider_id=chosen,
             date_from=wish.date_from,
             preference=wish.preference,
             patient_id=conversation.verified_patient_id,
@@ -282,14 +318,35 @@ def options_for(
             limit=OPTIONS_OFFERED,
             not_before=datetime.fromisoformat(after) + timedelta(minutes=1) if after else None,
         )
+        fitting = _fitting_providers(uow.session, conversation.practice_id, reason)
         try:
-            found = search(uow.session, request, now=now)
+            if chosen is None and fitting is not None:  # anyone of the right specialty
+                found = []
+                for provider_id_ in fitting:
+                    found += search(
+                        uow.session, replace(request, provider_id=provider_id_), now=now
+                    )
+                by_time = {o.starts_at: o for o in sorted(found, key=lambda o: -o.provider_id)}
+                found = sorted(by_time.values(), key=lambda o: o.starts_at)[:OPTIONS_OFFERED]
+            else:
+                found = search(uow.session, request, now=now)
         except SchedulingError:
             return ChangeResult(UNAVAILABLE)
         options = _option_data(uow.session, found, language, channel)
         for option in options:
             option["preference"] = wish.preference.to_json()
         return ChangeResult(DONE, options=options)
+
+
+def _fitting_providers(session: Session, practice_id: int, reason: str | None) -> list[int] | None:
+    """Ids of the active providers whose specialty sees `reason`; None: no restriction."""
+    if not _SPECIALTY_WORDS.get(reason or ""):
+        return None
+    providers = session.execute(
+        select(Provider).where(Provider.practice_id == practice_id, Provider.active.is_(True))
+    ).scalars()
+    fitting = [p.id for p in providers if fits_reason(p.specialty, reason)]
+    return fitting or None
 
 
 def _practice_zone(session: Session, conversation: Conversation) -> str:
@@ -397,3 +454,10 @@ def _create_patient(
         detail={"source": "new patient booking", "reason_category": new.reason},
     )
     return patient
+
+
+def prep_for(database_url: str, type_id: int, language: str) -> str | None:
+    """The preparation instructions of an appointment type (no patient data)."""
+    with UnitOfWork(database_url) as uow:
+        atype = uow.session.get(AppointmentType, type_id)
+        return prep_text(atype, language) if atype else None

@@ -53,6 +53,7 @@ DONE = "done"
 NOT_VERIFIED = "not_verified"
 NOT_FOUND = "not_found"
 TAKEN = "taken"  # the chosen time went to someone else: alternatives offered
+ALREADY = "already"  # asked to confirm an appointment that was already confirmed
 UNAVAILABLE = "unavailable"  # cannot be done by the assistant: staff
 
 
@@ -188,6 +189,42 @@ def cancel_for(
         return ChangeResult(DONE, view)
 
 
+def confirm_for(
+    database_url: str,
+    conversation_uid: str,
+    appointment_id: int,
+    language: str,
+    channel: str,
+    *,
+    now: datetime | None = None,
+) -> ChangeResult:
+    """Confirm one of the verified patient's upcoming appointments (asked for without a reminder
+    to answer: identity was verified first). Confirming twice answers ALREADY."""
+    with UnitOfWork(database_url) as uow:
+        ctx = context(uow.session, conversation_uid)
+        appointment = _own(uow.session, ctx, appointment_id)
+        if appointment is None:
+            return ChangeResult(NOT_FOUND)
+        try:
+            appointment, changed = operations.confirm(
+                uow.session,
+                appointment.id,
+                actor=ctx.actor,
+                channel=ctx.conversation.channel,
+                conversation_id=ctx.conversation.id,
+                now=now or utcnow(),
+            )
+        except SchedulingError:
+            return ChangeResult(UNAVAILABLE)
+        _disclose(uow.session, ctx, [appointment])
+        sessions.set_outcome(
+            ctx.conversation, "confirmed", summaries.confirmed(ctx.patient, appointment)
+        )
+        view = describe(appointment, language, channel)
+        uow.commit()
+        return ChangeResult(DONE if changed else ALREADY, view)
+
+
 def options_for(
     database_url: str,
     conversation_uid: str,
@@ -198,38 +235,99 @@ def options_for(
     *,
     after: str | None = None,
     any_provider: bool = False,
+    direction: str | None = None,
+    now: datetime | None = None,
 ) -> ChangeResult:
     """Up to three concrete new times for an appointment (same type; same provider unless the
-    patient said any provider). `after`: only later than this ISO instant ("anything later?")."""
+    patient said any provider). `after`: only later than this ISO instant ("anything later?").
+    `direction`: "later" / "earlier" than the appointment (a move asked as later is never
+    earlier, and vice versa). When the provider has nothing that fits, a colleague of the same
+    specialty at the same location is offered (each option names its provider; the first one
+    carries `instead_of`, the provider who had nothing)."""
     with UnitOfWork(database_url) as uow:
         ctx = context(uow.session, conversation_uid)
         appointment = _own(uow.session, ctx, appointment_id)
         if appointment is None:
             return ChangeResult(NOT_FOUND)
-        now = utcnow()
+        now = now or utcnow()
         wish = understand(
             preference_text,
             now=now,
             time_zone=appointment.location.time_zone,
             language=language,
         )
-        found = _search(
-            uow.session,
-            appointment,
-            wish.preference,
-            any_provider=any_provider or wish.any_provider,
-            date_from=wish.date_from,
-            not_before=datetime.fromisoformat(after) + timedelta(minutes=1) if after else None,
-            channel=ctx.conversation.channel,
+        not_before = datetime.fromisoformat(after) + timedelta(minutes=1) if after else None
+        if direction == "later":
+            not_before = max(not_before or appointment.ends_at, appointment.ends_at)
+        anyone = any_provider or wish.any_provider
+        search_args = dict(
+            date_from=wish.date_from, not_before=not_before, channel=ctx.conversation.channel,
             now=now,
+        )  # fmt: skip
+        found = _search(
+            uow.session, appointment, wish.preference, any_provider=anyone, **search_args
         )
         if found is None:
             return ChangeResult(UNAVAILABLE)
+        found = _in_direction(found, appointment, direction)
+        instead_of = None
+        if not found and not anyone:  # a colleague: same specialty, same location
+            found = _colleagues(uow.session, appointment, wish.preference, search_args)
+            found = _in_direction(found, appointment, direction)
+            instead_of = appointment.provider.display_name if found else None
         options = _option_data(uow.session, found, language, channel)
         for option in options:
-            option["any_provider"] = any_provider or wish.any_provider
+            option["any_provider"] = anyone or instead_of is not None
             option["preference"] = wish.preference.to_json()
+        if options and instead_of:
+            options[0]["instead_of"] = instead_of
+            options[0]["provider"] = uow.session.get(Provider, found[0].provider_id).display_name
         return ChangeResult(DONE, describe(appointment, language, channel), options)
+
+
+def _in_direction(
+    found: list[SlotOption], appointment: Appointment, direction: str | None
+) -> list[SlotOption]:
+    if direction == "earlier":
+        return [o for o in found if o.starts_at < appointment.starts_at]
+    if direction == "later":
+        return [o for o in found if o.starts_at >= appointment.ends_at]
+    return found
+
+
+def _colleagues(
+    session: Session, appointment: Appointment, preference: TimePreference, args: dict[str, Any]
+) -> list[SlotOption]:
+    """Times with the other active providers of the same specialty at the same location."""
+    colleagues = session.execute(
+        select(Provider).where(
+            Provider.practice_id == appointment.practice_id,
+            Provider.active.is_(True),
+            Provider.specialty == appointment.provider.specialty,
+            Provider.id != appointment.provider_id,
+        )
+    ).scalars()
+    found: list[SlotOption] = []
+    for colleague in colleagues:
+        request = SearchRequest(
+            practice_id=appointment.practice_id,
+            appointment_type_id=appointment.appointment_type_id,
+            provider_id=colleague.id,
+            location_id=appointment.location_id,
+            date_from=args["date_from"],
+            preference=preference,
+            patient_id=appointment.patient_id,
+            new_patient=False,
+            channel=args["channel"],
+            limit=OPTIONS_OFFERED,
+            exclude_appointment_ids=frozenset({appointment.id}),
+            not_before=args["not_before"],
+        )
+        try:
+            found += search(session, request, now=args["now"])
+        except SchedulingError:
+            continue
+    return sorted(found, key=lambda o: o.starts_at)[:OPTIONS_OFFERED]
 
 
 def _search(

@@ -39,6 +39,10 @@ def rebooked(patient: Patient, old: Appointment, new: Appointment) -> str:
     )
 
 
+def confirmed(patient: Patient, appointment: Appointment) -> str:
+    return f"{who(patient)} confirmed {when(appointment)} with {appointment.provider.display_name}"
+
+
 def informed(patient: Patient, count: int) -> str:
     return f"{who(patient)} was told their {count} upcoming appointment(s)"
 

@@ -116,3 +116,147 @@ def _hour(folded: str) -> int | None:
         return None
     hour = int(match[1]) % 12
     return hour + 12 if match[2].startswith("p") else hour
+
+
+# --- Repair inside a conversation: stopping, starting over, questions, emergencies ------------
+
+_STOP = (
+    "never mind", "nevermind", "forget it", "forget about it", "leave it", "keep it as it is",
+    "keep my appointment", "keep it", "stop", "quit", "nothing else", "don't bother",
+    "olvidelo", "olvidalo", "olvide", "dejelo", "dejalo", "dejelo asi", "ya no", "mejor no",
+    "no se preocupe", "deje la cita",
+)  # fmt: skip
+_YES_TOO = {
+    "perfect", "great", "works", "fine", "good", "alright", "y", "yea", "ya", "k", "perfecto",
+    "excelente", "acuerdo", "listo",
+}  # fmt: skip
+_YES_PHRASES = (
+    "sounds good", "that works", "works for me", "let's do it", "lets do it", "do it", "book it",
+    "go ahead", "please do", "adelante", "hagalo", "esta bien", "me sirve", "me queda bien",
+)  # fmt: skip
+_RESTART = ("start over", "start again", "from the beginning", "empezar de nuevo",
+            "desde el principio", "volver a empezar", "empecemos de nuevo")  # fmt: skip
+_BACK = ("go back", "back up", "previous", "regresar", "volver atras", "atras")
+_BUT = ("but", "pero", "although", "aunque", "wait", "espere", "hold on", "actually", "en realidad")
+_QUESTION_WORDS = (
+    "what", "where", "when", "how", "which", "why", "is", "are", "do", "does", "can", "could",
+    "will", "should", "que", "donde", "cuando", "como", "cual", "hay", "tienen", "aceptan",
+    "puedo", "necesito",
+)  # fmt: skip
+_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("insurance", ("insurance", "copay", "co pay", "deductible", "medicaid", "medicare",
+                   "seguro", "aseguranza", "aetna", "cigna", "humana", "blue cross")),
+    ("prep", ("bring", "prepare", "prep", "fast", "fasting", "eat before", "traer", "llevar",
+              "preparar", "ayunas", "ayuno", "comer antes")),
+    ("office", ("parking", "park", "address", "directions", "located", "location", "where are",
+                "where is", "hours", "open", "close", "closing", "estacionamiento",
+                "estacionar", "direccion", "donde estan", "donde queda", "horario", "abren",
+                "cierran")),
+)  # fmt: skip
+# Said in any turn, whatever the classifier thought: 911 / 988 at once.
+_EMERGENCY = (
+    "chest pain", "chest hurts", "pain in my chest", "can't breathe", "cant breathe",
+    "cannot breathe", "not breathing", "isn't breathing", "isnt breathing", "stopped breathing",
+    "trouble breathing", "collapsed", "unconscious", "passed out", "won't wake up",
+    "wont wake up", "stroke", "heart attack", "seizure", "overdose", "overdosed",
+    "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "kill myself", "suicide",
+    "suicidal", "end my life", "hurt myself", "harm myself", "want to die",
+    "dolor en el pecho", "dolor de pecho", "no puedo respirar", "no respira", "se desmayo",
+    "inconsciente", "derrame", "ataque al corazon", "convulsion", "sobredosis",
+    "sangra mucho", "no para de sangrar", "matarme", "suicidarme", "suicidio", "quitarme la vida",
+    "hacerme dano", "quiero morir",
+)  # fmt: skip
+_MOVE = (
+    "move", "moving", "change my", "change the", "push back", "push it", "pushed back",
+    "postpone", "earlier", "sooner", "reschedule", "switch my", "bump",
+    "cambiar", "cambio", "mover", "adelantar", "atrasar", "posponer", "mas temprano",
+    "mas tarde",
+)  # fmt: skip
+_LATER = ("later", "after", "push back", "push it back", "pushed back", "move it back", "postpone",
+          "mas tarde", "despues", "atrasar", "posponer")  # fmt: skip
+_EARLIER = ("earlier", "sooner", "before", "mas temprano", "antes", "adelantar", "cuanto antes")
+
+
+def _has(folded: str, phrases: Sequence[str]) -> bool:
+    return any(re.search(rf"(^|\s){re.escape(p)}($|\s)", folded) for p in phrases)
+
+
+def folded_text(text: str) -> str:
+    return " ".join(words(re.sub(r"[?¿!¡.,;:]", " ", text)))
+
+
+def stops(text: str) -> bool:
+    """ "Never mind", "forget it", "olvídelo": stop the task, nothing changed."""
+    return _has(folded_text(text), _STOP)
+
+
+def restarts(text: str) -> bool:
+    return _has(folded_text(text), _RESTART)
+
+
+def goes_back(text: str) -> bool:
+    return _has(folded_text(text), _BACK)
+
+
+def is_emergency(text: str) -> bool:
+    return _has(folded_text(text), _EMERGENCY)
+
+
+def question_topic(text: str) -> str | None:
+    """ "Is there parking?", "what do I need to bring", "¿aceptan mi seguro?": the topic of a
+    question asked in the middle of a task (office, insurance, prep), else None."""
+    folded = folded_text(text)
+    said = folded.split()
+    asked = "?" in text or "¿" in text or (said[:1] and said[0] in _QUESTION_WORDS)
+    if not asked:
+        return None
+    for topic, keys in _TOPICS:
+        if _has(folded, keys):
+            return topic
+    return None
+
+
+def asks_to_move(text: str) -> bool:
+    """ "Can I push back my appointment", "move it earlier", "cambiar mi cita"."""
+    return _has(folded_text(text), _MOVE)
+
+
+def direction(text: str) -> str | None:
+    """ "later" / "earlier" when the patient said which way, else None."""
+    folded = folded_text(text)
+    later, earlier = _has(folded, _LATER), _has(folded, _EARLIER)
+    if later != earlier:
+        return "later" if later else "earlier"
+    return None
+
+
+def strict_yes(text: str, intent: str | None = None) -> bool:
+    """An unambiguous yes to a read-back: a yes, and nothing that hedges it ("ok but ..."),
+    asks something, names another choice ("ok I'll take the first one") or says no."""
+    folded = folded_text(text)
+    said = folded.split()
+    if not said or "?" in text or "¿" in text:
+        return False
+    # a yes word or phrase must be there: the classifier's affirm alone is not unambiguous
+    yes = bool(set(said) & (_YES | _YES_TOO)) or _has(folded, _YES_PHRASES)
+    if not yes or set(said) & _NO or _has(folded, _BUT):
+        return False
+    if stops(text) or restarts(text) or goes_back(text) or is_emergency(text):
+        return False
+    if any(w in names for names in _ORDINALS.values() for w in said) or set(said) & set(_LAST):
+        return False
+    if weekday_of(text) is not None or re.search(r"\d", folded) or new_wish(text):
+        return False
+    return not wants_more(text) and len(said) <= 8
+
+
+def strict_no(text: str, intent: str | None = None) -> bool:
+    """A plain no to a read-back (not a new choice: that is read back instead)."""
+    said = folded_text(text).split()
+    return bool(said) and (bool(set(said) & _NO) or intent == "deny") and not set(said) & _YES
+
+
+def has_yes_word(text: str) -> bool:
+    """A yes word and no no word ("yes, the first one" when the first one was read back)."""
+    said = set(folded_text(text).split())
+    return bool(said & (_YES | _YES_TOO)) and not said & _NO and not _has(" ".join(said), _BUT)

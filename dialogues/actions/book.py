@@ -14,18 +14,26 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, new_wish, wants_more
+from assistant.frontdesk.words import (
+    choose,
+    has_yes_word,
+    new_wish,
+    strict_no,
+    strict_yes,
+    wants_more,
+)
 from assistant.identity.names import has_full_name
-from dialogues.actions.common import channel, language
-from dialogues.actions.context import conversation_uid, settings
-from dialogues.actions.tasks import BOOKED, TO_STAFF, answer, hand_off, say_prep
+from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
+from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.handoff import hand_off
+from dialogues.actions.repair import RepairingForm
+from dialogues.actions.reschedule import pick_on_readback
 
 _TO_STAFF = {"book_confirm": TO_STAFF}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
@@ -44,7 +52,12 @@ def providers(tracker: Tracker) -> list[dict[str, Any]]:
     uid, chosen = conversation_uid(tracker), tracker.get_slot("book_type") or {}
     if uid is None or not chosen:
         return []
-    return booking.providers_for(settings().database_url, uid, int(chosen["id"]))
+    return booking.providers_for(settings().database_url, uid, int(chosen["id"]), reason(tracker))
+
+
+def reason(tracker: Tracker) -> str | None:
+    """A new patient's reason category: which specialty sees them (None: any)."""
+    return tracker.get_slot("visit_reason") if is_new(tracker) else None
 
 
 def is_new(tracker: Tracker) -> bool:
@@ -97,9 +110,30 @@ class ActionAskBookConfirm(Action):
         return []
 
 
-class ValidateBookForm(FormValidationAction):
+READBACK_CLEARED = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
+
+
+class ValidateBookForm(RepairingForm):
+    restart_slots = ("book_type_choice", "book_type", "provider_preference", "book_provider",
+                     "time_preference", "slot_choice", "chosen_option", "offered_options",
+                     "book_confirm", "no_options")  # fmt: skip
+    back_slots = {
+        "book_confirm": ("slot_choice", "chosen_option"),
+        "slot_choice": ("time_preference", "offered_options"),
+        "time_preference": ("provider_preference", "book_provider"),
+        "provider_preference": ("book_type_choice", "book_type"),
+    }
+
     def name(self) -> str:
         return "validate_book_form"
+
+    def prep(self, tracker: Tracker) -> str | None:
+        kind = tracker.get_slot("book_type") or {}
+        return (
+            booking.prep_for(settings().database_url, int(kind["id"]), language(tracker))
+            if kind
+            else None
+        )
 
     async def required_slots(
         self,
@@ -108,7 +142,9 @@ class ValidateBookForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("book_confirm") in (TO_STAFF, BOOKED):
+        if tracker.get_slot("book_confirm") in (TO_STAFF, BOOKED) or tracker.get_slot(
+            "task_stopped"
+        ):
             return []
         slots: list[str] = []
         if not tracker.get_slot("verified"):
@@ -182,6 +218,14 @@ class ValidateBookForm(FormValidationAction):
             return {"book_type_choice": str(value), **_TO_STAFF}
         chosen = booking.pick_type(str(value or ""), listed)
         if chosen is None:
+            named = booking.named_type(str(value or ""))
+            if named and named not in {t["code"] for t in listed}:  # e.g. a follow-up, unseen
+                names = [str(t["name"]) for t in listed]
+                dispatcher.utter_message(
+                    response="utter_type_needs_first_visit",
+                    types=numbered(names, language(tracker), channel(tracker)),
+                )
+                return {"book_type_choice": None}
             dispatcher.utter_message(response="utter_choice_unclear")
             return {"book_type_choice": None}
         return {"book_type_choice": str(value), "book_type": chosen}
@@ -219,6 +263,7 @@ class ValidateBookForm(FormValidationAction):
             channel(tracker),
             new_patient=is_new(tracker),
             after=after,
+            reason=reason(tracker),
         )
 
     def _offer(
@@ -270,42 +315,29 @@ class ValidateBookForm(FormValidationAction):
     def validate_book_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        decided = answer(value, tracker)
-        if decided is None:
-            dispatcher.utter_message(response="utter_yes_or_no")
-            return {"book_confirm": None}
-        if decided == "no":  # back to the options: another one, or another time
+        """The read-back. Only an unambiguous yes books; another choice is read back; a new
+        wish searches again; a no offers the times again; anything else asks again."""
+        text, intent = str(value or ""), latest_intent(tracker)
+        options, chosen = offered(tracker), tracker.get_slot("chosen_option")
+        if strict_yes(text, intent):  # the form ends; the router books
+            return {"book_confirm": "yes"}
+        index = pick_on_readback(text, options, chosen) if options else None
+        if index is not None and options[index] == chosen and has_yes_word(text):
+            # "yes, the first one" when the first one was read back
+            return {"book_confirm": "yes"}
+        if index is not None:  # "ok I'll take the first one": read that one back
+            return {"book_confirm": None, "slot_choice": text, "chosen_option": options[index]}
+        if options and (new_wish(text) or wants_more(text)):
+            after = str(options[-1]["starts_at"]) if not new_wish(text) else None
+            search_text = text if new_wish(text) else str(tracker.get_slot("time_preference") or "")
+            result = self._search(tracker, search_text, after=after)
+            wish = {"time_preference": text} if new_wish(text) else {}
+            return {**READBACK_CLEARED, **wish, **self._offer(result, dispatcher, tracker)}
+        if strict_no(text, intent):  # back to the options: another one, or another time
             dispatcher.utter_message(response="utter_book_other_time")
-            return {"book_confirm": None, "slot_choice": None, "chosen_option": None,
-                    "time_preference": None}  # fmt: skip
-        uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
-        result = (
-            booking.book_for(
-                settings().database_url,
-                uid,
-                option,
-                _new_patient(tracker),
-                language(tracker),
-                channel(tracker),
-            )
-            if uid and option
-            else None
-        )
-        if result is not None and result.status == frontdesk.TAKEN:
-            dispatcher.utter_message(response="utter_slot_taken")
-            retry = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
-            if result.options:
-                return {**retry, "offered_options": result.options}
-            return {**retry, "time_preference": None, "offered_options": []}
-        if result is None or result.status != frontdesk.DONE or result.appointment is None:
-            dispatcher.utter_message(response="utter_cannot_book_here")
-            hand_off(dispatcher, tracker, "booking could not be done by the assistant")
-            return dict(_TO_STAFF)
-        dispatcher.utter_message(
-            response="utter_booked", appointment=result.appointment.line(language(tracker))
-        )
-        say_prep(dispatcher, result.appointment)
-        return {"book_confirm": BOOKED}  # the router then forgets the new patient's details
+            return dict(READBACK_CLEARED)
+        dispatcher.utter_message(response="utter_readback_needs_yes")
+        return {"book_confirm": None}
 
 
 def _new_patient(tracker: Tracker) -> booking.NewPatient | None:
@@ -322,3 +354,37 @@ def _new_patient(tracker: Tracker) -> booking.NewPatient | None:
         str(phone),
         str(tracker.get_slot("visit_reason") or "other"),
     )
+
+
+def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """Book the option read back and answered yes (the router calls this once the form has
+    ended). Returns the slots to set: `book_confirm` BOOKED when done, TO_STAFF when staff will
+    help, None when the time was just taken (the times again)."""
+    uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
+    result = (
+        booking.book_for(
+            settings().database_url,
+            uid,
+            option,
+            _new_patient(tracker),
+            language(tracker),
+            channel(tracker),
+        )
+        if uid and option
+        else None
+    )
+    if result is not None and result.status == frontdesk.TAKEN:
+        dispatcher.utter_message(response="utter_slot_taken")
+        retry = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
+        if result.options:
+            return {**retry, "offered_options": result.options}
+        return {**retry, "time_preference": None, "offered_options": []}
+    if result is None or result.status != frontdesk.DONE or result.appointment is None:
+        dispatcher.utter_message(response="utter_cannot_book_here")
+        hand_off(dispatcher, tracker, "booking could not be done by the assistant")
+        return dict(_TO_STAFF)
+    dispatcher.utter_message(
+        response="utter_booked", appointment=result.appointment.line(language(tracker))
+    )
+    say_prep(dispatcher, result.appointment)
+    return {"book_confirm": BOOKED}  # the router then forgets the new patient's details

@@ -7,15 +7,41 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose
-from dialogues.actions.common import appointment_id, channel, language
-from dialogues.actions.context import conversation_uid, settings
-from dialogues.actions.tasks import answer, hand_off
+from assistant.frontdesk.words import choose, strict_no, strict_yes
+from dialogues.actions.common import answer, appointment_id, channel, language
+from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.handoff import hand_off
+from dialogues.actions.repair import RepairingForm
+
+NO_REASON = "[none]"  # what `cancel_reason` holds when the patient gave none
+
+
+def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Cancel the visit read back and answered yes (the router calls this once the cancel form
+    has ended). False: it could not be done here, and staff will help."""
+    reason = tracker.get_slot("cancel_reason")
+    reason = None if reason in (None, NO_REASON) else str(reason)
+    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
+    result = (
+        frontdesk.cancel_for(
+            settings().database_url, uid, chosen, reason, language(tracker), channel(tracker)
+        )
+        if uid and chosen
+        else None
+    )
+    if result is None or result.status != frontdesk.DONE or result.appointment is None:
+        dispatcher.utter_message(response="utter_cannot_change_here")
+        hand_off(dispatcher, tracker, "cancel could not be done by the assistant")
+        return False
+    dispatcher.utter_message(
+        response="utter_appointment_cancelled",
+        appointment=result.appointment.line(language(tracker)),
+    )
+    return True
 
 
 def listing(tracker: Tracker) -> list[frontdesk.AppointmentView]:
@@ -57,8 +83,10 @@ class ActionAskAppointmentChoice(Action):
     ) -> list[EventType]:
         lang = language(tracker)
         lines = [v.line(lang) for v in listing(tracker)]
+        which = "utter_which_to_confirm" if tracker.get_slot("task") == "confirm" else None
         dispatcher.utter_message(
-            response="utter_which_appointment", appointments=numbered(lines, lang, channel(tracker))
+            response=which or "utter_which_appointment",
+            appointments=numbered(lines, lang, channel(tracker)),
         )
         return []
 
@@ -76,9 +104,11 @@ class ActionAskCancelConfirm(Action):
         return []
 
 
-class ValidateCancelForm(FormValidationAction):
+class ValidateConfirmForm(RepairingForm):
+    """Which of several upcoming visits to confirm (the router confirms it)."""
+
     def name(self) -> str:
-        return "validate_cancel_form"
+        return "validate_confirm_form"
 
     async def required_slots(
         self,
@@ -87,10 +117,42 @@ class ValidateCancelForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
+        return [] if tracker.get_slot("task_stopped") else ["appointment_choice"]
+
+    def validate_appointment_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return pick_appointment(value, dispatcher, tracker)
+
+
+class ValidateCancelForm(RepairingForm):
+    restart_slots = ("cancel_confirm",)
+
+    def name(self) -> str:
+        return "validate_cancel_form"
+
+    def can_stop(self, tracker: Tracker, requested: str) -> bool:
+        return requested != "rebook_answer"  # by then the visit is cancelled
+
+    def prep(self, tracker: Tracker) -> str | None:
+        view = current(tracker)
+        return view.prep if view else None
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("task_stopped"):
+            return []
         slots = [] if tracker.get_slot("appointment_id") is not None else ["appointment_choice"]
         slots.append("cancel_confirm")
         if tracker.get_slot("cancel_confirm") == "yes":
-            slots += ["cancel_reason", "rebook_answer"]
+            slots.append("cancel_reason")
+        if tracker.get_slot("cancel_done"):  # cancelled by the router: a new time?
+            slots.append("rebook_answer")
         return slots
 
     def validate_appointment_choice(
@@ -101,32 +163,21 @@ class ValidateCancelForm(FormValidationAction):
     def validate_cancel_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        decided = answer(value, tracker)
-        if decided is None:
-            dispatcher.utter_message(response="utter_yes_or_no")
-        return {"cancel_confirm": decided}
+        """The read-back: only an unambiguous yes cancels; a no keeps the visit."""
+        text, intent = str(value or ""), latest_intent(tracker)
+        if strict_yes(text, intent):
+            return {"cancel_confirm": "yes"}
+        if strict_no(text, intent):
+            return {"cancel_confirm": "no"}
+        dispatcher.utter_message(response="utter_yes_or_no")
+        return {"cancel_confirm": None}
 
     def validate_cancel_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        reason = None if answer(value, tracker) == "no" else str(value or "")[:200] or None
-        uid, chosen = conversation_uid(tracker), appointment_id(tracker)
-        result = (
-            frontdesk.cancel_for(
-                settings().database_url, uid, chosen, reason, language(tracker), channel(tracker)
-            )
-            if uid and chosen
-            else None
-        )
-        if result is None or result.status != frontdesk.DONE or result.appointment is None:
-            dispatcher.utter_message(response="utter_cannot_change_here")
-            hand_off(dispatcher, tracker, "cancel could not be done by the assistant")
-            return {"cancel_reason": str(value), "rebook_answer": "no"}
-        dispatcher.utter_message(
-            response="utter_appointment_cancelled",
-            appointment=result.appointment.line(language(tracker)),
-        )
-        return {"cancel_reason": str(value)}
+        """Why (or "no"): kept for the router, which cancels once the form has ended."""
+        said = str(value or "")[:200]
+        return {"cancel_reason": NO_REASON if answer(said, tracker) == "no" or not said else said}
 
     def validate_rebook_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

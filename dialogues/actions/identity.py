@@ -6,18 +6,21 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from assistant.identity import service
 from assistant.identity.names import has_full_name
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, settings
+from dialogues.actions.repair import RepairingForm
 
 _CLEARED = {"patient_name": None, "patient_dob": None}
 
 
-class ValidateIdentityForm(FormValidationAction):
+class ValidateIdentityForm(RepairingForm):
+    restart_slots = ("patient_name", "patient_dob")
+    back_slots = {"patient_dob": ("patient_name",)}
+
     def name(self) -> str:
         return "validate_identity_form"
 
@@ -28,7 +31,11 @@ class ValidateIdentityForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("verified") or tracker.get_slot("identity_failed"):
+        if (
+            tracker.get_slot("verified")
+            or tracker.get_slot("identity_failed")
+            or tracker.get_slot("task_stopped")
+        ):
             return []
         return domain_slots
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import late
 from assistant.frontdesk.words import yes_no
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.repair import RepairingForm
 
 
 def note_late(
@@ -45,9 +45,12 @@ def note_late(
     return {"late_noted": True, "late_beyond": False}
 
 
-class ValidateLateForm(FormValidationAction):
+class ValidateLateForm(RepairingForm):
     def name(self) -> str:
         return "validate_late_form"
+
+    def can_stop(self, tracker: Tracker, requested: str) -> bool:
+        return requested == "late_minutes"  # after that the note is made
 
     async def required_slots(
         self,
@@ -56,6 +59,8 @@ class ValidateLateForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
+        if tracker.get_slot("task_stopped"):
+            return []
         slots = [] if tracker.get_slot("late_noted") else ["late_minutes"]
         if tracker.get_slot("late_beyond"):
             slots.append("late_reschedule")

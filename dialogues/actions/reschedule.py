@@ -8,16 +8,25 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, new_wish, wants_more
+from assistant.frontdesk.words import (
+    choose,
+    direction,
+    folded_text,
+    has_yes_word,
+    new_wish,
+    strict_no,
+    strict_yes,
+    wants_more,
+)
 from dialogues.actions.cancel import current, pick_appointment
-from dialogues.actions.common import appointment_id, channel, language
-from dialogues.actions.context import conversation_uid, settings
-from dialogues.actions.tasks import answer, hand_off, say_prep
+from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
+from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.handoff import hand_off
+from dialogues.actions.repair import RepairingForm
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
 
@@ -41,6 +50,7 @@ def find_options(
         channel(tracker),
         after=after,
         any_provider=any_provider,
+        direction=tracker.get_slot("move_direction"),
     )
 
 
@@ -95,9 +105,41 @@ class ActionAskRescheduleConfirm(Action):
         return []
 
 
-class ValidateRescheduleForm(FormValidationAction):
+def pick_on_readback(text: str, options: list[dict[str, Any]], chosen: Any) -> int | None:
+    """Another of the offered times named at the read-back: "the first one", "the 2 pm",
+    "Thursday", or "the later one" / "the earlier one" next to the one read back."""
+    index = choose(text, [_date(o) for o in options], [int(o["hour"]) for o in options])
+    if index is not None:
+        return index
+    folded = f" {folded_text(text)} "
+    at = next((i for i, o in enumerate(options) if o == chosen), None)
+    if at is None:
+        return None
+    if any(k in folded for k in (" later one ", " la mas tarde ", " la de mas tarde ")):
+        return at + 1 if at + 1 < len(options) else None
+    if any(k in folded for k in (" earlier one ", " la mas temprano ", " la de mas temprano ")):
+        return at - 1 if at > 0 else None
+    return None
+
+
+READBACK_CLEARED = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
+
+
+class ValidateRescheduleForm(RepairingForm):
+    restart_slots = ("time_preference", "slot_choice", "chosen_option", "offered_options",
+                     "reschedule_confirm", "no_options", "waitlist_answer")  # fmt: skip
+    back_slots = {
+        "reschedule_confirm": ("slot_choice", "chosen_option"),
+        "slot_choice": ("time_preference", "offered_options"),
+        "waitlist_answer": ("time_preference", "no_options", "offered_options"),
+    }
+
     def name(self) -> str:
         return "validate_reschedule_form"
+
+    def prep(self, tracker: Tracker) -> str | None:
+        view = current(tracker)
+        return view.prep if view else None
 
     async def required_slots(
         self,
@@ -106,7 +148,7 @@ class ValidateRescheduleForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("reschedule_confirm") == "staff":
+        if tracker.get_slot("reschedule_confirm") == "staff" or tracker.get_slot("task_stopped"):
             return []
         slots = [] if tracker.get_slot("appointment_id") is not None else ["appointment_choice"]
         slots.append("time_preference")
@@ -124,8 +166,13 @@ class ValidateRescheduleForm(FormValidationAction):
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        result = find_options(tracker, str(value or ""))
-        return {"time_preference": value, **self._offer(result, dispatcher, tracker)}
+        text = str(value or "")
+        way = direction(text)  # "anything later that week": never earlier (and vice versa)
+        if way:
+            tracker.slots["move_direction"] = way
+        result = find_options(tracker, text)
+        moved = {"move_direction": way} if way else {}
+        return {"time_preference": value, **moved, **self._offer(result, dispatcher, tracker)}
 
     def _offer(
         self,
@@ -140,6 +187,13 @@ class ValidateRescheduleForm(FormValidationAction):
         if not result.options:
             dispatcher.utter_message(response="utter_no_options")
             return {"no_options": True, "offered_options": []}
+        first = result.options[0]
+        if first.get("instead_of"):  # "Dr. Park has nothing then; Dr. Chen does"
+            dispatcher.utter_message(
+                response="utter_colleague_offer",
+                provider=first["instead_of"],
+                colleague=first.get("provider", ""),
+            )
         return {"offered_options": result.options, "slot_choice": None}
 
     def validate_slot_choice(
@@ -168,36 +222,39 @@ class ValidateRescheduleForm(FormValidationAction):
     def validate_reschedule_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        decided = answer(value, tracker)
-        if decided is None:
-            dispatcher.utter_message(response="utter_yes_or_no")
-            return {"reschedule_confirm": None}
-        if decided == "no":
-            return {"reschedule_confirm": "no"}
-        uid, chosen = conversation_uid(tracker), appointment_id(tracker)
-        option = tracker.get_slot("chosen_option")
-        result = (
-            frontdesk.reschedule_for(
-                settings().database_url, uid, chosen, option, language(tracker), channel(tracker)
+        """The read-back. Only an unambiguous yes moves the visit; another choice is read back;
+        a new wish searches again; a no offers the times again; anything else asks again."""
+        text, intent = str(value or ""), latest_intent(tracker)
+        options, chosen = offered(tracker), tracker.get_slot("chosen_option")
+        if strict_yes(text, intent):  # the form ends; the router moves the visit
+            return {"reschedule_confirm": "yes"}
+        index = pick_on_readback(text, options, chosen) if options else None
+        if index is not None and options[index] == chosen and has_yes_word(text):
+            # "yes, the first one" when the first one was read back
+            return {"reschedule_confirm": "yes"}
+        if index is not None:  # "ok I'll take the first one": read that one back
+            return {
+                "reschedule_confirm": None,
+                "slot_choice": text,
+                "chosen_option": options[index],
+            }
+        if options and (new_wish(text) or wants_more(text)):
+            after = (
+                str(options[-1]["starts_at"]) if wants_more(text) and not new_wish(text) else None
             )
-            if uid and chosen and option
-            else None
-        )
-        if result is not None and result.status == frontdesk.TAKEN:
-            dispatcher.utter_message(response="utter_slot_taken")
-            retry = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
-            if result.options:
-                return {**retry, "offered_options": result.options}
-            return {**retry, "no_options": True, "offered_options": []}
-        if result is None or result.status != frontdesk.DONE or result.appointment is None:
-            dispatcher.utter_message(response="utter_cannot_change_here")
-            hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
-            return dict(_TO_STAFF)
-        dispatcher.utter_message(
-            response="utter_rescheduled", appointment=result.appointment.line(language(tracker))
-        )
-        say_prep(dispatcher, result.appointment)
-        return {"reschedule_confirm": "yes"}
+            result = find_options(
+                tracker,
+                text if new_wish(text) else str(tracker.get_slot("time_preference") or ""),
+                after=after,
+                any_provider=bool(options[0].get("any_provider")),
+            )
+            wish = {"time_preference": text} if new_wish(text) else {}
+            return {**READBACK_CLEARED, **wish, **self._offer(result, dispatcher, tracker)}
+        if strict_no(text, intent):  # the times again (or "never mind" to keep the visit)
+            dispatcher.utter_message(response="utter_book_other_time")
+            return dict(READBACK_CLEARED)
+        dispatcher.utter_message(response="utter_readback_needs_yes")
+        return {"reschedule_confirm": None}
 
     def validate_waitlist_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -210,3 +267,33 @@ class ValidateRescheduleForm(FormValidationAction):
 
 def _date(option: dict[str, Any]) -> date:
     return date.fromisoformat(str(option["local_date"]))
+
+
+def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """Move the visit to the option read back and answered yes (the router calls this once
+    the form has ended). Returns the slots to set: `reschedule_confirm` "yes" when done, "staff"
+    when staff will help, None when the time was just taken (the times again)."""
+    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
+    option = tracker.get_slot("chosen_option")
+    result = (
+        frontdesk.reschedule_for(
+            settings().database_url, uid, chosen, option, language(tracker), channel(tracker)
+        )
+        if uid and chosen and option
+        else None
+    )
+    if result is not None and result.status == frontdesk.TAKEN:
+        dispatcher.utter_message(response="utter_slot_taken")
+        retry = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
+        if result.options:
+            return {**retry, "offered_options": result.options}
+        return {**retry, "no_options": True, "offered_options": []}
+    if result is None or result.status != frontdesk.DONE or result.appointment is None:
+        dispatcher.utter_message(response="utter_cannot_change_here")
+        hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
+        return dict(_TO_STAFF)
+    dispatcher.utter_message(
+        response="utter_rescheduled", appointment=result.appointment.line(language(tracker))
+    )
+    say_prep(dispatcher, result.appointment)
+    return {"reschedule_confirm": "yes"}

@@ -9,6 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
+from assistant.frontdesk.words import is_emergency
+from dialogues.actions.common import text_of
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 
 
@@ -19,6 +21,8 @@ class ActionTakeMessage(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if is_emergency(text_of(tracker)):  # whatever the classifier said: 911 / 988 first
+            dispatcher.utter_message(response="utter_emergency")
         uid = conversation_uid(tracker)
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")

@@ -12,17 +12,30 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import yes_no
+from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
-from dialogues.actions.common import appointment_id, channel, language, text_of
+from assistant.reminders import replies
+from dialogues.actions.book import commit_booking
+from dialogues.actions.cancel import commit_cancel
+from dialogues.actions.common import (
+    BOOKED,
+    TO_STAFF,
+    appointment_id,
+    channel,
+    language,
+    say_prep,
+    text_of,
+)
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
+from dialogues.actions.reschedule import commit_reschedule
 
 TASKS = {
+    "confirm_appointment": "confirm",
     "check_appointment": "check",
     "cancel_appointment": "cancel",
     "reschedule_appointment": "reschedule",
@@ -57,11 +70,21 @@ TASK_SLOTS = (
     "late_noted",
     "late_beyond",
     "late_reschedule",
+    "task_stopped",
+    "misunderstood",
+    "move_or_book",
+    "move_direction",
+    "cancel_done",
 )
 RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
 NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
-# What the booking form's validation leaves in `book_confirm` (never what a patient types).
-BOOKED, TO_STAFF = "[booked]", "[staff]"
+_FORMS = ("identity_form", "confirm_form", "cancel_form", "reschedule_form", "book_form",
+          "late_form")  # fmt: skip
+REMINDER_RESPONSES = {
+    replies.CONFIRMED: "utter_appointment_confirmed",
+    replies.ALREADY_CONFIRMED: "utter_appointment_already_confirmed",
+    replies.NOT_CONFIRMABLE: "utter_appointment_not_confirmable",
+}
 
 
 def reset(names: tuple[str, ...] = TASK_SLOTS) -> list[EventType]:
@@ -72,25 +95,6 @@ def flow(value: str) -> SlotSet:
     return SlotSet("flow", value)
 
 
-def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
-    """A person takes over: a front-desk message; on a call the edge transfers (handoff)."""
-    uid = conversation_uid(tracker)
-    database_url = settings().database_url
-    if uid:
-        take_message_from_dialogue(database_url, uid, reason)
-    if channel(tracker) == "voice":
-        if uid:
-            frontdesk.mark_handed_off(database_url, uid, f"Handed to front desk: {reason}")
-        dispatcher.utter_message(json_message={"handoff": {"reason": reason}})
-    elif uid:
-        frontdesk.note_summary(database_url, uid, f"Front desk to follow up: {reason}")
-
-
-def say_prep(dispatcher: CollectingDispatcher, view: frontdesk.AppointmentView) -> None:
-    if view.prep:
-        dispatcher.utter_message(response="utter_prep_instructions", when=view.when, prep=view.prep)
-
-
 class ActionRouteTask(Action):
     def name(self) -> str:
         return "action_route_task"
@@ -99,6 +103,10 @@ class ActionRouteTask(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         previous = tracker.latest_action_name
+        if previous in _FORMS and tracker.get_slot("task_stopped"):
+            return [flow("done")]  # stopped inside the form: already said (nothing changed)
+        if previous == "confirm_form":
+            return self.after_confirm(dispatcher, tracker)
         if previous == "cancel_form":
             return self.after_cancel(dispatcher, tracker)
         if previous == "reschedule_form":
@@ -110,18 +118,34 @@ class ActionRouteTask(Action):
         events: list[EventType] = []
         task = tracker.get_slot("task")
         intent = latest_intent(tracker)
-        if previous != "identity_form" and intent in TASKS:
-            task = TASKS[intent]
-            events += [SlotSet("task", task), *reset()]
-            if task == "late":  # "I'll be 20 minutes late": no need to ask again
-                events.append(SlotSet("late_said", minutes_late(text_of(tracker))))
         uid = conversation_uid(tracker)
         database_url = settings().database_url
+        if previous not in _FORMS and is_emergency(text_of(tracker)):
+            dispatcher.utter_message(response="utter_emergency")  # before any task
+            return [*events, flow("done")]
+        if previous != "identity_form" and intent in TASKS:
+            task = TASKS[intent]
+            said = text_of(tracker)
+            events += [SlotSet("task", task), *reset()]
+            if task == "late":  # "I'll be 20 minutes late": no need to ask again
+                events.append(SlotSet("late_said", minutes_late(said)))
+            if task == "confirm" and uid and self.answer_reminder(dispatcher, uid):
+                return [*events, flow("done")]  # a reminder's answer: no verification needed
+            if task == "book" and asks_to_move(said):  # "push it back": a move if they have one
+                events.append(SlotSet("move_or_book", True))
+            if task in ("book", "reschedule") and direction(said):
+                events.append(SlotSet("move_direction", direction(said)))
         if uid is None or identity.is_locked(database_url, uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
             return [*events, SlotSet("identity_failed", True), flow("done")]
         verified = identity.verified_patient_id(database_url, uid) is not None
+        moving = tracker.get_slot("move_or_book") or any(
+            e.get("name") == "move_or_book" and e.get("value") for e in events
+        )
+        if task == "book" and moving and verified and self.has_upcoming(tracker, uid):
+            task = "reschedule"  # asked in booking words to move the visit they have
+            events.append(SlotSet("task", task))
         if task == "book" and (verified or tracker.get_slot("book_patient_status") != "existing"):
             return [*events, SlotSet("verified", verified), flow("book")]
         if not verified:
@@ -139,8 +163,58 @@ class ActionRouteTask(Action):
             self.tell(dispatcher, tracker, listing.appointments)
             return [*events, flow("done")]
         if len(listing.appointments) == 1:
-            events.append(SlotSet("appointment_id", listing.appointments[0].appointment_id))
+            chosen = listing.appointments[0].appointment_id
+            if task == "confirm":
+                return [*events, *self.confirm(dispatcher, tracker, chosen)]
+            events.append(SlotSet("appointment_id", chosen))
+        if task == "confirm":
+            return [*events, flow("confirm")]
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
+
+    @staticmethod
+    def has_upcoming(tracker: Tracker, uid: str) -> bool:
+        listing = frontdesk.list_for(settings().database_url, uid, language(tracker), "sms")
+        return bool(listing.appointments)
+
+    @staticmethod
+    def answer_reminder(dispatcher: CollectingDispatcher, uid: str) -> bool:
+        """Confirm the appointment of an outstanding reminder (its answer), if there is one."""
+        result = replies.confirm_reply_for(settings().database_url, uid)
+        if result.status == replies.NO_REMINDER:
+            return False
+        dispatcher.utter_message(
+            response=REMINDER_RESPONSES[result.status], when=result.when, location=result.location
+        )
+        return True
+
+    @staticmethod
+    def confirm(
+        dispatcher: CollectingDispatcher, tracker: Tracker, chosen: int | None
+    ) -> list[EventType]:
+        """Confirm the verified patient's chosen visit, saying which (date, time, provider)."""
+        uid = conversation_uid(tracker)
+        result = (
+            frontdesk.confirm_for(
+                settings().database_url, uid, chosen, language(tracker), channel(tracker)
+            )
+            if uid and chosen
+            else None
+        )
+        if result is None or result.appointment is None:
+            dispatcher.utter_message(response="utter_appointment_not_confirmable")
+            hand_off(dispatcher, tracker, "confirm could not be done by the assistant")
+            return [flow("done")]
+        line = result.appointment.line(language(tracker))
+        if result.status == frontdesk.ALREADY:
+            dispatcher.utter_message(response="utter_was_already_confirmed", appointment=line)
+        else:
+            dispatcher.utter_message(response="utter_confirmed_appointment", appointment=line)
+        say_prep(dispatcher, result.appointment)
+        dispatcher.utter_message(response="utter_anything_else")
+        return [flow("done")]
+
+    def after_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        return self.confirm(dispatcher, tracker, appointment_id(tracker))
 
     @staticmethod
     def tell(
@@ -180,10 +254,17 @@ class ActionRouteTask(Action):
         return [*found, flow("late" if slots.get("late_beyond") else "done")]
 
     def after_book(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        if tracker.get_slot("book_confirm") == BOOKED:
-            dispatcher.utter_message(response="utter_anything_else")
-            return [*reset(NEW_PATIENT_SLOTS), flow("done")]
-        if tracker.get_slot("book_confirm") == TO_STAFF:
+        decision = tracker.get_slot("book_confirm")
+        if decision == "yes":  # read back and answered yes: book it now
+            slots = commit_booking(dispatcher, tracker)
+            decision = slots.get("book_confirm")
+            if decision is None:  # just taken: the times again, in the form
+                return [*(SlotSet(k, v) for k, v in slots.items()), flow("book")]
+            if decision == BOOKED:
+                dispatcher.utter_message(response="utter_anything_else")
+                return [SlotSet("book_confirm", BOOKED), *reset(NEW_PATIENT_SLOTS), flow("done")]
+            return [SlotSet("book_confirm", decision), flow("done")]
+        if decision == TO_STAFF:
             return [flow("done")]
         if not tracker.get_slot("verified"):  # seen before: verify, then book
             return [flow("identify")]
@@ -200,6 +281,10 @@ class ActionRouteTask(Action):
         if tracker.get_slot("cancel_confirm") != "yes":
             dispatcher.utter_message(response="utter_reschedule_kept")
             return [flow("done")]
+        if not tracker.get_slot("cancel_done"):  # answered yes (and why): cancel it now
+            if not commit_cancel(dispatcher, tracker):
+                return [flow("done")]
+            return [SlotSet("cancel_done", True), flow("cancel")]  # then: a new time?
         if tracker.get_slot("rebook_answer") == "yes":
             return [SlotSet("task", "rebook"), *reset(RESCHEDULE_SLOTS), flow("reschedule")]
         dispatcher.utter_message(response="utter_anything_else")
@@ -226,14 +311,12 @@ class ActionRouteTask(Action):
                 dispatcher.utter_message(response="utter_staff_will_help")
         elif decision == "staff":
             pass  # already handed to staff while the form ran
-        elif decision == "yes":
-            dispatcher.utter_message(response="utter_anything_else")
+        elif decision == "yes":  # read back and answered yes: move it now
+            slots = commit_reschedule(dispatcher, tracker)
+            if slots.get("reschedule_confirm") is None:  # just taken: the times again
+                return [*(SlotSet(k, v) for k, v in slots.items()), flow("reschedule")]
+            if slots["reschedule_confirm"] == "yes":
+                dispatcher.utter_message(response="utter_anything_else")
         else:
             dispatcher.utter_message(response="utter_reschedule_kept")
         return [flow("done")]
-
-
-def answer(value: Any, tracker: Tracker) -> str | None:
-    """ "yes" / "no" from an answer, None when unclear."""
-    decided = yes_no(str(value or ""), latest_intent(tracker))
-    return None if decided is None else ("yes" if decided else "no")

@@ -97,7 +97,11 @@ story(
     identify(),
     route("cancel"),
     start_form("cancel_form"),
-    in_form("cancel_form", "yes", "feeling better", "no"),
+    in_form("cancel_form", "yes", "feeling better"),
+    end_form("cancel_form"),
+    route("cancel"),  # cancelled by the router; then: a new time?
+    start_form("cancel_form"),
+    in_form("cancel_form", "no"),
     end_form("cancel_form"),
     route("done"),
     u("no thanks", "deny"),
@@ -119,7 +123,11 @@ story(
     identify("José Hernández", "15/07/1975"),
     route("cancel"),
     start_form("cancel_form"),
-    in_form("cancel_form", "si", "no", "si"),
+    in_form("cancel_form", "si", "no"),
+    end_form("cancel_form"),
+    route("cancel"),
+    start_form("cancel_form"),
+    in_form("cancel_form", "si"),
     end_form("cancel_form"),
     route("reschedule"),
     start_form("reschedule_form"),
@@ -307,8 +315,63 @@ story("late: no appointment today", u("gonna be late", "running_late"), identify
 
 # --- everything else -------------------------------------------------------------------------
 story("confirm a reminder", u("yes", "affirm"), a("action_confirm_appointment"))
+story("confirm in words (a reminder's answer)", u("I'll be there", "confirm_appointment"),
+      route("done"))  # fmt: skip
 story(
-    "confirm in words", u("I'll be there", "confirm_appointment"), a("action_confirm_appointment")
+    "confirm without a reminder: verified, then the next visit confirmed",
+    u("just confirming my appointment", "confirm_appointment"),
+    identify(),
+    route("done"),
+    u("no thanks", "deny"),
+    a("utter_goodbye"),
+)
+story(
+    "confirm without a reminder, two visits: which one",
+    u("quiero confirmar mi cita", "confirm_appointment"),
+    identify("José Hernández", "15/07/1975"),
+    route("confirm"),
+    start_form("confirm_form"),
+    in_form("confirm_form", "la segunda"),
+    end_form("confirm_form"),
+    route("done"),
+)
+story(
+    "emergency while choosing which visit to confirm",
+    u("confirm my appointment", "confirm_appointment"),
+    identify(),
+    route("confirm"),
+    start_form("confirm_form"),
+    u("my chest hurts and I can't breathe", "medical_emergency"),
+    a("utter_emergency"),
+    a("action_deactivate_loop"),
+    loop(None),
+)
+story(
+    "reschedule: a question and another choice at the read-back, then yes",
+    u("I need to reschedule", "reschedule_appointment"),
+    identify(),
+    route("reschedule"),
+    start_form("reschedule_form"),
+    in_form(
+        "reschedule_form",
+        "as soon as possible",
+        "the third one",
+        "is there parking?",
+        "ok I'll take the first one",
+        "yes",
+    ),  # fmt: skip
+    end_form("reschedule_form"),
+    route("done"),
+)
+story(
+    "reschedule: never mind (unhappy)",
+    u("I need to move my appointment", "reschedule_appointment"),
+    identify(),
+    route("reschedule"),
+    start_form("reschedule_form"),
+    in_form("reschedule_form", "as soon as possible", "never mind"),
+    end_form("reschedule_form"),
+    route("done"),
 )
 story(
     "emergency at the start",

@@ -132,7 +132,17 @@ def test_cancel_confirm_reason_and_offer(demo, sqlite_url):
             active_loop="cancel_form",
         ),
     )
-    assert slots_of(events)["requested_slot"] == "rebook_answer"
+    assert slots_of(events)["requested_slot"] is None and messages == []  # the form decided
+    assert _status_of(sqlite_url, maria.appointment_id) == "booked"
+    events, messages = run(  # the router cancels, then the form asks about a new time
+        ActionRouteTask(),
+        tracker(
+            uid,
+            slots={**base, "cancel_confirm": "yes", "cancel_reason": "I'm feeling better"},
+            latest_action="cancel_form",
+        ),
+    )
+    assert slots_of(events) == {"cancel_done": True, "flow": "cancel"}
     [said] = messages
     assert said["response"] == "utter_appointment_cancelled"
     assert maria.provider_name in said["appointment"]
@@ -141,6 +151,11 @@ def test_cancel_confirm_reason_and_offer(demo, sqlite_url):
         assert (
             appointment.status == "cancelled" and appointment.cancel_reason == "I'm feeling better"
         )
+
+
+def _status_of(url: str, appointment_id: int) -> str:
+    with UnitOfWork(url) as uow:
+        return uow.session.get(Appointment, appointment_id).status
 
 
 def test_reschedule_choosing_the_second_option(demo, sqlite_url):
@@ -204,6 +219,16 @@ def test_reschedule_choosing_the_second_option(demo, sqlite_url):
         ),
     )
     assert slots_of(events)["requested_slot"] is None
+    assert messages == []  # the form ends: the router moves the visit (the form's submit)
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(
+            uid,
+            slots={**base, "chosen_option": options[1], "reschedule_confirm": "yes"},
+            latest_action="reschedule_form",
+        ),
+    )
+    assert slots_of(events)["flow"] == "done"
     assert messages[0]["response"] == "utter_rescheduled"
     with UnitOfWork(sqlite_url) as uow:
         old = uow.session.get(Appointment, maria.appointment_id)

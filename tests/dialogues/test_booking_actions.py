@@ -45,6 +45,14 @@ def _book(uid: str, answers: list[tuple[str, str]], slots: dict[str, Any]):
     return slots, said
 
 
+def _submit(uid: str, slots: dict[str, Any]):
+    """The form has ended: the router acts on its decision (books, or back to the times)."""
+    return run(
+        ActionRouteTask(),
+        tracker(uid, slots={**slots, "requested_slot": None}, latest_action="book_form"),
+    )
+
+
 def _conversation(url: str, uid: str) -> Conversation:
     with UnitOfWork(url) as uow:
         query = select(Conversation).where(Conversation.uid == uid)
@@ -84,13 +92,11 @@ def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
     assert len(slots["offered_options"]) == 3
     assert slots["chosen_option"] == slots["offered_options"][1]
     slots, [messages] = _book(uid, [("book_confirm", "yes")], slots)
-    assert slots["book_confirm"] == "[booked]"
+    assert slots["book_confirm"] == "yes" and messages == []  # the form only decided
+    events, messages = _submit(uid, slots)  # the router books
     assert messages[0]["response"] == "utter_booked"
-    events, messages = run(
-        ActionRouteTask(),
-        tracker(uid, slots={**slots, "requested_slot": None}, latest_action="book_form"),
-    )
     after = slots_of(events)
+    assert after["book_confirm"] == "[booked]"
     assert after["flow"] == "done" and after["new_patient_name"] is None  # nothing kept
     assert after["new_patient_dob"] is None and after["new_patient_phone"] is None
     with UnitOfWork(sqlite_url) as uow:
@@ -249,9 +255,13 @@ def test_a_time_taken_meanwhile_offers_alternatives(demo, sqlite_url):
     slots_a, _ = _book(first, answers, {"task": "book"})
     slots_b, _ = _book(second, answers, {"task": "book"})
     assert slots_a["chosen_option"] == slots_b["chosen_option"]
-    _book(first, [("book_confirm", "yes")], slots_a)
-    slots_b, [messages] = _book(second, [("book_confirm", "yes")], slots_b)
+    slots_a, _ = _book(first, [("book_confirm", "yes")], slots_a)
+    _submit(first, slots_a)
+    slots_b, _ = _book(second, [("book_confirm", "yes")], slots_b)
+    events, messages = _submit(second, slots_b)
     assert [m["response"] for m in messages] == ["utter_slot_taken"]
+    slots_b = {**slots_b, **slots_of(events)}
+    assert slots_b["flow"] == "book"  # back to the form, with the times left
     assert slots_b["book_confirm"] is None and slots_b["chosen_option"] is None
     assert slots_b["offered_options"]  # alternatives to choose from
     taken = slots_a["chosen_option"]["starts_at"]

@@ -8,8 +8,9 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
-from assistant.db.models import Appointment
+from assistant.db.models import Appointment, OutboundMessage
 from assistant.demo.seed import seed_demo
 from assistant.timefmt import format_when
 from assistant.unit_of_work import UnitOfWork
@@ -30,9 +31,7 @@ def visitor(dialogue_settings, live_db) -> Visitor:
     return Visitor(create_app(local).test_client(), live_db, demo)
 
 
-def test_signed_in_patient_reschedules_through_the_chat(visitor: Visitor, live_db):
-    maria = visitor.demo.english_demo
-    visitor.sign_in()
+def _chat(visitor: Visitor):
     token = visitor.csrf("/portal/chat")
 
     def say(text: str) -> dict:
@@ -45,6 +44,29 @@ def test_signed_in_patient_reschedules_through_the_chat(visitor: Visitor, live_d
         assert response.status_code == 200 and not data["unavailable"], data
         data["text"] = " ".join(data["messages"])
         return data
+
+    return say
+
+
+def test_signed_in_patient_confirms_through_the_chat_without_a_reminder(visitor: Visitor, live_db):
+    maria = visitor.demo.english_demo
+    with UnitOfWork(live_db) as uow:  # no reminder to answer: a cold start
+        for message in uow.session.execute(select(OutboundMessage)).scalars():
+            uow.session.delete(message)
+        uow.commit()
+    visitor.sign_in()
+    say = _chat(visitor)
+    reply = say("just confirming my appointment")["text"]
+    assert "name" not in reply and "date of birth" not in reply  # already verified
+    assert "is confirmed" in reply and maria.provider_name in reply
+    with UnitOfWork(live_db) as uow:
+        assert uow.session.get(Appointment, maria.appointment_id).status == "confirmed"
+
+
+def test_signed_in_patient_reschedules_through_the_chat(visitor: Visitor, live_db):
+    maria = visitor.demo.english_demo
+    visitor.sign_in()
+    say = _chat(visitor)
 
     first = say("I need to reschedule my appointment")["text"]
     assert "name" not in first and "date of birth" not in first  # already verified

@@ -53,8 +53,8 @@ from tests.assistant.reminders.test_celery import (
     _reminders,
     _sent,
 )
-from tests.dialogues.conftest import conversation, run, tracker
-from tests.dialogues.test_booking_actions import _book
+from tests.dialogues.conftest import conversation, run, slots_of, tracker
+from tests.dialogues.test_booking_actions import _book, _submit
 from tests.reliability.conftest import (
     PATIENT_PHONE,
     PRACTICE_PHONE,
@@ -490,6 +490,13 @@ def _up_to_the_confirmation(url: str, practice_id: int, phone: str, name: str) -
     return uid, slots
 
 
+def _yes(uid: str, slots: dict) -> tuple[dict, list]:
+    """ "Yes" to the read-back: the form decides, then the router books (its submit)."""
+    slots, _ = _book(uid, [("book_confirm", "yes")], slots)
+    events, messages = _submit(uid, slots)
+    return {**slots, **slots_of(events)}, messages
+
+
 def _on_commit(
     url: str, when: str, action: Callable[[], None]
 ) -> tuple[Callable[[], None], list[int | None]]:
@@ -556,7 +563,7 @@ def test_a_booking_committed_before_the_crash_survives_it(
     )
     remove, seen = _on_commit(url, "after_commit", lambda: private_postgres.stop("immediate"))
     try:
-        slots, [messages] = _book(uid, [("book_confirm", "yes")], slots)
+        slots, messages = _yes(uid, slots)
     finally:
         remove()
     assert messages[0]["response"] == "utter_booked"  # the patient was told it is booked
@@ -584,13 +591,13 @@ def test_a_booking_cut_by_the_crash_leaves_nothing_and_the_retry_books_once(
     remove, seen = _on_commit(url, "before_commit", lambda: private_postgres.stop("immediate"))
     try:
         with pytest.raises(DBAPIError):  # the action server answers Rasa with an error
-            _book(uid, [("book_confirm", "yes")], slots)
+            _yes(uid, slots)
     finally:
         remove()
     assert seen and None not in seen  # the crash came after the rows were written
     # While it is down, the patient's "yes" again fails the same way, writing nothing.
     with pytest.raises(DBAPIError):
-        _book(uid, [("book_confirm", "yes")], slots)
+        _yes(uid, slots)
     private_postgres.start()
     assert row_counts(url) == before  # no patient, appointment, history or audit half-written
     assert _bookings(url, "Zebrowski") == {
@@ -600,7 +607,7 @@ def test_a_booking_cut_by_the_crash_leaves_nothing_and_the_retry_books_once(
         "audit": 0,
     }
 
-    slots_after, [messages] = _book(uid, [("book_confirm", "yes")], slots)  # the retry
+    slots_after, messages = _yes(uid, slots)  # the retry
     assert messages[0]["response"] == "utter_booked"
     left = _bookings(url, "Zebrowski")
     assert left["patients"] == 1 and left["appointments"] == 1 and left["history"] == 1

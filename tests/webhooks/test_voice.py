@@ -163,3 +163,18 @@ def test_spanish_call_speaks_spanish_with_a_spanish_voice(
     assert say.text == "Claro, ¿qué cita desea cambiar?"
     assert say.get("voice") == "Polly.Lupe-Neural" and say.get("language") == "es-US"
     assert fake_rasa.received[0]["metadata"]["language"] == "es"
+
+
+def test_keypad_digit_is_the_menu_only_at_the_greeting(
+    sqlite_url, client_with_fake_rasa, fake_rasa
+):
+    """1 at the greeting confirms; once the dialogue has asked something, 1 is an answer (the
+    first time offered), not the menu again."""
+    _setup(sqlite_url)
+    client = client_with_fake_rasa
+    sign_and_post(client, "/twilio/voice", CALL)
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "What is your name?"}])
+    sign_and_post(client, "/twilio/voice/gather?lang=en&step=2", {**CALL, "Digits": "1"})
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "To confirm: ...?"}])
+    sign_and_post(client, "/twilio/voice/gather?lang=en&step=3", {**CALL, "Digits": "1"})
+    assert [m["message"] for m in fake_rasa.received] == ["/confirm_appointment", "1"]

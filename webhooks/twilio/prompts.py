@@ -5,7 +5,8 @@ Written to be spoken: no abbreviations, no URLs, short sentences.
 
 from __future__ import annotations
 
-# One digit anywhere in the call: the main choices. The greeting also takes 2 for Spanish.
+# One digit at the greeting's menu: the main choices (later in the call a digit answers the
+# dialogue's question, e.g. 1 for the first time offered). The greeting also takes 2 for Spanish.
 KEYPAD_SHORTCUTS = {
     "1": "/confirm_appointment",
     "3": "/cancel_appointment",

@@ -114,6 +114,21 @@ def _pending_confirmation(session, conversation: Conversation) -> ConversationTu
     return last_in if last_in and (last_in.meta or {}).get("unconfirmed") else None
 
 
+def _at_menu(session, conversation: Conversation) -> bool:
+    """The greeting's keypad menu is what the caller answers: the dialogue has not said anything
+    yet. Later a digit is an answer to the dialogue's question ("1" for the first time offered),
+    not the menu again."""
+    said = session.execute(
+        select(ConversationTurn.id)
+        .where(
+            ConversationTurn.conversation_id == conversation.id,
+            ConversationTurn.direction == "out",
+        )
+        .limit(1)
+    ).first()
+    return said is None
+
+
 def _confidence(raw: str | None) -> float | None:
     try:
         return float(raw) if raw not in (None, "") else None
@@ -185,7 +200,9 @@ def gather() -> Response:
                 said, meta = pending.text, {"confirmed_repeat": True}
             else:
                 said, meta = speech or digits, {"confidence": confidence}
-        elif len(digits) == 1 and digits in KEYPAD_SHORTCUTS:
+        elif (
+            len(digits) == 1 and digits in KEYPAD_SHORTCUTS and _at_menu(uow.session, conversation)
+        ):
             said, meta = KEYPAD_SHORTCUTS[digits], {"keypad": digits}
         elif speech and confidence is not None and confidence < cfg.low_confidence:
             sessions.add_turn(uow.session, conversation, "in", speech,

@@ -1,0 +1,138 @@
+"""Recovering inside a form, whatever the classifier said about the answer.
+
+Every form's validation runs through `RepairingForm` first: an emergency is answered with 911 /
+988 at once and stops the task; "never mind" stops it with nothing changed (and says so);
+"start over" and "go back" re-ask; a question about the office, insurance or preparation is
+answered in place and the pending question asked again; two misunderstandings in a row offer a
+person, a third hands the conversation to staff. Nothing here writes to the database except the
+staff message of an insurance question or a handoff.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from assistant.conversations.messages import take_message_from_dialogue
+from assistant.frontdesk.service import office_info_for
+from assistant.frontdesk.words import goes_back, is_emergency, question_topic, restarts, stops
+from dialogues.actions.common import language, text_of
+from dialogues.actions.context import conversation_uid, settings
+from dialogues.actions.handoff import hand_off
+
+# What a form says when it did not understand an answer (counted: a person at the second).
+MISUNDERSTOOD = frozenset(
+    {
+        "utter_choice_unclear",
+        "utter_yes_or_no",
+        "utter_provider_unclear",
+        "utter_need_full_name",
+        "utter_bad_date_of_birth",
+        "utter_need_phone_number",
+        "utter_readback_needs_yes",
+    }
+)
+STOPPED, EMERGENCY, STAFF = "stopped", "emergency", "staff"
+
+
+class RepairingForm(FormValidationAction):
+    """A form that recovers (see the module). Subclasses say what "start over" and "go back"
+    clear, whether "never mind" can still leave everything unchanged, and the visit's prep."""
+
+    # Slots cleared by "start over" (the form then asks again from its first open question).
+    restart_slots: tuple[str, ...] = ()
+    # requested slot -> slots cleared by "go back" (default: the question is asked again).
+    back_slots: dict[str, tuple[str, ...]] = {}
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so that the action server does not register this base class."""
+
+    def can_stop(self, tracker: Tracker, requested: str) -> bool:
+        """Whether stopping now leaves everything as it was (nothing committed yet)."""
+        return True
+
+    def prep(self, tracker: Tracker) -> str | None:
+        return None
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        answered = bool(requested) and requested in tracker.slots_to_validate()
+        if answered:
+            repaired = self.repair(dispatcher, tracker, str(requested), text_of(tracker))
+            if repaired is not None:
+                tracker.slots.update(repaired)
+                return [SlotSet(name, value) for name, value in repaired.items()]
+        before = len(dispatcher.messages)
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if not answered:
+            return events
+        said = {m.get("response") for m in dispatcher.messages[before:]}
+        if not said & MISUNDERSTOOD:
+            if tracker.get_slot("misunderstood"):
+                events.append(SlotSet("misunderstood", 0))
+            return events
+        count = int(tracker.get_slot("misunderstood") or 0) + 1
+        if count == 2:
+            dispatcher.utter_message(response="utter_offer_person")
+        elif count >= 3:  # never a loop: a person takes over
+            dispatcher.utter_message(response="utter_staff_will_help")
+            hand_off(dispatcher, tracker, f"not understood three times ({self.form_name()})")
+            stopped = {str(requested): None, "task_stopped": STAFF, "misunderstood": 0}
+            tracker.slots.update(stopped)
+            return [SlotSet(name, value) for name, value in stopped.items()]
+        events.append(SlotSet("misunderstood", count))
+        return events
+
+    def repair(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str, text: str
+    ) -> dict[str, Any] | None:
+        """The slots to set when the answer was not an answer (None: validate it as usual)."""
+        if is_emergency(text):
+            dispatcher.utter_message(response="utter_emergency")
+            return {requested: None, "task_stopped": EMERGENCY}
+        if stops(text) and self.can_stop(tracker, requested):
+            dispatcher.utter_message(response="utter_nothing_changed")
+            return {requested: None, "task_stopped": STOPPED}
+        if restarts(text) and self.restart_slots:
+            dispatcher.utter_message(response="utter_start_over")
+            cleared = dict.fromkeys(self.restart_slots)
+            return {**cleared, requested: None, "misunderstood": 0}
+        if goes_back(text):
+            cleared = dict.fromkeys(self.back_slots.get(requested, ()))
+            return {**cleared, requested: None, "misunderstood": 0}
+        topic = question_topic(text)
+        if topic is not None:
+            self.answer_question(dispatcher, tracker, topic)
+            return {requested: None}  # the form asks the pending question again
+        return None
+
+    def answer_question(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+    ) -> None:
+        uid = conversation_uid(tracker)
+        database_url = settings().database_url
+        if topic == "office":
+            info = office_info_for(database_url, uid, language(tracker))
+            if info:
+                dispatcher.utter_message(response="utter_office_info", info=info)
+                return
+        if topic == "prep":
+            prep = self.prep(tracker)
+            if prep:
+                dispatcher.utter_message(response="utter_office_info", info=prep)
+            else:
+                dispatcher.utter_message(response="utter_no_special_prep")
+            return
+        if topic == "insurance":  # the billing team answers: their message, and on we go
+            if uid:
+                take_message_from_dialogue(database_url, uid, "billing_question")
+            dispatcher.utter_message(response="utter_insurance_question")
