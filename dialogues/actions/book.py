@@ -23,6 +23,7 @@ from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import choose, new_wish, wants_more
 from assistant.identity.names import has_full_name
+from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import channel, language
 from dialogues.actions.context import conversation_uid, settings
 from dialogues.actions.tasks import BOOKED, TO_STAFF, answer, hand_off, say_prep
@@ -97,7 +98,7 @@ class ActionAskBookConfirm(Action):
         return []
 
 
-class ValidateBookForm(FormValidationAction):
+class ValidateBookForm(AnswersFirst, FormValidationAction):
     def name(self) -> str:
         return "validate_book_form"
 

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import choose
+from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, settings
 from dialogues.actions.tasks import answer, hand_off
@@ -76,7 +77,7 @@ class ActionAskCancelConfirm(Action):
         return []
 
 
-class ValidateCancelForm(FormValidationAction):
+class ValidateCancelForm(AnswersFirst, FormValidationAction):
     def name(self) -> str:
         return "validate_cancel_form"
 

@@ -11,13 +11,14 @@ from rasa_sdk.types import DomainDict
 
 from assistant.identity import service
 from assistant.identity.names import has_full_name
+from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, settings
 
 _CLEARED = {"patient_name": None, "patient_dob": None}
 
 
-class ValidateIdentityForm(FormValidationAction):
+class ValidateIdentityForm(AnswersFirst, FormValidationAction):
     def name(self) -> str:
         return "validate_identity_form"
 

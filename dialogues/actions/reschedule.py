@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import choose, new_wish, wants_more
+from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, settings
@@ -95,7 +96,7 @@ class ActionAskRescheduleConfirm(Action):
         return []
 
 
-class ValidateRescheduleForm(FormValidationAction):
+class ValidateRescheduleForm(AnswersFirst, FormValidationAction):
     def name(self) -> str:
         return "validate_reschedule_form"
 
