@@ -212,6 +212,7 @@ def options_for(
             now=now,
             time_zone=appointment.location.time_zone,
             language=language,
+            visit=appointment.starts_at.astimezone(_zone(appointment)).date(),
         )
         found = _search(
             uow.session,

@@ -26,7 +26,7 @@ from assistant.identity.names import has_full_name
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import channel, language
 from dialogues.actions.context import conversation_uid, settings
-from dialogues.actions.tasks import BOOKED, TO_STAFF, answer, hand_off, say_prep
+from dialogues.actions.tasks import BOOKED, TO_STAFF, answer, hand_off, said_when, say_prep
 
 _TO_STAFF = {"book_confirm": TO_STAFF}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
@@ -185,7 +185,16 @@ class ValidateBookForm(AnswersFirst, FormValidationAction):
         if chosen is None:
             dispatcher.utter_message(response="utter_choice_unclear")
             return {"book_type_choice": None}
-        return {"book_type_choice": str(value), "book_type": chosen}
+        tracker.slots["book_type"] = chosen
+        return {"book_type_choice": str(value), "book_type": chosen, **self._said_before(tracker)}
+
+    def _said_before(self, tracker: Tracker) -> dict[str, Any]:
+        """The provider said with the request ("... with Dr. Chen"): not asked again."""
+        details = str(tracker.get_slot("request_details") or "")
+        named = booking.named_provider(details, providers(tracker)) if details else None
+        if named is None or tracker.get_slot("provider_preference"):
+            return {}
+        return {"provider_preference": details, "book_provider": named}
 
     def validate_provider_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -194,7 +203,14 @@ class ValidateBookForm(AnswersFirst, FormValidationAction):
         if chosen is None:
             dispatcher.utter_message(response="utter_provider_unclear")
             return {"provider_preference": None}
-        return {"provider_preference": str(value), "book_provider": chosen}
+        found = {"provider_preference": str(value), "book_provider": chosen}
+        details = tracker.get_slot("request_details")
+        if details and not tracker.get_slot("time_preference") and said_when(tracker, details):
+            # when was said with the request ("... tomorrow afternoon"): not asked again
+            tracker.slots["book_provider"] = chosen
+            result = self._search(tracker, str(details))
+            return {**found, "time_preference": details, **self._offer(result, dispatcher, tracker)}
+        return found
 
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

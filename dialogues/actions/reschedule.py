@@ -120,7 +120,18 @@ class ValidateRescheduleForm(AnswersFirst, FormValidationAction):
     def validate_appointment_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return pick_appointment(value, dispatcher, tracker)
+        picked = pick_appointment(value, dispatcher, tracker)
+        details = tracker.get_slot("request_details")
+        if details and picked.get("appointment_id") and not tracker.get_slot("time_preference"):
+            # when was said with the request ("... to Thursday afternoon"): not asked again
+            tracker.slots["appointment_id"] = picked["appointment_id"]
+            result = find_options(tracker, str(details))
+            return {
+                **picked,
+                "time_preference": details,
+                **self._offer(result, dispatcher, tracker),
+            }
+        return picked
 
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

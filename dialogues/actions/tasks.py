@@ -6,6 +6,7 @@ and the rules branch on it (identity_form, cancel_form, reschedule_form, or list
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +14,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
+from assistant.db.types import utcnow
+from assistant.frontdesk import preferences
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.views import numbered
@@ -57,11 +60,14 @@ TASK_SLOTS = (
     "late_noted",
     "late_beyond",
     "late_reschedule",
+    "request_details",
 )
 RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
 NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
 # What the booking form's validation leaves in `book_confirm` (never what a patient types).
 BOOKED, TO_STAFF = "[booked]", "[staff]"
+# Only to tell whether a request names a time (the search itself uses the location's zone).
+PRACTICE_TIME_ZONE = "America/New_York"
 
 
 def reset(names: tuple[str, ...] = TASK_SLOTS) -> list[EventType]:
@@ -115,6 +121,8 @@ class ActionRouteTask(Action):
             events += [SlotSet("task", task), *reset()]
             if task == "late":  # "I'll be 20 minutes late": no need to ask again
                 events.append(SlotSet("late_said", minutes_late(text_of(tracker))))
+            if task in ("reschedule", "book"):  # "... to Thursday afternoon": not asked again
+                events.append(SlotSet("request_details", said_details(tracker)))
         uid = conversation_uid(tracker)
         database_url = settings().database_url
         if uid is None or identity.is_locked(database_url, uid):
@@ -140,6 +148,9 @@ class ActionRouteTask(Action):
             return [*events, flow("done")]
         if len(listing.appointments) == 1:
             events.append(SlotSet("appointment_id", listing.appointments[0].appointment_id))
+            details = _slot_now(events, tracker, "request_details")
+            if task == "reschedule" and details:  # the form validates it when it starts
+                events.append(SlotSet("time_preference", details))
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
 
     @staticmethod
@@ -231,6 +242,34 @@ class ActionRouteTask(Action):
         else:
             dispatcher.utter_message(response="utter_reschedule_kept")
         return [flow("done")]
+
+
+_PROVIDER_WORDS = re.compile(r"(?i)\b(dr|dra|doctor|doctora|np|pa|nurse practitioner)\b")
+
+
+def said_when(tracker: Tracker, text: str) -> bool:
+    """Does `text` say when?"""
+    return preferences.carries_details(
+        text, now=utcnow(), time_zone=PRACTICE_TIME_ZONE, language=language(tracker)
+    )
+
+
+def said_details(tracker: Tracker) -> str | None:
+    """The request's own words when they say when (or with whom): used as the answer."""
+    text = text_of(tracker)
+    entities = (tracker.latest_message or {}).get("entities") or []
+    has_time = any(e.get("entity") == "time" for e in entities)
+    if has_time or _PROVIDER_WORDS.search(text) or said_when(tracker, text):
+        return text
+    return None
+
+
+def _slot_now(events: list[EventType], tracker: Tracker, name: str) -> Any:
+    """A slot's value counting the events this action is about to return."""
+    for event in reversed(events):
+        if event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+    return tracker.get_slot(name)
 
 
 def answer(value: Any, tracker: Tracker) -> str | None:
