@@ -115,3 +115,5 @@ def test_star_openings_keep_single_task_dialogues(tmp_path):
         StarOpening(2, "care", ("first", "second")),
         StarOpening(5, "book", ("book",)),
     ]
+    assert star_openings(path, "odd") == [StarOpening(5, "book", ("book",))]
+    assert star_openings(path, "even") == [StarOpening(2, "care", ("first", "second"))]
