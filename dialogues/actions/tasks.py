@@ -254,12 +254,23 @@ def said_when(tracker: Tracker, text: str) -> bool:
     )
 
 
+# Words about the visit being moved, not the new time: "my 3pm appointment", "my Thursday
+# visit", "instead of Thursday", "mi cita del jueves".
+_CURRENT_VISIT = re.compile(
+    r"(?i)\b(?:my|the|mi|la)\s+(?:[\w:]+\s+){1,3}(?:appointment|appt|visit|cita)\b"
+    r"|\b(?:instead of|rather than|from|en vez del?|en lugar del?)\s+(?:(?:my|the|on)\s+)?"
+    r"[\w:]+(?:\s+(?:at\s+)?\d[\w:]*)?"
+    r"|\b(?:cita|appointment|appt|visit)\s+(?:del?|of|on|for)\s+(?:el\s+)?[\w:]+"
+    r"(?=.*\b(?:to|for|al?|para)\b)"
+)
+
+
 def said_details(tracker: Tracker) -> str | None:
-    """The request's own words when they say when (or with whom): used as the answer."""
-    text = text_of(tracker)
-    entities = (tracker.latest_message or {}).get("entities") or []
-    has_time = any(e.get("entity") == "time" for e in entities)
-    if has_time or _PROVIDER_WORDS.search(text) or said_when(tracker, text):
+    """The request's own words when they say when (or with whom) the new visit should be:
+    used as the answer. What names the visit being moved ("my 3pm appointment") is left out."""
+    text = _CURRENT_VISIT.sub(" ", text_of(tracker))
+    text = " ".join(text.split())
+    if _PROVIDER_WORDS.search(text) or said_when(tracker, text):
         return text
     return None
 

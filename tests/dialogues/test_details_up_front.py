@@ -111,3 +111,17 @@ def test_a_bare_request_asks_when(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     events, _ = _reschedule_request(uid, "I need to reschedule my appointment")
     assert slots_of(events)["request_details"] is None
+
+
+@pytest.mark.parametrize(
+    ("said", "details"),
+    [
+        ("I need to reschedule my 3pm appointment", None),
+        ("move my thursday appointment to friday morning", "move to friday morning"),
+        ("can i come in tomorrow morning instead of thursday", "can i come in tomorrow morning"),
+    ],
+)
+def test_words_about_the_visit_being_moved_are_not_the_new_time(demo, sqlite_url, said, details):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, _ = _reschedule_request(uid, said)
+    assert slots_of(events)["request_details"] == details
