@@ -95,6 +95,27 @@ def send(
     return reply
 
 
+def set_language(rasa_url: str, sender: str, language: str, timeout: float) -> bool:
+    """Switch a conversation's `language` slot (the caller started speaking Spanish); the
+    dialogue's answers follow it. False when Rasa could not be told (the next session's
+    start reads the language from the metadata anyway)."""
+    event = {"event": "slot", "name": "language", "value": language}
+    for server in servers_for_turn(rasa_url):
+        try:
+            response = _session.post(
+                f"{server}/conversations/{sender}/tracker/events",
+                params={"include_events": "NONE"},
+                json=event,
+                timeout=timeout,
+            )
+        except requests.RequestException as exc:
+            log.warning("language not switched for %s: %s", sender, type(exc).__name__)
+            continue
+        if response.ok:
+            return True
+    return False
+
+
 def model_loaded(rasa_url: str, timeout: float = 2.0) -> bool:
     """A Rasa server (any of several) answers and has a model loaded (`/status` needs
     `--enable-api`)."""

@@ -7,9 +7,13 @@ from sqlalchemy.orm import Session
 
 from assistant.conversations import sessions
 from assistant.db.models import Conversation, Practice, StaffTask
-from assistant.messaging.texts import text
+from assistant.messaging.texts import NURSE_REPLY_TIME, text
 from assistant.routing import department_for
 from assistant.unit_of_work import UnitOfWork
+
+# A question about care (instructions, a medicine, a non-emergency symptom): the nurse line
+# answers it; the patient is told when.
+CARE_QUESTION = "care_question"
 
 
 def take_message(
@@ -57,7 +61,14 @@ def take_message_for_uid(
     practice = session.get(Practice, conversation.practice_id)
     department = department_for(intent, practice.settings if practice else None)
     take_message(session, conversation, reason=reason, department=department)
-    return text("message_taken", conversation.language)
+    language = conversation.language
+    if intent == CARE_QUESTION:
+        settings = (practice.settings if practice else None) or {}
+        when = settings.get(f"nurse_reply_time_{language}") or NURSE_REPLY_TIME.get(
+            language, NURSE_REPLY_TIME["en"]
+        )
+        return text("care_question_taken", language, when=when)
+    return text("message_taken", language)
 
 
 def take_message_from_dialogue(database_url: str, conversation_uid: str, intent: str | None) -> str:

@@ -268,6 +268,13 @@ def providers_for(
         return list(out.values())
 
 
+def named_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one provider a request names ("with Dr. Chen"), or None."""
+    said = set(tokens(text)) | set(words(text))
+    hits = [p for p in providers if said & set(p["words"])]
+    return hits[0] if len(hits) == 1 else None
+
+
 def pick_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | str | None:
     """A provider dict, "any" for no preference, or None when not understood."""
     said = set(tokens(text)) | set(words(text))

@@ -39,23 +39,68 @@ class LateResult:
     appointment: AppointmentView | None = None
 
 
+_MINUTE_UNITS = frozenset({"m", "min", "mins", "minute", "minutes", "minuto", "minutos", "mn"})
+# Words before a number that make it a road, bus, room or other label, not minutes late.
+_LABELS = frozenset(
+    {
+        "i", "interstate", "route", "rt", "rte", "highway", "hwy", "freeway", "exit", "bus",
+        "train", "line", "room", "suite", "ste", "street", "st", "avenue", "ave", "the", "us",
+        "sr", "cr", "county", "state", "road", "rd", "number", "no", "gate", "platform", "floor",
+        "apt", "ruta", "carretera", "autopista", "camion", "autobus", "calle", "salida", "linea",
+        "numero", "el", "la", "piso",
+    }
+)  # fmt: skip
+# Clock times and dates are not minutes either ("my 3:30", "at 2", "on the 5th").
+_CLOCK = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b(?:at|by|a las|a la)\s+\d{1,2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)"
+)
+
+
+def _numbers(said: list[str]) -> list[tuple[int, int, int]]:
+    """(first token, token after the number, value) of every number said, longest reading first."""
+    found: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(said):
+        if re.fullmatch(r"\d{1,3}", said[i]):
+            found.append((i, i + 1, int(said[i])))
+            i += 1
+            continue
+        for size in (3, 2, 1):  # "twenty five", "treinta y cinco", "ten"
+            value = small_number(" ".join(said[i : i + size])) if i + size <= len(said) else None
+            if value:
+                found.append((i, i + size, value))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
 def minutes_late(text: str) -> int | None:
-    """ "about 20 minutes", "ten min", "half an hour", "veinte minutos" -> minutes, or None."""
-    folded = " ".join(words(text))
+    """ "about 20 minutes", "ten min", "half an hour", "veinte minutos" -> minutes, or None.
+
+    A number only counts with its unit, or alone when nothing else could be meant: road, bus
+    and room numbers ("stuck on I-95", "route 9", "bus 42"), clock times ("my 3:30", "at 2")
+    and numbers of more than two hours are not minutes late.
+    """
+    folded = " ".join(words(_CLOCK.sub(" ", text.lower())))
+    said = folded.split()
+    numbers = _numbers(said)
+    for _, after, value in numbers:
+        if after < len(said) and said[after] in _MINUTE_UNITS:
+            return value
     if any(k in folded for k in _HALF_HOUR):
         return 30
     if any(re.search(rf"\b{k}\b", folded) for k in _HOUR):
         return 60
-    digits = re.search(r"\b(\d{1,3})\s*(m|min|mins|minute|minutes|minutos)?\b", folded)
-    if digits:
-        return int(digits[1])
-    said = folded.split()
-    for size in (3, 2, 1):  # "twenty five", "treinta y cinco", "ten"
-        for i in range(len(said) - size + 1):
-            value = small_number(" ".join(said[i : i + size]))
-            if value:
-                return value
-    return None
+    bare = [
+        value
+        for start, after, value in numbers
+        if (start == 0 or said[start - 1] not in _LABELS)
+        and not (after < len(said) and re.fullmatch(r"(?:st|nd|rd|th|hours?|horas?)", said[after]))
+        and 0 < value <= 120
+    ]
+    return bare[0] if len(set(bare)) == 1 else None
 
 
 def todays_appointment_for(

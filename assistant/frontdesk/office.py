@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Location, Practice
+from assistant.routing.directory import DAY_KEYS as _DAY_KEYS
+from assistant.routing.directory import holidays
 
 
 def _address(location: Location) -> str:
@@ -27,3 +33,118 @@ def office_info(session: Session, practice_id: int, language: str) -> str:
         if location.parking:
             parts.append(location.parking)
     return " ".join(parts)
+
+
+# "Are you open today?", "open now?", "¿están abiertos hoy?": a question about one day.
+_OPEN_QUESTION = re.compile(
+    r"\b(open|opened|abiert[oa]s?|abren|abre|atienden|cerrad[oa]s?|closed)\b", re.IGNORECASE
+)
+# Another day or days in general ("open on Saturdays?", "holiday hours"): the full hours.
+_OTHER_DAYS = re.compile(
+    r"\b(mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|weekends?"
+    r"|holidays?|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bados?|domingos?|fines? de semana"
+    r"|festivos?|hours|horario)\b",
+    re.IGNORECASE,
+)
+_TOMORROW = re.compile(r"\b(tomorrow|ma[nñ]ana)\b(?!\s+(por|en|de)\s+la)", re.IGNORECASE)
+_DAY_NAMES = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+_SAY = {
+    "en": {
+        "closed_today": "We're closed today ({day}); we open {next}.",
+        "closed_tomorrow": "We're closed tomorrow ({day}); we open {next}.",
+        "closed_now": "We're closed for today; we open {next}.",
+        "open_now": "Yes, we're open today until {close}.",
+        "later_today": "We're open today from {open} to {close}.",
+        "open_tomorrow": "Yes, we're open tomorrow ({day}) from {open} to {close}.",
+        "next_tomorrow": "tomorrow at {open}",
+        "next_day": "on {day} at {open}",
+    },
+    "es": {
+        "closed_today": "Hoy ({day}) estamos cerrados; abrimos {next}.",
+        "closed_tomorrow": "Mañana ({day}) estamos cerrados; abrimos {next}.",
+        "closed_now": "Por hoy ya cerramos; abrimos {next}.",
+        "open_now": "Sí, hoy estamos abiertos hasta las {close}.",
+        "later_today": "Hoy abrimos de {open} a {close}.",
+        "open_tomorrow": "Sí, mañana ({day}) abrimos de {open} a {close}.",
+        "next_tomorrow": "mañana a las {open}",
+        "next_day": "el {day} a las {open}",
+    },
+}
+
+
+def _clock(value: time, language: str) -> str:
+    if language == "es":
+        return f"{value.hour}:{value.minute:02d}"
+    hour, suffix = value.hour % 12 or 12, "AM" if value.hour < 12 else "PM"
+    return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
+
+
+def _hours_on(
+    locations: list[Location], day: date, closed_days: set[date]
+) -> tuple[time, time] | None:
+    """Earliest opening and latest closing of any location on `day` (None: all closed)."""
+    if day in closed_days:
+        return None
+    spans = [
+        (time.fromisoformat(start), time.fromisoformat(end))
+        for location in locations
+        for start, end in (location.opening_hours or {}).get(_DAY_KEYS[day.weekday()], [])
+    ]
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def _next_opening(
+    locations: list[Location], after: date, closed_days: set[date], language: str, today: date
+) -> str | None:
+    say = _SAY[language]
+    for ahead in range(1, 15):
+        day = after + timedelta(days=ahead)
+        hours = _hours_on(locations, day, closed_days)
+        if hours is not None:
+            opening = _clock(hours[0], language)
+            if day == today + timedelta(days=1):
+                return say["next_tomorrow"].format(open=opening)
+            return say["next_day"].format(day=_DAY_NAMES[language][day.weekday()], open=opening)
+    return None
+
+
+def open_on_day_answer(
+    session: Session, practice_id: int, question: str, now: datetime, language: str
+) -> str | None:
+    """A short answer to "are you open today / now / tomorrow?", from the locations' opening
+    hours and the practice's holidays at `now` (aware); None when the question is not that."""
+    if not _OPEN_QUESTION.search(question or "") or _OTHER_DAYS.search(question):
+        return None
+    practice = session.get(Practice, practice_id)
+    if practice is None or not practice.locations:
+        return None
+    language = language if language in _SAY else "en"
+    say, days = _SAY[language], _DAY_NAMES[language]
+    local = now.astimezone(ZoneInfo(practice.time_zone))
+    today = local.date()
+    closed_days = holidays(session, practice_id)
+    locations = list(practice.locations)
+    asked = today + timedelta(days=1) if _TOMORROW.search(question) else today
+    hours = _hours_on(locations, asked, closed_days)
+    next_open = _next_opening(locations, asked, closed_days, language, today)
+    if hours is None:
+        if next_open is None:
+            return None
+        key = "closed_today" if asked == today else "closed_tomorrow"
+        return say[key].format(day=days[asked.weekday()], next=next_open)
+    opening, closing = (_clock(t, language) for t in hours)
+    if asked != today:
+        return say["open_tomorrow"].format(day=days[asked.weekday()], open=opening, close=closing)
+    wall = local.time().replace(tzinfo=None)
+    if wall < hours[0]:
+        return say["later_today"].format(open=opening, close=closing)
+    if wall < hours[1]:
+        return say["open_now"].format(close=closing)
+    if next_open is None:
+        return None
+    return say["closed_now"].format(next=next_open)

@@ -20,7 +20,12 @@ _ASAP = (
     "soon",
     "soonest",
     "earliest",
+    "earlier",
     "first available",
+    "moved up",
+    "move me up",
+    "mas temprano",
+    "mas pronto",
     "lo antes",
     "pronto",
     "cuanto antes",
@@ -36,6 +41,66 @@ _PARTS = {
 }
 
 
+# "Push it back a few days", "the week after", "posponer": later than the visit being moved.
+_LATER = re.compile(
+    r"\b(push(ed)? (it |my \w+ |me )?(back|out)|bump(ed)? (it |my \w+ )?back|later than|delay"
+    r"|postpone|the week after|week later|posponer|pospon\w*|atrasar|atrase|aplazar|mas adelante"
+    r"|la semana siguiente|la otra semana)\b"
+)
+_SPAN = re.compile(
+    r"\b(?:(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro)"
+    r" (?P<unit>day|week|dia|semana)s?"
+    r"|(?P<few>a few|a couple( of)?|couple( of)?|few|unos|unos pocos|un par de)"
+    r" (?P<unit2>day|week|dia|semana)s?)\b"
+)
+_SPAN_NUMBERS = {"a": 1, "an": 1, "one": 1, "un": 1, "una": 1, "two": 2, "dos": 2, "three": 3,
+                 "tres": 3, "four": 4, "cuatro": 4}  # fmt: skip
+
+
+def later_than_visit(text: str, visit: date) -> date | None:
+    """First day a "later" wish allows, counted from the visit it is about (not from today):
+    "push it back a few days" = 3 days after the visit, "a week later" / "the week after" = the
+    Monday of the visit's following week; None when the wish is not about later."""
+    folded = " ".join(words(text))
+    if not _LATER.search(folded):
+        return None
+    span = _SPAN.search(folded)
+    if (
+        span is None
+        or "week" in (span["unit"] or span["unit2"] or "")
+        or "semana" in (span["unit"] or span["unit2"] or "")
+    ):
+        count = 1
+        if span is not None and span["n"]:
+            count = int(span["n"]) if span["n"].isdigit() else _SPAN_NUMBERS.get(span["n"], 1)
+        return visit + timedelta(days=7 * count - visit.weekday())
+    if span["n"]:
+        days = int(span["n"]) if span["n"].isdigit() else _SPAN_NUMBERS.get(span["n"], 1)
+    else:
+        days = 2 if "couple" in span["few"] or "par" in span["few"] else 3
+    return visit + timedelta(days=days)
+
+
+def carries_details(text: str, *, now: datetime, time_zone: str, language: str) -> bool:
+    """Does a request say when (or with whom) as well? "Move my appointment to Thursday
+    afternoon", "anything sooner?", "push it back a few days"."""
+    folded = " ".join(words(text))
+    if _LATER.search(folded):
+        return True
+    wish = understand(text, now=now, time_zone=time_zone, language=language)
+    pref = wish.preference
+    return bool(
+        wish.any_provider
+        or wish.date_from
+        or pref.asap
+        or pref.part_of_day
+        or pref.weekdays
+        or pref.on_date
+        or pref.earliest
+        or pref.latest
+    )
+
+
 @dataclass(frozen=True)
 class Wish:
     preference: TimePreference
@@ -43,8 +108,14 @@ class Wish:
     date_from: date | None = None
 
 
-def understand(text: str, *, now: datetime, time_zone: str, language: str) -> Wish:
-    """A search wish from free text; what is not understood is simply not constrained."""
+def understand(
+    text: str, *, now: datetime, time_zone: str, language: str, visit: date | None = None
+) -> Wish:
+    """A search wish from free text; what is not understood is simply not constrained.
+
+    `visit`: the local date of the appointment being moved; "later" wishes ("push it back a
+    week", "the week after") count from it, not from today.
+    """
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
     parts_text = folded.replace("mas tarde", "")  # "más tarde" is "later", not "afternoon"
@@ -73,6 +144,10 @@ def understand(text: str, *, now: datetime, time_zone: str, language: str) -> Wi
     pref, resolved_from = _with_resolved(
         pref, text, now=now, time_zone=time_zone, language=language
     )
+    later = later_than_visit(text, visit) if visit is not None else None
+    if later is not None:  # later than the visit: relative words count from it
+        pref = replace(pref, asap=True, on_date=None)
+        return Wish(pref, any(k in folded for k in _ANY_PROVIDER), max(later, today))
     return Wish(pref, any(k in folded for k in _ANY_PROVIDER), date_from or resolved_from)
 
 

@@ -30,7 +30,7 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
-from assistant.frontdesk.office import office_info
+from assistant.frontdesk.office import office_info, open_on_day_answer
 from assistant.frontdesk.preferences import understand
 from assistant.frontdesk.views import AppointmentView, describe, option_data, starts_at
 from assistant.scheduling import operations, waitlist
@@ -255,6 +255,7 @@ def options_for(
             now=now,
             time_zone=appointment.location.time_zone,
             language=language,
+            visit=appointment.starts_at.astimezone(_zone(appointment)).date(),
         )
         not_before = datetime.fromisoformat(after) + timedelta(minutes=1) if after else None
         if direction == "later":
@@ -547,10 +548,26 @@ def note_summary(database_url: str, conversation_uid: str, summary: str) -> None
             uow.commit()
 
 
-def office_info_for(database_url: str, conversation_uid: str | None, language: str) -> str:
-    """Hours and addresses of the conversation's practice (no patient data, no verification)."""
+def office_info_for(
+    database_url: str,
+    conversation_uid: str | None,
+    language: str,
+    *,
+    question: str = "",
+    now: datetime | None = None,
+) -> str:
+    """Hours and addresses of the conversation's practice (no patient data, no verification).
+
+    "Are you open today?" gets the day's answer at `now` ("We're closed today (Sunday); we
+    open tomorrow at 8 AM.") instead of the whole recital."""
     with UnitOfWork(database_url) as uow:
         conversation = sessions.by_uid(uow.session, conversation_uid) if conversation_uid else None
         if conversation is None:
             return ""
+        if question:
+            day = open_on_day_answer(
+                uow.session, conversation.practice_id, question, now or utcnow(), language
+            )
+            if day:
+                return day
         return office_info(uow.session, conversation.practice_id, language)

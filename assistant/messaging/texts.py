@@ -25,7 +25,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Thanks, we got your message. A staff member will follow up soon.",
         "es": "Gracias, recibimos su mensaje. Alguien de nuestro personal le respondera pronto.",
     },
+    "care_question_taken": {
+        "en": "Thanks, I've passed your question to our nurses. A nurse will get back to you"
+        " {when}. If it gets worse or feels urgent, call 911.",
+        "es": "Gracias, le pase su pregunta a nuestras enfermeras. Una enfermera le respondera"
+        " {when}. Si empeora o es urgente, llame al 911.",
+    },
 }
+
+# When the nurse line answers a care question, unless the practice says otherwise
+# (`practice.settings["nurse_reply_time_<language>"]`).
+NURSE_REPLY_TIME = {"en": "within one business day", "es": "en un dia habil"}
 
 
 def text(key: str, language: str = "en", **values: str) -> str:

@@ -24,6 +24,7 @@ DEFAULT_ROUTES: dict[str, str] = {
     "billing_question": "billing",
     "prescription_refill": "refills",
     "lab_results": "nurse_line",
+    "care_question": "nurse_line",
     "medical_emergency": "nurse_line",
     "request_medical_records": "medical_records",
     "complaint": "manager",

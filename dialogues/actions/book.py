@@ -29,8 +29,10 @@ from assistant.frontdesk.words import (
     wants_more,
 )
 from assistant.identity.names import has_full_name
+from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 from dialogues.actions.reschedule import pick_on_readback
@@ -113,7 +115,7 @@ class ActionAskBookConfirm(Action):
 READBACK_CLEARED = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
 
 
-class ValidateBookForm(RepairingForm):
+class ValidateBookForm(AnswersFirst, RepairingForm):
     restart_slots = ("book_type_choice", "book_type", "provider_preference", "book_provider",
                      "time_preference", "slot_choice", "chosen_option", "offered_options",
                      "book_confirm", "no_options")  # fmt: skip
@@ -228,7 +230,16 @@ class ValidateBookForm(RepairingForm):
                 return {"book_type_choice": None}
             dispatcher.utter_message(response="utter_choice_unclear")
             return {"book_type_choice": None}
-        return {"book_type_choice": str(value), "book_type": chosen}
+        tracker.slots["book_type"] = chosen
+        return {"book_type_choice": str(value), "book_type": chosen, **self._said_before(tracker)}
+
+    def _said_before(self, tracker: Tracker) -> dict[str, Any]:
+        """The provider said with the request ("... with Dr. Chen"): not asked again."""
+        details = str(tracker.get_slot("request_details") or "")
+        named = booking.named_provider(details, providers(tracker)) if details else None
+        if named is None or tracker.get_slot("provider_preference"):
+            return {}
+        return {"provider_preference": details, "book_provider": named}
 
     def validate_provider_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -237,7 +248,14 @@ class ValidateBookForm(RepairingForm):
         if chosen is None:
             dispatcher.utter_message(response="utter_provider_unclear")
             return {"provider_preference": None}
-        return {"provider_preference": str(value), "book_provider": chosen}
+        found = {"provider_preference": str(value), "book_provider": chosen}
+        details = tracker.get_slot("request_details")
+        if details and not tracker.get_slot("time_preference") and said_when(tracker, details):
+            # when was said with the request ("... tomorrow afternoon"): not asked again
+            tracker.slots["book_provider"] = chosen
+            result = self._search(tracker, str(details))
+            return {**found, "time_preference": details, **self._offer(result, dispatcher, tracker)}
+        return found
 
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

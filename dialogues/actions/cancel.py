@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import choose, strict_no, strict_yes
+from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import answer, appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.handoff import hand_off
@@ -104,7 +105,7 @@ class ActionAskCancelConfirm(Action):
         return []
 
 
-class ValidateConfirmForm(RepairingForm):
+class ValidateConfirmForm(AnswersFirst, RepairingForm):
     """Which of several upcoming visits to confirm (the router confirms it)."""
 
     def name(self) -> str:
@@ -125,7 +126,7 @@ class ValidateConfirmForm(RepairingForm):
         return pick_appointment(value, dispatcher, tracker)
 
 
-class ValidateCancelForm(RepairingForm):
+class ValidateCancelForm(AnswersFirst, RepairingForm):
     restart_slots = ("cancel_confirm",)
 
     def name(self) -> str:

@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.identity import service
 from assistant.identity.names import has_full_name
+from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, settings
 from dialogues.actions.repair import RepairingForm
@@ -17,7 +18,7 @@ from dialogues.actions.repair import RepairingForm
 _CLEARED = {"patient_name": None, "patient_dob": None}
 
 
-class ValidateIdentityForm(RepairingForm):
+class ValidateIdentityForm(AnswersFirst, RepairingForm):
     restart_slots = ("patient_name", "patient_dob")
     back_slots = {"patient_dob": ("patient_name",)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,8 +11,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
-from dialogues.actions.common import language
-from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.common import language, text_of
+from dialogues.actions.context import conversation_uid, latest_intent, metadata, settings
+
+
+def now_of(tracker: Tracker) -> datetime | None:
+    """The edge's `now` in the message metadata (tests, replays); None: the clock's."""
+    said = metadata(tracker).get("now")
+    try:
+        parsed = datetime.fromisoformat(str(said).replace("Z", "+00:00")) if said else None
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
 class ActionOfficeInfo(Action):
@@ -22,7 +33,13 @@ class ActionOfficeInfo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         uid = conversation_uid(tracker)
-        info = office_info_for(settings().database_url, uid, language(tracker))
+        info = office_info_for(
+            settings().database_url,
+            uid,
+            language(tracker),
+            question=text_of(tracker),
+            now=now_of(tracker),
+        )
         if info:
             dispatcher.utter_message(response="utter_office_info", info=info)
         elif uid:

@@ -22,6 +22,7 @@ from assistant.frontdesk.words import (
     strict_yes,
     wants_more,
 )
+from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -125,7 +126,7 @@ def pick_on_readback(text: str, options: list[dict[str, Any]], chosen: Any) -> i
 READBACK_CLEARED = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
 
 
-class ValidateRescheduleForm(RepairingForm):
+class ValidateRescheduleForm(AnswersFirst, RepairingForm):
     restart_slots = ("time_preference", "slot_choice", "chosen_option", "offered_options",
                      "reschedule_confirm", "no_options", "waitlist_answer")  # fmt: skip
     back_slots = {
@@ -161,7 +162,18 @@ class ValidateRescheduleForm(RepairingForm):
     def validate_appointment_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return pick_appointment(value, dispatcher, tracker)
+        picked = pick_appointment(value, dispatcher, tracker)
+        details = tracker.get_slot("request_details")
+        if details and picked.get("appointment_id") and not tracker.get_slot("time_preference"):
+            # when was said with the request ("... to Thursday afternoon"): not asked again
+            tracker.slots["appointment_id"] = picked["appointment_id"]
+            result = find_options(tracker, str(details))
+            return {
+                **picked,
+                "time_preference": details,
+                **self._offer(result, dispatcher, tracker),
+            }
+        return picked
 
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

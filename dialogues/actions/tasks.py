@@ -30,6 +30,7 @@ from dialogues.actions.common import (
     text_of,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.details import said_details, slot_now
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
 from dialogues.actions.reschedule import commit_reschedule
@@ -75,6 +76,7 @@ TASK_SLOTS = (
     "move_or_book",
     "move_direction",
     "cancel_done",
+    "request_details",
 )
 RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
 NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
@@ -135,6 +137,8 @@ class ActionRouteTask(Action):
                 events.append(SlotSet("move_or_book", True))
             if task in ("book", "reschedule") and direction(said):
                 events.append(SlotSet("move_direction", direction(said)))
+            if task in ("reschedule", "book"):  # "... to Thursday afternoon": not asked again
+                events.append(SlotSet("request_details", said_details(tracker)))
         if uid is None or identity.is_locked(database_url, uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
@@ -167,6 +171,9 @@ class ActionRouteTask(Action):
             if task == "confirm":
                 return [*events, *self.confirm(dispatcher, tracker, chosen)]
             events.append(SlotSet("appointment_id", chosen))
+            details = slot_now(events, tracker, "request_details")
+            if task == "reschedule" and details:  # the form validates it when it starts
+                events.append(SlotSet("time_preference", details))
         if task == "confirm":
             return [*events, flow("confirm")]
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]

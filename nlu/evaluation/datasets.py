@@ -32,6 +32,7 @@ CONTRACT_INTENTS: tuple[str, ...] = (
     "running_late",
     "inform",
     "out_of_scope",
+    "care_question",
 )
 
 # What Rasa's FallbackClassifier predicts below its threshold; scored as out_of_scope.

@@ -124,12 +124,18 @@ class FakeRasa:
     def __init__(self) -> None:
         self.received: list[dict] = []
         self.answers: list[list[dict]] = []
+        self.events: list[dict] = []
 
     def wsgi(self, environ, start_response):
         import json
 
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        self.received.append(json.loads(environ["wsgi.input"].read(length) or b"{}"))
+        sent = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        if "/tracker/events" in environ.get("PATH_INFO", ""):  # a slot set by the edge
+            self.events.append({"path": environ["PATH_INFO"], **sent})
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b"{}"]
+        self.received.append(sent)
         body = json.dumps(self.answers.pop(0) if self.answers else []).encode()
         start_response("200 OK", [("Content-Type", "application/json")])
         return [body]

@@ -35,6 +35,11 @@ PROMPTS: dict[str, dict[str, str]] = {
         " con nuestro personal.",
     },
     "language_choice": {"en": "Para español, oprima dos.", "es": ""},
+    # Said before the first answer when the caller is heard speaking Spanish.
+    "switched_to_spanish": {
+        "en": "I'll continue in Spanish.",
+        "es": "Muy bien, le atiendo en español.",
+    },
     "reprompt": {
         "en": "Sorry, I didn't hear anything. How can I help you?",
         "es": "Perdón, no escuché nada. ¿En qué le puedo ayudar?",

@@ -19,6 +19,7 @@ from assistant import idempotency
 from assistant.conversations import sessions
 from assistant.conversations.messages import take_message_for_uid
 from assistant.db.models import Conversation, ConversationTurn, Provider
+from assistant.messaging.language import detect_language
 from assistant.practices import practice_for_number
 from assistant.spool.replay import voicemail_event_key
 from assistant.spool.store import recording_id
@@ -136,6 +137,12 @@ def _confidence(raw: str | None) -> float | None:
         return None
 
 
+def spoken_spanish(speech: str) -> bool:
+    """The caller speaks Spanish: the words make it plain (two Spanish words or more and more
+    Spanish than English; a lone "hola" is not enough on a call)."""
+    return detect_language(speech) == "es" and len(speech.split()) >= 2
+
+
 @bp.post("/twilio/voice/gather")
 @twilio_signed
 def gather() -> Response:
@@ -213,10 +220,17 @@ def gather() -> Response:
         else:
             said, meta = speech or digits, {"confidence": confidence, "digits": bool(digits)}
 
+        switched = language == "en" and bool(speech) and said == speech and spoken_spanish(speech)
+        if switched:  # heard Spanish without the 2: the call goes on in Spanish
+            conversation.language = language = "es"
+            meta = {**meta, "language_switched": "es"}
         if not meta.get("confirmed_repeat"):
             sessions.add_turn(uow.session, conversation, "in", said, meta)
         uid = conversation.uid
         uow.commit()
+
+    if switched:
+        rasa_client.set_language(cfg.rasa_url, f"voice:{uid}", "es", cfg.rasa_timeout_seconds)
 
     try:
         reply = rasa_client.send(
@@ -244,6 +258,8 @@ def gather() -> Response:
             transfer.start_handoff(uow, conversation, handoff, text, language, response)
         else:
             text = " ".join(reply.texts)
+            if switched:
+                text = f"{prompt('switched_to_spanish', 'es')} {text}"
             sessions.add_turn(uow.session, conversation, "out", text)
             _gather(response, language, text, hints, step=next_step)
         idempotency.remember_response(uow.session, key, str(response))

@@ -1,0 +1,56 @@
+"""Details said with the request ("move it to Thursday afternoon", "with Dr. Chen"): kept so
+that the form that follows does not ask for them again."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+
+from assistant.db.types import utcnow
+from assistant.frontdesk import preferences
+from dialogues.actions.common import language, text_of
+
+# Only to tell whether a request names a time (the search itself uses the location's zone).
+PRACTICE_TIME_ZONE = "America/New_York"
+
+
+_PROVIDER_WORDS = re.compile(r"(?i)\b(dr|dra|doctor|doctora|np|pa|nurse practitioner)\b")
+
+
+def said_when(tracker: Tracker, text: str) -> bool:
+    """Does `text` say when?"""
+    return preferences.carries_details(
+        text, now=utcnow(), time_zone=PRACTICE_TIME_ZONE, language=language(tracker)
+    )
+
+
+# Words about the visit being moved, not the new time: "my 3pm appointment", "my Thursday
+# visit", "instead of Thursday", "mi cita del jueves".
+_CURRENT_VISIT = re.compile(
+    r"(?i)\b(?:my|the|mi|la)\s+(?:[\w:]+\s+){1,3}(?:appointment|appt|visit|cita)\b"
+    r"|\b(?:instead of|rather than|from|en vez del?|en lugar del?)\s+(?:(?:my|the|on)\s+)?"
+    r"[\w:]+(?:\s+(?:at\s+)?\d[\w:]*)?"
+    r"|\b(?:cita|appointment|appt|visit)\s+(?:del?|of|on|for)\s+(?:el\s+)?[\w:]+"
+    r"(?=.*\b(?:to|for|al?|para)\b)"
+)
+
+
+def said_details(tracker: Tracker) -> str | None:
+    """The request's own words when they say when (or with whom) the new visit should be:
+    used as the answer. What names the visit being moved ("my 3pm appointment") is left out."""
+    text = _CURRENT_VISIT.sub(" ", text_of(tracker))
+    text = " ".join(text.split())
+    if _PROVIDER_WORDS.search(text) or said_when(tracker, text):
+        return text
+    return None
+
+
+def slot_now(events: list[EventType], tracker: Tracker, name: str) -> Any:
+    """A slot's value counting the events this action is about to return."""
+    for event in reversed(events):
+        if event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+    return tracker.get_slot(name)
