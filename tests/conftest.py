@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from assistant.db import migrate
-from assistant.db.engine import dispose_all, get_engine
+from assistant.db.engine import dispose_all, get_engine, limit_postgres_waits
 from assistant.db.models import Base
 from assistant.unit_of_work import UnitOfWork
 
@@ -107,3 +107,12 @@ def sqlite_url(_migrated_sqlite: str) -> str:
 def uow(db_url: str) -> Iterator[UnitOfWork]:
     with UnitOfWork(db_url) as unit:
         yield unit
+
+
+@pytest.fixture(autouse=True)
+def _database_wait_limit_stays_with_its_test() -> Iterator[None]:
+    """`create_app` limits PostgreSQL waits for the whole process (DATABASE_TIMEOUT_SECONDS, 4 s):
+    one test's app must not cut the next test's heavy PostgreSQL work (dropping a database, fifty
+    concurrent bookings) short on a loaded machine."""
+    yield
+    limit_postgres_waits(0)
