@@ -1,4 +1,4 @@
-"""Appointment actions."""
+"""A bare "yes": the answer to a reminder text, or a patient who has more to ask."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.conversations.messages import take_message_from_dialogue
 from assistant.reminders import replies
-from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.common import channel
+from dialogues.actions.context import conversation_uid, settings
 
 _RESPONSES = {
     replies.CONFIRMED: "utter_appointment_confirmed",
@@ -20,8 +20,10 @@ _RESPONSES = {
 
 
 class ActionConfirmAppointment(Action):
-    """Confirm the appointment a reminder asked about. Without a reminder to answer, nothing is
-    disclosed: the request goes to staff until identity verification is in place."""
+    """A "yes" by text confirms the visit the reminder text asked about. Anything else (no
+    reminder outstanding, "yes" to "anything else?", or a call, where the caller's number proves
+    nothing) discloses nothing and asks what the patient needs: a confirmation without a
+    reminder goes through the router, which verifies identity first."""
 
     def name(self) -> str:
         return "action_confirm_appointment"
@@ -30,12 +32,10 @@ class ActionConfirmAppointment(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         uid = conversation_uid(tracker)
-        database_url = settings().database_url
-        result = replies.confirm_reply_for(database_url, uid) if uid else None
+        answers_a_text = uid is not None and channel(tracker) != "voice"
+        result = replies.confirm_reply_for(settings().database_url, uid) if answers_a_text else None
         if result is None or result.status == replies.NO_REMINDER:
-            if uid:
-                take_message_from_dialogue(database_url, uid, latest_intent(tracker))
-            dispatcher.utter_message(response="utter_no_reminder_to_confirm")
+            dispatcher.utter_message(response="utter_what_else")
             return []
         dispatcher.utter_message(
             response=_RESPONSES[result.status], when=result.when, location=result.location

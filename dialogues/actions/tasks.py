@@ -131,7 +131,9 @@ class ActionRouteTask(Action):
             events += [SlotSet("task", task), *reset()]
             if task == "late":  # "I'll be 20 minutes late": no need to ask again
                 events.append(SlotSet("late_said", minutes_late(said)))
-            if task == "confirm" and uid and self.answer_reminder(dispatcher, uid):
+            # a text answering the reminder text; a call verifies (its number proves nothing)
+            answers_text = channel(tracker) != "voice"
+            if task == "confirm" and uid and answers_text and self.answer_reminder(dispatcher, uid):
                 return [*events, flow("done")]  # a reminder's answer: no verification needed
             if task == "book" and asks_to_move(said):  # "push it back": a move if they have one
                 events.append(SlotSet("move_or_book", True))

@@ -540,3 +540,42 @@ def test_yes_naming_the_time_read_back_is_a_yes(at_readback, sqlite_url):
     assert slots_of(events)["reschedule_confirm"] == "yes"
     events, _ = _readback(uid, maria.appointment_id, options, options[1], "yes, the first one")
     assert slots_of(events)["reschedule_confirm"] is None  # another one: read back first
+
+
+def test_a_call_verifies_even_with_a_reminder_outstanding(demo, sqlite_url):
+    """The caller's number proves nothing: pressing 1 on a call verifies first, although the
+    number has an unanswered reminder text (which a text reply would confirm at once)."""
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone, channel="voice")
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(uid, text="1", intent="confirm_appointment", slots={"channel": "voice"}),
+    )
+    assert slots_of(events)["flow"] == "identify"
+    assert messages == []
+    assert _status(sqlite_url, maria.appointment_id) == "booked"
+
+
+@pytest.mark.parametrize("channel", ["sms", "voice"])
+def test_a_bare_yes_with_nothing_to_answer_asks_what_they_need(demo, sqlite_url, channel):
+    """ "Is there anything else?" - "yes": asked what, not sent to staff; on a call even an
+    outstanding reminder is not confirmed by a bare yes (nothing disclosed)."""
+    from dialogues.actions.appointments import ActionConfirmAppointment
+
+    maria = demo.english_demo
+    if channel == "sms":
+        _forget_reminders(sqlite_url)
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone, channel=channel)
+    tasks_before = _staff_tasks(sqlite_url)
+    _, messages = run(
+        ActionConfirmAppointment(),
+        tracker(uid, text="yes", intent="affirm", slots={"channel": channel}),
+    )
+    assert _responses(messages) == ["utter_what_else"]
+    assert _status(sqlite_url, maria.appointment_id) == "booked"
+    assert _staff_tasks(sqlite_url) == tasks_before  # nobody at the front desk is asked
+
+
+def _staff_tasks(url: str) -> int:
+    with UnitOfWork(url) as uow:
+        return len(uow.session.execute(select(StaffTask.id)).all())
