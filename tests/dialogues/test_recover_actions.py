@@ -117,6 +117,8 @@ def test_cold_confirm_verifies_first_then_confirms_the_next_visit(demo, sqlite_u
     assert said["response"] == "utter_confirmed_appointment"
     assert maria.provider_name in said["appointment"] and "10" in said["appointment"]
     assert _status(sqlite_url, maria.appointment_id) == "confirmed"
+    menu = [m for m in messages if (m.get("custom") or {}).get("keypad_menu")]
+    assert len(menu) == (1 if channel == "voice" else 0)  # a call: the keypad menu again
     # asked again: already confirmed, said so
     _, messages = run(
         ActionRouteTask(),
@@ -361,6 +363,8 @@ def test_two_misunderstandings_offer_a_person_and_a_third_hands_off(at_readback,
     assert slots_of(events)["misunderstood"] == 1
     events, messages = choose("banana", 1)
     assert "utter_offer_person" in _responses(messages)
+    events, messages = choose("person", 2)  # took the offer
+    assert slots_of(events)["task_stopped"] == "staff"
     events, messages = choose("blah", 2)
     assert slots_of(events)["task_stopped"] == "staff"
     with UnitOfWork(sqlite_url) as uow:
