@@ -28,7 +28,7 @@ from typing import Any
 
 import requests
 import yaml
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -45,6 +45,7 @@ from assistant.db.models import (  # noqa: E402
     Conversation,
     OutboundMessage,
     Patient,
+    ProviderSchedule,
     StaffTask,
 )
 from assistant.db.types import utcnow  # noqa: E402
@@ -208,6 +209,9 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
             ctx["second_appointment_id"] = _second(
                 session, ctx["patient_id"], ctx["appointment_id"]
             )
+        if setup.get("provider_away") and "appointment_id" in ctx:  # nothing with their provider
+            away = session.get(Appointment, ctx["appointment_id"]).provider_id
+            session.execute(delete(ProviderSchedule).where(ProviderSchedule.provider_id == away))
         if "appointment_in_minutes" in setup and "patient_id" in ctx:
             ctx["late_appointment_id"] = _soon(
                 session, ctx["patient_id"], ctx["appointment_id"], setup["appointment_in_minutes"]
@@ -361,6 +365,10 @@ def _checks(session, expect, ctx, outcome, tasks, replies) -> list[tuple[str, bo
         wanted = expect["rescheduled_to_option"]
         checks.append((f"moved to option {wanted} ({label!r}, got {when!r})",
                        bool(label and when and label.startswith(when))))  # fmt: skip
+    if status == "rescheduled" and appointment is not None:
+        new = session.get(Appointment, appointment.rescheduled_to_id)
+        if new is not None:
+            checks += _moved_checks(expect, appointment, new)
     if "second_appointment" in expect and "second_appointment_id" in ctx:
         second = session.get(Appointment, ctx["second_appointment_id"])
         checks.append((f"second appointment {expect['second_appointment']} (got {second.status})",
@@ -395,6 +403,26 @@ def _booked(session, ctx: dict[str, Any], wanted: dict[str, Any]) -> bool:
     if "specialty" in wanted:
         found = [a for a in found if a.provider.specialty == wanted["specialty"]]
     return len(found) == 1
+
+
+def _moved_checks(expect, old: Appointment, new: Appointment) -> list[tuple[str, bool]]:
+    """Where a reschedule went: later / earlier, from an hour on, with another provider."""
+    from zoneinfo import ZoneInfo
+
+    checks = []
+    if expect.get("moved") == "later":
+        checks.append(("moved later", new.starts_at > old.starts_at))
+    if expect.get("moved") == "earlier":
+        checks.append(("moved earlier", new.starts_at < old.starts_at))
+    if "new_hour_from" in expect:
+        hour = new.starts_at.astimezone(ZoneInfo(new.location.time_zone)).hour
+        checks.append((f"new time from {expect['new_hour_from']}:00 (got {hour})",
+                       hour >= int(expect["new_hour_from"])))  # fmt: skip
+    if expect.get("new_provider") == "colleague":
+        same = new.provider.specialty == old.provider.specialty
+        checks.append(("a colleague of the same specialty",
+                       new.provider_id != old.provider_id and same))  # fmt: skip
+    return checks
 
 
 def _when(appointment: Appointment) -> str:

@@ -44,7 +44,7 @@ def cold(live_db):
     """The demo practice, with no reminder for anyone to answer."""
     with UnitOfWork(live_db) as uow:
         summary = seed_demo(uow.session, today=date.today())
-        uow.flush()
+        uow.session.flush()
         for message in uow.session.execute(select(OutboundMessage)).scalars():
             uow.session.delete(message)
         uow.commit()
