@@ -544,3 +544,21 @@ def test_yes_naming_the_time_read_back_is_a_yes(at_readback, sqlite_url):
     assert slots_of(events)["reschedule_confirm"] == "yes"
     events, _ = _readback(uid, maria.appointment_id, options, options[1], "yes, the first one")
     assert slots_of(events)["reschedule_confirm"] is None  # another one: read back first
+
+
+def test_every_slot_the_actions_set_is_in_the_domain():
+    """Rasa drops a SlotSet of an unknown slot without a word: every slot the actions name must
+    be declared in dialogues/domain (a unit test's fake tracker would not notice)."""
+    import re
+
+    import yaml
+
+    from assistant.config import PROJECT_ROOT
+    from dialogues.actions.tasks import TASK_SLOTS
+
+    declared: set[str] = {"requested_slot", "session_started_metadata"}
+    for path in (PROJECT_ROOT / "dialogues" / "domain").glob("*.yml"):
+        declared |= set((yaml.safe_load(path.read_text()) or {}).get("slots") or {})
+    code = "".join(p.read_text() for p in (PROJECT_ROOT / "dialogues" / "actions").glob("*.py"))
+    named = set(re.findall(r'SlotSet\(\s*"(\w+)"', code)) | set(TASK_SLOTS)
+    assert named - declared == set()
