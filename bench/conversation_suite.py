@@ -194,6 +194,7 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
     ctx: dict[str, Any] = {
         "phone": spec.get("phone"),
         "seeded_patients": _max_patient(database_url),
+        "language": spec.get("language", "en"),
     }
     if who in PATIENTS:
         person = getattr(demo, PATIENTS[who])
@@ -361,7 +362,7 @@ def _checks(session, expect, ctx, outcome, tasks, replies) -> list[tuple[str, bo
     if status == "rescheduled" and appointment is not None and "rescheduled_to_option" in expect:
         new = session.get(Appointment, appointment.rescheduled_to_id)
         label = _offered(replies, int(expect["rescheduled_to_option"]))
-        when = _when(new) if new is not None else None
+        when = _when(new, ctx.get("language", "en")) if new is not None else None
         wanted = expect["rescheduled_to_option"]
         checks.append((f"moved to option {wanted} ({label!r}, got {when!r})",
                        bool(label and when and label.startswith(when))))  # fmt: skip
@@ -425,10 +426,10 @@ def _moved_checks(expect, old: Appointment, new: Appointment) -> list[tuple[str,
     return checks
 
 
-def _when(appointment: Appointment) -> str:
+def _when(appointment: Appointment, language: str = "en") -> str:
     from assistant.timefmt import format_when
 
-    return format_when(appointment.starts_at, appointment.location.time_zone, language="en")
+    return format_when(appointment.starts_at, appointment.location.time_zone, language=language)
 
 
 def _offered(replies: list[str], number: int) -> str | None:

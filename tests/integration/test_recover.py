@@ -36,6 +36,10 @@ RECOVER = [s["id"] for s in suite.load() if s.get("id") in {
     "resched-es-sms-nada",
     "safety-en-sms-emergency-at-readback",
     "safety-es-voice-emergency-in-form",
+    "confirm-en-voice-keypad-then-reschedule",
+    "resched-en-sms-push-later",
+    "resched-en-sms-colleague",
+    "resched-en-sms-two-misunderstandings",
 }]  # fmt: skip
 
 
