@@ -123,7 +123,8 @@ def start_dialogue(settings: Settings, log_dir: Path) -> list[stack.Service]:
     urls = [f"{settings.action_server_url}/health", f"{settings.rasa_url}/status"]
     while urls and time.monotonic() < deadline:
         died = stack.dead(services)
-        if died:
+        if died:  # stop the others too: a Rasa server left running holds its port and memory
+            stack.stop(services)
             raise SystemExit(f"{died.name} exited; logs in {log_dir}")
         try:
             response = requests.get(urls[0], timeout=2)
