@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 import yaml
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -134,7 +134,8 @@ def start_dialogue(settings: Settings, log_dir: Path) -> list[stack.Service]:
     urls = [f"{settings.action_server_url}/health", f"{settings.rasa_url}/status"]
     while urls and time.monotonic() < deadline:
         died = stack.dead(services)
-        if died:
+        if died:  # stop the others too: a Rasa server left running holds its port and memory
+            stack.stop(services)
             raise SystemExit(f"{died.name} exited; logs in {log_dir}")
         try:
             response = requests.get(urls[0], timeout=2)
@@ -205,6 +206,7 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
     ctx: dict[str, Any] = {
         "phone": spec.get("phone"),
         "seeded_patients": _max_patient(database_url),
+        "language": spec.get("language", "en"),
     }
     if who in PATIENTS:
         person = getattr(demo, PATIENTS[who])
@@ -222,6 +224,9 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
             ctx["second_appointment_id"] = _second(
                 session, ctx["patient_id"], ctx["appointment_id"]
             )
+        if setup.get("provider_away") and "appointment_id" in ctx:  # nothing with their provider
+            away = session.get(Appointment, ctx["appointment_id"]).provider_id
+            session.execute(delete(ProviderSchedule).where(ProviderSchedule.provider_id == away))
         if "appointment_in_minutes" in setup and "patient_id" in ctx:
             ctx["late_appointment_id"] = _soon(
                 session, ctx["patient_id"], ctx["appointment_id"], setup["appointment_in_minutes"]
@@ -439,10 +444,14 @@ def _checks(
     if status == "rescheduled" and appointment is not None and "rescheduled_to_option" in expect:
         new = session.get(Appointment, appointment.rescheduled_to_id)
         label = _offered(replies, int(expect["rescheduled_to_option"]))
-        when = _when(new) if new is not None else None
+        when = _when(new, ctx.get("language", "en")) if new is not None else None
         wanted = expect["rescheduled_to_option"]
         checks.append((f"moved to option {wanted} ({label!r}, got {when!r})",
                        bool(label and when and label.startswith(when))))  # fmt: skip
+    if status == "rescheduled" and appointment is not None:
+        new = session.get(Appointment, appointment.rescheduled_to_id)
+        if new is not None:
+            checks += _moved_checks(expect, appointment, new)
     if "second_appointment" in expect and "second_appointment_id" in ctx:
         second = session.get(Appointment, ctx["second_appointment_id"])
         checks.append((f"second appointment {expect['second_appointment']} (got {second.status})",
@@ -581,10 +590,30 @@ def _booked(session, ctx: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return len(found) == 1
 
 
-def _when(appointment: Appointment) -> str:
+def _moved_checks(expect, old: Appointment, new: Appointment) -> list[tuple[str, bool]]:
+    """Where a reschedule went: later / earlier, from an hour on, with another provider."""
+    from zoneinfo import ZoneInfo
+
+    checks = []
+    if expect.get("moved") == "later":
+        checks.append(("moved later", new.starts_at > old.starts_at))
+    if expect.get("moved") == "earlier":
+        checks.append(("moved earlier", new.starts_at < old.starts_at))
+    if "new_hour_from" in expect:
+        hour = new.starts_at.astimezone(ZoneInfo(new.location.time_zone)).hour
+        checks.append((f"new time from {expect['new_hour_from']}:00 (got {hour})",
+                       hour >= int(expect["new_hour_from"])))  # fmt: skip
+    if expect.get("new_provider") == "colleague":
+        same = new.provider.specialty == old.provider.specialty
+        checks.append(("a colleague of the same specialty",
+                       new.provider_id != old.provider_id and same))  # fmt: skip
+    return checks
+
+
+def _when(appointment: Appointment, language: str = "en") -> str:
     from assistant.timefmt import format_when
 
-    return format_when(appointment.starts_at, appointment.location.time_zone, language="en")
+    return format_when(appointment.starts_at, appointment.location.time_zone, language=language)
 
 
 def _offered(replies: list[str], number: int) -> str | None:

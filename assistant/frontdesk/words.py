@@ -260,3 +260,16 @@ def has_yes_word(text: str) -> bool:
     """A yes word and no no word ("yes, the first one" when the first one was read back)."""
     said = set(folded_text(text).split())
     return bool(said & (_YES | _YES_TOO)) and not said & _NO and not _has(" ".join(said), _BUT)
+
+
+_PERSON = (
+    "person", "a person", "human", "a human", "agent", "representative", "operator", "staff",
+    "someone", "persona", "una persona", "alguien", "operador", "operadora", "recepcion",
+)  # fmt: skip
+
+
+def wants_person(text: str) -> bool:
+    """ "Person", "a human please", "persona": the answer to "say person to talk to someone"."""
+    folded = folded_text(text)
+    said = folded.split()
+    return 0 < len(said) <= 4 and _has(folded, _PERSON)

@@ -21,7 +21,14 @@ from rasa_sdk.types import DomainDict
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
-from assistant.frontdesk.words import goes_back, is_emergency, question_topic, restarts, stops
+from assistant.frontdesk.words import (
+    goes_back,
+    is_emergency,
+    question_topic,
+    restarts,
+    stops,
+    wants_person,
+)
 from dialogues.actions.common import language, text_of
 from dialogues.actions.context import conversation_uid, settings
 from dialogues.actions.handoff import hand_off
@@ -99,6 +106,10 @@ class RepairingForm(FormValidationAction):
         if is_emergency(text):
             dispatcher.utter_message(response="utter_emergency")
             return {requested: None, "task_stopped": EMERGENCY}
+        if wants_person(text) and tracker.get_slot("misunderstood"):  # took the offer
+            dispatcher.utter_message(response="utter_staff_will_help")
+            hand_off(dispatcher, tracker, f"asked for a person ({self.form_name()})")
+            return {requested: None, "task_stopped": STAFF, "misunderstood": 0}
         if stops(text) and self.can_stop(tracker, requested):
             dispatcher.utter_message(response="utter_nothing_changed")
             return {requested: None, "task_stopped": STOPPED}

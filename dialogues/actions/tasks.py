@@ -104,6 +104,16 @@ class ActionRouteTask(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        events = self.route(dispatcher, tracker)
+        done = any(e.get("name") == "flow" and e.get("value") == "done" for e in events)
+        handed_off = any("handoff" in (m.get("custom") or {}) for m in dispatcher.messages)
+        if done and not handed_off and channel(tracker) == "voice":
+            # back to listening: the greeting's keypad menu works again (1 confirm, 3 cancel,
+            # 4 reschedule, 0 staff); inside a task a digit answers the question asked
+            dispatcher.utter_message(json_message={"keypad_menu": True})
+        return events
+
+    def route(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         previous = tracker.latest_action_name
         if previous in _FORMS and tracker.get_slot("task_stopped"):
             return [flow("done")]  # stopped inside the form: already said (nothing changed)

@@ -117,6 +117,8 @@ def test_cold_confirm_verifies_first_then_confirms_the_next_visit(demo, sqlite_u
     assert said["response"] == "utter_confirmed_appointment"
     assert maria.provider_name in said["appointment"] and "10" in said["appointment"]
     assert _status(sqlite_url, maria.appointment_id) == "confirmed"
+    menu = [m for m in messages if (m.get("custom") or {}).get("keypad_menu")]
+    assert len(menu) == (1 if channel == "voice" else 0)  # a call: the keypad menu again
     # asked again: already confirmed, said so
     _, messages = run(
         ActionRouteTask(),
@@ -361,6 +363,8 @@ def test_two_misunderstandings_offer_a_person_and_a_third_hands_off(at_readback,
     assert slots_of(events)["misunderstood"] == 1
     events, messages = choose("banana", 1)
     assert "utter_offer_person" in _responses(messages)
+    events, messages = choose("person", 2)  # took the offer
+    assert slots_of(events)["task_stopped"] == "staff"
     events, messages = choose("blah", 2)
     assert slots_of(events)["task_stopped"] == "staff"
     with UnitOfWork(sqlite_url) as uow:
@@ -579,3 +583,21 @@ def test_a_bare_yes_with_nothing_to_answer_asks_what_they_need(demo, sqlite_url,
 def _staff_tasks(url: str) -> int:
     with UnitOfWork(url) as uow:
         return len(uow.session.execute(select(StaffTask.id)).all())
+
+
+def test_every_slot_the_actions_set_is_in_the_domain():
+    """Rasa drops a SlotSet of an unknown slot without a word: every slot the actions name must
+    be declared in dialogues/domain (a unit test's fake tracker would not notice)."""
+    import re
+
+    import yaml
+
+    from assistant.config import PROJECT_ROOT
+    from dialogues.actions.tasks import TASK_SLOTS
+
+    declared: set[str] = {"requested_slot", "session_started_metadata"}
+    for path in (PROJECT_ROOT / "dialogues" / "domain").glob("*.yml"):
+        declared |= set((yaml.safe_load(path.read_text()) or {}).get("slots") or {})
+    code = "".join(p.read_text() for p in (PROJECT_ROOT / "dialogues" / "actions").glob("*.py"))
+    named = set(re.findall(r'SlotSet\(\s*"(\w+)"', code)) | set(TASK_SLOTS)
+    assert named - declared == set()

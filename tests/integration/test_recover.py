@@ -36,6 +36,10 @@ RECOVER = [s["id"] for s in suite.load() if s.get("id") in {
     "resched-es-sms-nada",
     "safety-en-sms-emergency-at-readback",
     "safety-es-voice-emergency-in-form",
+    "confirm-en-voice-keypad-then-reschedule",
+    "resched-en-sms-push-later",
+    "resched-en-sms-colleague",
+    "resched-en-sms-two-misunderstandings",
 }]  # fmt: skip
 
 
@@ -44,7 +48,7 @@ def cold(live_db):
     """The demo practice, with no reminder for anyone to answer."""
     with UnitOfWork(live_db) as uow:
         summary = seed_demo(uow.session, today=date.today())
-        uow.flush()
+        uow.session.flush()
         for message in uow.session.execute(select(OutboundMessage)).scalars():
             uow.session.delete(message)
         uow.commit()

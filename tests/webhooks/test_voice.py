@@ -168,13 +168,22 @@ def test_spanish_call_speaks_spanish_with_a_spanish_voice(
 def test_keypad_digit_is_the_menu_only_at_the_greeting(
     sqlite_url, client_with_fake_rasa, fake_rasa
 ):
-    """1 at the greeting confirms; once the dialogue has asked something, 1 is an answer (the
-    first time offered), not the menu again."""
+    """1 at the greeting confirms; inside a task 1 is an answer (the first time offered), not
+    the menu; once a task is done (the dialogue says `keypad_menu`) the menu works again."""
     _setup(sqlite_url)
     client = client_with_fake_rasa
     sign_and_post(client, "/twilio/voice", CALL)
     fake_rasa.answers.append([{"recipient_id": "x", "text": "What is your name?"}])
     sign_and_post(client, "/twilio/voice/gather?lang=en&step=2", {**CALL, "Digits": "1"})
-    fake_rasa.answers.append([{"recipient_id": "x", "text": "To confirm: ...?"}])
+    fake_rasa.answers.append(
+        [{"recipient_id": "x", "text": "Done. Anything else?"},
+         {"recipient_id": "x", "custom": {"keypad_menu": True}}]
+    )  # fmt: skip
     sign_and_post(client, "/twilio/voice/gather?lang=en&step=3", {**CALL, "Digits": "1"})
-    assert [m["message"] for m in fake_rasa.received] == ["/confirm_appointment", "1"]
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "When would work better?"}])
+    sign_and_post(client, "/twilio/voice/gather?lang=en&step=4", {**CALL, "Digits": "4"})
+    assert [m["message"] for m in fake_rasa.received] == [
+        "/confirm_appointment",  # the greeting's menu
+        "1",  # an answer inside the task
+        "/reschedule_appointment",  # the task done: the menu again
+    ]

@@ -117,17 +117,18 @@ def _pending_confirmation(session, conversation: Conversation) -> ConversationTu
 
 def _at_menu(session, conversation: Conversation) -> bool:
     """The greeting's keypad menu is what the caller answers: the dialogue has not said anything
-    yet. Later a digit is an answer to the dialogue's question ("1" for the first time offered),
-    not the menu again."""
-    said = session.execute(
-        select(ConversationTurn.id)
+    yet, or its last answer finished a task (`keypad_menu`). Inside a task a digit answers the
+    dialogue's question ("1" for the first time offered), not the menu."""
+    last = session.execute(
+        select(ConversationTurn)
         .where(
             ConversationTurn.conversation_id == conversation.id,
             ConversationTurn.direction == "out",
         )
+        .order_by(ConversationTurn.id.desc())
         .limit(1)
-    ).first()
-    return said is None
+    ).scalar_one_or_none()
+    return last is None or bool((last.meta or {}).get("keypad_menu"))
 
 
 def _confidence(raw: str | None) -> float | None:
@@ -260,7 +261,9 @@ def gather() -> Response:
             text = " ".join(reply.texts)
             if switched:
                 text = f"{prompt('switched_to_spanish', 'es')} {text}"
-            sessions.add_turn(uow.session, conversation, "out", text)
+            menu = any(c.get("keypad_menu") for c in reply.custom)
+            sessions.add_turn(uow.session, conversation, "out", text,
+                              {"keypad_menu": True} if menu else None)  # fmt: skip
             _gather(response, language, text, hints, step=next_step)
         idempotency.remember_response(uow.session, key, str(response))
         uow.commit()
