@@ -231,15 +231,32 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
             dispatcher.utter_message(response="utter_choice_unclear")
             return {"book_type_choice": None}
         tracker.slots["book_type"] = chosen
-        return {"book_type_choice": str(value), "book_type": chosen, **self._said_before(tracker)}
+        said_before = self._said_before(tracker, dispatcher)
+        return {"book_type_choice": str(value), "book_type": chosen, **said_before}
 
-    def _said_before(self, tracker: Tracker) -> dict[str, Any]:
-        """The provider said with the request ("... with Dr. Chen"): not asked again."""
+    def _said_before(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """The provider said with the request ("... with Dr. Chen"): not asked again; nor the
+        time, when it was said too."""
         details = str(tracker.get_slot("request_details") or "")
         named = booking.named_provider(details, providers(tracker)) if details else None
         if named is None or tracker.get_slot("provider_preference"):
             return {}
-        return {"provider_preference": details, "book_provider": named}
+        tracker.slots["book_provider"] = named
+        return {
+            "provider_preference": details,
+            "book_provider": named,
+            **self._when_said_before(tracker, dispatcher),
+        }
+
+    def _when_said_before(
+        self, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> dict[str, Any]:
+        """When was said with the request ("... tomorrow afternoon"): searched, not asked."""
+        details = tracker.get_slot("request_details")
+        if not details or tracker.get_slot("time_preference") or not said_when(tracker, details):
+            return {}
+        result = self._search(tracker, str(details))
+        return {"time_preference": details, **self._offer(result, dispatcher, tracker)}
 
     def validate_provider_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -248,14 +265,9 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
         if chosen is None:
             dispatcher.utter_message(response="utter_provider_unclear")
             return {"provider_preference": None}
+        tracker.slots["book_provider"] = chosen
         found = {"provider_preference": str(value), "book_provider": chosen}
-        details = tracker.get_slot("request_details")
-        if details and not tracker.get_slot("time_preference") and said_when(tracker, details):
-            # when was said with the request ("... tomorrow afternoon"): not asked again
-            tracker.slots["book_provider"] = chosen
-            result = self._search(tracker, str(details))
-            return {**found, "time_preference": details, **self._offer(result, dispatcher, tracker)}
-        return found
+        return {**found, **self._when_said_before(tracker, dispatcher)}
 
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -125,3 +125,29 @@ def test_words_about_the_visit_being_moved_are_not_the_new_time(demo, sqlite_url
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     events, _ = _reschedule_request(uid, said)
     assert slots_of(events)["request_details"] == details
+
+
+def test_a_booking_uses_the_provider_and_time_said_up_front(demo, sqlite_url):
+    from tests.dialogues.test_booking_actions import _book
+
+    uid = conversation(sqlite_url, demo.practice_id, "+16095550177")
+    said = "I'd like a sick visit with Dr. Chen any afternoon next week"
+    slots = {"task": "book", "verified": False, "request_details": said}
+    slots, _ = _book(
+        uid,
+        [
+            ("book_patient_status", "I'm new"),
+            ("new_patient_name", "Ann Lee"),
+            ("new_patient_dob", "1/2/1980"),
+            ("new_patient_phone", "yes"),
+            ("visit_reason", "fever"),
+            ("book_type_choice", "sick visit"),
+        ],
+        slots,
+    )
+    # the provider and the time were not asked: Dr. Chen, afternoons, offered at once
+    assert slots["book_provider"]["name"].endswith("Chen")
+    assert slots["provider_preference"] == said
+    assert slots["time_preference"] == said and slots["offered_options"]
+    for option in slots["offered_options"]:
+        assert "Chen" in option["label"] and int(option["hour"]) >= 12

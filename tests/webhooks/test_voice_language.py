@@ -31,14 +31,7 @@ def test_spanish_heard_switches_the_call_to_spanish(sqlite_url, client_with_fake
     assert say.text == "Muy bien, le atiendo en español. Claro, primero su nombre."
     assert say.get("voice") == "Polly.Lupe-Neural"
     assert fake_rasa.received[0]["metadata"]["language"] == "es"
-    assert fake_rasa.events == [
-        {
-            "path": f"/conversations/{fake_rasa.received[0]['sender']}/tracker/events",
-            "event": "slot",
-            "name": "language",
-            "value": "es",
-        }
-    ]
+    assert fake_rasa.events == []  # Rasa's session starts in Spanish from the metadata
     with UnitOfWork(sqlite_url) as uow:
         conversation = uow.session.execute(select(Conversation)).scalar_one()
         assert conversation.language == "es"
@@ -55,3 +48,29 @@ def test_english_and_a_lone_hola_stay_in_english(sqlite_url, client_with_fake_ra
         assert root.find("Gather").get("language") == "en-US"
         assert root.find("Gather/Say").text == "Sure."
     assert fake_rasa.events == []
+
+
+def test_spanish_later_in_the_call_switches_rasa_too(sqlite_url, client_with_fake_rasa, fake_rasa):
+    _setup(sqlite_url)
+    client = client_with_fake_rasa
+    sign_and_post(client, "/twilio/voice", CALL)
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "Sure."}])
+    first = {**CALL, "SpeechResult": "um hello", "Confidence": "0.9"}
+    sign_and_post(client, "/twilio/voice/gather?lang=en&step=1", first)
+    fake_rasa.answers.append([{"recipient_id": "x", "text": "Claro."}])
+    second = {
+        **CALL,
+        "SpeechResult": "perdon no hablo ingles, quiero una cita",
+        "Confidence": "0.9",
+    }
+    root = _twiml(sign_and_post(client, "/twilio/voice/gather?lang=en&step=2", second))
+    assert root.find("Gather/Say").text == "Muy bien, le atiendo en español. Claro."
+    sender = fake_rasa.received[1]["sender"]
+    assert fake_rasa.events == [
+        {
+            "path": f"/conversations/{sender}/tracker/events",
+            "event": "slot",
+            "name": "language",
+            "value": "es",
+        }
+    ]

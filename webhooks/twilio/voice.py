@@ -222,6 +222,8 @@ def gather() -> Response:
             said, meta = speech or digits, {"confidence": confidence, "digits": bool(digits)}
 
         switched = language == "en" and bool(speech) and said == speech and spoken_spanish(speech)
+        # Rasa already holds this call in English when the caller said something before.
+        spoken_before = switched and any(t.direction == "in" for t in conversation.turns)
         if switched:  # heard Spanish without the 2: the call goes on in Spanish
             conversation.language = language = "es"
             meta = {**meta, "language_switched": "es"}
@@ -230,7 +232,7 @@ def gather() -> Response:
         uid = conversation.uid
         uow.commit()
 
-    if switched:
+    if spoken_before:  # the first turn starts Rasa's session in Spanish (metadata) by itself
         rasa_client.set_language(cfg.rasa_url, f"voice:{uid}", "es", cfg.rasa_timeout_seconds)
 
     try:
