@@ -214,7 +214,7 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
                    appointment_id=person.appointment_id, provider=person.provider_name)  # fmt: skip
     with UnitOfWork(database_url) as uow:
         session = uow.session
-        if who == "new":
+        if who == "new" and "new_patient" in setup:  # else: a caller the practice does not know
             ctx.update(_new_patient(session, demo, setup["new_patient"]))
         if setup.get("seen_before") and "patient_id" in ctx:
             _past_visit(session, ctx["patient_id"], ctx["appointment_id"])
