@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 from assistant import var_dir
@@ -32,7 +31,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
         if not database_is_empty(uow.session):
             _print("demo seed skipped: the database already holds a practice")
             return 0 if args.if_empty else 1
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     _print("demo practice seeded:")
     for line in summary.lines():

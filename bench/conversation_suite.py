@@ -194,7 +194,7 @@ def reset(database_url: str) -> Any:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
     with UnitOfWork(database_url) as uow:
-        demo = seed_demo(uow.session, today=date.today())
+        demo = seed_demo(uow.session)
         uow.commit()
     return demo
 

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -182,7 +181,7 @@ def run(args: argparse.Namespace) -> None:
     database_url = args.database_url or f"sqlite:///{tmp / 'load.sqlite3'}"
     migrate.upgrade(database_url)
     with UnitOfWork(database_url) as uow:
-        seed_demo(uow.session, today=date.today())
+        seed_demo(uow.session)
         uow.commit()
     with tracker_database(args.servers) as tracker:
         settings = make_settings(tmp, args.servers, database_url, tracker)

@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
 import requests
@@ -81,7 +80,7 @@ def main() -> None:
     database_url = f"sqlite:///{tmp / 'assistant.sqlite3'}"
     migrate.upgrade(database_url)
     with UnitOfWork(database_url) as uow:
-        seed_demo(uow.session, today=date.today())
+        seed_demo(uow.session)
         uow.commit()
     env = {
         "DATABASE_URL": database_url,

@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
 import requests
@@ -122,7 +121,7 @@ def run(concurrency: list[int], turns: int, database_url: str | None) -> None:
     settings = load_settings(env, read_dotenv=False)
     migrate.upgrade(url)
     with UnitOfWork(url) as uow:
-        seed_demo(uow.session, today=date.today())
+        seed_demo(uow.session)
         uow.commit()
     model = ensure_model(PROJECT_ROOT / "var")
     services = stack.services(settings, model, 8100)

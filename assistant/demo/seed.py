@@ -310,14 +310,22 @@ def database_is_empty(session: Session) -> bool:
 
 
 def seed_demo(
-    session: Session, *, today: date, rng_seed: int = 7, now: datetime | None = None
+    session: Session,
+    *,
+    today: date | None = None,
+    rng_seed: int = 7,
+    now: datetime | None = None,
 ) -> DemoSummary:
     """Create the demo practice in the caller's transaction (the caller commits).
 
-    `now` stamps what the seed records (history, audit, the reminder texts, the staff queue);
-    by default the real clock when seeding for the practice's today, else noon at the practice
-    on `today`, so that a test's fixed day and what was "just" recorded agree.
+    `today` is the practice's day (by default its own today in New York, not the machine's:
+    from 7 PM to midnight in New York a UTC machine is already on the next day). `now` stamps
+    what the seed records (history, audit, the reminder texts, the staff queue); by default the
+    real clock when seeding for the practice's today, else noon at the practice on `today`, so
+    that a test's fixed day and what was "just" recorded agree.
     """
+    if today is None:
+        today = datetime.now(ZoneInfo(TIME_ZONE)).date()
     now = now or _seed_clock(today)
     if session.execute(select(Practice.id).where(Practice.slug == PRACTICE_SLUG)).first():
         raise ValueError(f"the demo practice {PRACTICE_SLUG!r} already exists")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ from dialogues.actions import context
 @pytest.fixture
 def demo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with UnitOfWork(sqlite_url) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     context.settings.cache_clear()

@@ -6,8 +6,6 @@ verifications go to staff without disclosing anything; the same in Spanish.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
@@ -23,7 +21,7 @@ pytestmark = pytest.mark.rasa
 @pytest.fixture
 def demo(live_db):
     with UnitOfWork(live_db) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     return summary
 

@@ -6,8 +6,6 @@ assistant services -> database, and back as TwiML <Message>.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
@@ -24,7 +22,7 @@ pytestmark = pytest.mark.rasa
 @pytest.fixture
 def demo(live_db):
     with UnitOfWork(live_db) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     return summary
 

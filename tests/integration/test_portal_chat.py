@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.rasa
 @pytest.fixture
 def visitor(dialogue_settings, live_db) -> Visitor:
     with UnitOfWork(live_db) as uow:
-        demo = seed_demo(uow.session, today=date.today())
+        demo = seed_demo(uow.session)
         uow.commit()
     local = dataclasses.replace(  # sign-in codes recorded, not sent
         dialogue_settings, twilio_account_sid=None, twilio_auth_token=None

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -27,7 +26,7 @@ pytestmark = pytest.mark.rasa
 @pytest.fixture
 def real_portal(dialogue_settings, live_db) -> Iterator[tuple[str, str, DemoSummary]]:
     with UnitOfWork(live_db) as uow:
-        demo = seed_demo(uow.session, today=date.today())
+        demo = seed_demo(uow.session)
         uow.commit()
     local = dataclasses.replace(  # sign-in codes recorded, not sent; plain http on loopback
         dialogue_settings,

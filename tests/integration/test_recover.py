@@ -7,7 +7,6 @@ database holds.
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -47,7 +46,7 @@ RECOVER = [s["id"] for s in suite.load() if s.get("id") in {
 def cold(live_db):
     """The demo practice, with no reminder for anyone to answer."""
     with UnitOfWork(live_db) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.session.flush()
         for message in uow.session.execute(select(OutboundMessage)).scalars():
             uow.session.delete(message)

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.rasa
 @pytest.fixture
 def demo(live_db):
     with UnitOfWork(live_db) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     return summary
 

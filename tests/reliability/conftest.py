@@ -11,7 +11,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +168,7 @@ def demo(two_servers: tuple[Settings, dict[str, stack.Service]]) -> DemoSummary:
     settings, _ = two_servers
     _empty_all_tables(settings.database_url)
     with UnitOfWork(settings.database_url) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     return summary
 

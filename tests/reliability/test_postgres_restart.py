@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -459,7 +459,7 @@ def test_call_turn_with_postgres_down_offers_a_message_and_calls_work_after_rest
 def demo_on(restartable_db: str, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
     """The demo practice on the private server; the actions use that database."""
     with UnitOfWork(restartable_db) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     monkeypatch.setenv("DATABASE_URL", restartable_db)
     context.settings.cache_clear()

@@ -39,7 +39,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -173,7 +172,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Dem
     url = f"sqlite:///{path}"
     migrate.upgrade(url)
     with UnitOfWork(url) as uow:
-        demo = seed_demo(uow.session, today=date.today())
+        demo = seed_demo(uow.session)
         uow.commit()
     return path, demo
 

@@ -20,7 +20,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -170,7 +169,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
 def demo(run: Run) -> DemoSummary:
     _empty_all_tables(run.settings.database_url)
     with UnitOfWork(run.settings.database_url) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     return summary
 

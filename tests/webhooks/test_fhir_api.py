@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import pytest
@@ -27,7 +26,7 @@ NEW = "urn:uuid:6f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f"
 @pytest.fixture
 def seeded(sqlite_url: str) -> DemoSummary:
     with UnitOfWork(sqlite_url) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     return summary
 

@@ -19,7 +19,7 @@ from assistant.unit_of_work import UnitOfWork
 @pytest.fixture
 def demo(sqlite_url):
     with UnitOfWork(sqlite_url) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     return summary
 

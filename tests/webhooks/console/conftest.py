@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,7 @@ def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console
     database_url = f"sqlite:///{path}"
     migrate.upgrade(database_url)
     with UnitOfWork(database_url) as uow:
-        demo = seed_demo(uow.session, today=date.today())
+        demo = seed_demo(uow.session)
         uow.commit()
     # Plain http on loopback: the session cookie is not Secure (it is behind an https URL).
     settings = make_settings(database_url, PUBLIC_BASE_URL="http://127.0.0.1")

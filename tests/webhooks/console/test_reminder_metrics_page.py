@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from webhooks import create_app
 def test_managers_see_reminders_per_day_and_campaign(sqlite_url: str) -> None:
     sent_at = utcnow() - timedelta(hours=1)
     with UnitOfWork(sqlite_url) as uow:
-        seed_demo(uow.session, today=date.today())
+        seed_demo(uow.session)
         appointment = uow.session.execute(
             select(Appointment).where(Appointment.starts_at > utcnow()).limit(1)
         ).scalar_one()

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -64,7 +63,7 @@ def portal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalSe
     database_url = f"sqlite:///{path}"
     migrate.upgrade(database_url)
     with UnitOfWork(database_url) as uow:
-        demo = seed_demo(uow.session, today=date.today())
+        demo = seed_demo(uow.session)
         uow.commit()
     rasa = SlowRasa()
     rasa_server, _, rasa_port = _serve(rasa.wsgi)

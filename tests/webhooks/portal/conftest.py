@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
@@ -74,7 +73,7 @@ def last_code(database_url: str, phone: str) -> str:
 @pytest.fixture
 def demo(sqlite_url: str) -> DemoSummary:
     with UnitOfWork(sqlite_url) as uow:
-        summary = seed_demo(uow.session, today=date.today())
+        summary = seed_demo(uow.session)
         uow.commit()
     return summary
 
