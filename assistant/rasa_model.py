@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from assistant.config import PROJECT_ROOT
+from assistant.stack import real_clock_env
 
 CONFIG = PROJECT_ROOT / "nlu" / "config.yml"
 NLU_DATA = PROJECT_ROOT / "nlu" / "data"
@@ -90,7 +91,7 @@ def ensure_model(var_dir: Path, *, log=print) -> Path:
                 target.name.removesuffix(".tar.gz"),
             ],  # fmt: skip
             cwd=PROJECT_ROOT,
-            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+            env={**real_clock_env(dict(os.environ)), "PYTHONPATH": str(PROJECT_ROOT)},
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -128,3 +128,13 @@ def test_wait_ready_stops_when_a_service_dies():
     died.process.wait()
     with pytest.raises(RuntimeError, match="rasa exited with 3"):
         stack.wait_ready("http://127.0.0.1:9/status", [died], 30)
+
+
+def test_rasa_keeps_the_real_clock_when_the_suite_moves_it() -> None:
+    """Under libfaketime (scripts/test-shifted-clock.sh) Rasa's TensorFlow never loads a model:
+    the Rasa server and training get the real clock, everything else the moved one."""
+    from assistant.stack import real_clock_env
+
+    moved = {"LD_PRELOAD": "/usr/lib/faketime/libfaketime.so.1", "FAKETIME": "+365d",
+             "FAKETIME_DONT_FAKE_MONOTONIC": "1", "PATH": "/usr/bin"}  # fmt: skip
+    assert real_clock_env(moved) == {"PATH": "/usr/bin"}
