@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.stack import real_clock_env
 from tests.conftest import IN_CI
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-_FAKED_CLOCK = ("LD_PRELOAD", "FAKETIME")
 
 
 @contextmanager
@@ -42,7 +42,7 @@ def chromium() -> Iterator:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_FAKED_CLOCK)}
+    env = real_clock_env(dict(os.environ))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, env=env

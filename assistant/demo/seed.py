@@ -44,6 +44,7 @@ from assistant.db.models import (
 )
 from assistant.demo.staff import seed_staff
 from assistant.phones import to_e164
+from assistant.scheduling.clock import local_today, now_utc
 
 PRACTICE_NAME = "Riverside Family Health"
 PRACTICE_SLUG = "riverside-family-health"
@@ -325,7 +326,7 @@ def seed_demo(
     that a test's fixed day and what was "just" recorded agree.
     """
     if today is None:
-        today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+        today = local_today(TIME_ZONE)
     now = now or _seed_clock(today)
     if session.execute(select(Practice.id).where(Practice.slug == PRACTICE_SLUG)).first():
         raise ValueError(f"the demo practice {PRACTICE_SLUG!r} already exists")
@@ -402,8 +403,8 @@ def thanksgiving(year: int) -> date:
 
 
 def _seed_clock(today: date) -> datetime:
-    real = datetime.now(timezone.utc)
-    if real.astimezone(ZoneInfo(TIME_ZONE)).date() == today:
+    real = now_utc()
+    if local_today(TIME_ZONE, real) == today:
         return real
     return _local(today, time(12, 0), TIME_ZONE)
 

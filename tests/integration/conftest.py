@@ -15,7 +15,9 @@ import pytest
 from assistant import stack
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.db import migrate
+from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.rasa_model import ensure_model
+from assistant.unit_of_work import UnitOfWork
 from tests.conftest import _empty_all_tables
 from tests.webhooks.conftest import make_settings
 
@@ -55,3 +57,12 @@ def dialogue_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sett
 def live_db(dialogue_settings: Settings) -> str:
     _empty_all_tables(dialogue_settings.database_url)
     return dialogue_settings.database_url
+
+
+@pytest.fixture
+def demo(live_db: str) -> DemoSummary:
+    """The demo practice, seeded for the practice's today."""
+    with UnitOfWork(live_db) as uow:
+        summary = seed_demo(uow.session)
+        uow.commit()
+    return summary

@@ -10,20 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from assistant.db.models import Appointment, StaffTask
-from assistant.demo.seed import seed_demo
 from assistant.timefmt import format_when
 from assistant.unit_of_work import UnitOfWork
 from tests.webhooks.conftest import latest_sms_conversation, sms_texter
 
 pytestmark = pytest.mark.rasa
-
-
-@pytest.fixture
-def demo(live_db):
-    with UnitOfWork(live_db) as uow:
-        summary = seed_demo(uow.session)
-        uow.commit()
-    return summary
 
 
 @pytest.fixture

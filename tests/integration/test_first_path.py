@@ -11,20 +11,11 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from assistant.db.models import Appointment, AuditEvent, Conversation
-from assistant.demo.seed import seed_demo
 from assistant.unit_of_work import UnitOfWork
 from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, messages
 from webhooks import create_app
 
 pytestmark = pytest.mark.rasa
-
-
-@pytest.fixture
-def demo(live_db):
-    with UnitOfWork(live_db) as uow:
-        summary = seed_demo(uow.session)
-        uow.commit()
-    return summary
 
 
 @pytest.fixture

@@ -21,21 +21,12 @@ from assistant.db.models import (
     StaffTask,
 )
 from assistant.db.types import utcnow
-from assistant.demo.seed import seed_demo
 from assistant.scheduling import operations
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
 from tests.webhooks.conftest import latest_sms_conversation, sign_and_post, sms_texter
 
 pytestmark = pytest.mark.rasa
-
-
-@pytest.fixture
-def demo(live_db):
-    with UnitOfWork(live_db) as uow:
-        summary = seed_demo(uow.session)
-        uow.commit()
-    return summary
 
 
 @pytest.fixture
