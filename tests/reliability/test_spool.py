@@ -32,7 +32,7 @@ from assistant.db.models import (
     StaffUser,
     WebhookEvent,
 )
-from assistant.messaging.texts import text
+from assistant.messages import translate
 from assistant.reminders import worker
 from assistant.spool import Spool
 from assistant.unit_of_work import UnitOfWork
@@ -53,7 +53,7 @@ from webhooks import create_app
 from webhooks.twilio.errors import SMS_SORRY, VOICEMAIL_SORRY
 
 FOLLOW_UP = "Thanks, we got your message. A staff member will follow up soon."
-FOLLOW_UP_ES = text("message_taken", "es")
+FOLLOW_UP_ES = translate("es", "sms.message_taken")
 VOICEMAIL_KEPT = "Thank you, we got your message and will call you back. Goodbye."
 OTHER_PHONE = "+15555550188"  # nobody's number
 WORDS = "Please call me, I need to reschedule my appointment on Friday"
@@ -318,7 +318,7 @@ def test_stop_during_an_outage_is_kept_and_not_answered_with_a_follow_up(tmp_pat
     [path] = spool.paths()
     assert spool.load(path).context["keyword"] == "stop"
     picture = {**_sms("", 2), "NumMedia": "1"}  # a picture alone: asked for words, not kept
-    assert _said(twilio.post("/twilio/sms", picture)) == [text("text_only", "en")]
+    assert _said(twilio.post("/twilio/sms", picture)) == [translate("en", "sms.text_only")]
     assert len(spool.paths()) == 1
 
 

@@ -23,9 +23,9 @@ from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from assistant.db.faults import database_unavailable
+from assistant.messages import translate
 from assistant.messaging import keywords
 from assistant.messaging.language import detect_language
-from assistant.messaging.texts import text
 from assistant.spool import NotSpoolable, Spool, keep_sms, keep_status, keep_voicemail
 from webhooks.context import settings
 from webhooks.safe_logging import log_unexpected
@@ -66,13 +66,13 @@ def _sms_kept(spool: Spool) -> Response:
     except ValueError:
         media = 0
     if media and not body.strip():  # a picture alone: nothing to keep, ask for words
-        return _sms_answer(text("text_only", language))
+        return _sms_answer(translate(language, "sms.text_only"))
     # Whether the number had opted out is in the database: "yes" is an ordinary answer here.
     word = keywords.keyword(body)
     consent = word if word in (keywords.STOP, keywords.START) else None
     # A STOP or START gets no text from us (Twilio's own opt-out handling answers those);
     # anything else will be a staff task.
-    reply = None if consent else text("message_taken", language)
+    reply = None if consent else translate(language, "sms.message_taken")
     answer = _sms_answer(reply)
     keep_sms(
         spool,
