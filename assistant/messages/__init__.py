@@ -18,6 +18,8 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -81,3 +83,34 @@ def translate(language: str | None, msgid: str, **params: object) -> str:
     """The message `msgid` in `language` with its `{placeholders}` filled from `params`."""
     text = catalog(supported(language)).gettext(msgid)
     return text.format(**params) if params else text
+
+
+@cache
+def day_names(language: str | None) -> tuple[str, ...]:
+    """Monday first, as the language writes them mid-sentence (CLDR through Babel)."""
+    names = get_day_names("wide", context="format", locale=supported(language))
+    return tuple(names[i] for i in range(7))
+
+
+@cache
+def month_names(language: str | None) -> tuple[str, ...]:
+    """January first, as the language writes them mid-sentence (CLDR through Babel)."""
+    names = get_month_names("wide", context="format", locale=supported(language))
+    return tuple(names[i] for i in range(1, 13))
+
+
+def localized(record: object, field: str, language: str | None) -> str | None:
+    """A text the practice wrote per language (`prep_instructions`, `prep_instructions_es`):
+    the one in `language` when there is one, else the default field."""
+    language = supported(language)
+    own = getattr(record, f"{field}_{language}", None) if language != DEFAULT_LANGUAGE else None
+    return own or getattr(record, field)
+
+
+# Staff hear and read the practice's working language (the console, the transfer whisper).
+STAFF_LANGUAGE = DEFAULT_LANGUAGE
+
+
+def language_name(language: str, in_language: str | None = STAFF_LANGUAGE) -> str:
+    """ "Spanish" for "es" said in English (CLDR through Babel)."""
+    return Locale.parse(language).get_language_name(supported(in_language)) or language
