@@ -26,7 +26,7 @@ LANGUAGE_CODES = {"en": "en-US", "es": "es-US"}
 
 def _say(node: VoiceResponse | Gather, language: str, text: str) -> None:
     cfg = settings()
-    voice = cfg.voice_es if language == "es" else cfg.voice_en
+    voice = cfg.voice_for(language)
     node.say(text, voice=voice, language=LANGUAGE_CODES[language])
 
 
