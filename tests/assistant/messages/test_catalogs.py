@@ -9,6 +9,12 @@ from babel.messages.pofile import read_po
 
 from assistant.messages import DEFAULT_LANGUAGE, LANGUAGES, catalog, po_files, translate
 
+# Placeholders a translation leaves out on purpose (everything else must match).
+LEAVES_OUT = {
+    # Department names are the practice's English labels: the Spanish says "our staff".
+    ("es", "voice.transfer_ringing"): {"department"},
+}
+
 
 def _messages(language: str) -> dict[str, str]:
     """msgid -> msgstr over all of the language's .po files (a msgid twice fails)."""
@@ -34,7 +40,7 @@ def test_english_and_spanish_catalogs_exist() -> None:
     assert DEFAULT_LANGUAGE == "en"
     assert set(LANGUAGES) >= {"en", "es"}
     assert [p.name for p in po_files("en")] == [p.name for p in po_files("es")]
-    assert len(_messages("en")) > 0
+    assert len(_messages("en")) > 150
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE])
@@ -46,7 +52,9 @@ def test_every_message_is_in_every_language_with_the_same_placeholders(language:
     assert untranslated == []
     for msgid, text in english.items():
         assert text.strip(), f"{msgid} is empty in English"
-        assert _fields(other[msgid]) == _fields(text), msgid
+        missing = _fields(text) - _fields(other[msgid])
+        assert _fields(other[msgid]) <= _fields(text), f"{msgid} needs a value nobody passes"
+        assert missing == LEAVES_OUT.get((language, msgid), set()), msgid
 
 
 def test_a_message_is_looked_up_by_language_and_filled_in() -> None:
