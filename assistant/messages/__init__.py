@@ -79,7 +79,7 @@ def supported(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def translate(language: str | None, msgid: str, **params: object) -> str:
+def translate(language: str | None, msgid: str, /, **params: object) -> str:
     """The message `msgid` in `language` with its `{placeholders}` filled from `params`."""
     text = catalog(supported(language)).gettext(msgid)
     return text.format(**params) if params else text

@@ -74,3 +74,6 @@ def test_an_unknown_language_gets_english_and_an_unknown_message_is_an_error() -
     with pytest.raises(KeyError):
         translate("es", "sms.no_such_message")
     assert catalog("es") is catalog("es")  # compiled once
+    assert translate("en", "staff.caller_speaks", language="Spanish") == (
+        "The caller speaks Spanish."
+    )  # a placeholder may be called `language`
