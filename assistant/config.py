@@ -67,6 +67,10 @@ class Settings:
     # A signed portal link in reminder texts (off by default: it makes each text two segments)
     portal_link_in_reminders: bool | None = None
 
+    def voice_for(self, language: str) -> str:
+        """The text-to-speech voice of a language (VOICE_EN, VOICE_ES); English's otherwise."""
+        return {"en": self.voice_en, "es": self.voice_es}.get(language, self.voice_en)
+
     @property
     def spool_dir(self) -> Path:
         return self.spool_dir_setting or self.var_dir / "spool"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from assistant.conversations import sessions
 from assistant.db.models import Conversation, Practice, StaffTask
-from assistant.messaging.texts import NURSE_REPLY_TIME, text
+from assistant.messages import translate
 from assistant.routing import department_for
 from assistant.unit_of_work import UnitOfWork
 
@@ -64,11 +64,11 @@ def take_message_for_uid(
     language = conversation.language
     if intent == CARE_QUESTION:
         settings = (practice.settings if practice else None) or {}
-        when = settings.get(f"nurse_reply_time_{language}") or NURSE_REPLY_TIME.get(
-            language, NURSE_REPLY_TIME["en"]
+        when = settings.get(f"nurse_reply_time_{language}") or translate(
+            language, "sms.nurse_reply_time"
         )
-        return text("care_question_taken", language, when=when)
-    return text("message_taken", language)
+        return translate(language, "sms.care_question_taken", when=when)
+    return translate(language, "sms.message_taken")
 
 
 def take_message_from_dialogue(database_url: str, conversation_uid: str, intent: str | None) -> str:

@@ -110,6 +110,9 @@ def _make(year: int, month: int, day: int, today: date) -> date | None:
     return born
 
 
+_DAY_FIRST = {"es"}  # languages that write 03/04 for the 3rd of April
+
+
 def _numeric(text: str, language: str, today: date) -> date | None:
     m = _NUMERIC.search(text)
     if not m:
@@ -118,7 +121,7 @@ def _numeric(text: str, language: str, today: date) -> date | None:
     if len(a) == 4:  # ISO 1982-03-03
         return _make(int(a), b, c, today)
     first = int(a)
-    month, day = (b, first) if language == "es" else (first, b)
+    month, day = (b, first) if language in _DAY_FIRST else (first, b)
     if month > 12 and day <= 12:
         month, day = day, month
     return _make(c, month, day, today)

@@ -88,11 +88,14 @@ def _apply(norm: Normalized, replacements: list[Replacement]) -> Normalized:
     return norm
 
 
+_BY_LANGUAGE = {"en": _EN, "es": _ES}
+
+
 def normalize(text: str, language: str) -> Normalized:
     """Lowercase, expand SMS spellings, restore Spanish accents the recognizer needs."""
     lowered = _lower(text)
     norm = Normalized(lowered, list(range(len(text))), list(range(1, len(text) + 1)))
-    return _apply(norm, _COMMON + (_ES if language == "es" else _EN))
+    return _apply(norm, _COMMON + _BY_LANGUAGE.get(language, _EN))
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -32,7 +32,9 @@ _POD_OF_WORD = {
 # Bare abbreviations the Spanish model reads as dates: "mi" (my) and "mie" as Wednesday, and
 # English words of bilingual patients, "do" as Sunday and "set" ("set up an appointment") as
 # September.
-_FALSE_DAY = re.compile(r"^(?:(?:este|esta|el)\s+)?(?:mi|mie|mié|mier|do|set)\.?$")
+_FALSE_DAY = {"es": re.compile(r"^(?:(?:este|esta|el)\s+)?(?:mi|mie|mié|mier|do|set)\.?$")}
+_CULTURE = {"en": "English", "es": "Spanish"}  # recognizers_date_time.Culture's names
+_WARM_UP = {"en": "tomorrow", "es": "mañana"}
 
 # The recognizer costs 10-30 ms a message, most of it on messages with no date in them ("yes",
 # "my name is ..."). It runs only where a digit or a word that starts like a date or time word
@@ -72,13 +74,13 @@ def may_hold_a_date(text: str) -> bool:
 def _model(language: str) -> Any:
     from recognizers_date_time import Culture, DateTimeRecognizer
 
-    culture = Culture.Spanish if language == "es" else Culture.English
+    culture = getattr(Culture, _CULTURE.get(language, "English"))
     return DateTimeRecognizer(culture).get_datetime_model()
 
 
 def warm_up(language: str) -> None:
     """Build the recognizer's tables now (about a second per language) rather than mid-call."""
-    _model(language).parse("mañana" if language == "es" else "tomorrow", datetime(2020, 1, 1))
+    _model(language).parse(_WARM_UP.get(language, "tomorrow"), datetime(2020, 1, 1))
 
 
 def _parse_point(value: str) -> tuple[date | None, time | None]:
@@ -240,8 +242,9 @@ def recognize(text: str, language: str, reference: datetime) -> list[Piece]:
     pieces: list[Piece] = []
     if not may_hold_a_date(text):
         return pieces
+    false_day = _FALSE_DAY.get(language)
     for result in _model(language).parse(text, reference):
-        if language == "es" and _FALSE_DAY.match(result.text.strip()):
+        if false_day is not None and false_day.match(result.text.strip()):
             continue
         try:
             piece = _piece(result, text, language, reference.date())

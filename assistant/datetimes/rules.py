@@ -7,7 +7,7 @@ out of the text before the recognizer runs; *weak* ones ("the 15th") only fill g
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, time, timedelta
 
 from assistant.datetimes.numbers import ORDINALS_EN, UNITS_EN, UNITS_ES, small_number
@@ -198,6 +198,12 @@ def spanish_weekday_number(text: str, today: date) -> Iterator[Piece]:
             yield Piece(m.start(), m.end(), "date", "day", date=value)
 
 
+# Rules only one language needs ("a las 3", "el martes 12").
+_OWN_RULES: dict[str, tuple[Callable[[str, date], Iterable[Piece]], ...]] = {
+    "es": (lambda text, _today: spanish_clock(text), spanish_weekday_number),
+}
+
+
 def strong_pieces(text: str, language: str, today: date) -> list[Piece]:
     found: list[Piece] = []
     candidates = [
@@ -205,9 +211,8 @@ def strong_pieces(text: str, language: str, today: date) -> list[Piece]:
         *in_n_days(text, language, today),
         *first_thing(text, language),
     ]
-    if language == "es":
-        candidates.extend(spanish_clock(text))
-        candidates.extend(spanish_weekday_number(text, today))
+    for rule in _OWN_RULES.get(language, ()):
+        candidates.extend(rule(text, today))
     for piece in sorted(candidates, key=lambda p: (p.start, -(p.end - p.start))):
         if not any(piece.overlaps(f) for f in found):
             found.append(piece)

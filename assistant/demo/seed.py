@@ -43,6 +43,7 @@ from assistant.db.models import (
     ProviderSchedule,
 )
 from assistant.demo.staff import seed_staff
+from assistant.messages import day_names, month_names, translate
 from assistant.phones import to_e164
 from assistant.scheduling.clock import local_today, now_utc
 
@@ -868,35 +869,31 @@ def _audit_creations(
 
 # --- Reminders ---------------------------------------------------------------------------------
 
-_EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ES_DAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-_ES_MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-    "octubre", "noviembre", "diciembre",
-)  # fmt: skip
+
+def _when_en(local: datetime, clock: str) -> str:
+    meridiem = "AM" if local.hour < 12 else "PM"
+    day, month = day_names("en")[local.weekday()][:3], month_names("en")[local.month - 1][:3]
+    return f"{day} {month} {local.day} at {clock} {meridiem}"
+
+
+def _when_es(local: datetime, clock: str) -> str:
+    article = "la" if local.hour % 12 == 1 else "las"
+    meridiem = "a. m." if local.hour < 12 else "p. m."
+    day, month = day_names("es")[local.weekday()], month_names("es")[local.month - 1]
+    return f"{day} {local.day} de {month} a {article} {clock} {meridiem}"
+
+
+_WHEN = {"en": _when_en, "es": _when_es}
 
 
 def reminder_body(
     practice_name: str, location_name: str, local_start: datetime, language: str
 ) -> str:
     """Minimum necessary: when and where, no provider, specialty or reason for the visit."""
-    hour = local_start.hour % 12 or 12
-    clock = f"{hour}:{local_start.minute:02d}"
-    if language == "es":
-        article = "la" if hour == 1 else "las"
-        meridiem = "a. m." if local_start.hour < 12 else "p. m."
-        return (
-            f"{practice_name}: recordatorio de su cita el {_ES_DAYS[local_start.weekday()]} "
-            f"{local_start.day} de {_ES_MONTHS[local_start.month - 1]} a {article} {clock} "
-            f"{meridiem} en {location_name}. Responda 1 para confirmar, 2 para cambiar la cita, "
-            "3 para hablar con nosotros."
-        )
-    meridiem = "AM" if local_start.hour < 12 else "PM"
-    return (
-        f"{practice_name}: reminder of your appointment {_EN_DAYS[local_start.weekday()]} "
-        f"{_EN_MONTHS[local_start.month - 1]} {local_start.day} at {clock} {meridiem} at "
-        f"{location_name}. Reply 1 to confirm, 2 to reschedule, 3 to talk to us."
+    clock = f"{local_start.hour % 12 or 12}:{local_start.minute:02d}"
+    when = _WHEN.get(language, _when_en)(local_start, clock)
+    return translate(
+        language, "reminders.demo_reminder", practice=practice_name, when=when, place=location_name
     )
 
 

@@ -35,6 +35,7 @@ from assistant.frontdesk.views import describe, prep_text, starts_at
 from assistant.frontdesk.words import choose, words
 from assistant.identity.names import fold, tokens
 from assistant.identity.verification import MAX_ATTEMPTS, failed_attempts, verify
+from assistant.messages import localized
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.scheduling import operations, rules
 from assistant.scheduling.availability import SearchRequest, search
@@ -194,7 +195,7 @@ def _patient_is_new(session: Session, conversation: Conversation) -> bool:
 
 
 def _type_name(atype: AppointmentType, language: str) -> str:
-    return (atype.name_es or atype.name) if language == "es" else atype.name
+    return localized(atype, "name", language)
 
 
 def types_for(database_url: str, uid: str, language: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Location, Practice
+from assistant.messages import day_names, supported, translate
 from assistant.routing.directory import DAY_KEYS as _DAY_KEYS
 from assistant.routing.directory import holidays
 
@@ -47,39 +48,18 @@ _OTHER_DAYS = re.compile(
     re.IGNORECASE,
 )
 _TOMORROW = re.compile(r"\b(tomorrow|ma[nñ]ana)\b(?!\s+(por|en|de)\s+la)", re.IGNORECASE)
-_DAY_NAMES = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-}
-_SAY = {
-    "en": {
-        "closed_today": "We're closed today ({day}); we open {next}.",
-        "closed_tomorrow": "We're closed tomorrow ({day}); we open {next}.",
-        "closed_now": "We're closed for today; we open {next}.",
-        "open_now": "Yes, we're open today until {close}.",
-        "later_today": "We're open today from {open} to {close}.",
-        "open_tomorrow": "Yes, we're open tomorrow ({day}) from {open} to {close}.",
-        "next_tomorrow": "tomorrow at {open}",
-        "next_day": "on {day} at {open}",
-    },
-    "es": {
-        "closed_today": "Hoy ({day}) estamos cerrados; abrimos {next}.",
-        "closed_tomorrow": "Mañana ({day}) estamos cerrados; abrimos {next}.",
-        "closed_now": "Por hoy ya cerramos; abrimos {next}.",
-        "open_now": "Sí, hoy estamos abiertos hasta las {close}.",
-        "later_today": "Hoy abrimos de {open} a {close}.",
-        "open_tomorrow": "Sí, mañana ({day}) abrimos de {open} a {close}.",
-        "next_tomorrow": "mañana a las {open}",
-        "next_day": "el {day} a las {open}",
-    },
-}
+
+
+def _clock_en(value: time) -> str:
+    hour, suffix = value.hour % 12 or 12, "AM" if value.hour < 12 else "PM"
+    return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
+
+
+_CLOCKS = {"en": _clock_en, "es": lambda value: f"{value.hour}:{value.minute:02d}"}
 
 
 def _clock(value: time, language: str) -> str:
-    if language == "es":
-        return f"{value.hour}:{value.minute:02d}"
-    hour, suffix = value.hour % 12 or 12, "AM" if value.hour < 12 else "PM"
-    return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
+    return _CLOCKS.get(language, _clock_en)(value)
 
 
 def _hours_on(
@@ -101,15 +81,15 @@ def _hours_on(
 def _next_opening(
     locations: list[Location], after: date, closed_days: set[date], language: str, today: date
 ) -> str | None:
-    say = _SAY[language]
     for ahead in range(1, 15):
         day = after + timedelta(days=ahead)
         hours = _hours_on(locations, day, closed_days)
         if hours is not None:
             opening = _clock(hours[0], language)
             if day == today + timedelta(days=1):
-                return say["next_tomorrow"].format(open=opening)
-            return say["next_day"].format(day=_DAY_NAMES[language][day.weekday()], open=opening)
+                return translate(language, "frontdesk.hours_next_tomorrow", open=opening)
+            day_name = day_names(language)[day.weekday()]
+            return translate(language, "frontdesk.hours_next_day", day=day_name, open=opening)
     return None
 
 
@@ -123,8 +103,8 @@ def open_on_day_answer(
     practice = session.get(Practice, practice_id)
     if practice is None or not practice.locations:
         return None
-    language = language if language in _SAY else "en"
-    say, days = _SAY[language], _DAY_NAMES[language]
+    language = supported(language)
+    days = day_names(language)
     local = now.astimezone(ZoneInfo(practice.time_zone))
     today = local.date()
     closed_days = holidays(session, practice_id)
@@ -135,16 +115,22 @@ def open_on_day_answer(
     if hours is None:
         if next_open is None:
             return None
-        key = "closed_today" if asked == today else "closed_tomorrow"
-        return say[key].format(day=days[asked.weekday()], next=next_open)
+        key = "frontdesk.hours_closed_" + ("today" if asked == today else "tomorrow")
+        return translate(language, key, day=days[asked.weekday()], next=next_open)
     opening, closing = (_clock(t, language) for t in hours)
     if asked != today:
-        return say["open_tomorrow"].format(day=days[asked.weekday()], open=opening, close=closing)
+        return translate(
+            language,
+            "frontdesk.hours_open_tomorrow",
+            day=days[asked.weekday()],
+            open=opening,
+            close=closing,
+        )
     wall = local.time().replace(tzinfo=None)
     if wall < hours[0]:
-        return say["later_today"].format(open=opening, close=closing)
+        return translate(language, "frontdesk.hours_later_today", open=opening, close=closing)
     if wall < hours[1]:
-        return say["open_now"].format(close=closing)
+        return translate(language, "frontdesk.hours_open_now", close=closing)
     if next_open is None:
         return None
-    return say["closed_now"].format(next=next_open)
+    return translate(language, "frontdesk.hours_closed_now", next=next_open)

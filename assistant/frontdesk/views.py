@@ -9,14 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from assistant.db.models import Appointment, AppointmentType, Location, Provider
+from assistant.messages import localized, translate
 from assistant.scheduling.availability import SlotOption
 from assistant.scheduling.clock import zone
 from assistant.timefmt import format_when
-
-_ORDINAL_WORDS = {
-    "en": ("first", "second", "third", "fourth", "fifth"),
-    "es": ("primera", "segunda", "tercera", "cuarta", "quinta"),
-}
 
 
 @dataclass(frozen=True)
@@ -30,14 +26,17 @@ class AppointmentView:
     hour: int
 
     def line(self, language: str) -> str:
-        joiner = ("con", "en") if language == "es" else ("with", "at")
-        return f"{self.when} {joiner[0]} {self.provider} {joiner[1]} {self.location}"
+        return translate(
+            language,
+            "frontdesk.appointment_line",
+            when=self.when,
+            provider=self.provider,
+            location=self.location,
+        )
 
 
 def prep_text(atype: AppointmentType, language: str) -> str | None:
-    if language == "es" and atype.prep_instructions_es:
-        return atype.prep_instructions_es
-    return atype.prep_instructions
+    return localized(atype, "prep_instructions", language)
 
 
 def describe(appointment: Appointment, language: str, channel: str) -> AppointmentView:
@@ -61,7 +60,13 @@ def option_data(
 ) -> dict[str, object]:
     """An offered option as plain data (kept in the dialogue between turns; no patient data)."""
     when = format_when(option.starts_at, location.time_zone, language=language, channel=channel)
-    joiner = ("con", "en") if language == "es" else ("with", "at")
+    label = translate(
+        language,
+        "frontdesk.appointment_line",
+        when=when,
+        provider=provider.display_name,
+        location=location.name,
+    )
     return {
         "provider_id": option.provider_id,
         "location_id": option.location_id,
@@ -69,15 +74,18 @@ def option_data(
         "starts_at": option.starts_at.isoformat(),
         "local_date": option.local_start.date().isoformat(),
         "hour": option.local_start.hour,
-        "label": f"{when} {joiner[0]} {provider.display_name} {joiner[1]} {location.name}",
+        "label": label,
     }
 
 
 def numbered(lines: list[str], language: str, channel: str) -> str:
     """ "1) ... 2) ..." for SMS; "first, ...; second, ..." for voice."""
     if channel == "voice":
-        words = _ORDINAL_WORDS.get(language, _ORDINAL_WORDS["en"])
-        return "; ".join(f"{words[i]}, {line}" for i, line in enumerate(lines)) + "."
+        said = [
+            f"{translate(language, f'frontdesk.ordinal_{i}')}, {line}"
+            for i, line in enumerate(lines, 1)
+        ]
+        return "; ".join(said) + "."
     return " ".join(f"{i}) {line}" for i, line in enumerate(lines, 1))
 
 

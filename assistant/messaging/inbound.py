@@ -14,9 +14,9 @@ from assistant.conversations import sessions
 from assistant.conversations.messages import take_message
 from assistant.db.models import Patient, PatientPhone, SmsOptOut
 from assistant.db.types import utcnow
+from assistant.messages import translate
 from assistant.messaging import keywords
 from assistant.messaging.language import detect_language
-from assistant.messaging.texts import text
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.practices import practice_for_number
 from assistant.reminders import offers
@@ -55,13 +55,19 @@ def receive(
 
     if word == keywords.STOP:
         opt_out(session, phone, body, now)
-        return InboundOutcome(None, language, text("opted_out", language, practice=practice.name))
+        return InboundOutcome(
+            None, language, translate(language, "sms.opted_out", practice=practice.name)
+        )
     if word == keywords.START:
         opt_in(session, phone)
-        return InboundOutcome(None, language, text("opted_in", language, practice=practice.name))
+        return InboundOutcome(
+            None, language, translate(language, "sms.opted_in", practice=practice.name)
+        )
     if word == keywords.HELP:
         return InboundOutcome(
-            None, language, text("help", language, practice=practice.name, phone=practice.phone)
+            None,
+            language,
+            translate(language, "sms.help", practice=practice.name, phone=practice.phone),
         )
 
     conversation = sessions.sms_conversation(
@@ -81,7 +87,7 @@ def receive(
         take_message(session, conversation, reason="texted after opting out")
         return InboundOutcome(conversation.uid, language, None)
     if num_media and not body.strip():
-        return InboundOutcome(conversation.uid, language, text("text_only", language))
+        return InboundOutcome(conversation.uid, language, translate(language, "sms.text_only"))
     offer_answer = offers.offer_reply(session, phone, body, now)
     if offer_answer is not None:  # "1" to a waitlist offer: booked, or why not
         return InboundOutcome(conversation.uid, language, offer_answer)

@@ -15,6 +15,7 @@ from assistant.db.models import CONFIRMED, Appointment, PortalSession
 from assistant.db.types import utcnow
 from assistant.frontdesk.service import upcoming
 from assistant.frontdesk.views import prep_text
+from assistant.messages import localized, translate
 from assistant.scheduling import operations
 from assistant.scheduling.errors import SchedulingError
 from assistant.timefmt import format_when
@@ -39,8 +40,7 @@ class PortalAppointment:
 
 
 def _type_name(appointment: Appointment, language: str) -> str:
-    atype = appointment.appointment_type
-    return (atype.name_es if language == "es" and atype.name_es else None) or atype.name
+    return localized(appointment.appointment_type, "name", language)
 
 
 def _address(appointment: Appointment) -> str:
@@ -129,8 +129,10 @@ def calendar_file(
     event.add("dtstamp", utcnow())
     event.add("dtstart", appointment.starts_at)
     event.add("dtend", appointment.ends_at)
-    joiner = "con" if language == "es" else "with"
-    event.add("summary", f"{shown.visit_type} {joiner} {shown.provider}")
+    summary = translate(
+        language, "portal.visit_with", type=shown.visit_type, provider=shown.provider
+    )
+    event.add("summary", summary)
     event.add("location", f"{shown.location}, {shown.address}")
     if shown.prep:
         event.add("description", shown.prep)

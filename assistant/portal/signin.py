@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.db.models import OutboundMessage, Patient, PatientPhone, PortalChallenge
 from assistant.db.types import utcnow
+from assistant.messages import translate
 from assistant.messaging.outbound import Outbound, apply_outcome, blocked_reason
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.portal import limits
 from assistant.portal.hashing import ip_key, keyed, phone_key, same
 from assistant.portal.sessions import open_session
-from assistant.portal.texts import code_message
 from assistant.practices import practice_for_number
 from assistant.unit_of_work import UnitOfWork
 
@@ -179,7 +179,9 @@ def start(
         )
         s.add(challenge)
         limits.note(s, limits.SEND, phone_hash, ip_hash, now)
-        body = code_message(practice.name, code, CODE_MINUTES, language)
+        body = translate(
+            language, "sms.portal_code", practice=practice.name, code=code, minutes=CODE_MINUTES
+        )
         message = outbound.new_message(
             s,
             practice_id=practice.id,

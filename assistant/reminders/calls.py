@@ -21,6 +21,7 @@ from assistant.conversations import sessions
 from assistant.conversations.messages import take_message
 from assistant.db.models import Appointment, OutboundMessage, Patient, Practice, Provider
 from assistant.db.types import utcnow
+from assistant.messages import supported
 from assistant.messaging.outbound import CALL
 from assistant.reminders import content
 from assistant.scheduling import operations
@@ -55,7 +56,7 @@ def _call(session: Session, message_id: int) -> tuple[OutboundMessage, Appointme
 
 def _language(session: Session, appointment: Appointment) -> str:
     patient = session.get(Patient, appointment.patient_id)
-    return patient.preferred_language if patient.preferred_language == "es" else "en"
+    return supported(patient.preferred_language)
 
 
 def script(session: Session, message_id: int, answered_by: str | None) -> CallScript | None:

@@ -32,6 +32,7 @@ from assistant.db.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from assistant.messages import translate
 from assistant.messaging import outbound as outbox
 from assistant.messaging.outbound import Outbound
 from assistant.messaging.segments import gsm_friendly
@@ -52,22 +53,6 @@ ACTOR = "system:waitlist"
 RECOVERING = "recovering"  # an offer text a recovering worker is settling (status, with sent_at)
 REPLY_WINDOW = timedelta(days=1)
 
-_TEXTS = {
-    "en": {
-        "offer": "{practice}: an earlier appointment opened: {when} at {place}. Reply 1 by"
-        " {until} to take it (first come, first served). STOP to opt out.",
-        "booked": "{practice}: you are booked for {when} at {place}. See you then.",
-        "expired": "{practice}: sorry, that offer has expired. You are still on our waitlist.",
-        "taken": "{practice}: sorry, that time was just taken. You are still on our waitlist.",
-    },
-    "es": {
-        "offer": "{practice}: se abrio una cita antes: {when} en {place}. Responda 1 antes de"
-        " las {until} para tomarla (por orden de llegada). STOP para no recibir textos.",
-        "booked": "{practice}: su cita quedo para el {when} en {place}. Hasta pronto.",
-        "expired": "{practice}: lo sentimos, la oferta vencio. Sigue en nuestra lista de espera.",
-        "taken": "{practice}: lo sentimos, esa hora ya se tomo. Sigue en nuestra lista de espera.",
-    },
-}
 
 SENT = "sent"
 RECORDED = "recorded"
@@ -81,7 +66,7 @@ LOST_CLAIM = "lost_claim"
 
 
 def _say(key: str, language: str, **values: str) -> str:
-    return gsm_friendly(_TEXTS.get(language, _TEXTS["en"])[key].format(**values))
+    return gsm_friendly(translate(language, f"reminders.waitlist_{key}", **values))
 
 
 def send_offers(
@@ -189,11 +174,15 @@ def _prepare(
     return (RECORDED if not outbound.sends else SENT), message
 
 
+# The offer's deadline: "9:30 AM" in English, "09:30" in Spanish.
+_CLOCKS: dict[str, Callable[[datetime], str]] = {
+    "en": lambda local: local.strftime("%I:%M %p").lstrip("0"),
+    "es": lambda local: local.strftime("%H:%M"),
+}
+
+
 def _clock(instant: datetime, tz: str, language: str) -> str:
-    local = instant.astimezone(zone(tz))
-    if language == "es":
-        return local.strftime("%H:%M")
-    return local.strftime("%I:%M %p").lstrip("0")
+    return _CLOCKS.get(language, _CLOCKS["en"])(instant.astimezone(zone(tz)))
 
 
 def _transmit(

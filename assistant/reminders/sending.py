@@ -31,6 +31,7 @@ from assistant.db.models import (
     Provider,
     Reminder,
 )
+from assistant.messages import localized
 from assistant.messaging import outbound as outbox
 from assistant.messaging.outbound import HANDED_OVER, Outbound
 from assistant.messaging.twilio_client import PERMANENT_ERRORS, CreateOutcome
@@ -329,7 +330,7 @@ def _prep_for(session: Session, reminder: Reminder, language: str) -> str | None
     visit; if that one was skipped, with the next; with an earlier one only if none of those
     is to come (e.g. a type reminded 7 days before only)."""
     kind = reminder.appointment.appointment_type
-    prep = (kind.prep_instructions_es if language == "es" else None) or kind.prep_instructions
+    prep = localized(kind, "prep_instructions", language)
     if not prep:
         return None
     siblings = session.execute(

@@ -29,6 +29,7 @@ from assistant.frontdesk.words import (
     wants_more,
 )
 from assistant.identity.names import has_full_name
+from assistant.messages import translate
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -89,8 +90,13 @@ class ActionAskProviderPreference(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         names = [str(p["name"]) for p in providers(tracker)]
-        joiner = " o " if language(tracker) == "es" else " or "
-        listed = ", ".join(names[:-1]) + joiner + names[-1] if len(names) > 1 else "".join(names)
+        listed = (
+            translate(
+                language(tracker), "frontdesk.either_or", most=", ".join(names[:-1]), last=names[-1]
+            )
+            if len(names) > 1
+            else "".join(names)
+        )
         dispatcher.utter_message(response="utter_ask_provider_preference", providers=listed)
         return []
 

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.frontdesk.views import AppointmentView
 from assistant.frontdesk.words import yes_no
+from assistant.messages import supported
 from dialogues.actions.context import latest_intent
 
 # What the booking leaves in `book_confirm` (never what a patient types).
@@ -17,7 +18,7 @@ BOOKED, TO_STAFF = "[booked]", "[staff]"
 
 
 def language(tracker: Tracker) -> str:
-    return "es" if tracker.get_slot("language") == "es" else "en"
+    return supported(tracker.get_slot("language"))
 
 
 def channel(tracker: Tracker) -> str:

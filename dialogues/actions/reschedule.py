@@ -22,6 +22,7 @@ from assistant.frontdesk.words import (
     strict_yes,
     wants_more,
 )
+from assistant.messages import translate
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
@@ -55,11 +56,19 @@ def find_options(
     )
 
 
-_ORDINAL_REPLIES = {
-    "en": ("the first one", "the second one", "the third one"),
-    "es": ("la primera", "la segunda", "la tercera"),
-}
-_YES_NO = {"en": (("Yes", "yes"), ("No", "no")), "es": (("Sí", "si"), ("No", "no"))}
+def _ordinal_replies(language: str) -> list[str]:
+    return [translate(language, f"frontdesk.reply_option_{i}") for i in (1, 2, 3)]
+
+
+def _yes_no(language: str) -> list[tuple[str, str]]:
+    """(title, what is said) of the yes and no buttons."""
+    return [
+        (
+            translate(language, f"frontdesk.button_{word}"),
+            translate(language, f"frontdesk.reply_{word}"),
+        )
+        for word in ("yes", "no")
+    ]
 
 
 def quick_replies(tracker: Tracker, pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -77,7 +86,7 @@ class ActionAskSlotChoice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         labels = [str(o["label"]) for o in offered(tracker)]
-        said = _ORDINAL_REPLIES[language(tracker)]
+        said = _ordinal_replies(language(tracker))
         dispatcher.utter_message(
             response="utter_offer_options",
             options=numbered(labels, language(tracker), channel(tracker)),
@@ -94,7 +103,7 @@ class ActionAskRescheduleConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         new = str((tracker.get_slot("chosen_option") or {}).get("label", ""))
-        buttons = quick_replies(tracker, list(_YES_NO[language(tracker)]))
+        buttons = quick_replies(tracker, _yes_no(language(tracker)))
         if tracker.get_slot("task") == "rebook":
             dispatcher.utter_message(response="utter_confirm_rebook", new=new, buttons=buttons)
             return []

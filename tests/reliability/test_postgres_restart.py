@@ -72,12 +72,20 @@ from tests.reliability.private_postgres import (  # noqa: F401 - fixtures
 )
 from tests.webhooks.conftest import make_settings
 from webhooks import create_app
-from webhooks.twilio.errors import SMS_SORRY, VOICE_SORRY, VOICEMAIL_SORRY
 
 pytestmark = pytest.mark.postgres
 
 TIMEOUT = 2.0  # RASA_TIMEOUT_SECONDS
 SPOOLED = "we got your message"  # the answer once messages are spooled while the database is down
+
+SMS_SORRY = "Sorry, we could not process your message. Please call our office."
+VOICE_SORRY = (
+    "I'm sorry, something went wrong on our side. Please leave your name and number after the"
+    " tone and we will call you back."
+)
+VOICEMAIL_SORRY = (
+    "I'm sorry, we could not save your message. Please call us again a little later. Goodbye."
+)
 
 
 def _sms(body: str, n: int) -> dict[str, str]:

@@ -31,7 +31,7 @@ from assistant import stack
 from assistant.config import Settings
 from assistant.db import migrate
 from assistant.db.models import Appointment, AppointmentHistory, StaffTask
-from assistant.messaging.texts import text
+from assistant.messages import translate
 from assistant.unit_of_work import UnitOfWork
 from tests.reliability.conftest import (
     CALL_SID,
@@ -49,7 +49,7 @@ pytestmark = pytest.mark.rasa
 
 RASA_TIMEOUT = 5  # seconds; generous for a turn on a busy 2-core machine
 LOCK_LIFETIME = 8  # seconds (TICKET_LOCK_LIFETIME): longer than a turn may last
-TAKEN = text("message_taken", "en")  # the outage answer: a staff task was created
+TAKEN = translate("en", "sms.message_taken")  # the outage answer: a staff task was created
 
 
 class ActionGate:

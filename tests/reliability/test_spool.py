@@ -32,7 +32,7 @@ from assistant.db.models import (
     StaffUser,
     WebhookEvent,
 )
-from assistant.messaging.texts import text
+from assistant.messages import translate
 from assistant.reminders import worker
 from assistant.spool import Spool
 from assistant.unit_of_work import UnitOfWork
@@ -50,10 +50,22 @@ from tests.reliability.conftest import (
 from tests.reliability.test_faults import _block, _unblock, own_postgres  # noqa: F401
 from tests.webhooks.conftest import closed_port_url, make_settings
 from webhooks import create_app
-from webhooks.twilio.errors import SMS_SORRY, VOICEMAIL_SORRY
 
+SMS_SORRY = "Sorry, we could not process your message. Please call our office."
+SMS_SORRY_ES = "Lo sentimos, no pudimos procesar su mensaje. Llame a nuestra oficina, por favor."
+VOICEMAIL_SORRY = (
+    "I'm sorry, we could not save your message. Please call us again a little later. Goodbye."
+)
+VOICEMAIL_SORRY_ES = (
+    "Lo siento, no pudimos guardar su mensaje. Llámenos de nuevo un poco más tarde, por favor."
+    " Adiós."
+)
+VOICE_SORRY_ES = (
+    "Lo siento, tuvimos un problema de nuestro lado. Después del tono, deje su nombre y su"
+    " número, y le devolveremos la llamada."
+)
 FOLLOW_UP = "Thanks, we got your message. A staff member will follow up soon."
-FOLLOW_UP_ES = text("message_taken", "es")
+FOLLOW_UP_ES = translate("es", "sms.message_taken")
 VOICEMAIL_KEPT = "Thank you, we got your message and will call you back. Goodbye."
 OTHER_PHONE = "+15555550188"  # nobody's number
 WORDS = "Please call me, I need to reschedule my appointment on Friday"
@@ -294,8 +306,27 @@ def test_a_voicemail_without_a_recording_is_not_kept(tmp_path: Path) -> None:
     settings = make_settings(_closed_port_database(), SPOOL_DIR=str(spool.directory))
     twilio = Twilio(create_app(settings).test_client())
     root = voice_twiml(twilio.post("/twilio/voice/voicemail?lang=es", CALL))
-    assert [s.text for s in root.iter("Say")] == [VOICEMAIL_SORRY]
+    assert [s.text for s in root.iter("Say")] == [VOICEMAIL_SORRY_ES]  # the caller's language
+    assert root.find("Say").get("language") == "es-US"
     assert spool.is_empty()
+
+
+def test_a_spanish_caller_and_texter_get_the_outage_apologies_in_spanish(tmp_path: Path) -> None:
+    """The database down and the spool unwritable: the apologies in the language the request
+    tells (a call's `lang`, a text's words), and the recording keeps the caller's language."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings = make_settings(_closed_port_database(), SPOOL_DIR=str(blocker / "spool"))
+    twilio = Twilio(create_app(settings).test_client())
+    assert _said(twilio.post("/twilio/sms", _sms(WORDS_ES, 1))) == [SMS_SORRY_ES]
+    turn = {**CALL, "SpeechResult": "necesito cambiar mi cita", "Confidence": "0.9"}
+    root = voice_twiml(twilio.post("/twilio/voice/gather?lang=es&step=2", turn))
+    assert [s.text for s in root.iter("Say")] == [VOICE_SORRY_ES]
+    assert root.find("Say").get("language") == "es-US"
+    assert root.find("Record").get("action") == "/twilio/voice/voicemail?lang=es"
+    form = {**CALL, "RecordingUrl": RECORDING, "RecordingDuration": "5"}
+    root = voice_twiml(twilio.post("/twilio/voice/voicemail?lang=es", form))
+    assert [s.text for s in root.iter("Say")] == [VOICEMAIL_SORRY_ES]
 
 
 def test_a_spanish_caller_is_thanked_in_spanish(tmp_path: Path) -> None:
@@ -318,7 +349,7 @@ def test_stop_during_an_outage_is_kept_and_not_answered_with_a_follow_up(tmp_pat
     [path] = spool.paths()
     assert spool.load(path).context["keyword"] == "stop"
     picture = {**_sms("", 2), "NumMedia": "1"}  # a picture alone: asked for words, not kept
-    assert _said(twilio.post("/twilio/sms", picture)) == [text("text_only", "en")]
+    assert _said(twilio.post("/twilio/sms", picture)) == [translate("en", "sms.text_only")]
     assert len(spool.paths()) == 1
 
 

@@ -1,7 +1,8 @@
 """Last line of defence: an unexpected error on a Twilio route still answers valid TwiML.
 
 Twilio must never see a 5xx: a caller hears an apology and can leave a message; a texter is told
-to call the office.
+to call the office. The apologies are in the caller's language as far as the request tells without
+the database: the `lang` of a call's webhook, the words of a text (English otherwise).
 
 When the error is the database being unavailable, a signed inbound text, voicemail or status
 callback is kept in the spool (assistant/spool) and replayed when the database is back, and
@@ -23,24 +24,14 @@ from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from assistant.db.faults import database_unavailable
+from assistant.messages import DEFAULT_LANGUAGE, supported, translate
 from assistant.messaging import keywords
 from assistant.messaging.language import detect_language
-from assistant.messaging.texts import text
 from assistant.spool import NotSpoolable, Spool, keep_sms, keep_status, keep_voicemail
 from webhooks.context import settings
 from webhooks.safe_logging import log_unexpected
 
 log = logging.getLogger(__name__)
-
-SMS_SORRY = "Sorry, we could not process your message. Please call our office."
-VOICE_SORRY = (
-    "I'm sorry, something went wrong on our side. Please leave your name and number after the"
-    " tone and we will call you back."
-)
-# After a recording could not be saved: not another recording (that would loop).
-VOICEMAIL_SORRY = (
-    "I'm sorry, we could not save your message. Please call us again a little later. Goodbye."
-)
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF): a
 # patient's text or a read-back could carry them, and Twilio cannot parse TwiML holding them.
@@ -66,13 +57,13 @@ def _sms_kept(spool: Spool) -> Response:
     except ValueError:
         media = 0
     if media and not body.strip():  # a picture alone: nothing to keep, ask for words
-        return _sms_answer(text("text_only", language))
+        return _sms_answer(translate(language, "sms.text_only"))
     # Whether the number had opted out is in the database: "yes" is an ordinary answer here.
     word = keywords.keyword(body)
     consent = word if word in (keywords.STOP, keywords.START) else None
     # A STOP or START gets no text from us (Twilio's own opt-out handling answers those);
     # anything else will be a staff task.
-    reply = None if consent else text("message_taken", language)
+    reply = None if consent else translate(language, "sms.message_taken")
     answer = _sms_answer(reply)
     keep_sms(
         spool,
@@ -91,6 +82,22 @@ def _sms_answer(reply: str | None) -> Response:
     if reply:
         response.message(reply)
     return Response(str(response), mimetype="text/xml")
+
+
+def _outage_language() -> str:
+    if request.path.startswith("/twilio/sms"):
+        return detect_language(request.form.get("Body", "")) or DEFAULT_LANGUAGE
+    return supported(request.args.get("lang"))
+
+
+def _say(response: VoiceResponse, language: str, text: str) -> None:
+    if language == DEFAULT_LANGUAGE:
+        response.say(text)  # Twilio's default voice, as these answers always had
+        return
+    from webhooks.twilio.voice import _voice
+
+    lang_code, voice = _voice(language)
+    response.say(text, voice=voice, language=lang_code)
 
 
 def _voicemail_kept(spool: Spool) -> Response:
@@ -152,18 +159,21 @@ def register(app: Flask) -> None:
                 return kept
         else:
             log_unexpected(log, exc, "unhandled error on Twilio route %s", request.path)
+        language = _outage_language()
         if request.path.startswith("/twilio/voice/voicemail"):
             response = VoiceResponse()
-            response.say(VOICEMAIL_SORRY)
+            _say(response, language, translate(language, "voice.outage_voicemail_sorry"))
             response.hangup()
             return Response(str(response), mimetype="text/xml")
         if request.path.startswith(("/twilio/voice", "/twilio/reminder-call")):  # a caller
             response = VoiceResponse()
-            response.say(VOICE_SORRY)
-            response.record(action="/twilio/voice/voicemail", max_length=120, play_beep=True)
+            _say(response, language, translate(language, "voice.outage_sorry"))
+            response.record(
+                action=f"/twilio/voice/voicemail?lang={language}", max_length=120, play_beep=True
+            )
             return Response(str(response), mimetype="text/xml")
         if request.path.startswith("/twilio/sms"):
             response = MessagingResponse()
-            response.message(SMS_SORRY)
+            response.message(translate(language, "sms.outage_sorry"))
             return Response(str(response), mimetype="text/xml")
         return Response("", status=204)

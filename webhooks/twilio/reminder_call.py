@@ -12,6 +12,7 @@ from flask import Blueprint, Response, request, url_for
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from assistant import idempotency
+from assistant.messages import translate
 from assistant.messaging.outbound import REMINDER_CALL_PATH
 from assistant.reminders import calls
 from assistant.unit_of_work import UnitOfWork
@@ -21,35 +22,11 @@ from webhooks.twilio.signature import twilio_signed
 bp = Blueprint("twilio_reminder_call", __name__)
 
 LANGUAGE_CODES = {"en": "en-US", "es": "es-US"}
-_SAID = {
-    "en": {
-        calls.CONFIRMED: "Thank you, your appointment is confirmed. Goodbye.",
-        calls.ALREADY_CONFIRMED: "Your appointment is already confirmed. Thank you, goodbye.",
-        calls.NOT_CONFIRMABLE: "This appointment can no longer be confirmed."
-        " Someone from our office will call you. Goodbye.",
-        calls.RESCHEDULE: "Someone from our office will call you back to find a new time. Goodbye.",
-        calls.HUMAN: "Someone from our office will call you back shortly. Goodbye.",
-        calls.UNKNOWN_KEY: "Goodbye.",
-        "again": "Sorry, please press 1, 2 or 3.",
-        "silence": "We did not get an answer. Please call us to confirm or change it. Goodbye.",
-    },
-    "es": {
-        calls.CONFIRMED: "Gracias, su cita está confirmada. Adiós.",
-        calls.ALREADY_CONFIRMED: "Su cita ya está confirmada. Gracias, adiós.",
-        calls.NOT_CONFIRMABLE: "Esta cita ya no se puede confirmar."
-        " Alguien de nuestra oficina le llamará. Adiós.",
-        calls.RESCHEDULE: "Alguien de nuestra oficina le llamará para buscar otra hora. Adiós.",
-        calls.HUMAN: "Alguien de nuestra oficina le llamará pronto. Adiós.",
-        calls.UNKNOWN_KEY: "Adiós.",
-        "again": "Perdón, marque 1, 2 o 3.",
-        "silence": "No recibimos respuesta. Llámenos para confirmarla o cambiarla. Adiós.",
-    },
-}
 
 
 def _say(node: VoiceResponse | Gather, language: str, text: str) -> None:
     cfg = settings()
-    voice = cfg.voice_es if language == "es" else cfg.voice_en
+    voice = cfg.voice_for(language)
     node.say(text, voice=voice, language=LANGUAGE_CODES[language])
 
 
@@ -109,16 +86,16 @@ def answer() -> Response:
             return Response(earlier.response, mimetype="text/xml")
         if digit in ("1", "2", "3"):
             outcome, language = calls.answer(uow.session, message_id, digit, call_sid=call_sid)
-            _say(response, language, _SAID[language][outcome])
+            _say(response, language, translate(language, f"voice.reminder_call_{outcome}"))
             response.hangup()
         else:
             script = calls.script(uow.session, message_id, None)
             language = script.language if script else "en"
             if script is not None and tries < 2:
-                text = _SAID[language]["again"] if digit else script.said
+                text = translate(language, "voice.reminder_call_again") if digit else script.said
                 _menu(response, language, text, message_id, tries=tries + 1)
             else:
-                _say(response, language, _SAID[language]["silence"])
+                _say(response, language, translate(language, "voice.reminder_call_silence"))
                 response.hangup()
         idempotency.remember_response(uow.session, key, str(response))
         uow.commit()

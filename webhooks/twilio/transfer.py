@@ -20,6 +20,7 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from assistant import idempotency
 from assistant.db.models import Conversation, TransferAttempt
+from assistant.messages import STAFF_LANGUAGE, language_name, supported, translate
 from assistant.routing import transfers
 from assistant.routing.dialer import (
     STAFF_STATUS_PATH,
@@ -61,7 +62,7 @@ def _no_content() -> Response:
 
 def _say(node: VoiceResponse | Gather, language: str, text: str) -> None:
     cfg = settings()
-    voice = cfg.voice_es if language == "es" else cfg.voice_en
+    voice = cfg.voice_for(language)
     node.say(text, voice=voice, language=LANGUAGE_CODES.get(language, "en-US"))
 
 
@@ -97,7 +98,7 @@ def _sorry_caller() -> Response:
 
 def _sorry_staff() -> Response:
     response = VoiceResponse()
-    response.say("Sorry, this transfer is no longer available. Goodbye.")
+    response.say(translate(STAFF_LANGUAGE, "staff.transfer_gone"))
     response.hangup()
     return _xml(response)
 
@@ -228,7 +229,7 @@ def whisper() -> Response:
             return replay
         attempt = uow.session.get(TransferAttempt, _id_arg("attempt"))
         if attempt is None or attempt.status != "ringing" or attempt.transfer.status != "hunting":
-            response.say("The caller is no longer waiting. Goodbye.")
+            response.say(translate(STAFF_LANGUAGE, "staff.caller_gone"))
             response.hangup()
             return _answer(uow, key, response)
         gather = Gather(
@@ -240,13 +241,10 @@ def whisper() -> Response:
         )
         conversation_id = attempt.transfer.conversation_id
         conversation = uow.session.get(Conversation, conversation_id) if conversation_id else None
-        spanish = (
-            " The caller speaks Spanish." if conversation and conversation.language == "es" else ""
-        )
-        gather.say(
-            f"Transfer from the phone assistant. {attempt.transfer.summary}{spanish}"
-            " Press 1 to take the call."
-        )
+        caller = supported(conversation.language if conversation else None)
+        speaks = translate(STAFF_LANGUAGE, "staff.caller_speaks", language=language_name(caller))
+        summary = attempt.transfer.summary + ("" if caller == STAFF_LANGUAGE else f" {speaks}")
+        gather.say(translate(STAFF_LANGUAGE, "staff.whisper", summary=summary))
         response.append(gather)
         return _answer(uow, key, response)
 
@@ -267,19 +265,19 @@ def whisper_answer() -> Response:
         if (request.form.get("Digits") or "").strip() == "1":
             transfer = transfers.accept(uow.session, attempt_id)
             if transfer is not None:
-                response.say("Connecting you now.")
+                response.say(translate(STAFF_LANGUAGE, "staff.connecting"))
                 dial = Dial()
                 _join_conference(
                     dial, transfer.call_sid, staff=True, transfer_id=transfer.id, language="en"
                 )
                 response.append(dial)
                 return _answer(uow, key, response)
-            response.say("The caller is no longer waiting. Goodbye.")
+            response.say(translate(STAFF_LANGUAGE, "staff.caller_gone"))
         else:
             transfers.attempt_ended(
                 uow.session, attempt_id, "declined", dialer=dialer(), commit=uow.commit
             )
-            response.say("OK, the call goes to someone else. Goodbye.")
+            response.say(translate(STAFF_LANGUAGE, "staff.passed_on"))
         response.hangup()
         return _answer(uow, key, response)
 

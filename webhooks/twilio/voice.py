@@ -39,7 +39,7 @@ SCHEDULING_HINTS = "appointment, reschedule, cancel, confirm, refill, billing, l
 
 def _voice(language: str) -> tuple[str, str]:
     cfg = settings()
-    return LANGUAGE_CODES.get(language, "en-US"), cfg.voice_es if language == "es" else cfg.voice_en
+    return LANGUAGE_CODES.get(language, "en-US"), cfg.voice_for(language)
 
 
 def _xml(response: VoiceResponse) -> Response:
