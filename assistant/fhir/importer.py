@@ -267,17 +267,9 @@ class _Planner:
             if mrn is not None:
                 self.by_mrn[mrn] = None
             return None
-        plan = _PatientPlan(
-            index,
-            mrn,
-            given,
-            family,
-            born,
-            phone,
-            email,
-            language,
-            existing,  # type: ignore[arg-type]
-        )
+        # A missing name part or birth date was reported above: here they are present.
+        assert given is not None and family is not None and born is not None
+        plan = _PatientPlan(index, mrn, given, family, born, phone, email, language, existing)
         if mrn is not None:
             self.by_mrn[mrn] = plan
         return plan
@@ -473,12 +465,12 @@ class _Planner:
                 )
                 return kind or None, None
             return kind, row
-        ident = actor.get("identifier") or {}
-        system, value = ident.get("system"), ident.get("value")
-        kind, target = self._by_identifier(system, value)
+        identifier = actor.get("identifier") or {}
+        system, value = identifier.get("system"), identifier.get("value")
+        by_kind, target = self._by_identifier(system, value)
         if target is None:
-            self.found.add(index, f"no {kind or 'resource'} with that identifier", "participant")
-        return kind, target
+            self.found.add(index, f"no {by_kind or 'resource'} with that identifier", "participant")
+        return by_kind, target
 
     def _by_identifier(self, system: Any, value: Any) -> tuple[str | None, Any]:
         if not isinstance(value, str):
@@ -489,7 +481,7 @@ class _Planner:
             return "Patient", self._one(Patient, Patient.external_id == value)
         if system == systems.NPI:
             return "Practitioner", self._one(Provider, Provider.npi == value)
-        ids = {
+        ids: dict[str, tuple[str, Any]] = {
             systems.PATIENT_ID: ("Patient", Patient),
             systems.PRACTITIONER_ID: ("Practitioner", Provider),
             systems.LOCATION_ID: ("Location", Location),

@@ -532,6 +532,10 @@ def _check_appointment(
     status = line.check("status", _parse_status)
     if line.failed:
         return None
+    # Each check that gave None failed the line: here every value is present.
+    assert external_id is not None and patient is not None and status is not None
+    assert provider is not None and location is not None and kind is not None
+    assert starts_at is not None
     return _AppointmentRow(
         line.number, line.file, external_id, patient, provider, location, kind, starts_at, status
     )
