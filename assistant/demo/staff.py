@@ -13,7 +13,7 @@ Demo logins (console at `/console`; passwords are for the demo only):
 | manager@riverside.example            | demo-manager    | manager    | manager         |
 
 The password hashes are precomputed (werkzeug scrypt) so that seeding stays fast;
-`tests/assistant/test_staff_directory.py` checks that each one matches its documented password.
+`tests/assistant/console/test_directory.py` checks that each one matches its documented password.
 """
 
 from __future__ import annotations

@@ -37,12 +37,12 @@ from assistant.db.models import (
     AppointmentType,
     Location,
     Patient,
-    PatientPhone,
     Provider,
 )
 from assistant.fhir import systems
 from assistant.fhir.errors import BadRequest, Issue, Unprocessable
 from assistant.fhir.validation import problems, validate
+from assistant.importing.patient_phones import make_primary
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.scheduling import guard
 from assistant.scheduling.booking import SlotRequest, secure_slot
@@ -591,7 +591,7 @@ def _write_patient(
         changed = [name for name, value in values.items() if getattr(patient, name) != value]
         for name in changed:
             setattr(patient, name, values[name])
-    if plan.phone and _make_primary(patient, plan.phone):
+    if plan.phone and make_primary(patient, plan.phone):
         changed.append("phone")
     session.flush()
     plan.written = patient
@@ -609,18 +609,6 @@ def _write_patient(
         detail=detail,
     )
     return EntryResult("Patient", patient.id, created)
-
-
-def _make_primary(patient: Patient, number: str) -> bool:
-    """The imported number becomes the primary one; other stored numbers stay, as secondary."""
-    current = next((phone for phone in patient.phones if phone.number == number), None)
-    if current is not None and current.is_primary:
-        return False
-    for phone in patient.phones:
-        phone.is_primary = phone is current
-    if current is None:
-        patient.phones.append(PatientPhone(number=number, kind="mobile", is_primary=True))
-    return True
 
 
 def _write_appointment(

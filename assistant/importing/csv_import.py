@@ -47,6 +47,7 @@ from assistant.db.models import (
     Provider,
 )
 from assistant.db.types import utcnow
+from assistant.importing.patient_phones import make_primary
 from assistant.phones import InvalidPhoneNumber, to_e164
 
 PATIENT_COLUMNS = (
@@ -729,21 +730,9 @@ def _update_patient(patient: Patient, row: _PatientRow) -> list[str]:
     ]
     for name in changed:
         setattr(patient, name, values[name])
-    if row.phone and _make_primary(patient, row.phone):
+    if row.phone and make_primary(patient, row.phone):
         changed.append("phone")
     return changed
-
-
-def _make_primary(patient: Patient, number: str) -> bool:
-    """The imported number becomes the primary one; other stored numbers stay, as secondary."""
-    current = next((phone for phone in patient.phones if phone.number == number), None)
-    if current is not None and current.is_primary:
-        return False
-    for phone in patient.phones:
-        phone.is_primary = phone is current
-    if current is None:
-        patient.phones.append(PatientPhone(number=number, kind="mobile", is_primary=True))
-    return True
 
 
 def _write_appointments(
