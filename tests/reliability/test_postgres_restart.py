@@ -638,7 +638,7 @@ class CrashingTwilio(FakeTwilio):
         self.after, self.crash = after, crash
         self.crashed = threading.Event()
 
-    def answer_form(self, form: dict[str, str], path: str = "") -> tuple[int, dict]:
+    def _answer(self, form: dict[str, str], path: str = "") -> tuple[int, dict]:
         answer = super()._answer(form, path)
         if self.posts == self.after and not self.crashed.is_set():
             self.crash()
