@@ -19,7 +19,7 @@ test-clock:
 	@bash scripts/test-shifted-clock.sh "@2027-03-13 22:00:00"
 
 lint: setup
-	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
 
 train: setup
 	@$(VENV)/bin/assistant train

@@ -98,7 +98,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         healthy, checks = stack.wait_healthy(app_url, services)
         if not healthy:
             died = stack.dead(services)
-            what = f"{died.name} exited with code {died.process.returncode}" if died else checks
+            what = f"{died.name} exited with code {died.returncode}" if died else checks
             _print(f"start-up failed: {what}; see {settings.var_dir / 'logs'}")
             return 1
         _print(

@@ -209,14 +209,9 @@ def _lock_lifetime(env: dict[str, str], rasa_timeout: float) -> int:
     return int(value)
 
 
-def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
-    """Build and validate settings. Raises `ConfigError` with a one-line message."""
-    if env is None:
-        if read_dotenv:
-            load_dotenv_once()
-        env = dict(os.environ)
-    var_dir = Path(env.get("ASSISTANT_VAR_DIR", "").strip() or DEFAULT_VAR_DIR)
-
+def _twilio(env: dict[str, str]) -> tuple[str | None, str | None, str | None, str | None]:
+    """Account SID, auth token, phone number and messaging service SID: all or none of the
+    credentials, and a sender with them."""
     sid = env.get("TWILIO_ACCOUNT_SID", "").strip() or None
     token = env.get("TWILIO_AUTH_TOKEN", "").strip() or None
     if sid and not _ACCOUNT_SID.match(sid):
@@ -237,15 +232,31 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
             "TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is required with Twilio"
             " credentials"
         )
+    return sid, token, phone, msid
 
+
+def _secret_key(env: dict[str, str], *, twilio: bool) -> str:
+    """SECRET_KEY; the development one only where nothing real (Twilio) is configured."""
     secret = env.get("SECRET_KEY", "").strip()
     if not secret:
-        if sid:  # a real deployment must not run on the development secret
+        if twilio:  # a real deployment must not run on the development secret
             raise ConfigError("SECRET_KEY is missing (required when Twilio credentials are set)")
         secret = _DEV_SECRET
     elif len(secret) < 16:
         raise ConfigError("SECRET_KEY is too short (use at least 16 characters)")
+    return secret
 
+
+def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
+    """Build and validate settings. Raises `ConfigError` with a one-line message."""
+    if env is None:
+        if read_dotenv:
+            load_dotenv_once()
+        env = dict(os.environ)
+    var_dir = Path(env.get("ASSISTANT_VAR_DIR", "").strip() or DEFAULT_VAR_DIR)
+
+    sid, token, phone, msid = _twilio(env)
+    secret = _secret_key(env, twilio=bool(sid))
     rasa_timeout = _float(env, "RASA_TIMEOUT_SECONDS", 3.0, 0.1, 14.0)
     return Settings(
         database_url=_database_url(env, var_dir),

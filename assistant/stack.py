@@ -32,6 +32,11 @@ class Service:
     argv: list[str]
     process: subprocess.Popen | None = None
 
+    @property
+    def returncode(self) -> int | None:
+        """The exit code once the process has exited (None while it runs or before it starts)."""
+        return self.process.returncode if self.process is not None else None
+
 
 def _bin(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
@@ -261,7 +266,7 @@ def wait_ready(url: str, services_: list[Service], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if died := dead(services_):
-            raise RuntimeError(f"{died.name} exited with {died.process.returncode}")
+            raise RuntimeError(f"{died.name} exited with {died.returncode}")
         try:
             response = requests.get(url, timeout=2)
             if response.ok and (not url.endswith("/status") or _has_model(response)):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from assistant.stack import real_clock_env
-from tests.conftest import IN_CI
+from tests.factories.databases import IN_CI
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

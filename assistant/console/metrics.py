@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -62,6 +63,20 @@ def compute(
     """Figures for the `days` before `now` (backlog figures are as of `now`)."""
     now = now or utcnow()
     since = now - timedelta(days=days)
+    return Metrics(
+        since=since,
+        until=now,
+        **_conversation_figures(session, practice_id, since, now),
+        **_routing_figures(session, practice_id, since),
+        **_task_figures(session, practice_id, since, now),
+        **_appointment_figures(session, practice_id, now),
+    )
+
+
+def _conversation_figures(
+    session: Session, practice_id: int, since: datetime, now: datetime
+) -> dict[str, Any]:
+    """Conversations by channel, those the assistant handled alone, and abandoned calls."""
     in_period = (
         Conversation.practice_id == practice_id,
         Conversation.started_at >= since,
@@ -92,7 +107,16 @@ def compute(
             *in_period, Conversation.channel == "voice", Conversation.outcome == "abandoned"
         )
     ).scalar_one()
+    return {
+        "by_channel": {k: by_channel.get(k, 0) for k in ("voice", "sms", "portal")},
+        "conversations": sum(by_channel.values()),
+        "contained": contained,
+        "abandoned_calls": abandoned,
+    }
 
+
+def _routing_figures(session: Session, practice_id: int, since: datetime) -> dict[str, Any]:
+    """Staff tasks by department and kind, call transfers by reason and status."""
     tasks_by_department = [
         (department, kind, count)
         for department, kind, count in session.execute(
@@ -111,7 +135,13 @@ def compute(
             .order_by(func.count().desc(), CallTransfer.reason)
         ).all()
     ]
+    return {"tasks_by_department": tasks_by_department, "transfers_by_reason": transfers_by_reason}
 
+
+def _task_figures(
+    session: Session, practice_id: int, since: datetime, now: datetime
+) -> dict[str, Any]:
+    """The backlog of open and claimed tasks as of `now`, and the tasks resolved since."""
     backlog = session.execute(
         select(StaffTask.status, StaffTask.created_at).where(
             StaffTask.practice_id == practice_id, StaffTask.status.in_(("open", "claimed"))
@@ -126,7 +156,18 @@ def compute(
         )
     ).all()
     resolve_minutes = [_minutes(done - created) for created, done in resolved]
+    return {
+        "open_tasks": sum(status == "open" for status, _ in backlog),
+        "claimed_tasks": sum(status == "claimed" for status, _ in backlog),
+        "resolved_tasks": len(resolved),
+        "oldest_open_minutes": max(ages) if ages else None,
+        "median_open_minutes": int(median(ages)) if ages else None,
+        "median_resolve_minutes": int(median(resolve_minutes)) if resolve_minutes else None,
+    }
 
+
+def _appointment_figures(session: Session, practice_id: int, now: datetime) -> dict[str, Any]:
+    """Booked and confirmed appointments of the next `UPCOMING_DAYS`."""
     upcoming = session.execute(
         select(Appointment.status, func.count())
         .where(
@@ -138,22 +179,7 @@ def compute(
         .group_by(Appointment.status)
     ).all()
     upcoming_counts = dict(upcoming)
-
-    return Metrics(
-        since=since,
-        until=now,
-        by_channel={k: by_channel.get(k, 0) for k in ("voice", "sms", "portal")},
-        conversations=sum(by_channel.values()),
-        contained=contained,
-        abandoned_calls=abandoned,
-        tasks_by_department=tasks_by_department,
-        transfers_by_reason=transfers_by_reason,
-        open_tasks=sum(status == "open" for status, _ in backlog),
-        claimed_tasks=sum(status == "claimed" for status, _ in backlog),
-        resolved_tasks=len(resolved),
-        oldest_open_minutes=max(ages) if ages else None,
-        median_open_minutes=int(median(ages)) if ages else None,
-        median_resolve_minutes=int(median(resolve_minutes)) if resolve_minutes else None,
-        upcoming_appointments=sum(upcoming_counts.values()),
-        upcoming_confirmed=upcoming_counts.get(CONFIRMED, 0),
-    )
+    return {
+        "upcoming_appointments": sum(upcoming_counts.values()),
+        "upcoming_confirmed": upcoming_counts.get(CONFIRMED, 0),
+    }

@@ -113,7 +113,47 @@ def compute(
     since = now - timedelta(days=days)
     practice = session.get(Practice, practice_id)
     tz = ZoneInfo(practice.time_zone if practice else "UTC")
-    sent = session.execute(
+    sent = _sent_reminders(session, practice_id, since, now)
+    history = _history(session, {row.appointment_id for row in sent})
+    opt_outs = _opt_outs(session, {row.to_number for row in sent if row.to_number})
+
+    cells: dict[tuple[date, str], CampaignDay] = {}
+    totals: dict[str, CampaignDay] = {}
+
+    def count(day: date, name: str, delivered: bool, outcome: str) -> None:
+        for cell in (
+            cells.setdefault((day, name), CampaignDay(day, name)),
+            totals.setdefault(name, CampaignDay(since.astimezone(tz).date(), name)),
+        ):
+            cell.sent += 1
+            cell.delivered += delivered
+            setattr(cell, outcome, getattr(cell, outcome) + 1)
+
+    for i, row in enumerate(sent):
+        following = sent[i + 1] if i + 1 < len(sent) else None
+        if following is not None and following.appointment_id == row.appointment_id:
+            end = following.sent_at  # the next reminder of the same visit
+        else:
+            end = row.starts_at
+        outcome = _outcome(
+            history[row.appointment_id], opt_outs.get(row.to_number), row.sent_at, end
+        )
+        delivered = row.delivery_status in DELIVERED.get(row.channel, ())
+        name = campaign_name(row.channel, row.offset_days, row.short_notice)
+        count(row.sent_at.astimezone(tz).date(), name, delivered, outcome)
+    for at, delivered, outcome in _offer_texts(session, practice_id, since, now):
+        count(at.astimezone(tz).date(), OFFER_CAMPAIGN, delivered, outcome)
+    rows = sorted(cells.values(), key=lambda c: (-c.day.toordinal(), c.campaign))
+    return ReminderMetrics(
+        rows=rows,
+        totals=dict(sorted(totals.items())),
+        no_shows=_no_shows(session, practice_id, since, now),
+    )
+
+
+def _sent_reminders(session: Session, practice_id: int, since: datetime, now: datetime) -> list:
+    """The reminders sent in the period, by appointment and time sent."""
+    return session.execute(
         select(
             Reminder.appointment_id,
             Reminder.channel,
@@ -134,7 +174,10 @@ def compute(
         )
         .order_by(Reminder.appointment_id, Reminder.sent_at)
     ).all()
-    appointment_ids = {row.appointment_id for row in sent}
+
+
+def _history(session: Session, appointment_ids: set[int]) -> dict[int, list[tuple[datetime, str]]]:
+    """Per appointment, when it was confirmed, rescheduled or cancelled, in order."""
     history: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     for appointment_id, at, action in session.execute(
         select(AppointmentHistory.appointment_id, AppointmentHistory.at, AppointmentHistory.action)
@@ -145,42 +188,15 @@ def compute(
         .order_by(AppointmentHistory.at, AppointmentHistory.id)
     ):
         history[appointment_id].append((at, action))
-    numbers = {row.to_number for row in sent if row.to_number}
-    opt_outs = dict(
+    return history
+
+
+def _opt_outs(session: Session, numbers: set[str]) -> dict[str, datetime]:
+    """When each of `numbers` that opted out of texts did so."""
+    return dict(
         session.execute(
             select(SmsOptOut.number, SmsOptOut.opted_out_at).where(SmsOptOut.number.in_(numbers))
         ).all()
-    )
-
-    cells: dict[tuple[date, str], CampaignDay] = {}
-    totals: dict[str, CampaignDay] = {}
-
-    def count(day: date, name: str, delivered: bool, outcome: str) -> None:
-        for cell in (
-            cells.setdefault((day, name), CampaignDay(day, name)),
-            totals.setdefault(name, CampaignDay(since.astimezone(tz).date(), name)),
-        ):
-            cell.sent += 1
-            cell.delivered += delivered
-            setattr(cell, outcome, getattr(cell, outcome) + 1)
-
-    for i, row in enumerate(sent):
-        following = sent[i + 1] if i + 1 < len(sent) else None
-        same = following is not None and following.appointment_id == row.appointment_id
-        end = following.sent_at if same else row.starts_at
-        outcome = _outcome(
-            history[row.appointment_id], opt_outs.get(row.to_number), row.sent_at, end
-        )
-        delivered = row.delivery_status in DELIVERED.get(row.channel, ())
-        name = campaign_name(row.channel, row.offset_days, row.short_notice)
-        count(row.sent_at.astimezone(tz).date(), name, delivered, outcome)
-    for at, delivered, outcome in _offer_texts(session, practice_id, since, now):
-        count(at.astimezone(tz).date(), OFFER_CAMPAIGN, delivered, outcome)
-    rows = sorted(cells.values(), key=lambda c: (-c.day.toordinal(), c.campaign))
-    return ReminderMetrics(
-        rows=rows,
-        totals=dict(sorted(totals.items())),
-        no_shows=_no_shows(session, practice_id, since, now),
     )
 
 

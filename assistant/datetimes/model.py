@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Literal
 
 Kind = Literal["date", "time", "datetime", "date_range", "time_range", "part_of_day"]
@@ -29,8 +30,8 @@ class Resolved:
     text: str
     kind: Kind
     grain: Grain
-    date: date | None = None
-    end_date: date | None = None
+    date: dt.date | None = None
+    end_date: dt.date | None = None
     start: datetime | None = None
     end: datetime | None = None
     start_time: time | None = None

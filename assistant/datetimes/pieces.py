@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import time
 
 from assistant.datetimes.model import Grain, Kind
 
@@ -14,8 +15,8 @@ class Piece:
     end: int
     kind: Kind
     grain: Grain
-    date: date | None = None
-    end_date: date | None = None
+    date: dt.date | None = None
+    end_date: dt.date | None = None
     start_time: time | None = None
     end_time: time | None = None
     part_of_day: str | None = None

@@ -9,10 +9,12 @@ use our own bounds (`PARTS_OF_DAY`), not the recognizer's (afternoon 12-16, Span
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
 from typing import Any
 
+from assistant.datetimes.model import Grain
 from assistant.datetimes.pieces import Piece
 from assistant.datetimes.times import TIME_RE, clinic_hour, time_from_match
 from assistant.scheduling.preferences import PARTS_OF_DAY
@@ -133,8 +135,8 @@ _RANGE_WORDS = re.compile(r"\b(?:to|till|until|between|and|entre|hasta)\b|-")
 
 
 def day_of(values: list[dict[str, str]], today: date) -> date | None:
-    dates = [_parse_point(v[k])[0] for v in values for k in ("start", "end", "value") if k in v]
-    dates = [d for d in dates if d is not None]
+    found = [_parse_point(v[k])[0] for v in values for k in ("start", "end", "value") if k in v]
+    dates = [d for d in found if d is not None]
     return _pick_date(dates, today) if dates else None
 
 
@@ -155,86 +157,120 @@ def _fallback_time(text: str, language: str) -> time | None:
 
 
 def _piece(result: Any, text: str, language: str, today: date) -> Piece | None:
+    """One recognizer result as a piece, by the kind of expression it found."""
     kind = result.type_name.rsplit(".", 1)[-1]
     values = [v for v in (result.resolution or {}).get("values") or [] if isinstance(v, dict)]
-    start, end, span = result.start, result.end + 1, result.text
+    span = _Span(result.start, result.end + 1, result.text)
     if kind in ("date", "time", "datetime"):
-        points = [_parse_point(v["value"]) for v in values if "value" in v]
-        if not points:  # "the morning 10:30", "around 4:15 pm": no resolution given
-            clock = _fallback_time(span, language) if _CLOCK.search(span) else None
-            return clock and Piece(start, end, "time", "minute", start_time=clock)
-        dates = [d for d, _ in points if d is not None]
-        day = _pick_date(dates, today) if dates else None
-        times = [t for d, t in points if t is not None and (day is None or d == day)]
-        clock = _pick_time(times) if times else None
-        if day is not None and clock is not None:
-            return Piece(start, end, "datetime", "minute", date=day, start_time=clock)
-        if day is not None:
-            return Piece(start, end, "date", "day", date=day)
-        return clock and Piece(start, end, "time", "minute", start_time=clock)
+        return _point(span, values, language, today)
     if kind == "daterange":
-        ranges = [
-            (
-                date.fromisoformat(v["start"]) if "start" in v else None,
-                date.fromisoformat(v["end"]) if "end" in v else None,
-            )
-            for v in values
-        ]
-        if not ranges:
-            return None
-        future = [r for r in ranges if (r[0] or r[1] or today) >= today]
-        first, last = (future or ranges)[0]
-        grain = "week" if "W" in values[0].get("timex", "") else "day"
-        return Piece(start, end, "date_range", grain, date=first, end_date=last)
+        return _date_range(span, values, today)
     if kind in ("timerange", "datetimerange"):
-        timex = values[0].get("timex", "") if values else ""
-        part = _part_of_day(timex, span)
-        if part is not None and _CLOCK.search(span) and not _RANGE_WORDS.search(span):
-            # "next wednesday at 5 in the evening": a time, not the whole evening
-            clock = _fallback_time(span, language)
-            if clock is not None:
-                return Piece(
-                    start,
-                    end,
-                    "datetime" if day_of(values, today) else "time",
-                    "minute",
-                    date=day_of(values, today),
-                    start_time=clock,
-                )
-        dates = [_parse_point(v[k])[0] for v in values for k in ("start", "end") if k in v]
-        dates = [d for d in dates if d is not None]
-        day = _pick_date(dates, today) if dates else None
-        if part is not None:
-            lo, hi = PARTS_OF_DAY[part]
+        return _time_range(span, values, language, today)
+    return None
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Where a recognizer result lies in the normalised text (end exclusive), and its words."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _point(span: _Span, values: list[dict], language: str, today: date) -> Piece | None:
+    """A date, a time or both ("march 3rd", "at 4", "tomorrow at 10")."""
+    start, end = span.start, span.end
+    points = [_parse_point(v["value"]) for v in values if "value" in v]
+    if not points:  # "the morning 10:30", "around 4:15 pm": no resolution given
+        clock = _fallback_time(span.text, language) if _CLOCK.search(span.text) else None
+        return Piece(start, end, "time", "minute", start_time=clock) if clock is not None else None
+    dates = [d for d, _ in points if d is not None]
+    day = _pick_date(dates, today) if dates else None
+    times = [t for d, t in points if t is not None and (day is None or d == day)]
+    clock = _pick_time(times) if times else None
+    if day is not None and clock is not None:
+        return Piece(start, end, "datetime", "minute", date=day, start_time=clock)
+    if day is not None:
+        return Piece(start, end, "date", "day", date=day)
+    return Piece(start, end, "time", "minute", start_time=clock) if clock is not None else None
+
+
+def _date_range(span: _Span, values: list[dict], today: date) -> Piece | None:
+    """ "next week", "march 3rd to 5th": the first range that is not over."""
+    ranges = [
+        (
+            date.fromisoformat(v["start"]) if "start" in v else None,
+            date.fromisoformat(v["end"]) if "end" in v else None,
+        )
+        for v in values
+    ]
+    if not ranges:
+        return None
+    future = [r for r in ranges if (r[0] or r[1] or today) >= today]
+    first, last = (future or ranges)[0]
+    grain: Grain = "week" if "W" in values[0].get("timex", "") else "day"
+    return Piece(span.start, span.end, "date_range", grain, date=first, end_date=last)
+
+
+def _time_range(span: _Span, values: list[dict], language: str, today: date) -> Piece | None:
+    """ "between 2 and 4", "tuesday afternoon", "next wednesday at 5 in the evening"."""
+    start, end = span.start, span.end
+    timex = values[0].get("timex", "") if values else ""
+    part = _part_of_day(timex, span.text)
+    if part is not None and _CLOCK.search(span.text) and not _RANGE_WORDS.search(span.text):
+        # "next wednesday at 5 in the evening": a time, not the whole evening
+        clock = _fallback_time(span.text, language)
+        if clock is not None:
             return Piece(
                 start,
                 end,
-                "part_of_day",
-                "part_of_day",
-                date=day,
-                start_time=lo,
-                end_time=hi,
-                part_of_day=part,
+                "datetime" if day_of(values, today) else "time",
+                "minute",
+                date=day_of(values, today),
+                start_time=clock,
             )
-        chosen = [
-            v
-            for v in values
-            if day is None or any(_parse_point(v[k])[0] == day for k in ("start", "end") if k in v)
-        ]
-        if not chosen:
-            return None
-        starts = [_parse_point(v["start"])[1] for v in chosen if "start" in v]
-        ends = [_parse_point(v["end"])[1] for v in chosen if "end" in v]
-        lo_t = _pick_time([t for t in starts if t is not None]) if starts else None
-        hi_t = None
-        if ends:
-            if lo_t is not None and len(chosen) > 1 and "start" in chosen[0]:
-                index = starts.index(lo_t)
-                hi_t = ends[index] if index < len(ends) else ends[0]
-            else:
-                hi_t = _pick_time([t for t in ends if t is not None])
-        return Piece(start, end, "time_range", "minute", date=day, start_time=lo_t, end_time=hi_t)
-    return None
+    found = [_parse_point(v[k])[0] for v in values for k in ("start", "end") if k in v]
+    dates = [d for d in found if d is not None]
+    day = _pick_date(dates, today) if dates else None
+    if part is not None:
+        lo, hi = PARTS_OF_DAY[part]
+        return Piece(
+            start,
+            end,
+            "part_of_day",
+            "part_of_day",
+            date=day,
+            start_time=lo,
+            end_time=hi,
+            part_of_day=part,
+        )
+    return _clock_range(span, values, day)
+
+
+def _clock_range(span: _Span, values: list[dict], day: date | None) -> Piece | None:
+    """The clock window of the alternatives on `day` (all of them when no day is known)."""
+    chosen = [
+        v
+        for v in values
+        if day is None or any(_parse_point(v[k])[0] == day for k in ("start", "end") if k in v)
+    ]
+    if not chosen:
+        return None
+    starts = [_parse_point(v["start"])[1] for v in chosen if "start" in v]
+    ends = [_parse_point(v["end"])[1] for v in chosen if "end" in v]
+    lo_t = _pick_time([t for t in starts if t is not None]) if starts else None
+    hi_t = None
+    if ends:
+        if lo_t is not None and len(chosen) > 1 and "start" in chosen[0]:
+            index = starts.index(lo_t)
+            hi_t = ends[index] if index < len(ends) else ends[0]
+        else:
+            hi_t = _pick_time([t for t in ends if t is not None])
+    return Piece(
+        span.start, span.end, "time_range", "minute", date=day, start_time=lo_t, end_time=hi_t
+    )
 
 
 def recognize(text: str, language: str, reference: datetime) -> list[Piece]:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, time, timedelta
 
+from assistant.datetimes.model import Grain
 from assistant.datetimes.numbers import ORDINALS_EN, UNITS_EN, UNITS_ES, small_number
 from assistant.datetimes.pieces import Piece
 from assistant.datetimes.times import TIME_RE, clinic_hour, time_from_match
@@ -124,8 +125,8 @@ def spanish_clock(text: str) -> Iterator[Piece]:
     "viernes 8 a las 9" as the range 8-9)."""
     for m in _ES_CLOCK.finditer(text):
         t = TIME_RE["es"].match(text, m.end())
-        value = t and time_from_match(t)
-        if value is not None:
+        value = time_from_match(t) if t else None
+        if t and value is not None:
             yield Piece(m.start(), t.end(), "time", "minute", start_time=value)
     for m in _ES_NOON.finditer(text):
         yield Piece(m.start(), m.end(), "time", "minute", start_time=time(12))
@@ -141,7 +142,7 @@ def in_n_days(text: str, language: str, today: date) -> Iterator[Piece]:
         if n is None:
             continue
         days = n * 7 if unit in ("week", "semana") else n
-        grain = "week" if unit in ("week", "semana") else "day"
+        grain: Grain = "week" if unit in ("week", "semana") else "day"
         yield Piece(m.start(), m.end(), "date", grain, date=today + timedelta(days=days))
 
 

@@ -7,6 +7,8 @@ IANA time zone. Schema changes go through Alembic (`assistant/db/migrations`), n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -35,7 +37,17 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+if TYPE_CHECKING:
+    # SQLAlchemy 1.4 ships no type information (mypy sees it as Any): give the type checker a
+    # base class it can subclass, with the keyword constructor every model has.
+    class Base:
+        metadata: Any
+        __table__: Any
+
+        def __init__(self, **kwargs: Any) -> None: ...
+
+else:
+    Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
 
 # Appointment statuses (the practice's own, richer than FHIR's; mapped to FHIR at the edge).
 HELD = "held"

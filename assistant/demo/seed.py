@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -332,22 +333,16 @@ def seed_demo(
     if session.execute(select(Practice.id).where(Practice.slug == PRACTICE_SLUG)).first():
         raise ValueError(f"the demo practice {PRACTICE_SLUG!r} already exists")
     rng = random.Random(rng_seed)
-    practice = _create_practice(session)
-    session.flush()  # holidays and types refer to the practice by id
-    locations = _create_locations(session, practice)
-    holidays = _create_holidays(session, practice, today)
-    providers = _create_providers(session, practice)
-    types = _create_appointment_types(session, practice)
-    session.flush()
-    _create_schedules(session, providers, locations)
+    setup = _create_setup(session, today)
+    practice, types = setup.practice, setup.types
 
     people = [_demo_person(MARIA), _demo_person(JOSE), *_plan_patients(rng, today)]
     patients = [_patient(practice, person, index) for index, person in enumerate(people, 1)]
     session.add_all(patients)
 
-    first_day = next_business_day(today, holidays)
-    days = _business_days(first_day, WINDOW_DAYS, holidays)
-    board = _Board(_work_blocks(days, providers, locations))
+    first_day = next_business_day(today, setup.holidays)
+    days = _business_days(first_day, WINDOW_DAYS, setup.holidays)
+    board = _Board(_work_blocks(days, setup.providers, setup.locations))
     demo_appointments = [
         _demo_appointment(board, patients[index], spec, first_day, types)
         for index, spec in enumerate((MARIA, JOSE))
@@ -368,18 +363,51 @@ def seed_demo(
     _audit_creations(session, patients, appointments, now)
     session.flush()
     seed_staff(session, practice.id, now=now)  # departments, staff logins, a few queued requests
+    return _summary(setup, people, patients, appointments, reminders, first_day)
 
+
+class _Setup(NamedTuple):
+    """The demo practice and what its schedule is made of."""
+
+    practice: Practice
+    locations: list[Location]
+    holidays: dict[date, str]
+    providers: list[Provider]
+    types: dict[str, AppointmentType]
+
+
+def _create_setup(session: Session, today: date) -> _Setup:
+    """The practice, its locations, holidays, providers, appointment types and schedules."""
+    practice = _create_practice(session)
+    session.flush()  # holidays and types refer to the practice by id
+    locations = _create_locations(session, practice)
+    holidays = _create_holidays(session, practice, today)
+    providers = _create_providers(session, practice)
+    types = _create_appointment_types(session, practice)
+    session.flush()
+    _create_schedules(session, providers, locations)
+    return _Setup(practice, locations, holidays, providers, types)
+
+
+def _summary(
+    setup: _Setup,
+    people: list[_Person],
+    patients: list[Patient],
+    appointments: list[Appointment],
+    reminders: list[OutboundMessage],
+    first_day: date,
+) -> DemoSummary:
+    """What was seeded, and the two demo patients (the first two) to try."""
+    practice = setup.practice
     shared = _shared_phones(people)
-    english, spanish = (
-        _demo_summary(patients[i], demo_appointments[i], reminders[i]) for i in (0, 1)
-    )
+    english, spanish = (_demo_summary(patients[i], appointments[i], reminders[i]) for i in (0, 1))
     return DemoSummary(
         practice_id=practice.id,
         practice_name=practice.name,
-        locations=len(locations),
-        providers=len(providers),
-        appointment_types=len(types),
-        holidays=len(holidays),
+        locations=len(setup.locations),
+        providers=len(setup.providers),
+        appointment_types=len(setup.types),
+        holidays=len(setup.holidays),
         patients=len(patients),
         spanish_speaking_patients=sum(1 for p in people if p.language == "es"),
         appointments=len(appointments),

@@ -13,11 +13,12 @@ Demo logins (console at `/console`; passwords are for the demo only):
 | manager@riverside.example            | demo-manager    | manager    | manager         |
 
 The password hashes are precomputed (werkzeug scrypt) so that seeding stays fast;
-`tests/assistant/test_staff_directory.py` checks that each one matches its documented password.
+`tests/assistant/console/test_directory.py` checks that each one matches its documented password.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -154,7 +155,7 @@ STAFF: tuple[tuple[str, str, str, str, str, str | None, str | None, int], ...] =
 
 # phone of a seeded patient (or None), channel, department, kind, priority, minutes ago,
 # what the patient said, what the assistant answered, summary
-_REQUESTS: tuple[tuple[str, str, str, str, str, int, list[str], list[str], str], ...] = (
+_REQUESTS: tuple[tuple[str | None, str, str, str, str, int, list[str], list[str], str], ...] = (
     (
         "+15555550123",
         "voice",
@@ -362,45 +363,63 @@ def _history(
         )
         session.add(transfer)
         session.flush()
-        for number, (who, result) in enumerate(attempts, 1):
-            user = users[who]
-            session.add(
-                TransferAttempt(
-                    transfer_id=transfer.id,
-                    attempt=number,
-                    staff_user_id=user.id,
-                    target=user.phone or f"client:{user.client_identity}",
-                    status=result,
-                    started_at=at + timedelta(seconds=30 * number),
-                    ended_at=at + timedelta(seconds=30 * number + 20),
-                )
-            )
-            if result == "accepted":
-                transfer.staff_user_id = user.id
+        _attempts(session, transfer, attempts, users, at)
         if status == "voicemail":
-            task = StaffTask(
-                practice_id=practice_id,
-                kind="callback",
-                department=department,
-                conversation_id=conversation.id,
-                summary="Voicemail after a transfer: question about a statement.",
-                status="resolved",
-                claimed_by=f"staff:{manager.id}",
-                created_at=at + timedelta(minutes=2),
-                resolved_at=at + timedelta(hours=3),
+            _voicemail_callback(session, transfer, manager, at)
+
+
+def _attempts(
+    session: Session,
+    transfer: CallTransfer,
+    attempts: Sequence[tuple[int, str]],
+    users: list[StaffUser],
+    at: datetime,
+) -> None:
+    """The staff the transfer rang, 30 s apart; the one who accepted takes the call."""
+    for number, (who, result) in enumerate(attempts, 1):
+        user = users[who]
+        session.add(
+            TransferAttempt(
+                transfer_id=transfer.id,
+                attempt=number,
+                staff_user_id=user.id,
+                target=user.phone or f"client:{user.client_identity}",
+                status=result,
+                started_at=at + timedelta(seconds=30 * number),
+                ended_at=at + timedelta(seconds=30 * number + 20),
             )
-            session.add(task)
-            session.flush()
-            transfer.task_id = task.id
-            session.add(
-                StaffTaskNote(
-                    task_id=task.id,
-                    author_id=manager.id,
-                    kind="resolved",
-                    text="Called back; explained the statement.",
-                    at=at + timedelta(hours=3),
-                )
-            )
+        )
+        if result == "accepted":
+            transfer.staff_user_id = user.id
+
+
+def _voicemail_callback(
+    session: Session, transfer: CallTransfer, manager: StaffUser, at: datetime
+) -> None:
+    """A transfer nobody answered left a voicemail: its callback task, resolved."""
+    task = StaffTask(
+        practice_id=transfer.practice_id,
+        kind="callback",
+        department=transfer.department,
+        conversation_id=transfer.conversation_id,
+        summary="Voicemail after a transfer: question about a statement.",
+        status="resolved",
+        claimed_by=f"staff:{manager.id}",
+        created_at=at + timedelta(minutes=2),
+        resolved_at=at + timedelta(hours=3),
+    )
+    session.add(task)
+    session.flush()
+    transfer.task_id = task.id
+    session.add(
+        StaffTaskNote(
+            task_id=task.id,
+            author_id=manager.id,
+            kind="resolved",
+            text="Called back; explained the statement.",
+            at=at + timedelta(hours=3),
+        )
+    )
 
 
 def seed_staff(

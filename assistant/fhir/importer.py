@@ -37,12 +37,12 @@ from assistant.db.models import (
     AppointmentType,
     Location,
     Patient,
-    PatientPhone,
     Provider,
 )
 from assistant.fhir import systems
 from assistant.fhir.errors import BadRequest, Issue, Unprocessable
 from assistant.fhir.validation import problems, validate
+from assistant.importing.patient_phones import make_primary
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.scheduling import guard
 from assistant.scheduling.booking import SlotRequest, secure_slot
@@ -267,17 +267,9 @@ class _Planner:
             if mrn is not None:
                 self.by_mrn[mrn] = None
             return None
-        plan = _PatientPlan(
-            index,
-            mrn,
-            given,
-            family,
-            born,
-            phone,
-            email,
-            language,
-            existing,  # type: ignore[arg-type]
-        )
+        # A missing name part or birth date was reported above: here they are present.
+        assert given is not None and family is not None and born is not None
+        plan = _PatientPlan(index, mrn, given, family, born, phone, email, language, existing)
         if mrn is not None:
             self.by_mrn[mrn] = plan
         return plan
@@ -473,12 +465,12 @@ class _Planner:
                 )
                 return kind or None, None
             return kind, row
-        ident = actor.get("identifier") or {}
-        system, value = ident.get("system"), ident.get("value")
-        kind, target = self._by_identifier(system, value)
+        identifier = actor.get("identifier") or {}
+        system, value = identifier.get("system"), identifier.get("value")
+        by_kind, target = self._by_identifier(system, value)
         if target is None:
-            self.found.add(index, f"no {kind or 'resource'} with that identifier", "participant")
-        return kind, target
+            self.found.add(index, f"no {by_kind or 'resource'} with that identifier", "participant")
+        return by_kind, target
 
     def _by_identifier(self, system: Any, value: Any) -> tuple[str | None, Any]:
         if not isinstance(value, str):
@@ -489,7 +481,7 @@ class _Planner:
             return "Patient", self._one(Patient, Patient.external_id == value)
         if system == systems.NPI:
             return "Practitioner", self._one(Provider, Provider.npi == value)
-        ids = {
+        ids: dict[str, tuple[str, Any]] = {
             systems.PATIENT_ID: ("Patient", Patient),
             systems.PRACTITIONER_ID: ("Practitioner", Provider),
             systems.LOCATION_ID: ("Location", Location),
@@ -599,7 +591,7 @@ def _write_patient(
         changed = [name for name, value in values.items() if getattr(patient, name) != value]
         for name in changed:
             setattr(patient, name, values[name])
-    if plan.phone and _make_primary(patient, plan.phone):
+    if plan.phone and make_primary(patient, plan.phone):
         changed.append("phone")
     session.flush()
     plan.written = patient
@@ -617,18 +609,6 @@ def _write_patient(
         detail=detail,
     )
     return EntryResult("Patient", patient.id, created)
-
-
-def _make_primary(patient: Patient, number: str) -> bool:
-    """The imported number becomes the primary one; other stored numbers stay, as secondary."""
-    current = next((phone for phone in patient.phones if phone.number == number), None)
-    if current is not None and current.is_primary:
-        return False
-    for phone in patient.phones:
-        phone.is_primary = phone is current
-    if current is None:
-        patient.phones.append(PatientPhone(number=number, kind="mobile", is_primary=True))
-    return True
 
 
 def _write_appointment(

@@ -47,6 +47,7 @@ from assistant.db.models import (
     Provider,
 )
 from assistant.db.types import utcnow
+from assistant.importing.patient_phones import make_primary
 from assistant.phones import InvalidPhoneNumber, to_e164
 
 PATIENT_COLUMNS = (
@@ -532,6 +533,10 @@ def _check_appointment(
     status = line.check("status", _parse_status)
     if line.failed:
         return None
+    # Each check that gave None failed the line: here every value is present.
+    assert external_id is not None and patient is not None and status is not None
+    assert provider is not None and location is not None and kind is not None
+    assert starts_at is not None
     return _AppointmentRow(
         line.number, line.file, external_id, patient, provider, location, kind, starts_at, status
     )
@@ -725,21 +730,9 @@ def _update_patient(patient: Patient, row: _PatientRow) -> list[str]:
     ]
     for name in changed:
         setattr(patient, name, values[name])
-    if row.phone and _make_primary(patient, row.phone):
+    if row.phone and make_primary(patient, row.phone):
         changed.append("phone")
     return changed
-
-
-def _make_primary(patient: Patient, number: str) -> bool:
-    """The imported number becomes the primary one; other stored numbers stay, as secondary."""
-    current = next((phone for phone in patient.phones if phone.number == number), None)
-    if current is not None and current.is_primary:
-        return False
-    for phone in patient.phones:
-        phone.is_primary = phone is current
-    if current is None:
-        patient.phones.append(PatientPhone(number=number, kind="mobile", is_primary=True))
-    return True
 
 
 def _write_appointments(

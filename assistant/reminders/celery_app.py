@@ -88,6 +88,13 @@ def make_app(settings: Settings) -> Celery:
     if not settings.reminder_broker_url:
         raise ConfigError("REMINDER_BROKER_URL is required to run reminders on Celery")
     app = Celery("assistant.reminders", set_as_current=False)
+    _configure(app, settings)
+    _register_tasks(app, settings)
+    return app
+
+
+def _configure(app: Celery, settings: Settings) -> None:
+    """Broker, queues, at-least-once delivery and beat's schedule."""
     run_dir = settings.var_dir / "run"  # beat's schedule file
     run_dir.mkdir(parents=True, exist_ok=True)
     app.conf.update(
@@ -115,6 +122,10 @@ def make_app(settings: Settings) -> Celery:
             }
         },
     )
+
+
+def _register_tasks(app: Celery, settings: Settings) -> None:
+    """The send, offer and dispatch tasks of this app, on its own runtime (settings)."""
     runtime = _Runtime(settings)  # tasks are not shared: each app (settings) has its own
     url = settings.database_url
 
@@ -156,8 +167,6 @@ def make_app(settings: Settings) -> Celery:
         if planned or due:
             log.info("reminders: planned %d, due %d, %d send tasks", planned, due, tasks)
         return {"planned": planned, "due": due, "send_tasks": tasks}
-
-    return app
 
 
 _app: Celery | None = None

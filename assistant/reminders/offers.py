@@ -113,17 +113,7 @@ def send_offer(
 def _prepare(
     session: Session, outbound: Outbound, offer_id: int, now: datetime
 ) -> tuple[str, OutboundMessage | None]:
-    claimed = session.execute(
-        update(WaitlistOffer)
-        .where(
-            WaitlistOffer.id == offer_id,
-            WaitlistOffer.notified_at.is_(None),
-            WaitlistOffer.status == waitlist.OFFER_PENDING,
-        )
-        .values(notified_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    if not _claim(session, offer_id, now):
         return LOST_CLAIM, None
     offer = session.get(WaitlistOffer, offer_id, populate_existing=True)
     entry = session.get(WaitlistEntry, offer.entry_id)
@@ -161,17 +151,37 @@ def _prepare(
         patient_id=patient.id,
         now=now,
     )
+    _record_disclosure(session, offer.id, patient.id)
+    return (RECORDED if not outbound.sends else SENT), message
+
+
+def _claim(session: Session, offer_id: int, now: datetime) -> bool:
+    """Mark a pending, not yet notified offer as being notified; False if someone else did."""
+    claimed = session.execute(
+        update(WaitlistOffer)
+        .where(
+            WaitlistOffer.id == offer_id,
+            WaitlistOffer.notified_at.is_(None),
+            WaitlistOffer.status == waitlist.OFFER_PENDING,
+        )
+        .values(notified_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return claimed == 1
+
+
+def _record_disclosure(session: Session, offer_id: int, patient_id: int) -> None:
+    """The offer text tells a date, time and place: an audited disclosure."""
     audit.record(
         session,
         actor=ACTOR,
         channel="sms",
         action="disclose",
         entity="waitlist_offer",
-        entity_id=offer.id,
-        patient_id=patient.id,
+        entity_id=offer_id,
+        patient_id=patient_id,
         detail={"fields": ["date", "time", "location"], "basis": "waitlist offer"},
     )
-    return (RECORDED if not outbound.sends else SENT), message
 
 
 # The offer's deadline: "9:30 AM" in English, "09:30" in Spanish.

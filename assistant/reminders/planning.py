@@ -111,10 +111,10 @@ def _channel_rows(visit: _Visit, offsets: Sequence[int], channel: str, now: date
         )
     # Booked too late for every offset (not merely configured with unusable ones, like 0 days).
     if past and all(row["status"] == "skipped" for row in rows):
-        due = short_notice_due(visit.starts_at, now, patient_zone)
-        if due is not None:  # the smallest offset's row (the last) becomes the short-notice one
+        short_due = short_notice_due(visit.starts_at, now, patient_zone)
+        if short_due is not None:  # the smallest offset's row (the last) becomes the short-notice
             rows[-1] |= {
-                "due_at": due,
+                "due_at": short_due,
                 "status": "pending",
                 "skip_reason": None,
                 "short_notice": True,

@@ -157,17 +157,7 @@ def prepare(session: Session, outbound: Outbound, reminder: Reminder, now: datet
         return _defer(session, reminder, at, reason or policy.QUIET_HOURS)
 
     practice = session.get(Practice, appointment.practice_id)
-    compose = content.spoken if call else partial(content.compose, prep=prep)
-    if not call and outbound.settings.reminder_portal_links:
-        # Signed, expiring, single-use and no PHI: the portal still asks for the date of birth.
-        compose = partial(compose, link=_portal_link(session, outbound, patient.id, number))
-    body = compose(
-        practice=practice.name,
-        when_utc=appointment.starts_at,
-        time_zone=location.time_zone,
-        place=content.place_name(location, _specialties(session, practice.id)),
-        language=patient.preferred_language,
-    )
+    body = _body(session, outbound, practice, reminder, patient, number, prep)
     message = outbound.new_message(
         session,
         practice_id=practice.id,
@@ -181,21 +171,52 @@ def prepare(session: Session, outbound: Outbound, reminder: Reminder, now: datet
     reminder.outbound_message = message
     reminder.sent_at = now
     reminder.includes_prep = prep is not None
+    _record_disclosure(session, reminder, patient.id)
+    if not outbound.sends:
+        _mark_sent(reminder, message)
+        return RECORDED
+    reminder.attempts += 1
+    return _TRANSMIT
+
+
+def _body(
+    session: Session,
+    outbound: Outbound,
+    practice: Practice,
+    reminder: Reminder,
+    patient: Patient,
+    number: str,
+    prep: str | None,
+) -> str:
+    """The text of the reminder: spoken for a call, an SMS with preparation notes and, where
+    the practice has turned them on, a portal link."""
+    appointment, location = reminder.appointment, reminder.appointment.location
+    call = reminder.channel == VOICE
+    compose: Callable[..., str] = content.spoken if call else partial(content.compose, prep=prep)
+    if not call and outbound.settings.reminder_portal_links:
+        # Signed, expiring, single-use and no PHI: the portal still asks for the date of birth.
+        compose = partial(compose, link=_portal_link(session, outbound, patient.id, number))
+    return compose(
+        practice=practice.name,
+        when_utc=appointment.starts_at,
+        time_zone=location.time_zone,
+        place=content.place_name(location, _specialties(session, practice.id)),
+        language=patient.preferred_language,
+    )
+
+
+def _record_disclosure(session: Session, reminder: Reminder, patient_id: int) -> None:
+    """The reminder tells its appointment's date, time and place: an audited disclosure."""
     audit.record(
         session,
         actor=ACTOR,
         channel=reminder.channel,
         action="disclose",
         entity="appointment",
-        entity_id=appointment.id,
-        patient_id=patient.id,
+        entity_id=reminder.appointment.id,
+        patient_id=patient_id,
         detail={"fields": ["date", "time", "location"], "basis": "reminder", "id": reminder.id},
     )
-    if not outbound.sends:
-        _mark_sent(reminder, message)
-        return RECORDED
-    reminder.attempts += 1
-    return _TRANSMIT
 
 
 def recover(session: Session, outbound: Outbound, reminder: Reminder, now: datetime) -> str:
@@ -223,6 +244,7 @@ def finish(
 ) -> str:
     """Step 3: store Twilio's answer on the message and the reminder."""
     reminder = _locked(session, reminder_id)
+    assert reminder is not None  # still claimed by this worker: `process` checked it just before
     message = session.get(OutboundMessage, message_id)
     outbox.apply_outcome(session, message, result, now)
     if result.accepted:

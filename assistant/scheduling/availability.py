@@ -258,6 +258,70 @@ class _Template:
         )
 
 
+def _templates(
+    session: Session,
+    pids: list[int],
+    location_id: int | None,
+    locations: dict[int, ZoneInfo],
+    code: str,
+) -> dict[tuple[int, int], list[_Template]]:
+    """The weekly templates of `pids` that offer appointment type `code`, by (provider,
+    weekday), at the wanted locations."""
+    templates: dict[tuple[int, int], list[_Template]] = defaultdict(list)
+    ps = ProviderSchedule
+    sched_q = select(
+        ps.provider_id,
+        ps.location_id,
+        ps.weekday,
+        ps.start_time,
+        ps.end_time,
+        ps.valid_from,
+        ps.valid_until,
+        ps.appointment_types,
+    ).where(ps.provider_id.in_(pids))
+    if location_id is not None:
+        sched_q = sched_q.where(ps.location_id == location_id)
+    for pid, loc, weekday, start, end, valid_from, valid_until, allowed in session.execute(
+        sched_q.order_by(ps.id)
+    ).all():  # tuples: attribute access on Rows is slow for hundreds of templates
+        if allowed is not None and code not in allowed:
+            continue
+        if loc not in locations or end <= start:
+            continue  # overnight templates are not supported
+        templates[(pid, weekday)].append(_Template(loc, start, end, valid_from, valid_until))
+    return templates
+
+
+def _holidays(
+    session: Session, practice_id: int, first: date, last: date
+) -> set[tuple[int | None, date]]:
+    """(location or None for the whole practice, day) of the holidays from `first` to `last`."""
+    return {
+        (h.location_id, h.day)
+        for h in session.execute(
+            select(Holiday.location_id, Holiday.day).where(
+                Holiday.practice_id == practice_id,
+                Holiday.day >= first,
+                Holiday.day <= last,
+            )
+        )
+    }
+
+
+def _exceptions(session: Session, pids: list[int], since: datetime, until: datetime) -> list[Row]:
+    """The blocked and extra times of `pids` that overlap `since` to `until`."""
+    se = ScheduleException
+    return list(
+        session.execute(
+            select(se.provider_id, se.location_id, se.kind, se.starts_at, se.ends_at).where(
+                se.provider_id.in_(pids),
+                se.ends_at > since,
+                se.starts_at < until,
+            )
+        )
+    )
+
+
 class Planner:
     """Everything availability needs except the bookings, loaded once per search."""
 
@@ -346,51 +410,10 @@ class Planner:
         holidays: set[tuple[int | None, date]] = set()
         exceptions: list[Row] = []
         if pids and locations:
-            ps = ProviderSchedule
-            sched_q = select(
-                ps.provider_id,
-                ps.location_id,
-                ps.weekday,
-                ps.start_time,
-                ps.end_time,
-                ps.valid_from,
-                ps.valid_until,
-                ps.appointment_types,
-            ).where(ps.provider_id.in_(pids))
-            if location_id is not None:
-                sched_q = sched_q.where(ps.location_id == location_id)
-            code = atype.code
-            for pid, loc, weekday, start, end, valid_from, valid_until, allowed in session.execute(
-                sched_q.order_by(ps.id)
-            ).all():  # tuples: attribute access on Rows is slow for hundreds of templates
-                if allowed is not None and code not in allowed:
-                    continue
-                if loc not in locations or end <= start:
-                    continue  # overnight templates are not supported
-                templates[(pid, weekday)].append(
-                    _Template(loc, start, end, valid_from, valid_until)
-                )
+            templates = _templates(session, pids, location_id, locations, atype.code)
             horizon_end = now + timedelta(days=atype.max_horizon_days + 2)
-            holidays = {
-                (h.location_id, h.day)
-                for h in session.execute(
-                    select(Holiday.location_id, Holiday.day).where(
-                        Holiday.practice_id == practice_id,
-                        Holiday.day >= (now - DAY).date(),
-                        Holiday.day <= horizon_end.date(),
-                    )
-                )
-            }
-            se = ScheduleException
-            exceptions = list(
-                session.execute(
-                    select(se.provider_id, se.location_id, se.kind, se.starts_at, se.ends_at).where(
-                        se.provider_id.in_(pids),
-                        se.ends_at > now - 2 * DAY,
-                        se.starts_at < horizon_end,
-                    )
-                )
-            )
+            holidays = _holidays(session, practice_id, (now - DAY).date(), horizon_end.date())
+            exceptions = _exceptions(session, pids, now - 2 * DAY, horizon_end)
         return cls(
             practice=practice,
             atype=atype,

@@ -133,12 +133,7 @@ def secure_slot(
     res = resolve(session, req)
     excluded = frozenset(exclude_ids)
     if enforce_rules:
-        try:
-            check_rules(session, req, res, now=now, new_patient=new_patient, channel=channel)
-        except SlotUnavailable as exc:
-            raise SlotUnavailable(
-                exc.reason, alternatives(session, req, now=now, exclude_ids=excluded)
-            ) from exc
+        _check_rules_offering_alternatives(session, req, res, now, new_patient, channel, excluded)
     ends_at = req.starts_at + timedelta(minutes=res.atype.duration_minutes)
     guard.lock_providers(session, {req.provider_id, *lock_provider_ids})
     try:
@@ -147,32 +142,9 @@ def secure_slot(
                 before_insert()
             _release_stale_holds(session, req, ends_at, now=now)
             session.flush()
-            if guard.find_conflicts(
-                session,
-                provider_id=req.provider_id,
-                starts_at=req.starts_at,
-                ends_at=ends_at,
-                buffer_minutes=res.atype.buffer_minutes or 0,
-                now=now,
-                exclude_ids=excluded,
-            ):
+            if _overlaps(session, req, res, ends_at, now=now, exclude_ids=excluded):
                 raise _Conflict
-            appointment = Appointment(
-                practice_id=res.practice_id,
-                patient_id=req.patient_id,
-                provider_id=req.provider_id,
-                location_id=req.location_id,
-                appointment_type_id=req.appointment_type_id,
-                starts_at=req.starts_at,
-                ends_at=ends_at,
-                status=status,
-                hold_expires_at=hold_expires_at,
-                late_cancel=False,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(appointment)
-            session.flush()
+            appointment = _insert(session, res, req, ends_at, status, hold_expires_at, now=now)
             record_created(
                 session,
                 appointment,
@@ -192,6 +164,76 @@ def secure_slot(
         if not guard.is_overlap_violation(exc):
             raise
         raise SlotTaken(alternatives(session, req, now=now, exclude_ids=excluded)) from exc
+    return appointment
+
+
+def _check_rules_offering_alternatives(
+    session: Session,
+    req: SlotRequest,
+    res: _Resolved,
+    now: datetime,
+    new_patient: bool | None,
+    channel: str,
+    excluded: frozenset[int],
+) -> None:
+    """`check_rules`; a time outside the hours comes back with alternatives to offer."""
+    try:
+        check_rules(session, req, res, now=now, new_patient=new_patient, channel=channel)
+    except SlotUnavailable as exc:
+        raise SlotUnavailable(
+            exc.reason, alternatives(session, req, now=now, exclude_ids=excluded)
+        ) from exc
+
+
+def _overlaps(
+    session: Session,
+    req: SlotRequest,
+    res: _Resolved,
+    ends_at: datetime,
+    *,
+    now: datetime,
+    exclude_ids: frozenset[int],
+) -> bool:
+    """Does an occupying appointment of the provider (with the type's buffer) overlap?"""
+    return bool(
+        guard.find_conflicts(
+            session,
+            provider_id=req.provider_id,
+            starts_at=req.starts_at,
+            ends_at=ends_at,
+            buffer_minutes=res.atype.buffer_minutes or 0,
+            now=now,
+            exclude_ids=exclude_ids,
+        )
+    )
+
+
+def _insert(
+    session: Session,
+    res: _Resolved,
+    req: SlotRequest,
+    ends_at: datetime,
+    status: str,
+    hold_expires_at: datetime | None,
+    *,
+    now: datetime,
+) -> Appointment:
+    appointment = Appointment(
+        practice_id=res.practice_id,
+        patient_id=req.patient_id,
+        provider_id=req.provider_id,
+        location_id=req.location_id,
+        appointment_type_id=req.appointment_type_id,
+        starts_at=req.starts_at,
+        ends_at=ends_at,
+        status=status,
+        hold_expires_at=hold_expires_at,
+        late_cancel=False,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(appointment)
+    session.flush()
     return appointment
 
 

@@ -29,31 +29,19 @@ def change_status(
     now: datetime | None = None,
 ) -> AppointmentHistory:
     """Set the status, append the history row and the audit event, in the caller's transaction."""
-    entry = AppointmentHistory(
-        appointment=appointment,
-        action=action,
-        from_status=appointment.status,
-        to_status=to_status,
-        actor=actor,
-        channel=channel,
-        detail=detail,
-        at=now or utcnow(),
-    )
+    from_status = appointment.status
     appointment.status = to_status
-    session.add(entry)
-    audit.record(
+    return _record(
         session,
-        actor=actor,
-        channel=channel,
-        action="update",
-        entity="appointment",
-        entity_id=appointment.id,
-        patient_id=appointment.patient_id,
-        conversation_id=conversation_id,
+        appointment,
+        action=action,
+        from_status=from_status,
+        audit_action="update",
+        audit_detail={"to_status": to_status},
+        who=(actor, channel, conversation_id),
+        detail=detail,
         now=now,
-        detail={"operation": action, "to_status": to_status, **(detail or {})},
     )
-    return entry
 
 
 def record_created(
@@ -68,30 +56,17 @@ def record_created(
     now: datetime | None = None,
 ) -> AppointmentHistory:
     """History and audit for a new appointment (flushed already, so that it has an id)."""
-    entry = AppointmentHistory(
-        appointment=appointment,
+    return _record(
+        session,
+        appointment,
         action=action,
         from_status=None,
-        to_status=appointment.status,
-        actor=actor,
-        channel=channel,
+        audit_action="create",
+        audit_detail={"to_status": appointment.status},
+        who=(actor, channel, conversation_id),
         detail=detail,
-        at=now or utcnow(),
-    )
-    session.add(entry)
-    audit.record(
-        session,
-        actor=actor,
-        channel=channel,
-        action="create",
-        entity="appointment",
-        entity_id=appointment.id,
-        patient_id=appointment.patient_id,
-        conversation_id=conversation_id,
         now=now,
-        detail={"operation": action, "to_status": appointment.status, **(detail or {})},
     )
-    return entry
 
 
 def record_note(
@@ -106,10 +81,38 @@ def record_note(
     now: datetime | None = None,
 ) -> AppointmentHistory:
     """History and audit for a change that keeps the status (e.g. "running late")."""
+    return _record(
+        session,
+        appointment,
+        action=action,
+        from_status=appointment.status,
+        audit_action="update",
+        audit_detail={},
+        who=(actor, channel, conversation_id),
+        detail=detail,
+        now=now,
+    )
+
+
+def _record(
+    session: Session,
+    appointment: Appointment,
+    *,
+    action: str,
+    from_status: str | None,
+    audit_action: str,
+    audit_detail: dict[str, Any],
+    who: tuple[str, str, int | None],
+    detail: dict[str, Any] | None,
+    now: datetime | None,
+) -> AppointmentHistory:
+    """The history row (to the appointment's current status) and its audit event.
+    `who`: actor, channel and conversation."""
+    actor, channel, conversation_id = who
     entry = AppointmentHistory(
         appointment=appointment,
         action=action,
-        from_status=appointment.status,
+        from_status=from_status,
         to_status=appointment.status,
         actor=actor,
         channel=channel,
@@ -121,12 +124,12 @@ def record_note(
         session,
         actor=actor,
         channel=channel,
-        action="update",
+        action=audit_action,
         entity="appointment",
         entity_id=appointment.id,
         patient_id=appointment.patient_id,
         conversation_id=conversation_id,
         now=now,
-        detail={"operation": action, **(detail or {})},
+        detail={"operation": action, **audit_detail, **(detail or {})},
     )
     return entry

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -194,17 +195,7 @@ def book_hold(
     if appointment.status != HELD:
         raise InvalidTransition(appointment.status, "book")
     if appointment.hold_expires_at is not None and appointment.hold_expires_at <= now:
-        atype = appointment.appointment_type
-        if guard.find_conflicts(
-            session,
-            provider_id=appointment.provider_id,
-            starts_at=appointment.starts_at,
-            ends_at=appointment.ends_at,
-            buffer_minutes=atype.buffer_minutes or 0,
-            now=now,
-            exclude_ids=[appointment.id],
-        ):
-            raise SlotTaken(alternatives(session, req, now=now))
+        _check_still_free(session, appointment, req, now=now)
     appointment.hold_expires_at = None
     change_status(
         session,
@@ -218,6 +209,22 @@ def book_hold(
         now=now,
     )
     return appointment
+
+
+def _check_still_free(
+    session: Session, appointment: Appointment, req: SlotRequest, *, now: datetime
+) -> None:
+    """An expired hold is honoured only if nobody took its time meanwhile: else `SlotTaken`."""
+    if guard.find_conflicts(
+        session,
+        provider_id=appointment.provider_id,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        buffer_minutes=appointment.appointment_type.buffer_minutes or 0,
+        now=now,
+        exclude_ids=[appointment.id],
+    ):
+        raise SlotTaken(alternatives(session, req, now=now))
 
 
 def reschedule(
@@ -242,14 +249,7 @@ def reschedule(
     `SlotTaken` / `SlotUnavailable` is raised. The old time may overlap the new one.
     """
     now = now_utc(now)
-    found = session.get(Appointment, appointment_id)
-    if found is None:
-        raise AppointmentNotFound(str(appointment_id))
-    new_provider = provider_id or found.provider_id
-    guard.lock_providers(session, {found.provider_id, new_provider})
-    old = guard.lock_appointment(session, appointment_id)
-    if old.status not in (BOOKED, CONFIRMED):
-        raise InvalidTransition(old.status, "reschedule")
+    old, new_provider = _lock_to_move(session, appointment_id, provider_id)
     req = SlotRequest(
         old.patient_id,
         new_provider,
@@ -257,20 +257,9 @@ def reschedule(
         appointment_type_id or old.appointment_type_id,
         starts_at,
     )
-
-    def release_old() -> None:
-        change_status(
-            session,
-            old,
-            to_status=RESCHEDULED,
-            action="rescheduled",
-            actor=actor,
-            channel=channel,
-            conversation_id=conversation_id,
-            detail={"new_starts_at": starts_at.isoformat()},
-            now=now,
-        )
-        session.flush()
+    release_old = partial(
+        _release_rescheduled, session, old, starts_at, actor, channel, conversation_id, now
+    )
 
     def link(new: Appointment) -> None:
         old.rescheduled_to_id = new.id
@@ -295,16 +284,62 @@ def reschedule(
         detail={"rescheduled_from": old.id},
     )
     if offer_to_waitlist and old.starts_at > now:
-        waitlist.offer_slot(
-            session,
-            provider_id=old.provider_id,
-            location_id=old.location_id,
-            starts_at=old.starts_at,
-            now=now,
-            source_appointment_id=old.id,
-            exclude_patient_ids=[old.patient_id],
-        )
+        _offer_freed_time(session, old, now)
     return new
+
+
+def _lock_to_move(
+    session: Session, appointment_id: int, provider_id: int | None
+) -> tuple[Appointment, int]:
+    """Lock the old and new providers, then the appointment to move (booked or confirmed);
+    returns it and the new provider."""
+    found = session.get(Appointment, appointment_id)
+    if found is None:
+        raise AppointmentNotFound(str(appointment_id))
+    new_provider = provider_id or found.provider_id
+    guard.lock_providers(session, {found.provider_id, new_provider})
+    old = guard.lock_appointment(session, appointment_id)
+    if old.status not in (BOOKED, CONFIRMED):
+        raise InvalidTransition(old.status, "reschedule")
+    return old, new_provider
+
+
+def _release_rescheduled(
+    session: Session,
+    old: Appointment,
+    starts_at: datetime,
+    actor: str,
+    channel: str,
+    conversation_id: int | None,
+    now: datetime,
+) -> None:
+    """Mark the moved appointment `rescheduled` (inside `secure_slot`'s SAVEPOINT)."""
+    change_status(
+        session,
+        old,
+        to_status=RESCHEDULED,
+        action="rescheduled",
+        actor=actor,
+        channel=channel,
+        conversation_id=conversation_id,
+        detail={"new_starts_at": starts_at.isoformat()},
+        now=now,
+    )
+    session.flush()
+
+
+def _offer_freed_time(session: Session, old: Appointment, now: datetime) -> None:
+    """The time a patient cancelled or moved away from goes to the waitlist (but not back to
+    them)."""
+    waitlist.offer_slot(
+        session,
+        provider_id=old.provider_id,
+        location_id=old.location_id,
+        starts_at=old.starts_at,
+        now=now,
+        source_appointment_id=old.id,
+        exclude_patient_ids=[old.patient_id],
+    )
 
 
 def cancel(
@@ -349,15 +384,7 @@ def cancel(
     )
     session.flush()
     if offer_to_waitlist and appointment.starts_at > now:
-        waitlist.offer_slot(
-            session,
-            provider_id=appointment.provider_id,
-            location_id=appointment.location_id,
-            starts_at=appointment.starts_at,
-            now=now,
-            source_appointment_id=appointment.id,
-            exclude_patient_ids=[appointment.patient_id],
-        )
+        _offer_freed_time(session, appointment, now)
     return appointment, True
 
 

@@ -141,35 +141,10 @@ def offer_slot(
         raise InvalidRequest("unknown provider or location")
     session.flush()  # the change that freed the time must be visible to availability
     policy = _policy(session, provider)
-    tz = zone(location.time_zone)
-    local_start = to_local(starts_at, tz)
+    local_start = to_local(starts_at, zone(location.time_zone))
     day = local_start.date()
-    taken_entries = set(
-        session.execute(
-            select(WaitlistOffer.entry_id).where(
-                WaitlistOffer.provider_id == provider_id, WaitlistOffer.starts_at == starts_at
-            )
-        ).scalars()
-    )
-    busy_entries = set(
-        session.execute(
-            select(WaitlistOffer.entry_id).where(
-                WaitlistOffer.status == OFFER_PENDING, WaitlistOffer.expires_at > now
-            )
-        ).scalars()
-    )
-    entries = session.execute(
-        select(WaitlistEntry)
-        .where(
-            WaitlistEntry.practice_id == provider.practice_id,
-            WaitlistEntry.status == ENTRY_ACTIVE,
-            (WaitlistEntry.provider_id.is_(None)) | (WaitlistEntry.provider_id == provider_id),
-            (WaitlistEntry.location_id.is_(None)) | (WaitlistEntry.location_id == location_id),
-            WaitlistEntry.earliest_date <= day,
-            WaitlistEntry.latest_date >= day,
-        )
-        .order_by(WaitlistEntry.priority.desc(), WaitlistEntry.created_at, WaitlistEntry.id)
-    ).scalars()
+    already_offered = _entries_offered(session, provider_id, starts_at, now)
+    entries = _entries_waiting(session, provider.practice_id, provider_id, location_id, day)
     excluded_patients = set(exclude_patient_ids)
     free_by_type: dict[int, set[datetime]] = {}
     remaining = policy.waitlist_offers_per_slot if max_offers is None else max_offers
@@ -177,14 +152,10 @@ def offer_slot(
     for entry in entries:
         if remaining <= 0:
             break
-        if entry.id in taken_entries or entry.id in busy_entries:
+        if entry.id in already_offered or entry.patient_id in excluded_patients:
             continue
-        if entry.patient_id in excluded_patients:
-            continue
-        if not TimePreference.from_json(entry.preferences).accepts(local_start):
-            continue
-        atype = session.get(AppointmentType, entry.appointment_type_id)
-        if atype is None or not _bookable_for(session, entry, atype, starts_at, now):
+        atype = _fitting_type(session, entry, local_start, starts_at, now)
+        if atype is None:
             continue
         if entry.appointment_type_id not in free_by_type:
             free_by_type[entry.appointment_type_id] = set(
@@ -199,25 +170,105 @@ def offer_slot(
             )
         if starts_at not in free_by_type[entry.appointment_type_id]:
             continue  # taken, or too long for the gap, or outside this type's hours
-        offer = WaitlistOffer(
-            entry_id=entry.id,
-            practice_id=entry.practice_id,
-            provider_id=provider_id,
-            location_id=location_id,
-            appointment_type_id=entry.appointment_type_id,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=atype.duration_minutes),
-            status=OFFER_PENDING,
+        offer = _offer(
+            session,
+            entry,
+            atype,
+            (provider_id, location_id, starts_at),
             expires_at=min(now + timedelta(minutes=policy.waitlist_offer_minutes), starts_at),
             source_appointment_id=source_appointment_id,
-            created_at=now,
+            now=now,
         )
-        session.add(offer)
-        session.flush()
-        _audit_offer(session, offer, entry, actor="system:waitlist", channel="system", op="offered")
         offers.append(offer)
         remaining -= 1
     return offers
+
+
+def _entries_offered(
+    session: Session, provider_id: int, starts_at: datetime, now: datetime
+) -> set[int]:
+    """Entries not to offer this time to: offered it before, or waiting on another offer."""
+    offered_this = set(
+        session.execute(
+            select(WaitlistOffer.entry_id).where(
+                WaitlistOffer.provider_id == provider_id, WaitlistOffer.starts_at == starts_at
+            )
+        ).scalars()
+    )
+    waiting_on_another = set(
+        session.execute(
+            select(WaitlistOffer.entry_id).where(
+                WaitlistOffer.status == OFFER_PENDING, WaitlistOffer.expires_at > now
+            )
+        ).scalars()
+    )
+    return offered_this | waiting_on_another
+
+
+def _entries_waiting(
+    session: Session, practice_id: int, provider_id: int, location_id: int, day: date
+) -> Iterable[WaitlistEntry]:
+    """Active entries whose provider, location and date window admit the time, best first."""
+    return session.execute(
+        select(WaitlistEntry)
+        .where(
+            WaitlistEntry.practice_id == practice_id,
+            WaitlistEntry.status == ENTRY_ACTIVE,
+            (WaitlistEntry.provider_id.is_(None)) | (WaitlistEntry.provider_id == provider_id),
+            (WaitlistEntry.location_id.is_(None)) | (WaitlistEntry.location_id == location_id),
+            WaitlistEntry.earliest_date <= day,
+            WaitlistEntry.latest_date >= day,
+        )
+        .order_by(WaitlistEntry.priority.desc(), WaitlistEntry.created_at, WaitlistEntry.id)
+    ).scalars()
+
+
+def _fitting_type(
+    session: Session,
+    entry: WaitlistEntry,
+    local_start: datetime,
+    starts_at: datetime,
+    now: datetime,
+) -> AppointmentType | None:
+    """The entry's appointment type when its time preference accepts the opened time and its
+    patient could book it then; else None."""
+    if not TimePreference.from_json(entry.preferences).accepts(local_start):
+        return None
+    atype = session.get(AppointmentType, entry.appointment_type_id)
+    if atype is None or not _bookable_for(session, entry, atype, starts_at, now):
+        return None
+    return atype
+
+
+def _offer(
+    session: Session,
+    entry: WaitlistEntry,
+    atype: AppointmentType,
+    slot: tuple[int, int, datetime],
+    *,
+    expires_at: datetime,
+    source_appointment_id: int | None,
+    now: datetime,
+) -> WaitlistOffer:
+    """A pending offer of `slot` (provider, location, start) to `entry`, stored and audited."""
+    provider_id, location_id, starts_at = slot
+    offer = WaitlistOffer(
+        entry_id=entry.id,
+        practice_id=entry.practice_id,
+        provider_id=provider_id,
+        location_id=location_id,
+        appointment_type_id=entry.appointment_type_id,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=atype.duration_minutes),
+        status=OFFER_PENDING,
+        expires_at=expires_at,
+        source_appointment_id=source_appointment_id,
+        created_at=now,
+    )
+    session.add(offer)
+    session.flush()
+    _audit_offer(session, offer, entry, actor="system:waitlist", channel="system", op="offered")
+    return offer
 
 
 def accept_offer(
@@ -257,6 +308,28 @@ def accept_offer(
     if entry is None or entry.status != ENTRY_ACTIVE:
         offer.status = OFFER_WITHDRAWN
         raise OfferNoLongerAvailable()
+    appointment = _book_offered(session, offer, entry, actor, channel, conversation_id, now)
+    offer.status = OFFER_ACCEPTED
+    offer.responded_at = now
+    offer.appointment_id = appointment.id
+    entry.status = ENTRY_BOOKED
+    entry.appointment_id = appointment.id
+    _withdraw_others(session, offer, entry, appointment)
+    _audit_offer(session, offer, entry, actor=actor, channel=channel, op="accepted")
+    return appointment
+
+
+def _book_offered(
+    session: Session,
+    offer: WaitlistOffer,
+    entry: WaitlistEntry,
+    actor: str,
+    channel: str,
+    conversation_id: int | None,
+    now: datetime,
+) -> Appointment:
+    """Book the offered time for the entry's patient through the guarded booking path; the
+    offer is withdrawn when the time has gone meanwhile."""
     req = SlotRequest(
         entry.patient_id,
         offer.provider_id,
@@ -265,7 +338,7 @@ def accept_offer(
         offer.starts_at,
     )
     try:
-        appointment = secure_slot(
+        return secure_slot(
             session,
             req,
             status=BOOKED,
@@ -280,11 +353,12 @@ def accept_offer(
         offer.status = OFFER_WITHDRAWN
         offer.responded_at = now
         raise OfferNoLongerAvailable(alternatives=exc.alternatives) from exc
-    offer.status = OFFER_ACCEPTED
-    offer.responded_at = now
-    offer.appointment_id = appointment.id
-    entry.status = ENTRY_BOOKED
-    entry.appointment_id = appointment.id
+
+
+def _withdraw_others(
+    session: Session, offer: WaitlistOffer, entry: WaitlistEntry, appointment: Appointment
+) -> None:
+    """Withdraw the pending offers of times that overlap the booking, and the entry's others."""
     siblings = session.execute(
         select(WaitlistOffer).where(
             WaitlistOffer.id != offer.id,
@@ -295,8 +369,6 @@ def accept_offer(
         )
     ).scalars()
     _withdraw(session, [*siblings, *_pending_offers(session, entry_id=entry.id, but=offer.id)])
-    _audit_offer(session, offer, entry, actor=actor, channel=channel, op="accepted")
-    return appointment
 
 
 def decline_offer(

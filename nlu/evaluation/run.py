@@ -186,6 +186,79 @@ def _quiet() -> None:
     warnings.filterwarnings("ignore")
 
 
+def _evaluate_heldout(
+    parser: Parser, args: argparse.Namespace, results: dict, metrics: dict[str, float]
+) -> list[str]:
+    """The held-out set (macro F1, emergency recall); returns its texts for the latency run."""
+    examples = sample_rows(heldout_examples(args.heldout), args.sample, "heldout")
+    report, result = evaluate_labelled(examples, predict(parser, examples), None)
+    emergency = report.score(EMERGENCY_INTENT)
+    result["emergency_recall"] = round(emergency.recall, 4) if emergency else None
+    results["datasets"]["heldout"] = result
+    metrics["macro_f1"] = report.macro_f1
+    if emergency:
+        metrics["emergency_recall"] = emergency.recall
+    missing = sorted(set(CONTRACT_INTENTS) - {s.intent for s in report.scores})
+    print_report("held-out (nlu/tests/heldout.yml)", report, result)
+    if emergency:
+        print(f"medical_emergency recall: {emergency.recall:.3f} ({emergency.support})")
+    if missing and args.sample is None:
+        print(f"WARNING: held-out lacks intents: {', '.join(missing)}")
+    return [e.text for e in examples]
+
+
+def _evaluate_sgd(
+    parser: Parser, args: argparse.Namespace, path: Path, results: dict, metrics: dict[str, float]
+) -> None:
+    """SGD's therapist dialogues, user turns mapped to our intents (skipped without the file)."""
+    if not path.exists():
+        print(f"\nSGD dev skipped: {path} not found")
+        return
+    rows = sgd_examples(path, any_other_acts=args.sgd_any_acts)
+    examples = sample_rows(rows, args.sample, "sgd")
+    report, result = evaluate_labelled(examples, predict(parser, examples), None)
+    result["mapping"] = "any_other_acts" if args.sgd_any_acts else "single_act_type"
+    results["datasets"]["sgd"] = result
+    metrics["sgd_macro_f1"] = report.macro_f1
+    print_report("SGD dev (Therapist) mapped user turns", report, result)
+
+
+def _evaluate_clinc_oos(
+    parser: Parser, args: argparse.Namespace, path: Path, results: dict, metrics: dict[str, float]
+) -> None:
+    """CLINC150's out-of-scope utterances: how many we do not take for one of our intents."""
+    if not path.exists():
+        print(f"\nCLINC150 skipped: {path} not found")
+        return
+    examples = sample_rows(clinc_oos_examples(path), args.sample, "clinc_oos")
+    result = evaluate_oos(examples, predict(parser, examples))
+    results["datasets"]["clinc_oos"] = result
+    metrics["oos_recall"] = result["recall"]
+    print(f"\n== CLINC150 out-of-scope (oos_val + oos_test): n={result['n']}")
+    print(
+        f"out-of-scope recall {result['recall']:.3f} (out_of_scope "
+        f"{result['predicted_out_of_scope']}, nlu_fallback "
+        f"{result['fallback_predictions']})"
+    )
+    top = list(result["misclassified_as"].items())[:8]
+    print("misclassified as: " + ", ".join(f"{k} {v}" for k, v in top))
+
+
+def _threshold_failures(
+    thresholds: dict[str, float | None], metrics: dict[str, float]
+) -> list[str]:
+    """One line per floor set and missed (or not measured)."""
+    failures = []
+    for name, minimum in thresholds.items():
+        if minimum is None:
+            continue
+        value = metrics.get(name)
+        if value is None or value < minimum:
+            shown = "not measured" if value is None else f"{value:.4f}"
+            failures.append(f"{name} {shown} < {minimum}")
+    return failures
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_arg_parser().parse_args(argv)
     wanted = [d.strip() for d in args.datasets.split(",") if d.strip()]
@@ -209,54 +282,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     latency_texts: list[str] = []
     try:
         if "heldout" in wanted:
-            examples = sample_rows(heldout_examples(args.heldout), args.sample, "heldout")
-            latency_texts = [e.text for e in examples]
-            report, result = evaluate_labelled(examples, predict(parser, examples), None)
-            emergency = report.score(EMERGENCY_INTENT)
-            result["emergency_recall"] = round(emergency.recall, 4) if emergency else None
-            results["datasets"]["heldout"] = result
-            metrics["macro_f1"] = report.macro_f1
-            if emergency:
-                metrics["emergency_recall"] = emergency.recall
-            missing = sorted(set(CONTRACT_INTENTS) - {s.intent for s in report.scores})
-            print_report("held-out (nlu/tests/heldout.yml)", report, result)
-            if emergency:
-                print(f"medical_emergency recall: {emergency.recall:.3f} ({emergency.support})")
-            if missing and args.sample is None:
-                print(f"WARNING: held-out lacks intents: {', '.join(missing)}")
-
+            latency_texts = _evaluate_heldout(parser, args, results, metrics)
         data_dir = shared_data_dir()
         if "sgd" in wanted:
-            path = data_dir / "sgd_medical_dev.jsonl"
-            if path.exists():
-                rows = sgd_examples(path, any_other_acts=args.sgd_any_acts)
-                examples = sample_rows(rows, args.sample, "sgd")
-                report, result = evaluate_labelled(examples, predict(parser, examples), None)
-                result["mapping"] = "any_other_acts" if args.sgd_any_acts else "single_act_type"
-                results["datasets"]["sgd"] = result
-                metrics["sgd_macro_f1"] = report.macro_f1
-                print_report("SGD dev (Therapist) mapped user turns", report, result)
-            else:
-                print(f"\nSGD dev skipped: {path} not found")
-
+            _evaluate_sgd(parser, args, data_dir / "sgd_medical_dev.jsonl", results, metrics)
         if "clinc_oos" in wanted:
-            path = data_dir / "clinc150_relevant.jsonl"
-            if path.exists():
-                examples = sample_rows(clinc_oos_examples(path), args.sample, "clinc_oos")
-                result = evaluate_oos(examples, predict(parser, examples))
-                results["datasets"]["clinc_oos"] = result
-                metrics["oos_recall"] = result["recall"]
-                print(f"\n== CLINC150 out-of-scope (oos_val + oos_test): n={result['n']}")
-                print(
-                    f"out-of-scope recall {result['recall']:.3f} (out_of_scope "
-                    f"{result['predicted_out_of_scope']}, nlu_fallback "
-                    f"{result['fallback_predictions']})"
-                )
-                top = list(result["misclassified_as"].items())[:8]
-                print("misclassified as: " + ", ".join(f"{k} {v}" for k, v in top))
-            else:
-                print(f"\nCLINC150 skipped: {path} not found")
-
+            _evaluate_clinc_oos(
+                parser, args, data_dir / "clinc150_relevant.jsonl", results, metrics
+            )
         if args.latency_n > 0:
             texts = latency_texts or [e.text for e in heldout_examples(args.heldout)]
             results["latency"] = measure_latency(parser, texts, args.latency_n)
@@ -274,14 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sgd_macro_f1": args.min_sgd_macro_f1,
         "oos_recall": args.min_oos_recall,
     }
-    failures = []
-    for name, minimum in thresholds.items():
-        if minimum is None:
-            continue
-        value = metrics.get(name)
-        if value is None or value < minimum:
-            shown = "not measured" if value is None else f"{value:.4f}"
-            failures.append(f"{name} {shown} < {minimum}")
+    failures = _threshold_failures(thresholds, metrics)
     results["thresholds"] = {k: v for k, v in thresholds.items() if v is not None}
     results["failures"] = failures
     if args.json_out:

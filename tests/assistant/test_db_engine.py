@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from assistant.db import engine
-from tests.conftest import PG_ADMIN_URL
+from tests.factories.databases import PG_ADMIN_URL
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ from assistant.db import migrate
 from assistant.db.engine import get_engine
 from assistant.db.models import Base, Reminder
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.databases import postgres_database
+from tests.factories.reminders import (
     VISIT,
     make_appointment,
     make_clinic,
     make_patient,
 )
-from tests.conftest import _postgres_database
 
 
 def _tables(url: str) -> set[str]:
@@ -50,7 +50,7 @@ def test_chain_round_trip_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_chain_round_trip_on_postgres() -> None:
-    for url in _postgres_database():
+    for url in postgres_database():
         _full_round_trip(url)
 
 
@@ -94,5 +94,5 @@ def test_short_notice_column_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_short_notice_column_on_postgres() -> None:
-    for url in _postgres_database():
+    for url in postgres_database():
         _short_notice_round_trip(url)

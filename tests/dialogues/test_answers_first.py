@@ -10,7 +10,7 @@ from assistant.frontdesk.subject import change_of_subject, looks_like_name
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.identity import ValidateIdentityForm
 from dialogues.actions.reschedule import ValidateRescheduleForm
-from tests.dialogues.conftest import conversation, run, slots_of, tracker
+from tests.factories.dialogues import conversation, run, slots_of, tracker
 
 NAMES_CLASSIFIED_ELSEWHERE = [
     ("Mark Person", "request_human"),

@@ -7,30 +7,13 @@ from sqlalchemy import select
 from assistant.db.models import Appointment, Conversation, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.cancel import ValidateCancelForm
-from dialogues.actions.identity import ValidateIdentityForm
 from dialogues.actions.reschedule import ActionAskSlotChoice, ValidateRescheduleForm
 from dialogues.actions.tasks import ActionRouteTask
-from tests.dialogues.conftest import conversation, run, slots_of, tracker
+from tests.factories.dialogues import conversation, run, slots_of, tracker, verify_identity
 
 
 def _responses(messages):
     return [m.get("response") for m in messages]
-
-
-def _verify(uid: str, name: str = "Maria Lopez", dob: str = "March 3, 1982"):
-    form = ValidateIdentityForm()
-    events, messages = run(
-        form,
-        tracker(
-            uid,
-            text=dob,
-            intent="inform",
-            slots={"patient_name": name, "patient_dob": dob, "requested_slot": "patient_dob"},
-            latest_action="identity_form",
-            active_loop="identity_form",
-        ),
-    )
-    return slots_of(events), messages
 
 
 def test_a_check_starts_with_identity(demo, sqlite_url):
@@ -44,7 +27,7 @@ def test_a_check_starts_with_identity(demo, sqlite_url):
 def test_verified_check_says_the_appointment(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    slots, messages = _verify(uid)
+    slots, messages = verify_identity(uid)
     assert slots["verified"] is True
     assert slots["patient_name"] is None and slots["patient_dob"] is None  # nothing kept
     assert slots["requested_slot"] is None
@@ -63,7 +46,7 @@ def test_verified_check_says_the_appointment(demo, sqlite_url):
 def test_three_failed_verifications_go_to_staff(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     for _ in range(3):
-        slots, messages = _verify(uid, dob="01/01/1990")
+        slots, messages = verify_identity(uid, dob="01/01/1990")
     assert slots["identity_failed"] is True and slots["requested_slot"] is None
     events, messages = run(
         ActionRouteTask(),
@@ -82,7 +65,7 @@ def test_three_failed_verifications_go_to_staff(demo, sqlite_url):
 def test_voice_handoff_after_failures(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="voice")
     for _ in range(3):
-        _verify(uid, dob="01/01/1990")
+        verify_identity(uid, dob="01/01/1990")
     events, messages = run(
         ActionRouteTask(),
         tracker(uid, slots={"task": "check", "channel": "voice"}, latest_action="identity_form"),
@@ -98,7 +81,7 @@ def test_voice_handoff_after_failures(demo, sqlite_url):
 def test_cancel_confirm_reason_and_offer(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
+    verify_identity(uid)
     events, _ = run(
         ActionRouteTask(), tracker(uid, intent="cancel_appointment", latest_action="action_listen")
     )
@@ -161,7 +144,7 @@ def _status_of(url: str, appointment_id: int) -> str:
 def test_reschedule_choosing_the_second_option(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
+    verify_identity(uid)
     form = ValidateRescheduleForm()
     base = {"appointment_id": maria.appointment_id, "task": "reschedule"}
     events, _ = run(

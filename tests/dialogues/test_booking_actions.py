@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from assistant.db.models import (
     Appointment,
-    AppointmentType,
     Conversation,
     Patient,
     PatientPhone,
@@ -17,40 +15,21 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk.late import minutes_late
-from assistant.scheduling import operations
 from assistant.unit_of_work import UnitOfWork
-from dialogues.actions.book import ActionAskBookTypeChoice, ValidateBookForm
+from dialogues.actions.book import ActionAskBookTypeChoice
 from dialogues.actions.late import ValidateLateForm
 from dialogues.actions.tasks import ActionRouteTask
-from tests.dialogues.conftest import conversation, run, slots_of, tracker
-from tests.dialogues.test_appointment_actions import _verify
-
-
-def _answer(form: Any, uid: str, slot: str, text: str, slots: dict[str, Any], intent="inform"):
-    """One answer inside the form: returns (all slots after it, messages)."""
-    values = {**slots, slot: text, "requested_slot": slot}
-    name = "book_form" if isinstance(form, ValidateBookForm) else "late_form"
-    events, messages = run(
-        form,
-        tracker(uid, text=text, intent=intent, slots=values, latest_action=name, active_loop=name),
-    )
-    return {**values, **slots_of(events)}, messages
-
-
-def _book(uid: str, answers: list[tuple[str, str]], slots: dict[str, Any]):
-    form, said = ValidateBookForm(), []
-    for slot, text in answers:
-        slots, messages = _answer(form, uid, slot, text, slots)
-        said.append(messages)
-    return slots, said
-
-
-def _submit(uid: str, slots: dict[str, Any]):
-    """The form has ended: the router acts on its decision (books, or back to the times)."""
-    return run(
-        ActionRouteTask(),
-        tracker(uid, slots={**slots, "requested_slot": None}, latest_action="book_form"),
-    )
+from tests.factories import appointment_soon
+from tests.factories.dialogues import (
+    answer_form,
+    book_through_form,
+    conversation,
+    run,
+    slots_of,
+    submit_booking,
+    tracker,
+    verify_identity,
+)
 
 
 def _conversation(url: str, uid: str) -> Conversation:
@@ -66,7 +45,7 @@ def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
     events, messages = run(ActionRouteTask(), tracker(uid, intent="book_appointment"))
     assert slots_of(events)["flow"] == "book" and messages == []
     slots = {"task": "book", "verified": False}
-    slots, said = _book(
+    slots, said = book_through_form(
         uid,
         [
             ("book_patient_status", "no, I've never been there"),
@@ -82,7 +61,7 @@ def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
     assert slots["visit_reason"] == "illness"
     _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots=slots))
     assert "1) New patient visit 2) Sick visit" in messages[0]["types"]  # new-patient types only
-    slots, said = _book(
+    slots, said = book_through_form(
         uid,
         [("book_type_choice", "a sick visit"), ("provider_preference", "anyone"),
          ("time_preference", "as soon as possible"), ("slot_choice", "the second one")],
@@ -91,9 +70,9 @@ def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
     assert slots["book_type"]["code"] == "sick_visit" and slots["book_provider"] == "any"
     assert len(slots["offered_options"]) == 3
     assert slots["chosen_option"] == slots["offered_options"][1]
-    slots, [messages] = _book(uid, [("book_confirm", "yes")], slots)
+    slots, [messages] = book_through_form(uid, [("book_confirm", "yes")], slots)
     assert slots["book_confirm"] == "yes" and messages == []  # the form only decided
-    events, messages = _submit(uid, slots)  # the router books
+    events, messages = submit_booking(uid, slots)  # the router books
     assert messages[0]["response"] == "utter_booked"
     after = slots_of(events)
     assert after["book_confirm"] == "[booked]"
@@ -121,7 +100,7 @@ def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
 
 def test_a_returning_patient_is_verified_before_booking(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    slots, [messages] = _book(
+    slots, [messages] = book_through_form(
         uid, [("book_patient_status", "yes I've been there before")], {"task": "book"}
     )
     assert slots["book_patient_status"] == "existing"
@@ -130,7 +109,7 @@ def test_a_returning_patient_is_verified_before_booking(demo, sqlite_url):
         tracker(uid, slots={**slots, "requested_slot": None}, latest_action="book_form"),
     )
     assert slots_of(events)["flow"] == "identify"
-    _verify(uid)
+    verify_identity(uid)
     events, _ = run(
         ActionRouteTask(),
         tracker(uid, slots={**slots, "verified": True}, latest_action="identity_form"),
@@ -141,7 +120,7 @@ def test_a_returning_patient_is_verified_before_booking(demo, sqlite_url):
 def test_a_new_patient_who_is_on_file_is_verified(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, "+16095550177")
-    slots, said = _book(
+    slots, said = book_through_form(
         uid,
         [("book_patient_status", "I'm a new patient"), ("new_patient_name", "Maria Lopez"),
          ("new_patient_dob", "03/03/1982")],
@@ -154,7 +133,7 @@ def test_a_new_patient_who_is_on_file_is_verified(demo, sqlite_url):
 
 def test_a_type_not_bookable_by_phone_is_not_offered(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    _verify(uid)
+    verify_identity(uid)
     _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots={"verified": True}))
     assert "biopsy" not in messages[0]["types"].lower()
     assert messages[0]["types"] == "1) New patient visit 2) Sick visit"  # never seen yet
@@ -168,33 +147,11 @@ def test_a_type_not_bookable_by_phone_is_not_offered(demo, sqlite_url):
     )
 
 
-def _appointment_soon(url: str, patient_id: int, minutes_from_now: int) -> int:
-    with UnitOfWork(url) as uow:
-        atype = uow.session.execute(
-            select(AppointmentType).where(AppointmentType.code == "follow_up")
-        ).scalar_one()
-        some = uow.session.execute(select(Appointment).limit(1)).scalar_one()
-        start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=minutes_from_now)
-        appointment = operations.book(
-            uow.session,
-            patient_id=patient_id,
-            provider_id=some.provider_id,
-            location_id=some.location_id,
-            appointment_type_id=atype.id,
-            starts_at=start,
-            actor="staff:1",
-            channel="console",
-            enforce_rules=False,
-        )
-        uow.commit()
-        return appointment.id
-
-
 def test_running_late_within_grace_is_noted_with_a_task(demo, sqlite_url):
     maria = demo.english_demo
-    appointment_id = _appointment_soon(sqlite_url, maria.patient_id, 20)
+    appointment_id = appointment_soon(sqlite_url, maria.patient_id, 20)
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
+    verify_identity(uid)
     events, messages = run(
         ActionRouteTask(),
         tracker(uid, slots={"task": "late", "late_said": 10.0}, latest_action="identity_form"),
@@ -212,18 +169,20 @@ def test_running_late_within_grace_is_noted_with_a_task(demo, sqlite_url):
 
 def test_running_late_past_grace_offers_to_reschedule(demo, sqlite_url):
     maria = demo.english_demo
-    appointment_id = _appointment_soon(sqlite_url, maria.patient_id, 10)
+    appointment_id = appointment_soon(sqlite_url, maria.patient_id, 10)
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
+    verify_identity(uid)
     events, _ = run(
         ActionRouteTask(), tracker(uid, slots={"task": "late"}, latest_action="identity_form")
     )
     assert slots_of(events)["flow"] == "late"
     slots = {"task": "late", "verified": True, "appointment_id": appointment_id}
-    slots, messages = _answer(ValidateLateForm(), uid, "late_minutes", "maybe half an hour", slots)
+    slots, messages = answer_form(
+        ValidateLateForm(), uid, "late_minutes", "maybe half an hour", slots
+    )
     assert messages[0]["response"] == "utter_late_beyond_grace" and messages[0]["grace"] == "15"
     assert slots["late_beyond"] is True
-    slots, _ = _answer(ValidateLateForm(), uid, "late_reschedule", "yes please", slots)
+    slots, _ = answer_form(ValidateLateForm(), uid, "late_reschedule", "yes please", slots)
     events, _ = run(
         ActionRouteTask(),
         tracker(uid, slots={**slots, "requested_slot": None}, latest_action="late_form"),
@@ -252,13 +211,13 @@ def test_a_time_taken_meanwhile_offers_alternatives(demo, sqlite_url):
         ("provider_preference", "anyone"), ("time_preference", "as soon as possible"),
         ("slot_choice", "the first one"),
     ]  # fmt: skip
-    slots_a, _ = _book(first, answers, {"task": "book"})
-    slots_b, _ = _book(second, answers, {"task": "book"})
+    slots_a, _ = book_through_form(first, answers, {"task": "book"})
+    slots_b, _ = book_through_form(second, answers, {"task": "book"})
     assert slots_a["chosen_option"] == slots_b["chosen_option"]
-    slots_a, _ = _book(first, [("book_confirm", "yes")], slots_a)
-    _submit(first, slots_a)
-    slots_b, _ = _book(second, [("book_confirm", "yes")], slots_b)
-    events, messages = _submit(second, slots_b)
+    slots_a, _ = book_through_form(first, [("book_confirm", "yes")], slots_a)
+    submit_booking(first, slots_a)
+    slots_b, _ = book_through_form(second, [("book_confirm", "yes")], slots_b)
+    events, messages = submit_booking(second, slots_b)
     assert [m["response"] for m in messages] == ["utter_slot_taken"]
     slots_b = {**slots_b, **slots_of(events)}
     assert slots_b["flow"] == "book"  # back to the form, with the times left
@@ -272,7 +231,7 @@ def test_a_time_taken_meanwhile_offers_alternatives(demo, sqlite_url):
 def test_the_new_patient_path_cannot_be_used_to_guess_identities(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, "+16095550152")
     for guess in ("Mary Lopez", "Marie Lopes", "Maria Lopes", "Maria Lopez"):
-        slots, said = _book(
+        slots, said = book_through_form(
             uid,
             [("new_patient_name", guess), ("new_patient_dob", "03/03/1982")],
             {"task": "book", "book_patient_status": "new"},
@@ -284,9 +243,9 @@ def test_the_new_patient_path_cannot_be_used_to_guess_identities(demo, sqlite_ur
 
 def test_nothing_fits_twice_goes_to_staff(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    _verify(uid)
+    verify_identity(uid)
     slots = {"task": "book", "verified": True}
-    slots, said = _book(
+    slots, said = book_through_form(
         uid,
         [("book_type_choice", "sick visit"), ("provider_preference", "anyone"),
          ("time_preference", "sunday")],
@@ -294,7 +253,7 @@ def test_nothing_fits_twice_goes_to_staff(demo, sqlite_url):
     )  # fmt: skip
     assert [m["response"] for m in said[-1]] == ["utter_no_options_try_again"]
     assert slots["time_preference"] is None and slots["no_options"] is True
-    slots, [messages] = _book(uid, [("time_preference", "saturday")], slots)
+    slots, [messages] = book_through_form(uid, [("time_preference", "saturday")], slots)
     assert [m["response"] for m in messages] == ["utter_no_options", "utter_staff_will_help"]
     assert slots["book_confirm"] == "[staff]"
     row = _conversation(sqlite_url, uid)
@@ -307,7 +266,7 @@ def test_nothing_fits_twice_goes_to_staff(demo, sqlite_url):
 
 def test_running_late_without_an_appointment_today(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    _verify(uid)
+    verify_identity(uid)
     with UnitOfWork(sqlite_url) as uow:  # the next business day's visit can be under 12 h away
         for visit in uow.session.execute(
             select(Appointment).where(Appointment.patient_id == demo.english_demo.patient_id)

@@ -10,8 +10,7 @@ import pytest
 from assistant.frontdesk.preferences import carries_details, later_than_visit, understand
 from dialogues.actions.reschedule import ValidateRescheduleForm
 from dialogues.actions.tasks import ActionRouteTask
-from tests.dialogues.conftest import conversation, run, slots_of, tracker
-from tests.dialogues.test_appointment_actions import _verify
+from tests.factories.dialogues import conversation, run, slots_of, tracker, verify_identity
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)  # a Monday, 10 AM in New York
 VISIT = date(2026, 3, 12)  # the Thursday of the following week
@@ -74,7 +73,7 @@ def test_the_day_said_with_the_request_is_the_time_preference(demo, sqlite_url):
     events, _ = _reschedule_request(uid, said)
     slots = slots_of(events)
     assert slots["flow"] == "identify" and slots["request_details"] == said
-    _verify(uid)
+    verify_identity(uid)
     events, _ = run(
         ActionRouteTask(),
         tracker(
@@ -128,12 +127,12 @@ def test_words_about_the_visit_being_moved_are_not_the_new_time(demo, sqlite_url
 
 
 def test_a_booking_uses_the_provider_and_time_said_up_front(demo, sqlite_url):
-    from tests.dialogues.test_booking_actions import _book
+    from tests.factories.dialogues import book_through_form
 
     uid = conversation(sqlite_url, demo.practice_id, "+16095550177")
     said = "I'd like a sick visit with Dr. Chen any afternoon next week"
     slots = {"task": "book", "verified": False, "request_details": said}
-    slots, _ = _book(
+    slots, _ = book_through_form(
         uid,
         [
             ("book_patient_status", "I'm new"),

@@ -11,7 +11,7 @@ from assistant.db.models import Holiday
 from assistant.frontdesk.service import office_info_for
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.office import ActionOfficeInfo
-from tests.dialogues.conftest import conversation, run, tracker
+from tests.factories.dialogues import conversation, run, tracker
 
 
 def _at(day: int, hour_utc: int) -> datetime:

@@ -4,7 +4,7 @@ SMS and voice get the same words and no buttons."""
 from __future__ import annotations
 
 from dialogues.actions.reschedule import ActionAskRescheduleConfirm, ActionAskSlotChoice
-from tests.dialogues.conftest import run, tracker
+from tests.factories.dialogues import run, tracker
 
 OPTIONS = [
     {"label": "Thu Dec 3, 9:00 AM with Dr. Chen at Main Street Office"},

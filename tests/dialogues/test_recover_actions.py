@@ -38,7 +38,7 @@ from dialogues.actions.cancel import ValidateCancelForm, ValidateConfirmForm
 from dialogues.actions.identity import ValidateIdentityForm
 from dialogues.actions.reschedule import ValidateRescheduleForm
 from dialogues.actions.tasks import ActionRouteTask
-from tests.dialogues.conftest import conversation, run, slots_of, tracker
+from tests.factories.dialogues import conversation, run, slots_of, tracker
 
 
 def _responses(messages):

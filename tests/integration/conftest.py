@@ -18,8 +18,8 @@ from assistant.db import migrate
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.rasa_model import ensure_model
 from assistant.unit_of_work import UnitOfWork
-from tests.conftest import _empty_all_tables
-from tests.webhooks.conftest import make_settings
+from tests.factories.databases import empty_all_tables
+from tests.factories.webhooks import make_settings
 
 
 def _free_port() -> int:
@@ -55,7 +55,7 @@ def dialogue_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sett
 
 @pytest.fixture
 def live_db(dialogue_settings: Settings) -> str:
-    _empty_all_tables(dialogue_settings.database_url)
+    empty_all_tables(dialogue_settings.database_url)
     return dialogue_settings.database_url
 
 

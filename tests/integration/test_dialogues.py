@@ -12,7 +12,7 @@ from sqlalchemy import select
 from assistant.db.models import Appointment, StaffTask
 from assistant.timefmt import format_when
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import latest_sms_conversation, sms_texter
+from tests.factories.webhooks import latest_sms_conversation, sms_texter
 
 pytestmark = pytest.mark.rasa
 

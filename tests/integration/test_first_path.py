@@ -12,7 +12,7 @@ from twilio.request_validator import RequestValidator
 
 from assistant.db.models import Appointment, AuditEvent, Conversation
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, messages
+from tests.factories.webhooks import AUTH_TOKEN, PUBLIC_BASE_URL, messages
 from webhooks import create_app
 
 pytestmark = pytest.mark.rasa

@@ -13,7 +13,7 @@ from assistant.db.models import Appointment, OutboundMessage
 from assistant.demo.seed import seed_demo
 from assistant.timefmt import format_when
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.portal.conftest import Visitor
+from tests.factories.portal import Visitor
 from webhooks import create_app
 
 pytestmark = pytest.mark.rasa

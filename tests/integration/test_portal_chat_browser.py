@@ -16,8 +16,8 @@ from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.timefmt import format_when
 from assistant.unit_of_work import UnitOfWork
 from tests.browsers import chromium
-from tests.webhooks.console.conftest import SCREENSHOTS
-from tests.webhooks.portal.conftest import last_code
+from tests.factories.console import SCREENSHOTS
+from tests.factories.portal import last_code
 from webhooks import create_app
 
 pytestmark = pytest.mark.rasa

@@ -15,7 +15,7 @@ from assistant.config import PROJECT_ROOT
 from assistant.db.models import Appointment, OutboundMessage
 from assistant.demo.seed import seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import latest_sms_conversation, sms_texter
+from tests.factories.webhooks import latest_sms_conversation, sms_texter
 
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 

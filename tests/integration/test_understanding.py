@@ -15,16 +15,14 @@ from sqlalchemy import select
 
 from assistant.db.models import (
     Appointment,
-    AppointmentType,
     Conversation,
     Practice,
     StaffTask,
 )
-from assistant.db.types import utcnow
-from assistant.scheduling import operations
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
-from tests.webhooks.conftest import latest_sms_conversation, sign_and_post, sms_texter
+from tests.factories import appointment_soon
+from tests.factories.webhooks import latest_sms_conversation, sign_and_post, sms_texter
 
 pytestmark = pytest.mark.rasa
 
@@ -131,28 +129,6 @@ def test_a_spanish_text_moving_a_visit_to_an_afternoon(demo, say, live_db):
     assert "Tengo:" in offer or "no encontre" in offer
 
 
-def _appointment_soon(url: str, patient_id: int, minutes: int) -> int:
-    with UnitOfWork(url) as uow:
-        atype = uow.session.execute(
-            select(AppointmentType).where(AppointmentType.code == "follow_up")
-        ).scalar_one()
-        some = uow.session.execute(select(Appointment).limit(1)).scalar_one()
-        start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=minutes)
-        appointment = operations.book(
-            uow.session,
-            patient_id=patient_id,
-            provider_id=some.provider_id,
-            location_id=some.location_id,
-            appointment_type_id=atype.id,
-            starts_at=start,
-            actor="staff:1",
-            channel="console",
-            enforce_rules=False,
-        )
-        uow.commit()
-        return appointment.id
-
-
 @pytest.mark.parametrize(
     ("said", "minutes"),
     [
@@ -162,7 +138,7 @@ def _appointment_soon(url: str, patient_id: int, minutes: int) -> int:
 )
 def test_a_road_number_is_not_minutes_late(demo, say, live_db, said, minutes):
     maria = demo.english_demo
-    appointment_id = _appointment_soon(live_db, maria.patient_id, 30)
+    appointment_id = appointment_soon(live_db, maria.patient_id, 30)
     say(maria.phone, said)
     say(maria.phone, "Maria Lopez")
     reply = say(maria.phone, "03/03/1982")

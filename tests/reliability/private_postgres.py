@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, text
 
 from assistant.db import migrate
 from assistant.db.engine import get_engine
-from tests.conftest import IN_CI
+from tests.factories.databases import IN_CI
 
 TEMPLATE = "assistant_template"
 

@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from tests.assistant.reminders.celery_worker import wait_until
-from tests.conftest import IN_CI
+from tests.factories.databases import IN_CI
 
 REDIS_SERVER = "/usr/bin/redis-server"
 

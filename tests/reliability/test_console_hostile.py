@@ -19,9 +19,8 @@ from sqlalchemy import select
 from assistant.db.models import Patient, PatientPhone, StaffTask
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.reliability.conftest import EXAMPLES, Twilio
-from tests.reliability.test_hostile_webhooks import INJECTIONS, text_chars
-from tests.webhooks.conftest import make_settings
+from tests.factories.reliability import EXAMPLES, INJECTIONS, Twilio, text_chars
+from tests.factories.webhooks import make_settings
 from webhooks import create_app
 
 FUZZ = settings(

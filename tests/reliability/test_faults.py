@@ -17,27 +17,27 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
-from assistant.db import migrate
-from assistant.db.engine import get_engine
 from assistant.db.models import ConversationTurn, StaffTask, WebhookEvent
 from assistant.unit_of_work import UnitOfWork
-from tests.conftest import IN_CI, PG_ADMIN_URL
-from tests.reliability.conftest import (
+from tests.factories.databases import PG_ADMIN_URL
+from tests.factories.reliability import (
     CALL_SID,
     PATIENT_PHONE,
     PRACTICE_PHONE,
     ScriptedRasa,
     Twilio,
+    admin_sql,
+    block_database,
     seed_practice,
     sms_twiml,
+    unblock_database,
     voice_twiml,
 )
-from tests.webhooks.conftest import closed_port_url, make_settings
+from tests.factories.webhooks import closed_port_url, make_settings
 from webhooks import create_app
 
 TIMEOUT = 1.0  # RASA_TIMEOUT_SECONDS in these tests
@@ -208,54 +208,6 @@ def test_a_voicemail_left_while_the_database_is_down_does_not_loop(scripted_rasa
     assert root.find("Hangup") is not None
 
 
-@pytest.fixture
-def own_postgres() -> Iterator[str]:
-    """A migrated PostgreSQL database of this test's own (dropped or blocked by the test)."""
-    name = f"assistant_faults_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        if IN_CI:
-            pytest.fail(f"PostgreSQL not reachable: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL not reachable: {type(exc).__name__}")
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    migrate.upgrade(url)
-    seed_practice(url)
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _admin(sql: str) -> None:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as conn:
-        conn.execute(text(sql))
-    admin.dispose()
-
-
-def _block(url: str) -> None:
-    """Refuse new connections to this database and cut the open ones (a restart, seen from
-    the app), without touching any other database on the server."""
-    name = url.rsplit("/", 1)[1]
-    _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-    _admin(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-        f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-    )
-
-
-def _unblock(url: str) -> None:
-    _admin(f'ALTER DATABASE "{url.rsplit("/", 1)[1]}" ALLOW_CONNECTIONS true')
-
-
 @pytest.mark.postgres
 def test_database_dropped_while_the_dialogue_thinks(own_postgres, scripted_rasa):
     """The turn was stored, then the database vanished before the answer could be: the caller
@@ -263,14 +215,14 @@ def test_database_dropped_while_the_dialogue_thinks(own_postgres, scripted_rasa)
     twilio = _twilio(own_postgres, scripted_rasa)
     voice_twiml(twilio.post("/twilio/voice", CALL))
     name = own_postgres.rsplit("/", 1)[1]
-    scripted_rasa.before_answer = lambda _m: _admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+    scripted_rasa.before_answer = lambda _m: admin_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
     turn = {**CALL, "SpeechResult": "reschedule please", "Confidence": "0.9"}
     root = voice_twiml(twilio.post("/twilio/voice/gather?lang=en&step=2", turn))
     assert "something went wrong" in root.find("Say").text and root.find("Record") is not None
     scripted_rasa.before_answer = None
     [said] = sms_twiml(twilio.post("/twilio/sms", _sms("hello"))).iter("Message")
     assert said.text == FOLLOW_UP
-    _admin(f'CREATE DATABASE "{name}"')  # for the fixture's clean-up
+    admin_sql(f'CREATE DATABASE "{name}"')  # for the fixture's clean-up
 
 
 @pytest.mark.postgres
@@ -280,14 +232,14 @@ def test_database_restart_mid_conversation_recovers_without_manual_steps(
     twilio = _twilio(own_postgres, scripted_rasa)
     scripted_rasa.answer = lambda m: [{"recipient_id": "x", "text": f"Noted: {m['message']}"}]
     sms_twiml(twilio.post("/twilio/sms", _sms("first", 1)))  # the pool now holds connections
-    _block(own_postgres)
+    block_database(own_postgres)
     try:
         [said] = sms_twiml(twilio.post("/twilio/sms", _sms("second", 2))).iter("Message")
         assert said.text == FOLLOW_UP  # no 5xx while it is down; the text is in the spool
         call = voice_twiml(twilio.post("/twilio/voice", CALL))
         assert call.find("Record") is not None
     finally:
-        _unblock(own_postgres)
+        unblock_database(own_postgres)
     # back: the stale pooled connections are replaced (pre-ping), the next text goes through
     root = sms_twiml(twilio.post("/twilio/sms", _sms("third", 3)))
     assert [m.text for m in root.iter("Message")] == ["Noted: third"]

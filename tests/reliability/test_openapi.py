@@ -15,7 +15,7 @@ import yaml
 from jsonschema import Draft4Validator
 from werkzeug.routing import IntegerConverter, Rule
 
-from tests.webhooks.conftest import make_settings
+from tests.factories.webhooks import make_settings
 from webhooks import create_app
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "webhooks" / "openapi.yaml"

@@ -44,18 +44,16 @@ from dialogues.actions import context
 from dialogues.actions.book import ActionAskBookTypeChoice
 from dialogues.actions.tasks import ActionRouteTask
 from tests.assistant.reminders.celery_worker import wait_until
-from tests.assistant.reminders.conftest import BOOKED_AT, plan, settings_for
 from tests.assistant.reminders.fake_twilio import FakeTwilio
-from tests.assistant.reminders.test_celery import (
-    NOW,
-    _assert_each_sent_once,
-    _patients,
-    _reminders,
-    _sent,
+from tests.factories.dialogues import (
+    book_through_form,
+    conversation,
+    run,
+    slots_of,
+    submit_booking,
+    tracker,
 )
-from tests.dialogues.conftest import conversation, run, slots_of, tracker
-from tests.dialogues.test_booking_actions import _book, _submit
-from tests.reliability.conftest import (
+from tests.factories.reliability import (
     PATIENT_PHONE,
     PRACTICE_PHONE,
     ScriptedRasa,
@@ -65,12 +63,22 @@ from tests.reliability.conftest import (
     sms_twiml,
     voice_twiml,
 )
+from tests.factories.reminders import (
+    BOOKED_AT,
+    REMINDERS_DUE,
+    all_reminders,
+    assert_each_sent_once,
+    patients_with_visits,
+    plan,
+    sent_reminders,
+    settings_for,
+)
+from tests.factories.webhooks import make_settings
 from tests.reliability.private_postgres import (  # noqa: F401 - fixtures
     PrivatePostgres,
     private_postgres,
     restartable_db,
 )
-from tests.webhooks.conftest import make_settings
 from webhooks import create_app
 
 pytestmark = pytest.mark.postgres
@@ -480,7 +488,7 @@ def _up_to_the_confirmation(url: str, practice_id: int, phone: str, name: str) -
     uid = conversation(url, practice_id, phone)
     run(ActionRouteTask(), tracker(uid, intent="book_appointment"))
     slots = {"task": "book", "verified": False}
-    slots, _ = _book(
+    slots, _ = book_through_form(
         uid,
         [("book_patient_status", "no, I've never been there"), ("new_patient_name", name),
          ("new_patient_dob", "june 2 1990"), ("new_patient_phone", "yes"),
@@ -488,7 +496,7 @@ def _up_to_the_confirmation(url: str, practice_id: int, phone: str, name: str) -
         slots,
     )  # fmt: skip
     run(ActionAskBookTypeChoice(), tracker(uid, slots=slots))
-    slots, _ = _book(
+    slots, _ = book_through_form(
         uid,
         [("book_type_choice", "a sick visit"), ("provider_preference", "anyone"),
          ("time_preference", "as soon as possible"), ("slot_choice", "the first one")],
@@ -500,8 +508,8 @@ def _up_to_the_confirmation(url: str, practice_id: int, phone: str, name: str) -
 
 def _yes(uid: str, slots: dict) -> tuple[dict, list]:
     """ "Yes" to the read-back: the form decides, then the router books (its submit)."""
-    slots, _ = _book(uid, [("book_confirm", "yes")], slots)
-    events, messages = _submit(uid, slots)
+    slots, _ = book_through_form(uid, [("book_confirm", "yes")], slots)
+    events, messages = submit_booking(uid, slots)
     return {**slots, **slots_of(events)}, messages
 
 
@@ -663,10 +671,10 @@ def test_reminder_batch_across_a_crash_texts_each_patient_once(
     test clock: the batch is cut by the crash; after the restart the worker carries on by itself
     and, once the claims' lease has run out, finishes the batch from the database."""
     url, fake = restartable_db, crashing_twilio
-    numbers = _patients(url, PATIENTS)
+    numbers = patients_with_visits(url, PATIENTS)
     plan(url, BOOKED_AT)
-    fake.clock = NOW
-    clock = [NOW]
+    fake.clock = REMINDERS_DUE
+    clock = [REMINDERS_DUE]
     monkeypatch.setattr(worker, "utcnow", lambda: clock[0])
     caplog.set_level(logging.ERROR, logger="assistant.reminders.worker")
     stop = threading.Event()
@@ -685,23 +693,23 @@ def test_reminder_batch_across_a_crash_texts_each_patient_once(
         restarted_at = time.monotonic()
         # The in-flight reminder and the rest of the batch stay claimed until the lease runs
         # out: none is due again early, none is lost.
-        later = NOW + policy.LEASE + timedelta(seconds=1)
-        assert worker.due_count(url, NOW) == 0
-        assert worker.due_count(url, later) == PATIENTS - len(_sent(url)) == PATIENTS - 3
+        later = REMINDERS_DUE + policy.LEASE + timedelta(seconds=1)
+        assert worker.due_count(url, REMINDERS_DUE) == 0
+        assert worker.due_count(url, later) == PATIENTS - len(sent_reminders(url)) == PATIENTS - 3
         time.sleep(0.6)  # the worker's passes after the restart, before the lease
         assert fake.posts == CRASH_AFTER
         clock[0] = later
         advanced_at = time.monotonic()
-        wait_until(lambda: len(_sent(url)) == PATIENTS, 30, "every reminder sent")
+        wait_until(lambda: len(sent_reminders(url)) == PATIENTS, 30, "every reminder sent")
         done_at = time.monotonic()
         time.sleep(0.6)  # anything sent twice would be sent now
         assert loop.is_alive()  # the same worker loop: no manual restart
     finally:
         stop.set()
         loop.join(10)
-    _assert_each_sent_once(url, fake, numbers)
+    assert_each_sent_once(url, fake, numbers)
     assert fake.posts == PATIENTS  # the one accepted before the crash was found, not resent
-    assert all(r.status == "sent" for r in _reminders(url) if r.offset_days == 7)
+    assert all(r.status == "sent" for r in all_reminders(url) if r.offset_days == 7)
     print(
         f"\nreminders: {failed_passes} passes failed while down; batch complete "
         f"{done_at - advanced_at:.1f} s after the test clock passed the lease, "

@@ -33,7 +33,7 @@ from assistant.db import migrate
 from assistant.db.models import Appointment, AppointmentHistory, StaffTask
 from assistant.messages import translate
 from assistant.unit_of_work import UnitOfWork
-from tests.reliability.conftest import (
+from tests.factories.reliability import (
     CALL_SID,
     PRACTICE_PHONE,
     Twilio,
@@ -41,8 +41,8 @@ from tests.reliability.conftest import (
     rasa_servers,
     voice_twiml,
 )
+from tests.factories.webhooks import latest_sms_conversation, make_settings
 from tests.reliability.private_redis import PrivateRedis, started_redis
-from tests.webhooks.conftest import latest_sms_conversation, make_settings
 from webhooks import create_app, rasa_client
 
 pytestmark = pytest.mark.rasa

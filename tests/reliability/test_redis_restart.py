@@ -21,22 +21,19 @@ import redis
 
 from assistant.reminders import celery_app, policy, worker
 from tests.assistant.reminders.celery_worker import CeleryWorker, wait_until
-from tests.assistant.reminders.conftest import (
+from tests.factories.databases import empty_all_tables
+from tests.factories.reminders import (
     BOOKED_AT,
-    fake_twilio,  # noqa: F401 - the recording Twilio stand-in
+    REMINDERS_DUE,
+    all_reminders,
+    assert_each_sent_once,
+    enqueue,
+    patients_with_visits,
     plan,
+    sent_reminders,
     settings_for,
+    worker_env,
 )
-from tests.assistant.reminders.test_celery import (
-    NOW,
-    _assert_each_sent_once,
-    _enqueue,
-    _env,
-    _patients,
-    _reminders,
-    _sent,
-)
-from tests.conftest import _empty_all_tables
 from tests.reliability.private_redis import PrivateRedis, started_redis
 
 PATIENTS = 12
@@ -55,7 +52,7 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 @pytest.fixture
 def pg_url(request: pytest.FixtureRequest) -> str:
     url = request.getfixturevalue("_migrated_postgres")
-    _empty_all_tables(url)
+    empty_all_tables(url)
     return url
 
 
@@ -63,21 +60,23 @@ def pg_url(request: pytest.FixtureRequest) -> str:
 def test_redis_killed_and_restarted_mid_batch_each_reminder_is_sent_once(
     pg_url: str,
     private_redis: PrivateRedis,
-    fake_twilio,  # noqa: F811 - the fixture imported above
+    fake_twilio,
     tmp_path: Path,
 ) -> None:
-    numbers = _patients(pg_url, PATIENTS)
+    numbers = patients_with_visits(pg_url, PATIENTS)
     plan(pg_url, BOOKED_AT)
-    fake_twilio.clock = NOW
+    fake_twilio.clock = REMINDERS_DUE
     broker_url = private_redis.url
     settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=broker_url)
-    env = _env(settings, tmp_path, REMINDER_BROKER_URL=broker_url, REMINDER_SEND_RATE=SEND_RATE)
+    env = worker_env(
+        settings, tmp_path, REMINDER_BROKER_URL=broker_url, REMINDER_SEND_RATE=SEND_RATE
+    )
     log = tmp_path / "worker.log"
     celery = CeleryWorker(env, log)
     celery.start()
     broker = redis.Redis.from_url(broker_url)
     try:
-        _enqueue(settings, celery_app.DISPATCH, NOW)
+        enqueue(settings, celery_app.DISPATCH, REMINDERS_DUE)
         wait_until(lambda: fake_twilio.posts >= KILL_AFTER, 30, f"{KILL_AFTER} messages sent")
         private_redis.kill()
         killed_at = time.monotonic()
@@ -94,12 +93,12 @@ def test_redis_killed_and_restarted_mid_batch_each_reminder_is_sent_once(
 
         # The failed task left the rest of its batch claimed: nothing is due again until the
         # claims' lease has run out, whatever is dispatched meanwhile.
-        later = NOW + policy.LEASE + timedelta(seconds=1)
-        assert worker.due_count(pg_url, NOW) == 0
-        assert worker.due_count(pg_url, later) == PATIENTS - len(_sent(pg_url))
+        later = REMINDERS_DUE + policy.LEASE + timedelta(seconds=1)
+        assert worker.due_count(pg_url, REMINDERS_DUE) == 0
+        assert worker.due_count(pg_url, later) == PATIENTS - len(sent_reminders(pg_url))
         # Beat's next tick after the lease (the restarted Redis holds no task).
-        _enqueue(settings, celery_app.DISPATCH, later)
-        wait_until(lambda: len(_sent(pg_url)) == PATIENTS, 30, "all reminders sent")
+        enqueue(settings, celery_app.DISPATCH, later)
+        wait_until(lambda: len(sent_reminders(pg_url)) == PATIENTS, 30, "all reminders sent")
         done_at = time.monotonic()
         wait_until(lambda: broker.llen(celery_app.QUEUE) == 0, 30, "the queue to drain")
         time.sleep(1.0)  # anything sent twice would arrive now
@@ -108,9 +107,9 @@ def test_redis_killed_and_restarted_mid_batch_each_reminder_is_sent_once(
         celery.stop()
         broker.close()
 
-    _assert_each_sent_once(pg_url, fake_twilio, numbers)
+    assert_each_sent_once(pg_url, fake_twilio, numbers)
     assert fake_twilio.posts == PATIENTS
-    assert all(r.status == "sent" for r in _reminders(pg_url) if r.offset_days == 7)
+    assert all(r.status == "sent" for r in all_reminders(pg_url) if r.offset_days == 7)
     print(
         f"\nsent before the kill: {sent_before}/{PATIENTS}; worker reconnected "
         f"{reconnected_at - restarted_at:.1f} s after the restart; batch complete "

@@ -28,14 +28,13 @@ from assistant.reminders import worker
 from assistant.reminders.pacing import Unpaced
 from assistant.reminders.policy import LEASE
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     BOOKED_AT,
     VISIT,
     make_appointment,
     make_clinic,
     make_patient,
     ny,
-    prism_url,  # noqa: F401 - the session's Prism
     reminders_of,
     settings_for,
 )
@@ -140,7 +139,7 @@ class FaultyTwilio:
 
 
 @pytest.fixture
-def faulty(prism_url: str):  # noqa: F811
+def faulty(prism_url: str):
     proxy = FaultyTwilio(prism_url)
     yield proxy
     proxy.close()

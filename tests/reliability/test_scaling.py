@@ -19,9 +19,9 @@ from assistant.config import Settings
 from assistant.db import migrate
 from assistant.db.models import Appointment
 from assistant.unit_of_work import UnitOfWork
-from tests.conftest import IN_CI
-from tests.reliability.conftest import free_port, rasa_servers
-from tests.webhooks.conftest import latest_sms_conversation, make_settings
+from tests.factories.databases import IN_CI
+from tests.factories.reliability import free_port, rasa_servers
+from tests.factories.webhooks import latest_sms_conversation, make_settings
 
 pytestmark = pytest.mark.rasa
 

@@ -69,10 +69,10 @@ from assistant.db.engine import get_engine
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.portal import signin
 from assistant.unit_of_work import UnitOfWork
-from tests.conftest import IN_CI
-from tests.reliability.conftest import ScriptedRasa
-from tests.webhooks.conftest import PUBLIC_BASE_URL
-from tests.webhooks.portal.conftest import Visitor, portal_settings
+from tests.factories.databases import IN_CI
+from tests.factories.portal import Visitor, portal_settings
+from tests.factories.reliability import ScriptedRasa
+from tests.factories.webhooks import PUBLIC_BASE_URL
 from webhooks import create_app
 from webhooks.console.security import CSRF_HEADER
 

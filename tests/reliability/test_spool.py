@@ -36,19 +36,20 @@ from assistant.messages import translate
 from assistant.reminders import worker
 from assistant.spool import Spool
 from assistant.unit_of_work import UnitOfWork
-from tests.reliability.conftest import (
+from tests.factories.reliability import (
     CALL_SID,
     PATIENT_PHONE,
     PRACTICE_PHONE,
     ScriptedRasa,
     Twilio,
+    block_database,
     row_counts,
     seed_practice,
     sms_twiml,
+    unblock_database,
     voice_twiml,
 )
-from tests.reliability.test_faults import _block, _unblock, own_postgres  # noqa: F401
-from tests.webhooks.conftest import closed_port_url, make_settings
+from tests.factories.webhooks import closed_port_url, make_settings
 from webhooks import create_app
 
 SMS_SORRY = "Sorry, we could not process your message. Please call our office."
@@ -95,7 +96,7 @@ def outage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Outage]:
     """A seeded database of the test's own that the test takes down and brings back."""
     if request.param == "postgresql":
         url = request.getfixturevalue("own_postgres")
-        yield Outage(url, lambda: _block(url), lambda: _unblock(url))
+        yield Outage(url, lambda: block_database(url), lambda: unblock_database(url))
         return
     home, away = tmp_path / "db", tmp_path / "db-away"
     home.mkdir()

@@ -33,9 +33,9 @@ from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.rasa_model import ensure_model
 from assistant.simulator import SimulatedCall, TwilioSimulator
 from assistant.unit_of_work import UnitOfWork
-from tests.conftest import _empty_all_tables
-from tests.reliability.conftest import free_port
-from tests.webhooks.conftest import latest_sms_conversation
+from tests.factories.databases import empty_all_tables
+from tests.factories.reliability import free_port
+from tests.factories.webhooks import latest_sms_conversation
 
 pytestmark = pytest.mark.rasa
 
@@ -167,7 +167,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
 
 @pytest.fixture
 def demo(run: Run) -> DemoSummary:
-    _empty_all_tables(run.settings.database_url)
+    empty_all_tables(run.settings.database_url)
     with UnitOfWork(run.settings.database_url) as uow:
         summary = seed_demo(uow.session)
         uow.commit()

@@ -14,7 +14,7 @@ from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.fhir import systems
 from assistant.fhir.validation import problems
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import PUBLIC_BASE_URL, make_settings
+from tests.factories.webhooks import PUBLIC_BASE_URL, make_settings
 from webhooks import create_app
 
 TOKEN = "ehr-token-0123456789abcdef"

@@ -11,7 +11,7 @@ def test_health_reports_each_part_and_503_when_one_is_down(client):
 def test_a_rasa_url_answering_other_json_is_down_not_a_crash(sqlite_url, fake_rasa):
     """Something else at RASA_URL (a JSON list from /status: here the REST channel's stand-in)
     is reported down (503); it was an AttributeError and a 500 (found by schemathesis)."""
-    from tests.webhooks.conftest import make_settings
+    from tests.factories.webhooks import make_settings
     from webhooks import create_app
 
     settings = make_settings(sqlite_url, RASA_URL=fake_rasa.url, ACTION_SERVER_URL=fake_rasa.url)

@@ -8,7 +8,7 @@ import pytest
 
 from assistant import stack
 from assistant.config import ConfigError, load_settings
-from tests.webhooks.conftest import FakeRasa, closed_port_url, make_settings
+from tests.factories.webhooks import FakeRasa, closed_port_url, make_settings
 from webhooks import rasa_client
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from twilio.request_validator import RequestValidator
 
-from tests.webhooks.conftest import AUTH_TOKEN, PUBLIC_BASE_URL, make_settings
+from tests.factories.webhooks import AUTH_TOKEN, PUBLIC_BASE_URL, make_settings
 from webhooks import create_app
 from webhooks.twilio.signature import is_valid_request
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from assistant.db.models import Conversation, ConversationTurn, SmsOptOut, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
-from tests.webhooks.conftest import messages, sign_and_post
+from tests.factories.webhooks import messages, sign_and_post
 
 PATIENT = "+15555550123"
 

@@ -3,12 +3,9 @@ caller's redirect sent through the official twilio client to Prism (Twilio's API
 
 from __future__ import annotations
 
-import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
@@ -26,8 +23,7 @@ from assistant.demo.staff import seed_staff
 from assistant.routing.dialer import DialResult, TwilioDialer
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
-from tests.prism import PrismUnavailable, running_prism
-from tests.webhooks.conftest import PUBLIC_BASE_URL, FakeRasa, make_settings
+from tests.factories.webhooks import PUBLIC_BASE_URL, FakeRasa, make_settings
 from webhooks import create_app
 
 CALLER = "CA" + "7" * 32
@@ -35,17 +31,6 @@ CALL = {"CallSid": CALLER, "From": "+15555550123", "To": "+15555550100"}
 CA_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 ALWAYS = {d: [["00:00", "23:59"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 NEVER: dict[str, list] = {d: [] for d in ALWAYS}
-
-
-@pytest.fixture(scope="module")
-def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    try:
-        with running_prism(tmp_path_factory.mktemp("prism") / "prism.log") as url:
-            yield url
-    except PrismUnavailable as exc:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(str(exc), pytrace=False)
-        pytest.skip(str(exc))
 
 
 class RecordingDialer(TwilioDialer):

@@ -8,10 +8,7 @@ from sqlalchemy import select
 
 from assistant.db.models import Conversation, StaffTask
 from assistant.unit_of_work import UnitOfWork
-from tests import factories
-from tests.webhooks.conftest import sign_and_post
-
-CALL = {"CallSid": "CA" + "7" * 32, "From": "+15555550123", "To": "+15555550100"}
+from tests.factories.webhooks import CALL, practice_with_patient, sign_and_post
 
 
 def _twiml(response) -> ET.Element:
@@ -19,14 +16,8 @@ def _twiml(response) -> ET.Element:
     return ET.fromstring(response.get_data(as_text=True))
 
 
-def _setup(url: str) -> None:
-    with UnitOfWork(url) as uow:
-        factories.patient(uow.session, factories.practice(uow.session))
-        uow.commit()
-
-
 def test_greeting_names_the_practice_and_offers_spanish(sqlite_url, signed_post):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     root = _twiml(signed_post("/twilio/voice", CALL))
     gather = root.find("Gather")
     assert gather.get("input") == "speech dtmf"
@@ -39,7 +30,7 @@ def test_greeting_names_the_practice_and_offers_spanish(sqlite_url, signed_post)
 
 
 def test_pressing_two_switches_to_spanish(sqlite_url, signed_post):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     signed_post("/twilio/voice", CALL)
     root = _twiml(signed_post("/twilio/voice/gather?lang=en&step=1", {**CALL, "Digits": "2"}))
     gather = root.find("Gather")
@@ -49,14 +40,14 @@ def test_pressing_two_switches_to_spanish(sqlite_url, signed_post):
 
 
 def test_silence_gets_a_reprompt_not_dead_air(sqlite_url, signed_post):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     signed_post("/twilio/voice", CALL)
     root = _twiml(signed_post("/twilio/voice/gather?lang=en&step=2", CALL))
     assert "didn't hear anything" in root.find("Gather/Say").text
 
 
 def test_dialogue_down_offers_a_voicemail_that_becomes_a_task(sqlite_url, signed_post):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     signed_post("/twilio/voice", CALL)
     speech = {**CALL, "SpeechResult": "i need a refill", "Confidence": "0.9"}
     root = _twiml(signed_post("/twilio/voice/gather?lang=en&step=2", speech))
@@ -75,7 +66,7 @@ def test_a_retried_voicemail_callback_is_kept_once(sqlite_url, signed_post):
     """Keyed by CallSid + RecordingSid (the key the spool's replay claims too)."""
     from assistant.db.models import ConversationTurn
 
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     voicemail = {**CALL, "RecordingUrl": "https://api.twilio.com/rec/RE2", "RecordingSid": "RE2"}
     for _ in range(2):
         root = _twiml(signed_post("/twilio/voice/voicemail?lang=en", voicemail))
@@ -87,7 +78,7 @@ def test_a_retried_voicemail_callback_is_kept_once(sqlite_url, signed_post):
 
 
 def test_hang_up_mid_flow_is_recorded_as_abandoned(sqlite_url, signed_post):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     signed_post("/twilio/voice", CALL)
     status = {**CALL, "CallStatus": "completed"}
     assert signed_post("/twilio/status", status).status_code == 204
@@ -98,7 +89,7 @@ def test_hang_up_mid_flow_is_recorded_as_abandoned(sqlite_url, signed_post):
 
 
 def test_second_silence_takes_a_message_instead_of_looping(sqlite_url, signed_post):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     signed_post("/twilio/voice", CALL)
     first = _twiml(signed_post("/twilio/voice/gather?lang=en&step=2", CALL))
     action = first.find("Gather").get("action")
@@ -114,7 +105,7 @@ def test_second_silence_takes_a_message_instead_of_looping(sqlite_url, signed_po
 def test_low_confidence_is_read_back_and_only_sent_once_confirmed(
     sqlite_url, client_with_fake_rasa, fake_rasa
 ):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     client = client_with_fake_rasa
     sign_and_post(client, "/twilio/voice", CALL)
     heard = {**CALL, "SpeechResult": "reschedule my appointment", "Confidence": "0.21"}
@@ -135,7 +126,7 @@ def test_low_confidence_is_read_back_and_only_sent_once_confirmed(
 def test_keypad_zero_asks_for_staff_and_a_handoff_takes_a_voicemail(
     sqlite_url, client_with_fake_rasa, fake_rasa
 ):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     client = client_with_fake_rasa
     sign_and_post(client, "/twilio/voice", CALL)
     fake_rasa.answers.append(
@@ -152,7 +143,7 @@ def test_keypad_zero_asks_for_staff_and_a_handoff_takes_a_voicemail(
 def test_spanish_call_speaks_spanish_with_a_spanish_voice(
     sqlite_url, client_with_fake_rasa, fake_rasa
 ):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     client = client_with_fake_rasa
     sign_and_post(client, "/twilio/voice", CALL)
     sign_and_post(client, "/twilio/voice/gather?lang=en&step=1", {**CALL, "Digits": "2"})
@@ -170,7 +161,7 @@ def test_keypad_digit_is_the_menu_only_at_the_greeting(
 ):
     """1 at the greeting confirms; inside a task 1 is an answer (the first time offered), not
     the menu; once a task is done (the dialogue says `keypad_menu`) the menu works again."""
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     client = client_with_fake_rasa
     sign_and_post(client, "/twilio/voice", CALL)
     fake_rasa.answers.append([{"recipient_id": "x", "text": "What is your name?"}])

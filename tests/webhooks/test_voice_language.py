@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from assistant.db.models import Conversation
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import sign_and_post
-from tests.webhooks.test_voice import CALL, _setup
+from tests.factories.webhooks import CALL, practice_with_patient, sign_and_post
 
 
 def _twiml(response) -> ET.Element:
@@ -19,7 +18,7 @@ def _twiml(response) -> ET.Element:
 
 
 def test_spanish_heard_switches_the_call_to_spanish(sqlite_url, client_with_fake_rasa, fake_rasa):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     client = client_with_fake_rasa
     sign_and_post(client, "/twilio/voice", CALL)
     fake_rasa.answers.append([{"recipient_id": "x", "text": "Claro, primero su nombre."}])
@@ -38,7 +37,7 @@ def test_spanish_heard_switches_the_call_to_spanish(sqlite_url, client_with_fake
 
 
 def test_english_and_a_lone_hola_stay_in_english(sqlite_url, client_with_fake_rasa, fake_rasa):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     client = client_with_fake_rasa
     sign_and_post(client, "/twilio/voice", CALL)
     for step, said in enumerate(["hola", "I need to reschedule my appointment"], start=1):
@@ -51,7 +50,7 @@ def test_english_and_a_lone_hola_stay_in_english(sqlite_url, client_with_fake_ra
 
 
 def test_spanish_later_in_the_call_switches_rasa_too(sqlite_url, client_with_fake_rasa, fake_rasa):
-    _setup(sqlite_url)
+    practice_with_patient(sqlite_url)
     client = client_with_fake_rasa
     sign_and_post(client, "/twilio/voice", CALL)
     fake_rasa.answers.append([{"recipient_id": "x", "text": "Sure."}])

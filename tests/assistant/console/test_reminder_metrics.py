@@ -9,7 +9,7 @@ from assistant.db.models import Appointment, Reminder, SmsOptOut
 from assistant.reminders import worker
 from assistant.scheduling import operations
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     BOOKED_AT,
     VISIT,
     make_appointment,

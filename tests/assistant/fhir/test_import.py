@@ -20,7 +20,7 @@ from assistant.fhir import importer, systems
 from assistant.fhir.errors import BadRequest
 from assistant.fhir.importer import ImportFailed, import_transaction_bundle
 from assistant.scheduling import guard
-from tests.assistant.fhir.conftest import ACTOR, NOW, Demo
+from tests.factories.fhir import ACTOR, NOW, Demo
 
 NEW = "urn:uuid:0b6c3e2a-1d4f-4c1e-9a53-3f0e2d1c7b01"
 

@@ -16,7 +16,7 @@ from assistant.fhir import mapping, systems
 from assistant.fhir.capability import capability_statement
 from assistant.fhir.server import RESOURCE_TYPES, search
 from assistant.fhir.validation import InvalidResource, problems, validate
-from tests.assistant.fhir.conftest import ACTOR, BASE, NOW, Demo
+from tests.factories.fhir import ACTOR, BASE, NOW, Demo
 
 # our status -> (Appointment.status, patient participant status, cancelationReason present)
 STATUS_TABLE = {

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assistant.db.models import Appointment, AuditEvent, Patient, Provider
 from assistant.fhir import server, systems
 from assistant.fhir.errors import BadRequest, NotFound
-from tests.assistant.fhir.conftest import ACTOR, BASE, NOW, Demo
+from tests.factories.fhir import ACTOR, BASE, NOW, Demo
 
 
 def find(demo: Demo, resource_type: str, *params: tuple[str, str]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from assistant.db.models import AppointmentType, OutboundMessage
 from assistant.reminders import planning, worker
 from assistant.reminders.replies import reminded_appointment
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     BOOKED_AT,
     VISIT,
     make_appointment,

@@ -7,38 +7,38 @@ beat test, which runs on the real clock.
 
 from __future__ import annotations
 
-import os
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import redis
 from sqlalchemy import select
 
-from assistant.config import ConfigError, Settings, load_settings
-from assistant.db.models import Location, OutboundMessage, Reminder
+from assistant.config import ConfigError, load_settings
+from assistant.db.models import Location, OutboundMessage
 from assistant.db.types import utcnow
 from assistant.reminders import celery_app, pacing, policy
 from assistant.unit_of_work import UnitOfWork
 from tests.assistant.reminders.celery_worker import CeleryWorker, wait_until
-from tests.assistant.reminders.conftest import (
+from tests.factories.databases import empty_all_tables
+from tests.factories.reminders import (
     BOOKED_AT,
     IN_CI,
-    VISIT,
+    REDIS_URL,
+    REMINDERS_DUE,
+    all_reminders,
+    assert_each_sent_once,
+    enqueue,
     make_appointment,
     make_clinic,
     make_patient,
-    ny,
+    patients_with_visits,
     plan,
+    sent_reminders,
     settings_for,
+    worker_env,
 )
-from tests.conftest import _empty_all_tables
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-NOW = ny(2026, 11, 25, 20)  # every 7-day reminder of a VISIT-day appointment is due
 
 
 @pytest.fixture
@@ -61,50 +61,8 @@ def broker() -> Iterator[redis.Redis]:
 def pg_url(request: pytest.FixtureRequest) -> str:
     """PostgreSQL, the production database the Celery workers share."""
     url = request.getfixturevalue("_migrated_postgres")
-    _empty_all_tables(url)
+    empty_all_tables(url)
     return url
-
-
-def _env(settings: Settings, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {
-        "DATABASE_URL": settings.database_url,
-        "PUBLIC_BASE_URL": settings.public_base_url,
-        "REMINDER_BROKER_URL": REDIS_URL,
-        "REMINDER_SEND_RATE": "0",
-        "ASSISTANT_VAR_DIR": str(tmp_path / "var"),
-    }
-    if settings.twilio_enabled:
-        env |= {
-            "TWILIO_ACCOUNT_SID": settings.twilio_account_sid or "",
-            "TWILIO_AUTH_TOKEN": settings.twilio_auth_token or "",
-            "TWILIO_PHONE_NUMBER": settings.twilio_phone_number or "",
-            "TWILIO_API_BASE_URL": settings.twilio_api_base_url or "",
-            "SECRET_KEY": settings.secret_key,
-        }
-    return env | extra
-
-
-def _patients(url: str, count: int, *, first_visit: datetime = VISIT) -> list[str]:
-    """`count` consenting patients with a follow-up each, 20 minutes apart; their numbers."""
-    numbers = [f"+1555555{i:04d}" for i in range(count)]
-    with UnitOfWork(url) as uow:
-        clinic = make_clinic(uow.session)
-        for i, number in enumerate(numbers):
-            patient = make_patient(uow.session, clinic, phone=number, first=f"P{i}")
-            make_appointment(uow.session, clinic, patient, first_visit + timedelta(minutes=20 * i))
-        uow.commit()
-    return numbers
-
-
-def _reminders(url: str) -> list[Reminder]:
-    with UnitOfWork(url) as uow:
-        rows = list(uow.session.execute(select(Reminder).order_by(Reminder.id)).scalars())
-        uow.session.expunge_all()
-        return rows
-
-
-def _sent(url: str) -> list[Reminder]:
-    return [r for r in _reminders(url) if r.status == "sent"]
 
 
 def _idle(broker: redis.Redis) -> bool:
@@ -113,40 +71,24 @@ def _idle(broker: redis.Redis) -> bool:
     return not any(broker.llen(q) for q in queues) and broker.hlen("unacked") == 0
 
 
-def _enqueue(settings: Settings, task: str, now: datetime | None) -> None:
-    client = celery_app.make_app(settings)
-    with client.connection_for_write() as connection:
-        client.send_task(
-            task, kwargs={"now": now.isoformat() if now else None}, connection=connection
-        )
-
-
-def _assert_each_sent_once(url: str, fake, numbers: list[str]) -> None:
-    received = Counter(m["to"] for m in fake.accepted)
-    assert received == Counter(numbers)  # each patient texted exactly once
-    sent = [r for r in _reminders(url) if r.offset_days == 7]
-    assert {r.status for r in sent} == {"sent"}
-    assert {r.twilio_sid for r in sent} == {m["sid"] for m in fake.accepted}
-
-
 @pytest.mark.postgres
 def test_the_worker_plans_and_sends_each_due_reminder_once_despite_duplicate_tasks(
     pg_url, broker, fake_twilio, tmp_path
 ) -> None:
-    numbers = _patients(pg_url, 6)
+    numbers = patients_with_visits(pg_url, 6)
     settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=REDIS_URL)
-    with CeleryWorker(_env(settings, tmp_path), tmp_path / "worker.log"):
-        _enqueue(settings, celery_app.DISPATCH, BOOKED_AT)  # plans; nothing due yet
-        wait_until(lambda: len(_reminders(pg_url)) == 18, 60, "planning 6 x (7, 2, 1 days)")
+    with CeleryWorker(worker_env(settings, tmp_path), tmp_path / "worker.log"):
+        enqueue(settings, celery_app.DISPATCH, BOOKED_AT)  # plans; nothing due yet
+        wait_until(lambda: len(all_reminders(pg_url)) == 18, 60, "planning 6 x (7, 2, 1 days)")
         wait_until(lambda: _idle(broker), 30, "the queue to drain")
         assert fake_twilio.posts == 0
         # At-least-once delivery: the same tasks more than once, all at the same time.
         for task in (celery_app.DISPATCH, celery_app.DISPATCH, celery_app.SEND_DUE):
-            _enqueue(settings, task, NOW)
-        wait_until(lambda: len(_sent(pg_url)) == 6, 60, "six reminders sent")
+            enqueue(settings, task, REMINDERS_DUE)
+        wait_until(lambda: len(sent_reminders(pg_url)) == 6, 60, "six reminders sent")
         wait_until(lambda: _idle(broker), 30, "the queue to drain")
     assert fake_twilio.posts == 6
-    _assert_each_sent_once(pg_url, fake_twilio, numbers)
+    assert_each_sent_once(pg_url, fake_twilio, numbers)
     with UnitOfWork(pg_url) as uow:
         bodies = uow.session.execute(select(OutboundMessage.body)).scalars().all()
     assert len(bodies) == 6
@@ -158,31 +100,31 @@ def test_the_worker_plans_and_sends_each_due_reminder_once_despite_duplicate_tas
 def test_a_worker_killed_mid_batch_then_restarted_sends_each_reminder_once(
     pg_url, broker, fake_twilio, tmp_path
 ) -> None:
-    numbers = _patients(pg_url, 12)
+    numbers = patients_with_visits(pg_url, 12)
     plan(pg_url, BOOKED_AT)
-    fake_twilio.clock = NOW
+    fake_twilio.clock = REMINDERS_DUE
     fake_twilio.delay = 0.4  # Twilio has the message; the worker has not got the SID yet
     settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=REDIS_URL)
-    env = _env(settings, tmp_path)
+    env = worker_env(settings, tmp_path)
     log = tmp_path / "worker.log"
     first = CeleryWorker(env, log).start()
     try:
-        _enqueue(settings, celery_app.DISPATCH, NOW)
+        enqueue(settings, celery_app.DISPATCH, REMINDERS_DUE)
         wait_until(lambda: fake_twilio.posts >= 4, 60, "four messages sent")
         first.kill()  # most likely while Twilio's answer to the fourth is on its way
     finally:
         first.kill()
     assert 4 <= fake_twilio.posts < 12
-    stuck = [r for r in _reminders(pg_url) if r.offset_days == 7 and r.status != "sent"]
+    stuck = [r for r in all_reminders(pg_url) if r.offset_days == 7 and r.status != "sent"]
     assert stuck and any(r.status == "claimed" for r in stuck)
 
     # The restarted worker runs the next dispatch, after the dead worker's lease.
-    later = NOW + policy.LEASE + timedelta(seconds=1)
+    later = REMINDERS_DUE + policy.LEASE + timedelta(seconds=1)
     with CeleryWorker(env, log):
-        _enqueue(settings, celery_app.DISPATCH, later)
-        wait_until(lambda: len(_sent(pg_url)) == 12, 90, "all twelve reminders sent")
+        enqueue(settings, celery_app.DISPATCH, later)
+        wait_until(lambda: len(sent_reminders(pg_url)) == 12, 90, "all twelve reminders sent")
         wait_until(lambda: broker.llen(celery_app.QUEUE) == 0, 30, "the queue to drain")
-    _assert_each_sent_once(pg_url, fake_twilio, numbers)
+    assert_each_sent_once(pg_url, fake_twilio, numbers)
     assert fake_twilio.posts == 12
 
 
@@ -190,13 +132,13 @@ def test_a_worker_killed_mid_batch_then_restarted_sends_each_reminder_once(
 def test_sending_is_paced_over_the_workers_at_the_configured_rate(
     pg_url, broker, fake_twilio, tmp_path
 ) -> None:
-    _patients(pg_url, 5)
+    patients_with_visits(pg_url, 5)
     plan(pg_url, BOOKED_AT)
     settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=REDIS_URL)
-    env = _env(settings, tmp_path, REMINDER_SEND_RATE="4")
+    env = worker_env(settings, tmp_path, REMINDER_SEND_RATE="4")
     with CeleryWorker(env, tmp_path / "worker.log"):
-        _enqueue(settings, celery_app.DISPATCH, NOW)
-        wait_until(lambda: len(_sent(pg_url)) == 5, 60, "five reminders sent")
+        enqueue(settings, celery_app.DISPATCH, REMINDERS_DUE)
+        wait_until(lambda: len(sent_reminders(pg_url)) == 5, 60, "five reminders sent")
     times = fake_twilio.post_times
     assert len(times) == 5
     assert times[-1] - times[0] >= 0.9  # 4 intervals of 1/4 s, give or take the network
@@ -227,9 +169,9 @@ def test_beat_plans_and_sends_on_its_own(pg_url, broker, fake_twilio, tmp_path) 
         appointment.appointment_type.reminder_offsets_days = [1]
         uow.commit()
     settings = settings_for(pg_url, fake_twilio.url, REMINDER_BROKER_URL=REDIS_URL)
-    env = _env(settings, tmp_path, REMINDER_INTERVAL_SECONDS="1")
+    env = worker_env(settings, tmp_path, REMINDER_INTERVAL_SECONDS="1")
     with CeleryWorker(env, tmp_path / "worker.log", beat=True):
-        wait_until(lambda: len(_sent(pg_url)) == 1, 60, "the reminder sent by beat")
+        wait_until(lambda: len(sent_reminders(pg_url)) == 1, 60, "the reminder sent by beat")
     assert [m["to"] for m in fake_twilio.accepted] == ["+15555550123"]
 
 
@@ -263,7 +205,7 @@ def test_dispatch_tops_up_the_waiting_send_tasks_instead_of_piling_them_up(
     pg_url, broker, tmp_path
 ) -> None:
     """With no worker running (a backlog), repeated dispatches keep at most the tasks needed."""
-    _patients(pg_url, 30)
+    patients_with_visits(pg_url, 30)
     plan(pg_url, BOOKED_AT)
     settings = settings_for(
         pg_url,
@@ -273,7 +215,7 @@ def test_dispatch_tops_up_the_waiting_send_tasks_instead_of_piling_them_up(
     )
     app = celery_app.make_app(settings)
     for _ in range(3):
-        assert app.tasks[celery_app.DISPATCH](now=NOW.isoformat())["due"] == 30
+        assert app.tasks[celery_app.DISPATCH](now=REMINDERS_DUE.isoformat())["due"] == 30
     assert broker.llen(celery_app.QUEUE) == 2  # 30 due in batches of 15
     assert broker.llen(celery_app.CONTROL_QUEUE) == 3  # one offers pass per dispatch
 
@@ -298,7 +240,7 @@ def test_dispatch_replays_the_spool(sqlite_url, broker, tmp_path) -> None:
         SPOOL_DIR=str(spool.directory),
     )
     app = celery_app.make_app(settings)
-    app.tasks[celery_app.DISPATCH](now=NOW.isoformat())
+    app.tasks[celery_app.DISPATCH](now=REMINDERS_DUE.isoformat())
     assert spool.is_empty()
     with UnitOfWork(sqlite_url) as uow:
         [task] = uow.session.execute(select(StaffTask)).scalars()

@@ -9,7 +9,7 @@ from assistant.db.models import Appointment, AppointmentType, Patient, Reminder,
 from assistant.messaging.outbound import Outbound
 from assistant.reminders import claims, sending, worker
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     BOOKED_AT,
     VISIT,
     make_appointment,

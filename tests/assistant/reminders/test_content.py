@@ -10,7 +10,7 @@ from assistant.db.models import Location, Patient, UndeliverableNumber
 from assistant.messaging.segments import is_gsm7
 from assistant.reminders import worker
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     BIOPSY_PREP,
     BOOKED_AT,
     VISIT,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from assistant.db.models import OutboundMessage, Patient, Reminder
 from assistant.reminders import claims, policy, sending, worker
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     VISIT,
     make_appointment,
     make_clinic,

@@ -13,7 +13,7 @@ from assistant.messaging.outbound import Outbound
 from assistant.messaging.twilio_client import TwilioSender
 from assistant.reminders import worker
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     BOOKED_AT,
     make_clinic,
     ny,

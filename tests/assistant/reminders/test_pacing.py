@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from assistant.reminders import claims, pacing, policy, sending, worker
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     BOOKED_AT,
     VISIT,
     make_appointment,

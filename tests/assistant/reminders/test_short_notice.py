@@ -14,7 +14,7 @@ from assistant.db.models import AppointmentType, Patient, Reminder, SmsOptOut
 from assistant.reminders import planning, policy, worker
 from assistant.scheduling import operations
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     UTC,
     Clinic,
     make_appointment,

@@ -19,7 +19,7 @@ from assistant.db.models import (
 )
 from assistant.reminders import policy, sending, worker
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import (
+from tests.factories.reminders import (
     BOOKED_AT,
     ny,
     plan,

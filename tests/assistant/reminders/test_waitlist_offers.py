@@ -20,10 +20,16 @@ from assistant.messaging import inbound
 from assistant.messaging import outbound as outbox
 from assistant.reminders import offers, policy, worker
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.reminders.conftest import sending_outbound, settings_for
-from tests.assistant.scheduling.builders import Clinic, at, build_clinic
-from tests.assistant.scheduling.test_booking import NOW, book
-from tests.assistant.scheduling.test_waitlist import cancel, join
+from tests.factories.reminders import sending_outbound, settings_for
+from tests.factories.scheduling import (
+    NOW,
+    Clinic,
+    at,
+    book,
+    build_clinic,
+    cancel_appointment,
+    join_waitlist,
+)
 
 NIA = "+15555550150"
 IDA = "+15555550151"
@@ -42,9 +48,9 @@ def freed(db_url: str) -> Clinic:
     """Pat's Tuesday 9:00 is cancelled on Monday at 8:00; Nia waits (one offer per slot)."""
     clinic = build_clinic(db_url, settings={"waitlist_offers_per_slot": 1})
     pat = book(clinic, "2026-06-02 09:00")
-    join(clinic, "Nia")
+    join_waitlist(clinic, "Nia")
     _reachable(clinic, "Nia", NIA)
-    cancel(clinic, pat)
+    cancel_appointment(clinic, pat)
     return clinic
 
 
@@ -118,11 +124,11 @@ def test_reply_1_after_the_offer_expired_books_nothing(freed, fake_twilio) -> No
 def test_a_patient_who_cannot_be_texted_is_passed_over(db_url, fake_twilio) -> None:
     clinic = build_clinic(db_url, settings={"waitlist_offers_per_slot": 1})
     pat = book(clinic, "2026-06-02 09:00")
-    join(clinic, "Nia")
+    join_waitlist(clinic, "Nia")
     _reachable(clinic, "Nia", NIA, consent=False)
-    join(clinic, "Ida")
+    join_waitlist(clinic, "Ida")
     _reachable(clinic, "Ida", IDA)
-    cancel(clinic, pat)
+    cancel_appointment(clinic, pat)
     counts = _run(clinic, fake_twilio, NOW + timedelta(minutes=1))
     assert counts["offer_skipped"] == 1 and counts["offer_sent"] == 1
     assert [m["to"] for m in fake_twilio.accepted] == [IDA]
@@ -134,10 +140,10 @@ def test_an_offer_made_at_night_waits_for_the_morning_with_its_full_window(
 ) -> None:
     clinic = build_clinic(db_url, settings={"waitlist_offers_per_slot": 1})
     pat = book(clinic, "2026-06-03 09:00")
-    join(clinic, "Nia")
+    join_waitlist(clinic, "Nia")
     _reachable(clinic, "Nia", NIA)
     night = at("2026-06-01 22:30")
-    cancel(clinic, pat, now=night)
+    cancel_appointment(clinic, pat, now=night)
     assert _run(clinic, fake_twilio, night + timedelta(minutes=1)).get("offer_deferred") == 1
     assert fake_twilio.posts == 0
     (offer,) = _offers(clinic)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from assistant import cli, stack
 from assistant.config import load_settings
-from tests.assistant.reminders.conftest import BOOKED_AT, plan
+from tests.factories.reminders import BOOKED_AT, plan
 
 
 def test_the_stack_starts_a_reminder_worker(tmp_path: Path) -> None:

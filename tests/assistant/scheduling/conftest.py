@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.assistant.scheduling.builders import Clinic, build_clinic
-from tests.conftest import _empty_all_tables
+from tests.factories.databases import empty_all_tables
+from tests.factories.scheduling import Clinic, build_clinic
 
 
 @pytest.fixture
 def pg_url(_migrated_postgres: str) -> str:
     """PostgreSQL only (migrated, emptied): for tests about real concurrency."""
-    _empty_all_tables(_migrated_postgres)
+    empty_all_tables(_migrated_postgres)
     return _migrated_postgres
 
 

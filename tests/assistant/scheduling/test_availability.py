@@ -9,45 +9,24 @@ from sqlalchemy import event
 
 from assistant.db.engine import get_engine
 from assistant.db.models import HELD
-from assistant.scheduling.availability import SearchRequest, search
 from assistant.scheduling.clock import local_tomorrow
 from assistant.scheduling.errors import TypeNotBookable
 from assistant.scheduling.preferences import TimePreference
-from assistant.unit_of_work import UnitOfWork
-from tests.assistant.scheduling.builders import NY, Clinic, at, build_clinic, day_hhmm, hhmm, utc
+from tests.factories.scheduling import (
+    NOW,
+    NY,
+    TUE,
+    Clinic,
+    at,
+    build_clinic,
+    day_hhmm,
+    find,
+    hhmm,
+    utc,
+)
 
-NOW = utc("2026-06-01 12:00")  # Monday 08:00 in New York
-TUE = date(2026, 6, 2)
 MORNING = [f"{h:02d}:{m:02d}" for h in (9, 10, 11) for m in (0, 15, 30, 45)][:-1]  # to 11:30
 AFTERNOON = [f"{h:02d}:{m:02d}" for h in (13, 14, 15, 16) for m in (0, 15, 30, 45)][:-1]
-
-
-def find(
-    clinic: Clinic,
-    type_code: str = "follow_up",
-    *,
-    day: date | None = TUE,
-    until: date | None = None,
-    now=NOW,
-    **kwargs,
-):
-    """Every option (no spreading) for Dr. Ada, as the engine would offer them."""
-    kwargs.setdefault("provider_id", clinic.providers["Ada"])
-    kwargs.setdefault("limit", 500)
-    kwargs.setdefault("spread", False)
-    kwargs.setdefault("patient_id", clinic.patients["Pat"])
-    with UnitOfWork(clinic.url) as uow:
-        return search(
-            uow.session,
-            SearchRequest(
-                practice_id=clinic.practice_id,
-                appointment_type_id=clinic.types[type_code],
-                date_from=day,
-                date_to=until or day,
-                **kwargs,
-            ),
-            now=now,
-        )
 
 
 def test_weekly_template_with_lunch_break(clinic: Clinic) -> None:

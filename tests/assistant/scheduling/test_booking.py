@@ -11,45 +11,7 @@ from assistant.db.models import AuditEvent
 from assistant.scheduling import jobs, operations
 from assistant.scheduling.errors import SlotTaken, SlotUnavailable, TypeNotBookable
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.scheduling.builders import Clinic, at, hhmm, utc
-from tests.assistant.scheduling.test_availability import find
-
-NOW = utc("2026-06-01 12:00")  # Monday 08:00 in New York
-
-
-def book(clinic: Clinic, start: str, *, patient: str = "Pat", type_code: str = "follow_up", **kw):
-    with UnitOfWork(clinic.url) as uow:
-        appointment = operations.book(
-            uow.session,
-            patient_id=clinic.patients[patient],
-            provider_id=clinic.providers[kw.pop("provider", "Ada")],
-            location_id=clinic.location_id,
-            appointment_type_id=clinic.types[type_code],
-            starts_at=at(start),
-            actor="patient",
-            channel="sms",
-            now=kw.pop("now", NOW),
-            **kw,
-        )
-        uow.commit()
-        return appointment.id
-
-
-def hold(clinic: Clinic, start: str, *, patient: str = "Pat", now=NOW) -> int:
-    with UnitOfWork(clinic.url) as uow:
-        appointment = operations.hold(
-            uow.session,
-            patient_id=clinic.patients[patient],
-            provider_id=clinic.providers["Ada"],
-            location_id=clinic.location_id,
-            appointment_type_id=clinic.types["follow_up"],
-            starts_at=at(start),
-            actor="patient",
-            channel="sms",
-            now=now,
-        )
-        uow.commit()
-        return appointment.id
+from tests.factories.scheduling import NOW, Clinic, book, find, hhmm, hold, utc
 
 
 def test_booking_takes_the_slot_and_is_recorded(clinic: Clinic) -> None:

@@ -17,7 +17,7 @@ from assistant.scheduling.clock import (
 )
 from assistant.scheduling.errors import AmbiguousLocalTime, NonexistentLocalTime
 from assistant.scheduling.preferences import TimePreference
-from tests.assistant.scheduling.builders import NY, utc
+from tests.factories.scheduling import NY, utc
 
 
 def test_spring_forward_gap_is_refused_or_moved_to_the_end_of_the_gap() -> None:

@@ -12,8 +12,7 @@ from assistant.db.models import Patient
 from assistant.scheduling import operations
 from assistant.scheduling.errors import SlotTaken
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.scheduling.builders import Clinic, at, build_clinic
-from tests.assistant.scheduling.test_booking import NOW
+from tests.factories.scheduling import NOW, Clinic, at, build_clinic
 
 
 def _patients(clinic: Clinic, count: int) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from tests.assistant.scheduling.builders import Clinic, at
+from tests.factories.scheduling import Clinic, at
 
 
 def test_database_refuses_overlapping_occupying_appointments(clinic: Clinic) -> None:

@@ -11,8 +11,7 @@ from assistant.db.models import AppointmentHistory, AuditEvent, Practice
 from assistant.scheduling import jobs, operations
 from assistant.scheduling.errors import InvalidTransition
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.scheduling.builders import Clinic, at, utc
-from tests.assistant.scheduling.test_booking import NOW, book
+from tests.factories.scheduling import NOW, Clinic, at, book, utc
 
 
 def cancel(clinic: Clinic, appointment_id: int, now) -> tuple[bool, bool]:

@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from assistant.db import migrate
 from assistant.db.engine import get_engine
-from tests.conftest import _postgres_database
+from tests.factories.databases import postgres_database
 
 NEW_TABLES = {"waitlist_entries", "waitlist_offers"}
 
@@ -33,5 +33,5 @@ def test_round_trip_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_round_trip_on_postgres() -> None:
-    for url in _postgres_database():
+    for url in postgres_database():
         _round_trip(url)

@@ -7,9 +7,7 @@ import pytest
 from assistant.scheduling import booking, guard, operations
 from assistant.scheduling.errors import SlotTaken
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.scheduling.builders import Clinic, at, hhmm, utc
-from tests.assistant.scheduling.test_availability import find
-from tests.assistant.scheduling.test_booking import NOW, book
+from tests.factories.scheduling import NOW, Clinic, at, book, find, hhmm, utc
 
 
 def reschedule(clinic: Clinic, appointment_id: int, start: str, *, commit_anyway: bool = False):

@@ -2,46 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from assistant.db.models import Practice, WaitlistEntry, WaitlistOffer
-from assistant.scheduling import operations, waitlist
+from assistant.scheduling import waitlist
 from assistant.scheduling.clock import to_local
 from assistant.scheduling.errors import OfferExpired, OfferNoLongerAvailable
 from assistant.scheduling.preferences import TimePreference
 from assistant.unit_of_work import UnitOfWork
-from tests.assistant.scheduling.builders import NY, Clinic, at
-from tests.assistant.scheduling.test_booking import NOW, book
-
-WINDOW = {"earliest_date": date(2026, 6, 1), "latest_date": date(2026, 6, 30)}
-
-
-def join(clinic: Clinic, name: str, type_code: str = "follow_up", **kwargs) -> int:
-    if name not in clinic.patients:
-        clinic.add_patient(name, seen_before=kwargs.pop("seen_before", False))
-    with UnitOfWork(clinic.url) as uow:
-        entry = waitlist.join(
-            uow.session,
-            patient_id=clinic.patients[name],
-            appointment_type_id=clinic.types[type_code],
-            actor="patient",
-            channel="sms",
-            now=NOW,
-            **{**WINDOW, **kwargs},
-        )
-        uow.commit()
-        return entry.id
-
-
-def cancel(clinic: Clinic, appointment_id: int, now=NOW) -> None:
-    with UnitOfWork(clinic.url) as uow:
-        operations.cancel(
-            uow.session, appointment_id, reason="conflict", actor="patient", channel="sms", now=now
-        )
-        uow.commit()
+from tests.factories.scheduling import (
+    NOW,
+    NY,
+    Clinic,
+    at,
+    book,
+    cancel_appointment,
+    join_waitlist,
+)
 
 
 def outbox(clinic: Clinic, now=NOW) -> list[tuple[str, str]]:
@@ -81,21 +61,21 @@ def accept(clinic: Clinic, offer_id: int, now=NOW) -> int:
 def queue(clinic: Clinic) -> Clinic:
     """Pat has Tue 09:00; five patients wait, with different priorities and wishes."""
     clinic.appointments["pat"] = book(clinic, "2026-06-02 09:00")
-    join(clinic, "Nia")
-    join(clinic, "Zed", priority=5, preference=TimePreference(part_of_day="morning"))
-    join(clinic, "Eve", priority=9, preference=TimePreference(part_of_day="afternoon"))
-    join(clinic, "Max", "procedure", priority=9)  # new patient: procedures not allowed
-    join(clinic, "Ida")
+    join_waitlist(clinic, "Nia")
+    join_waitlist(clinic, "Zed", priority=5, preference=TimePreference(part_of_day="morning"))
+    join_waitlist(clinic, "Eve", priority=9, preference=TimePreference(part_of_day="afternoon"))
+    join_waitlist(clinic, "Max", "procedure", priority=9)  # new patient: procedures not allowed
+    join_waitlist(clinic, "Ida")
     return clinic
 
 
 def test_cancellation_offers_the_slot_in_priority_order(queue: Clinic) -> None:
-    cancel(queue, queue.appointments["pat"])
+    cancel_appointment(queue, queue.appointments["pat"])
     assert outbox(queue) == [("Zed", "02 09:00"), ("Nia", "02 09:00"), ("Ida", "02 09:00")]
 
 
 def test_first_acceptor_gets_it_and_the_next_is_told_it_is_gone(queue: Clinic) -> None:
-    cancel(queue, queue.appointments["pat"])
+    cancel_appointment(queue, queue.appointments["pat"])
     offers = offer_ids(queue)
     appointment_id = accept(queue, offers["Nia"], now=NOW + timedelta(minutes=5))
     booked = queue.appointment(appointment_id)
@@ -129,7 +109,7 @@ def test_expired_offer_is_refused_and_the_slot_passes_on(queue: Clinic) -> None:
     with UnitOfWork(queue.url) as uow:
         uow.session.get(Practice, queue.practice_id).settings = {"waitlist_offers_per_slot": 1}
         uow.commit()
-    cancel(queue, queue.appointments["pat"])
+    cancel_appointment(queue, queue.appointments["pat"])
     offers = offer_ids(queue)
     assert list(offers) == ["Zed"]
     later = NOW + timedelta(hours=3)  # offers last 2 hours
@@ -143,7 +123,7 @@ def test_expired_offer_is_refused_and_the_slot_passes_on(queue: Clinic) -> None:
 
 
 def test_nobody_is_offered_a_slot_already_taken(queue: Clinic) -> None:
-    cancel(queue, queue.appointments["pat"])
+    cancel_appointment(queue, queue.appointments["pat"])
     offers = offer_ids(queue)
     book(queue, "2026-06-02 09:00", patient="Pat")  # taken back before the texts went out
     assert outbox(queue) == []
@@ -166,7 +146,7 @@ def test_declining_passes_the_slot_to_the_next(queue: Clinic) -> None:
     with UnitOfWork(queue.url) as uow:
         uow.session.get(Practice, queue.practice_id).settings = {"waitlist_offers_per_slot": 1}
         uow.commit()
-    cancel(queue, queue.appointments["pat"])
+    cancel_appointment(queue, queue.appointments["pat"])
     with UnitOfWork(queue.url) as uow:
         made = waitlist.decline_offer(
             uow.session, offer_ids(queue)["Zed"], actor="patient", channel="sms", now=NOW
@@ -177,7 +157,7 @@ def test_declining_passes_the_slot_to_the_next(queue: Clinic) -> None:
 
 
 def test_leaving_the_waitlist_withdraws_offers(queue: Clinic) -> None:
-    cancel(queue, queue.appointments["pat"])
+    cancel_appointment(queue, queue.appointments["pat"])
     with UnitOfWork(queue.url) as uow:
         entry_id = uow.session.execute(
             select(WaitlistEntry.id).where(WaitlistEntry.patient_id == queue.patients["Zed"])

@@ -16,7 +16,7 @@ from assistant.reminders import worker
 from assistant.spool import Spool, keep_sms
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
-from tests.webhooks.conftest import closed_port_url
+from tests.factories.webhooks import closed_port_url
 
 WORDS = "my prescription ran out yesterday"
 FORM = {"MessageSid": "SM" + "3" * 32, "From": "+15555550123", "To": "+15555550100", "Body": WORDS}

@@ -25,7 +25,7 @@ from assistant.spool import Spool, keep_sms, keep_status, keep_voicemail
 from assistant.spool.replay import DUPLICATE, REPLAYED, replay, sms_event_key
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
-from tests.webhooks.conftest import closed_port_url
+from tests.factories.webhooks import closed_port_url
 
 PATIENT = "+15555550123"
 PRACTICE = "+15555550100"

@@ -6,29 +6,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from assistant.db import migrate
-from assistant.demo.seed import DemoSummary, seed_demo
+from assistant.demo.seed import seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import make_settings
+from tests.factories.console import (
+    Console,
+)
+from tests.factories.webhooks import make_settings
 from webhooks import create_app
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
-
-@dataclass(frozen=True)
-class Console:
-    base_url: str
-    database_url: str
-    demo: DemoSummary
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +52,3 @@ def page(browser, console_server: Console):
         yield tab
     finally:
         context.close()
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/console/login")
-    page.get_by_label("Work email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()

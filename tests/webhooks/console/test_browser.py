@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assistant.conversations import sessions
 from assistant.db.models import AuditEvent, StaffTask, StaffUser
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.console.conftest import SCREENSHOTS, Console, sign_in
+from tests.factories.console import SCREENSHOTS, Console, sign_in
 
 
 def _user_id(console: Console, email: str) -> int:

@@ -12,8 +12,8 @@ from assistant.db.models import Appointment, Reminder
 from assistant.db.types import utcnow
 from assistant.demo.seed import seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import make_settings
-from tests.webhooks.console.test_security import _sign_in
+from tests.factories.console import sign_in_client
+from tests.factories.webhooks import make_settings
 from webhooks import create_app
 
 
@@ -55,7 +55,7 @@ def test_managers_see_reminders_per_day_and_campaign(sqlite_url: str) -> None:
         no_shows = reminder_metrics.compute(uow.session, appointment.practice_id).no_shows
     assert no_shows.reminded_no_shows >= 1
     console = create_app(make_settings(sqlite_url)).test_client()
-    _sign_in(console, "manager@riverside.example", "demo-manager")
+    sign_in_client(console, "manager@riverside.example", "demo-manager")
     page = console.get("/console/metrics").get_data(as_text=True)
     section = page[page.index('id="reminders-title"') :]
     cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", section.split("<tfoot>")[0])

@@ -3,7 +3,6 @@ roles, headers and the sign-in redirect."""
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date
 
@@ -12,7 +11,8 @@ from flask.testing import FlaskClient
 
 from assistant.demo.seed import seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import make_settings
+from tests.factories.console import csrf_token, sign_in_client
+from tests.factories.webhooks import make_settings
 from webhooks import create_app
 from webhooks.console.security import IDLE_SECONDS, safe_next
 
@@ -25,20 +25,8 @@ def console(sqlite_url: str) -> FlaskClient:
     return create_app(make_settings(sqlite_url)).test_client()  # https public URL
 
 
-def _token(client: FlaskClient, path: str = "/console/login") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
-def _sign_in(client: FlaskClient, email: str, password: str):
-    token = _token(client)
-    return client.post(
-        "/console/login", data={"email": email, "password": password, "csrf_token": token}
-    )
-
-
 def test_session_cookie_is_secure_httponly_lax(console: FlaskClient) -> None:
-    response = _sign_in(console, "frontdesk@riverside.example", "demo-frontdesk")
+    response = sign_in_client(console, "frontdesk@riverside.example", "demo-frontdesk")
     assert response.status_code == 302 and response.location.endswith("/console/queue")
     cookie = response.headers["Set-Cookie"]
     assert "console_session=" in cookie
@@ -50,25 +38,25 @@ def test_posts_without_a_valid_csrf_token_are_refused(console: FlaskClient) -> N
         "/console/login", data={"email": "frontdesk@riverside.example", "password": "x"}
     )
     assert no_token.status_code == 400
-    _sign_in(console, "frontdesk@riverside.example", "demo-frontdesk")
+    sign_in_client(console, "frontdesk@riverside.example", "demo-frontdesk")
     assert console.post("/console/tasks/1/claim").status_code == 400
     assert console.post("/console/tasks/1/claim", data={"csrf_token": "forged"}).status_code == 400
     assert console.post("/console/logout").status_code == 400
-    token = _token(console, "/console/tasks/1")
+    token = csrf_token(console, "/console/tasks/1")
     assert console.post("/console/tasks/1/claim", data={"csrf_token": token}).status_code == 302
 
 
 def test_sign_in_replaces_the_csrf_token(console: FlaskClient) -> None:
-    before = _token(console)
-    _sign_in(console, "frontdesk@riverside.example", "demo-frontdesk")
-    assert _token(console, "/console/queue") != before
+    before = csrf_token(console)
+    sign_in_client(console, "frontdesk@riverside.example", "demo-frontdesk")
+    assert csrf_token(console, "/console/queue") != before
 
 
 def test_pages_need_a_sign_in_and_return_there(console: FlaskClient) -> None:
     response = console.get("/console/patients?name=lopez")
     assert response.status_code == 302
     assert "/console/login?next=" in response.location
-    token = _token(console)
+    token = csrf_token(console)
     response = console.post(
         "/console/login",
         data={
@@ -85,7 +73,7 @@ def test_pages_need_a_sign_in_and_return_there(console: FlaskClient) -> None:
 
 
 def test_idle_sessions_expire_after_30_minutes(console: FlaskClient) -> None:
-    _sign_in(console, "frontdesk@riverside.example", "demo-frontdesk")
+    sign_in_client(console, "frontdesk@riverside.example", "demo-frontdesk")
     assert console.get("/console/queue").status_code == 200
     with console.session_transaction() as session:
         session["seen"] = int(time.time()) - IDLE_SECONDS - 5
@@ -95,7 +83,7 @@ def test_idle_sessions_expire_after_30_minutes(console: FlaskClient) -> None:
 
 
 def test_the_queue_refresh_does_not_count_as_activity(console: FlaskClient) -> None:
-    _sign_in(console, "frontdesk@riverside.example", "demo-frontdesk")
+    sign_in_client(console, "frontdesk@riverside.example", "demo-frontdesk")
     stale = int(time.time()) - 60
     with console.session_transaction() as session:
         session["seen"] = stale
@@ -106,22 +94,22 @@ def test_the_queue_refresh_does_not_count_as_activity(console: FlaskClient) -> N
 
 
 def test_only_managers_see_metrics_and_pages_are_not_cached(console: FlaskClient) -> None:
-    _sign_in(console, "billing@riverside.example", "demo-billing")
+    sign_in_client(console, "billing@riverside.example", "demo-billing")
     assert console.get("/console/metrics").status_code == 403
     page = console.get("/console/queue")
     assert page.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
-    console.post("/console/logout", data={"csrf_token": _token(console, "/console/queue")})
-    _sign_in(console, "manager@riverside.example", "demo-manager")
+    console.post("/console/logout", data={"csrf_token": csrf_token(console, "/console/queue")})
+    sign_in_client(console, "manager@riverside.example", "demo-manager")
     assert console.get("/console/metrics?days=30").status_code == 200
 
 
 def test_wrong_password_and_lock_answers(console: FlaskClient) -> None:
     for _ in range(4):
-        response = _sign_in(console, "billing@riverside.example", "wrong-password")
+        response = sign_in_client(console, "billing@riverside.example", "wrong-password")
         assert response.status_code == 401
         assert b"not correct" in response.data
-    locked = _sign_in(console, "billing@riverside.example", "wrong-password")
+    locked = sign_in_client(console, "billing@riverside.example", "wrong-password")
     assert locked.status_code == 429 and b"locked for 15 minutes" in locked.data
-    assert _sign_in(console, "billing@riverside.example", "demo-billing").status_code == 429
+    assert sign_in_client(console, "billing@riverside.example", "demo-billing").status_code == 429

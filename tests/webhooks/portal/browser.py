@@ -18,8 +18,8 @@ from assistant.db.models import BOOKED, Appointment, Patient, PatientPhone
 from assistant.db.types import utcnow
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import FakeRasa
-from tests.webhooks.portal.conftest import last_code, portal_settings
+from tests.factories.portal import last_code, portal_settings
+from tests.factories.webhooks import FakeRasa
 from webhooks import create_app
 
 

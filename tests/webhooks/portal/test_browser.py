@@ -12,14 +12,14 @@ from sqlalchemy import select
 from assistant.db.models import Appointment, PortalSession
 from assistant.db.types import utcnow
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.console.conftest import SCREENSHOTS
+from tests.factories.console import SCREENSHOTS
+from tests.factories.portal import last_code
 from tests.webhooks.portal.browser import (
     Person,
     PortalServer,
     people_with_visits,
     sign_in,
 )
-from tests.webhooks.portal.conftest import last_code
 
 PHONE = {"width": 390, "height": 844}
 _taken: set[int] = set()

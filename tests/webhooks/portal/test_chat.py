@@ -11,8 +11,8 @@ from assistant.conversations import sessions as conversations
 from assistant.db.models import AuditEvent, Conversation, PortalSession, StaffTask
 from assistant.db.types import utcnow
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.conftest import FakeRasa
-from tests.webhooks.portal.conftest import Visitor, portal_settings
+from tests.factories.portal import Visitor, portal_settings
+from tests.factories.webhooks import FakeRasa
 from webhooks import create_app
 
 

@@ -17,7 +17,7 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.unit_of_work import UnitOfWork
-from tests.webhooks.portal.conftest import Visitor, last_code, portal_settings
+from tests.factories.portal import Visitor, last_code, portal_settings
 from webhooks import create_app
 
 

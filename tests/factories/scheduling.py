@@ -22,6 +22,8 @@ from assistant.db.models import (
     ProviderSchedule,
     ScheduleException,
 )
+from assistant.scheduling import operations, waitlist
+from assistant.scheduling.availability import SearchRequest, search
 from assistant.scheduling.clock import to_utc
 from assistant.unit_of_work import UnitOfWork
 
@@ -271,3 +273,100 @@ def build_clinic(
     clinic.add_patient("Pat", seen_before=True)
     clinic.add_patient("Nia")
     return clinic
+
+
+NOW = utc("2026-06-01 12:00")  # Monday 08:00 in New York
+
+
+TUE = date(2026, 6, 2)
+
+
+def find(
+    clinic: Clinic,
+    type_code: str = "follow_up",
+    *,
+    day: date | None = TUE,
+    until: date | None = None,
+    now=NOW,
+    **kwargs,
+):
+    """Every option (no spreading) for Dr. Ada, as the engine would offer them."""
+    kwargs.setdefault("provider_id", clinic.providers["Ada"])
+    kwargs.setdefault("limit", 500)
+    kwargs.setdefault("spread", False)
+    kwargs.setdefault("patient_id", clinic.patients["Pat"])
+    with UnitOfWork(clinic.url) as uow:
+        return search(
+            uow.session,
+            SearchRequest(
+                practice_id=clinic.practice_id,
+                appointment_type_id=clinic.types[type_code],
+                date_from=day,
+                date_to=until or day,
+                **kwargs,
+            ),
+            now=now,
+        )
+
+
+def book(clinic: Clinic, start: str, *, patient: str = "Pat", type_code: str = "follow_up", **kw):
+    with UnitOfWork(clinic.url) as uow:
+        appointment = operations.book(
+            uow.session,
+            patient_id=clinic.patients[patient],
+            provider_id=clinic.providers[kw.pop("provider", "Ada")],
+            location_id=clinic.location_id,
+            appointment_type_id=clinic.types[type_code],
+            starts_at=at(start),
+            actor="patient",
+            channel="sms",
+            now=kw.pop("now", NOW),
+            **kw,
+        )
+        uow.commit()
+        return appointment.id
+
+
+def hold(clinic: Clinic, start: str, *, patient: str = "Pat", now=NOW) -> int:
+    with UnitOfWork(clinic.url) as uow:
+        appointment = operations.hold(
+            uow.session,
+            patient_id=clinic.patients[patient],
+            provider_id=clinic.providers["Ada"],
+            location_id=clinic.location_id,
+            appointment_type_id=clinic.types["follow_up"],
+            starts_at=at(start),
+            actor="patient",
+            channel="sms",
+            now=now,
+        )
+        uow.commit()
+        return appointment.id
+
+
+def join_waitlist(clinic: Clinic, name: str, type_code: str = "follow_up", **kwargs) -> int:
+    if name not in clinic.patients:
+        clinic.add_patient(name, seen_before=kwargs.pop("seen_before", False))
+    with UnitOfWork(clinic.url) as uow:
+        entry = waitlist.join(
+            uow.session,
+            patient_id=clinic.patients[name],
+            appointment_type_id=clinic.types[type_code],
+            actor="patient",
+            channel="sms",
+            now=NOW,
+            **{**WINDOW, **kwargs},
+        )
+        uow.commit()
+        return entry.id
+
+
+def cancel_appointment(clinic: Clinic, appointment_id: int, now=NOW) -> None:
+    with UnitOfWork(clinic.url) as uow:
+        operations.cancel(
+            uow.session, appointment_id, reason="conflict", actor="patient", channel="sms", now=now
+        )
+        uow.commit()
+
+
+WINDOW = {"earliest_date": date(2026, 6, 1), "latest_date": date(2026, 6, 30)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import (
@@ -16,6 +17,9 @@ from assistant.db.models import (
     Practice,
     Provider,
 )
+from assistant.db.types import utcnow
+from assistant.scheduling import operations
+from assistant.unit_of_work import UnitOfWork
 
 
 def practice(session: Session) -> Practice:
@@ -103,3 +107,27 @@ def reminder(session: Session, appt: Appointment, phone: str) -> OutboundMessage
     session.add(message)
     session.flush()
     return message
+
+
+def appointment_soon(url: str, patient_id: int, minutes_from_now: int) -> int:
+    """A follow-up booked `minutes_from_now` on the real clock (the dialogue's late-arrival
+    rules read it), with the provider and place of any existing appointment."""
+    with UnitOfWork(url) as uow:
+        atype = uow.session.execute(
+            select(AppointmentType).where(AppointmentType.code == "follow_up")
+        ).scalar_one()
+        some = uow.session.execute(select(Appointment).limit(1)).scalar_one()
+        start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=minutes_from_now)
+        appointment = operations.book(
+            uow.session,
+            patient_id=patient_id,
+            provider_id=some.provider_id,
+            location_id=some.location_id,
+            appointment_type_id=atype.id,
+            starts_at=start,
+            actor="staff:1",
+            channel="console",
+            enforce_rules=False,
+        )
+        uow.commit()
+        return appointment.id

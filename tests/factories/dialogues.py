@@ -1,0 +1,124 @@
+"""Running custom actions in tests: a conversation row, a tracker, the events an action returns."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.config import PROJECT_ROOT
+from assistant.conversations import sessions
+from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.book import ValidateBookForm
+from dialogues.actions.identity import ValidateIdentityForm
+from dialogues.actions.tasks import ActionRouteTask
+
+
+def conversation(url: str, practice_id: int, phone: str, channel: str = "sms") -> str:
+    with UnitOfWork(url) as uow:
+        found = sessions.sms_conversation(
+            uow.session, practice_id=practice_id, phone=phone, session_minutes=30
+        )
+        found.channel = channel
+        uow.commit()
+        return found.uid
+
+
+def tracker(
+    uid: str,
+    *,
+    text: str = "",
+    intent: str | None = None,
+    slots: dict[str, Any] | None = None,
+    latest_action: str = "action_listen",
+    active_loop: str | None = None,
+) -> Tracker:
+    values = {"language": "en", "channel": "sms", **(slots or {})}
+    events: list[dict[str, Any]] = [{"event": "user", "text": text}]
+    answered = values.get("requested_slot")
+    if answered and values.get(answered) is not None:  # what action_extract_slots just set
+        events.append({"event": "slot", "name": answered, "value": values[answered]})
+    return Tracker(
+        sender_id=f"sms:{uid}",
+        slots=values,
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0} if intent else {},
+            "metadata": {"conversation_uid": uid},
+        },
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name=latest_action,
+    )
+
+
+def _domain() -> dict[str, Any]:
+    """The forms of the real domain (what FormValidationAction reads)."""
+    forms: dict[str, Any] = {}
+    for path in sorted((PROJECT_ROOT / "dialogues" / "domain").glob("*.yml")):
+        forms.update((yaml.safe_load(path.read_text()) or {}).get("forms") or {})
+    return {"slots": {}, "forms": forms}
+
+
+DOMAIN = _domain()
+
+
+def run(action: Any, track: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(events, messages) of one run of the action."""
+    dispatcher = CollectingDispatcher()
+    result = action.run(dispatcher, track, DOMAIN)
+    if asyncio.iscoroutine(result):
+        result = asyncio.run(result)
+    return result, dispatcher.messages
+
+
+def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def verify_identity(uid: str, name: str = "Maria Lopez", dob: str = "March 3, 1982"):
+    form = ValidateIdentityForm()
+    events, messages = run(
+        form,
+        tracker(
+            uid,
+            text=dob,
+            intent="inform",
+            slots={"patient_name": name, "patient_dob": dob, "requested_slot": "patient_dob"},
+            latest_action="identity_form",
+            active_loop="identity_form",
+        ),
+    )
+    return slots_of(events), messages
+
+
+def answer_form(form: Any, uid: str, slot: str, text: str, slots: dict[str, Any], intent="inform"):
+    """One answer inside the form: returns (all slots after it, messages)."""
+    values = {**slots, slot: text, "requested_slot": slot}
+    name = "book_form" if isinstance(form, ValidateBookForm) else "late_form"
+    events, messages = run(
+        form,
+        tracker(uid, text=text, intent=intent, slots=values, latest_action=name, active_loop=name),
+    )
+    return {**values, **slots_of(events)}, messages
+
+
+def book_through_form(uid: str, answers: list[tuple[str, str]], slots: dict[str, Any]):
+    form, said = ValidateBookForm(), []
+    for slot, text in answers:
+        slots, messages = answer_form(form, uid, slot, text, slots)
+        said.append(messages)
+    return slots, said
+
+
+def submit_booking(uid: str, slots: dict[str, Any]):
+    """The form has ended: the router acts on its decision (books, or back to the times)."""
+    return run(
+        ActionRouteTask(),
+        tracker(uid, slots={**slots, "requested_slot": None}, latest_action="book_form"),
+    )
