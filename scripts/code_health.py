@@ -54,7 +54,7 @@ def spanish_branches() -> list[str]:
 
 
 def duplicate_pairs() -> list[str] | None:
-    """Rows of `duplicates` whose two sides are both product code, boilerplate and migrations aside."""
+    """`duplicates` rows with both sides in product code (boilerplate and migrations aside)."""
     if shutil.which("duplicates") is None:
         return None
     report = subprocess.run(

@@ -195,7 +195,7 @@ def _patient_is_new(session: Session, conversation: Conversation) -> bool:
 
 
 def _type_name(atype: AppointmentType, language: str) -> str:
-    return localized(atype, "name", language)
+    return localized(atype, "name", language) or atype.name
 
 
 def types_for(database_url: str, uid: str, language: str) -> list[dict[str, Any]]:

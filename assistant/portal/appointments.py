@@ -40,7 +40,10 @@ class PortalAppointment:
 
 
 def _type_name(appointment: Appointment, language: str) -> str:
-    return localized(appointment.appointment_type, "name", language)
+    return (
+        localized(appointment.appointment_type, "name", language)
+        or appointment.appointment_type.name
+    )
 
 
 def _address(appointment: Appointment) -> str:
