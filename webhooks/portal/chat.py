@@ -18,7 +18,6 @@ from assistant import audit
 from assistant.conversations import sessions as conversations
 from assistant.conversations.messages import take_message_for_uid
 from assistant.portal import sessions as portal_sessions
-from assistant.unit_of_work import UnitOfWork
 from webhooks import rasa_client
 from webhooks.context import settings
 from webhooks.portal import security
@@ -101,18 +100,17 @@ def send():
     g.uow.commit()  # the patient's words are stored before we depend on the dialogue
 
     reply = _ask_dialogue(uid, text, lang)
-    cfg = settings()
-    with UnitOfWork(cfg.database_url) as uow:
-        stored = conversations.by_uid(uow.session, uid)
-        if reply is None:
-            take_message_for_uid(uow.session, uid, reason="assistant unavailable")
-            texts = [t("chat_unavailable", lang)]
-            log.info("portal chat: dialogue unavailable, message taken for staff")
-        else:
-            texts = list(reply.texts)
-        for said in texts:
-            conversations.add_turn(uow.session, stored, "out", said)
-        uow.commit()
+    g.uow.session.expire_all()  # the dialogue's actions changed rows in their own transactions
+    stored = conversations.by_uid(g.uow.session, uid)
+    if reply is None:
+        take_message_for_uid(g.uow.session, uid, reason="assistant unavailable")
+        texts = [t("chat_unavailable", lang)]
+        log.info("portal chat: dialogue unavailable, message taken for staff")
+    else:
+        texts = list(reply.texts)
+    for said in texts:
+        conversations.add_turn(g.uow.session, stored, "out", said)
+    # the answer is committed with the request (security.signed_in)
     if not security.wants_json():
         return redirect(url_for("portal.chat"))
     return jsonify(
