@@ -57,20 +57,6 @@ def chat():
     return render_template("portal/chat.html", transcript=transcript)
 
 
-def _ask_dialogue(uid: str, text: str, language: str) -> rasa_client.DialogueReply | None:
-    cfg = settings()
-    try:
-        return rasa_client.send(
-            cfg.rasa_url,
-            f"portal:{uid}",
-            text,
-            {"conversation_uid": uid, "channel": "portal", "language": language},
-            cfg.rasa_timeout_seconds,
-        )
-    except rasa_client.DialogueUnavailable:
-        return None
-
-
 def _buttons(reply: rasa_client.DialogueReply | None) -> list[dict[str, str]]:
     out = []
     for button in reply.buttons if reply else []:
@@ -99,7 +85,7 @@ def send():
     uid = conversation.uid
     g.uow.commit()  # the patient's words are stored before we depend on the dialogue
 
-    reply = _ask_dialogue(uid, text, lang)
+    reply = rasa_client.turn(settings(), "portal", uid, text, lang)
     g.uow.session.expire_all()  # the dialogue's actions changed rows in their own transactions
     stored = conversations.by_uid(g.uow.session, uid)
     if reply is None:
