@@ -15,6 +15,7 @@ from typing import Any
 from flask import g, jsonify, redirect, render_template, request, url_for
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.conversations import sessions as conversations
 from assistant.conversations.messages import take_message_for_uid
 from assistant.portal import sessions as portal_sessions
@@ -46,13 +47,11 @@ def chat():
     if transcript:
         audit.record(
             g.uow.session,
-            actor=f"patient:{g.portal.verified_patient_id}",
-            channel="portal",
+            **Actor.patient(g.portal.verified_patient_id, "portal", conversation.id).fields(),
             action="read",
             entity="conversation",
             entity_id=conversation.id,
             patient_id=g.portal.patient_id,
-            conversation_id=conversation.id,
         )
     return render_template("portal/chat.html", transcript=transcript)
 
