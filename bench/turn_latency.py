@@ -8,6 +8,7 @@ load, and each level is played `--runs` times (default 3) and the median of each
 
     .venv/bin/python bench/turn_latency.py [--concurrency 1 10 50] [--turns 4] [--think 0.2]
         [--runs 3] [--database-url postgresql://postgres@127.0.0.1:5432/bench]
+    .venv/bin/python bench/turn_latency.py --in-process 30 [--database-url ...]  # the edge alone
 """
 
 from __future__ import annotations
@@ -199,6 +200,79 @@ def run(concurrency: list[int], turns: int, database_url: str | None, runs: int)
         stack.stop(services)
 
 
+def _instant_dialogue() -> str:
+    """A loopback stand-in for Rasa's REST channel that answers at once: what is left of a turn
+    is the edge's own work."""
+    import json
+    import threading
+
+    from werkzeug.serving import make_server
+
+    def answer(environ, start_response):
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps([{"recipient_id": "bench", "text": "We open at 8 AM."}]).encode()]
+
+    server = make_server("127.0.0.1", 0, answer, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def in_process(conversations: int, database_url: str | None) -> None:
+    """The edge alone (`--in-process`): signed SMS turns through the Flask test client, the
+    dialogue answering instantly; time, SQL statements, commits and pool checkouts per turn."""
+    from sqlalchemy import event
+    from twilio.request_validator import RequestValidator
+
+    from assistant.db.engine import get_engine
+    from webhooks import create_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    url = database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    env = {
+        "DATABASE_URL": url,
+        "RASA_URL": _instant_dialogue(),
+        "PUBLIC_BASE_URL": "https://clinic.example.org",
+        "RASA_TIMEOUT_SECONDS": "10",
+        "ASSISTANT_VAR_DIR": str(tmp),
+        "SPOOL_DIR": str(tmp / "spool"),
+    }
+    settings = load_settings(env, read_dotenv=False)
+    migrate.upgrade(url)
+    with UnitOfWork(url) as uow:
+        seed_demo(uow.session)
+        uow.commit()
+    client = create_app(settings).test_client()
+    counts = {"statements": 0, "commits": 0, "checkouts": 0}
+    engine = get_engine(url)
+
+    def count(name):
+        return lambda *_args: counts.__setitem__(name, counts[name] + 1)
+
+    event.listen(engine, "before_cursor_execute", count("statements"))
+    event.listen(engine, "commit", count("commits"))
+    event.listen(engine.pool, "checkout", count("checkouts"))
+    signer = RequestValidator(settings.webhook_auth_token)
+    times, per_turn = [], []
+    for i in range(conversations):
+        for n, body in enumerate(SCRIPT):
+            form = {"MessageSid": f"SM{i:08d}{n:024d}", "From": f"+1555{i:07d}",
+                    "To": "+15555550100", "Body": body}  # fmt: skip
+            headers = {"X-Twilio-Signature": signer.compute_signature(
+                f"{settings.public_base_url}/twilio/sms", form)}  # fmt: skip
+            before, started = dict(counts), time.perf_counter()
+            if client.post("/twilio/sms", data=form, headers=headers).status_code != 200:
+                raise RuntimeError(f"turn {body!r} failed")
+            times.append(time.perf_counter() - started)
+            per_turn.append({k: counts[k] - before[k] for k in counts})
+    print(f"database: {url.split('://')[0]}, in process, dialogue answering instantly, "
+          f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+    print(f"edge alone: {summary(times[len(SCRIPT) :])}")  # the first conversation warms up
+    for name in counts:
+        mean = statistics.mean(t[name] for t in per_turn)
+        print(f"  {name} per turn: {mean:.2f}")
+
+
 def main() -> None:
     global THINK_SECONDS
     parser = argparse.ArgumentParser(description=__doc__)
@@ -207,11 +281,20 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=3, help="runs per level (median reported)")
     parser.add_argument(
+        "--in-process",
+        type=int,
+        metavar="CONVERSATIONS",
+        help="measure the edge alone, in process, with an instant dialogue (no stack)",
+    )
+    parser.add_argument(
         "--think", type=float, default=THINK_SECONDS, help="seconds between a reply and the next"
     )
     args = parser.parse_args()
     random.seed(1)
     THINK_SECONDS = args.think
+    if args.in_process:
+        in_process(args.in_process, args.database_url)
+        return
     run(args.concurrency, args.turns, args.database_url, args.runs)
 
 
