@@ -15,9 +15,10 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
+from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
-from assistant.db.models import Conversation, TransferAttempt
+from assistant.db.models import CallTransfer, Conversation, TransferAttempt
 from assistant.routing import transfers
 from assistant.routing.dialer import (
     STAFF_STATUS_PATH,
@@ -60,6 +61,23 @@ def _record(response: VoiceResponse, language: str, transfer_id: int) -> None:
         play_beep=True,
         timeout=5,
     )
+
+
+def _once(step: str):
+    """This call's `step` of the transfer, acted on once (twiml.once)."""
+    return twiml.once(f"transfer:{request.form.get('CallSid', '')}:{step}")
+
+
+def _transfer(session: Session) -> CallTransfer | None:
+    """The transfer named by the `transfer` query parameter."""
+    return transfers.transfer_of(session, twiml.int_arg("transfer", 0))
+
+
+def _nobody_answered(response: VoiceResponse, language: str, transfer_id: int) -> None:
+    """Nobody took the call: the caller is asked for a message (it joins the staff task)."""
+    text = f"{prompt('transfer_nobody', language)} {prompt('leave_message', language)}"
+    twiml.say(response, language, text)
+    _record(response, language, transfer_id)
 
 
 def _sorry_caller() -> Response:
@@ -159,7 +177,7 @@ def hold() -> Response:
 def whisper() -> Response:
     """What the answering staff member hears before deciding to take the call."""
     response = VoiceResponse()
-    with twiml.once(f"transfer:{request.form.get('CallSid', '')}:whisper") as event:
+    with _once("whisper") as event:
         if (replay := event.replay()) is not None:
             return replay
         session = event.session
@@ -194,7 +212,7 @@ def whisper_answer() -> Response:
     """1 joins the caller's conference; anything else or nothing rings the next person."""
     attempt_id = twiml.int_arg("attempt", 0)
     response = VoiceResponse()
-    with twiml.once(f"transfer:{request.form.get('CallSid', '')}:answer") as event:
+    with _once("answer") as event:
         if (replay := event.replay()) is not None:
             return replay
         uow = event.uow
@@ -245,7 +263,7 @@ def conference_status() -> Response:
         if (replay := event.replay(pending=twiml.no_content())) is not None:
             return replay
         session = event.session
-        transfer = transfers.transfer_of(session, twiml.int_arg("transfer", 0))
+        transfer = _transfer(session)
         left = happened == "participant-leave"
         if left and transfer is not None and transfer.call_sid == call_sid:
             transfers.caller_left(session, call_sid, dialer=dialer())
@@ -258,14 +276,11 @@ def voicemail() -> Response:
     """Where the caller's call is redirected when nobody took it: record a message."""
     response = VoiceResponse()
     with twiml.unit_of_work() as uow:
-        transfer = transfers.transfer_of(uow.session, twiml.int_arg("transfer", 0))
+        transfer = _transfer(uow.session)
         if transfer is None:
             return _sorry_caller()
         language = transfers.conversation_language(uow.session, transfer)
-        transfer_id = transfer.id
-    text = f"{prompt('transfer_nobody', language)} {prompt('leave_message', language)}"
-    twiml.say(response, language, text)
-    _record(response, language, transfer_id)
+        _nobody_answered(response, language, transfer.id)
     return twiml.xml(response)
 
 
@@ -275,18 +290,15 @@ def on_call_done() -> Response:
     """After the on-call dial: done if answered, else a message that becomes a task."""
     language = twiml.language_arg()
     response = VoiceResponse()
-    with twiml.once(f"transfer:{request.form.get('CallSid', '')}:on-call-done") as event:
+    with _once("on-call-done") as event:
         if (replay := event.replay()) is not None:
             return replay
-        session = event.session
-        transfer = transfers.transfer_of(session, twiml.int_arg("transfer", 0))
+        transfer = _transfer(event.session)
         if transfer is None or request.form.get("DialCallStatus") == "completed":
             response.hangup()
             return event.answer(response)
-        transfers.on_call_missed(session, transfer)
-        text = f"{prompt('transfer_nobody', language)} {prompt('leave_message', language)}"
-        twiml.say(response, language, text)
-        _record(response, language, transfer.id)
+        transfers.on_call_missed(event.session, transfer)
+        _nobody_answered(response, language, transfer.id)
         return event.answer(response)
 
 
@@ -298,11 +310,11 @@ def recorded() -> Response:
     response = VoiceResponse()
     twiml.say(response, language, prompt("voicemail_thanks", language))
     response.hangup()
-    with twiml.once(f"transfer:{request.form.get('CallSid', '')}:recorded") as event:
+    with _once("recorded") as event:
         if (replay := event.replay()) is not None:
             return replay
         session = event.session
-        transfer = transfers.transfer_of(session, twiml.int_arg("transfer", 0))
+        transfer = _transfer(session)
         url = request.form.get("RecordingUrl")
         if transfer is not None and url:
             transfers.attach_voicemail(
