@@ -1,4 +1,5 @@
-"""Application services for the dialogue: one transaction each, by conversation uid.
+"""Application services for the dialogue and the portal, by conversation uid: each takes its
+caller's unit of work and commits it once (docs/ENGINEERING.md, "Transactions").
 
 Nothing about an appointment is read or changed unless the conversation has a verified
 patient and the appointment is theirs. Every disclosure and change is audited; the outcome and a
