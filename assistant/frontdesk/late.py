@@ -17,7 +17,7 @@ from assistant.datetimes.numbers import small_number
 from assistant.db.models import BOOKED, CONFIRMED, Appointment, StaffTask
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
-from assistant.frontdesk.service import _disclose, _own, context
+from assistant.frontdesk.service import _disclose, context, owned
 from assistant.frontdesk.views import AppointmentView, describe
 from assistant.frontdesk.words import words
 from assistant.scheduling import operations
@@ -139,8 +139,7 @@ def note_late_for(
 ) -> LateResult:
     """Note it on the appointment and give the desk a task; tell whether it is past grace."""
     with uow:
-        ctx = context(uow.session, uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+        ctx, appointment = owned(uow.session, uid, appointment_id)
         if appointment is None:
             return LateResult(False)
         try:

@@ -128,6 +128,14 @@ def _disclose(session: Session, ctx: Context, appointments: list[Appointment]) -
         )
 
 
+def owned(
+    session: Session, conversation_uid: str, appointment_id: int | None
+) -> tuple[Context, Appointment | None]:
+    """The conversation's verified patient, and the appointment if it is theirs."""
+    ctx = context(session, conversation_uid)
+    return ctx, _own(session, ctx, appointment_id)
+
+
 def _own(session: Session, ctx: Context, appointment_id: int | None) -> Appointment | None:
     appointment = session.get(Appointment, appointment_id) if appointment_id else None
     if appointment is None or appointment.patient_id != ctx.patient.id:
@@ -164,8 +172,7 @@ def cancel_for(
     channel: str,
 ) -> ChangeResult:
     with uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         if appointment is None:
             return ChangeResult(NOT_FOUND)
         if _changed_by(appointment, ctx.actor.who, CANCELLED):  # asked again: already done
@@ -200,8 +207,7 @@ def confirm_for(
     """Confirm one of the verified patient's upcoming appointments (asked for without a reminder
     to answer: identity was verified first). Confirming twice answers ALREADY."""
     with uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         if appointment is None:
             return ChangeResult(NOT_FOUND)
         try:
@@ -242,8 +248,7 @@ def options_for(
     specialty at the same location is offered (each option names its provider; the first one
     carries `instead_of`, the provider who had nothing)."""
     with uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         if appointment is None:
             return ChangeResult(NOT_FOUND)
         now = now or utcnow()
@@ -380,8 +385,7 @@ def reschedule_for(
     """Move the appointment to the chosen option (atomic), or book it anew when the original
     was cancelled in this conversation. A taken time answers with alternatives."""
     with uow:
-        ctx = context(uow.session, conversation_uid)
-        old = _own(uow.session, ctx, appointment_id)
+        ctx, old = owned(uow.session, conversation_uid, appointment_id)
         if old is None:
             return ChangeResult(NOT_FOUND)
         done = _moved_to(uow.session, old, option, ctx.actor.who)
@@ -478,8 +482,7 @@ def join_waitlist_for(
 ) -> bool:
     """Put the patient on the waitlist for the same type and provider, for the next 30 days."""
     with uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         if appointment is None:
             return False
         now = utcnow()
@@ -518,8 +521,7 @@ def appointment_for(
 ) -> AppointmentView | None:
     """One of the verified patient's appointments (whatever its status), for a read-back."""
     with uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         return describe(appointment, language, channel) if appointment else None
 
 
