@@ -154,10 +154,11 @@ def cmd_spool_replay(settings: Settings, _args: argparse.Namespace) -> int:
 
     from assistant.spool import Spool
     from assistant.spool.replay import replay
+    from assistant.unit_of_work import UnitOfWork
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     spool = Spool(settings.spool_dir)
-    counts = replay(settings.database_url, spool)
+    counts = replay(UnitOfWork.factory(settings.database_url), spool)
     left = spool.stats().count
     _print(f"spool: {counts or 'nothing waiting'}; {left} waiting")
     return 1 if left else 0

@@ -21,6 +21,8 @@ from typing import Any
 import requests
 import urllib3
 
+from assistant.config import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -93,6 +95,20 @@ def send(
         log.warning("dialogue gave an empty answer for %s", sender)
         raise DialogueUnavailable("empty answer")
     return reply
+
+
+def turn(
+    settings: Settings, channel: str, uid: str, text: str, language: str
+) -> DialogueReply | None:
+    """One turn of the conversation `uid` on `channel` (sender `<channel>:<uid>`, with the
+    metadata the actions read); None when the dialogue is unavailable."""
+    metadata = {"conversation_uid": uid, "channel": channel, "language": language}
+    try:
+        return send(
+            settings.rasa_url, f"{channel}:{uid}", text, metadata, settings.rasa_timeout_seconds
+        )
+    except DialogueUnavailable:
+        return None
 
 
 def set_language(rasa_url: str, sender: str, language: str, timeout: float) -> bool:

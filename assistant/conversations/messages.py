@@ -71,9 +71,9 @@ def take_message_for_uid(
     return translate(language, "sms.message_taken")
 
 
-def take_message_from_dialogue(database_url: str, conversation_uid: str, intent: str | None) -> str:
+def take_message_from_dialogue(uow: UnitOfWork, conversation_uid: str, intent: str | None) -> str:
     """Application service for the dialogue's catch-all: route the request, answer the patient."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         reply = take_message_for_uid(
             uow.session, conversation_uid, reason=f"request: {intent or 'unclear'}", intent=intent
         )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.db.models import (
     AppointmentType,
@@ -175,9 +176,9 @@ def split_name(text: str) -> tuple[str, str]:
     return first[:1].upper() + first[1:], " ".join(p[:1].upper() + p[1:] for p in last.split())
 
 
-def caller_known(database_url: str, uid: str) -> bool:
+def caller_known(uow: UnitOfWork, uid: str) -> bool:
     """Whether the number the caller uses is known (caller ID or the texting number)."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = sessions.by_uid(uow.session, uid)
         return bool(conversation and conversation.phone)
 
@@ -198,9 +199,9 @@ def _type_name(atype: AppointmentType, language: str) -> str:
     return localized(atype, "name", language) or atype.name
 
 
-def types_for(database_url: str, uid: str, language: str) -> list[dict[str, Any]]:
+def types_for(uow: UnitOfWork, uid: str, language: str) -> list[dict[str, Any]]:
     """The types this caller may book by phone or text, in the practice's order."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = _conversation(uow.session, uid)
         new = _patient_is_new(uow.session, conversation)
         found = uow.session.execute(
@@ -243,11 +244,11 @@ def pick_type(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def providers_for(
-    database_url: str, uid: str, type_id: int, reason: str | None = None
+    uow: UnitOfWork, uid: str, type_id: int, reason: str | None = None
 ) -> list[dict[str, Any]]:
     """Active providers whose templates take this type (and, given the reason category of a
     new patient's visit, whose specialty sees it: a check-up is not booked in dermatology)."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = _conversation(uow.session, uid)
         atype = uow.session.get(AppointmentType, type_id)
         rows = uow.session.execute(
@@ -292,7 +293,7 @@ def pick_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] 
 
 
 def options_for(
-    database_url: str,
+    uow: UnitOfWork,
     uid: str,
     type_id: int,
     provider_id: int | None,
@@ -306,7 +307,7 @@ def options_for(
 ) -> ChangeResult:
     """Up to three bookable times for the type (and provider) the caller asked for. With no
     provider named, only providers whose specialty sees the `reason` category are searched."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = _conversation(uow.session, uid)
         now = utcnow()
         wish = understand(
@@ -362,14 +363,14 @@ def _practice_zone(session: Session, conversation: Conversation) -> str:
     return practice.time_zone if practice else "America/New_York"
 
 
-def find_registered(database_url: str, uid: str, name: str, dob: date) -> str | None:
+def find_registered(uow: UnitOfWork, uid: str, name: str, dob: date) -> str | None:
     """A "new" patient who is already in the records is verified as that patient (name and date
     of birth are the two identifiers). Returns their first name, or None.
 
     A miss against a patient born that day counts as a failed verification, so that the new
     patient path cannot be used to try names and dates without the lock of three failures.
     """
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = _conversation(uow.session, uid)
         if failed_attempts(uow.session, conversation) >= MAX_ATTEMPTS:
             return None
@@ -386,7 +387,7 @@ def find_registered(database_url: str, uid: str, name: str, dob: date) -> str | 
 
 
 def book_for(
-    database_url: str,
+    uow: UnitOfWork,
     uid: str,
     option: dict[str, Any],
     new_patient: NewPatient | None,
@@ -394,7 +395,7 @@ def book_for(
     channel: str,
 ) -> ChangeResult:
     """Book the chosen option for the verified patient, or create the new patient and book."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         session = uow.session
         conversation = _conversation(session, uid)
         if conversation.verified_patient_id is not None:
@@ -405,7 +406,7 @@ def book_for(
             is_new = True
         else:
             return ChangeResult(UNAVAILABLE)
-        actor = f"patient:{patient.id}"
+        actor = Actor.patient(patient.id, conversation.channel, conversation.id)
         try:
             appointment = operations.book(
                 session,
@@ -414,9 +415,7 @@ def book_for(
                 location_id=int(option["location_id"]),
                 appointment_type_id=int(option["appointment_type_id"]),
                 starts_at=starts_at(option),
-                actor=actor,
-                channel=conversation.channel,
-                conversation_id=conversation.id,
+                **actor.fields(),
                 new_patient=is_new,
             )
         except (SlotTaken, SlotUnavailable) as exc:
@@ -452,20 +451,18 @@ def _create_patient(
     session.add(PatientPhone(patient_id=patient.id, number=number, kind="mobile"))
     audit.record(
         session,
-        actor=f"patient:{patient.id}",
-        channel=conversation.channel,
+        **Actor.patient(patient.id, conversation.channel, conversation.id).fields(),
         action="create",
         entity="patient",
         entity_id=patient.id,
         patient_id=patient.id,
-        conversation_id=conversation.id,
         detail={"source": "new patient booking", "reason_category": new.reason},
     )
     return patient
 
 
-def prep_for(database_url: str, type_id: int, language: str) -> str | None:
+def prep_for(uow: UnitOfWork, type_id: int, language: str) -> str | None:
     """The preparation instructions of an appointment type (no patient data)."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         atype = uow.session.get(AppointmentType, type_id)
         return prep_text(atype, language) if atype else None

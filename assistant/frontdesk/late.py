@@ -17,7 +17,7 @@ from assistant.datetimes.numbers import small_number
 from assistant.db.models import BOOKED, CONFIRMED, Appointment, StaffTask
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
-from assistant.frontdesk.service import _disclose, _own, context
+from assistant.frontdesk.service import _disclose, context, owned
 from assistant.frontdesk.views import AppointmentView, describe
 from assistant.frontdesk.words import words
 from assistant.scheduling import operations
@@ -104,10 +104,10 @@ def minutes_late(text: str) -> int | None:
 
 
 def todays_appointment_for(
-    database_url: str, uid: str, language: str, channel: str
+    uow: UnitOfWork, uid: str, language: str, channel: str
 ) -> AppointmentView | None:
     """The verified patient's appointment of the coming hours (disclosed and audited)."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         ctx = context(uow.session, uid)
         now = utcnow()
         found = uow.session.execute(
@@ -130,7 +130,7 @@ def todays_appointment_for(
 
 
 def note_late_for(
-    database_url: str,
+    uow: UnitOfWork,
     uid: str,
     appointment_id: int,
     minutes: int | None,
@@ -138,9 +138,8 @@ def note_late_for(
     channel: str,
 ) -> LateResult:
     """Note it on the appointment and give the desk a task; tell whether it is past grace."""
-    with UnitOfWork(database_url) as uow:
-        ctx = context(uow.session, uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+    with uow:
+        ctx, appointment = owned(uow.session, uid, appointment_id)
         if appointment is None:
             return LateResult(False)
         try:
@@ -148,9 +147,7 @@ def note_late_for(
                 uow.session,
                 appointment.id,
                 minutes=minutes,
-                actor=ctx.actor,
-                channel=ctx.conversation.channel,
-                conversation_id=ctx.conversation.id,
+                **ctx.actor.fields(),
             )
         except SchedulingError:
             return LateResult(False)

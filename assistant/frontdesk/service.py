@@ -1,4 +1,5 @@
-"""Application services for the dialogue: one transaction each, by conversation uid.
+"""Application services for the dialogue and the portal, by conversation uid: each takes its
+caller's unit of work and commits it once (docs/ENGINEERING.md, "Transactions").
 
 Nothing about an appointment is read or changed unless the conversation has a verified
 patient and the appointment is theirs. Every disclosure and change is audited; the outcome and a
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.db.models import (
     BOOKED,
@@ -67,8 +69,9 @@ class Context:
     patient: Patient
 
     @property
-    def actor(self) -> str:
-        return f"patient:{self.patient.id}"
+    def actor(self) -> Actor:
+        """The verified patient, acting in this conversation."""
+        return Actor.patient(self.patient.id, self.conversation.channel, self.conversation.id)
 
 
 @dataclass(frozen=True)
@@ -113,18 +116,24 @@ def _disclose(session: Session, ctx: Context, appointments: list[Appointment]) -
     for appointment in appointments:
         audit.record(
             session,
-            actor=ctx.actor,
-            channel=ctx.conversation.channel,
+            **ctx.actor.fields(),
             action="disclose",
             entity="appointment",
             entity_id=appointment.id,
             patient_id=ctx.patient.id,
-            conversation_id=ctx.conversation.id,
             detail={
                 "fields": ["date", "time", "provider", "location", "prep"],
                 "basis": "verified",
             },
         )
+
+
+def owned(
+    session: Session, conversation_uid: str, appointment_id: int | None
+) -> tuple[Context, Appointment | None]:
+    """The conversation's verified patient, and the appointment if it is theirs."""
+    ctx = context(session, conversation_uid)
+    return ctx, _own(session, ctx, appointment_id)
 
 
 def _own(session: Session, ctx: Context, appointment_id: int | None) -> Appointment | None:
@@ -135,13 +144,13 @@ def _own(session: Session, ctx: Context, appointment_id: int | None) -> Appointm
 
 
 def list_for(
-    database_url: str, conversation_uid: str, language: str, channel: str, *, record: bool = False
+    uow: UnitOfWork, conversation_uid: str, language: str, channel: str, *, record: bool = False
 ) -> Listing:
     """The verified patient's upcoming appointments (at most three), disclosed and audited.
 
     `record`: this listing is the answer of the conversation (checking), so it is its outcome.
     """
-    with UnitOfWork(database_url) as uow:
+    with uow:
         ctx = context(uow.session, conversation_uid)
         found = upcoming(uow.session, ctx.patient.id, utcnow())
         _disclose(uow.session, ctx, found)
@@ -155,19 +164,18 @@ def list_for(
 
 
 def cancel_for(
-    database_url: str,
+    uow: UnitOfWork,
     conversation_uid: str,
     appointment_id: int,
     reason: str | None,
     language: str,
     channel: str,
 ) -> ChangeResult:
-    with UnitOfWork(database_url) as uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+    with uow:
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         if appointment is None:
             return ChangeResult(NOT_FOUND)
-        if _changed_by(appointment, ctx.actor, CANCELLED):  # asked again: already done
+        if _changed_by(appointment, ctx.actor.who, CANCELLED):  # asked again: already done
             reason = appointment.cancel_reason
         else:
             try:
@@ -175,9 +183,7 @@ def cancel_for(
                     uow.session,
                     appointment.id,
                     reason=reason or "patient request",
-                    actor=ctx.actor,
-                    channel=ctx.conversation.channel,
-                    conversation_id=ctx.conversation.id,
+                    **ctx.actor.fields(),
                 )
             except SchedulingError:
                 return ChangeResult(UNAVAILABLE)
@@ -190,7 +196,7 @@ def cancel_for(
 
 
 def confirm_for(
-    database_url: str,
+    uow: UnitOfWork,
     conversation_uid: str,
     appointment_id: int,
     language: str,
@@ -200,18 +206,15 @@ def confirm_for(
 ) -> ChangeResult:
     """Confirm one of the verified patient's upcoming appointments (asked for without a reminder
     to answer: identity was verified first). Confirming twice answers ALREADY."""
-    with UnitOfWork(database_url) as uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+    with uow:
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         if appointment is None:
             return ChangeResult(NOT_FOUND)
         try:
             appointment, changed = operations.confirm(
                 uow.session,
                 appointment.id,
-                actor=ctx.actor,
-                channel=ctx.conversation.channel,
-                conversation_id=ctx.conversation.id,
+                **ctx.actor.fields(),
                 now=now or utcnow(),
             )
         except SchedulingError:
@@ -226,7 +229,7 @@ def confirm_for(
 
 
 def options_for(
-    database_url: str,
+    uow: UnitOfWork,
     conversation_uid: str,
     appointment_id: int,
     preference_text: str,
@@ -244,9 +247,8 @@ def options_for(
     earlier, and vice versa). When the provider has nothing that fits, a colleague of the same
     specialty at the same location is offered (each option names its provider; the first one
     carries `instead_of`, the provider who had nothing)."""
-    with UnitOfWork(database_url) as uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+    with uow:
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         if appointment is None:
             return ChangeResult(NOT_FOUND)
         now = now or utcnow()
@@ -373,7 +375,7 @@ def _option_data(
 
 
 def reschedule_for(
-    database_url: str,
+    uow: UnitOfWork,
     conversation_uid: str,
     appointment_id: int,
     option: dict[str, Any],
@@ -382,39 +384,19 @@ def reschedule_for(
 ) -> ChangeResult:
     """Move the appointment to the chosen option (atomic), or book it anew when the original
     was cancelled in this conversation. A taken time answers with alternatives."""
-    with UnitOfWork(database_url) as uow:
-        ctx = context(uow.session, conversation_uid)
-        old = _own(uow.session, ctx, appointment_id)
+    with uow:
+        ctx, old = owned(uow.session, conversation_uid, appointment_id)
         if old is None:
             return ChangeResult(NOT_FOUND)
-        done = _moved_to(uow.session, old, option, ctx.actor)
+        done = _moved_to(uow.session, old, option, ctx.actor.who)
         if done is not None:  # asked again: already done (the outcome as when it was done)
             summary = summaries.rescheduled(ctx.patient, old, done)
             sessions.set_outcome(ctx.conversation, "rescheduled", summary)
             view = describe(done, language, channel)
             uow.commit()
             return ChangeResult(DONE, view)
-        common = dict(
-            actor=ctx.actor,
-            channel=ctx.conversation.channel,
-            conversation_id=ctx.conversation.id,
-        )
         try:
-            if old.status == CANCELLED:
-                new = operations.book(
-                    uow.session,
-                    patient_id=ctx.patient.id,
-                    provider_id=int(option["provider_id"]),
-                    location_id=int(option["location_id"]),
-                    appointment_type_id=int(option["appointment_type_id"]),
-                    starts_at=starts_at(option),
-                    new_patient=False,  # they held this type of visit until just now
-                    **common,
-                )
-                summary = summaries.rebooked(ctx.patient, old, new)
-            else:
-                new = _move(uow.session, old, option, common)
-                summary = summaries.rescheduled(ctx.patient, old, new)
+            new, summary = _move_or_rebook(uow.session, ctx, old, option)
         except (SlotTaken, SlotUnavailable) as exc:
             uow.rollback()
             found = exc.alternatives[:OPTIONS_OFFERED] or _search(
@@ -424,7 +406,7 @@ def reschedule_for(
                 any_provider=bool(option.get("any_provider")),
                 date_from=None,
                 not_before=starts_at(option),
-                channel=ctx.conversation.channel,
+                channel=ctx.actor.channel,
                 now=utcnow(),
             )
             alternatives = _option_data(uow.session, found or [], language, channel)
@@ -436,6 +418,34 @@ def reschedule_for(
         view = describe(new, language, channel)
         uow.commit()
         return ChangeResult(DONE, view)
+
+
+def _move_or_rebook(
+    session: Session, ctx: Context, old: Appointment, option: dict[str, Any]
+) -> tuple[Appointment, str]:
+    """The new appointment and the summary: the old one moved, or, when it was cancelled in
+    this conversation, a new booking at the chosen time. Raises the scheduling errors."""
+    if old.status != CANCELLED:
+        new = operations.reschedule(
+            session,
+            old.id,
+            starts_at=starts_at(option),
+            provider_id=int(option["provider_id"]),
+            location_id=int(option["location_id"]),
+            **ctx.actor.fields(),
+        )
+        return new, summaries.rescheduled(ctx.patient, old, new)
+    new = operations.book(
+        session,
+        patient_id=ctx.patient.id,
+        provider_id=int(option["provider_id"]),
+        location_id=int(option["location_id"]),
+        appointment_type_id=int(option["appointment_type_id"]),
+        starts_at=starts_at(option),
+        new_patient=False,  # they held this type of visit until just now
+        **ctx.actor.fields(),
+    )
+    return new, summaries.rebooked(ctx.patient, old, new)
 
 
 def _changed_by(appointment: Appointment, actor: str, status: str) -> bool:
@@ -463,30 +473,16 @@ def _moved_to(
     return new if same else None
 
 
-def _move(
-    session: Session, old: Appointment, option: dict[str, Any], common: dict[str, Any]
-) -> Appointment:
-    return operations.reschedule(
-        session,
-        old.id,
-        starts_at=starts_at(option),
-        provider_id=int(option["provider_id"]),
-        location_id=int(option["location_id"]),
-        **common,
-    )
-
-
 def join_waitlist_for(
-    database_url: str,
+    uow: UnitOfWork,
     conversation_uid: str,
     appointment_id: int,
     preference_text: str,
     language: str,
 ) -> bool:
     """Put the patient on the waitlist for the same type and provider, for the next 30 days."""
-    with UnitOfWork(database_url) as uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+    with uow:
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         if appointment is None:
             return False
         now = utcnow()
@@ -502,8 +498,8 @@ def join_waitlist_for(
             earliest_date=today,
             latest_date=today + timedelta(days=WAITLIST_DAYS),
             preference=wish.preference,
-            actor=ctx.actor,
-            channel=ctx.conversation.channel,
+            actor=ctx.actor.who,
+            channel=ctx.actor.channel,
             note=f"from conversation {ctx.conversation.id}",
         )
         sessions.set_outcome(
@@ -521,27 +517,26 @@ def _zone(appointment: Appointment) -> ZoneInfo:
 
 
 def appointment_for(
-    database_url: str, conversation_uid: str, appointment_id: int, language: str, channel: str
+    uow: UnitOfWork, conversation_uid: str, appointment_id: int, language: str, channel: str
 ) -> AppointmentView | None:
     """One of the verified patient's appointments (whatever its status), for a read-back."""
-    with UnitOfWork(database_url) as uow:
-        ctx = context(uow.session, conversation_uid)
-        appointment = _own(uow.session, ctx, appointment_id)
+    with uow:
+        ctx, appointment = owned(uow.session, conversation_uid, appointment_id)
         return describe(appointment, language, channel) if appointment else None
 
 
-def mark_handed_off(database_url: str, conversation_uid: str, summary: str) -> None:
+def mark_handed_off(uow: UnitOfWork, conversation_uid: str, summary: str) -> None:
     """A call goes to a person (the edge transfers it): the conversation's outcome."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = sessions.by_uid(uow.session, conversation_uid)
         if conversation is not None:
             sessions.set_outcome(conversation, "handed_off", summary)
             uow.commit()
 
 
-def note_summary(database_url: str, conversation_uid: str, summary: str) -> None:
+def note_summary(uow: UnitOfWork, conversation_uid: str, summary: str) -> None:
     """Say why a message was taken, for staff (the outcome stays `message_taken`)."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = sessions.by_uid(uow.session, conversation_uid)
         if conversation is not None:
             conversation.summary = summary
@@ -549,7 +544,7 @@ def note_summary(database_url: str, conversation_uid: str, summary: str) -> None
 
 
 def office_info_for(
-    database_url: str,
+    uow: UnitOfWork,
     conversation_uid: str | None,
     language: str,
     *,
@@ -560,7 +555,7 @@ def office_info_for(
 
     "Are you open today?" gets the day's answer at `now` ("We're closed today (Sunday); we
     open tomorrow at 8 AM.") instead of the whole recital."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = sessions.by_uid(uow.session, conversation_uid) if conversation_uid else None
         if conversation is None:
             return ""

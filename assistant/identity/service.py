@@ -29,7 +29,7 @@ class VerifyResult:
 
 
 def verify_for(
-    database_url: str, conversation_uid: str, name_text: str, dob_text: str, language: str
+    uow: UnitOfWork, conversation_uid: str, name_text: str, dob_text: str, language: str
 ) -> VerifyResult:
     """Check a name and a date of birth said in the conversation (one transaction)."""
     if not has_full_name(name_text):
@@ -37,7 +37,7 @@ def verify_for(
     dob = parse_date_of_birth(dob_text, language)
     if dob is None:
         return VerifyResult(BAD_DATE)
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = sessions.by_uid(uow.session, conversation_uid)
         if conversation is None:
             return VerifyResult(LOCKED, 0)
@@ -52,14 +52,14 @@ def verify_for(
     return VerifyResult(NO_MATCH if left > 0 else LOCKED, max(left, 0))
 
 
-def verified_patient_id(database_url: str, conversation_uid: str) -> int | None:
-    with UnitOfWork(database_url) as uow:
+def verified_patient_id(uow: UnitOfWork, conversation_uid: str) -> int | None:
+    with uow:
         conversation = sessions.by_uid(uow.session, conversation_uid)
         return conversation.verified_patient_id if conversation else None
 
 
-def is_locked(database_url: str, conversation_uid: str) -> bool:
-    with UnitOfWork(database_url) as uow:
+def is_locked(uow: UnitOfWork, conversation_uid: str) -> bool:
+    with uow:
         conversation = sessions.by_uid(uow.session, conversation_uid)
         if conversation is None:
             return True

@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.db.models import CONFIRMED, Appointment, PortalSession
 from assistant.db.types import utcnow
 from assistant.frontdesk.service import upcoming
@@ -69,13 +70,11 @@ def view(appointment: Appointment, language: str) -> PortalAppointment:
 def _disclose(session: Session, portal: PortalSession, appointment: Appointment, what: str):
     audit.record(
         session,
-        actor=f"patient:{portal.verified_patient_id}",
-        channel=CHANNEL,
+        **Actor.patient(portal.verified_patient_id, CHANNEL, portal.conversation_id).fields(),
         action="disclose",
         entity="appointment",
         entity_id=appointment.id,
         patient_id=appointment.patient_id,
-        conversation_id=portal.conversation_id,
         detail={"view": what, "basis": "portal_session"},
     )
 
@@ -107,9 +106,7 @@ def confirm(session: Session, portal: PortalSession, appointment_id: int) -> boo
         operations.confirm(
             session,
             appointment.id,
-            actor=f"patient:{portal.patient_id}",
-            channel=CHANNEL,
-            conversation_id=portal.conversation_id,
+            **Actor.patient(portal.patient_id, CHANNEL, portal.conversation_id).fields(),
         )
     except SchedulingError:
         return False

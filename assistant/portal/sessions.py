@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.conversations import sessions as conversations
 from assistant.db.models import Conversation, Patient, PatientPhone, PortalSession
 from assistant.db.types import utcnow
@@ -116,8 +117,7 @@ def end(session: Session, portal: PortalSession, reason: str, now: datetime | No
             conversations.close(conversation, now=now)
     audit.record(
         session,
-        actor=f"patient:{portal.verified_patient_id}",
-        channel=CHANNEL,
+        **Actor.patient(portal.verified_patient_id, CHANNEL).fields(),
         action="sign_out",
         entity="portal_session",
         entity_id=portal.id,
@@ -158,8 +158,7 @@ def switch(session: Session, portal: PortalSession, patient_id: int) -> bool:
     portal.conversation_id = None
     audit.record(
         session,
-        actor=f"patient:{portal.verified_patient_id}",
-        channel=CHANNEL,
+        **Actor.patient(portal.verified_patient_id, CHANNEL).fields(),
         action="read",
         entity="patient",
         entity_id=patient_id,
@@ -207,13 +206,11 @@ def chat_conversation(
     portal.conversation_id = conversation.id
     audit.record(
         session,
-        actor=f"patient:{portal.patient_id}",
-        channel=CHANNEL,
+        **Actor.patient(portal.patient_id, CHANNEL, conversation.id).fields(),
         action="verify",
         entity="patient",
         entity_id=portal.patient_id,
         patient_id=portal.patient_id,
-        conversation_id=conversation.id,
         detail={"result": "success", "basis": "portal_session", "session_id": portal.id},
     )
     return conversation

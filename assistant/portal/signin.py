@@ -121,7 +121,7 @@ def _audit(session: Session, action: str, patient_id: int | None, result: str, *
 
 
 def start(
-    database_url: str,
+    uow: UnitOfWork,
     outbound: Outbound,
     *,
     phone_text: str,
@@ -139,7 +139,7 @@ def start(
     except InvalidPhoneNumber:
         return Started(INVALID)
     phone_hash, ip_hash = phone_key(secret, phone), ip_key(secret, ip)
-    with UnitOfWork(database_url) as uow:
+    with uow:
         s = uow.session
         if recently_locked(s, phone, now):
             return Started(LOCKED)
@@ -198,7 +198,7 @@ def start(
         s.expunge(message)  # the network call below happens outside any transaction
     if outbound.sends:
         outcome = outbound.transmit(message)
-        with UnitOfWork(database_url) as uow:
+        with uow:
             stored = uow.session.get(OutboundMessage, started.message_id)
             apply_outcome(uow.session, stored, outcome)
             uow.commit()
@@ -259,7 +259,7 @@ def _answer(
 
 
 def verify_code(
-    database_url: str,
+    uow: UnitOfWork,
     *,
     challenge_id: int | None,
     code: str,
@@ -272,7 +272,7 @@ def verify_code(
     """Check a code typed by the visitor; a right one opens a portal session."""
     now = now or utcnow()
     code = "".join(ch for ch in code if ch.isdigit())
-    with UnitOfWork(database_url) as uow:
+    with uow:
         s = uow.session
         challenge = s.get(PortalChallenge, challenge_id) if challenge_id else None
         if challenge is not None and challenge.method != "code":
@@ -288,7 +288,7 @@ def verify_code(
 
 
 def wrong_without_challenge(
-    database_url: str, *, phone_text: str | None, ip: str | None, secret: str, now=None
+    uow: UnitOfWork, *, phone_text: str | None, ip: str | None, secret: str, now=None
 ) -> None:
     """A code typed after details that matched nobody: counts against the limits all the same."""
     now = now or utcnow()
@@ -296,7 +296,7 @@ def wrong_without_challenge(
         phone_hash = phone_key(secret, to_e164(phone_text or ""))
     except InvalidPhoneNumber:
         phone_hash = None
-    with UnitOfWork(database_url) as uow:
+    with uow:
         limits.note(uow.session, limits.WRONG_CODE, phone_hash, ip_key(secret, ip), now)
         uow.commit()
 
@@ -362,7 +362,7 @@ def link_url(
 
 
 def open_link(
-    database_url: str, token: str, *, secret: str, now: datetime | None = None
+    uow: UnitOfWork, token: str, *, secret: str, now: datetime | None = None
 ) -> int | None:
     """The pending link challenge behind a token, or None (bad signature, expired, used)."""
     now = now or utcnow()
@@ -370,7 +370,7 @@ def open_link(
         nonce = _serializer(secret).loads(token, max_age=LINK_HOURS * 3600)
     except (SignatureExpired, BadSignature):
         return None
-    with UnitOfWork(database_url) as uow:
+    with uow:
         challenge = uow.session.execute(
             select(PortalChallenge).where(PortalChallenge.nonce == str(nonce))
         ).scalar_one_or_none()
@@ -382,7 +382,7 @@ def open_link(
 
 
 def verify_link(
-    database_url: str,
+    uow: UnitOfWork,
     *,
     challenge_id: int | None,
     dob: date | None,
@@ -394,7 +394,7 @@ def verify_link(
 ) -> Checked:
     """The date of birth of the link's patient, or of anyone sharing the number, signs in."""
     now = now or utcnow()
-    with UnitOfWork(database_url) as uow:
+    with uow:
         s = uow.session
         challenge = s.get(PortalChallenge, challenge_id) if challenge_id else None
         if challenge is not None and challenge.method != "link":

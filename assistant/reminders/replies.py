@@ -120,9 +120,9 @@ def confirm_reply(
     )
 
 
-def confirm_reply_for(database_url: str, conversation_uid: str) -> ConfirmResult:
+def confirm_reply_for(uow: UnitOfWork, conversation_uid: str) -> ConfirmResult:
     """Application service for the dialogue: one transaction, by conversation id."""
-    with UnitOfWork(database_url) as uow:
+    with uow:
         conversation = sessions.by_uid(uow.session, conversation_uid)
         if conversation is None:
             return ConfirmResult(NO_REMINDER)

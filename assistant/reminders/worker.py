@@ -106,7 +106,7 @@ def replay_spool(settings: Settings) -> dict[str, int]:
     from assistant.spool.replay import replay
 
     try:
-        return replay(settings.database_url, Spool(settings.spool_dir))
+        return replay(UnitOfWork.factory(settings.database_url), Spool(settings.spool_dir))
     except Exception as exc:  # noqa: BLE001 - the next tick tries again
         log.error("spool replay failed: %s", type(exc).__name__)
         return {}

@@ -36,6 +36,7 @@ from assistant.conversations import sessions
 from assistant.conversations.messages import take_message
 from assistant.db.faults import database_unavailable
 from assistant.db.models import (
+    Conversation,
     Patient,
     PatientPhone,
     SmsOptOut,
@@ -69,8 +70,9 @@ def voicemail_event_key(call_sid: str, recording: str) -> str:
     return idempotency.key("voicemail", call_sid, recording)
 
 
-def replay(database_url: str, spool: Spool) -> dict[str, int]:
-    """One pass over the spool, oldest first. Returns counts (empty when nothing waits)."""
+def replay(unit_of_work: Callable[[], UnitOfWork], spool: Spool) -> dict[str, int]:
+    """One pass over the spool, oldest first, one transaction per item (a unit of work from
+    `unit_of_work`). Returns counts (empty when nothing waits)."""
     if spool.is_empty():
         return {}
     spool.remove_stale_temporaries()
@@ -86,7 +88,7 @@ def replay(database_url: str, spool: Spool) -> dict[str, int]:
     for index, item in enumerate(items):
         name = item.path.name if item.path else item.kind
         try:
-            with UnitOfWork(database_url) as uow:
+            with unit_of_work() as uow:
                 outcome = HANDLERS[item.kind](uow.session, item)
                 uow.commit()
         except Exception as error:  # noqa: BLE001 - an item that fails is kept, not lost
@@ -171,46 +173,25 @@ def _replay_sms(session: Session, item: SpoolItem) -> str:
     if earlier is not None and earlier.response is not None:
         return DUPLICATE  # Twilio's retry was answered by the normal path after the outage
     response = str(context.get("response") or "")
-    reply = context.get("reply")
-    practice = practice_for_number(session, data.get("To"))
     phone = inbound.sender_phone(data.get("From", ""))
-    body = data.get("Body", "")
     received = item.received_at
-
-    word = context.get("keyword")
-    if earlier is None and word == keywords.STOP:
-        inbound.opt_out(session, phone, body, received)
+    if earlier is None and _replay_consent(session, item, phone):
         idempotency.remember_response(session, key, response)
         return REPLAYED
-    if earlier is None and word == keywords.START:
-        opted_out = session.get(SmsOptOut, phone)
-        # a STOP recorded after this START was sent stands
-        if opted_out is None or opted_out.opted_out_at <= received:
-            inbound.opt_in(session, phone)
-        idempotency.remember_response(session, key, response)
-        return REPLAYED
-
+    practice = practice_for_number(session, data.get("To"))
     conversation = None
     if earlier is not None and context.get("conversation_uid"):
         # the normal path stored the turn before the database went away: the task joins it
         conversation = sessions.by_uid(session, str(context["conversation_uid"]))
     own = conversation is None
     if own:
-        language = str(context.get("language") or inbound.language_of(session, phone, body))
-        conversation = sessions.new_sms_conversation(
-            session, practice_id=practice.id, phone=phone, language=language, now=received
-        )
-        try:
-            media = int(data.get("NumMedia") or 0)
-        except ValueError:
-            media = 0
-        meta = {"spooled": True, **({"media": media} if media else {})}
-        sessions.add_turn(session, conversation, "in", body, meta, now=received)
-    if reply:
-        sessions.add_turn(session, conversation, "out", str(reply), {"spooled": True}, now=received)
+        conversation = _own_sms_conversation(session, item, practice.id, phone)
+    if context.get("reply"):
+        reply = str(context["reply"])
+        sessions.add_turn(session, conversation, "out", reply, {"spooled": True}, now=received)
     department = department_for(None, practice.settings)
     task = take_message(session, conversation, reason="system down", department=department)
-    task.summary = SMS_SUMMARY.format(words=body)
+    task.summary = SMS_SUMMARY.format(words=data.get("Body", ""))
     task.patient_id = (
         task.patient_id
         or conversation.verified_patient_id
@@ -223,6 +204,39 @@ def _replay_sms(session: Session, item: SpoolItem) -> str:
     idempotency.remember_response(session, key, response)
     _audit_task(session, task, "sms", SMS)
     return REPLAYED
+
+
+def _replay_consent(session: Session, item: SpoolItem, phone: str) -> bool:
+    """A STOP or START the text was taken for changes the number's consent (no task)."""
+    word, body, received = item.context.get("keyword"), item.data.get("Body", ""), item.received_at
+    if word == keywords.STOP:
+        inbound.opt_out(session, phone, body, received)
+        return True
+    if word == keywords.START:
+        opted_out = session.get(SmsOptOut, phone)
+        # a STOP recorded after this START was sent stands
+        if opted_out is None or opted_out.opted_out_at <= received:
+            inbound.opt_in(session, phone)
+        return True
+    return False
+
+
+def _own_sms_conversation(
+    session: Session, item: SpoolItem, practice_id: int, phone: str
+) -> Conversation:
+    """A conversation of the text's own, holding the patient's words."""
+    data, body = item.data, item.data.get("Body", "")
+    language = str(item.context.get("language") or inbound.language_of(session, phone, body))
+    conversation = sessions.new_sms_conversation(
+        session, practice_id=practice_id, phone=phone, language=language, now=item.received_at
+    )
+    try:
+        media = int(data.get("NumMedia") or 0)
+    except ValueError:
+        media = 0
+    meta = {"spooled": True, **({"media": media} if media else {})}
+    sessions.add_turn(session, conversation, "in", body, meta, now=item.received_at)
+    return conversation
 
 
 # --- voicemails ---------------------------------------------------------------------------------
@@ -305,9 +319,9 @@ HANDLERS: dict[str, Callable[[Session, SpoolItem], str]] = {
 }
 
 
-def replay_pending(database_url: str, spool_dir: Path | str) -> dict[str, int]:
+def replay_pending(unit_of_work: Callable[[], UnitOfWork], spool_dir: Path | str) -> dict[str, int]:
     """The worker's tick: a pass when anything waits (an empty spool costs one `scandir`)."""
-    return replay(database_url, Spool(spool_dir))
+    return replay(unit_of_work, Spool(spool_dir))
 
 
 __all__ = [

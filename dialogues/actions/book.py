@@ -30,6 +30,7 @@ from assistant.frontdesk.words import (
 )
 from assistant.identity.names import has_full_name
 from assistant.messages import translate
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -48,14 +49,20 @@ def offered(tracker: Tracker) -> list[dict[str, Any]]:
 
 def types(tracker: Tracker) -> list[dict[str, Any]]:
     uid = conversation_uid(tracker)
-    return booking.types_for(settings().database_url, uid, language(tracker)) if uid else []
+    return (
+        booking.types_for(UnitOfWork(settings().database_url), uid, language(tracker))
+        if uid
+        else []
+    )
 
 
 def providers(tracker: Tracker) -> list[dict[str, Any]]:
     uid, chosen = conversation_uid(tracker), tracker.get_slot("book_type") or {}
     if uid is None or not chosen:
         return []
-    return booking.providers_for(settings().database_url, uid, int(chosen["id"]), reason(tracker))
+    return booking.providers_for(
+        UnitOfWork(settings().database_url), uid, int(chosen["id"]), reason(tracker)
+    )
 
 
 def reason(tracker: Tracker) -> str | None:
@@ -138,7 +145,9 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
     def prep(self, tracker: Tracker) -> str | None:
         kind = tracker.get_slot("book_type") or {}
         return (
-            booking.prep_for(settings().database_url, int(kind["id"]), language(tracker))
+            booking.prep_for(
+                UnitOfWork(settings().database_url), int(kind["id"]), language(tracker)
+            )
             if kind
             else None
         )
@@ -189,7 +198,11 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
             dispatcher.utter_message(response="utter_bad_date_of_birth")
             return {"new_patient_dob": None}
         uid, name = conversation_uid(tracker), str(tracker.get_slot("new_patient_name") or "")
-        first = booking.find_registered(settings().database_url, uid, name, dob) if uid else None
+        first = (
+            booking.find_registered(UnitOfWork(settings().database_url), uid, name, dob)
+            if uid
+            else None
+        )
         if first is not None:  # already a patient: verified by name and date of birth
             dispatcher.utter_message(response="utter_already_registered", first_name=first)
             return {
@@ -204,7 +217,7 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         uid = conversation_uid(tracker)
-        known = booking.caller_known(settings().database_url, uid) if uid else False
+        known = booking.caller_known(UnitOfWork(settings().database_url), uid) if uid else False
         phone = booking.phone_from(str(value or ""), known, answer(value, tracker) == "yes")
         if phone is None:
             dispatcher.utter_message(response="utter_need_phone_number")
@@ -290,7 +303,7 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
             return None
         provider = tracker.get_slot("book_provider")
         return booking.options_for(
-            settings().database_url,
+            UnitOfWork(settings().database_url),
             uid,
             int(kind["id"]),
             int(provider["id"]) if isinstance(provider, dict) else None,
@@ -399,7 +412,7 @@ def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[s
     uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
     result = (
         booking.book_for(
-            settings().database_url,
+            UnitOfWork(settings().database_url),
             uid,
             option,
             _new_patient(tracker),

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import choose, strict_no, strict_yes
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import answer, appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -29,7 +30,12 @@ def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     uid, chosen = conversation_uid(tracker), appointment_id(tracker)
     result = (
         frontdesk.cancel_for(
-            settings().database_url, uid, chosen, reason, language(tracker), channel(tracker)
+            UnitOfWork(settings().database_url),
+            uid,
+            chosen,
+            reason,
+            language(tracker),
+            channel(tracker),
         )
         if uid and chosen
         else None
@@ -50,7 +56,7 @@ def listing(tracker: Tracker) -> list[frontdesk.AppointmentView]:
     if uid is None:
         return []
     return frontdesk.list_for(
-        settings().database_url, uid, language(tracker), channel(tracker)
+        UnitOfWork(settings().database_url), uid, language(tracker), channel(tracker)
     ).appointments
 
 
@@ -59,7 +65,7 @@ def current(tracker: Tracker) -> frontdesk.AppointmentView | None:
     if uid is None or chosen is None:
         return None
     return frontdesk.appointment_for(
-        settings().database_url, uid, chosen, language(tracker), channel(tracker)
+        UnitOfWork(settings().database_url), uid, chosen, language(tracker), channel(tracker)
     )
 
 

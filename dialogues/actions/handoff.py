@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk import service as frontdesk
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import channel
 from dialogues.actions.context import conversation_uid, settings
 
@@ -16,10 +17,12 @@ def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) ->
     uid = conversation_uid(tracker)
     database_url = settings().database_url
     if uid:
-        take_message_from_dialogue(database_url, uid, reason)
+        take_message_from_dialogue(UnitOfWork(database_url), uid, reason)
     if channel(tracker) == "voice":
         if uid:
-            frontdesk.mark_handed_off(database_url, uid, f"Handed to front desk: {reason}")
+            frontdesk.mark_handed_off(
+                UnitOfWork(database_url), uid, f"Handed to front desk: {reason}"
+            )
         dispatcher.utter_message(json_message={"handoff": {"reason": reason}})
     elif uid:
-        frontdesk.note_summary(database_url, uid, f"Front desk to follow up: {reason}")
+        frontdesk.note_summary(UnitOfWork(database_url), uid, f"Front desk to follow up: {reason}")

@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.identity import service
 from assistant.identity.names import has_full_name
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, settings
@@ -55,7 +56,7 @@ class ValidateIdentityForm(AnswersFirst, RepairingForm):
         if uid is None:
             return {**_CLEARED, "identity_failed": True}
         result = service.verify_for(
-            settings().database_url,
+            UnitOfWork(settings().database_url),
             uid,
             str(tracker.get_slot("patient_name") or ""),
             str(value or ""),

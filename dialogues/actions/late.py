@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import late
 from assistant.frontdesk.words import yes_no
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -27,7 +28,12 @@ def note_late(
     uid, chosen = conversation_uid(tracker), appointment or appointment_id(tracker)
     result = (
         late.note_late_for(
-            settings().database_url, uid, chosen, minutes, language(tracker), channel(tracker)
+            UnitOfWork(settings().database_url),
+            uid,
+            chosen,
+            minutes,
+            language(tracker),
+            channel(tracker),
         )
         if uid and chosen
         else late.LateResult(False)

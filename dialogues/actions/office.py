@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import language, text_of
 from dialogues.actions.context import conversation_uid, latest_intent, metadata, settings
 
@@ -34,7 +35,7 @@ class ActionOfficeInfo(Action):
     ) -> list[EventType]:
         uid = conversation_uid(tracker)
         info = office_info_for(
-            settings().database_url,
+            UnitOfWork(settings().database_url),
             uid,
             language(tracker),
             question=text_of(tracker),
@@ -43,6 +44,8 @@ class ActionOfficeInfo(Action):
         if info:
             dispatcher.utter_message(response="utter_office_info", info=info)
         elif uid:
-            reply = take_message_from_dialogue(settings().database_url, uid, latest_intent(tracker))
+            reply = take_message_from_dialogue(
+                UnitOfWork(settings().database_url), uid, latest_intent(tracker)
+            )
             dispatcher.utter_message(text=reply)
         return []

@@ -29,6 +29,7 @@ from assistant.frontdesk.words import (
     stops,
     wants_person,
 )
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import language, text_of
 from dialogues.actions.context import conversation_uid, settings
 from dialogues.actions.handoff import hand_off
@@ -132,7 +133,7 @@ class RepairingForm(FormValidationAction):
         uid = conversation_uid(tracker)
         database_url = settings().database_url
         if topic == "office":
-            info = office_info_for(database_url, uid, language(tracker))
+            info = office_info_for(UnitOfWork(database_url), uid, language(tracker))
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
                 return
@@ -145,5 +146,5 @@ class RepairingForm(FormValidationAction):
             return
         if topic == "insurance":  # the billing team answers: their message, and on we go
             if uid:
-                take_message_from_dialogue(database_url, uid, "billing_question")
+                take_message_from_dialogue(UnitOfWork(database_url), uid, "billing_question")
             dispatcher.utter_message(response="utter_insurance_question")

@@ -23,6 +23,7 @@ from assistant.frontdesk.words import (
     wants_more,
 )
 from assistant.messages import translate
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
@@ -44,7 +45,7 @@ def find_options(
     if uid is None or chosen is None:
         return None
     return frontdesk.options_for(
-        settings().database_url,
+        UnitOfWork(settings().database_url),
         uid,
         chosen,
         text,
@@ -298,7 +299,12 @@ def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dic
     option = tracker.get_slot("chosen_option")
     result = (
         frontdesk.reschedule_for(
-            settings().database_url, uid, chosen, option, language(tracker), channel(tracker)
+            UnitOfWork(settings().database_url),
+            uid,
+            chosen,
+            option,
+            language(tracker),
+            channel(tracker),
         )
         if uid and chosen and option
         else None

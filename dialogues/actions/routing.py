@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.words import is_emergency
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import text_of
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 
@@ -28,7 +29,7 @@ class ActionTakeMessage(Action):
             dispatcher.utter_message(text="Please call our office and a staff member will help.")
             return []
         intent = latest_intent(tracker)
-        reply = take_message_from_dialogue(settings().database_url, uid, intent)
+        reply = take_message_from_dialogue(UnitOfWork(settings().database_url), uid, intent)
         if tracker.get_slot("channel") == "voice":
             # On a call the edge turns this into a transfer (or a voicemail for the task).
             dispatcher.utter_message(json_message={"handoff": {"reason": intent}})

@@ -18,6 +18,7 @@ from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
+from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import commit_booking
 from dialogues.actions.cancel import commit_cancel
 from dialogues.actions.common import (
@@ -151,11 +152,11 @@ class ActionRouteTask(Action):
                 events.append(SlotSet("move_direction", direction(said)))
             if task in ("reschedule", "book"):  # "... to Thursday afternoon": not asked again
                 events.append(SlotSet("request_details", said_details(tracker)))
-        if uid is None or identity.is_locked(database_url, uid):
+        if uid is None or identity.is_locked(UnitOfWork(database_url), uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
             return [*events, SlotSet("identity_failed", True), flow("done")]
-        verified = identity.verified_patient_id(database_url, uid) is not None
+        verified = identity.verified_patient_id(UnitOfWork(database_url), uid) is not None
         moving = tracker.get_slot("move_or_book") or any(
             e.get("name") == "move_or_book" and e.get("value") for e in events
         )
@@ -170,7 +171,11 @@ class ActionRouteTask(Action):
         if task == "late":
             return events + self.late(dispatcher, tracker, events)
         listing = frontdesk.list_for(
-            database_url, uid, language(tracker), channel(tracker), record=task == "check"
+            UnitOfWork(database_url),
+            uid,
+            language(tracker),
+            channel(tracker),
+            record=task == "check",
         )
         if not listing.appointments:
             dispatcher.utter_message(response="utter_no_upcoming_appointments")
@@ -192,13 +197,15 @@ class ActionRouteTask(Action):
 
     @staticmethod
     def has_upcoming(tracker: Tracker, uid: str) -> bool:
-        listing = frontdesk.list_for(settings().database_url, uid, language(tracker), "sms")
+        listing = frontdesk.list_for(
+            UnitOfWork(settings().database_url), uid, language(tracker), "sms"
+        )
         return bool(listing.appointments)
 
     @staticmethod
     def answer_reminder(dispatcher: CollectingDispatcher, uid: str) -> bool:
         """Confirm the appointment of an outstanding reminder (its answer), if there is one."""
-        result = replies.confirm_reply_for(settings().database_url, uid)
+        result = replies.confirm_reply_for(UnitOfWork(settings().database_url), uid)
         if result.status == replies.NO_REMINDER:
             return False
         dispatcher.utter_message(
@@ -214,7 +221,11 @@ class ActionRouteTask(Action):
         uid = conversation_uid(tracker)
         result = (
             frontdesk.confirm_for(
-                settings().database_url, uid, chosen, language(tracker), channel(tracker)
+                UnitOfWork(settings().database_url),
+                uid,
+                chosen,
+                language(tracker),
+                channel(tracker),
             )
             if uid and chosen
             else None
@@ -256,7 +267,7 @@ class ActionRouteTask(Action):
     ) -> list[EventType]:
         uid = conversation_uid(tracker) or ""
         view = todays_appointment_for(
-            settings().database_url, uid, language(tracker), channel(tracker)
+            UnitOfWork(settings().database_url), uid, language(tracker), channel(tracker)
         )
         if view is None:
             dispatcher.utter_message(response="utter_no_appointment_today")
@@ -318,7 +329,7 @@ class ActionRouteTask(Action):
         if waitlist is not None:
             joined = waitlist == "yes" and uid is not None
             if joined and frontdesk.join_waitlist_for(
-                settings().database_url,
+                UnitOfWork(settings().database_url),
                 uid,
                 appointment_id(tracker) or 0,
                 str(tracker.get_slot("time_preference") or ""),

@@ -63,7 +63,9 @@ def _at(day: int, hour_utc: int) -> datetime:
 )
 def test_open_today(demo, sqlite_url, question, now, language, answer):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    assert office_info_for(sqlite_url, uid, language, question=question, now=now) == answer
+    assert (
+        office_info_for(UnitOfWork(sqlite_url), uid, language, question=question, now=now) == answer
+    )
 
 
 def test_a_holiday_is_a_closed_day(demo, sqlite_url):
@@ -71,7 +73,9 @@ def test_a_holiday_is_a_closed_day(demo, sqlite_url):
         uow.session.add(Holiday(practice_id=demo.practice_id, day=date(2026, 3, 9), name="Closed"))
         uow.commit()
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    said = office_info_for(sqlite_url, uid, "en", question="are you open today", now=_at(9, 15))
+    said = office_info_for(
+        UnitOfWork(sqlite_url), uid, "en", question="are you open today", now=_at(9, 15)
+    )
     assert said == "We're closed today (Monday); we open tomorrow at 8 AM."
 
 
@@ -80,7 +84,7 @@ def test_a_holiday_is_a_closed_day(demo, sqlite_url):
 )
 def test_other_office_questions_get_the_hours_and_addresses(demo, sqlite_url, question):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    said = office_info_for(sqlite_url, uid, "en", question=question, now=_at(8, 15))
+    said = office_info_for(UnitOfWork(sqlite_url), uid, "en", question=question, now=_at(8, 15))
     assert "Monday to Friday" in said and "parking" in said.lower()
 
 

@@ -405,12 +405,16 @@ def test_an_emergency_while_verifying_gets_911(demo, sqlite_url):
 
 def test_a_move_asked_as_later_is_never_earlier(at_readback, sqlite_url):
     uid, maria, _ = at_readback
-    result = frontdesk.options_for(sqlite_url, uid, maria.appointment_id, "as soon as possible",
-                                   "en", "sms", direction="later")  # fmt: skip
+    result = frontdesk.options_for(
+        UnitOfWork(sqlite_url), uid, maria.appointment_id, "as soon as possible", "en", "sms",
+        direction="later",
+    )  # fmt: skip
     assert result.options
     assert all(o["starts_at"] > maria.appointment_starts_at.isoformat() for o in result.options)
-    result = frontdesk.options_for(sqlite_url, uid, maria.appointment_id, "as soon as possible",
-                                   "en", "sms", direction="earlier")  # fmt: skip
+    result = frontdesk.options_for(
+        UnitOfWork(sqlite_url), uid, maria.appointment_id, "as soon as possible", "en", "sms",
+        direction="earlier",
+    )  # fmt: skip
     assert all(o["starts_at"] < maria.appointment_starts_at.isoformat() for o in result.options)
 
 
@@ -448,14 +452,16 @@ def test_a_type_not_offered_is_explained_not_asked_again(demo, sqlite_url):
 
 def test_a_check_up_is_not_booked_in_dermatology(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, "+16095550188")
-    types = {t["code"]: t for t in booking.types_for(sqlite_url, uid, "en")}
+    types = {t["code"]: t for t in booking.types_for(UnitOfWork(sqlite_url), uid, "en")}
     new_visit = types["new_patient"]["id"]
-    seen = booking.providers_for(sqlite_url, uid, new_visit, "check-up")
+    seen = booking.providers_for(UnitOfWork(sqlite_url), uid, new_visit, "check-up")
     with UnitOfWork(sqlite_url) as uow:
         specialties = {uow.session.get(Provider, p["id"]).specialty for p in seen}
     assert specialties == {"Family Medicine"}
-    result = booking.options_for(sqlite_url, uid, new_visit, None, "as soon as possible", "en",
-                                 "sms", new_patient=True, reason="check-up")  # fmt: skip
+    result = booking.options_for(
+        UnitOfWork(sqlite_url), uid, new_visit, None, "as soon as possible", "en", "sms",
+        new_patient=True, reason="check-up",
+    )  # fmt: skip
     assert result.options
     with UnitOfWork(sqlite_url) as uow:
         for option in result.options:
@@ -469,8 +475,8 @@ def test_a_colleague_of_the_same_specialty_when_the_provider_has_nothing(at_read
         chen_id = uow.session.get(Appointment, maria.appointment_id).provider_id
         uow.session.execute(delete(ProviderSchedule).where(ProviderSchedule.provider_id == chen_id))
         uow.commit()
-    result = frontdesk.options_for(sqlite_url, uid, maria.appointment_id, "as soon as possible",
-                                   "en", "sms")  # fmt: skip
+    result = frontdesk.options_for(UnitOfWork(sqlite_url), uid, maria.appointment_id,
+                                   "as soon as possible", "en", "sms")  # fmt: skip
     assert result.options
     assert result.options[0]["instead_of"] == maria.provider_name
     with UnitOfWork(sqlite_url) as uow:

@@ -25,11 +25,10 @@ def _options_signer() -> URLSafeTimedSerializer:
 
 
 def _conversation_uid() -> str:
-    """The portal conversation of the record being viewed, committed so that the dialogue's
-    services (their own transactions) can see it."""
-    conversation = portal_sessions.chat_conversation(g.uow.session, g.portal)
-    g.uow.commit()
-    return conversation.uid
+    """The portal conversation of the record being viewed (made on first use). The dialogue's
+    services below join the request's unit of work (`g.uow`), so they see it uncommitted; the
+    request commits once, in `security.signed_in`."""
+    return portal_sessions.chat_conversation(g.uow.session, g.portal).uid
 
 
 @bp.get("/appointments")
@@ -66,9 +65,7 @@ def cancel(appointment_id: int):
         return render_template("portal/cancel.html", visit=visits.view(appointment, lang))
     reason = (request.form.get("reason") or "").strip()[:200] or None
     uid = _conversation_uid()
-    result = frontdesk.cancel_for(
-        settings().database_url, uid, appointment_id, reason, lang, CHANNEL
-    )
+    result = frontdesk.cancel_for(g.uow, uid, appointment_id, reason, lang, CHANNEL)
     security.put("notice", "cancelled_notice" if result.status == frontdesk.DONE else "unavailable")
     return redirect(url_for("portal.appointments"))
 
@@ -90,7 +87,6 @@ def reschedule(appointment_id: int):
     if appointment is None:
         abort(404)
     shown = visits.view(appointment, lang)
-    database_url = settings().database_url
     message = None
     if request.method == "POST":
         try:
@@ -103,7 +99,7 @@ def reschedule(appointment_id: int):
         else:
             uid = _conversation_uid()
             result = frontdesk.reschedule_for(
-                database_url, uid, appointment_id, signed["o"], lang, CHANNEL
+                g.uow, uid, appointment_id, signed["o"], lang, CHANNEL
             )
             if result.status == frontdesk.DONE:
                 security.put("notice", "rescheduled_notice")
@@ -117,7 +113,7 @@ def reschedule(appointment_id: int):
     else:
         preference = (request.args.get("when") or "").strip()[:120]
         uid = _conversation_uid()
-        result = frontdesk.options_for(database_url, uid, appointment_id, preference, lang, CHANNEL)
+        result = frontdesk.options_for(g.uow, uid, appointment_id, preference, lang, CHANNEL)
         options = result.options if result.status == frontdesk.DONE else []
         if not options:
             message = "no_options"

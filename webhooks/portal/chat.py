@@ -15,10 +15,10 @@ from typing import Any
 from flask import g, jsonify, redirect, render_template, request, url_for
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.conversations import sessions as conversations
 from assistant.conversations.messages import take_message_for_uid
 from assistant.portal import sessions as portal_sessions
-from assistant.unit_of_work import UnitOfWork
 from webhooks import rasa_client
 from webhooks.context import settings
 from webhooks.portal import security
@@ -47,29 +47,13 @@ def chat():
     if transcript:
         audit.record(
             g.uow.session,
-            actor=f"patient:{g.portal.verified_patient_id}",
-            channel="portal",
+            **Actor.patient(g.portal.verified_patient_id, "portal", conversation.id).fields(),
             action="read",
             entity="conversation",
             entity_id=conversation.id,
             patient_id=g.portal.patient_id,
-            conversation_id=conversation.id,
         )
     return render_template("portal/chat.html", transcript=transcript)
-
-
-def _ask_dialogue(uid: str, text: str, language: str) -> rasa_client.DialogueReply | None:
-    cfg = settings()
-    try:
-        return rasa_client.send(
-            cfg.rasa_url,
-            f"portal:{uid}",
-            text,
-            {"conversation_uid": uid, "channel": "portal", "language": language},
-            cfg.rasa_timeout_seconds,
-        )
-    except rasa_client.DialogueUnavailable:
-        return None
 
 
 def _buttons(reply: rasa_client.DialogueReply | None) -> list[dict[str, str]]:
@@ -100,19 +84,18 @@ def send():
     uid = conversation.uid
     g.uow.commit()  # the patient's words are stored before we depend on the dialogue
 
-    reply = _ask_dialogue(uid, text, lang)
-    cfg = settings()
-    with UnitOfWork(cfg.database_url) as uow:
-        stored = conversations.by_uid(uow.session, uid)
-        if reply is None:
-            take_message_for_uid(uow.session, uid, reason="assistant unavailable")
-            texts = [t("chat_unavailable", lang)]
-            log.info("portal chat: dialogue unavailable, message taken for staff")
-        else:
-            texts = list(reply.texts)
-        for said in texts:
-            conversations.add_turn(uow.session, stored, "out", said)
-        uow.commit()
+    reply = rasa_client.turn(settings(), "portal", uid, text, lang)
+    g.uow.session.expire_all()  # the dialogue's actions changed rows in their own transactions
+    stored = conversations.by_uid(g.uow.session, uid)
+    if reply is None:
+        take_message_for_uid(g.uow.session, uid, reason="assistant unavailable")
+        texts = [t("chat_unavailable", lang)]
+        log.info("portal chat: dialogue unavailable, message taken for staff")
+    else:
+        texts = list(reply.texts)
+    for said in texts:
+        conversations.add_turn(g.uow.session, stored, "out", said)
+    # the answer is committed with the request (security.signed_in)
     if not security.wants_json():
         return redirect(url_for("portal.chat"))
     return jsonify(

@@ -98,7 +98,7 @@ def sign_in():
             error = "invalid_dob"
         else:
             started = signin.start(
-                settings().database_url,
+                UnitOfWork(settings().database_url),
                 outbound(),
                 phone_text=request.form.get("phone", ""),
                 dob=dob,
@@ -131,7 +131,7 @@ def code():
         challenge_id = int(g.state.get("ch") or 0)
         if challenge_id:
             checked = signin.verify_code(
-                cfg.database_url,
+                UnitOfWork(cfg.database_url),
                 challenge_id=challenge_id,
                 code=request.form.get("code", ""),
                 ip=_ip(),
@@ -140,7 +140,7 @@ def code():
             )
         else:  # the details matched nobody: behave exactly like a wrong code
             signin.wrong_without_challenge(
-                cfg.database_url, phone_text=None, ip=_ip(), secret=cfg.secret_key
+                UnitOfWork(cfg.database_url), phone_text=None, ip=_ip(), secret=cfg.secret_key
             )
             wrong = int(g.state.get("wrong", 0)) + 1
             security.put("wrong", wrong)
@@ -167,7 +167,8 @@ def code():
 def link(token: str) -> Response:
     """A link from a reminder text: remember the challenge, then leave the token out of the
     address bar (and of any later Referer) by redirecting."""
-    challenge_id = signin.open_link(settings().database_url, token, secret=settings().secret_key)
+    cfg = settings()
+    challenge_id = signin.open_link(UnitOfWork(cfg.database_url), token, secret=cfg.secret_key)
     if challenge_id is None:
         security.put("notice", "link_invalid")
         return redirect(url_for("portal.sign_in"))
@@ -185,7 +186,7 @@ def link_confirm():
         cfg = settings()
         dob = _parse_dob(request.form.get("dob", ""), lang)
         checked = signin.verify_link(
-            cfg.database_url,
+            UnitOfWork(cfg.database_url),
             challenge_id=int(g.state["link"]),
             dob=dob,
             ip=_ip(),

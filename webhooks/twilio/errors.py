@@ -11,25 +11,31 @@ when the text is), the caller that the message was received; a status callback g
 If the spool cannot be written either (disk full ...), the answers are the apologies above.
 Only requests whose signature was checked get here with `g.twilio_signed` set: nothing
 unsigned is ever kept.
+
+Each Twilio blueprint names its own answers (`answer_errors(bp, sorry, keep=...)`, a Flask
+`bp.errorhandler`): what a caller hears during an outage follows the view, not its URL.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
-from flask import Flask, Response, g, request
+from flask import Blueprint, Flask, Response, g, request
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from assistant.db.faults import database_unavailable
-from assistant.messages import DEFAULT_LANGUAGE, supported, translate
+from assistant.messages import DEFAULT_LANGUAGE, translate
 from assistant.messaging import keywords
 from assistant.messaging.language import detect_language
 from assistant.spool import NotSpoolable, Spool, keep_sms, keep_status, keep_voicemail
 from webhooks.context import settings
 from webhooks.safe_logging import log_unexpected
+from webhooks.twilio import twiml
+from webhooks.twilio.prompts import prompt
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +44,24 @@ log = logging.getLogger(__name__)
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+Answer = Callable[[], Response]
+Keeper = Callable[[Spool], Response]
+
+
 def xml_safe(response: Response) -> Response:
     """Drop characters that would make a TwiML answer unparseable (and the caller hear an
     application error instead of us)."""
-    if request.path.startswith("/twilio/") and response.mimetype == "text/xml":
+    if response.mimetype == "text/xml":
         body = response.get_data(as_text=True)
         if _NOT_XML.search(body):
             response.set_data(_NOT_XML.sub("", body))
     return response
 
 
-def _sms_kept(spool: Spool) -> Response:
+def sms_kept(spool: Spool) -> Response:
     form = request.form
     body = form.get("Body", "")
-    language = detect_language(body) or "en"
+    language = detect_language(body) or DEFAULT_LANGUAGE
     try:
         media = int(form.get("NumMedia", "0") or 0)
     except ValueError:
@@ -81,50 +91,27 @@ def _sms_answer(reply: str | None) -> Response:
     response = MessagingResponse()
     if reply:
         response.message(reply)
-    return Response(str(response), mimetype="text/xml")
+    return twiml.xml(response)
 
 
-def _outage_language() -> str:
-    if request.path.startswith("/twilio/sms"):
-        return detect_language(request.form.get("Body", "")) or DEFAULT_LANGUAGE
-    return supported(request.args.get("lang"))
-
-
-def _say(response: VoiceResponse, language: str, text: str) -> None:
-    if language == DEFAULT_LANGUAGE:
-        response.say(text)  # Twilio's default voice, as these answers always had
-        return
-    from webhooks.twilio.voice import _voice
-
-    lang_code, voice = _voice(language)
-    response.say(text, voice=voice, language=lang_code)
-
-
-def _voicemail_kept(spool: Spool) -> Response:
-    from webhooks.twilio.voice import voicemail_kept, voicemail_language
-
-    language = voicemail_language()
+def voicemail_kept(spool: Spool) -> Response:
+    """A recording (after the greeting or after a transfer nobody took) kept for later."""
+    language = twiml.language_arg()
     keep_voicemail(spool, request.form, language=language)
-    return voicemail_kept(language)
+    response = VoiceResponse()
+    twiml.say(response, language, prompt("voicemail_kept", language))
+    response.hangup()
+    return twiml.xml(response)
 
 
-def _status_kept(spool: Spool) -> Response:
+def status_kept(spool: Spool) -> Response:
     keep_status(spool, request.form)
-    return Response("", status=204)
+    return twiml.no_content()
 
 
-_KEEPERS = {
-    "/twilio/sms": _sms_kept,
-    "/twilio/voice/voicemail": _voicemail_kept,
-    "/twilio/transfer/recorded": _voicemail_kept,  # after a transfer nobody took (never_5xx)
-    "/twilio/status": _status_kept,
-}
-
-
-def spooled_answer(exc: BaseException) -> Response | None:
+def spooled_answer(exc: BaseException, keeper: Keeper | None) -> Response | None:
     """Keep a signed request that failed because the database is unavailable, and answer it
     truthfully; None when this request is not one to keep or the spool cannot be written."""
-    keeper = _KEEPERS.get(request.path)
     if keeper is None or not g.get("twilio_signed") or not database_unavailable(exc):
         return None
     try:
@@ -136,18 +123,62 @@ def spooled_answer(exc: BaseException) -> Response | None:
         return None
 
 
-def register(app: Flask) -> None:
-    app.after_request(xml_safe)
+# --- the apologies: valid TwiML whatever failed ----------------------------------------------
 
-    @app.errorhandler(Exception)
-    def twilio_safe_error(exc: Exception):
+
+def sms_sorry() -> Response:
+    response = MessagingResponse()
+    language = detect_language(request.form.get("Body", "")) or DEFAULT_LANGUAGE
+    response.message(translate(language, "sms.outage_sorry"))
+    return twiml.xml(response)
+
+
+def caller_sorry() -> Response:
+    """A caller: an apology and a recording (that joins a staff task), in the call's language."""
+    language = twiml.language_arg()
+    response = VoiceResponse()
+    _say(response, language, translate(language, "voice.outage_sorry"))
+    response.record(
+        action=f"/twilio/voice/voicemail?lang={language}", max_length=120, play_beep=True
+    )
+    return twiml.xml(response)
+
+
+def voicemail_sorry() -> Response:
+    """After a recording could not be saved: not another recording (that would loop)."""
+    language = twiml.language_arg()
+    response = VoiceResponse()
+    _say(response, language, translate(language, "voice.outage_voicemail_sorry"))
+    response.hangup()
+    return twiml.xml(response)
+
+
+def _say(response: VoiceResponse, language: str, text: str) -> None:
+    if language == DEFAULT_LANGUAGE:
+        response.say(text)  # Twilio's default voice, as these answers always had
+    else:
+        twiml.say(response, language, text)
+
+
+def answer_errors(
+    bp: Blueprint,
+    sorry: Answer,
+    *,
+    keep: Keeper | None = None,
+    views: dict[str, tuple[Answer, Keeper | None]] | None = None,
+) -> None:
+    """How `bp` answers an unexpected error: `sorry()`; with the database unavailable, a
+    signed request `keep` can spool is kept and answered truthfully instead. `views`: the
+    answers of a view of `bp` (by view function name) that answers otherwise."""
+    by_view = views or {}
+
+    @bp.errorhandler(Exception)
+    def _twilio_safe_error(exc: Exception):
         if isinstance(exc, HTTPException):
             return exc
-        if not request.path.startswith("/twilio/"):
-            log_unexpected(log, exc, "unhandled error on %s", request.path)
-            return Response("internal error", status=500, mimetype="text/plain")
+        fallback, keeper = by_view.get(request.endpoint.rpartition(".")[2], (sorry, keep))
         if database_unavailable(exc):
-            kept = spooled_answer(exc)
+            kept = spooled_answer(exc, keeper)
             # the type only: the message of a failed statement can carry its parameters (PHI)
             log.error(
                 "database unavailable on %s: %s%s",
@@ -159,21 +190,17 @@ def register(app: Flask) -> None:
                 return kept
         else:
             log_unexpected(log, exc, "unhandled error on Twilio route %s", request.path)
-        language = _outage_language()
-        if request.path.startswith("/twilio/voice/voicemail"):
-            response = VoiceResponse()
-            _say(response, language, translate(language, "voice.outage_voicemail_sorry"))
-            response.hangup()
-            return Response(str(response), mimetype="text/xml")
-        if request.path.startswith(("/twilio/voice", "/twilio/reminder-call")):  # a caller
-            response = VoiceResponse()
-            _say(response, language, translate(language, "voice.outage_sorry"))
-            response.record(
-                action=f"/twilio/voice/voicemail?lang={language}", max_length=120, play_beep=True
-            )
-            return Response(str(response), mimetype="text/xml")
-        if request.path.startswith("/twilio/sms"):
-            response = MessagingResponse()
-            response.message(translate(language, "sms.outage_sorry"))
-            return Response(str(response), mimetype="text/xml")
-        return Response("", status=204)
+        return fallback()
+
+    bp.after_request(xml_safe)
+
+
+def register(app: Flask) -> None:
+    """Errors outside the Twilio blueprints (theirs are answered by `answer_errors`)."""
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return exc
+        log_unexpected(log, exc, "unhandled error on %s", request.path)
+        return Response("internal error", status=500, mimetype="text/plain")

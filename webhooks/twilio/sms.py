@@ -17,9 +17,9 @@ from assistant import idempotency
 from assistant.conversations.messages import take_message_for_uid
 from assistant.messaging import inbound
 from assistant.messaging.segments import gsm_friendly, segments
-from assistant.unit_of_work import UnitOfWork
 from webhooks import rasa_client
 from webhooks.context import settings
+from webhooks.twilio import errors, twiml
 from webhooks.twilio.signature import twilio_signed
 
 log = logging.getLogger(__name__)
@@ -32,15 +32,11 @@ def _reply_text(replies: list[str]) -> str:
     return gsm_friendly(" ".join(replies))
 
 
-def _twiml(text: str | None) -> str:
+def _twiml(text: str | None) -> MessagingResponse:
     response = MessagingResponse()
     if text:
         response.message(text)
-    return str(response)
-
-
-def _xml(body: str) -> Response:
-    return Response(body, mimetype="text/xml")
+    return response
 
 
 @bp.post("/twilio/sms")
@@ -50,8 +46,7 @@ def inbound_sms() -> Response:
     message_sid = form.get("MessageSid") or form.get("SmsSid") or ""
     from_number = form.get("From", "")
     if not message_sid or not from_number:
-        return Response("MessageSid and From are required", status=400, mimetype="text/plain")
-    key = idempotency.key("sms", message_sid)
+        return twiml.bad_request("MessageSid and From are required")
     cfg = settings()
     body = form.get("Body", "")
     try:
@@ -59,13 +54,13 @@ def inbound_sms() -> Response:
     except ValueError:
         num_media = 0
 
-    with UnitOfWork(cfg.database_url) as uow:
-        earlier = idempotency.claim(uow.session, key)
-        if earlier is not None:
+    with twiml.once(idempotency.key("sms", message_sid)) as event:
+        if (replay := event.replay(pending=twiml.xml(_twiml(None)))) is not None:
             log.info("replayed answer for a retried message")
-            return _xml(earlier.response or _twiml(None))
+            return replay
+        session = event.session
         outcome = inbound.receive(
-            uow.session,
+            session,
             from_number=from_number,
             to_number=form.get("To"),
             body=body,
@@ -75,33 +70,22 @@ def inbound_sms() -> Response:
         if not outcome.to_dialogue:
             text = _reply_text([outcome.reply]) if outcome.reply else None
             if text and outcome.conversation_uid:
-                inbound.record_reply(uow.session, outcome.conversation_uid, text)
-            twiml = _twiml(text)
-            idempotency.remember_response(uow.session, key, twiml)
-            uow.commit()
-            return _xml(twiml)
-        uow.commit()  # the patient's words are stored before we depend on the dialogue
+                inbound.record_reply(session, outcome.conversation_uid, text)
+            return event.answer(_twiml(text))
+        event.save()  # the patient's words are stored before we depend on the dialogue
 
-    uid = str(outcome.conversation_uid)
-    g.spool_conversation_uid = uid  # if the database goes away now, the spool's task joins it
-    try:
-        reply = rasa_client.send(
-            cfg.rasa_url,
-            f"sms:{uid}",
-            outcome.dialogue_text or body,
-            {"conversation_uid": uid, "channel": "sms", "language": outcome.language},
-            cfg.rasa_timeout_seconds,
-        )
-        replies = reply.texts
-    except rasa_client.DialogueUnavailable:
-        replies = []
-
-    with UnitOfWork(cfg.database_url) as uow:
+        uid = str(outcome.conversation_uid)
+        g.spool_conversation_uid = uid  # if the database goes away now, the spool's task joins it
+        said = outcome.dialogue_text or body
+        reply = rasa_client.turn(cfg, "sms", uid, said, outcome.language)
+        replies = reply.texts if reply else []
+        event.resume()
         if not replies:
-            replies = [take_message_for_uid(uow.session, uid, reason="assistant unavailable")]
+            replies = [take_message_for_uid(session, uid, reason="assistant unavailable")]
         text = _reply_text(replies)
-        inbound.record_reply(uow.session, uid, text, {"segments": segments(text)})
-        twiml = _twiml(text)
-        idempotency.remember_response(uow.session, key, twiml)
-        uow.commit()
-    return _xml(twiml)
+        inbound.record_reply(session, uid, text, {"segments": segments(text)})
+        return event.answer(_twiml(text))
+
+
+# Errors: an apology (call the office); with the database down the text is kept and answered.
+errors.answer_errors(bp, errors.sms_sorry, keep=errors.sms_kept)

@@ -11,8 +11,7 @@ from flask import Blueprint, Response, request
 
 from assistant.messaging import status_callbacks
 from assistant.messaging.status_callbacks import CALL_FINAL, MESSAGE_ORDER
-from assistant.unit_of_work import UnitOfWork
-from webhooks.context import settings
+from webhooks.twilio import errors, twiml
 from webhooks.twilio.signature import twilio_signed
 
 bp = Blueprint("twilio_status", __name__)
@@ -28,8 +27,8 @@ def status_callback() -> Response:
     message_sid = form.get("MessageSid")
     status = form.get("CallStatus") or form.get("MessageStatus") or ""
     if not (message_sid or call_sid) or not status:
-        return Response("a sid and a status are required", status=400, mimetype="text/plain")
-    with UnitOfWork(settings().database_url) as uow:
+        return twiml.bad_request("a sid and a status are required")
+    with twiml.unit_of_work() as uow:
         status_callbacks.apply(
             uow.session,
             message_sid=message_sid,
@@ -39,4 +38,8 @@ def status_callback() -> Response:
             answered_by=form.get("AnsweredBy"),
         )
         uow.commit()
-    return Response("", status=204)
+    return twiml.no_content()
+
+
+# Errors: a 204 (Twilio retries nothing useful); with the database down the callback is kept.
+errors.answer_errors(bp, twiml.no_content, keep=errors.status_kept)

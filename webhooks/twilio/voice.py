@@ -10,15 +10,18 @@ leave a message that joins their staff task.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from assistant import idempotency
 from assistant.conversations import sessions
 from assistant.conversations.messages import take_message_for_uid
-from assistant.db.models import Conversation, ConversationTurn, Provider
+from assistant.db.models import Conversation, ConversationTurn, Practice, Provider
 from assistant.messaging.language import detect_language
 from assistant.practices import practice_for_number
 from assistant.spool.replay import voicemail_event_key
@@ -26,24 +29,14 @@ from assistant.spool.store import recording_id
 from assistant.unit_of_work import UnitOfWork
 from webhooks import rasa_client
 from webhooks.context import settings
-from webhooks.twilio import transfer
+from webhooks.twilio import errors, transfer, twiml
 from webhooks.twilio.prompts import KEYPAD_SHORTCUTS, YES_WORDS, prompt
 from webhooks.twilio.signature import twilio_signed
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio_voice", __name__)
 
-LANGUAGE_CODES = {"en": "en-US", "es": "es-US"}
 SCHEDULING_HINTS = "appointment, reschedule, cancel, confirm, refill, billing, lab results, cita"
-
-
-def _voice(language: str) -> tuple[str, str]:
-    cfg = settings()
-    return LANGUAGE_CODES.get(language, "en-US"), cfg.voice_for(language)
-
-
-def _xml(response: VoiceResponse) -> Response:
-    return Response(str(response), mimetype="text/xml")
 
 
 def _hints(session, practice_id: int) -> str:
@@ -54,7 +47,7 @@ def _hints(session, practice_id: int) -> str:
 
 
 def _gather(response: VoiceResponse, language: str, text: str, hints: str, **params: str) -> None:
-    lang_code, voice = _voice(language)
+    lang_code, _ = twiml.speech(language)
     gather = Gather(
         input="speech dtmf",
         action=url_for("twilio_voice.gather", lang=language, **params),
@@ -66,13 +59,12 @@ def _gather(response: VoiceResponse, language: str, text: str, hints: str, **par
         finish_on_key="#",
         hints=hints,
     )
-    gather.say(text, voice=voice, language=lang_code)
+    twiml.say(gather, language, text)
     response.append(gather)
 
 
 def _voicemail(response: VoiceResponse, language: str, text: str) -> None:
-    lang_code, voice = _voice(language)
-    response.say(text, voice=voice, language=lang_code)
+    twiml.say(response, language, text)
     response.record(
         action=url_for("twilio_voice.voicemail", lang=language),
         method="POST",
@@ -87,9 +79,9 @@ def _voicemail(response: VoiceResponse, language: str, text: str) -> None:
 def incoming_call() -> Response:
     call_sid = request.form.get("CallSid", "")
     if not call_sid:
-        return Response("CallSid is required", status=400, mimetype="text/plain")
+        return twiml.bad_request("CallSid is required")
     response = VoiceResponse()
-    with UnitOfWork(settings().database_url) as uow:
+    with twiml.unit_of_work() as uow:
         practice = practice_for_number(uow.session, request.form.get("To"))
         sessions.voice_conversation(
             uow.session, practice_id=practice.id, call_sid=call_sid, phone=request.form.get("From")
@@ -99,7 +91,7 @@ def incoming_call() -> Response:
         hints = _hints(uow.session, practice.id)
         uow.commit()
     _gather(response, "en", f"{greeting} {prompt('language_choice', 'en')}", hints, step="1")
-    return _xml(response)
+    return twiml.xml(response)
 
 
 def _pending_confirmation(session, conversation: Conversation) -> ConversationTurn | None:
@@ -144,6 +136,25 @@ def spoken_spanish(speech: str) -> bool:
     return detect_language(speech) == "es" and len(speech.split()) >= 2
 
 
+@dataclass
+class _Call:
+    """One caller turn being handled: what was heard, and where the call stands."""
+
+    practice: Practice
+    conversation: Conversation
+    hints: str
+    language: str
+    next_step: str
+    said: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    switched: bool = False  # heard Spanish on an English call: it goes on in Spanish
+    response: VoiceResponse = field(default_factory=VoiceResponse)
+
+    def ask(self, text: str, **params: str) -> VoiceResponse:
+        _gather(self.response, self.language, text, self.hints, step=self.next_step, **params)
+        return self.response
+
+
 @bp.post("/twilio/voice/gather")
 @twilio_signed
 def gather() -> Response:
@@ -152,137 +163,113 @@ def gather() -> Response:
     form = request.form
     call_sid = form.get("CallSid", "")
     if not call_sid:
-        return Response("CallSid is required", status=400, mimetype="text/plain")
-    language = request.args.get("lang", "en") if request.args.get("lang") in ("en", "es") else "en"
-    # isdecimal, not isdigit: int() refuses digits such as "²"
-    step = int(request.args.get("step", "1")) if request.args.get("step", "1").isdecimal() else 1
-    silent = (
-        int(request.args.get("silent", "0") or 0)
-        if request.args.get("silent", "0").isdecimal()
-        else 0
-    )
-    cfg = settings()
-    key = f"voice:{call_sid}:{step}"
+        return twiml.bad_request("CallSid is required")
+    step = twiml.int_arg("step", 1)
+    with twiml.once(f"voice:{call_sid}:{step}") as event:
+        if (replay := event.replay()) is not None:
+            return replay
+        session = event.session
+        practice = practice_for_number(session, form.get("To"))
+        call = _Call(
+            practice=practice,
+            conversation=sessions.voice_conversation(
+                session, practice_id=practice.id, call_sid=call_sid, phone=form.get("From")
+            ),
+            hints=_hints(session, practice.id),
+            language=twiml.language_arg(),
+            next_step=str(step + 1),
+        )
+        early = _before_dialogue(session, call, step)
+        if early is not None:
+            return event.answer(early)
+        spoken_before = call.switched and any(t.direction == "in" for t in call.conversation.turns)
+        if not call.meta.get("confirmed_repeat"):
+            sessions.add_turn(session, call.conversation, "in", call.said, call.meta)
+        event.save()  # the caller's words are stored before we depend on the dialogue
+        reply = _ask_dialogue(call, spoken_before)
+        event.resume()
+        _after_dialogue(event.uow, call, reply)
+        return event.answer(call.response)
+
+
+def _before_dialogue(session: Session, call: _Call, step: int) -> VoiceResponse | None:
+    """What the caller said, in `call.said` / `call.meta`; or the answer when the turn ends
+    here: the Spanish menu choice, silence, or a read-back of words heard unsure."""
+    form, language = request.form, call.language
     speech = (form.get("SpeechResult") or "").strip()
     digits = (form.get("Digits") or "").strip()
     confidence = _confidence(form.get("Confidence"))
-    response = VoiceResponse()
-    next_step = str(step + 1)
-
-    with UnitOfWork(cfg.database_url) as uow:
-        earlier = idempotency.claim(uow.session, key)
-        if earlier is not None and earlier.response:
-            return Response(earlier.response, mimetype="text/xml")
-        practice = practice_for_number(uow.session, form.get("To"))
-        conversation = sessions.voice_conversation(
-            uow.session, practice_id=practice.id, call_sid=call_sid, phone=form.get("From")
-        )
-        hints = _hints(uow.session, practice.id)
-
-        def answer(twiml: VoiceResponse) -> Response:
-            idempotency.remember_response(uow.session, key, str(twiml))
-            uow.commit()
-            return _xml(twiml)
-
-        if step == 1 and digits == "2":
-            conversation.language = "es"
-            notice = (practice.settings or {}).get("recording_notice_es", "")
-            text = prompt("greeting", "es", practice=practice.name, notice=notice)
-            _gather(response, "es", text, hints, step=next_step)
-            return answer(response)
-
-        if not speech and not digits:
-            if silent >= 1:  # the second silence in a row: don't loop, take a message
-                sessions.add_turn(uow.session, conversation, "in", "[silence]", {"silence": True})
-                take_message_for_uid(uow.session, conversation.uid, reason="caller silent")
-                _voicemail(response, language, prompt("still_silent", language))
-                return answer(response)
-            _gather(response, language, prompt("reprompt", language), hints,
-                    step=next_step, silent=str(silent + 1))  # fmt: skip
-            return answer(response)
-
-        pending = _pending_confirmation(uow.session, conversation)
-        if pending is not None:
-            pending.meta = {**(pending.meta or {}), "unconfirmed": False}
-            if digits == "1" or speech.lower().strip(" .!") in YES_WORDS:
-                said, meta = pending.text, {"confirmed_repeat": True}
-            else:
-                said, meta = speech or digits, {"confidence": confidence}
-        elif (
-            len(digits) == 1 and digits in KEYPAD_SHORTCUTS and _at_menu(uow.session, conversation)
-        ):
-            said, meta = KEYPAD_SHORTCUTS[digits], {"keypad": digits}
-        elif speech and confidence is not None and confidence < cfg.low_confidence:
-            sessions.add_turn(uow.session, conversation, "in", speech,
-                              {"confidence": confidence, "unconfirmed": True})  # fmt: skip
-            _gather(response, language, prompt("did_you_say", language, heard=speech), hints,
-                    step=next_step)  # fmt: skip
-            return answer(response)
+    if step == 1 and digits == "2":
+        call.conversation.language = call.language = "es"
+        notice = (call.practice.settings or {}).get("recording_notice_es", "")
+        return call.ask(prompt("greeting", "es", practice=call.practice.name, notice=notice))
+    if not speech and not digits:
+        return _silence(session, call)
+    pending = _pending_confirmation(session, call.conversation)
+    if pending is not None:
+        pending.meta = {**(pending.meta or {}), "unconfirmed": False}
+        if digits == "1" or speech.lower().strip(" .!") in YES_WORDS:
+            call.said, call.meta = pending.text, {"confirmed_repeat": True}
         else:
-            said, meta = speech or digits, {"confidence": confidence, "digits": bool(digits)}
+            call.said, call.meta = speech or digits, {"confidence": confidence}
+    elif len(digits) == 1 and digits in KEYPAD_SHORTCUTS and _at_menu(session, call.conversation):
+        call.said, call.meta = KEYPAD_SHORTCUTS[digits], {"keypad": digits}
+    elif speech and confidence is not None and confidence < settings().low_confidence:
+        sessions.add_turn(session, call.conversation, "in", speech,
+                          {"confidence": confidence, "unconfirmed": True})  # fmt: skip
+        return call.ask(prompt("did_you_say", language, heard=speech))
+    else:
+        call.said = speech or digits
+        call.meta = {"confidence": confidence, "digits": bool(digits)}
+    call.switched = (
+        language == "en" and bool(speech) and call.said == speech and spoken_spanish(speech)
+    )
+    if call.switched:  # heard Spanish without the 2: the call goes on in Spanish
+        call.conversation.language = call.language = "es"
+        call.meta = {**call.meta, "language_switched": "es"}
+    return None
 
-        switched = language == "en" and bool(speech) and said == speech and spoken_spanish(speech)
-        # Rasa already holds this call in English when the caller said something before.
-        spoken_before = switched and any(t.direction == "in" for t in conversation.turns)
-        if switched:  # heard Spanish without the 2: the call goes on in Spanish
-            conversation.language = language = "es"
-            meta = {**meta, "language_switched": "es"}
-        if not meta.get("confirmed_repeat"):
-            sessions.add_turn(uow.session, conversation, "in", said, meta)
-        uid = conversation.uid
-        uow.commit()
 
-    if spoken_before:  # the first turn starts Rasa's session in Spanish (metadata) by itself
+def _silence(session: Session, call: _Call) -> VoiceResponse:
+    """One reprompt; the second silence in a row takes a message instead of looping."""
+    silent = twiml.int_arg("silent", 0)
+    if silent >= 1:
+        sessions.add_turn(session, call.conversation, "in", "[silence]", {"silence": True})
+        take_message_for_uid(session, call.conversation.uid, reason="caller silent")
+        _voicemail(call.response, call.language, prompt("still_silent", call.language))
+        return call.response
+    return call.ask(prompt("reprompt", call.language), silent=str(silent + 1))
+
+
+def _ask_dialogue(call: _Call, spoken_before: bool) -> rasa_client.DialogueReply | None:
+    cfg = settings()
+    uid = call.conversation.uid
+    if spoken_before:  # Rasa already holds this call in English (the first turn's metadata
+        # starts a session in Spanish by itself)
         rasa_client.set_language(cfg.rasa_url, f"voice:{uid}", "es", cfg.rasa_timeout_seconds)
-
-    try:
-        reply = rasa_client.send(
-            cfg.rasa_url,
-            f"voice:{uid}",
-            said,
-            {"conversation_uid": uid, "channel": "voice", "language": language},
-            cfg.rasa_timeout_seconds,
-        )
-    except rasa_client.DialogueUnavailable:
-        reply = None
-
-    with UnitOfWork(cfg.database_url) as uow:
-        conversation = sessions.by_uid(uow.session, uid)
-        handoff = next(
-            (c["handoff"] for c in (reply.custom if reply else []) if "handoff" in c), None
-        )
-        if reply is None:
-            take_message_for_uid(uow.session, uid, reason="assistant unavailable on a call")
-            _voicemail(response, language, prompt("unavailable", language))
-        elif handoff is not None:
-            text = " ".join(reply.texts) or prompt("handoff", language)
-            sessions.add_turn(uow.session, conversation, "out", text, {"handoff": handoff})
-            # warm transfer; its own voicemail (the message joins the transfer's task)
-            transfer.start_handoff(uow, conversation, handoff, text, language, response)
-        else:
-            text = " ".join(reply.texts)
-            if switched:
-                text = f"{prompt('switched_to_spanish', 'es')} {text}"
-            menu = any(c.get("keypad_menu") for c in reply.custom)
-            sessions.add_turn(uow.session, conversation, "out", text,
-                              {"keypad_menu": True} if menu else None)  # fmt: skip
-            _gather(response, language, text, hints, step=next_step)
-        idempotency.remember_response(uow.session, key, str(response))
-        uow.commit()
-    return _xml(response)
+    return rasa_client.turn(cfg, "voice", uid, call.said, call.language)
 
 
-def voicemail_language() -> str:
-    return request.args.get("lang", "en") if request.args.get("lang") in ("en", "es") else "en"
-
-
-def voicemail_kept(language: str) -> Response:
-    """The database is down but the recording is in the spool: thanks, and goodbye."""
-    response = VoiceResponse()
-    lang_code, voice = _voice(language)
-    response.say(prompt("voicemail_kept", language), voice=voice, language=lang_code)
-    response.hangup()
-    return _xml(response)
+def _after_dialogue(uow: UnitOfWork, call: _Call, reply: rasa_client.DialogueReply | None) -> None:
+    """The dialogue's answer, a warm transfer it asked for, or a message when it is down."""
+    session, conversation, language = uow.session, call.conversation, call.language
+    handoff = next((c["handoff"] for c in (reply.custom if reply else []) if "handoff" in c), None)
+    if reply is None:
+        take_message_for_uid(session, conversation.uid, reason="assistant unavailable on a call")
+        _voicemail(call.response, language, prompt("unavailable", language))
+    elif handoff is not None:
+        text = " ".join(reply.texts) or prompt("handoff", language)
+        sessions.add_turn(session, conversation, "out", text, {"handoff": handoff})
+        # warm transfer; its own voicemail (the message joins the transfer's task)
+        transfer.start_handoff(uow, conversation, handoff, text, language, call.response)
+    else:
+        text = " ".join(reply.texts)
+        if call.switched:
+            text = f"{prompt('switched_to_spanish', 'es')} {text}"
+        menu = any(c.get("keypad_menu") for c in reply.custom)
+        sessions.add_turn(session, conversation, "out", text,
+                          {"keypad_menu": True} if menu else None)  # fmt: skip
+        call.ask(text)
 
 
 @bp.post("/twilio/voice/voicemail")
@@ -292,8 +279,8 @@ def voicemail() -> Response:
     recording (a retried callback adds nothing). With the database down it waits in the spool
     (webhooks/twilio/errors.py)."""
     form = request.form
-    language = voicemail_language()
-    with UnitOfWork(settings().database_url) as uow:
+    language = twiml.language_arg()
+    with twiml.unit_of_work() as uow:
         practice = practice_for_number(uow.session, form.get("To"))
         conversation = sessions.voice_conversation(
             uow.session,
@@ -309,10 +296,9 @@ def voicemail() -> Response:
             take_message_for_uid(uow.session, conversation.uid, reason="voicemail")
         uow.commit()
     response = VoiceResponse()
-    lang_code, voice = _voice(language)
-    response.say(prompt("voicemail_thanks", language), voice=voice, language=lang_code)
+    twiml.say(response, language, prompt("voicemail_thanks", language))
     response.hangup()
-    return _xml(response)
+    return twiml.xml(response)
 
 
 @bp.post("/twilio/voice/fallback")
@@ -321,4 +307,13 @@ def fallback() -> Response:
     """Twilio's fallback URL: our primary handler failed or timed out; take a message."""
     response = VoiceResponse()
     _voicemail(response, "en", prompt("unavailable", "en"))
-    return _xml(response)
+    return twiml.xml(response)
+
+
+# Errors: an apology and a recording; after a recording, no second one (that would loop). A
+# recording that arrives while the database is down is kept in the spool.
+errors.answer_errors(
+    bp,
+    errors.caller_sorry,
+    views={"voicemail": (errors.voicemail_sorry, errors.voicemail_kept)},
+)

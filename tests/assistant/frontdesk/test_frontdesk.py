@@ -37,18 +37,18 @@ def _conversation(url: str, practice_id: int, phone: str, channel: str = "sms") 
 @pytest.fixture
 def maria_uid(demo, sqlite_url) -> str:
     uid = _conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    assert verify_for(sqlite_url, uid, "Maria Lopez", "03/03/1982", "en").verified
+    assert verify_for(UnitOfWork(sqlite_url), uid, "Maria Lopez", "03/03/1982", "en").verified
     return uid
 
 
 def test_nothing_is_disclosed_before_verification(demo, sqlite_url):
     uid = _conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     with pytest.raises(service.NotVerified):
-        service.list_for(sqlite_url, uid, "en", "sms")
+        service.list_for(UnitOfWork(sqlite_url), uid, "en", "sms")
 
 
 def test_listing_discloses_and_audits(demo, sqlite_url, maria_uid):
-    listing = service.list_for(sqlite_url, maria_uid, "en", "sms", record=True)
+    listing = service.list_for(UnitOfWork(sqlite_url), maria_uid, "en", "sms", record=True)
     [view] = listing.appointments
     maria = demo.english_demo
     assert view.appointment_id == maria.appointment_id
@@ -67,8 +67,8 @@ def test_listing_discloses_and_audits(demo, sqlite_url, maria_uid):
 
 def test_voice_wording_is_speakable(demo, sqlite_url):
     uid = _conversation(sqlite_url, demo.practice_id, demo.spanish_demo.phone, channel="voice")
-    assert verify_for(sqlite_url, uid, "jose hernandez", "15/07/1975", "es").verified
-    [view] = service.list_for(sqlite_url, uid, "es", "voice").appointments
+    assert verify_for(UnitOfWork(sqlite_url), uid, "jose hernandez", "15/07/1975", "es").verified
+    [view] = service.list_for(UnitOfWork(sqlite_url), uid, "es", "voice").appointments
     assert " a las 14:00" in view.when
     assert view.line("es").startswith(view.when + " con ")
 
@@ -76,7 +76,7 @@ def test_voice_wording_is_speakable(demo, sqlite_url):
 def test_cancel(demo, sqlite_url, maria_uid):
     maria = demo.english_demo
     result = service.cancel_for(
-        sqlite_url, maria_uid, maria.appointment_id, "feeling better", "en", "sms"
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, "feeling better", "en", "sms"
     )
     assert result.status == service.DONE
     with UnitOfWork(sqlite_url) as uow:
@@ -94,7 +94,9 @@ def test_cancel(demo, sqlite_url, maria_uid):
 
 def test_someone_elses_appointment_is_not_found(demo, sqlite_url, maria_uid):
     jose = demo.spanish_demo
-    result = service.cancel_for(sqlite_url, maria_uid, jose.appointment_id, None, "en", "sms")
+    result = service.cancel_for(
+        UnitOfWork(sqlite_url), maria_uid, jose.appointment_id, None, "en", "sms"
+    )
     assert result.status == service.NOT_FOUND
     with UnitOfWork(sqlite_url) as uow:
         assert uow.session.get(Appointment, jose.appointment_id).status == "booked"
@@ -103,13 +105,13 @@ def test_someone_elses_appointment_is_not_found(demo, sqlite_url, maria_uid):
 def test_reschedule_to_an_offered_option(demo, sqlite_url, maria_uid):
     maria = demo.english_demo
     offered = service.options_for(
-        sqlite_url, maria_uid, maria.appointment_id, "afternoon please", "en", "sms"
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, "afternoon please", "en", "sms"
     )
     assert offered.status == service.DONE and 1 <= len(offered.options) <= 3
     assert all(o["hour"] >= 12 for o in offered.options)
     assert all(maria.provider_name in o["label"] for o in offered.options)
     later = service.options_for(
-        sqlite_url,
+        UnitOfWork(sqlite_url),
         maria_uid,
         maria.appointment_id,
         "afternoon please",
@@ -120,7 +122,7 @@ def test_reschedule_to_an_offered_option(demo, sqlite_url, maria_uid):
     assert later.options[0]["starts_at"] > offered.options[-1]["starts_at"]
     chosen = offered.options[1] if len(offered.options) > 1 else offered.options[0]
     result = service.reschedule_for(
-        sqlite_url, maria_uid, maria.appointment_id, chosen, "en", "sms"
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, chosen, "en", "sms"
     )
     assert result.status == service.DONE
     with UnitOfWork(sqlite_url) as uow:
@@ -141,23 +143,33 @@ def test_a_change_asked_again_is_done_once(demo, sqlite_url, maria_uid):
     action server worked: tests/reliability/test_rasa_faults.py) and the patient repeats their
     answer: they are told it is done, and nothing is changed twice."""
     maria = demo.english_demo
-    offered = service.options_for(sqlite_url, maria_uid, maria.appointment_id, "", "en", "sms")
+    offered = service.options_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, "", "en", "sms"
+    )
     chosen = offered.options[0]
-    first = service.reschedule_for(sqlite_url, maria_uid, maria.appointment_id, chosen, "en", "sms")
+    first = service.reschedule_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, chosen, "en", "sms"
+    )
     with UnitOfWork(sqlite_url) as uow:  # the lost turn was answered with a message taken
         sessions.set_outcome(sessions.by_uid(uow.session, maria_uid), "message_taken")
         uow.commit()
-    again = service.reschedule_for(sqlite_url, maria_uid, maria.appointment_id, chosen, "en", "sms")
+    again = service.reschedule_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, chosen, "en", "sms"
+    )
     assert first.status == again.status == service.DONE
     assert again.appointment == first.appointment
     with UnitOfWork(sqlite_url) as uow:
         assert sessions.by_uid(uow.session, maria_uid).outcome == "rescheduled"
     other = offered.options[1]  # another time is a new request: the old one is gone
-    moved = service.reschedule_for(sqlite_url, maria_uid, maria.appointment_id, other, "en", "sms")
+    moved = service.reschedule_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, other, "en", "sms"
+    )
     assert moved.status == service.UNAVAILABLE
     new_id = first.appointment.appointment_id
     for _ in range(2):
-        cancelled = service.cancel_for(sqlite_url, maria_uid, new_id, "sick", "en", "sms")
+        cancelled = service.cancel_for(
+            UnitOfWork(sqlite_url), maria_uid, new_id, "sick", "en", "sms"
+        )
         assert cancelled.status == service.DONE and cancelled.appointment.appointment_id == new_id
     with UnitOfWork(sqlite_url) as uow:
         old, new = (
@@ -170,14 +182,20 @@ def test_a_change_asked_again_is_done_once(demo, sqlite_url, maria_uid):
 
 def test_a_taken_time_offers_alternatives(demo, sqlite_url, maria_uid):
     maria, jose = demo.english_demo, demo.spanish_demo
-    offered = service.options_for(sqlite_url, maria_uid, maria.appointment_id, "", "en", "sms")
+    offered = service.options_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, "", "en", "sms"
+    )
     first = offered.options[0]
     jose_uid = _conversation(sqlite_url, demo.practice_id, jose.phone)
-    assert verify_for(sqlite_url, jose_uid, "José Hernández", "1975-07-15", "es").verified
+    assert verify_for(
+        UnitOfWork(sqlite_url), jose_uid, "José Hernández", "1975-07-15", "es"
+    ).verified
     assert service.reschedule_for(
-        sqlite_url, jose_uid, jose.appointment_id, first, "es", "sms"
+        UnitOfWork(sqlite_url), jose_uid, jose.appointment_id, first, "es", "sms"
     ).status in (service.DONE, service.UNAVAILABLE)
-    result = service.reschedule_for(sqlite_url, maria_uid, maria.appointment_id, first, "en", "sms")
+    result = service.reschedule_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, first, "en", "sms"
+    )
     if result.status == service.TAKEN:  # José could take Maria's time (same type of visit)
         assert result.options and result.options[0]["starts_at"] != first["starts_at"]
         with UnitOfWork(sqlite_url) as uow:
@@ -186,14 +204,16 @@ def test_a_taken_time_offers_alternatives(demo, sqlite_url, maria_uid):
 
 def test_waitlist(demo, sqlite_url, maria_uid):
     maria = demo.english_demo
-    assert service.join_waitlist_for(sqlite_url, maria_uid, maria.appointment_id, "mornings", "en")
+    assert service.join_waitlist_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, "mornings", "en"
+    )
     with UnitOfWork(sqlite_url) as uow:
         conversation = sessions.by_uid(uow.session, maria_uid)
         assert conversation.outcome == "waitlisted"
 
 
 def test_office_info(demo, sqlite_url, maria_uid):
-    info = service.office_info_for(sqlite_url, maria_uid, "es")
+    info = service.office_info_for(UnitOfWork(sqlite_url), maria_uid, "es")
     assert "de lunes a viernes" in info and demo.english_demo.location_name in info
 
 

@@ -94,12 +94,15 @@ def test_three_failures_lock_the_conversation(db_url):
         factories.patient(uow.session, practice)
         uid = _conversation(uow, practice.id, "+15555550123").uid
         uow.commit()
-    results = [service.verify_for(db_url, uid, "Maria Lopez", "01/01/1990", "en") for _ in range(3)]
+    results = [
+        service.verify_for(UnitOfWork(db_url), uid, "Maria Lopez", "01/01/1990", "en")
+        for _ in range(3)
+    ]
     assert [r.status for r in results] == [service.NO_MATCH, service.NO_MATCH, service.LOCKED]
-    assert service.is_locked(db_url, uid)
-    late = service.verify_for(db_url, uid, "Maria Lopez", "03/03/1982", "en")
+    assert service.is_locked(UnitOfWork(db_url), uid)
+    late = service.verify_for(UnitOfWork(db_url), uid, "Maria Lopez", "03/03/1982", "en")
     assert late.status == service.LOCKED
-    assert service.verified_patient_id(db_url, uid) is None
+    assert service.verified_patient_id(UnitOfWork(db_url), uid) is None
 
 
 def test_verify_for_by_conversation_uid(db_url):
@@ -108,6 +111,6 @@ def test_verify_for_by_conversation_uid(db_url):
         maria = factories.patient(uow.session, practice, first="María", last="López")
         uid = _conversation(uow, practice.id, "+15555550999").uid
         uow.commit()
-    result = service.verify_for(db_url, uid, "maria lopez", "March 3, 1982", "en")
+    result = service.verify_for(UnitOfWork(db_url), uid, "maria lopez", "March 3, 1982", "en")
     assert result.verified and result.first_name == "María"
-    assert service.verified_patient_id(db_url, uid) == maria.id
+    assert service.verified_patient_id(UnitOfWork(db_url), uid) == maria.id

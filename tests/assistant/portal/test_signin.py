@@ -48,7 +48,14 @@ def outbound(url: str) -> Outbound:
 
 def start(url: str, *, phone: str = PHONE, dob: date = DOB, ip: str = "203.0.113.5", now=T0, **kw):
     return signin.start(
-        url, outbound(url), phone_text=phone, dob=dob, ip=ip, secret=SECRET, now=now, **kw
+        UnitOfWork(url),
+        outbound(url),
+        phone_text=phone,
+        dob=dob,
+        ip=ip,
+        secret=SECRET,
+        now=now,
+        **kw,
     )
 
 
@@ -66,7 +73,7 @@ def texted_code(url: str) -> str:
 
 def verify(url: str, challenge_id, code: str, *, ip: str = "203.0.113.5", now=T0, **kw):
     return signin.verify_code(
-        url, challenge_id=challenge_id, code=code, ip=ip, secret=SECRET, now=now, **kw
+        UnitOfWork(url), challenge_id=challenge_id, code=code, ip=ip, secret=SECRET, now=now, **kw
     )
 
 
@@ -189,16 +196,23 @@ def test_signed_link_then_date_of_birth_of_someone_on_the_number(clinic):
     assert url_in_text.startswith("https://clinic.example.org/portal/link/")
     token = url_in_text.rsplit("/", 1)[1]
     assert len(url_in_text) < 110 and "Sofia" not in token and PHONE[1:] not in token
-    assert signin.open_link(url, token + "x", secret=SECRET, now=T0) is None
-    assert signin.open_link(url, token, secret="another-secret-0123456789", now=T0) is None
+    assert signin.open_link(UnitOfWork(url), token + "x", secret=SECRET, now=T0) is None
+    assert (
+        signin.open_link(UnitOfWork(url), token, secret="another-secret-0123456789", now=T0) is None
+    )
     too_late = T0 + timedelta(hours=signin.LINK_HOURS, seconds=1)
-    assert signin.open_link(url, token, secret=SECRET, now=too_late) is None
-    challenge_id = signin.open_link(url, token, secret=SECRET, now=T0)
+    assert signin.open_link(UnitOfWork(url), token, secret=SECRET, now=too_late) is None
+    challenge_id = signin.open_link(UnitOfWork(url), token, secret=SECRET, now=T0)
     assert challenge_id is not None
 
     def answer(dob):
         return signin.verify_link(
-            url, challenge_id=challenge_id, dob=dob, ip="203.0.113.5", secret=SECRET, now=T0
+            UnitOfWork(url),
+            challenge_id=challenge_id,
+            dob=dob,
+            ip="203.0.113.5",
+            secret=SECRET,
+            now=T0,
         )
 
     assert answer(date(2000, 1, 1)).status == signin.WRONG
@@ -207,7 +221,7 @@ def test_signed_link_then_date_of_birth_of_someone_on_the_number(clinic):
     with UnitOfWork(url) as uow:
         portal = portal_sessions.current(uow.session, checked.session_token, secret=SECRET, now=T0)
         assert portal.patient_id == clinic["maria"]
-    assert signin.open_link(url, token, secret=SECRET, now=T0) is None  # used
+    assert signin.open_link(UnitOfWork(url), token, secret=SECRET, now=T0) is None  # used
 
 
 def test_sessions_end_when_idle_and_family_records_can_be_switched(clinic):

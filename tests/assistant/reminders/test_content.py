@@ -175,8 +175,10 @@ def test_with_a_public_https_address_the_text_carries_a_signed_portal_link(world
     for detail in ("Maria", "Lopez", "1980", "5555"):
         assert detail not in url  # the token names a one-time challenge, not the patient
     token = url.rsplit("/", 1)[1]
-    assert signin.open_link(world.url, token, secret=settings.secret_key) is not None
-    assert signin.open_link(world.url, token, secret="another-secret-0123456789") is None
+    assert signin.open_link(UnitOfWork(world.url), token, secret=settings.secret_key) is not None
+    assert (
+        signin.open_link(UnitOfWork(world.url), token, secret="another-secret-0123456789") is None
+    )
 
 
 def test_no_link_unless_asked_for_or_without_https(world) -> None:

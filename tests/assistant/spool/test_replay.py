@@ -68,7 +68,7 @@ def _all(url: str, model) -> list:
 def test_a_text_becomes_a_turn_and_a_staff_task_once(db_url, clinic, spool, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     _keep_sms(spool, _sms())
-    assert replay(db_url, spool) == {REPLAYED: 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {REPLAYED: 1}
     assert spool.is_empty()
     [task] = _all(db_url, StaffTask)
     assert task.summary == f"Text received while our system was down: {WORDS}"
@@ -86,7 +86,7 @@ def test_a_text_becomes_a_turn_and_a_staff_task_once(db_url, clinic, spool, capl
         assert uow.session.get(WebhookEvent, sms_event_key(_sms()["MessageSid"])).response == ANSWER
     # the same text spooled again (a retry after the file was gone) is not a second task
     _keep_sms(spool, _sms())
-    assert replay(db_url, spool) == {DUPLICATE: 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {DUPLICATE: 1}
     assert len(_all(db_url, StaffTask)) == 1 and spool.is_empty()
     assert "knee" not in caplog.text and PATIENT not in caplog.text
 
@@ -106,10 +106,10 @@ def test_a_crash_between_the_commit_and_the_removal_makes_no_second_task(
     }
     keep_voicemail(spool, voicemail, language="en")
     saved = {p.name: p.read_bytes() for p in spool.paths()}
-    assert replay(db_url, spool) == {REPLAYED: 3}
+    assert replay(UnitOfWork.factory(db_url), spool) == {REPLAYED: 3}
     for name, content in saved.items():  # as if the process died before the unlinks
         (spool.directory / name).write_bytes(content)
-    assert replay(db_url, spool) == {DUPLICATE: 3}
+    assert replay(UnitOfWork.factory(db_url), spool) == {DUPLICATE: 3}
     assert len(_all(db_url, StaffTask)) == 2 and spool.is_empty()
     assert len([t for t in _all(db_url, ConversationTurn) if t.text == "[voicemail]"]) == 1
 
@@ -120,7 +120,7 @@ def test_a_spanish_text_from_a_shared_phone_names_no_patient(db_url, clinic, spo
         factories.patient(uow.session, practice, first="Ana", phone=PATIENT)  # same phone
         uow.commit()
     _keep_sms(spool, _sms(body="hola, quiero cambiar mi cita"), language="es")
-    replay(db_url, spool)
+    replay(UnitOfWork.factory(db_url), spool)
     [task] = _all(db_url, StaffTask)
     assert task.patient_id is None and task.callback_number == PATIENT
     assert _all(db_url, Conversation)[0].language == "es"
@@ -128,14 +128,14 @@ def test_a_spanish_text_from_a_shared_phone_names_no_patient(db_url, clinic, spo
 
 def test_an_unknown_number_is_a_task_with_its_number(db_url, clinic, spool) -> None:
     _keep_sms(spool, _sms(sender="+15555550199"))
-    replay(db_url, spool)
+    replay(UnitOfWork.factory(db_url), spool)
     [task] = _all(db_url, StaffTask)
     assert task.patient_id is None and task.callback_number == "+15555550199"
 
 
 def test_stop_and_start_change_consent_and_make_no_task(db_url, clinic, spool) -> None:
     _keep_sms(spool, _sms(1, "STOP"), keyword="stop", reply=None)
-    assert replay(db_url, spool) == {REPLAYED: 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {REPLAYED: 1}
     [opt_out] = _all(db_url, SmsOptOut)
     assert opt_out.number == PATIENT
     assert _all(db_url, StaffTask) == [] and _all(db_url, ConversationTurn) == []
@@ -153,11 +153,11 @@ def test_stop_and_start_change_consent_and_make_no_task(db_url, clinic, spool) -
         context={"keyword": "start", "response": "<Response/>"},
         received_at=earlier,
     )
-    replay(db_url, spool)
+    replay(UnitOfWork.factory(db_url), spool)
     assert len(_all(db_url, SmsOptOut)) == 1
     # ... a later one does
     _keep_sms(spool, _sms(3, "START"), keyword="start", reply=None)
-    replay(db_url, spool)
+    replay(UnitOfWork.factory(db_url), spool)
     assert _all(db_url, SmsOptOut) == [] and _all(db_url, StaffTask) == []
 
 
@@ -170,7 +170,7 @@ def test_a_text_the_normal_path_answered_after_the_outage_is_not_replayed(
         idempotency.remember_response(uow.session, sms_event_key(_sms()["MessageSid"]), "<R/>")
         uow.commit()
     _keep_sms(spool, _sms())
-    assert replay(db_url, spool) == {DUPLICATE: 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {DUPLICATE: 1}
     assert _all(db_url, StaffTask) == [] and spool.is_empty()
 
 
@@ -193,7 +193,7 @@ def test_a_text_whose_turn_was_stored_before_the_outage_joins_its_conversation(
         )
         uow.commit()
     _keep_sms(spool, _sms(), conversation_uid=outcome.conversation_uid)
-    assert replay(db_url, spool) == {REPLAYED: 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {REPLAYED: 1}
     [conversation] = _all(db_url, Conversation)
     [task] = _all(db_url, StaffTask)
     assert task.conversation_id == conversation.id and WORDS in task.summary
@@ -220,7 +220,7 @@ def test_a_voicemail_joins_the_calls_task_with_its_recording(db_url, clinic, spo
         "RecordingDuration": "14",
     }
     keep_voicemail(spool, form, language="en")
-    assert replay(db_url, spool) == {REPLAYED: 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {REPLAYED: 1}
     [task] = _all(db_url, StaffTask)
     assert task.summary == (
         "Voicemail left while our system was down (14 s): https://api.twilio.com/rec/RE7"
@@ -240,7 +240,7 @@ def test_a_voicemail_of_a_call_never_stored_is_a_task_of_its_own(db_url, clinic,
         "RecordingUrl": "https://api.twilio.com/rec/RE8",
     }
     keep_voicemail(spool, form, language="es")
-    replay(db_url, spool)
+    replay(UnitOfWork.factory(db_url), spool)
     [task] = _all(db_url, StaffTask)
     assert task.summary.startswith("Voicemail left while our system was down (? s)")
     assert task.callback_number == "+15555550177" and task.patient_id is None
@@ -275,18 +275,18 @@ def test_status_callbacks_only_move_forward(db_url, clinic, spool) -> None:
         {"MessageSid": sid, "MessageStatus": "sending"},
         received_at=later - timedelta(seconds=5),
     )
-    assert replay(db_url, spool) == {REPLAYED: 2}
+    assert replay(UnitOfWork.factory(db_url), spool) == {REPLAYED: 2}
     [message] = _all(db_url, OutboundMessage)
     assert message.status == "delivered"
     keep_status(spool, {"MessageSid": sid, "MessageStatus": "delivered"})
-    assert replay(db_url, spool) == {DUPLICATE: 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {DUPLICATE: 1}
 
 
 def test_nothing_is_lost_while_the_database_is_still_down(spool) -> None:
     url = closed_port_url().replace("http://", "postgresql://postgres@") + "/assistant"
     _keep_sms(spool, _sms(1))
     _keep_sms(spool, _sms(2))
-    assert replay(url, spool) == {"kept": 2}
+    assert replay(UnitOfWork.factory(url), spool) == {"kept": 2}
     assert len(spool.paths()) == 2
 
 
@@ -295,22 +295,22 @@ def test_an_item_that_fails_is_kept_and_logged_without_its_content(db_url, spool
     caplog.set_level(logging.DEBUG)
     _keep_sms(spool, _sms())
     (spool.directory / "sms-unreadable.json").write_text("{")
-    assert replay(db_url, spool) == {"failed": 1, "unreadable": 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {"failed": 1, "unreadable": 1}
     assert len(spool.paths()) == 2
     assert "knee" not in caplog.text and PATIENT not in caplog.text
     assert "NoPractice" in caplog.text
     with UnitOfWork(db_url) as uow:
         factories.patient(uow.session, factories.practice(uow.session))
         uow.commit()
-    assert replay(db_url, spool) == {REPLAYED: 1, "unreadable": 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {REPLAYED: 1, "unreadable": 1}
     assert len(_all(db_url, StaffTask)) == 1
 
 
 def test_an_empty_spool_costs_no_database_connection(tmp_path) -> None:
     url = closed_port_url().replace("http://", "postgresql://postgres@") + "/assistant"
-    assert replay(url, Spool(tmp_path / "missing")) == {}
+    assert replay(UnitOfWork.factory(url), Spool(tmp_path / "missing")) == {}
     (tmp_path / "empty").mkdir()
-    assert replay(url, Spool(tmp_path / "empty")) == {}
+    assert replay(UnitOfWork.factory(url), Spool(tmp_path / "empty")) == {}
     shutil.rmtree(tmp_path / "empty")
 
 
@@ -341,7 +341,7 @@ def test_a_voicemail_the_normal_path_kept_after_the_outage_is_not_kept_twice(
             "RecordingUrl": url if call == "CA9" else "https://api.twilio.com/rec/RE10",
         }
         keep_voicemail(spool, form, language="en")
-    assert replay(db_url, spool) == {DUPLICATE: 1, REPLAYED: 1}
+    assert replay(UnitOfWork.factory(db_url), spool) == {DUPLICATE: 1, REPLAYED: 1}
     [task] = _all(db_url, StaffTask)
     assert "RE10" in task.summary
     assert len([t for t in _all(db_url, ConversationTurn) if t.text == "[voicemail]"]) == 2
