@@ -168,6 +168,8 @@ def cancel_for(
         if appointment is None:
             return ChangeResult(NOT_FOUND)
         if _changed_by(appointment, ctx.actor, CANCELLED):  # asked again: already done
+            if reason:  # the reason, asked after cancelling (nothing else changes)
+                appointment.cancel_reason = reason[:200]
             reason = appointment.cancel_reason
         else:
             try:

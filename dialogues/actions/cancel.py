@@ -1,4 +1,6 @@
-"""Cancel form: which appointment, yes/no, an optional reason; then the offer of a new time."""
+"""Cancel form: which appointment and yes/no; the router cancels at the yes. Then, once it is
+cancelled, an optional reason and the offer of a new time (a patient who stops answering after
+the yes has their visit cancelled all the same)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, strict_no, strict_yes
+from assistant.frontdesk.words import choose, stops, strict_no, strict_yes
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import answer, appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -22,14 +24,12 @@ NO_REASON = "[none]"  # what `cancel_reason` holds when the patient gave none
 
 
 def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """Cancel the visit read back and answered yes (the router calls this once the cancel form
-    has ended). False: it could not be done here, and staff will help."""
-    reason = tracker.get_slot("cancel_reason")
-    reason = None if reason in (None, NO_REASON) else str(reason)
+    """Cancel the visit read back and answered yes (the router calls this as soon as the
+    cancel form has its yes). False: it could not be done here, and staff will help."""
     uid, chosen = conversation_uid(tracker), appointment_id(tracker)
     result = (
         frontdesk.cancel_for(
-            settings().database_url, uid, chosen, reason, language(tracker), channel(tracker)
+            settings().database_url, uid, chosen, None, language(tracker), channel(tracker)
         )
         if uid and chosen
         else None
@@ -43,6 +43,17 @@ def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         appointment=result.appointment.line(language(tracker)),
     )
     return True
+
+
+def note_cancel_reason(tracker: Tracker) -> None:
+    """The reason given after the cancellation, kept on the cancelled visit (none: nothing)."""
+    reason = tracker.get_slot("cancel_reason")
+    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
+    if reason in (None, NO_REASON) or not uid or not chosen:
+        return
+    frontdesk.cancel_for(
+        settings().database_url, uid, chosen, str(reason), language(tracker), channel(tracker)
+    )
 
 
 def listing(tracker: Tracker) -> list[frontdesk.AppointmentView]:
@@ -133,7 +144,7 @@ class ValidateCancelForm(AnswersFirst, RepairingForm):
         return "validate_cancel_form"
 
     def can_stop(self, tracker: Tracker, requested: str) -> bool:
-        return requested != "rebook_answer"  # by then the visit is cancelled
+        return not tracker.get_slot("cancel_done")  # once cancelled, "never mind" changes nothing
 
     def prep(self, tracker: Tracker) -> str | None:
         view = current(tracker)
@@ -148,13 +159,10 @@ class ValidateCancelForm(AnswersFirst, RepairingForm):
     ) -> list[str]:
         if tracker.get_slot("task_stopped"):
             return []
+        if tracker.get_slot("cancel_done"):  # cancelled by the router at the yes: why, a new time?
+            return ["cancel_reason", "rebook_answer"]
         slots = [] if tracker.get_slot("appointment_id") is not None else ["appointment_choice"]
-        slots.append("cancel_confirm")
-        if tracker.get_slot("cancel_confirm") == "yes":
-            slots.append("cancel_reason")
-        if tracker.get_slot("cancel_done"):  # cancelled by the router: a new time?
-            slots.append("rebook_answer")
-        return slots
+        return [*slots, "cancel_confirm"]
 
     def validate_appointment_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -176,9 +184,10 @@ class ValidateCancelForm(AnswersFirst, RepairingForm):
     def validate_cancel_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Why (or "no"): kept for the router, which cancels once the form has ended."""
+        """Why (or "no"), asked once the visit is cancelled: the router notes it on the visit."""
         said = str(value or "")[:200]
-        return {"cancel_reason": NO_REASON if answer(said, tracker) == "no" or not said else said}
+        none = not said or answer(said, tracker) == "no" or stops(said)
+        return {"cancel_reason": NO_REASON if none else said}
 
     def validate_rebook_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

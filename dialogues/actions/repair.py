@@ -113,7 +113,7 @@ class RepairingForm(FormValidationAction):
         if stops(text) and self.can_stop(tracker, requested):
             dispatcher.utter_message(response="utter_nothing_changed")
             return {requested: None, "task_stopped": STOPPED}
-        if restarts(text) and self.restart_slots:
+        if restarts(text) and self.restart_slots and self.can_stop(tracker, requested):
             dispatcher.utter_message(response="utter_start_over")
             cleared = dict.fromkeys(self.restart_slots)
             return {**cleared, requested: None, "misunderstood": 0}

@@ -19,7 +19,7 @@ from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
 from dialogues.actions.book import commit_booking
-from dialogues.actions.cancel import commit_cancel
+from dialogues.actions.cancel import commit_cancel, note_cancel_reason
 from dialogues.actions.common import (
     BOOKED,
     TO_STAFF,
@@ -300,10 +300,11 @@ class ActionRouteTask(Action):
         if tracker.get_slot("cancel_confirm") != "yes":
             dispatcher.utter_message(response="utter_reschedule_kept")
             return [flow("done")]
-        if not tracker.get_slot("cancel_done"):  # answered yes (and why): cancel it now
+        if not tracker.get_slot("cancel_done"):  # answered yes: cancel it now, before any "why?"
             if not commit_cancel(dispatcher, tracker):
                 return [flow("done")]
-            return [SlotSet("cancel_done", True), flow("cancel")]  # then: a new time?
+            return [SlotSet("cancel_done", True), flow("cancel")]  # then: why, a new time?
+        note_cancel_reason(tracker)
         if tracker.get_slot("rebook_answer") == "yes":
             return [SlotSet("task", "rebook"), *reset(RESCHEDULE_SLOTS), flow("reschedule")]
         dispatcher.utter_message(response="utter_anything_else")
