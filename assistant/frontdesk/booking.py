@@ -69,11 +69,15 @@ _EXISTING = ("before", "existing", "already", "seen", "yes", "si", "ya", "antes"
 _NEW = ("new", "first", "never", "nuevo", "nueva", "primera", "nunca", "no")
 # Reason categories for a new patient's first visit (staff see the category, never a diagnosis).
 _REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema")),
+    ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema",
+              "derm")),
     ("illness", ("sick", "fever", "cough", "flu", "cold", "pain", "hurt", "enferm", "fiebre",
                  "tos", "gripe", "dolor", "infection", "sore")),
     ("check-up", ("check", "physical", "annual", "wellness", "chequeo", "fisico", "revision",
-                  "establish", "new doctor", "primary care", "nuevo medico")),
+                  "establish", "new doctor", "primary care", "nuevo medico", "family doctor",
+                  "family medicine", "family practice", "general practitioner", "regular doctor",
+                  "pcp", "medico de familia", "medico familiar", "medico de cabecera",
+                  "medico general")),
     ("ongoing condition", ("diabetes", "blood pressure", "presion", "asthma", "asma",
                            "thyroid", "tiroides", "cholesterol", "colesterol", "medication",
                            "medicina", "refill")),
@@ -140,6 +144,62 @@ def patient_status(text: str, intent: str | None) -> str | None:
     if new != existing:
         return "new" if new else "existing"
     return None
+
+
+# What a booking request says about the patient ("I'm a new patient", "I've been there before").
+_SAYS_NEW = re.compile(
+    r"\b(new patient|new here|first (time|visit|appointment)|never (been|seen|come)"
+    r"|not (yet )?a patient|(haven'?t|have not|never) been (there|here|seen|to (your|the|you))"
+    r"|want to become"
+    r"|paciente nuev[oa]|primera (vez|cita|consulta)|nunca (he|ha|hemos) (ido|venido|estado)"
+    r"|no soy paciente)\b"
+)
+_SAYS_EXISTING = re.compile(
+    r"\b(existing patient|already a patient|(been|seen) (there|here|you) before|current patient"
+    r"|returning patient|i'?m a patient (of|there|with)|ya soy paciente|ya he ido"
+    r"|soy paciente de)\b"
+)
+# A kind of provider asked for ("a family doctor", "a dermatologist"): which specialty, not who.
+_KIND = re.compile(
+    r"\b(family (doctor|medicine|practice|physician)|primary care|general practitioner|gp|pcp"
+    r"|regular doctor|dermatolog\w*|skin doctor|medic[oa] (de familia|familiar|general"
+    r"|de cabecera)|dermat[oó]log[oa])\b"
+)
+_ANYONE_SAID = re.compile(
+    r"\b(anyone|anybody|any (doctor|provider|one)|whoever|first available|no preference"
+    r"|cualquier (doctor|medico|persona)|el que (sea|este)|quien sea)\b"
+)
+
+
+def request_status(text: str) -> str | None:
+    """ "new" / "existing" when a booking request says so, else None (then it is asked)."""
+    folded = " ".join(words(text.replace("’", "'")))
+    new, existing = bool(_SAYS_NEW.search(folded)), bool(_SAYS_EXISTING.search(folded))
+    if new != existing:
+        return "new" if new else "existing"
+    return None
+
+
+def names_a_kind(text: str) -> bool:
+    """A kind of provider ("a family doctor") or anyone at all: the provider is not asked."""
+    folded = " ".join(words(text))
+    return bool(_KIND.search(folded) or _ANYONE_SAID.search(folded))
+
+
+def type_for_request(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The listed type a booking request points at: named ("a physical"), or for a new patient
+    from the reason (symptoms: a sick visit; a check-up, a new doctor, the skin: the first
+    visit). None: asked."""
+    by_code = {str(t["code"]): t for t in types}
+    named = named_type(text)
+    if named in by_code:
+        return by_code[named]
+    reason = reason_category(text)
+    if NEW_PATIENT_TYPE not in by_code or reason == "other":
+        return None
+    if reason == "illness":
+        return by_code.get("sick_visit")
+    return by_code[NEW_PATIENT_TYPE]
 
 
 def reason_category(text: str) -> str:

@@ -566,10 +566,16 @@ def office_info_for(
         conversation = sessions.by_uid(uow.session, conversation_uid) if conversation_uid else None
         if conversation is None:
             return ""
+        said = ""
         if question:
-            day = open_on_day_answer(
-                uow.session, conversation.practice_id, question, now or utcnow(), language
+            said = (
+                open_on_day_answer(
+                    uow.session, conversation.practice_id, question, now or utcnow(), language
+                )
+                or ""
             )
-            if day:
-                return day
-        return office_info(uow.session, conversation.practice_id, language)
+        said = said or office_info(uow.session, conversation.practice_id, language)
+        if said and conversation.outcome is None:  # the answer is what the conversation achieved
+            sessions.set_outcome(conversation, "office_info")  # (a task's outcome later wins)
+            uow.commit()
+        return said

@@ -58,8 +58,45 @@ def providers(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def reason(tracker: Tracker) -> str | None:
-    """A new patient's reason category: which specialty sees them (None: any)."""
-    return tracker.get_slot("visit_reason") if is_new(tracker) else None
+    """The reason category (a new patient's, or the kind of provider a request asked for, as
+    "a dermatologist"): which specialty sees them (None: any)."""
+    return tracker.get_slot("visit_reason")
+
+
+def says_booking_details(text: str) -> bool:
+    """Whether a booking request carries details the form would otherwise ask for."""
+    return bool(
+        booking.request_status(text)
+        or booking.names_a_kind(text)
+        or booking.named_type(text)
+        or booking.reason_category(text) != "other"
+    )
+
+
+def request_slots(tracker: Tracker, text: str, verified: bool, status: str | None) -> dict:
+    """The book form's answers said with the request ("I'm new, I need a family doctor, I have
+    a cough, Thursday morning"): set before the form starts, which validates them as answers,
+    so that none is asked again. Only what is not known yet."""
+    uid = conversation_uid(tracker)
+    if not text or uid is None or not (verified or status == "new"):
+        return {}
+    found: dict[str, Any] = {}
+    if booking.reason_category(text) != "other" and not tracker.get_slot("visit_reason"):
+        found["visit_reason"] = text
+    listed = booking.types_for(settings().database_url, uid, language(tracker))
+    kind = booking.type_for_request(text, listed)
+    if kind is None or tracker.get_slot("book_type_choice"):
+        return found
+    found["book_type_choice"] = str(kind["name"])
+    category = booking.reason_category(text)
+    fitting = booking.providers_for(
+        settings().database_url, uid, int(kind["id"]), None if category == "other" else category
+    )
+    named = booking.named_provider(text, fitting)
+    who_unsaid = named is None and not tracker.get_slot("provider_preference")
+    if who_unsaid and (booking.names_a_kind(text) or said_when(tracker, text)):
+        found["provider_preference"] = "any"  # who was not said: whoever fits the reason
+    return found
 
 
 def is_new(tracker: Tracker) -> bool:

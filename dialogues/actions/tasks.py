@@ -13,12 +13,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
-from dialogues.actions.book import commit_booking
+from dialogues.actions.book import commit_booking, request_slots, says_booking_details
 from dialogues.actions.cancel import commit_cancel, note_cancel_reason
 from dialogues.actions.common import (
     BOOKED,
@@ -149,8 +150,11 @@ class ActionRouteTask(Action):
                 events.append(SlotSet("move_or_book", True))
             if task in ("book", "reschedule") and direction(said):
                 events.append(SlotSet("move_direction", direction(said)))
-            if task in ("reschedule", "book"):  # "... to Thursday afternoon": not asked again
+            if task == "reschedule":  # "... to Thursday afternoon": not asked again
                 events.append(SlotSet("request_details", said_details(tracker)))
+            if task == "book":  # "I'm new, a sick visit Thursday morning": none asked again
+                full = said if says_booking_details(said) else None
+                events.append(SlotSet("request_details", said_details(tracker) or full))
         if uid is None or identity.is_locked(database_url, uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
@@ -162,8 +166,8 @@ class ActionRouteTask(Action):
         if task == "book" and moving and verified and self.has_upcoming(tracker, uid):
             task = "reschedule"  # asked in booking words to move the visit they have
             events.append(SlotSet("task", task))
-        if task == "book" and (verified or tracker.get_slot("book_patient_status") != "existing"):
-            return [*events, SlotSet("verified", verified), flow("book")]
+        if task == "book":
+            return [*events, *self.book(tracker, events, verified)]
         if not verified:
             return [*events, flow("identify")]
         events.append(SlotSet("verified", True))
@@ -189,6 +193,23 @@ class ActionRouteTask(Action):
         if task == "confirm":
             return [*events, flow("confirm")]
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
+
+    @staticmethod
+    def book(tracker: Tracker, events: list[EventType], verified: bool) -> list[EventType]:
+        """Book: verify a patient seen before first; the details said with the request are the
+        form's answers (it validates them when it starts)."""
+        said = slot_now(events, tracker, "request_details")
+        status = slot_now(events, tracker, "book_patient_status")
+        found: dict[str, Any] = {}
+        if not verified and status is None and said:
+            status = request_status(str(said))
+            if status:
+                found["book_patient_status"] = status
+        if not verified and status == "existing":  # seen before: verify, then book
+            return [*(SlotSet(k, v) for k, v in found.items()), flow("identify")]
+        found.update(request_slots(tracker, str(said or ""), verified, status))
+        return [*(SlotSet(k, v) for k, v in found.items()), SlotSet("verified", verified),
+                flow("book")]  # fmt: skip
 
     @staticmethod
     def has_upcoming(tracker: Tracker, uid: str) -> bool:
