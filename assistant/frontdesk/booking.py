@@ -275,6 +275,19 @@ def types_for(database_url: str, uid: str, language: str) -> list[dict[str, Any]
         ]
 
 
+def not_bookable_here(database_url: str, uid: str, code: str) -> bool:
+    """A type of the practice that is never booked by phone or text (a biopsy): staff book it."""
+    with UnitOfWork(database_url) as uow:
+        conversation = _conversation(uow.session, uid)
+        found = uow.session.execute(
+            select(AppointmentType.bookable_by_phone).where(
+                AppointmentType.practice_id == conversation.practice_id,
+                AppointmentType.code == code,
+            )
+        ).scalar_one_or_none()
+        return found is False
+
+
 def named_type(text: str) -> str | None:
     """The code of the one type these words point at (offered or not), else None."""
     folded = " ".join(words(text))
@@ -283,6 +296,8 @@ def named_type(text: str) -> str | None:
         for code, keys in _TYPE_WORDS.items()
         if any(re.search(rf"\b{re.escape(k)}", folded) for k in keys)
     ]
+    if "telehealth" in hits and len(hits) == 2 and "follow_up" in hits:
+        return "telehealth"  # "a video visit to follow up": the video visit is how
     return hits[0] if len(hits) == 1 else None
 
 

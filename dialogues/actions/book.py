@@ -59,8 +59,12 @@ def providers(tracker: Tracker) -> list[dict[str, Any]]:
 
 def reason(tracker: Tracker) -> str | None:
     """The reason category (a new patient's, or the kind of provider a request asked for, as
-    "a dermatologist"): which specialty sees them (None: any)."""
-    return tracker.get_slot("visit_reason")
+    "a dermatologist"): which specialty sees them (None: any). A new patient who gave no
+    reason starts in primary care (a check-up), never in a specialty by chance."""
+    said = tracker.get_slot("visit_reason")
+    if is_new(tracker) and said in (None, "other"):
+        return "check-up"
+    return said
 
 
 def says_booking_details(text: str) -> bool:
@@ -73,12 +77,13 @@ def says_booking_details(text: str) -> bool:
     )
 
 
-def request_slots(tracker: Tracker, text: str, verified: bool, status: str | None) -> dict:
-    """The book form's answers said with the request ("I'm new, I need a family doctor, I have
-    a cough, Thursday morning"): set before the form starts, which validates them as answers,
-    so that none is asked again. Only what is not known yet."""
+def request_slots(tracker: Tracker, text: str, verified: bool) -> dict:
+    """A verified patient's answers said with the request ("a physical with a family doctor,
+    Thursday morning"): set before the form starts, which validates them as answers, so that
+    none is asked again. Only what is not known yet. (A new patient's come once their name and
+    date of birth are known: `ValidateBookForm._from_request`.)"""
     uid = conversation_uid(tracker)
-    if not text or uid is None or not (verified or status == "new"):
+    if not text or uid is None or not verified:
         return {}
     found: dict[str, Any] = {}
     if booking.reason_category(text) != "other" and not tracker.get_slot("visit_reason"):
@@ -100,7 +105,10 @@ def request_slots(tracker: Tracker, text: str, verified: bool, status: str | Non
 
 
 def is_new(tracker: Tracker) -> bool:
-    return tracker.get_slot("book_patient_status") == "new" and not tracker.get_slot("verified")
+    """Not verified and not seen before (by their words, or by name and date of birth)."""
+    return tracker.get_slot("book_patient_status") != "existing" and not tracker.get_slot(
+        "verified"
+    )
 
 
 class ActionAskBookTypeChoice(Action):
@@ -187,13 +195,20 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
             return []
         slots: list[str] = []
         if not tracker.get_slot("verified"):
-            slots.append("book_patient_status")
-            status = tracker.get_slot("book_patient_status")
-            if status != "new":
-                return slots  # existing: the router verifies them first
-            slots += NEW_PATIENT_SLOTS
-        return slots + ["book_type_choice", "provider_preference", "time_preference",
-                        "slot_choice", "book_confirm"]  # fmt: skip
+            if tracker.get_slot("book_patient_status") == "existing":
+                return slots  # seen before, by their words: the router verifies them first
+            # name and date of birth: a patient on file is verified by them, anyone else is new
+            slots += ["new_patient_name", "new_patient_dob"]
+            if not self._caller_known(tracker):  # otherwise: the number they use
+                slots.append("new_patient_phone")
+        # the type only when the request did not say it; the provider only when named (else
+        # whoever fits the reason); the time unless said with the request
+        return slots + ["book_type_choice", "time_preference", "slot_choice", "book_confirm"]
+
+    @staticmethod
+    def _caller_known(tracker: Tracker) -> bool:
+        uid = conversation_uid(tracker)
+        return booking.caller_known(settings().database_url, uid) if uid else False
 
     def validate_book_patient_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -223,13 +238,41 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
         first = booking.find_registered(settings().database_url, uid, name, dob) if uid else None
         if first is not None:  # already a patient: verified by name and date of birth
             dispatcher.utter_message(response="utter_already_registered", first_name=first)
-            return {
+            found = {
                 "new_patient_dob": dob.isoformat(),
                 "verified": True,
                 "book_patient_status": "existing",
                 "new_patient_name": None,
             }
-        return {"new_patient_dob": dob.isoformat()}
+        else:
+            found = {"new_patient_dob": dob.isoformat(), "book_patient_status": "new"}
+        tracker.slots.update(found)
+        return {**found, **self._from_request(tracker, dispatcher)}
+
+    def _from_request(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """Once who is booking is known: the reason, the type and when, from the request's own
+        words (validated as answers), so that they are not asked. A new patient's visit is the
+        first visit (a sick visit for symptoms)."""
+        said = str(tracker.get_slot("request_details") or "")
+        found: dict[str, Any] = {}
+        if said and booking.reason_category(said) != "other" and is_new(tracker):
+            found["visit_reason"] = booking.reason_category(said)
+            tracker.slots.update(found)
+        if tracker.get_slot("book_type"):
+            return found
+        named, uid = booking.named_type(said), conversation_uid(tracker)
+        if named and uid and booking.not_bookable_here(settings().database_url, uid, named):
+            dispatcher.utter_message(response="utter_cannot_book_here")  # e.g. a biopsy
+            hand_off(dispatcher, tracker, f"booking: {named} is booked by staff")
+            return {**found, **_TO_STAFF}
+        kind = booking.type_for_request(said, types(tracker))
+        if kind is None and is_new(tracker):
+            kind = next((t for t in types(tracker) if t["code"] == booking.NEW_PATIENT_TYPE), None)
+        if kind is None:
+            return found  # asked
+        tracker.slots["book_type"] = kind
+        chosen = {"book_type_choice": str(kind["name"]), "book_type": kind}
+        return {**found, **chosen, **self._said_before(tracker, dispatcher)}
 
     def validate_new_patient_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -272,18 +315,15 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
         return {"book_type_choice": str(value), "book_type": chosen, **said_before}
 
     def _said_before(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        """The provider said with the request ("... with Dr. Chen"): not asked again; nor the
-        time, when it was said too."""
+        """The provider said with the request ("... with Dr. Chen") and the time ("... Thursday
+        morning"): not asked again. No provider named: whoever fits the reason."""
         details = str(tracker.get_slot("request_details") or "")
         named = booking.named_provider(details, providers(tracker)) if details else None
-        if named is None or tracker.get_slot("provider_preference"):
-            return {}
-        tracker.slots["book_provider"] = named
-        return {
-            "provider_preference": details,
-            "book_provider": named,
-            **self._when_said_before(tracker, dispatcher),
-        }
+        found: dict[str, Any] = {}
+        if named is not None and not tracker.get_slot("provider_preference"):
+            tracker.slots["book_provider"] = named
+            found = {"provider_preference": details, "book_provider": named}
+        return {**found, **self._when_said_before(tracker, dispatcher)}
 
     def _when_said_before(
         self, tracker: Tracker, dispatcher: CollectingDispatcher
@@ -309,8 +349,11 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        named = booking.named_provider(str(value or ""), providers(tracker))
+        who = {"book_provider": named} if named else {}  # "Tuesday with Dr. Chen"
+        tracker.slots.update(who)
         result = self._search(tracker, str(value or ""))
-        return {"time_preference": value, **self._offer(result, dispatcher, tracker)}
+        return {"time_preference": value, **who, **self._offer(result, dispatcher, tracker)}
 
     @staticmethod
     def _search(
@@ -411,7 +454,7 @@ def _new_patient(tracker: Tracker) -> booking.NewPatient | None:
     if not is_new(tracker):
         return None
     dob = tracker.get_slot("new_patient_dob")
-    phone = tracker.get_slot("new_patient_phone")
+    phone = tracker.get_slot("new_patient_phone") or booking.CALLER  # not asked: the caller's
     name = tracker.get_slot("new_patient_name")
     if not (dob and phone and name):
         return None

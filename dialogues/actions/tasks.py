@@ -207,7 +207,7 @@ class ActionRouteTask(Action):
                 found["book_patient_status"] = status
         if not verified and status == "existing":  # seen before: verify, then book
             return [*(SlotSet(k, v) for k, v in found.items()), flow("identify")]
-        found.update(request_slots(tracker, str(said or ""), verified, status))
+        found.update(request_slots(tracker, str(said or ""), verified))
         return [*(SlotSet(k, v) for k, v in found.items()), SlotSet("verified", verified),
                 flow("book")]  # fmt: skip
 

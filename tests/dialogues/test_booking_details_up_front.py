@@ -7,40 +7,30 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
+from sqlalchemy import select
 
-from assistant.db.models import Provider
+from assistant.db.models import Appointment, Conversation, Provider, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.tasks import ActionRouteTask
 from tests.dialogues.conftest import conversation, run, slots_of, tracker
 from tests.dialogues.test_appointment_actions import _verify
 
-# The book form's required slots in the domain's order (the order Rasa validates prefilled ones).
-ORDER = ("book_patient_status", "visit_reason", "book_type_choice", "provider_preference",
-         "time_preference")  # fmt: skip
 
-
-def _form_starts(uid: str, slots: dict[str, Any], text: str) -> dict[str, Any]:
-    """The book form's activation: Rasa validates the slots filled before it started."""
-    prefilled = [k for k in ORDER if slots.get(k) is not None]
-    track = Tracker(
-        sender_id=f"sms:{uid}",
-        slots={"language": "en", "channel": "sms", **slots, "requested_slot": None},
-        latest_message={
-            "text": text,
-            "intent": {"name": "book_appointment"},
-            "metadata": {"conversation_uid": uid},
-        },  # fmt: skip
-        events=[{"event": "user", "text": text}]
-        + [{"event": "slot", "name": k, "value": slots[k]} for k in prefilled],
-        paused=False,
-        followup_action=None,
-        active_loop={"name": "book_form"},
-        latest_action_name="action_route_task",
+def _answer(uid: str, slots: dict[str, Any], slot: str, text: str) -> dict[str, Any]:
+    values = {"language": "en", "channel": "sms", **slots, slot: text, "requested_slot": slot}
+    events, _ = run(
+        ValidateBookForm(),
+        tracker(
+            uid,
+            text=text,
+            intent="inform",
+            slots=values,
+            latest_action="book_form",
+            active_loop="book_form",
+        ),  # fmt: skip
     )
-    events, _ = run(ValidateBookForm(), track)
-    return {**slots, **slots_of(events)}
+    return {**values, **slots_of(events)}
 
 
 def _specialties(url: str, options: list[dict[str, Any]]) -> set[str]:
@@ -74,10 +64,12 @@ def test_a_new_patients_request_fills_the_form(demo, sqlite_url, said, kind, spe
     language = "es" if "paciente" in said else "en"
     slots = _route(uid, said, {"language": language})
     assert slots["flow"] == "book" and slots["book_patient_status"] == "new"
-    slots = _form_starts(uid, slots, said)
-    assert slots["book_patient_status"] == "new"  # not asked "have you been here before?"
+    slots = _answer(uid, slots, "new_patient_name", "Rosa Delgado Pinto")
+    slots = _answer(uid, slots, "new_patient_dob", "04/11/1991")
+    assert slots["book_patient_status"] == "new"  # not on file; not asked "been here before?"
     assert slots["visit_reason"] != "other" and slots["book_type"]["code"] == kind
-    assert slots["book_provider"] == "any"  # the kind was said, not who: not asked
+    assert slots.get("book_provider") is None  # who was not said: not asked, whoever fits
+    assert slots["requested_slot"] == "slot_choice"  # the time was said: the times offered
     options = slots["offered_options"]
     assert options and _specialties(sqlite_url, options) == {specialty}
     assert slots.get("book_confirm") is None  # nothing booked before a read-back and a yes
@@ -97,3 +89,47 @@ def test_a_bare_booking_request_asks_everything(demo, sqlite_url):
     slots = _route(uid, "I'd like to make an appointment")
     assert slots["flow"] == "book"
     assert slots.get("book_patient_status") is None and slots.get("book_type_choice") is None
+
+
+def _seen_before(url: str, appointment_id: int) -> None:
+    with UnitOfWork(url) as uow:  # once seen, every type but the first visit
+        uow.session.get(Appointment, appointment_id).status = "completed"
+        uow.commit()
+
+
+def test_a_patient_on_file_is_verified_by_name_and_birth_date_and_books_what_they_asked(
+    demo, sqlite_url
+):
+    maria = demo.english_demo
+    _seen_before(sqlite_url, maria.appointment_id)
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    said = "could I get my yearly physical on the books"
+    slots = _route(uid, said)
+    assert slots["flow"] == "book"  # not "have you been here before?": name and birth date
+    slots = _answer(uid, slots, "new_patient_name", "Maria Lopez")
+    slots = _answer(uid, slots, "new_patient_dob", "03/03/1982")
+    assert slots["verified"] is True and slots["book_patient_status"] == "existing"
+    assert slots["book_type"]["code"] == "annual_physical"
+    assert slots["requested_slot"] == "time_preference"  # when was not said: asked
+
+
+def test_a_type_staff_book_goes_to_the_front_desk(demo, sqlite_url):
+    maria = demo.english_demo
+    _seen_before(sqlite_url, maria.appointment_id)
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    said = "I have to book the biopsy the dermatologist talked about"
+    slots = _route(uid, said)
+    slots = _answer(uid, slots, "new_patient_name", "Maria Lopez")
+    slots = _answer(uid, slots, "new_patient_dob", "03/03/1982")
+    assert slots["book_confirm"] == "[staff]" and slots["requested_slot"] is None
+    with UnitOfWork(sqlite_url) as uow:
+        departments = (
+            uow.session.execute(
+                select(StaffTask.department)
+                .join(Conversation, Conversation.id == StaffTask.conversation_id)
+                .where(Conversation.uid == uid)
+            )
+            .scalars()
+            .all()
+        )
+    assert departments == ["front_desk"]
