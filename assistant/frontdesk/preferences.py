@@ -41,6 +41,10 @@ _PARTS = {
 }
 
 
+_WEEK_AFTER_NEXT = re.compile(
+    r"\b(week after next|in two weeks|in 2 weeks|dentro de dos semanas|en dos semanas"
+    r"|la semana despues de la proxima)\b"
+)
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
     r"\b(push(ed)? (it |my \w+ |me )?(back|out)|bump(ed)? (it |my \w+ )?back|later than|delay"
@@ -144,6 +148,10 @@ def understand(
     pref, resolved_from = _with_resolved(
         pref, text, now=now, time_zone=time_zone, language=language
     )
+    if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
+        monday = today + timedelta(days=14 - today.weekday())
+        return Wish(replace(pref, asap=not pref.weekdays, on_date=None),
+                    any(k in folded for k in _ANY_PROVIDER), monday)  # fmt: skip
     later = later_than_visit(text, visit) if visit is not None else None
     if later is not None:  # later than the visit: relative words count from it
         pref = replace(pref, asap=True, on_date=None)

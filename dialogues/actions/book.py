@@ -23,7 +23,6 @@ from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import (
     choose,
     has_yes_word,
-    new_wish,
     strict_no,
     strict_yes,
     wants_more,
@@ -32,6 +31,7 @@ from assistant.identity.names import has_full_name
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
@@ -415,10 +415,11 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
                 after=str(options[-1]["starts_at"]),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        if new_wish(text):  # "what about next week?", "no, I said Tuesday": search again
-            result = self._search(tracker, text)
+        wish = corrected_wish(text, tracker.get_slot("time_preference"))
+        if wish:  # "what about next week?", "not Tuesday, Thursday", "the afternoon"
+            result = self._search(tracker, wish)
             offer = self._offer(result, dispatcher, tracker)
-            return {"slot_choice": None, "time_preference": text, **offer}
+            return {"slot_choice": None, "time_preference": wish, **offer}
         dispatcher.utter_message(response="utter_choice_unclear")
         return {"slot_choice": None}
 
@@ -437,12 +438,13 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
             return {"book_confirm": "yes"}
         if index is not None:  # "ok I'll take the first one": read that one back
             return {"book_confirm": None, "slot_choice": text, "chosen_option": options[index]}
-        if options and (new_wish(text) or wants_more(text)):
-            after = str(options[-1]["starts_at"]) if not new_wish(text) else None
-            search_text = text if new_wish(text) else str(tracker.get_slot("time_preference") or "")
+        wish = corrected_wish(text, tracker.get_slot("time_preference"))
+        if options and (wish or wants_more(text)):
+            after = str(options[-1]["starts_at"]) if not wish else None
+            search_text = wish or str(tracker.get_slot("time_preference") or "")
             result = self._search(tracker, search_text, after=after)
-            wish = {"time_preference": text} if new_wish(text) else {}
-            return {**READBACK_CLEARED, **wish, **self._offer(result, dispatcher, tracker)}
+            wished = {"time_preference": wish} if wish else {}
+            return {**READBACK_CLEARED, **wished, **self._offer(result, dispatcher, tracker)}
         if strict_no(text, intent):  # back to the options: another one, or another time
             dispatcher.utter_message(response="utter_book_other_time")
             return dict(READBACK_CLEARED)

@@ -13,7 +13,14 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, stops, strict_no, strict_yes
+from assistant.frontdesk.words import (
+    asks_to_cancel,
+    asks_to_reschedule,
+    choose,
+    stops,
+    strict_no,
+    strict_yes,
+)
 from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import answer, appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -149,6 +156,12 @@ class ValidateCancelForm(AnswersFirst, RepairingForm):
     def prep(self, tracker: Tracker) -> str | None:
         view = current(tracker)
         return view.prep if view else None
+
+    def switch_to(self, tracker: Tracker, text: str) -> str | None:
+        """Before the cancellation, "actually I'd rather move it (to Monday)" moves it."""
+        if tracker.get_slot("cancel_done") or asks_to_cancel(text):
+            return None
+        return "reschedule" if asks_to_reschedule(text) else None
 
     async def required_slots(
         self,

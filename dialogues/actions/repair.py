@@ -45,7 +45,7 @@ MISUNDERSTOOD = frozenset(
         "utter_readback_needs_yes",
     }
 )
-STOPPED, EMERGENCY, STAFF = "stopped", "emergency", "staff"
+STOPPED, EMERGENCY, STAFF, SWITCHED = "stopped", "emergency", "staff", "switched"
 
 
 class RepairingForm(FormValidationAction):
@@ -66,6 +66,10 @@ class RepairingForm(FormValidationAction):
         return True
 
     def prep(self, tracker: Tracker) -> str | None:
+        return None
+
+    def switch_to(self, tracker: Tracker, text: str) -> str | None:
+        """Another task asked for instead ("actually just cancel it"): its name, else None."""
         return None
 
     async def get_validation_events(
@@ -110,6 +114,10 @@ class RepairingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_staff_will_help")
             hand_off(dispatcher, tracker, f"asked for a person ({self.form_name()})")
             return {requested: None, "task_stopped": STAFF, "misunderstood": 0}
+        switched = self.switch_to(tracker, text)
+        if switched is not None:  # the router starts that task, with what was said
+            return {requested: None, "task_stopped": SWITCHED, "task": switched,
+                    "request_details": text}  # fmt: skip
         if stops(text) and self.can_stop(tracker, requested):
             dispatcher.utter_message(response="utter_nothing_changed")
             return {requested: None, "task_stopped": STOPPED}

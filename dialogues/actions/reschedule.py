@@ -13,11 +13,11 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import (
+    asks_to_cancel,
     choose,
     direction,
     folded_text,
     has_yes_word,
-    new_wish,
     strict_no,
     strict_yes,
     wants_more,
@@ -26,6 +26,7 @@ from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 
@@ -142,6 +143,11 @@ class ValidateRescheduleForm(AnswersFirst, RepairingForm):
         view = current(tracker)
         return view.prep if view else None
 
+    def switch_to(self, tracker: Tracker, text: str) -> str | None:
+        """ "Actually just cancel it": the visit is cancelled instead (after its read-back)."""
+        moving = tracker.get_slot("task") == "reschedule"
+        return "cancel" if moving and asks_to_cancel(text) else None
+
     async def required_slots(
         self,
         domain_slots: list[str],
@@ -224,9 +230,10 @@ class ValidateRescheduleForm(AnswersFirst, RepairingForm):
                 any_provider=bool(options[0].get("any_provider")),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        if new_wish(text) and options:  # "what about next week?", "no, I said Tuesday"
-            result = find_options(tracker, text, any_provider=bool(options[0].get("any_provider")))
-            return {"slot_choice": None, "time_preference": text,
+        wish = corrected_wish(text, tracker.get_slot("time_preference"))
+        if wish and options:  # "what about next week?", "not Tuesday, Thursday", "afternoon"
+            result = find_options(tracker, wish, any_provider=bool(options[0].get("any_provider")))
+            return {"slot_choice": None, "time_preference": wish,
                     **self._offer(result, dispatcher, tracker)}  # fmt: skip
         dispatcher.utter_message(response="utter_choice_unclear")
         return {"slot_choice": None}
@@ -250,18 +257,17 @@ class ValidateRescheduleForm(AnswersFirst, RepairingForm):
                 "slot_choice": text,
                 "chosen_option": options[index],
             }
-        if options and (new_wish(text) or wants_more(text)):
-            after = (
-                str(options[-1]["starts_at"]) if wants_more(text) and not new_wish(text) else None
-            )
+        wish = corrected_wish(text, tracker.get_slot("time_preference"))
+        if options and (wish or wants_more(text)):
+            after = str(options[-1]["starts_at"]) if not wish else None
             result = find_options(
                 tracker,
-                text if new_wish(text) else str(tracker.get_slot("time_preference") or ""),
+                wish or str(tracker.get_slot("time_preference") or ""),
                 after=after,
                 any_provider=bool(options[0].get("any_provider")),
             )
-            wish = {"time_preference": text} if new_wish(text) else {}
-            return {**READBACK_CLEARED, **wish, **self._offer(result, dispatcher, tracker)}
+            wished = {"time_preference": wish} if wish else {}
+            return {**READBACK_CLEARED, **wished, **self._offer(result, dispatcher, tracker)}
         if strict_no(text, intent):  # the times again (or "never mind" to keep the visit)
             dispatcher.utter_message(response="utter_book_other_time")
             return dict(READBACK_CLEARED)

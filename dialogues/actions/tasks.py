@@ -31,9 +31,10 @@ from dialogues.actions.common import (
     text_of,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, settings
-from dialogues.actions.details import said_details, slot_now
+from dialogues.actions.details import said_details, said_when, slot_now
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
+from dialogues.actions.repair import SWITCHED
 from dialogues.actions.reschedule import commit_reschedule
 
 TASKS = {
@@ -116,6 +117,8 @@ class ActionRouteTask(Action):
 
     def route(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         previous = tracker.latest_action_name
+        if previous in _FORMS and tracker.get_slot("task_stopped") == SWITCHED:
+            return self.switch(tracker)
         if previous in _FORMS and tracker.get_slot("task_stopped"):
             return [flow("done")]  # stopped inside the form: already said (nothing changed)
         if previous == "confirm_form":
@@ -192,6 +195,23 @@ class ActionRouteTask(Action):
                 events.append(SlotSet("time_preference", details))
         if task == "confirm":
             return [*events, flow("confirm")]
+        return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
+
+    @staticmethod
+    def switch(tracker: Tracker) -> list[EventType]:
+        """Another task asked for inside a form ("actually just cancel it", "no, move it to
+        Monday instead"): that task, for the same visit, with what was said as its details."""
+        task, said = tracker.get_slot("task"), str(tracker.get_slot("request_details") or "")
+        chosen = tracker.get_slot("appointment_id")
+        events = [*reset(), SlotSet("task", task), SlotSet("appointment_id", chosen)]
+        if task == "reschedule":
+            way = direction(said)
+            if way:
+                events.append(SlotSet("move_direction", way))
+            if said_when(tracker, said):  # "... to Monday afternoon": searched, not asked
+                events.append(SlotSet("request_details", said))
+                if chosen is not None:
+                    events.append(SlotSet("time_preference", said))
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
 
     @staticmethod
