@@ -31,8 +31,9 @@ _ASAP = (
     "cuanto antes",
 )
 _ANY_PROVIDER = (
-    "any provider", "any doctor", "anyone", "anybody", "whoever", "any one", "cualquier",
-    "otro doctor", "otra doctora", "different doctor", "another doctor",
+    "any provider", "any doctor", "anyone", "anybody", "whoever", "any one", "cualquier doctor",
+    "cualquier medico", "cualquier doctora", "cualquiera", "otro doctor", "otra doctora",
+    "different doctor", "another doctor",
 )  # fmt: skip
 _PARTS = {
     "morning": ("morning", "por la manana", "en la manana", "de la manana", "temprano"),
@@ -150,11 +151,12 @@ def understand(
     )
     if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
         monday = today + timedelta(days=14 - today.weekday())
-        return Wish(replace(pref, asap=not pref.weekdays, on_date=None),
+        return Wish(replace(pref, asap=False, on_date=None),
                     any(k in folded for k in _ANY_PROVIDER), monday)  # fmt: skip
     later = later_than_visit(text, visit) if visit is not None else None
     if later is not None:  # later than the visit: relative words count from it
-        pref = replace(pref, asap=True, on_date=None)
+        # from that day on (not "as soon as possible", which the search reads as from today)
+        pref = replace(pref, asap=False, on_date=None)
         return Wish(pref, any(k in folded for k in _ANY_PROVIDER), max(later, today))
     return Wish(pref, any(k in folded for k in _ANY_PROVIDER), date_from or resolved_from)
 

@@ -353,14 +353,20 @@ def _search(
         patient_id=appointment.patient_id,
         new_patient=False,  # they already hold this type of visit
         channel=channel,
-        limit=OPTIONS_OFFERED,
+        limit=OPTIONS_OFFERED * 6 if any_provider else OPTIONS_OFFERED,
         exclude_appointment_ids=frozenset({appointment.id}),
         not_before=not_before,
     )
     try:
-        return search(session, request, now=now)
+        found = search(session, request, now=now)
     except SchedulingError:
         return None  # e.g. a type that cannot be booked by phone: staff will help
+    if (
+        any_provider
+    ):  # anyone of the same kind: a family-medicine visit is not moved to a dermatologist
+        kind = appointment.provider.specialty
+        found = [o for o in found if session.get(Provider, o.provider_id).specialty == kind]
+    return found[:OPTIONS_OFFERED]
 
 
 def _option_data(
