@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
 from dialogues.actions.common import language, text_of
+from dialogues.actions.compound import task_follows
 from dialogues.actions.context import conversation_uid, latest_intent, metadata, settings
 
 
@@ -45,4 +46,4 @@ class ActionOfficeInfo(Action):
         elif uid:
             reply = take_message_from_dialogue(settings().database_url, uid, latest_intent(tracker))
             dispatcher.utter_message(text=reply)
-        return []
+        return task_follows(tracker)  # "... and move my appointment to Monday": that next

@@ -30,6 +30,7 @@ from dialogues.actions.common import (
     say_prep,
     text_of,
 )
+from dialogues.actions.compound import TASK_INTENTS, handle_other_parts, task_in
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.details import said_details, said_when, slot_now
 from dialogues.actions.handoff import hand_off
@@ -84,6 +85,8 @@ RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
 NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
 _FORMS = ("identity_form", "confirm_form", "cancel_form", "reschedule_form", "book_form",
           "late_form")  # fmt: skip
+# Actions that answer one part of a compound request and then hand the task to the router.
+_ANSWERED_FIRST = ("action_take_message", "action_office_info")
 REMINDER_RESPONSES = {
     replies.CONFIRMED: "utter_appointment_confirmed",
     replies.ALREADY_CONFIRMED: "utter_appointment_already_confirmed",
@@ -139,9 +142,14 @@ class ActionRouteTask(Action):
         if previous not in _FORMS and is_emergency(text_of(tracker)):
             dispatcher.utter_message(response="utter_emergency")  # before any task
             return [*events, flow("done")]
+        follows = previous in _ANSWERED_FIRST  # a compound request's other part came first
+        if follows and intent not in TASKS:
+            intent = TASK_INTENTS.get(task_in(text_of(tracker)) or "", intent)
         if previous != "identity_form" and intent in TASKS:
             task = TASKS[intent]
             said = text_of(tracker)
+            if not follows:  # "... and where do I park?", "... and I need a refill": first
+                handle_other_parts(dispatcher, tracker, said)
             events += [SlotSet("task", task), *reset()]
             if task == "late":  # "I'll be 20 minutes late": no need to ask again
                 events.append(SlotSet("late_said", minutes_late(said)))
