@@ -32,7 +32,7 @@ from dialogues.actions.common import (
 )
 from dialogues.actions.compound import TASK_INTENTS, handle_other_parts, task_in
 from dialogues.actions.context import conversation_uid, latest_intent, settings
-from dialogues.actions.details import said_details, said_when, slot_now
+from dialogues.actions.details import identity_said, said_details, said_when, slot_now
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
 from dialogues.actions.repair import SWITCHED
@@ -179,8 +179,9 @@ class ActionRouteTask(Action):
             events.append(SlotSet("task", task))
         if task == "book":
             return [*events, *self.book(tracker, events, verified)]
-        if not verified:
-            return [*events, flow("identify")]
+        if not verified:  # name and date of birth said with the request: not asked again
+            said_who = identity_said(tracker) if intent in TASKS else {}
+            return [*events, *(SlotSet(k, v) for k, v in said_who.items()), flow("identify")]
         events.append(SlotSet("verified", True))
         if task == "late":
             return events + self.late(dispatcher, tracker, events)
