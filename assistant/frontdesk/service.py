@@ -33,6 +33,7 @@ from assistant.frontdesk import summaries
 from assistant.frontdesk.office import office_info, open_on_day_answer
 from assistant.frontdesk.preferences import understand
 from assistant.frontdesk.views import AppointmentView, describe, option_data, starts_at
+from assistant.identity.names import tokens
 from assistant.scheduling import operations, waitlist
 from assistant.scheduling.availability import SearchRequest, SlotOption, search
 from assistant.scheduling.clock import zone
@@ -262,19 +263,21 @@ def options_for(
         not_before = datetime.fromisoformat(after) + timedelta(minutes=1) if after else None
         if direction == "later":
             not_before = max(not_before or appointment.ends_at, appointment.ends_at)
-        anyone = any_provider or wish.any_provider
+        named = _named_colleague(uow.session, appointment, preference_text)
+        anyone = (any_provider or wish.any_provider) and named is None
         search_args = dict(
             date_from=wish.date_from, not_before=not_before, channel=ctx.conversation.channel,
             now=now,
         )  # fmt: skip
         found = _search(
-            uow.session, appointment, wish.preference, any_provider=anyone, **search_args
-        )
+            uow.session, appointment, wish.preference, any_provider=anyone, provider_id=named,
+            **search_args,
+        )  # fmt: skip
         if found is None:
             return ChangeResult(UNAVAILABLE)
         found = _in_direction(found, appointment, direction)
         instead_of = None
-        if not found and not anyone:  # a colleague: same specialty, same location
+        if not found and not anyone and named is None:  # a colleague: same specialty, location
             found = _colleagues(uow.session, appointment, wish.preference, search_args)
             found = _in_direction(found, appointment, direction)
             instead_of = appointment.provider.display_name if found else None
@@ -333,12 +336,31 @@ def _colleagues(
     return sorted(found, key=lambda o: o.starts_at)[:OPTIONS_OFFERED]
 
 
+def _named_colleague(session: Session, appointment: Appointment, text: str) -> int | None:
+    """Another provider of the same specialty the patient named ("with Dr. Okafor instead")."""
+    said = set(tokens(text or ""))
+    named = [
+        p.id
+        for p in session.execute(
+            select(Provider).where(
+                Provider.practice_id == appointment.practice_id,
+                Provider.active.is_(True),
+                Provider.specialty == appointment.provider.specialty,
+                Provider.id != appointment.provider_id,
+            )
+        ).scalars()
+        if tokens(p.last_name) and set(tokens(p.last_name)) <= said
+    ]
+    return named[0] if len(named) == 1 else None
+
+
 def _search(
     session: Session,
     appointment: Appointment,
     preference: TimePreference,
     *,
     any_provider: bool,
+    provider_id: int | None = None,
     date_from,
     not_before: datetime | None,
     channel: str,
@@ -347,7 +369,7 @@ def _search(
     request = SearchRequest(
         practice_id=appointment.practice_id,
         appointment_type_id=appointment.appointment_type_id,
-        provider_id=None if any_provider else appointment.provider_id,
+        provider_id=provider_id or (None if any_provider else appointment.provider_id),
         date_from=date_from,
         preference=preference,
         patient_id=appointment.patient_id,

@@ -68,3 +68,16 @@ def corrected_wish(said: str, before: str | None) -> str | None:
     if not has_part and has_day:  # "not Tuesday, Thursday": the part of day asked before
         kept += [m[0] for m in _PARTS_OF_DAY.finditer(previous)]
     return " ".join([text, *kept]).strip()
+
+
+_PROVIDER_NAMED = re.compile(
+    r"(?i)\b(dr|dra|doctor|doctora|np|pa|with|con)\b\.?\s+(el\s+|la\s+)?[a-z]"
+)
+
+
+def with_provider(said: str, before: str | None) -> str | None:
+    """ "Can it be with Dr. Okafor instead?": the wish before, with that provider (None: no
+    provider named)."""
+    if not _PROVIDER_NAMED.search(said):
+        return None
+    return " ".join(f"{before or ''} {said}".split())

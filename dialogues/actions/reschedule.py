@@ -26,7 +26,7 @@ from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
-from dialogues.actions.corrections import corrected_wish
+from dialogues.actions.corrections import corrected_wish, with_provider
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 
@@ -230,8 +230,9 @@ class ValidateRescheduleForm(AnswersFirst, RepairingForm):
                 any_provider=bool(options[0].get("any_provider")),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        wish = corrected_wish(text, tracker.get_slot("time_preference"))
-        if wish and options:  # "what about next week?", "not Tuesday, Thursday", "afternoon"
+        before = tracker.get_slot("time_preference")
+        wish = corrected_wish(text, before) or with_provider(text, before)
+        if wish and options:  # "what about next week?", "not Tuesday, Thursday", "Dr. Okafor"
             result = find_options(tracker, wish, any_provider=bool(options[0].get("any_provider")))
             return {"slot_choice": None, "time_preference": wish,
                     **self._offer(result, dispatcher, tracker)}  # fmt: skip
@@ -257,7 +258,8 @@ class ValidateRescheduleForm(AnswersFirst, RepairingForm):
                 "slot_choice": text,
                 "chosen_option": options[index],
             }
-        wish = corrected_wish(text, tracker.get_slot("time_preference"))
+        before = tracker.get_slot("time_preference")
+        wish = corrected_wish(text, before) or with_provider(text, before)
         if options and (wish or wants_more(text)):
             after = str(options[-1]["starts_at"]) if not wish else None
             result = find_options(

@@ -153,3 +153,13 @@ def test_dont_cancel_it_is_not_a_cancellation(choosing):
     options = _offer(uid, maria.appointment_id)
     slots = _choose(uid, maria.appointment_id, options, "asap", "don't cancel it, the second one")
     assert slots.get("task_stopped") is None and slots["chosen_option"] == options[1]
+
+
+def test_another_doctor_of_the_same_kind_named_while_choosing(choosing, sqlite_url):
+    uid, maria = choosing
+    options = _offer(uid, maria.appointment_id, "friday morning")
+    slots = _choose(uid, maria.appointment_id, options, "friday morning",
+                    "actually can it be with dr okafor instead")  # fmt: skip
+    fresh = slots["offered_options"]
+    assert fresh and all("Okafor" in o["label"] and _weekday(o) == 4 for o in fresh)
+    assert _status(sqlite_url, maria.appointment_id) == "booked"  # only offered
