@@ -115,9 +115,9 @@ def test_spanish_cancel(demo, say, live_db):
     assert "fecha de nacimiento" in say(jose.phone, "José Hernández")
     reply = say(jose.phone, "15/07/1975")
     assert "Quiere cancelar su cita del" in reply and "a las 14:00" in reply
-    say(jose.phone, "si")
-    reply = say(jose.phone, "no")
-    assert "esta cancelada" in reply
+    reply = say(jose.phone, "si")  # cancelled at the yes; then why (optional), a new time?
+    assert "esta cancelada" in reply and "por que" in reply
+    assert "otra fecha" in say(jose.phone, "no")
     say(jose.phone, "no gracias")
     with UnitOfWork(live_db) as uow:
         assert uow.session.get(Appointment, jose.appointment_id).status == "cancelled"
