@@ -28,7 +28,7 @@ from assistant.frontdesk.words import (
     wants_more,
 )
 from assistant.identity.names import has_full_name
-from dialogues.actions.answers import AnswersFirst
+from dialogues.actions.commit import not_done
 from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.corrections import corrected_wish
@@ -160,7 +160,7 @@ class ActionAskBookConfirm(Action):
 READBACK_CLEARED = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
 
 
-class ValidateBookForm(AnswersFirst, RepairingForm):
+class ValidateBookForm(RepairingForm):
     restart_slots = ("book_type_choice", "book_type", "provider_preference", "book_provider",
                      "time_preference", "slot_choice", "chosen_option", "offered_options",
                      "book_confirm", "no_options")  # fmt: skip
@@ -485,16 +485,14 @@ def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[s
         if uid and option
         else None
     )
-    if result is not None and result.status == frontdesk.TAKEN:
-        dispatcher.utter_message(response="utter_slot_taken")
-        retry = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
-        if result.options:
-            return {**retry, "offered_options": result.options}
-        return {**retry, "time_preference": None, "offered_options": []}
-    if result is None or result.status != frontdesk.DONE or result.appointment is None:
-        dispatcher.utter_message(response="utter_cannot_book_here")
-        hand_off(dispatcher, tracker, "booking could not be done by the assistant")
-        return dict(_TO_STAFF)
+    failed = not_done(
+        dispatcher, tracker, result, decision="book_confirm",
+        none_left={"time_preference": None, "offered_options": []},
+        cannot="utter_cannot_book_here", why="booking could not be done by the assistant",
+        staff=_TO_STAFF,
+    )  # fmt: skip
+    if failed is not None or result is None or result.appointment is None:
+        return failed or dict(_TO_STAFF)
     dispatcher.utter_message(
         response="utter_booked", appointment=result.appointment.line(language(tracker))
     )

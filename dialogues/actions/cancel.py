@@ -21,7 +21,6 @@ from assistant.frontdesk.words import (
     strict_no,
     strict_yes,
 )
-from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import answer, appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.handoff import hand_off
@@ -123,7 +122,7 @@ class ActionAskCancelConfirm(Action):
         return []
 
 
-class ValidateConfirmForm(AnswersFirst, RepairingForm):
+class ValidateConfirmForm(RepairingForm):
     """Which of several upcoming visits to confirm (the router confirms it)."""
 
     def name(self) -> str:
@@ -144,7 +143,7 @@ class ValidateConfirmForm(AnswersFirst, RepairingForm):
         return pick_appointment(value, dispatcher, tracker)
 
 
-class ValidateCancelForm(AnswersFirst, RepairingForm):
+class ValidateCancelForm(RepairingForm):
     restart_slots = ("cancel_confirm",)
 
     def name(self) -> str:

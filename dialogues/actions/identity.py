@@ -15,7 +15,6 @@ from rasa_sdk.types import DomainDict
 from assistant.datetimes import parse_date_of_birth
 from assistant.identity import service
 from assistant.identity.names import has_full_name
-from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, settings
 from dialogues.actions.repair import RepairingForm
@@ -23,7 +22,7 @@ from dialogues.actions.repair import RepairingForm
 _CLEARED = {"patient_name": None, "patient_dob": None}
 
 
-class ValidateIdentityForm(AnswersFirst, RepairingForm):
+class ValidateIdentityForm(RepairingForm):
     restart_slots = ("patient_name", "patient_dob")
     back_slots = {"patient_dob": ("patient_name",)}
 

@@ -22,8 +22,8 @@ from assistant.frontdesk.words import (
     strict_yes,
     wants_more,
 )
-from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.cancel import current, pick_appointment
+from dialogues.actions.commit import not_done
 from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.corrections import corrected_wish, with_provider
@@ -127,7 +127,7 @@ def pick_on_readback(text: str, options: list[dict[str, Any]], chosen: Any) -> i
 READBACK_CLEARED = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
 
 
-class ValidateRescheduleForm(AnswersFirst, RepairingForm):
+class ValidateRescheduleForm(RepairingForm):
     restart_slots = ("time_preference", "slot_choice", "chosen_option", "offered_options",
                      "reschedule_confirm", "no_options", "waitlist_answer")  # fmt: skip
     back_slots = {
@@ -302,16 +302,14 @@ def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dic
         if uid and chosen and option
         else None
     )
-    if result is not None and result.status == frontdesk.TAKEN:
-        dispatcher.utter_message(response="utter_slot_taken")
-        retry = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
-        if result.options:
-            return {**retry, "offered_options": result.options}
-        return {**retry, "no_options": True, "offered_options": []}
-    if result is None or result.status != frontdesk.DONE or result.appointment is None:
-        dispatcher.utter_message(response="utter_cannot_change_here")
-        hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
-        return dict(_TO_STAFF)
+    failed = not_done(
+        dispatcher, tracker, result, decision="reschedule_confirm",
+        none_left={"no_options": True, "offered_options": []},
+        cannot="utter_cannot_change_here", why="reschedule could not be done by the assistant",
+        staff=_TO_STAFF,
+    )  # fmt: skip
+    if failed is not None or result is None or result.appointment is None:
+        return failed or dict(_TO_STAFF)
     dispatcher.utter_message(
         response="utter_rescheduled", appointment=result.appointment.line(language(tracker))
     )
