@@ -228,10 +228,16 @@ def split_name(text: str) -> tuple[str, str]:
     """First and last name from "my name is John Smith" (the spelling the patient used)."""
     wanted = tokens(text)
     said = [w for w in re.split(r"[\s,.]+", text.strip()) if w]
-    kept = [w for w in said if fold(w).strip() in wanted and fold(w).strip()]
+    # a word is kept when each of its parts is a name word ("Okonkwo-Reyes", "O'Shaughnessy")
+    kept = [w for w in said if tokens(w) and all(t in wanted for t in tokens(w))]
     kept = kept or said
     first, last = kept[0], " ".join(kept[1:])
-    return first[:1].upper() + first[1:], " ".join(p[:1].upper() + p[1:] for p in last.split())
+    return _capital(first), " ".join(_capital(p) for p in last.split())
+
+
+def _capital(word: str) -> str:
+    """ "anne-sophie" -> "Anne-Sophie" (the patient's own spelling otherwise)."""
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
 def caller_known(database_url: str, uid: str) -> bool:

@@ -62,7 +62,8 @@ def reason(tracker: Tracker) -> str | None:
     "a dermatologist"): which specialty sees them (None: any). A new patient who gave no
     reason starts in primary care (a check-up), never in a specialty by chance."""
     said = tracker.get_slot("visit_reason")
-    if is_new(tracker) and said in (None, "other"):
+    first_visit = (tracker.get_slot("book_type") or {}).get("code") == booking.NEW_PATIENT_TYPE
+    if (is_new(tracker) or first_visit) and said in (None, "other"):
         return "check-up"
     return said
 
@@ -265,9 +266,12 @@ class ValidateBookForm(RepairingForm):
             dispatcher.utter_message(response="utter_cannot_book_here")  # e.g. a biopsy
             hand_off(dispatcher, tracker, f"booking: {named} is booked by staff")
             return {**found, **_TO_STAFF}
-        kind = booking.type_for_request(said, types(tracker))
-        if kind is None and is_new(tracker):
-            kind = next((t for t in types(tracker) if t["code"] == booking.NEW_PATIENT_TYPE), None)
+        listed = types(tracker)
+        kind = booking.type_for_request(said, listed)
+        if kind is None and (is_new(tracker) or booking.named_type(said)):
+            # not seen yet (new, or on file without a visit, asking for a follow-up or a
+            # physical they cannot book before it): the first visit
+            kind = next((t for t in listed if t["code"] == booking.NEW_PATIENT_TYPE), None)
         if kind is None:
             return found  # asked
         tracker.slots["book_type"] = kind

@@ -60,7 +60,23 @@ _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("complaint", re.compile(
         r"\b(complain\w*|complaint|manager|supervisor|unacceptable|rude|queja|quejarme"
         r"|gerente|encargad[oa])\b")),
+    ("care_question", re.compile(
+        r"\b(stitches|bandage|incision|wound|dose|dosage|dosis|side effects?|how often should"
+        r"|should i take|can i take|puntos|vendaje|herida|efectos secundarios|cada cuanto)\b")),
 )  # fmt: skip
+# A question for the nurse rather than a visit: "should I come in or can the nurse tell me?"
+_ASKS_NURSE = re.compile(
+    r"\b(nurse(?! practitioner)|enfermer[ao])\b|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the)"
+    r" doctor)\b|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
+    r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b|\btengo que ir\b"
+)
+
+
+def asks_the_nurse(text: str) -> bool:
+    """A booking request that is really a question for the care team (issue #16 class 6)."""
+    return bool(_ASKS_NURSE.search(folded_text(text)))
+
+
 _CONFIRM = re.compile(r"\b(confirm\w*|confirmar|confirmo|confirmando)\b")
 _CHECK = re.compile(
     r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi)\b"
@@ -69,6 +85,9 @@ _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
     r"|hacer una cita|sacar una cita|agendar|programar una cita|quiero una cita"
     r"|necesito una cita)\b"
+)
+_VISIT = re.compile(
+    r"\b(appointment|appt|apt|visit|cita|consulta|it|cambiela|cambiarla|moverla|muevala)\b"
 )
 TASK_INTENTS = {
     "cancel": "cancel_appointment",
@@ -94,7 +113,7 @@ def task_in(text: str) -> str | None:
         folded = folded_text(part)
         if asks_to_cancel(part):
             return "cancel"
-        if asks_to_reschedule(part):
+        if asks_to_reschedule(part) and _VISIT.search(folded):  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded):
             return "confirm"
@@ -125,7 +144,9 @@ def other_parts(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def handle_other_parts(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+def handle_other_parts(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, *, offices_only: bool = False
+) -> None:
     """Answer the office questions and take the departments' messages of a compound request
     (before its task runs): nothing the patient asked for is dropped."""
     uid = conversation_uid(tracker)
@@ -138,7 +159,7 @@ def handle_other_parts(dispatcher: CollectingDispatcher, tracker: Tracker, text:
             info = office_info_for(database_url, uid, language(tracker), question=part)
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
-        elif not taken:  # one message for staff per conversation (it holds the words)
+        elif not taken and not offices_only:  # one message per conversation (it holds the words)
             dispatcher.utter_message(text=take_message_from_dialogue(database_url, uid, kind))
             taken = True
 

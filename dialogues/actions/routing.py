@@ -19,7 +19,6 @@ from dialogues.actions.common import text_of
 from dialogues.actions.compound import (
     department_request,
     handle_other_parts,
-    other_parts,
     task_follows,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, settings
@@ -41,10 +40,10 @@ class ActionTakeMessage(Action):
         intent, text = latest_intent(tracker), text_of(tracker)
         then = task_follows(tracker)
         if then:  # "... and cancel my appointment": the other parts now, the task next
-            found = other_parts(text)
-            handle_other_parts(dispatcher, tracker, text)
-            routed = department_for(intent) != "front_desk" and intent != "care_question"
-            if routed and not found:  # nothing recognised: what the classifier heard
+            if department_for(intent) == "front_desk":  # by the words: office, departments
+                handle_other_parts(dispatcher, tracker, text)
+            else:  # the department the classifier heard, and any office question
+                handle_other_parts(dispatcher, tracker, text, offices_only=True)
                 reply = take_message_from_dialogue(settings().database_url, uid, intent)
                 dispatcher.utter_message(text=reply)
             return then

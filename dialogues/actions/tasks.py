@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
@@ -32,7 +33,12 @@ from dialogues.actions.common import (
     say_prep,
     text_of,
 )
-from dialogues.actions.compound import TASK_INTENTS, handle_other_parts, task_in
+from dialogues.actions.compound import (
+    TASK_INTENTS,
+    asks_the_nurse,
+    handle_other_parts,
+    task_in,
+)
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.details import identity_said, said_details, said_when, slot_now
 from dialogues.actions.handoff import hand_off
@@ -186,6 +192,10 @@ class ActionRouteTask(Action):
         """A new request: its task and what was said with it ("... to Thursday afternoon",
         "... and where do I park?"); flow "done" when it is already answered."""
         said, uid = text_of(tracker), conversation_uid(tracker)
+        if task == "book" and uid and asks_the_nurse(said):  # "should I come in, or the nurse?"
+            reply = take_message_from_dialogue(settings().database_url, uid, CARE_QUESTION)
+            dispatcher.utter_message(text=reply)
+            return [flow("done")]
         if not follows:  # "... and where do I park?", "... and I need a refill": first
             handle_other_parts(dispatcher, tracker, said)
         events: list[EventType] = [SlotSet("task", task), *reset()]

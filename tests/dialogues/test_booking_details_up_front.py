@@ -133,3 +133,26 @@ def test_a_type_staff_book_goes_to_the_front_desk(demo, sqlite_url):
             .all()
         )
     assert departments == ["front_desk"]
+
+
+def test_on_file_but_never_seen_asking_for_a_follow_up_gets_a_first_visit_in_primary_care(
+    demo, sqlite_url
+):
+    jose = demo.spanish_demo  # an upcoming visit, none completed: a first visit before a follow-up
+    uid = conversation(sqlite_url, demo.practice_id, jose.phone)
+    said = "el doctor me pidió volver para seguimiento, quiero sacar la cita"
+    slots = _route(uid, said, {"language": "es"})
+    slots = _answer(uid, slots, "new_patient_name", "José Hernández")
+    slots = _answer(uid, slots, "new_patient_dob", "15/07/1975")
+    assert slots["verified"] is True and slots["book_type"]["code"] == "new_patient"
+    assert slots["requested_slot"] == "time_preference"  # the type is not asked
+    slots = _answer(uid, slots, "time_preference", "un martes en la mañana")
+    assert slots["offered_options"]
+    assert _specialties(sqlite_url, slots["offered_options"]) == {"Family Medicine"}
+
+
+def test_a_hyphenated_name_is_kept_whole():
+    from assistant.frontdesk.booking import split_name
+
+    assert split_name("Nadia Okonkwo-Reyes") == ("Nadia", "Okonkwo-Reyes")
+    assert split_name("anne-sophie laurent") == ("Anne-Sophie", "Laurent")

@@ -102,3 +102,25 @@ def test_an_emergency_in_a_compound_request_comes_first_and_alone(demo, sqlite_u
     said = "cancel my appointment, my dad has chest pain and can't breathe"
     events, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="medical_emergency"))
     assert messages[0]["response"] == "utter_emergency" and events == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my knee has been sore since the weekend, do I need to come in or can the nurse advise",
+        "mi hijo tiene fiebre desde anoche, que le puedo dar o tengo que ir",
+    ],
+)
+def test_a_question_for_the_nurse_in_booking_words_goes_to_the_nurse_line(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent="book_appointment"))
+    assert slots_of(events)["flow"] == "done"  # no booking started
+    assert _departments(sqlite_url, uid) == ["nurse_line"]
+    assert messages and "911" in messages[0]["text"]  # when to expect an answer, and when not
+
+
+def test_a_changed_dose_is_not_a_move(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.spanish_demo.phone)
+    said = "la doctora me cambió la dosis y no sé si tomarla en la mañana o en la noche"
+    events, _ = run(ActionTakeMessage(), tracker(uid, text=said, intent="care_question"))
+    assert events == [] and _departments(sqlite_url, uid) == ["nurse_line"]
