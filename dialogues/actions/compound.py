@@ -66,8 +66,9 @@ _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )  # fmt: skip
 # A question for the nurse rather than a visit: "should I come in or can the nurse tell me?"
 _ASKS_NURSE = re.compile(
-    r"\b(nurse(?! practitioner)|enfermer[ao])\b|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the)"
-    r" doctor)\b|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
+    r"\b(nurse(?! practitioner)|enfermer[ao])\b"
+    r"|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the) doctor)\b"
+    r"|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
     r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b|\btengo que ir\b"
 )
 
