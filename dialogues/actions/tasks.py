@@ -153,7 +153,7 @@ class ActionRouteTask(Action):
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
             events = self.start(dispatcher, tracker, TASKS[intent], previous in _ANSWERED_FIRST)
-            if slot_now(events, tracker, "flow") == "done":
+            if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)
                 return events
         return events + self.for_patient(dispatcher, tracker, events, intent in TASKS)
 

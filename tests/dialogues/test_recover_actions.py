@@ -601,3 +601,17 @@ def test_every_slot_the_actions_set_is_in_the_domain():
     code = "".join(p.read_text() for p in (PROJECT_ROOT / "dialogues" / "actions").glob("*.py"))
     named = set(re.findall(r'SlotSet\(\s*"(\w+)"', code)) | set(TASK_SLOTS)
     assert named - declared == set()
+
+
+def test_a_new_request_after_a_finished_task_starts_that_task(demo, sqlite_url):
+    """The flow slot of the task before ("done") does not end the next request."""
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone, channel="voice")
+    _verify(uid)
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, text="/reschedule_appointment", intent="reschedule_appointment",
+                slots={"channel": "voice", "task": "confirm", "flow": "done"}),
+    )  # fmt: skip
+    slots = slots_of(events)
+    assert slots["flow"] == "reschedule" and slots["appointment_id"] == maria.appointment_id
