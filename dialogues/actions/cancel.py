@@ -27,6 +27,7 @@ from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 
 NO_REASON = "[none]"  # what `cancel_reason` holds when the patient gave none
+NOTED = "[noted]"  # ... once the router has noted it on the cancelled visit
 
 
 def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -55,7 +56,7 @@ def note_cancel_reason(tracker: Tracker) -> None:
     """The reason given after the cancellation, kept on the cancelled visit (none: nothing)."""
     reason = tracker.get_slot("cancel_reason")
     uid, chosen = conversation_uid(tracker), appointment_id(tracker)
-    if reason in (None, NO_REASON) or not uid or not chosen:
+    if reason in (None, NO_REASON, NOTED) or not uid or not chosen:
         return
     frontdesk.cancel_for(
         settings().database_url, uid, chosen, str(reason), language(tracker), channel(tracker)
@@ -172,7 +173,11 @@ class ValidateCancelForm(RepairingForm):
         if tracker.get_slot("task_stopped"):
             return []
         if tracker.get_slot("cancel_done"):  # cancelled by the router at the yes: why, a new time?
-            return ["cancel_reason", "rebook_answer"]
+            reason = tracker.get_slot("cancel_reason")
+            if reason is None:
+                return ["cancel_reason"]
+            # the router notes the reason as soon as it is given, then: a new time?
+            return ["rebook_answer"] if reason == NOTED else []
         slots = [] if tracker.get_slot("appointment_id") is not None else ["appointment_choice"]
         return [*slots, "cancel_confirm"]
 

@@ -23,7 +23,7 @@ from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
 from dialogues.actions.book import commit_booking, request_slots, says_booking_details
-from dialogues.actions.cancel import commit_cancel, note_cancel_reason
+from dialogues.actions.cancel import NOTED, commit_cancel, note_cancel_reason
 from dialogues.actions.common import (
     BOOKED,
     TO_STAFF,
@@ -422,7 +422,9 @@ class ActionRouteTask(Action):
             if not commit_cancel(dispatcher, tracker):
                 return [flow("done")]
             return [SlotSet("cancel_done", True), flow("cancel")]  # then: why, a new time?
-        note_cancel_reason(tracker)
+        if tracker.get_slot("cancel_reason") != NOTED:  # the reason, kept at once; a new time?
+            note_cancel_reason(tracker)
+            return [SlotSet("cancel_reason", NOTED), flow("cancel")]
         if tracker.get_slot("rebook_answer") == "yes":
             return [SlotSet("task", "rebook"), *reset(RESCHEDULE_SLOTS), flow("reschedule")]
         dispatcher.utter_message(response="utter_anything_else")

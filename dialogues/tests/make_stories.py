@@ -99,9 +99,13 @@ story(
     start_form("cancel_form"),
     in_form("cancel_form", "yes"),
     end_form("cancel_form"),
-    route("cancel"),  # cancelled by the router at the yes; then: why, a new time?
+    route("cancel"),  # cancelled by the router at the yes; then: why (noted at once)
     start_form("cancel_form"),
-    in_form("cancel_form", "feeling better", "no"),
+    in_form("cancel_form", "feeling better"),
+    end_form("cancel_form"),
+    route("cancel"),  # then: a new time?
+    start_form("cancel_form"),
+    in_form("cancel_form", "no"),
     end_form("cancel_form"),
     route("done"),
     u("no thanks", "deny"),
@@ -127,7 +131,11 @@ story(
     end_form("cancel_form"),
     route("cancel"),
     start_form("cancel_form"),
-    in_form("cancel_form", "no", "si"),
+    in_form("cancel_form", "no"),
+    end_form("cancel_form"),
+    route("cancel"),
+    start_form("cancel_form"),
+    in_form("cancel_form", "si"),
     end_form("cancel_form"),
     route("reschedule"),
     start_form("reschedule_form"),

@@ -143,10 +143,18 @@ def test_cancel_at_the_yes_then_reason_and_offer(demo, sqlite_url):
             active_loop="cancel_form",
         ),
     )
-    assert slots_of(events) == {
-        "cancel_reason": "I'm feeling better",
-        "requested_slot": "rebook_answer",
-    }
+    assert slots_of(events)["requested_slot"] is None  # the form ends: the reason, noted at once
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(
+            uid, slots={**done, "cancel_reason": "I'm feeling better"}, latest_action="cancel_form"
+        ),  # fmt: skip
+    )
+    assert slots_of(events) == {"cancel_reason": "[noted]", "flow": "cancel"}  # then: a new time?
+    with UnitOfWork(sqlite_url) as uow:  # a patient who stops here has the reason kept
+        assert uow.session.get(Appointment, maria.appointment_id).cancel_reason == (
+            "I'm feeling better"
+        )
     events, _ = run(
         form,
         tracker(
@@ -155,7 +163,7 @@ def test_cancel_at_the_yes_then_reason_and_offer(demo, sqlite_url):
             intent="deny",
             slots={
                 **done,
-                "cancel_reason": "I'm feeling better",
+                "cancel_reason": "[noted]",
                 "rebook_answer": "no thanks",
                 "requested_slot": "rebook_answer",
             },  # fmt: skip
@@ -167,7 +175,7 @@ def test_cancel_at_the_yes_then_reason_and_offer(demo, sqlite_url):
         ActionRouteTask(),
         tracker(
             uid,
-            slots={**done, "cancel_reason": "I'm feeling better", "rebook_answer": "no"},
+            slots={**done, "cancel_reason": "[noted]", "rebook_answer": "no"},
             latest_action="cancel_form",
         ),
     )
