@@ -161,4 +161,61 @@ def parse_date_of_birth(
     """The date of birth in `text`, or None unless a full date with a year is there."""
     today = today or date.today()
     lowered = text.lower().replace(",", " ")
-    return _numeric(lowered, language, today) or _words(lowered, today)
+    return (
+        _numeric(lowered, language, today)
+        or _words(lowered, today)
+        or _digits(lowered, language, today)
+        or _spoken(lowered, language, today)
+    )
+
+
+def _ordered(first: int, second: int, year: int, language: str, today: date) -> date | None:
+    month, day = (second, first) if language in _DAY_FIRST else (first, second)
+    if month > 12 and day <= 12:
+        month, day = day, month
+    return _make(year, month, day, today)
+
+
+def _digits(text: str, language: str, today: date) -> date | None:
+    """Keyed in or read out digit by digit: "03031982", "0 3 0 3 8 2" (month first in
+    English, day first in Spanish)."""
+    if re.search(r"[a-z]", text.replace("x", "")):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 8:
+        return _ordered(int(digits[:2]), int(digits[2:4]), int(digits[4:]), language, today)
+    if len(digits) == 6:
+        return _ordered(int(digits[:2]), int(digits[2:4]), int(digits[4:]), language, today)
+    return None
+
+
+_ZERO = {"oh", "o", "zero", "cero"}
+_DIGIT_WORDS = {
+    **dict.fromkeys(_ZERO, 0), "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
+    "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+}  # fmt: skip
+
+
+def _spoken(text: str, language: str, today: date) -> date | None:
+    """Three numbers said in words: "three three eighty two", "oh three oh three eighty two",
+    "quince siete setenta y cinco" (the year last)."""
+    tokens = [t for t in re.findall(r"[a-záéíóúñ]+|\d+", text) if t not in _FILLER or t == "y"]
+    digits = [_DIGIT_WORDS.get(t) for t in tokens[:4]]
+    if len(tokens) > 4 and None not in digits:  # "zero seven one five nineteen seventy five"
+        year = year_from_words(" ".join(tokens[4:]))
+        if year is not None:
+            first, second = digits[0] * 10 + digits[1], digits[2] * 10 + digits[3]  # type: ignore[operator]
+            return _ordered(first, second, year, language, today)
+    tokens = [t for t in tokens if t not in _ZERO]
+    for cut in range(1, len(tokens)):
+        year = year_from_words(" ".join(tokens[cut:]))
+        if year is None:
+            continue
+        head = tokens[:cut]
+        for split in range(1, len(head)):
+            one = small_number(" ".join(head[:split]))
+            two = small_number(" ".join(head[split:]))
+            if one is not None and two is not None:
+                return _ordered(one, two, year, language, today)
+    return None

@@ -71,11 +71,15 @@ _EXISTING = ("before", "existing", "already", "seen", "yes", "si", "ya", "antes"
 _NEW = ("new", "first", "never", "nuevo", "nueva", "primera", "nunca", "no")
 # Reason categories for a new patient's first visit (staff see the category, never a diagnosis).
 _REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema")),
+    ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema",
+              "derm")),
     ("illness", ("sick", "fever", "cough", "flu", "cold", "pain", "hurt", "enferm", "fiebre",
                  "tos", "gripe", "dolor", "infection", "sore")),
     ("check-up", ("check", "physical", "annual", "wellness", "chequeo", "fisico", "revision",
-                  "establish", "new doctor", "primary care", "nuevo medico")),
+                  "establish", "new doctor", "primary care", "nuevo medico", "family doctor",
+                  "family medicine", "family practice", "general practitioner", "regular doctor",
+                  "pcp", "medico de familia", "medico familiar", "medico de cabecera",
+                  "medico general")),
     ("ongoing condition", ("diabetes", "blood pressure", "presion", "asthma", "asma",
                            "thyroid", "tiroides", "cholesterol", "colesterol", "medication",
                            "medicina", "refill")),
@@ -144,6 +148,62 @@ def patient_status(text: str, intent: str | None) -> str | None:
     return None
 
 
+# What a booking request says about the patient ("I'm a new patient", "I've been there before").
+_SAYS_NEW = re.compile(
+    r"\b(new patient|new here|first (time|visit|appointment)|never (been|seen|come)"
+    r"|not (yet )?a patient|(haven'?t|have not|never) been (there|here|seen|to (your|the|you))"
+    r"|want to become"
+    r"|paciente nuev[oa]|primera (vez|cita|consulta)|nunca (he|ha|hemos) (ido|venido|estado)"
+    r"|no soy paciente)\b"
+)
+_SAYS_EXISTING = re.compile(
+    r"\b(existing patient|already a patient|(been|seen) (there|here|you) before|current patient"
+    r"|returning patient|i'?m a patient (of|there|with)|ya soy paciente|ya he ido"
+    r"|soy paciente de)\b"
+)
+# A kind of provider asked for ("a family doctor", "a dermatologist"): which specialty, not who.
+_KIND = re.compile(
+    r"\b(family (doctor|medicine|practice|physician)|primary care|general practitioner|gp|pcp"
+    r"|regular doctor|dermatolog\w*|skin doctor|medic[oa] (de familia|familiar|general"
+    r"|de cabecera)|dermat[oó]log[oa])\b"
+)
+_ANYONE_SAID = re.compile(
+    r"\b(anyone|anybody|any (doctor|provider|one)|whoever|first available|no preference"
+    r"|cualquier (doctor|medico|persona)|el que (sea|este)|quien sea)\b"
+)
+
+
+def request_status(text: str) -> str | None:
+    """ "new" / "existing" when a booking request says so, else None (then it is asked)."""
+    folded = " ".join(words(text.replace("’", "'")))
+    new, existing = bool(_SAYS_NEW.search(folded)), bool(_SAYS_EXISTING.search(folded))
+    if new != existing:
+        return "new" if new else "existing"
+    return None
+
+
+def names_a_kind(text: str) -> bool:
+    """A kind of provider ("a family doctor") or anyone at all: the provider is not asked."""
+    folded = " ".join(words(text))
+    return bool(_KIND.search(folded) or _ANYONE_SAID.search(folded))
+
+
+def type_for_request(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The listed type a booking request points at: named ("a physical"), or for a new patient
+    from the reason (symptoms: a sick visit; a check-up, a new doctor, the skin: the first
+    visit). None: asked."""
+    by_code = {str(t["code"]): t for t in types}
+    named = named_type(text)
+    if named in by_code:
+        return by_code[named]
+    reason = reason_category(text)
+    if NEW_PATIENT_TYPE not in by_code or reason == "other":
+        return None
+    if reason == "illness":
+        return by_code.get("sick_visit")
+    return by_code[NEW_PATIENT_TYPE]
+
+
 def reason_category(text: str) -> str:
     folded = " ".join(words(text))
     for category, keys in _REASONS:
@@ -170,10 +230,16 @@ def split_name(text: str) -> tuple[str, str]:
     """First and last name from "my name is John Smith" (the spelling the patient used)."""
     wanted = tokens(text)
     said = [w for w in re.split(r"[\s,.]+", text.strip()) if w]
-    kept = [w for w in said if fold(w).strip() in wanted and fold(w).strip()]
+    # a word is kept when each of its parts is a name word ("Okonkwo-Reyes", "O'Shaughnessy")
+    kept = [w for w in said if tokens(w) and all(t in wanted for t in tokens(w))]
     kept = kept or said
     first, last = kept[0], " ".join(kept[1:])
-    return first[:1].upper() + first[1:], " ".join(p[:1].upper() + p[1:] for p in last.split())
+    return _capital(first), " ".join(_capital(p) for p in last.split())
+
+
+def _capital(word: str) -> str:
+    """ "anne-sophie" -> "Anne-Sophie" (the patient's own spelling otherwise)."""
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
 def caller_known(uow: UnitOfWork, uid: str) -> bool:
@@ -217,6 +283,19 @@ def types_for(uow: UnitOfWork, uid: str, language: str) -> list[dict[str, Any]]:
         ]
 
 
+def not_bookable_here(uow: UnitOfWork, uid: str, code: str) -> bool:
+    """A type of the practice that is never booked by phone or text (a biopsy): staff book it."""
+    with uow:
+        conversation = _conversation(uow.session, uid)
+        found = uow.session.execute(
+            select(AppointmentType.bookable_by_phone).where(
+                AppointmentType.practice_id == conversation.practice_id,
+                AppointmentType.code == code,
+            )
+        ).scalar_one_or_none()
+        return found is False
+
+
 def named_type(text: str) -> str | None:
     """The code of the one type these words point at (offered or not), else None."""
     folded = " ".join(words(text))
@@ -225,6 +304,8 @@ def named_type(text: str) -> str | None:
         for code, keys in _TYPE_WORDS.items()
         if any(re.search(rf"\b{re.escape(k)}", folded) for k in keys)
     ]
+    if "telehealth" in hits and len(hits) == 2 and "follow_up" in hits:
+        return "telehealth"  # "a video visit to follow up": the video visit is how
     return hits[0] if len(hits) == 1 else None
 
 

@@ -6,9 +6,10 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Location, Practice
+from assistant.db.models import Holiday, Location, Practice
 from assistant.messages import day_names, supported, translate
 from assistant.routing.directory import DAY_KEYS as _DAY_KEYS
 from assistant.routing.directory import holidays
@@ -48,6 +49,33 @@ _OTHER_DAYS = re.compile(
     re.IGNORECASE,
 )
 _TOMORROW = re.compile(r"\b(tomorrow|ma[nñ]ana)\b(?!\s+(por|en|de)\s+la)", re.IGNORECASE)
+# One named day ("open this Saturday?", "¿abren el domingo?"), not days in general ("on
+# Saturdays", "los domingos"); the weekend ("open this weekend?").
+_ONE_DAY = re.compile(
+    r"(?<!\blos )\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes"
+    r"|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\b",
+    re.IGNORECASE,
+)
+_IN_GENERAL = re.compile(
+    r"\b(mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|s[aá]bados|domingos"
+    r"|holidays?|hours|horario|festivos?)\b",
+    re.IGNORECASE,
+)
+_TODAY_NOW = re.compile(r"\b(today|tonight|now|tomorrow|hoy|ahora|ma[nñ]ana)\b", re.IGNORECASE)
+# A holiday named in the question, and the word of the practice's holiday (its `name`) it means;
+# not the eve or the day after ("Christmas Eve", "the day after Thanksgiving").
+_HOLIDAY_WORDS = (
+    (re.compile(r"(?i)\bthanksgiving|acci[oó]n de gracias"), "thanksgiving"),
+    (re.compile(r"(?i)\bchristmas|\bnavidad"), "christmas"),
+    (re.compile(r"(?i)\bnew year|\ba[nñ]o nuevo"), "new year"),
+)
+_NOT_THE_DAY = re.compile(r"(?i)\b(eve|day after|day before|v[ií]spera|nochebuena|despu[eé]s)\b")
+_WEEKEND = re.compile(r"\b(weekend|fin de semana)\b", re.IGNORECASE)
+_WEEKDAY_INDEX = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "lunes": 0, "martes": 1, "miercoles": 2, "miércoles": 2, "jueves": 3,
+    "viernes": 4, "sabado": 5, "sábado": 5, "domingo": 6,
+}  # fmt: skip
 
 
 def _clock_en(value: time) -> str:
@@ -88,8 +116,12 @@ def _next_opening(
             opening = _clock(hours[0], language)
             if day == today + timedelta(days=1):
                 return translate(language, "frontdesk.hours_next_tomorrow", open=opening)
-            day_name = day_names(language)[day.weekday()]
-            return translate(language, "frontdesk.hours_next_day", day=day_name, open=opening)
+            return translate(
+                language,
+                "frontdesk.hours_next_day",
+                day=day_names(language)[day.weekday()],
+                open=opening,
+            )
     return None
 
 
@@ -98,7 +130,7 @@ def open_on_day_answer(
 ) -> str | None:
     """A short answer to "are you open today / now / tomorrow?", from the locations' opening
     hours and the practice's holidays at `now` (aware); None when the question is not that."""
-    if not _OPEN_QUESTION.search(question or "") or _OTHER_DAYS.search(question):
+    if not _OPEN_QUESTION.search(question or ""):
         return None
     practice = session.get(Practice, practice_id)
     if practice is None or not practice.locations:
@@ -109,14 +141,28 @@ def open_on_day_answer(
     today = local.date()
     closed_days = holidays(session, practice_id)
     locations = list(practice.locations)
+    holiday = _named_holiday(session, practice_id, question, today)
+    if holiday is not None:
+        name, day = holiday
+        next_open = _next_opening(locations, day, closed_days, language, today)
+        on = f"{name} ({days[day.weekday()]})"
+        return (
+            translate(language, "frontdesk.hours_closed_on", day=on, next=next_open)
+            if next_open
+            else None
+        )
+    if _OTHER_DAYS.search(question) and not _TODAY_NOW.search(question):
+        return _named_day_answer(locations, question, today, closed_days, language)
     asked = today + timedelta(days=1) if _TOMORROW.search(question) else today
     hours = _hours_on(locations, asked, closed_days)
     next_open = _next_opening(locations, asked, closed_days, language, today)
     if hours is None:
         if next_open is None:
             return None
-        key = "frontdesk.hours_closed_" + ("today" if asked == today else "tomorrow")
-        return translate(language, key, day=days[asked.weekday()], next=next_open)
+        key = "closed_today" if asked == today else "closed_tomorrow"
+        return translate(
+            language, "frontdesk.hours_" + key, day=days[asked.weekday()], next=next_open
+        )
     opening, closing = (_clock(t, language) for t in hours)
     if asked != today:
         return translate(
@@ -129,8 +175,63 @@ def open_on_day_answer(
     wall = local.time().replace(tzinfo=None)
     if wall < hours[0]:
         return translate(language, "frontdesk.hours_later_today", open=opening, close=closing)
-    if wall < hours[1]:
-        return translate(language, "frontdesk.hours_open_now", close=closing)
+    if wall < hours[1]:  # "are you closed today?" is answered no
+        key = "not_closed" if re.search(r"(?i)\b(closed|cerrad[oa]s?)\b", question) else "open_now"
+        return translate(language, "frontdesk.hours_" + key, close=closing)
     if next_open is None:
         return None
     return translate(language, "frontdesk.hours_closed_now", next=next_open)
+
+
+def _named_holiday(
+    session: Session, practice_id: int, question: str, today: date
+) -> tuple[str, date] | None:
+    """The practice's next closed holiday the question names ("open on Thanksgiving?")."""
+    if _NOT_THE_DAY.search(question):
+        return None
+    word = next((w for pattern, w in _HOLIDAY_WORDS if pattern.search(question)), None)
+    if word is None:
+        return None
+    rows = session.execute(
+        select(Holiday.name, Holiday.day)
+        .where(Holiday.practice_id == practice_id, Holiday.location_id.is_(None))
+        .where(Holiday.day >= today)
+        .order_by(Holiday.day)
+    ).all()
+    return next(((n, d) for n, d in rows if word in (n or "").lower()), None)
+
+
+def _named_day_answer(
+    locations: list[Location], question: str, today: date, closed_days: set[date], language: str
+) -> str | None:
+    """ "Open this Saturday?" / "this weekend?": the coming such day (None: days in general)."""
+    days = day_names(language)
+    if _WEEKEND.search(question) and not re.search(r"(?i)weekends|fines de semana", question):
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        sunday = saturday + timedelta(days=1)
+        if _hours_on(locations, saturday, closed_days) or _hours_on(locations, sunday, closed_days):
+            return None
+        next_open = _next_opening(locations, sunday, closed_days, language, today)
+        return (
+            translate(language, "frontdesk.hours_closed_weekend", next=next_open)
+            if next_open
+            else None
+        )
+    named = [m.group(1).lower() for m in _ONE_DAY.finditer(question)]
+    if len(set(named)) != 1 or _IN_GENERAL.search(question):
+        return None
+    asked = today + timedelta(days=(_WEEKDAY_INDEX[named[0]] - today.weekday()) % 7)
+    hours = _hours_on(locations, asked, closed_days)
+    if hours is None:
+        next_open = _next_opening(locations, asked, closed_days, language, today)
+        return (
+            translate(
+                language, "frontdesk.hours_closed_on", day=days[asked.weekday()], next=next_open
+            )
+            if next_open
+            else None
+        )
+    opening, closing = (_clock(t, language) for t in hours)
+    return translate(
+        language, "frontdesk.hours_open_on", day=days[asked.weekday()], open=opening, close=closing
+    )

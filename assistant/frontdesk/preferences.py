@@ -31,8 +31,9 @@ _ASAP = (
     "cuanto antes",
 )
 _ANY_PROVIDER = (
-    "any provider", "any doctor", "anyone", "anybody", "whoever", "any one", "cualquier",
-    "otro doctor", "otra doctora", "different doctor", "another doctor",
+    "any provider", "any doctor", "anyone", "anybody", "whoever", "any one", "cualquier doctor",
+    "cualquier medico", "cualquier doctora", "cualquiera", "otro doctor", "otra doctora",
+    "different doctor", "another doctor",
 )  # fmt: skip
 _PARTS = {
     "morning": ("morning", "por la manana", "en la manana", "de la manana", "temprano"),
@@ -41,6 +42,10 @@ _PARTS = {
 }
 
 
+_WEEK_AFTER_NEXT = re.compile(
+    r"\b(week after next|in two weeks|in 2 weeks|dentro de dos semanas|en dos semanas"
+    r"|la semana despues de la proxima)\b"
+)
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
     r"\b(push(ed)? (it |my \w+ |me )?(back|out)|bump(ed)? (it |my \w+ )?back|later than|delay"
@@ -144,9 +149,14 @@ def understand(
     pref, resolved_from = _with_resolved(
         pref, text, now=now, time_zone=time_zone, language=language
     )
+    if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
+        monday = today + timedelta(days=14 - today.weekday())
+        return Wish(replace(pref, asap=False, on_date=None),
+                    any(k in folded for k in _ANY_PROVIDER), monday)  # fmt: skip
     later = later_than_visit(text, visit) if visit is not None else None
     if later is not None:  # later than the visit: relative words count from it
-        pref = replace(pref, asap=True, on_date=None)
+        # from that day on (not "as soon as possible", which the search reads as from today)
+        pref = replace(pref, asap=False, on_date=None)
         return Wish(pref, any(k in folded for k in _ANY_PROVIDER), max(later, today))
     return Wish(pref, any(k in folded for k in _ANY_PROVIDER), date_from or resolved_from)
 

@@ -35,6 +35,7 @@ from assistant.frontdesk import summaries
 from assistant.frontdesk.office import office_info, open_on_day_answer
 from assistant.frontdesk.preferences import understand
 from assistant.frontdesk.views import AppointmentView, describe, option_data, starts_at
+from assistant.identity.names import tokens
 from assistant.scheduling import operations, waitlist
 from assistant.scheduling.availability import SearchRequest, SlotOption, search
 from assistant.scheduling.clock import zone
@@ -176,6 +177,8 @@ def cancel_for(
         if appointment is None:
             return ChangeResult(NOT_FOUND)
         if _changed_by(appointment, ctx.actor.who, CANCELLED):  # asked again: already done
+            if reason:  # the reason, asked after cancelling (nothing else changes)
+                appointment.cancel_reason = reason[:200]
             reason = appointment.cancel_reason
         else:
             try:
@@ -262,19 +265,21 @@ def options_for(
         not_before = datetime.fromisoformat(after) + timedelta(minutes=1) if after else None
         if direction == "later":
             not_before = max(not_before or appointment.ends_at, appointment.ends_at)
-        anyone = any_provider or wish.any_provider
+        named = _named_colleague(uow.session, appointment, preference_text)
+        anyone = (any_provider or wish.any_provider) and named is None
         search_args = dict(
             date_from=wish.date_from, not_before=not_before, channel=ctx.conversation.channel,
             now=now,
         )  # fmt: skip
         found = _search(
-            uow.session, appointment, wish.preference, any_provider=anyone, **search_args
-        )
+            uow.session, appointment, wish.preference, any_provider=anyone, provider_id=named,
+            **search_args,
+        )  # fmt: skip
         if found is None:
             return ChangeResult(UNAVAILABLE)
         found = _in_direction(found, appointment, direction)
         instead_of = None
-        if not found and not anyone:  # a colleague: same specialty, same location
+        if not found and not anyone and named is None:  # a colleague: same specialty, location
             found = _colleagues(uow.session, appointment, wish.preference, search_args)
             found = _in_direction(found, appointment, direction)
             instead_of = appointment.provider.display_name if found else None
@@ -333,12 +338,31 @@ def _colleagues(
     return sorted(found, key=lambda o: o.starts_at)[:OPTIONS_OFFERED]
 
 
+def _named_colleague(session: Session, appointment: Appointment, text: str) -> int | None:
+    """Another provider of the same specialty the patient named ("with Dr. Okafor instead")."""
+    said = set(tokens(text or ""))
+    named = [
+        p.id
+        for p in session.execute(
+            select(Provider).where(
+                Provider.practice_id == appointment.practice_id,
+                Provider.active.is_(True),
+                Provider.specialty == appointment.provider.specialty,
+                Provider.id != appointment.provider_id,
+            )
+        ).scalars()
+        if tokens(p.last_name) and set(tokens(p.last_name)) <= said
+    ]
+    return named[0] if len(named) == 1 else None
+
+
 def _search(
     session: Session,
     appointment: Appointment,
     preference: TimePreference,
     *,
     any_provider: bool,
+    provider_id: int | None = None,
     date_from,
     not_before: datetime | None,
     channel: str,
@@ -347,20 +371,26 @@ def _search(
     request = SearchRequest(
         practice_id=appointment.practice_id,
         appointment_type_id=appointment.appointment_type_id,
-        provider_id=None if any_provider else appointment.provider_id,
+        provider_id=provider_id or (None if any_provider else appointment.provider_id),
         date_from=date_from,
         preference=preference,
         patient_id=appointment.patient_id,
         new_patient=False,  # they already hold this type of visit
         channel=channel,
-        limit=OPTIONS_OFFERED,
+        limit=OPTIONS_OFFERED * 6 if any_provider else OPTIONS_OFFERED,
         exclude_appointment_ids=frozenset({appointment.id}),
         not_before=not_before,
     )
     try:
-        return search(session, request, now=now)
+        found = search(session, request, now=now)
     except SchedulingError:
         return None  # e.g. a type that cannot be booked by phone: staff will help
+    if (
+        any_provider
+    ):  # anyone of the same kind: a family-medicine visit is not moved to a dermatologist
+        kind = appointment.provider.specialty
+        found = [o for o in found if session.get(Provider, o.provider_id).specialty == kind]
+    return found[:OPTIONS_OFFERED]
 
 
 def _option_data(
@@ -559,10 +589,16 @@ def office_info_for(
         conversation = sessions.by_uid(uow.session, conversation_uid) if conversation_uid else None
         if conversation is None:
             return ""
+        said = ""
         if question:
-            day = open_on_day_answer(
-                uow.session, conversation.practice_id, question, now or utcnow(), language
+            said = (
+                open_on_day_answer(
+                    uow.session, conversation.practice_id, question, now or utcnow(), language
+                )
+                or ""
             )
-            if day:
-                return day
-        return office_info(uow.session, conversation.practice_id, language)
+        said = said or office_info(uow.session, conversation.practice_id, language)
+        if said and conversation.outcome is None:  # the answer is what the conversation achieved
+            sessions.set_outcome(conversation, "office_info")  # (a task's outcome later wins)
+            uow.commit()
+        return said

@@ -216,6 +216,28 @@ def question_topic(text: str) -> str | None:
     return None
 
 
+_CANCEL_INSTEAD = re.compile(
+    r"\b(cancel|cancell?ed|cancelar|cancele|cancelela|cancelarla|cancelala|cancela|cancelen)\b"
+)
+_NOT_CANCEL = re.compile(
+    r"\b(don'?t|do not|not|no|never|nunca)\s+(want to |quiero |la |lo )?(cancel|cancel\w+)\b"
+)
+
+
+def asks_to_cancel(text: str) -> bool:
+    """ "Actually just cancel it", "mejor cancélela" (not "don't cancel it")."""
+    folded = folded_text(text)
+    return bool(_CANCEL_INSTEAD.search(folded)) and not _NOT_CANCEL.search(folded)
+
+
+def asks_to_reschedule(text: str) -> bool:
+    """ "Actually I want to reschedule it", "mejor cámbiela para el lunes"."""
+    folded = folded_text(text)
+    return asks_to_move(text) or bool(
+        re.search(r"\b(reschedul\w*|reprogram\w*|cambi(ar|e|ela|arla)|mover(la)?)\b", folded)
+    )
+
+
 def asks_to_move(text: str) -> bool:
     """ "Can I push back my appointment", "move it earlier", "cambiar mi cita"."""
     return _has(folded_text(text), _MOVE)

@@ -1,7 +1,7 @@
 """An answer to the form's own question fills its slot, whatever the classifier says.
 
 The slots of the forms are filled from the text (`from_text`, no `not_intent`); before the
-form's validation runs, `AnswersFirst` asks `assistant.frontdesk.subject` whether the reply is a
+form's validation runs, `digression` asks `assistant.frontdesk.subject` whether the reply is a
 real change of subject (an emergency, asking for a person, an office question). Only then is
 the slot emptied and the form rejected, so that the digression rules of
 dialogues/data/rules.yml take over; otherwise the reply is validated as the answer.
@@ -9,12 +9,7 @@ dialogues/data/rules.yml take over; otherwise the reply is validated as the answ
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk.subject import EXPECTING, change_of_subject
 from dialogues.actions.common import text_of
@@ -31,16 +26,3 @@ def digression(tracker: Tracker) -> str | None:
         return None  # filled by something else than this reply's text
     kind = change_of_subject(said, latest_intent(tracker), EXPECTING.get(requested, "free"))
     return requested if kind else None
-
-
-class AnswersFirst:
-    """Mixin for a `FormValidationAction` (put it first among the bases)."""
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        requested = digression(tracker)
-        if requested is not None:
-            form: Any = self
-            return [SlotSet(requested, None), ActionExecutionRejected(form.form_name())]
-        return await super().run(dispatcher, tracker, domain)  # type: ignore[misc]

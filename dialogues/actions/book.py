@@ -23,7 +23,6 @@ from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import (
     choose,
     has_yes_word,
-    new_wish,
     strict_no,
     strict_yes,
     wants_more,
@@ -31,9 +30,10 @@ from assistant.frontdesk.words import (
 from assistant.identity.names import has_full_name
 from assistant.messages import translate
 from assistant.unit_of_work import UnitOfWork
-from dialogues.actions.answers import AnswersFirst
+from dialogues.actions.commit import not_done
 from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
@@ -66,12 +66,61 @@ def providers(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def reason(tracker: Tracker) -> str | None:
-    """A new patient's reason category: which specialty sees them (None: any)."""
-    return tracker.get_slot("visit_reason") if is_new(tracker) else None
+    """The reason category (a new patient's, or the kind of provider a request asked for, as
+    "a dermatologist"): which specialty sees them (None: any). A new patient who gave no
+    reason starts in primary care (a check-up), never in a specialty by chance."""
+    said = tracker.get_slot("visit_reason")
+    first_visit = (tracker.get_slot("book_type") or {}).get("code") == booking.NEW_PATIENT_TYPE
+    if (is_new(tracker) or first_visit) and said in (None, "other"):
+        return "check-up"
+    return said
+
+
+def says_booking_details(text: str) -> bool:
+    """Whether a booking request carries details the form would otherwise ask for."""
+    return bool(
+        booking.request_status(text)
+        or booking.names_a_kind(text)
+        or booking.named_type(text)
+        or booking.reason_category(text) != "other"
+    )
+
+
+def request_slots(tracker: Tracker, text: str, verified: bool) -> dict:
+    """A verified patient's answers said with the request ("a physical with a family doctor,
+    Thursday morning"): set before the form starts, which validates them as answers, so that
+    none is asked again. Only what is not known yet. (A new patient's come once their name and
+    date of birth are known: `ValidateBookForm._from_request`.)"""
+    uid = conversation_uid(tracker)
+    if not text or uid is None or not verified:
+        return {}
+    found: dict[str, Any] = {}
+    if booking.reason_category(text) != "other" and not tracker.get_slot("visit_reason"):
+        found["visit_reason"] = text
+    listed = booking.types_for(UnitOfWork(settings().database_url), uid, language(tracker))
+    kind = booking.type_for_request(text, listed)
+    if kind is None or tracker.get_slot("book_type_choice"):
+        return found
+    found["book_type_choice"] = str(kind["name"])
+    category = booking.reason_category(text)
+    fitting = booking.providers_for(
+        UnitOfWork(settings().database_url),
+        uid,
+        int(kind["id"]),
+        None if category == "other" else category,
+    )
+    named = booking.named_provider(text, fitting)
+    who_unsaid = named is None and not tracker.get_slot("provider_preference")
+    if who_unsaid and (booking.names_a_kind(text) or said_when(tracker, text)):
+        found["provider_preference"] = "any"  # who was not said: whoever fits the reason
+    return found
 
 
 def is_new(tracker: Tracker) -> bool:
-    return tracker.get_slot("book_patient_status") == "new" and not tracker.get_slot("verified")
+    """Not verified and not seen before (by their words, or by name and date of birth)."""
+    return tracker.get_slot("book_patient_status") != "existing" and not tracker.get_slot(
+        "verified"
+    )
 
 
 class ActionAskBookTypeChoice(Action):
@@ -128,7 +177,7 @@ class ActionAskBookConfirm(Action):
 READBACK_CLEARED = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
 
 
-class ValidateBookForm(AnswersFirst, RepairingForm):
+class ValidateBookForm(RepairingForm):
     restart_slots = ("book_type_choice", "book_type", "provider_preference", "book_provider",
                      "time_preference", "slot_choice", "chosen_option", "offered_options",
                      "book_confirm", "no_options")  # fmt: skip
@@ -165,13 +214,20 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
             return []
         slots: list[str] = []
         if not tracker.get_slot("verified"):
-            slots.append("book_patient_status")
-            status = tracker.get_slot("book_patient_status")
-            if status != "new":
-                return slots  # existing: the router verifies them first
-            slots += NEW_PATIENT_SLOTS
-        return slots + ["book_type_choice", "provider_preference", "time_preference",
-                        "slot_choice", "book_confirm"]  # fmt: skip
+            if tracker.get_slot("book_patient_status") == "existing":
+                return slots  # seen before, by their words: the router verifies them first
+            # name and date of birth: a patient on file is verified by them, anyone else is new
+            slots += ["new_patient_name", "new_patient_dob"]
+            if not self._caller_known(tracker):  # otherwise: the number they use
+                slots.append("new_patient_phone")
+        # the type only when the request did not say it; the provider only when named (else
+        # whoever fits the reason); the time unless said with the request
+        return slots + ["book_type_choice", "time_preference", "slot_choice", "book_confirm"]
+
+    @staticmethod
+    def _caller_known(tracker: Tracker) -> bool:
+        uid = conversation_uid(tracker)
+        return booking.caller_known(UnitOfWork(settings().database_url), uid) if uid else False
 
     def validate_book_patient_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -205,13 +261,48 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
         )
         if first is not None:  # already a patient: verified by name and date of birth
             dispatcher.utter_message(response="utter_already_registered", first_name=first)
-            return {
+            found = {
                 "new_patient_dob": dob.isoformat(),
                 "verified": True,
                 "book_patient_status": "existing",
                 "new_patient_name": None,
             }
-        return {"new_patient_dob": dob.isoformat()}
+        else:
+            found = {"new_patient_dob": dob.isoformat(), "book_patient_status": "new"}
+        tracker.slots.update(found)
+        return {**found, **self._from_request(tracker, dispatcher)}
+
+    def _from_request(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """Once who is booking is known: the reason, the type and when, from the request's own
+        words (validated as answers), so that they are not asked. A new patient's visit is the
+        first visit (a sick visit for symptoms)."""
+        said = str(tracker.get_slot("request_details") or "")
+        found: dict[str, Any] = {}
+        if said and booking.reason_category(said) != "other" and is_new(tracker):
+            found["visit_reason"] = booking.reason_category(said)
+            tracker.slots.update(found)
+        if tracker.get_slot("book_type"):
+            return found
+        named, uid = booking.named_type(said), conversation_uid(tracker)
+        if (
+            named
+            and uid
+            and booking.not_bookable_here(UnitOfWork(settings().database_url), uid, named)
+        ):
+            dispatcher.utter_message(response="utter_cannot_book_here")  # e.g. a biopsy
+            hand_off(dispatcher, tracker, f"booking: {named} is booked by staff")
+            return {**found, **_TO_STAFF}
+        listed = types(tracker)
+        kind = booking.type_for_request(said, listed)
+        if kind is None and (is_new(tracker) or booking.named_type(said)):
+            # not seen yet (new, or on file without a visit, asking for a follow-up or a
+            # physical they cannot book before it): the first visit
+            kind = next((t for t in listed if t["code"] == booking.NEW_PATIENT_TYPE), None)
+        if kind is None:
+            return found  # asked
+        tracker.slots["book_type"] = kind
+        chosen = {"book_type_choice": str(kind["name"]), "book_type": kind}
+        return {**found, **chosen, **self._said_before(tracker, dispatcher)}
 
     def validate_new_patient_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -254,18 +345,15 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
         return {"book_type_choice": str(value), "book_type": chosen, **said_before}
 
     def _said_before(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        """The provider said with the request ("... with Dr. Chen"): not asked again; nor the
-        time, when it was said too."""
+        """The provider said with the request ("... with Dr. Chen") and the time ("... Thursday
+        morning"): not asked again. No provider named: whoever fits the reason."""
         details = str(tracker.get_slot("request_details") or "")
         named = booking.named_provider(details, providers(tracker)) if details else None
-        if named is None or tracker.get_slot("provider_preference"):
-            return {}
-        tracker.slots["book_provider"] = named
-        return {
-            "provider_preference": details,
-            "book_provider": named,
-            **self._when_said_before(tracker, dispatcher),
-        }
+        found: dict[str, Any] = {}
+        if named is not None and not tracker.get_slot("provider_preference"):
+            tracker.slots["book_provider"] = named
+            found = {"provider_preference": details, "book_provider": named}
+        return {**found, **self._when_said_before(tracker, dispatcher)}
 
     def _when_said_before(
         self, tracker: Tracker, dispatcher: CollectingDispatcher
@@ -291,8 +379,11 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        named = booking.named_provider(str(value or ""), providers(tracker))
+        who = {"book_provider": named} if named else {}  # "Tuesday with Dr. Chen"
+        tracker.slots.update(who)
         result = self._search(tracker, str(value or ""))
-        return {"time_preference": value, **self._offer(result, dispatcher, tracker)}
+        return {"time_preference": value, **who, **self._offer(result, dispatcher, tracker)}
 
     @staticmethod
     def _search(
@@ -354,10 +445,11 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
                 after=str(options[-1]["starts_at"]),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        if new_wish(text):  # "what about next week?", "no, I said Tuesday": search again
-            result = self._search(tracker, text)
+        wish = corrected_wish(text, tracker.get_slot("time_preference"))
+        if wish:  # "what about next week?", "not Tuesday, Thursday", "the afternoon"
+            result = self._search(tracker, wish)
             offer = self._offer(result, dispatcher, tracker)
-            return {"slot_choice": None, "time_preference": text, **offer}
+            return {"slot_choice": None, "time_preference": wish, **offer}
         dispatcher.utter_message(response="utter_choice_unclear")
         return {"slot_choice": None}
 
@@ -376,12 +468,13 @@ class ValidateBookForm(AnswersFirst, RepairingForm):
             return {"book_confirm": "yes"}
         if index is not None:  # "ok I'll take the first one": read that one back
             return {"book_confirm": None, "slot_choice": text, "chosen_option": options[index]}
-        if options and (new_wish(text) or wants_more(text)):
-            after = str(options[-1]["starts_at"]) if not new_wish(text) else None
-            search_text = text if new_wish(text) else str(tracker.get_slot("time_preference") or "")
+        wish = corrected_wish(text, tracker.get_slot("time_preference"))
+        if options and (wish or wants_more(text)):
+            after = str(options[-1]["starts_at"]) if not wish else None
+            search_text = wish or str(tracker.get_slot("time_preference") or "")
             result = self._search(tracker, search_text, after=after)
-            wish = {"time_preference": text} if new_wish(text) else {}
-            return {**READBACK_CLEARED, **wish, **self._offer(result, dispatcher, tracker)}
+            wished = {"time_preference": wish} if wish else {}
+            return {**READBACK_CLEARED, **wished, **self._offer(result, dispatcher, tracker)}
         if strict_no(text, intent):  # back to the options: another one, or another time
             dispatcher.utter_message(response="utter_book_other_time")
             return dict(READBACK_CLEARED)
@@ -393,7 +486,7 @@ def _new_patient(tracker: Tracker) -> booking.NewPatient | None:
     if not is_new(tracker):
         return None
     dob = tracker.get_slot("new_patient_dob")
-    phone = tracker.get_slot("new_patient_phone")
+    phone = tracker.get_slot("new_patient_phone") or booking.CALLER  # not asked: the caller's
     name = tracker.get_slot("new_patient_name")
     if not (dob and phone and name):
         return None
@@ -422,16 +515,14 @@ def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[s
         if uid and option
         else None
     )
-    if result is not None and result.status == frontdesk.TAKEN:
-        dispatcher.utter_message(response="utter_slot_taken")
-        retry = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
-        if result.options:
-            return {**retry, "offered_options": result.options}
-        return {**retry, "time_preference": None, "offered_options": []}
-    if result is None or result.status != frontdesk.DONE or result.appointment is None:
-        dispatcher.utter_message(response="utter_cannot_book_here")
-        hand_off(dispatcher, tracker, "booking could not be done by the assistant")
-        return dict(_TO_STAFF)
+    failed = not_done(
+        dispatcher, tracker, result, decision="book_confirm",
+        none_left={"time_preference": None, "offered_options": []},
+        cannot="utter_cannot_book_here", why="booking could not be done by the assistant",
+        staff=_TO_STAFF,
+    )  # fmt: skip
+    if failed is not None or result is None or result.appointment is None:
+        return failed or dict(_TO_STAFF)
     dispatcher.utter_message(
         response="utter_booked", appointment=result.appointment.line(language(tracker))
     )

@@ -1,4 +1,6 @@
-"""Cancel form: which appointment, yes/no, an optional reason; then the offer of a new time."""
+"""Cancel form: which appointment and yes/no; the router cancels at the yes. Then, once it is
+cancelled, an optional reason and the offer of a new time (a patient who stops answering after
+the yes has their visit cancelled all the same)."""
 
 from __future__ import annotations
 
@@ -11,29 +13,34 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import choose, strict_no, strict_yes
+from assistant.frontdesk.words import (
+    asks_to_cancel,
+    asks_to_reschedule,
+    choose,
+    stops,
+    strict_no,
+    strict_yes,
+)
 from assistant.unit_of_work import UnitOfWork
-from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import answer, appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 
 NO_REASON = "[none]"  # what `cancel_reason` holds when the patient gave none
+NOTED = "[noted]"  # ... once the router has noted it on the cancelled visit
 
 
 def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """Cancel the visit read back and answered yes (the router calls this once the cancel form
-    has ended). False: it could not be done here, and staff will help."""
-    reason = tracker.get_slot("cancel_reason")
-    reason = None if reason in (None, NO_REASON) else str(reason)
+    """Cancel the visit read back and answered yes (the router calls this as soon as the
+    cancel form has its yes). False: it could not be done here, and staff will help."""
     uid, chosen = conversation_uid(tracker), appointment_id(tracker)
     result = (
         frontdesk.cancel_for(
             UnitOfWork(settings().database_url),
             uid,
             chosen,
-            reason,
+            None,
             language(tracker),
             channel(tracker),
         )
@@ -49,6 +56,22 @@ def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         appointment=result.appointment.line(language(tracker)),
     )
     return True
+
+
+def note_cancel_reason(tracker: Tracker) -> None:
+    """The reason given after the cancellation, kept on the cancelled visit (none: nothing)."""
+    reason = tracker.get_slot("cancel_reason")
+    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
+    if reason in (None, NO_REASON, NOTED) or not uid or not chosen:
+        return
+    frontdesk.cancel_for(
+        UnitOfWork(settings().database_url),
+        uid,
+        chosen,
+        str(reason),
+        language(tracker),
+        channel(tracker),
+    )
 
 
 def listing(tracker: Tracker) -> list[frontdesk.AppointmentView]:
@@ -111,7 +134,7 @@ class ActionAskCancelConfirm(Action):
         return []
 
 
-class ValidateConfirmForm(AnswersFirst, RepairingForm):
+class ValidateConfirmForm(RepairingForm):
     """Which of several upcoming visits to confirm (the router confirms it)."""
 
     def name(self) -> str:
@@ -132,18 +155,24 @@ class ValidateConfirmForm(AnswersFirst, RepairingForm):
         return pick_appointment(value, dispatcher, tracker)
 
 
-class ValidateCancelForm(AnswersFirst, RepairingForm):
+class ValidateCancelForm(RepairingForm):
     restart_slots = ("cancel_confirm",)
 
     def name(self) -> str:
         return "validate_cancel_form"
 
     def can_stop(self, tracker: Tracker, requested: str) -> bool:
-        return requested != "rebook_answer"  # by then the visit is cancelled
+        return not tracker.get_slot("cancel_done")  # once cancelled, "never mind" changes nothing
 
     def prep(self, tracker: Tracker) -> str | None:
         view = current(tracker)
         return view.prep if view else None
+
+    def switch_to(self, tracker: Tracker, text: str) -> str | None:
+        """Before the cancellation, "actually I'd rather move it (to Monday)" moves it."""
+        if tracker.get_slot("cancel_done") or asks_to_cancel(text):
+            return None
+        return "reschedule" if asks_to_reschedule(text) else None
 
     async def required_slots(
         self,
@@ -154,13 +183,14 @@ class ValidateCancelForm(AnswersFirst, RepairingForm):
     ) -> list[str]:
         if tracker.get_slot("task_stopped"):
             return []
+        if tracker.get_slot("cancel_done"):  # cancelled by the router at the yes: why, a new time?
+            reason = tracker.get_slot("cancel_reason")
+            if reason is None:
+                return ["cancel_reason"]
+            # the router notes the reason as soon as it is given, then: a new time?
+            return ["rebook_answer"] if reason == NOTED else []
         slots = [] if tracker.get_slot("appointment_id") is not None else ["appointment_choice"]
-        slots.append("cancel_confirm")
-        if tracker.get_slot("cancel_confirm") == "yes":
-            slots.append("cancel_reason")
-        if tracker.get_slot("cancel_done"):  # cancelled by the router: a new time?
-            slots.append("rebook_answer")
-        return slots
+        return [*slots, "cancel_confirm"]
 
     def validate_appointment_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -182,9 +212,10 @@ class ValidateCancelForm(AnswersFirst, RepairingForm):
     def validate_cancel_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Why (or "no"): kept for the router, which cancels once the form has ended."""
+        """Why (or "no"), asked once the visit is cancelled: the router notes it on the visit."""
         said = str(value or "")[:200]
-        return {"cancel_reason": NO_REASON if answer(said, tracker) == "no" or not said else said}
+        none = not said or answer(said, tracker) == "no" or stops(said)
+        return {"cancel_reason": NO_REASON if none else said}
 
     def validate_rebook_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -9,8 +9,10 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
+from assistant.datetimes import parse_date_of_birth
 from assistant.db.types import utcnow
 from assistant.frontdesk import preferences
+from assistant.identity.names import has_full_name
 from dialogues.actions.common import language, text_of
 
 # Only to tell whether a request names a time (the search itself uses the location's zone).
@@ -54,3 +56,28 @@ def slot_now(events: list[EventType], tracker: Tracker, name: str) -> Any:
         if event.get("event") == "slot" and event.get("name") == name:
             return event.get("value")
     return tracker.get_slot(name)
+
+
+# "... my name is Ana Ruiz, date of birth March 3 1982", "me llamo José Pérez, nací el ...".
+_NAME_SAID = re.compile(
+    r"(?i)\b(?:my name is|my name's|this is|i am|i'm|me llamo|mi nombre es|soy)\s+"
+    r"(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,3}?)"
+    r"(?=\s*(?:,|\.|;|\band\b|\by\b|\bdate\b|\bdob\b|\bborn\b|\bbirthday\b|\bfecha\b"
+    r"|\bnac[ií]\b|$))"
+)
+_DOB_SAID = re.compile(
+    r"(?i)\b(?:date of birth|dob|d\.o\.b\.?|born(?: on)?|birthday(?: is)?|birth date"
+    r"|fecha de nacimiento|nac[ií](?: el)?)\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
+)
+
+
+def identity_said(tracker: Tracker) -> dict[str, str]:
+    """Name and date of birth said with the request: the identity form's answers (it validates
+    them when it starts). Both or nothing."""
+    text = text_of(tracker)
+    name, dob = _NAME_SAID.search(text), _DOB_SAID.search(text)
+    if name is None or dob is None or not has_full_name(name["name"]):
+        return {}
+    if parse_date_of_birth(dob["dob"], language(tracker)) is None:
+        return {}
+    return {"patient_name": name["name"], "patient_dob": dob["dob"]}

@@ -1,4 +1,8 @@
-"""Identity form: name, then date of birth, checked by `assistant.identity` (3 tries)."""
+"""Identity form: name, then date of birth, checked by `assistant.identity` (3 tries).
+
+After a miss the date of birth is asked again (the usual slip); a name given instead corrects
+the name. Both said with the request ("... my name is Ana Ruiz, born 3/3/82") are validated as
+the answers when the form starts."""
 
 from __future__ import annotations
 
@@ -8,10 +12,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from assistant.datetimes import parse_date_of_birth
 from assistant.identity import service
 from assistant.identity.names import has_full_name
 from assistant.unit_of_work import UnitOfWork
-from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, settings
 from dialogues.actions.repair import RepairingForm
@@ -19,7 +23,7 @@ from dialogues.actions.repair import RepairingForm
 _CLEARED = {"patient_name": None, "patient_dob": None}
 
 
-class ValidateIdentityForm(AnswersFirst, RepairingForm):
+class ValidateIdentityForm(RepairingForm):
     restart_slots = ("patient_name", "patient_dob")
     back_slots = {"patient_dob": ("patient_name",)}
 
@@ -55,6 +59,10 @@ class ValidateIdentityForm(AnswersFirst, RepairingForm):
         uid = conversation_uid(tracker)
         if uid is None:
             return {**_CLEARED, "identity_failed": True}
+        said = str(value or "")
+        if parse_date_of_birth(said, language(tracker)) is None and has_full_name(said):
+            # a name where the date was asked (after "let's try again"): the name, corrected
+            return {"patient_name": said, "patient_dob": None}
         result = service.verify_for(
             UnitOfWork(settings().database_url),
             uid,
@@ -73,7 +81,7 @@ class ValidateIdentityForm(AnswersFirst, RepairingForm):
                 response="utter_identity_verified", first_name=result.first_name
             )
             return {**_CLEARED, "verified": True}
-        if result.status == service.NO_MATCH:
+        if result.status == service.NO_MATCH:  # the date asked again (or a corrected name)
             dispatcher.utter_message(response="utter_identity_no_match")
-            return dict(_CLEARED)
+            return {"patient_dob": None}
         return {**_CLEARED, "identity_failed": True}

@@ -12,7 +12,6 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import late
 from assistant.frontdesk.words import yes_no
 from assistant.unit_of_work import UnitOfWork
-from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 from dialogues.actions.repair import RepairingForm
@@ -52,7 +51,7 @@ def note_late(
     return {"late_noted": True, "late_beyond": False}
 
 
-class ValidateLateForm(AnswersFirst, RepairingForm):
+class ValidateLateForm(RepairingForm):
     def name(self) -> str:
         return "validate_late_form"
 

@@ -13,6 +13,7 @@ from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import language, text_of
+from dialogues.actions.compound import task_follows
 from dialogues.actions.context import conversation_uid, latest_intent, metadata, settings
 
 
@@ -48,4 +49,4 @@ class ActionOfficeInfo(Action):
                 UnitOfWork(settings().database_url), uid, latest_intent(tracker)
             )
             dispatcher.utter_message(text=reply)
-        return []
+        return task_follows(tracker)  # "... and move my appointment to Monday": that next

@@ -1,6 +1,8 @@
 """Recovering inside a form, whatever the classifier said about the answer.
 
-Every form's validation runs through `RepairingForm` first: an emergency is answered with 911 /
+Every form's validation runs through `RepairingForm`, the one base of the form validators: a
+reply that changes the subject (dialogues/actions/answers.py) goes to the digression rules; an
+emergency is answered with 911 /
 988 at once and stops the task; "never mind" stops it with nothing changed (and says so);
 "start over" and "go back" re-ask; a question about the office, insurance or preparation is
 answered in place and the pending question asked again; two misunderstandings in a row offer a
@@ -14,7 +16,7 @@ from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -30,6 +32,7 @@ from assistant.frontdesk.words import (
     wants_person,
 )
 from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.answers import digression
 from dialogues.actions.common import language, text_of
 from dialogues.actions.context import conversation_uid, settings
 from dialogues.actions.handoff import hand_off
@@ -46,7 +49,7 @@ MISUNDERSTOOD = frozenset(
         "utter_readback_needs_yes",
     }
 )
-STOPPED, EMERGENCY, STAFF = "stopped", "emergency", "staff"
+STOPPED, EMERGENCY, STAFF, SWITCHED = "stopped", "emergency", "staff", "switched"
 
 
 class RepairingForm(FormValidationAction):
@@ -67,6 +70,20 @@ class RepairingForm(FormValidationAction):
         return True
 
     def prep(self, tracker: Tracker) -> str | None:
+        return None
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """An answer to the form's question is that answer; a real change of subject (an
+        emergency, a person, an office question) rejects the form so that its rule answers."""
+        requested = digression(tracker)
+        if requested is not None:
+            return [SlotSet(requested, None), ActionExecutionRejected(self.form_name())]
+        return await super().run(dispatcher, tracker, domain)
+
+    def switch_to(self, tracker: Tracker, text: str) -> str | None:
+        """Another task asked for instead ("actually just cancel it"): its name, else None."""
         return None
 
     async def get_validation_events(
@@ -111,10 +128,14 @@ class RepairingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_staff_will_help")
             hand_off(dispatcher, tracker, f"asked for a person ({self.form_name()})")
             return {requested: None, "task_stopped": STAFF, "misunderstood": 0}
+        switched = self.switch_to(tracker, text)
+        if switched is not None:  # the router starts that task, with what was said
+            return {requested: None, "task_stopped": SWITCHED, "task": switched,
+                    "request_details": text}  # fmt: skip
         if stops(text) and self.can_stop(tracker, requested):
             dispatcher.utter_message(response="utter_nothing_changed")
             return {requested: None, "task_stopped": STOPPED}
-        if restarts(text) and self.restart_slots:
+        if restarts(text) and self.restart_slots and self.can_stop(tracker, requested):
             dispatcher.utter_message(response="utter_start_over")
             cleared = dict.fromkeys(self.restart_slots)
             return {**cleared, requested: None, "misunderstood": 0}

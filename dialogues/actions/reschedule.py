@@ -13,21 +13,22 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import (
+    asks_to_cancel,
     choose,
     direction,
     folded_text,
     has_yes_word,
-    new_wish,
     strict_no,
     strict_yes,
     wants_more,
 )
 from assistant.messages import translate
 from assistant.unit_of_work import UnitOfWork
-from dialogues.actions.answers import AnswersFirst
 from dialogues.actions.cancel import current, pick_appointment
+from dialogues.actions.commit import not_done
 from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
 from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.corrections import corrected_wish, with_provider
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 
@@ -136,7 +137,7 @@ def pick_on_readback(text: str, options: list[dict[str, Any]], chosen: Any) -> i
 READBACK_CLEARED = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
 
 
-class ValidateRescheduleForm(AnswersFirst, RepairingForm):
+class ValidateRescheduleForm(RepairingForm):
     restart_slots = ("time_preference", "slot_choice", "chosen_option", "offered_options",
                      "reschedule_confirm", "no_options", "waitlist_answer")  # fmt: skip
     back_slots = {
@@ -151,6 +152,11 @@ class ValidateRescheduleForm(AnswersFirst, RepairingForm):
     def prep(self, tracker: Tracker) -> str | None:
         view = current(tracker)
         return view.prep if view else None
+
+    def switch_to(self, tracker: Tracker, text: str) -> str | None:
+        """ "Actually just cancel it": the visit is cancelled instead (after its read-back)."""
+        moving = tracker.get_slot("task") == "reschedule"
+        return "cancel" if moving and asks_to_cancel(text) else None
 
     async def required_slots(
         self,
@@ -234,9 +240,11 @@ class ValidateRescheduleForm(AnswersFirst, RepairingForm):
                 any_provider=bool(options[0].get("any_provider")),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        if new_wish(text) and options:  # "what about next week?", "no, I said Tuesday"
-            result = find_options(tracker, text, any_provider=bool(options[0].get("any_provider")))
-            return {"slot_choice": None, "time_preference": text,
+        before = tracker.get_slot("time_preference")
+        wish = corrected_wish(text, before) or with_provider(text, before)
+        if wish and options:  # "what about next week?", "not Tuesday, Thursday", "Dr. Okafor"
+            result = find_options(tracker, wish, any_provider=bool(options[0].get("any_provider")))
+            return {"slot_choice": None, "time_preference": wish,
                     **self._offer(result, dispatcher, tracker)}  # fmt: skip
         dispatcher.utter_message(response="utter_choice_unclear")
         return {"slot_choice": None}
@@ -260,18 +268,18 @@ class ValidateRescheduleForm(AnswersFirst, RepairingForm):
                 "slot_choice": text,
                 "chosen_option": options[index],
             }
-        if options and (new_wish(text) or wants_more(text)):
-            after = (
-                str(options[-1]["starts_at"]) if wants_more(text) and not new_wish(text) else None
-            )
+        before = tracker.get_slot("time_preference")
+        wish = corrected_wish(text, before) or with_provider(text, before)
+        if options and (wish or wants_more(text)):
+            after = str(options[-1]["starts_at"]) if not wish else None
             result = find_options(
                 tracker,
-                text if new_wish(text) else str(tracker.get_slot("time_preference") or ""),
+                wish or str(tracker.get_slot("time_preference") or ""),
                 after=after,
                 any_provider=bool(options[0].get("any_provider")),
             )
-            wish = {"time_preference": text} if new_wish(text) else {}
-            return {**READBACK_CLEARED, **wish, **self._offer(result, dispatcher, tracker)}
+            wished = {"time_preference": wish} if wish else {}
+            return {**READBACK_CLEARED, **wished, **self._offer(result, dispatcher, tracker)}
         if strict_no(text, intent):  # the times again (or "never mind" to keep the visit)
             dispatcher.utter_message(response="utter_book_other_time")
             return dict(READBACK_CLEARED)
@@ -309,16 +317,14 @@ def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dic
         if uid and chosen and option
         else None
     )
-    if result is not None and result.status == frontdesk.TAKEN:
-        dispatcher.utter_message(response="utter_slot_taken")
-        retry = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
-        if result.options:
-            return {**retry, "offered_options": result.options}
-        return {**retry, "no_options": True, "offered_options": []}
-    if result is None or result.status != frontdesk.DONE or result.appointment is None:
-        dispatcher.utter_message(response="utter_cannot_change_here")
-        hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
-        return dict(_TO_STAFF)
+    failed = not_done(
+        dispatcher, tracker, result, decision="reschedule_confirm",
+        none_left={"no_options": True, "offered_options": []},
+        cannot="utter_cannot_change_here", why="reschedule could not be done by the assistant",
+        staff=_TO_STAFF,
+    )  # fmt: skip
+    if failed is not None or result is None or result.appointment is None:
+        return failed or dict(_TO_STAFF)
     dispatcher.utter_message(
         response="utter_rescheduled", appointment=result.appointment.line(language(tracker))
     )

@@ -1,4 +1,8 @@
-"""Requests that need a person: take the message and route it to the right department."""
+"""Requests that need a person: take the message and route it to the right department.
+
+The department follows the words too (records, a complaint, a bill) when the classifier only
+knew it was not an appointment task; a message that also asks for a task ("... and cancel my
+appointment") has the task done next (dialogues/actions/compound.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.words import is_emergency
+from assistant.routing import department_for
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import text_of
+from dialogues.actions.compound import (
+    department_request,
+    handle_other_parts,
+    task_follows,
+)
 from dialogues.actions.context import conversation_uid, latest_intent, settings
 
 
@@ -28,7 +38,18 @@ class ActionTakeMessage(Action):
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")
             return []
-        intent = latest_intent(tracker)
+        intent, text = latest_intent(tracker), text_of(tracker)
+        then = task_follows(tracker)
+        if then:  # "... and cancel my appointment": the other parts now, the task next
+            if department_for(intent) == "front_desk":  # by the words: office, departments
+                handle_other_parts(dispatcher, tracker, text)
+            else:  # the department the classifier heard, and any office question
+                handle_other_parts(dispatcher, tracker, text, offices_only=True)
+                reply = take_message_from_dialogue(UnitOfWork(settings().database_url), uid, intent)
+                dispatcher.utter_message(text=reply)
+            return then
+        if department_for(intent) == "front_desk":  # the classifier knew no department
+            intent = department_request(text) or intent
         reply = take_message_from_dialogue(UnitOfWork(settings().database_url), uid, intent)
         if tracker.get_slot("channel") == "voice":
             # On a call the edge turns this into a transfer (or a voicemail for the task).

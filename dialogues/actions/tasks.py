@@ -6,21 +6,25 @@ and the rules branch on it (identity_form, cancel_form, reschedule_form, or list
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
 from assistant.unit_of_work import UnitOfWork
-from dialogues.actions.book import commit_booking
-from dialogues.actions.cancel import commit_cancel
+from dialogues.actions.book import commit_booking, request_slots, says_booking_details
+from dialogues.actions.cancel import NOTED, commit_cancel, note_cancel_reason
 from dialogues.actions.common import (
     BOOKED,
     TO_STAFF,
@@ -30,10 +34,17 @@ from dialogues.actions.common import (
     say_prep,
     text_of,
 )
+from dialogues.actions.compound import (
+    TASK_INTENTS,
+    asks_the_nurse,
+    handle_other_parts,
+    task_in,
+)
 from dialogues.actions.context import conversation_uid, latest_intent, settings
-from dialogues.actions.details import said_details, slot_now
+from dialogues.actions.details import identity_said, said_details, said_when, slot_now
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
+from dialogues.actions.repair import SWITCHED
 from dialogues.actions.reschedule import commit_reschedule
 
 TASKS = {
@@ -79,10 +90,27 @@ TASK_SLOTS = (
     "cancel_done",
     "request_details",
 )
-RESCHEDULE_SLOTS = TASK_SLOTS[5:12]
+
+
+def form_slots(form: str) -> tuple[str, ...]:
+    """A form's required slots, as the domain lists them."""
+    for path in sorted((Path(__file__).resolve().parents[1] / "domain").glob("*.yml")):
+        forms = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("forms") or {}
+        if form in forms:
+            return tuple(forms[form]["required_slots"])
+    raise LookupError(form)
+
+
+# What a new time search clears: the reschedule form's questions (the visit is known) and the
+# search it keeps between them.
+RESCHEDULE_SLOTS = tuple(s for s in form_slots("reschedule_form") if s != "appointment_choice") + (
+    "offered_options", "chosen_option", "no_options",
+)  # fmt: skip
 NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
 _FORMS = ("identity_form", "confirm_form", "cancel_form", "reschedule_form", "book_form",
           "late_form")  # fmt: skip
+# Actions that answer one part of a compound request and then hand the task to the router.
+_ANSWERED_FIRST = ("action_take_message", "action_office_info")
 REMINDER_RESPONSES = {
     replies.CONFIRMED: "utter_appointment_confirmed",
     replies.ALREADY_CONFIRMED: "utter_appointment_already_confirmed",
@@ -116,84 +144,172 @@ class ActionRouteTask(Action):
 
     def route(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         previous = tracker.latest_action_name
-        if previous in _FORMS and tracker.get_slot("task_stopped"):
-            return [flow("done")]  # stopped inside the form: already said (nothing changed)
-        if previous == "confirm_form":
-            return self.after_confirm(dispatcher, tracker)
-        if previous == "cancel_form":
-            return self.after_cancel(dispatcher, tracker)
-        if previous == "reschedule_form":
-            return self.after_reschedule(dispatcher, tracker)
-        if previous == "book_form":
-            return self.after_book(dispatcher, tracker)
-        if previous == "late_form":
-            return self.after_late(dispatcher, tracker)
-        events: list[EventType] = []
-        task = tracker.get_slot("task")
-        intent = latest_intent(tracker)
-        uid = conversation_uid(tracker)
-        database_url = settings().database_url
+        after = self.after_form(dispatcher, tracker, previous)
+        if after is not None:
+            return after
         if previous not in _FORMS and is_emergency(text_of(tracker)):
             dispatcher.utter_message(response="utter_emergency")  # before any task
-            return [*events, flow("done")]
+            return [flow("done")]
+        intent = self.requested_intent(tracker, previous)
+        events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
-            task = TASKS[intent]
-            said = text_of(tracker)
-            events += [SlotSet("task", task), *reset()]
-            if task == "late":  # "I'll be 20 minutes late": no need to ask again
-                events.append(SlotSet("late_said", minutes_late(said)))
-            # a text answering the reminder text; a call verifies (its number proves nothing)
-            answers_text = channel(tracker) != "voice"
-            if task == "confirm" and uid and answers_text and self.answer_reminder(dispatcher, uid):
-                return [*events, flow("done")]  # a reminder's answer: no verification needed
-            if task == "book" and asks_to_move(said):  # "push it back": a move if they have one
-                events.append(SlotSet("move_or_book", True))
-            if task in ("book", "reschedule") and direction(said):
-                events.append(SlotSet("move_direction", direction(said)))
-            if task in ("reschedule", "book"):  # "... to Thursday afternoon": not asked again
-                events.append(SlotSet("request_details", said_details(tracker)))
+            events = self.start(dispatcher, tracker, TASKS[intent], previous in _ANSWERED_FIRST)
+            if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)
+                return events
+        return events + self.for_patient(dispatcher, tracker, events, intent in TASKS)
+
+    def after_form(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, previous: str | None
+    ) -> list[EventType] | None:
+        """What follows a form that ended (None: no form ended, or the identity form)."""
+        if previous not in _FORMS:
+            return None
+        stopped = tracker.get_slot("task_stopped")
+        if stopped == SWITCHED:
+            return self.switch(tracker)
+        if stopped:
+            return [flow("done")]  # stopped inside the form: already said (nothing changed)
+        after = {
+            "confirm_form": self.after_confirm,
+            "cancel_form": self.after_cancel,
+            "reschedule_form": self.after_reschedule,
+            "book_form": self.after_book,
+            "late_form": self.after_late,
+        }.get(str(previous))
+        return after(dispatcher, tracker) if after else None
+
+    @staticmethod
+    def requested_intent(tracker: Tracker, previous: str | None) -> str | None:
+        """The classifier's intent; after a compound request's other part was answered, the
+        task its words ask for."""
+        intent = latest_intent(tracker)
+        if previous in _ANSWERED_FIRST and intent not in TASKS:
+            return TASK_INTENTS.get(task_in(text_of(tracker)) or "", intent)
+        return intent
+
+    def start(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, task: str, follows: bool
+    ) -> list[EventType]:
+        """A new request: its task and what was said with it ("... to Thursday afternoon",
+        "... and where do I park?"); flow "done" when it is already answered."""
+        said, uid = text_of(tracker), conversation_uid(tracker)
+        if task == "book" and uid and asks_the_nurse(said):  # "should I come in, or the nurse?"
+            reply = take_message_from_dialogue(
+                UnitOfWork(settings().database_url), uid, CARE_QUESTION
+            )
+            dispatcher.utter_message(text=reply)
+            return [flow("done")]
+        if not follows:  # "... and where do I park?", "... and I need a refill": first
+            handle_other_parts(dispatcher, tracker, said)
+        events: list[EventType] = [SlotSet("task", task), *reset()]
+        if task == "late":  # "I'll be 20 minutes late": no need to ask again
+            events.append(SlotSet("late_said", minutes_late(said)))
+        # a text answering the reminder text; a call verifies (its number proves nothing)
+        answers_text = channel(tracker) != "voice"
+        if task == "confirm" and uid and answers_text and self.answer_reminder(dispatcher, uid):
+            return [*events, flow("done")]  # a reminder's answer: no verification needed
+        if task == "book" and asks_to_move(said):  # "push it back": a move if they have one
+            events.append(SlotSet("move_or_book", True))
+        if task in ("book", "reschedule") and direction(said):
+            events.append(SlotSet("move_direction", direction(said)))
+        if task == "reschedule":  # "... to Thursday afternoon": not asked again
+            events.append(SlotSet("request_details", said_details(tracker)))
+        if task == "book":  # "I'm new, a sick visit Thursday morning": none asked again
+            full = said if says_booking_details(said) else None
+            events.append(SlotSet("request_details", said_details(tracker) or full))
+        return events
+
+    def for_patient(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType],
+        asked: bool,
+    ) -> list[EventType]:  # fmt: skip
+        """Verify first (or book a new patient); then the task for the verified patient."""
+        uid, database_url = conversation_uid(tracker), settings().database_url
         if uid is None or identity.is_locked(UnitOfWork(database_url), uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
-            return [*events, SlotSet("identity_failed", True), flow("done")]
+            return [SlotSet("identity_failed", True), flow("done")]
         verified = identity.verified_patient_id(UnitOfWork(database_url), uid) is not None
-        moving = tracker.get_slot("move_or_book") or any(
-            e.get("name") == "move_or_book" and e.get("value") for e in events
-        )
+        task = slot_now(events, tracker, "task")
+        found: list[EventType] = []
+        moving = slot_now(events, tracker, "move_or_book")
         if task == "book" and moving and verified and self.has_upcoming(tracker, uid):
             task = "reschedule"  # asked in booking words to move the visit they have
-            events.append(SlotSet("task", task))
-        if task == "book" and (verified or tracker.get_slot("book_patient_status") != "existing"):
-            return [*events, SlotSet("verified", verified), flow("book")]
-        if not verified:
-            return [*events, flow("identify")]
-        events.append(SlotSet("verified", True))
+            found.append(SlotSet("task", task))
+        if task == "book":
+            return self.book(tracker, events, verified)
+        if not verified:  # name and date of birth said with the request: not asked again
+            said_who = identity_said(tracker) if asked else {}
+            return [*found, *(SlotSet(k, v) for k, v in said_who.items()), flow("identify")]
+        found.append(SlotSet("verified", True))
         if task == "late":
-            return events + self.late(dispatcher, tracker, events)
+            return found + self.late(dispatcher, tracker, events)
+        return found + self.for_verified(dispatcher, tracker, [*events, *found], str(task))
+
+    def for_verified(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType],
+        task: str,
+    ) -> list[EventType]:  # fmt: skip
+        """Check, confirm, cancel or reschedule among the verified patient's upcoming visits."""
         listing = frontdesk.list_for(
-            UnitOfWork(database_url),
-            uid,
+            UnitOfWork(settings().database_url),
+            conversation_uid(tracker) or "",
             language(tracker),
             channel(tracker),
             record=task == "check",
         )
         if not listing.appointments:
             dispatcher.utter_message(response="utter_no_upcoming_appointments")
-            return [*events, flow("done")]
+            return [flow("done")]
         if task == "check":
             self.tell(dispatcher, tracker, listing.appointments)
-            return [*events, flow("done")]
+            return [flow("done")]
+        found: list[EventType] = []
         if len(listing.appointments) == 1:
             chosen = listing.appointments[0].appointment_id
             if task == "confirm":
-                return [*events, *self.confirm(dispatcher, tracker, chosen)]
-            events.append(SlotSet("appointment_id", chosen))
+                return self.confirm(dispatcher, tracker, chosen)
+            found.append(SlotSet("appointment_id", chosen))
             details = slot_now(events, tracker, "request_details")
             if task == "reschedule" and details:  # the form validates it when it starts
-                events.append(SlotSet("time_preference", details))
+                found.append(SlotSet("time_preference", details))
         if task == "confirm":
-            return [*events, flow("confirm")]
+            return [*found, flow("confirm")]
+        return [*found, flow("reschedule" if task == "reschedule" else "cancel")]
+
+    @staticmethod
+    def switch(tracker: Tracker) -> list[EventType]:
+        """Another task asked for inside a form ("actually just cancel it", "no, move it to
+        Monday instead"): that task, for the same visit, with what was said as its details."""
+        task, said = tracker.get_slot("task"), str(tracker.get_slot("request_details") or "")
+        chosen = tracker.get_slot("appointment_id")
+        events = [*reset(), SlotSet("task", task), SlotSet("appointment_id", chosen)]
+        if task == "reschedule":
+            way = direction(said)
+            if way:
+                events.append(SlotSet("move_direction", way))
+            if said_when(tracker, said):  # "... to Monday afternoon": searched, not asked
+                events.append(SlotSet("request_details", said))
+                if chosen is not None:
+                    events.append(SlotSet("time_preference", said))
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
+
+    @staticmethod
+    def book(tracker: Tracker, events: list[EventType], verified: bool) -> list[EventType]:
+        """Book: verify a patient seen before first; the details said with the request are the
+        form's answers (it validates them when it starts)."""
+        said = slot_now(events, tracker, "request_details")
+        status = slot_now(events, tracker, "book_patient_status")
+        found: dict[str, Any] = {}
+        if not verified and status is None and said:
+            status = request_status(str(said))
+            if status:
+                found["book_patient_status"] = status
+        if not verified and status == "existing":  # seen before: verify, then book
+            return [*(SlotSet(k, v) for k, v in found.items()), flow("identify")]
+        found.update(request_slots(tracker, str(said or ""), verified))
+        return [*(SlotSet(k, v) for k, v in found.items()), SlotSet("verified", verified),
+                flow("book")]  # fmt: skip
 
     @staticmethod
     def has_upcoming(tracker: Tracker, uid: str) -> bool:
@@ -311,10 +427,13 @@ class ActionRouteTask(Action):
         if tracker.get_slot("cancel_confirm") != "yes":
             dispatcher.utter_message(response="utter_reschedule_kept")
             return [flow("done")]
-        if not tracker.get_slot("cancel_done"):  # answered yes (and why): cancel it now
+        if not tracker.get_slot("cancel_done"):  # answered yes: cancel it now, before any "why?"
             if not commit_cancel(dispatcher, tracker):
                 return [flow("done")]
-            return [SlotSet("cancel_done", True), flow("cancel")]  # then: a new time?
+            return [SlotSet("cancel_done", True), flow("cancel")]  # then: why, a new time?
+        if tracker.get_slot("cancel_reason") != NOTED:  # the reason, kept at once; a new time?
+            note_cancel_reason(tracker)
+            return [SlotSet("cancel_reason", NOTED), flow("cancel")]
         if tracker.get_slot("rebook_answer") == "yes":
             return [SlotSet("task", "rebook"), *reset(RESCHEDULE_SLOTS), flow("reschedule")]
         dispatcher.utter_message(response="utter_anything_else")

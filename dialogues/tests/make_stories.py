@@ -97,9 +97,13 @@ story(
     identify(),
     route("cancel"),
     start_form("cancel_form"),
-    in_form("cancel_form", "yes", "feeling better"),
+    in_form("cancel_form", "yes"),
     end_form("cancel_form"),
-    route("cancel"),  # cancelled by the router; then: a new time?
+    route("cancel"),  # cancelled by the router at the yes; then: why (noted at once)
+    start_form("cancel_form"),
+    in_form("cancel_form", "feeling better"),
+    end_form("cancel_form"),
+    route("cancel"),  # then: a new time?
     start_form("cancel_form"),
     in_form("cancel_form", "no"),
     end_form("cancel_form"),
@@ -123,7 +127,11 @@ story(
     identify("José Hernández", "15/07/1975"),
     route("cancel"),
     start_form("cancel_form"),
-    in_form("cancel_form", "si", "no"),
+    in_form("cancel_form", "si"),
+    end_form("cancel_form"),
+    route("cancel"),
+    start_form("cancel_form"),
+    in_form("cancel_form", "no"),
     end_form("cancel_form"),
     route("cancel"),
     start_form("cancel_form"),

@@ -78,7 +78,7 @@ def test_voice_handoff_after_failures(demo, sqlite_url):
         assert row.outcome == "handed_off"
 
 
-def test_cancel_confirm_reason_and_offer(demo, sqlite_url):
+def test_cancel_at_the_yes_then_reason_and_offer(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
     verify_identity(uid)
@@ -89,7 +89,7 @@ def test_cancel_confirm_reason_and_offer(demo, sqlite_url):
     assert slots_of(events)["appointment_id"] == maria.appointment_id
     form = ValidateCancelForm()
     base = {"appointment_id": maria.appointment_id, "task": "cancel"}
-    events, _ = run(
+    events, messages = run(
         form,
         tracker(
             uid,
@@ -99,41 +99,104 @@ def test_cancel_confirm_reason_and_offer(demo, sqlite_url):
             active_loop="cancel_form",
         ),
     )
-    assert slots_of(events) == {"cancel_confirm": "yes", "requested_slot": "cancel_reason"}
-    events, messages = run(
+    # the yes ends the form: no "why?" before the visit is cancelled
+    assert slots_of(events) == {"cancel_confirm": "yes", "requested_slot": None}
+    assert messages == [] and _status_of(sqlite_url, maria.appointment_id) == "booked"
+    events, messages = run(  # the router cancels at once
+        ActionRouteTask(),
+        tracker(uid, slots={**base, "cancel_confirm": "yes"}, latest_action="cancel_form"),
+    )
+    assert slots_of(events) == {"cancel_done": True, "flow": "cancel"}
+    [said] = messages
+    assert said["response"] == "utter_appointment_cancelled"
+    assert maria.provider_name in said["appointment"]
+    assert _status_of(sqlite_url, maria.appointment_id) == "cancelled"  # a patient who stops here
+    done = {**base, "cancel_confirm": "yes", "cancel_done": True}
+    events, _ = run(  # then, optionally, why
         form,
         tracker(
             uid,
             text="I'm feeling better",
             intent="inform",
             slots={
-                **base,
-                "cancel_confirm": "yes",
+                **done,
                 "cancel_reason": "I'm feeling better",
                 "requested_slot": "cancel_reason",
-            },
+            },  # fmt: skip
             active_loop="cancel_form",
         ),
     )
-    assert slots_of(events)["requested_slot"] is None and messages == []  # the form decided
-    assert _status_of(sqlite_url, maria.appointment_id) == "booked"
-    events, messages = run(  # the router cancels, then the form asks about a new time
+    assert slots_of(events)["requested_slot"] is None  # the form ends: the reason, noted at once
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(
+            uid, slots={**done, "cancel_reason": "I'm feeling better"}, latest_action="cancel_form"
+        ),  # fmt: skip
+    )
+    assert slots_of(events) == {"cancel_reason": "[noted]", "flow": "cancel"}  # then: a new time?
+    with UnitOfWork(sqlite_url) as uow:  # a patient who stops here has the reason kept
+        assert uow.session.get(Appointment, maria.appointment_id).cancel_reason == (
+            "I'm feeling better"
+        )
+    events, _ = run(
+        form,
+        tracker(
+            uid,
+            text="no thanks",
+            intent="deny",
+            slots={
+                **done,
+                "cancel_reason": "[noted]",
+                "rebook_answer": "no thanks",
+                "requested_slot": "rebook_answer",
+            },  # fmt: skip
+            active_loop="cancel_form",
+        ),
+    )
+    assert slots_of(events) == {"rebook_answer": "no", "requested_slot": None}
+    events, messages = run(
         ActionRouteTask(),
         tracker(
             uid,
-            slots={**base, "cancel_confirm": "yes", "cancel_reason": "I'm feeling better"},
+            slots={**done, "cancel_reason": "[noted]", "rebook_answer": "no"},
             latest_action="cancel_form",
         ),
     )
-    assert slots_of(events) == {"cancel_done": True, "flow": "cancel"}
-    [said] = messages
-    assert said["response"] == "utter_appointment_cancelled"
-    assert maria.provider_name in said["appointment"]
+    assert slots_of(events) == {"flow": "done"}
+    assert _responses(messages) == ["utter_anything_else"]
     with UnitOfWork(sqlite_url) as uow:
         appointment = uow.session.get(Appointment, maria.appointment_id)
-        assert (
-            appointment.status == "cancelled" and appointment.cancel_reason == "I'm feeling better"
+        assert appointment.status == "cancelled"
+        assert appointment.cancel_reason == "I'm feeling better"
+        assert [h.action for h in appointment.history].count("cancelled") == 1
+
+
+def test_never_mind_after_the_cancellation_is_no_reason_and_no_undo(demo, sqlite_url):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    verify_identity(uid)
+    base = {"appointment_id": maria.appointment_id, "task": "cancel", "cancel_confirm": "yes"}
+    run(ActionRouteTask(), tracker(uid, slots=base, latest_action="cancel_form"))
+    for said in ("never mind", "start over"):
+        events, messages = run(
+            ValidateCancelForm(),
+            tracker(
+                uid,
+                text=said,
+                slots={
+                    **base,
+                    "cancel_done": True,
+                    "cancel_reason": said,
+                    "requested_slot": "cancel_reason",
+                },  # fmt: skip
+                active_loop="cancel_form",
+            ),
         )
+        assert "utter_nothing_changed" not in _responses(messages)
+        assert "utter_start_over" not in _responses(messages)
+        assert slots_of(events).get("task_stopped") is None
+        assert slots_of(events).get("cancel_confirm", "yes") == "yes"
+    assert _status_of(sqlite_url, maria.appointment_id) == "cancelled"
 
 
 def _status_of(url: str, appointment_id: int) -> str:

@@ -38,7 +38,14 @@ from dialogues.actions.cancel import ValidateCancelForm, ValidateConfirmForm
 from dialogues.actions.identity import ValidateIdentityForm
 from dialogues.actions.reschedule import ValidateRescheduleForm
 from dialogues.actions.tasks import ActionRouteTask
-from tests.factories.dialogues import conversation, run, slots_of, tracker
+from tests.factories.dialogues import (
+    conversation,
+    offer_times,
+    run,
+    slots_of,
+    tracker,
+    verify_identity,
+)
 
 
 def _responses(messages):
@@ -50,21 +57,6 @@ def _forget_reminders(url: str) -> None:
         for message in uow.session.execute(select(OutboundMessage)).scalars():
             uow.session.delete(message)
         uow.commit()
-
-
-def _verify(uid: str, name: str = "Maria Lopez", dob: str = "March 3, 1982"):
-    events, messages = run(
-        ValidateIdentityForm(),
-        tracker(
-            uid,
-            text=dob,
-            intent="inform",
-            slots={"patient_name": name, "patient_dob": dob, "requested_slot": "patient_dob"},
-            latest_action="identity_form",
-            active_loop="identity_form",
-        ),
-    )
-    return slots_of(events), messages
 
 
 def _status(url: str, appointment_id: int) -> str:
@@ -107,7 +99,7 @@ def test_cold_confirm_verifies_first_then_confirms_the_next_visit(demo, sqlite_u
     assert slots_of(events)["flow"] == "identify" and slots_of(events)["task"] == "confirm"
     assert messages == []  # nothing disclosed, nothing confirmed before verification
     assert _status(sqlite_url, maria.appointment_id) == "booked"
-    _verify(uid)
+    verify_identity(uid)
     events, messages = run(
         ActionRouteTask(),
         tracker(uid, slots={"task": "confirm", "channel": channel}, latest_action="identity_form"),
@@ -143,7 +135,7 @@ def test_cold_confirm_with_two_visits_asks_which(demo, sqlite_url):
     _forget_reminders(sqlite_url)
     second = _second_visit(sqlite_url, maria.appointment_id)
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
+    verify_identity(uid)
     events, messages = run(
         ActionRouteTask(), tracker(uid, text="confirm my appt", intent="confirm_appointment")
     )
@@ -176,27 +168,13 @@ def test_cold_confirm_with_no_visit_says_so(demo, sqlite_url):
         uow.session.get(Appointment, maria.appointment_id).status = "cancelled"
         uow.commit()
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
+    verify_identity(uid)
     events, messages = run(ActionRouteTask(), tracker(uid, intent="confirm_appointment"))
     assert _responses(messages) == ["utter_no_upcoming_appointments"]
     assert slots_of(events)["flow"] == "done"
 
 
 # --- 2. Strict read-backs ----------------------------------------------------------------------
-
-
-def _offer(uid: str, appointment_id: int, text: str = "as soon as possible"):
-    events, _ = run(
-        ValidateRescheduleForm(),
-        tracker(
-            uid,
-            text=text,
-            slots={"appointment_id": appointment_id, "task": "reschedule",
-                   "time_preference": text, "requested_slot": "time_preference"},
-            active_loop="reschedule_form",
-        ),
-    )  # fmt: skip
-    return slots_of(events)["offered_options"]
 
 
 def _readback(uid, appointment_id, options, chosen, text, intent="inform"):
@@ -219,8 +197,8 @@ def _readback(uid, appointment_id, options, chosen, text, intent="inform"):
 def at_readback(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
-    options = _offer(uid, maria.appointment_id)
+    verify_identity(uid)
+    options = offer_times(uid, maria.appointment_id)
     assert len(options) == 3
     return uid, maria, options
 
@@ -288,7 +266,7 @@ def test_no_at_the_readback_offers_the_times_again(at_readback, sqlite_url):
 def test_cancel_readback_needs_an_unambiguous_yes(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
+    verify_identity(uid)
     events, messages = run(
         ValidateCancelForm(),
         tracker(
@@ -424,7 +402,7 @@ def test_a_move_asked_as_later_is_never_earlier(at_readback, sqlite_url):
 def test_a_move_asked_in_booking_words_is_a_reschedule(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
-    _verify(uid)
+    verify_identity(uid)
     events, _ = run(
         ActionRouteTask(),
         tracker(uid, text="can I push back my appointment", intent="book_appointment"),
@@ -436,7 +414,7 @@ def test_a_move_asked_in_booking_words_is_a_reschedule(demo, sqlite_url):
 
 def test_a_type_not_offered_is_explained_not_asked_again(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    _verify(uid)  # Maria has not been seen yet: no follow-up
+    verify_identity(uid)  # Maria has not been seen yet: no follow-up
     _, messages = run(
         ValidateBookForm(),
         tracker(
@@ -607,3 +585,17 @@ def test_every_slot_the_actions_set_is_in_the_domain():
     code = "".join(p.read_text() for p in (PROJECT_ROOT / "dialogues" / "actions").glob("*.py"))
     named = set(re.findall(r'SlotSet\(\s*"(\w+)"', code)) | set(TASK_SLOTS)
     assert named - declared == set()
+
+
+def test_a_new_request_after_a_finished_task_starts_that_task(demo, sqlite_url):
+    """The flow slot of the task before ("done") does not end the next request."""
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone, channel="voice")
+    verify_identity(uid)
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, text="/reschedule_appointment", intent="reschedule_appointment",
+                slots={"channel": "voice", "task": "confirm", "flow": "done"}),
+    )  # fmt: skip
+    slots = slots_of(events)
+    assert slots["flow"] == "reschedule" and slots["appointment_id"] == maria.appointment_id

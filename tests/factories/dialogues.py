@@ -14,6 +14,7 @@ from assistant.conversations import sessions
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.identity import ValidateIdentityForm
+from dialogues.actions.reschedule import ValidateRescheduleForm
 from dialogues.actions.tasks import ActionRouteTask
 
 
@@ -122,3 +123,18 @@ def submit_booking(uid: str, slots: dict[str, Any]):
         ActionRouteTask(),
         tracker(uid, slots={**slots, "requested_slot": None}, latest_action="book_form"),
     )
+
+
+def offer_times(uid: str, appointment_id: int, text: str = "as soon as possible"):
+    """The reschedule form offers times for `text`: the options it offered."""
+    events, _ = run(
+        ValidateRescheduleForm(),
+        tracker(
+            uid,
+            text=text,
+            slots={"appointment_id": appointment_id, "task": "reschedule",
+                   "time_preference": text, "requested_slot": "time_preference"},
+            active_loop="reschedule_form",
+        ),
+    )  # fmt: skip
+    return slots_of(events)["offered_options"]

@@ -48,9 +48,11 @@ def test_verify_then_cancel(demo, say, live_db):
     say(maria.phone, "maria lopez")
     reply = say(maria.phone, "March 3, 1982")
     assert "Do you want to cancel your appointment on" in reply and maria.provider_name in reply
-    assert "why" in say(maria.phone, "yes")
-    reply = say(maria.phone, "I'm feeling better")
-    assert "is cancelled" in reply and "new time" in reply
+    reply = say(maria.phone, "yes")  # cancelled at the yes, then (optionally) why
+    assert "is cancelled" in reply and "why" in reply
+    with UnitOfWork(live_db) as uow:  # a patient who stops answering here has it cancelled
+        assert uow.session.get(Appointment, maria.appointment_id).status == "cancelled"
+    assert "new time" in say(maria.phone, "I'm feeling better")
     assert "anything else" in say(maria.phone, "no thanks")
     with UnitOfWork(live_db) as uow:
         appointment = uow.session.get(Appointment, maria.appointment_id)
@@ -113,9 +115,9 @@ def test_spanish_cancel(demo, say, live_db):
     assert "fecha de nacimiento" in say(jose.phone, "José Hernández")
     reply = say(jose.phone, "15/07/1975")
     assert "Quiere cancelar su cita del" in reply and "a las 14:00" in reply
-    say(jose.phone, "si")
-    reply = say(jose.phone, "no")
-    assert "esta cancelada" in reply
+    reply = say(jose.phone, "si")  # cancelled at the yes; then why (optional), a new time?
+    assert "esta cancelada" in reply and "por que" in reply
+    assert "otra fecha" in say(jose.phone, "no")
     say(jose.phone, "no gracias")
     with UnitOfWork(live_db) as uow:
         assert uow.session.get(Appointment, jose.appointment_id).status == "cancelled"

@@ -1,0 +1,177 @@
+"""Several requests in one message ("move me to Monday, and what's the address?", "cancel my
+appointment and I need a refill"): each part is handled, in order, and none is dropped.
+
+The classifier names one intent per message. The task in the message (cancel, move, confirm,
+check, book) is found from its words as well, whatever intent won; the other parts are answered
+first (an office question: the answer; a refill, a bill, results, records, a complaint: a
+message for that department), then the task runs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.conversations.messages import take_message_from_dialogue
+from assistant.frontdesk.service import office_info_for
+from assistant.frontdesk.words import (
+    asks_to_cancel,
+    asks_to_reschedule,
+    folded_text,
+    is_emergency,
+)
+from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.common import language, text_of
+from dialogues.actions.context import conversation_uid, settings
+
+# Where one request ends and the next begins.
+_SPLIT = re.compile(
+    r"(?<=[.?!;])\s+|[¿¡]|,\s*(?=(?:and|also|plus|oh|btw|y|tambien|ademas)\b)"
+    r"|\s(?:and also|and i also|also|plus|as well as|btw|by the way|y tambien|tambien|ademas"
+    r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please)\b)"
+    r"|\sy\s(?=(?:que|donde|cual|como|necesito|quiero|me|mi|hay|tambien)\b)",
+    re.IGNORECASE,
+)
+# A part that asks something, and what about (answered from the practice's information).
+_ASKS = re.compile(
+    r"\?|^\s*(what|where|when|how|is|are|do|does|can i park|which|donde|cual|que|como|hay|a que"
+    r"|tienen|estan|abren)\b",
+    re.IGNORECASE,
+)
+_OFFICE = re.compile(
+    r"\b(address|located|location|where (are|is) (you|the)|directions|park|parking|hours|open"
+    r"|close|fax|phone number|floor|bus|direccion|donde (estan|queda)|estacionamiento"
+    r"|estacionar|horario|abren|cierran|piso)\b"
+)
+# Requests for a department, by their words (the classifier may have named the task instead).
+_DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("prescription_refill", re.compile(
+        r"\b(refill\w*|prescription|meds|medication|medicine|pharmacy|receta|medicina"
+        r"|medicamento|resurtir|farmacia)\b")),
+    ("billing_question", re.compile(
+        r"\b(bill|billed|billing|charge[ds]?|invoice|copay|statement|balance|factura|cobro"
+        r"|cobraron|cobrado|cuenta|pago)\b")),
+    ("lab_results", re.compile(r"\b(results?|labs?|bloodwork|resultados?|analisis)\b")),
+    ("request_medical_records", re.compile(
+        r"\b(records?|chart|immunization|vaccination record|shot record|expediente"
+        r"|historial|registros?|cartilla de vacunacion)\b")),
+    ("complaint", re.compile(
+        r"\b(complain\w*|complaint|manager|supervisor|unacceptable|rude|queja|quejarme"
+        r"|gerente|encargad[oa])\b")),
+    ("care_question", re.compile(
+        r"\b(stitches|bandage|incision|wound|dose|dosage|dosis|side effects?|how often should"
+        r"|should i take|can i take|puntos|vendaje|herida|efectos secundarios|cada cuanto)\b")),
+)  # fmt: skip
+# A question for the nurse rather than a visit: "should I come in or can the nurse tell me?"
+_ASKS_NURSE = re.compile(
+    r"\b(nurse(?! practitioner)|enfermer[ao])\b"
+    r"|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the) doctor)\b"
+    r"|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
+    r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b|\btengo que ir\b"
+)
+
+
+def asks_the_nurse(text: str) -> bool:
+    """A booking request that is really a question for the care team (issue #16 class 6)."""
+    return bool(_ASKS_NURSE.search(folded_text(text)))
+
+
+_CONFIRM = re.compile(r"\b(confirm\w*|confirmar|confirmo|confirmando)\b")
+_CHECK = re.compile(
+    r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi)\b"
+)
+_BOOK = re.compile(
+    r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
+    r"|hacer una cita|sacar una cita|agendar|programar una cita|quiero una cita"
+    r"|necesito una cita)\b"
+)
+_VISIT = re.compile(
+    r"\b(appointment|appt|apt|visit|cita|consulta|it|cambiela|cambiarla|moverla|muevala)\b"
+)
+TASK_INTENTS = {
+    "cancel": "cancel_appointment",
+    "reschedule": "reschedule_appointment",
+    "confirm": "confirm_appointment",
+    "check": "check_appointment",
+    "book": "book_appointment",
+}
+
+
+_LEADING = re.compile(r"^(and|also|plus|oh|btw|y|tambien|también|ademas|además)\s+", re.IGNORECASE)
+
+
+def parts(text: str) -> list[str]:
+    """The message's parts, in order ("move me to Monday", "what's the address?")."""
+    found = (_LEADING.sub("", p.strip(" ,")) for p in _SPLIT.split(text or "") if p)
+    return [p for p in found if p]
+
+
+def task_in(text: str) -> str | None:
+    """The appointment task a part of the message asks for, by its words."""
+    for part in parts(text):
+        folded = folded_text(part)
+        if asks_to_cancel(part):
+            return "cancel"
+        if asks_to_reschedule(part) and _VISIT.search(folded):  # not "the doctor changed my dose"
+            return "reschedule"
+        if _CONFIRM.search(folded):
+            return "confirm"
+        if _CHECK.search(folded):
+            return "check"
+        if _BOOK.search(folded):
+            return "book"
+    return None
+
+
+def department_request(text: str) -> str | None:
+    """The department intent a message's words ask for (refill, bill, results, records,
+    complaint), whatever the classifier said; None: none of them."""
+    folded = folded_text(text)
+    return next((intent for intent, words in _DEPARTMENT_WORDS if words.search(folded)), None)
+
+
+def other_parts(text: str) -> list[tuple[str, str]]:
+    """(kind, part) of the parts besides the task: ("office", "what's the address?") or
+    (a department intent, "I also need a refill")."""
+    found: list[tuple[str, str]] = []
+    for part in parts(text):
+        folded = folded_text(part)
+        if task_in(part) is None and _ASKS.search(part) and _OFFICE.search(folded):
+            found.append(("office", part))
+        elif (intent := department_request(part)) is not None:
+            found.append((intent, part))
+    return found
+
+
+def handle_other_parts(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, *, offices_only: bool = False
+) -> None:
+    """Answer the office questions and take the departments' messages of a compound request
+    (before its task runs): nothing the patient asked for is dropped."""
+    uid = conversation_uid(tracker)
+    if uid is None:
+        return
+    database_url = settings().database_url
+    taken = False
+    for kind, part in other_parts(text):
+        if kind == "office":
+            info = office_info_for(UnitOfWork(database_url), uid, language(tracker), question=part)
+            if info:
+                dispatcher.utter_message(response="utter_office_info", info=info)
+        elif not taken and not offices_only:  # one message per conversation (it holds the words)
+            dispatcher.utter_message(
+                text=take_message_from_dialogue(UnitOfWork(database_url), uid, kind)
+            )
+            taken = True
+
+
+def task_follows(tracker: Tracker) -> list[EventType]:
+    """After answering or routing one part of a message outside any form: the appointment task
+    the message also asks for, run next by the router (none: nothing)."""
+    said = text_of(tracker)
+    if tracker.active_loop_name or is_emergency(said) or task_in(said) is None:
+        return []  # (an emergency: 911 / 988 was said, and nothing else)
+    return [FollowupAction("action_route_task")]

@@ -1,0 +1,171 @@
+"""Changes of mind (issue #17 class 3): a correction is read against what was asked before and
+searched again; another task asked for inside a form ("actually just cancel it") is done
+instead, after its own read-back. English and Spanish; what is offered and what the database
+holds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.db.models import Appointment
+from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.cancel import ValidateCancelForm
+from dialogues.actions.corrections import corrected_wish
+from dialogues.actions.reschedule import ValidateRescheduleForm
+from dialogues.actions.tasks import ActionRouteTask
+from tests.factories.dialogues import (
+    conversation,
+    offer_times,
+    run,
+    slots_of,
+    tracker,
+    verify_identity,
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "has", "lacks"),
+    [
+        ("actually make it the afternoon", "move it to thursday morning", ["thursday",
+         "afternoon"], ["morning"]),
+        ("hmm, mornings would be better", "friday afternoon", ["friday", "morning"],
+         ["afternoon"]),
+        ("wait, not Tuesday, Thursday", "move my visit to tuesday", ["thursday"], ["tuesday"]),
+        ("sorry I meant Wednesday", "monday morning", ["wednesday", "morning"], ["monday"]),
+        ("no, not next week, the week after", "some time next week", ["week after next"], []),
+        ("el lunes no, mejor el miércoles", "el lunes en la tarde", ["miercoles", "tarde"],
+         ["lunes"]),
+        ("mejor en la mañana", "el jueves en la tarde", ["jueves", "manana"], ["tarde"]),
+    ],
+)  # fmt: skip
+def test_a_correction_keeps_what_it_does_not_change(said, before, has, lacks):
+    wish = corrected_wish(said, before) or ""
+    assert all(w in wish for w in has) and not any(w in wish for w in lacks)
+
+
+@pytest.mark.parametrize("said", ["the first one", "2", "yes", "no", "la segunda"])
+def test_a_choice_is_not_a_correction(said):
+    assert corrected_wish(said, "thursday morning") is None
+
+
+def _choose(uid, appointment_id, options, before, said):
+    events, _ = run(
+        ValidateRescheduleForm(),
+        tracker(
+            uid,
+            text=said,
+            slots={"appointment_id": appointment_id, "task": "reschedule",
+                   "time_preference": before, "offered_options": options,
+                   "slot_choice": said, "requested_slot": "slot_choice"},
+            active_loop="reschedule_form",
+        ),
+    )  # fmt: skip
+    return slots_of(events)
+
+
+@pytest.fixture
+def choosing(demo, sqlite_url):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    verify_identity(uid)
+    return uid, maria
+
+
+def _weekday(option) -> int:
+    return date.fromisoformat(str(option["local_date"])).weekday()
+
+
+def test_the_afternoon_of_the_day_asked_before(choosing):
+    uid, maria = choosing
+    options = offer_times(uid, maria.appointment_id, "thursday morning")
+    assert options and all(_weekday(o) == 3 for o in options)
+    slots = _choose(uid, maria.appointment_id, options, "thursday morning",
+                    "actually make it the afternoon")  # fmt: skip
+    fresh = slots["offered_options"]
+    assert fresh and all(_weekday(o) == 3 and int(o["hour"]) >= 12 for o in fresh)
+    assert slots["slot_choice"] is None  # offered again, nothing chosen
+
+
+def test_not_tuesday_thursday_offers_thursday(choosing):
+    uid, maria = choosing
+    options = offer_times(uid, maria.appointment_id, "tuesday")
+    slots = _choose(uid, maria.appointment_id, options, "tuesday", "wait, not Tuesday, Thursday")
+    assert slots["offered_options"] and all(_weekday(o) == 3 for o in slots["offered_options"])
+
+
+def test_spanish_correction_of_the_day(choosing):
+    uid, maria = choosing
+    options = offer_times(uid, maria.appointment_id, "el lunes")
+    slots = _choose(uid, maria.appointment_id, options, "el lunes", "no, el lunes no, el martes")
+    assert slots["offered_options"] and all(_weekday(o) == 1 for o in slots["offered_options"])
+
+
+def _status(url: str, appointment_id: int) -> str:
+    with UnitOfWork(url) as uow:
+        return uow.session.get(Appointment, appointment_id).status
+
+
+@pytest.mark.parametrize("said", ["actually just cancel it, I'll call back later",
+                                  "mejor cancélela por favor"])  # fmt: skip
+def test_cancel_instead_of_moving_is_read_back_then_cancelled(choosing, sqlite_url, said):
+    uid, maria = choosing
+    options = offer_times(uid, maria.appointment_id)
+    slots = _choose(uid, maria.appointment_id, options, "asap", said)
+    assert slots["task_stopped"] == "switched" and slots["task"] == "cancel"
+    assert _status(sqlite_url, maria.appointment_id) == "booked"  # not before its read-back
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, slots={"appointment_id": maria.appointment_id, "verified": True, **slots,
+                            "requested_slot": None}, latest_action="reschedule_form"),
+    )  # fmt: skip
+    routed = slots_of(events)
+    assert routed["flow"] == "cancel" and routed["task"] == "cancel"
+    assert routed["appointment_id"] == maria.appointment_id and routed["task_stopped"] is None
+    base = {"appointment_id": maria.appointment_id, "task": "cancel", "verified": True}
+    events, _ = run(
+        ValidateCancelForm(),
+        tracker(uid, text="yes", intent="affirm", slots={**base, "cancel_confirm": "yes",
+                "requested_slot": "cancel_confirm"}, active_loop="cancel_form"),
+    )  # fmt: skip
+    run(ActionRouteTask(), tracker(uid, slots={**base, "cancel_confirm": "yes"},
+                                   latest_action="cancel_form"))  # fmt: skip
+    assert _status(sqlite_url, maria.appointment_id) == "cancelled"
+
+
+def test_moving_instead_of_cancelling_searches_the_time_said(choosing, sqlite_url):
+    uid, maria = choosing
+    base = {"appointment_id": maria.appointment_id, "task": "cancel", "verified": True}
+    said = "actually I'd rather reschedule it to thursday afternoon"
+    events, _ = run(
+        ValidateCancelForm(),
+        tracker(uid, text=said, slots={**base, "cancel_confirm": said,
+                "requested_slot": "cancel_confirm"}, active_loop="cancel_form"),
+    )  # fmt: skip
+    slots = slots_of(events)
+    assert slots["task_stopped"] == "switched" and slots["task"] == "reschedule"
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, slots={**base, **slots, "requested_slot": None}, latest_action="cancel_form"),
+    )
+    routed = slots_of(events)
+    assert routed["flow"] == "reschedule" and routed["time_preference"] == said
+    assert _status(sqlite_url, maria.appointment_id) == "booked"
+
+
+def test_dont_cancel_it_is_not_a_cancellation(choosing):
+    uid, maria = choosing
+    options = offer_times(uid, maria.appointment_id)
+    slots = _choose(uid, maria.appointment_id, options, "asap", "don't cancel it, the second one")
+    assert slots.get("task_stopped") is None and slots["chosen_option"] == options[1]
+
+
+def test_another_doctor_of_the_same_kind_named_while_choosing(choosing, sqlite_url):
+    uid, maria = choosing
+    options = offer_times(uid, maria.appointment_id, "friday morning")
+    slots = _choose(uid, maria.appointment_id, options, "friday morning",
+                    "actually can it be with dr okafor instead")  # fmt: skip
+    fresh = slots["offered_options"]
+    assert fresh and all("Okafor" in o["label"] and _weekday(o) == 4 for o in fresh)
+    assert _status(sqlite_url, maria.appointment_id) == "booked"  # only offered

@@ -1,0 +1,97 @@
+"""Identity answers as callers give them (issue #16 classes 2-3, #17 repair): dates of birth
+keyed in or said digit by digit, a second try of the date after a miss (the name kept), a
+corrected name where the date was asked, and name and date said with the request."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.datetimes import parse_date_of_birth
+from dialogues.actions.identity import ValidateIdentityForm
+from dialogues.actions.tasks import ActionRouteTask
+from tests.factories.dialogues import (
+    conversation,
+    run,
+    slots_of,
+    tracker,
+)
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "born"),
+    [
+        ("03031982", "en", date(1982, 3, 3)),
+        ("oh three oh three eighty two", "en", date(1982, 3, 3)),
+        ("three three eighty two", "en", date(1982, 3, 3)),
+        ("zero seven one five nineteen seventy five", "en", date(1975, 7, 15)),
+        ("quince siete setenta y cinco", "es", date(1975, 7, 15)),
+        ("15071975", "es", date(1975, 7, 15)),
+    ],
+)
+def test_dates_of_birth_keyed_in_or_said_as_numbers(said, language, born):
+    assert parse_date_of_birth(said, language, today=date(2026, 12, 7)) == born
+
+
+@pytest.mark.parametrize("said", ["yes", "the first one", "Maria Lopez", "two"])
+def test_what_is_not_a_date_of_birth(said):
+    assert parse_date_of_birth(said, "en", today=date(2026, 12, 7)) is None
+
+
+def _dob(uid: str, name: str, said: str) -> tuple[dict, list]:
+    events, messages = run(
+        ValidateIdentityForm(),
+        tracker(
+            uid,
+            text=said,
+            intent="inform",
+            slots={"patient_name": name, "patient_dob": said, "requested_slot": "patient_dob"},
+            latest_action="identity_form",
+            active_loop="identity_form",
+        ),  # fmt: skip
+    )
+    return slots_of(events), [m.get("response") for m in messages]
+
+
+def test_a_missed_date_is_asked_again_with_the_name_kept(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="voice")
+    slots, said = _dob(uid, "maria lopez", "march thirteenth nineteen eighty two")
+    assert said == ["utter_identity_no_match"]
+    assert slots["patient_dob"] is None and "patient_name" not in slots  # the name kept
+    slots, said = _dob(uid, "maria lopez", "03031982")
+    assert slots["verified"] is True and said == ["utter_identity_verified"]
+
+
+def test_a_name_where_the_date_was_asked_corrects_the_name(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, said = _dob(uid, "maria lopes", "March 13, 1982")
+    assert said == ["utter_identity_no_match"]
+    slots, said = _dob(uid, "maria lopes", "Maria Lopez")
+    assert slots["patient_name"] == "Maria Lopez" and slots["patient_dob"] is None
+    assert said == []  # no "didn't catch that date": the date is asked next
+    slots, said = _dob(uid, "Maria Lopez", "3/3/82")
+    assert slots["verified"] is True
+
+
+@pytest.mark.parametrize(
+    ("said", "language"),
+    [
+        ("hi I need to cancel my appointment, my name is Maria Lopez, date of birth march "
+         "third nineteen eighty two", "en"),
+        ("quiero cancelar mi cita, me llamo Maria Lopez, naci el 3 de marzo de 1982", "es"),
+    ],
+)  # fmt: skip
+def test_name_and_date_said_with_the_request_are_the_answers(demo, sqlite_url, said, language):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="voice")
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(uid, text=said, intent="cancel_appointment", slots={"language": language}),
+    )
+    slots = slots_of(events)
+    assert slots["flow"] == "identify" and messages == []  # nothing disclosed yet
+    assert (
+        slots["patient_name"] == "Maria Lopez"
+        and "1982" in slots["patient_dob"]
+        or ("nineteen eighty two" in slots["patient_dob"])
+    )
