@@ -9,9 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.reminders import replies
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import channel
-from dialogues.actions.context import conversation_uid, settings
+from dialogues.actions.context import conversation_uid, unit_of_work
 
 _RESPONSES = {
     replies.CONFIRMED: "utter_appointment_confirmed",
@@ -34,11 +33,7 @@ class ActionConfirmAppointment(Action):
     ) -> list[EventType]:
         uid = conversation_uid(tracker)
         answers_a_text = uid is not None and channel(tracker) != "voice"
-        result = (
-            replies.confirm_reply_for(UnitOfWork(settings().database_url), uid)
-            if answers_a_text
-            else None
-        )
+        result = replies.confirm_reply_for(unit_of_work(), uid) if answers_a_text else None
         if result is None or result.status == replies.NO_REMINDER:
             dispatcher.utter_message(response="utter_what_else")
             return []

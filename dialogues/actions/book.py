@@ -29,10 +29,9 @@ from assistant.frontdesk.words import (
 )
 from assistant.identity.names import has_full_name
 from assistant.messages import translate
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.commit import not_done
 from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
-from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
@@ -49,20 +48,14 @@ def offered(tracker: Tracker) -> list[dict[str, Any]]:
 
 def types(tracker: Tracker) -> list[dict[str, Any]]:
     uid = conversation_uid(tracker)
-    return (
-        booking.types_for(UnitOfWork(settings().database_url), uid, language(tracker))
-        if uid
-        else []
-    )
+    return booking.types_for(unit_of_work(), uid, language(tracker)) if uid else []
 
 
 def providers(tracker: Tracker) -> list[dict[str, Any]]:
     uid, chosen = conversation_uid(tracker), tracker.get_slot("book_type") or {}
     if uid is None or not chosen:
         return []
-    return booking.providers_for(
-        UnitOfWork(settings().database_url), uid, int(chosen["id"]), reason(tracker)
-    )
+    return booking.providers_for(unit_of_work(), uid, int(chosen["id"]), reason(tracker))
 
 
 def reason(tracker: Tracker) -> str | None:
@@ -97,14 +90,14 @@ def request_slots(tracker: Tracker, text: str, verified: bool) -> dict:
     found: dict[str, Any] = {}
     if booking.reason_category(text) != "other" and not tracker.get_slot("visit_reason"):
         found["visit_reason"] = text
-    listed = booking.types_for(UnitOfWork(settings().database_url), uid, language(tracker))
+    listed = booking.types_for(unit_of_work(), uid, language(tracker))
     kind = booking.type_for_request(text, listed)
     if kind is None or tracker.get_slot("book_type_choice"):
         return found
     found["book_type_choice"] = str(kind["name"])
     category = booking.reason_category(text)
     fitting = booking.providers_for(
-        UnitOfWork(settings().database_url),
+        unit_of_work(),
         uid,
         int(kind["id"]),
         None if category == "other" else category,
@@ -194,11 +187,7 @@ class ValidateBookForm(RepairingForm):
     def prep(self, tracker: Tracker) -> str | None:
         kind = tracker.get_slot("book_type") or {}
         return (
-            booking.prep_for(
-                UnitOfWork(settings().database_url), int(kind["id"]), language(tracker)
-            )
-            if kind
-            else None
+            booking.prep_for(unit_of_work(), int(kind["id"]), language(tracker)) if kind else None
         )
 
     async def required_slots(
@@ -227,7 +216,7 @@ class ValidateBookForm(RepairingForm):
     @staticmethod
     def _caller_known(tracker: Tracker) -> bool:
         uid = conversation_uid(tracker)
-        return booking.caller_known(UnitOfWork(settings().database_url), uid) if uid else False
+        return booking.caller_known(unit_of_work(), uid) if uid else False
 
     def validate_book_patient_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -254,11 +243,7 @@ class ValidateBookForm(RepairingForm):
             dispatcher.utter_message(response="utter_bad_date_of_birth")
             return {"new_patient_dob": None}
         uid, name = conversation_uid(tracker), str(tracker.get_slot("new_patient_name") or "")
-        first = (
-            booking.find_registered(UnitOfWork(settings().database_url), uid, name, dob)
-            if uid
-            else None
-        )
+        first = booking.find_registered(unit_of_work(), uid, name, dob) if uid else None
         if first is not None:  # already a patient: verified by name and date of birth
             dispatcher.utter_message(response="utter_already_registered", first_name=first)
             found = {
@@ -284,11 +269,7 @@ class ValidateBookForm(RepairingForm):
         if tracker.get_slot("book_type"):
             return found
         named, uid = booking.named_type(said), conversation_uid(tracker)
-        if (
-            named
-            and uid
-            and booking.not_bookable_here(UnitOfWork(settings().database_url), uid, named)
-        ):
+        if named and uid and booking.not_bookable_here(unit_of_work(), uid, named):
             dispatcher.utter_message(response="utter_cannot_book_here")  # e.g. a biopsy
             hand_off(dispatcher, tracker, f"booking: {named} is booked by staff")
             return {**found, **_TO_STAFF}
@@ -308,7 +289,7 @@ class ValidateBookForm(RepairingForm):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         uid = conversation_uid(tracker)
-        known = booking.caller_known(UnitOfWork(settings().database_url), uid) if uid else False
+        known = booking.caller_known(unit_of_work(), uid) if uid else False
         phone = booking.phone_from(str(value or ""), known, answer(value, tracker) == "yes")
         if phone is None:
             dispatcher.utter_message(response="utter_need_phone_number")
@@ -394,7 +375,7 @@ class ValidateBookForm(RepairingForm):
             return None
         provider = tracker.get_slot("book_provider")
         return booking.options_for(
-            UnitOfWork(settings().database_url),
+            unit_of_work(),
             uid,
             int(kind["id"]),
             int(provider["id"]) if isinstance(provider, dict) else None,
@@ -505,7 +486,7 @@ def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[s
     uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
     result = (
         booking.book_for(
-            UnitOfWork(settings().database_url),
+            unit_of_work(),
             uid,
             option,
             _new_patient(tracker),

@@ -21,9 +21,8 @@ from assistant.frontdesk.words import (
     strict_no,
     strict_yes,
 )
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import answer, appointment_id, channel, language
-from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 
@@ -37,7 +36,7 @@ def commit_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     uid, chosen = conversation_uid(tracker), appointment_id(tracker)
     result = (
         frontdesk.cancel_for(
-            UnitOfWork(settings().database_url),
+            unit_of_work(),
             uid,
             chosen,
             None,
@@ -65,7 +64,7 @@ def note_cancel_reason(tracker: Tracker) -> None:
     if reason in (None, NO_REASON, NOTED) or not uid or not chosen:
         return
     frontdesk.cancel_for(
-        UnitOfWork(settings().database_url),
+        unit_of_work(),
         uid,
         chosen,
         str(reason),
@@ -78,9 +77,7 @@ def listing(tracker: Tracker) -> list[frontdesk.AppointmentView]:
     uid = conversation_uid(tracker)
     if uid is None:
         return []
-    return frontdesk.list_for(
-        UnitOfWork(settings().database_url), uid, language(tracker), channel(tracker)
-    ).appointments
+    return frontdesk.list_for(unit_of_work(), uid, language(tracker), channel(tracker)).appointments
 
 
 def current(tracker: Tracker) -> frontdesk.AppointmentView | None:
@@ -88,7 +85,7 @@ def current(tracker: Tracker) -> frontdesk.AppointmentView | None:
     if uid is None or chosen is None:
         return None
     return frontdesk.appointment_for(
-        UnitOfWork(settings().database_url), uid, chosen, language(tracker), channel(tracker)
+        unit_of_work(), uid, chosen, language(tracker), channel(tracker)
     )
 
 

@@ -23,9 +23,8 @@ from assistant.frontdesk.words import (
     folded_text,
     is_emergency,
 )
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import language, text_of
-from dialogues.actions.context import conversation_uid, settings
+from dialogues.actions.context import conversation_uid, unit_of_work
 
 # Where one request ends and the next begins.
 _SPLIT = re.compile(
@@ -154,17 +153,14 @@ def handle_other_parts(
     uid = conversation_uid(tracker)
     if uid is None:
         return
-    database_url = settings().database_url
     taken = False
     for kind, part in other_parts(text):
         if kind == "office":
-            info = office_info_for(UnitOfWork(database_url), uid, language(tracker), question=part)
+            info = office_info_for(unit_of_work(), uid, language(tracker), question=part)
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
         elif not taken and not offices_only:  # one message per conversation (it holds the words)
-            dispatcher.utter_message(
-                text=take_message_from_dialogue(UnitOfWork(database_url), uid, kind)
-            )
+            dispatcher.utter_message(text=take_message_from_dialogue(unit_of_work(), uid, kind))
             taken = True
 
 

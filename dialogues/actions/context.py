@@ -8,11 +8,17 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from assistant.config import Settings, load_settings
+from assistant.unit_of_work import UnitOfWork
 
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     return load_settings()
+
+
+def unit_of_work() -> UnitOfWork:
+    """A new unit of work for one service call; the service commits it (docs/ENGINEERING.md)."""
+    return UnitOfWork(settings().database_url)
 
 
 def metadata(tracker: Tracker) -> dict[str, Any]:

@@ -15,9 +15,8 @@ from rasa_sdk.types import DomainDict
 from assistant.datetimes import parse_date_of_birth
 from assistant.identity import service
 from assistant.identity.names import has_full_name
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import language
-from dialogues.actions.context import conversation_uid, settings
+from dialogues.actions.context import conversation_uid, unit_of_work
 from dialogues.actions.repair import RepairingForm
 
 _CLEARED = {"patient_name": None, "patient_dob": None}
@@ -64,7 +63,7 @@ class ValidateIdentityForm(RepairingForm):
             # a name where the date was asked (after "let's try again"): the name, corrected
             return {"patient_name": said, "patient_dob": None}
         result = service.verify_for(
-            UnitOfWork(settings().database_url),
+            unit_of_work(),
             uid,
             str(tracker.get_slot("patient_name") or ""),
             str(value or ""),

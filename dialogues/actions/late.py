@@ -11,9 +11,8 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import late
 from assistant.frontdesk.words import yes_no
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import appointment_id, channel, language
-from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.repair import RepairingForm
 
 
@@ -27,7 +26,7 @@ def note_late(
     uid, chosen = conversation_uid(tracker), appointment or appointment_id(tracker)
     result = (
         late.note_late_for(
-            UnitOfWork(settings().database_url),
+            unit_of_work(),
             uid,
             chosen,
             minutes,

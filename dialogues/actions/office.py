@@ -11,10 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import language, text_of
 from dialogues.actions.compound import task_follows
-from dialogues.actions.context import conversation_uid, latest_intent, metadata, settings
+from dialogues.actions.context import (
+    conversation_uid,
+    latest_intent,
+    metadata,
+    unit_of_work,
+)
 
 
 def now_of(tracker: Tracker) -> datetime | None:
@@ -36,7 +40,7 @@ class ActionOfficeInfo(Action):
     ) -> list[EventType]:
         uid = conversation_uid(tracker)
         info = office_info_for(
-            UnitOfWork(settings().database_url),
+            unit_of_work(),
             uid,
             language(tracker),
             question=text_of(tracker),
@@ -45,8 +49,6 @@ class ActionOfficeInfo(Action):
         if info:
             dispatcher.utter_message(response="utter_office_info", info=info)
         elif uid:
-            reply = take_message_from_dialogue(
-                UnitOfWork(settings().database_url), uid, latest_intent(tracker)
-            )
+            reply = take_message_from_dialogue(unit_of_work(), uid, latest_intent(tracker))
             dispatcher.utter_message(text=reply)
         return task_follows(tracker)  # "... and move my appointment to Monday": that next

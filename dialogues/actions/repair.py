@@ -31,10 +31,9 @@ from assistant.frontdesk.words import (
     stops,
     wants_person,
 )
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.answers import digression
 from dialogues.actions.common import language, text_of
-from dialogues.actions.context import conversation_uid, settings
+from dialogues.actions.context import conversation_uid, unit_of_work
 from dialogues.actions.handoff import hand_off
 
 # What a form says when it did not understand an answer (counted: a person at the second).
@@ -152,9 +151,8 @@ class RepairingForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
     ) -> None:
         uid = conversation_uid(tracker)
-        database_url = settings().database_url
         if topic == "office":
-            info = office_info_for(UnitOfWork(database_url), uid, language(tracker))
+            info = office_info_for(unit_of_work(), uid, language(tracker))
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
                 return
@@ -167,5 +165,5 @@ class RepairingForm(FormValidationAction):
             return
         if topic == "insurance":  # the billing team answers: their message, and on we go
             if uid:
-                take_message_from_dialogue(UnitOfWork(database_url), uid, "billing_question")
+                take_message_from_dialogue(unit_of_work(), uid, "billing_question")
             dispatcher.utter_message(response="utter_insurance_question")

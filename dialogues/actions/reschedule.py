@@ -23,11 +23,10 @@ from assistant.frontdesk.words import (
     wants_more,
 )
 from assistant.messages import translate
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.commit import not_done
 from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
-from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish, with_provider
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
@@ -46,7 +45,7 @@ def find_options(
     if uid is None or chosen is None:
         return None
     return frontdesk.options_for(
-        UnitOfWork(settings().database_url),
+        unit_of_work(),
         uid,
         chosen,
         text,
@@ -307,7 +306,7 @@ def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dic
     option = tracker.get_slot("chosen_option")
     result = (
         frontdesk.reschedule_for(
-            UnitOfWork(settings().database_url),
+            unit_of_work(),
             uid,
             chosen,
             option,

@@ -15,14 +15,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.words import is_emergency
 from assistant.routing import department_for
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.common import text_of
 from dialogues.actions.compound import (
     department_request,
     handle_other_parts,
     task_follows,
 )
-from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 
 
 class ActionTakeMessage(Action):
@@ -45,12 +44,12 @@ class ActionTakeMessage(Action):
                 handle_other_parts(dispatcher, tracker, text)
             else:  # the department the classifier heard, and any office question
                 handle_other_parts(dispatcher, tracker, text, offices_only=True)
-                reply = take_message_from_dialogue(UnitOfWork(settings().database_url), uid, intent)
+                reply = take_message_from_dialogue(unit_of_work(), uid, intent)
                 dispatcher.utter_message(text=reply)
             return then
         if department_for(intent) == "front_desk":  # the classifier knew no department
             intent = department_request(text) or intent
-        reply = take_message_from_dialogue(UnitOfWork(settings().database_url), uid, intent)
+        reply = take_message_from_dialogue(unit_of_work(), uid, intent)
         if tracker.get_slot("channel") == "voice":
             # On a call the edge turns this into a transfer (or a voicemail for the task).
             dispatcher.utter_message(json_message={"handoff": {"reason": intent}})

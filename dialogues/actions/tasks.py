@@ -22,7 +22,6 @@ from assistant.frontdesk.views import numbered
 from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import commit_booking, request_slots, says_booking_details
 from dialogues.actions.cancel import NOTED, commit_cancel, note_cancel_reason
 from dialogues.actions.common import (
@@ -40,7 +39,7 @@ from dialogues.actions.compound import (
     handle_other_parts,
     task_in,
 )
-from dialogues.actions.context import conversation_uid, latest_intent, settings
+from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.details import identity_said, said_details, said_when, slot_now
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
@@ -55,41 +54,6 @@ TASKS = {
     "book_appointment": "book",
     "running_late": "late",
 }
-TASK_SLOTS = (
-    "appointment_choice",
-    "appointment_id",
-    "cancel_confirm",
-    "cancel_reason",
-    "rebook_answer",
-    "time_preference",
-    "slot_choice",
-    "reschedule_confirm",
-    "waitlist_answer",
-    "offered_options",
-    "chosen_option",
-    "no_options",
-    "book_patient_status",
-    "new_patient_name",
-    "new_patient_dob",
-    "new_patient_phone",
-    "visit_reason",
-    "book_type_choice",
-    "book_type",
-    "provider_preference",
-    "book_provider",
-    "book_confirm",
-    "late_said",
-    "late_minutes",
-    "late_noted",
-    "late_beyond",
-    "late_reschedule",
-    "task_stopped",
-    "misunderstood",
-    "move_or_book",
-    "move_direction",
-    "cancel_done",
-    "request_details",
-)
 
 
 def form_slots(form: str) -> tuple[str, ...]:
@@ -100,6 +64,17 @@ def form_slots(form: str) -> tuple[str, ...]:
             return tuple(forms[form]["required_slots"])
     raise LookupError(form)
 
+
+# What a task keeps between turns besides its form's answers: the visit, the times offered and
+# chosen, what the router and the repairs noted.
+TASK_STATE = (
+    "appointment_id", "offered_options", "chosen_option", "no_options", "book_type",
+    "book_provider", "late_said", "late_noted", "late_beyond", "task_stopped", "misunderstood",
+    "move_or_book", "move_direction", "cancel_done", "request_details",
+)  # fmt: skip
+TASK_FORMS = ("confirm_form", "cancel_form", "reschedule_form", "book_form", "late_form")
+# What a new task clears: every task form's questions (from the domain) and the task's state.
+TASK_SLOTS = tuple(dict.fromkeys(s for form in TASK_FORMS for s in form_slots(form))) + TASK_STATE
 
 # What a new time search clears: the reschedule form's questions (the visit is known) and the
 # search it keeps between them.
@@ -194,9 +169,7 @@ class ActionRouteTask(Action):
         "... and where do I park?"); flow "done" when it is already answered."""
         said, uid = text_of(tracker), conversation_uid(tracker)
         if task == "book" and uid and asks_the_nurse(said):  # "should I come in, or the nurse?"
-            reply = take_message_from_dialogue(
-                UnitOfWork(settings().database_url), uid, CARE_QUESTION
-            )
+            reply = take_message_from_dialogue(unit_of_work(), uid, CARE_QUESTION)
             dispatcher.utter_message(text=reply)
             return [flow("done")]
         if not follows:  # "... and where do I park?", "... and I need a refill": first
@@ -224,12 +197,12 @@ class ActionRouteTask(Action):
         asked: bool,
     ) -> list[EventType]:  # fmt: skip
         """Verify first (or book a new patient); then the task for the verified patient."""
-        uid, database_url = conversation_uid(tracker), settings().database_url
-        if uid is None or identity.is_locked(UnitOfWork(database_url), uid):
+        uid = conversation_uid(tracker)
+        if uid is None or identity.is_locked(unit_of_work(), uid):
             dispatcher.utter_message(response="utter_identity_handoff")
             hand_off(dispatcher, tracker, "identity not verified")
             return [SlotSet("identity_failed", True), flow("done")]
-        verified = identity.verified_patient_id(UnitOfWork(database_url), uid) is not None
+        verified = identity.verified_patient_id(unit_of_work(), uid) is not None
         task = slot_now(events, tracker, "task")
         found: list[EventType] = []
         moving = slot_now(events, tracker, "move_or_book")
@@ -252,7 +225,7 @@ class ActionRouteTask(Action):
     ) -> list[EventType]:  # fmt: skip
         """Check, confirm, cancel or reschedule among the verified patient's upcoming visits."""
         listing = frontdesk.list_for(
-            UnitOfWork(settings().database_url),
+            unit_of_work(),
             conversation_uid(tracker) or "",
             language(tracker),
             channel(tracker),
@@ -313,15 +286,13 @@ class ActionRouteTask(Action):
 
     @staticmethod
     def has_upcoming(tracker: Tracker, uid: str) -> bool:
-        listing = frontdesk.list_for(
-            UnitOfWork(settings().database_url), uid, language(tracker), "sms"
-        )
+        listing = frontdesk.list_for(unit_of_work(), uid, language(tracker), "sms")
         return bool(listing.appointments)
 
     @staticmethod
     def answer_reminder(dispatcher: CollectingDispatcher, uid: str) -> bool:
         """Confirm the appointment of an outstanding reminder (its answer), if there is one."""
-        result = replies.confirm_reply_for(UnitOfWork(settings().database_url), uid)
+        result = replies.confirm_reply_for(unit_of_work(), uid)
         if result.status == replies.NO_REMINDER:
             return False
         dispatcher.utter_message(
@@ -337,7 +308,7 @@ class ActionRouteTask(Action):
         uid = conversation_uid(tracker)
         result = (
             frontdesk.confirm_for(
-                UnitOfWork(settings().database_url),
+                unit_of_work(),
                 uid,
                 chosen,
                 language(tracker),
@@ -382,9 +353,7 @@ class ActionRouteTask(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
     ) -> list[EventType]:
         uid = conversation_uid(tracker) or ""
-        view = todays_appointment_for(
-            UnitOfWork(settings().database_url), uid, language(tracker), channel(tracker)
-        )
+        view = todays_appointment_for(unit_of_work(), uid, language(tracker), channel(tracker))
         if view is None:
             dispatcher.utter_message(response="utter_no_appointment_today")
             return [flow("done")]
@@ -448,7 +417,7 @@ class ActionRouteTask(Action):
         if waitlist is not None:
             joined = waitlist == "yes" and uid is not None
             if joined and frontdesk.join_waitlist_for(
-                UnitOfWork(settings().database_url),
+                unit_of_work(),
                 uid,
                 appointment_id(tracker) or 0,
                 str(tracker.get_slot("time_preference") or ""),
