@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import NotFound
 
 from assistant.console import auth, metrics, patients, reminder_metrics, schedule, tasks
 from assistant.unit_of_work import UnitOfWork
@@ -52,6 +53,13 @@ def _error(error) -> ResponseReturnValue:
         render_template("console/error.html", title=titles.get(error.code, "Error"), error=error),
         error.code,
     )
+
+
+@bp.errorhandler(tasks.TaskNotFound)
+@bp.errorhandler(patients.PatientNotFound)
+def _unknown_id(_missing: LookupError) -> ResponseReturnValue:
+    """A task or patient that does not exist, or belongs to another practice: the 404 page."""
+    return _error(NotFound())
 
 
 # --- Sign-in -------------------------------------------------------------------------------------
@@ -124,10 +132,7 @@ def queue_rows() -> ResponseReturnValue:
 @bp.get(f"/tasks/<int(max={MAX_ID}):task_id>")
 @security.login_required
 def task(task_id: int) -> ResponseReturnValue:
-    try:
-        detail = tasks.task_detail(g.uow.session, g.user, task_id)
-    except tasks.TaskNotFound:
-        abort(404)
+    detail = tasks.task_detail(g.uow.session, g.user, task_id)
     return render_template("console/task.html", d=detail)
 
 
@@ -135,8 +140,6 @@ def _task_step(task_id: int, step, done: str) -> ResponseReturnValue:
     try:
         step()
         flash(done, "success")
-    except tasks.TaskNotFound:
-        abort(404)
     except tasks.TaskConflict as conflict:
         g.uow.rollback()
         flash(str(conflict), "error")
@@ -231,10 +234,7 @@ def patient_search() -> ResponseReturnValue:
 @bp.get(f"/patients/<int(max={MAX_ID}):patient_id>")
 @security.login_required
 def patient(patient_id: int) -> ResponseReturnValue:
-    try:
-        view = patients.view(g.uow.session, g.user, patient_id)
-    except patients.PatientNotFound:
-        abort(404)
+    view = patients.view(g.uow.session, g.user, patient_id)
     return render_template("console/patient.html", v=view)
 
 
