@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assistant.db.models import AuditEvent
+from assistant.db.models import AuditEvent, StaffTask
 from assistant.db.types import utcnow
 
 
@@ -42,3 +42,27 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_task(
+    session: Session,
+    task: StaffTask,
+    *,
+    actor: str,
+    channel: str,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An audit event about a staff task (flushed, so that it has an id); the task's patient
+    and conversation go with it."""
+    return record(
+        session,
+        actor=actor,
+        channel=channel,
+        action=action,
+        entity="staff_task",
+        entity_id=task.id,
+        patient_id=task.patient_id,
+        conversation_id=task.conversation_id,
+        detail=detail,
+    )
