@@ -191,18 +191,15 @@ def chat_conversation(
     if existing is not None:
         return existing
     now = now or utcnow()
-    conversation = Conversation(
-        uid=conversations.new_uid(),
+    conversation = conversations.start(
+        session,
         practice_id=portal.practice_id,
         channel=CHANNEL,
         phone=portal.phone,
         language=portal.language,
+        now=now,
         verified_patient_id=portal.patient_id,
-        started_at=now,
-        last_activity_at=now,
     )
-    session.add(conversation)
-    session.flush()
     portal.conversation_id = conversation.id
     audit.record(
         session,
