@@ -44,15 +44,7 @@ def release_expired_holds(
     if offer_to_waitlist:
         for held in expired:
             if held.starts_at > now:
-                waitlist.offer_slot(
-                    session,
-                    provider_id=held.provider_id,
-                    location_id=held.location_id,
-                    starts_at=held.starts_at,
-                    now=now,
-                    source_appointment_id=held.id,
-                    exclude_patient_ids=[held.patient_id],
-                )
+                waitlist.offer_freed_time(session, held, now)
     return expired
 
 

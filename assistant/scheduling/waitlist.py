@@ -122,6 +122,20 @@ def leave(session: Session, entry_id: int, *, actor: str, channel: str) -> Waitl
     return entry
 
 
+def offer_freed_time(session: Session, freed: Appointment, now: datetime) -> list[WaitlistOffer]:
+    """The time a patient cancelled, moved away from or let lapse goes to the waitlist (but
+    not back to them)."""
+    return offer_slot(
+        session,
+        provider_id=freed.provider_id,
+        location_id=freed.location_id,
+        starts_at=freed.starts_at,
+        now=now,
+        source_appointment_id=freed.id,
+        exclude_patient_ids=[freed.patient_id],
+    )
+
+
 def offer_slot(
     session: Session,
     *,
