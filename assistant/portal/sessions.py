@@ -156,13 +156,11 @@ def switch(session: Session, portal: PortalSession, patient_id: int) -> bool:
             conversations.close(conversation)
     portal.patient_id = patient_id
     portal.conversation_id = None
-    audit.record(
+    audit.record_patient(
         session,
+        patient_id,
         **Actor.patient(portal.verified_patient_id, CHANNEL).fields(),
         action="read",
-        entity="patient",
-        entity_id=patient_id,
-        patient_id=patient_id,
         detail={"basis": "shared_phone", "verified_patient_id": portal.verified_patient_id},
     )
     return True
@@ -201,13 +199,11 @@ def chat_conversation(
         verified_patient_id=portal.patient_id,
     )
     portal.conversation_id = conversation.id
-    audit.record(
+    audit.record_patient(
         session,
+        portal.patient_id,
         **Actor.patient(portal.patient_id, CHANNEL, conversation.id).fields(),
         action="verify",
-        entity="patient",
-        entity_id=portal.patient_id,
-        patient_id=portal.patient_id,
         detail={"result": "success", "basis": "portal_session", "session_id": portal.id},
     )
     return conversation

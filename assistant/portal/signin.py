@@ -108,14 +108,12 @@ def recently_locked(session: Session, phone: str, now: datetime) -> bool:
 
 
 def _audit(session: Session, action: str, patient_id: int | None, result: str, **extra) -> None:
-    audit.record(
+    audit.record_patient(
         session,
+        patient_id,
         actor=f"patient:{patient_id}" if patient_id else "visitor",
         channel=CHANNEL,
         action=action,
-        entity="patient",
-        entity_id=patient_id,
-        patient_id=patient_id,
         detail={"result": result, **extra},
     )
 
