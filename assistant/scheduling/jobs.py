@@ -29,14 +29,11 @@ def release_expired_holds(
     Availability already ignores expired holds; this makes the state explicit.
     """
     now = now_utc(now)
-    guard.take_write_lock(session)
-    expired = list(
-        session.execute(
-            select(Appointment)
-            .where(Appointment.status == HELD, Appointment.hold_expires_at <= now)
-            .order_by(Appointment.id)
-            .with_for_update(skip_locked=True)
-        ).scalars()
+    expired = guard.lock_due(
+        session,
+        select(Appointment)
+        .where(Appointment.status == HELD, Appointment.hold_expires_at <= now)
+        .order_by(Appointment.id),
     )
     for held in expired:
         release_hold(session, held, actor=actor, now=now)

@@ -413,13 +413,11 @@ def expire_offers(session: Session, *, now: datetime | None = None) -> list[Wait
     """Periodic: expire unanswered offers (passing their slots on to the next entries) and
     entries whose date window is over. Returns the newly made offers."""
     now = now_utc(now)
-    guard.take_write_lock(session)
-    expired = list(
-        session.execute(
-            select(WaitlistOffer)
-            .where(WaitlistOffer.status == OFFER_PENDING, WaitlistOffer.expires_at <= now)
-            .with_for_update(skip_locked=True)
-        ).scalars()
+    expired = guard.lock_due(
+        session,
+        select(WaitlistOffer).where(
+            WaitlistOffer.status == OFFER_PENDING, WaitlistOffer.expires_at <= now
+        ),
     )
     for offer in expired:
         offer.status = OFFER_EXPIRED
