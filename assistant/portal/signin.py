@@ -26,7 +26,7 @@ from assistant.messaging.outbound import Outbound, apply_outcome, blocked_reason
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.portal import limits
 from assistant.portal.hashing import ip_key, keyed, phone_key, same
-from assistant.portal.sessions import open_session
+from assistant.portal.web_sessions import open_session
 from assistant.practices import practice_for_number
 from assistant.unit_of_work import UnitOfWork
 

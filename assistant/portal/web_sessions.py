@@ -1,4 +1,4 @@
-"""Portal sessions: the cookie holds a random token; the row (its hash) holds who is signed in,
+"""Portal web sessions: the cookie holds a random token; the row (its hash) holds who is signed in,
 which record is being viewed, and that record's chat conversation.
 
 A session ends on sign-out, after `IDLE_MINUTES` without activity, or `MAX_HOURS` after it
