@@ -107,26 +107,26 @@ def home() -> ResponseReturnValue:
 # --- Queue and tasks -----------------------------------------------------------------------------
 
 
-def _queue_status() -> str:
+def _render_queue(template: str) -> ResponseReturnValue:
+    """The task queue filtered by the `status` argument (unknown or missing: open tasks)."""
     status = request.args.get("status", "open")
-    return status if status in tasks.STATUS_FILTERS else "open"
+    if status not in tasks.STATUS_FILTERS:
+        status = "open"
+    rows = tasks.queue(g.uow.session, g.user, status=status)
+    return render_template(template, rows=rows, status=status)
 
 
 @bp.get("/queue")
 @security.login_required
 def queue() -> ResponseReturnValue:
-    status = _queue_status()
-    rows = tasks.queue(g.uow.session, g.user, status=status)
-    return render_template("console/queue.html", rows=rows, status=status)
+    return _render_queue("console/queue.html")
 
 
 @bp.get("/queue/rows")
 @security.login_required
 def queue_rows() -> ResponseReturnValue:
     """The queue table alone, for the page's periodic refresh."""
-    status = _queue_status()
-    rows = tasks.queue(g.uow.session, g.user, status=status)
-    return render_template("console/_queue_table.html", rows=rows, status=status)
+    return _render_queue("console/_queue_table.html")
 
 
 @bp.get(f"/tasks/<int(max={MAX_ID}):task_id>")
