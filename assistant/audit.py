@@ -7,11 +7,12 @@ never does.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
+from typing_extensions import Required, Unpack
 
-from assistant.db.models import AuditEvent
+from assistant.db.models import Appointment, AuditEvent, StaffTask
 from assistant.db.types import utcnow
 
 
@@ -42,3 +43,56 @@ def record(
     )
     session.add(event)
     return event
+
+
+class Event(TypedDict, total=False):
+    """The keywords of `record` that the helpers below pass through: who did what, when."""
+
+    actor: Required[str]
+    channel: Required[str]
+    action: Required[str]
+    conversation_id: int | None
+    detail: dict[str, Any] | None
+    now: datetime | None
+
+
+def record_appointment(
+    session: Session, appointment: Appointment, **event: Unpack[Event]
+) -> AuditEvent:
+    """An audit event about an appointment, filed under its patient."""
+    return record(
+        session,
+        entity="appointment",
+        entity_id=appointment.id,
+        patient_id=appointment.patient_id,
+        **event,
+    )
+
+
+def record_patient(session: Session, patient_id: int | None, **event: Unpack[Event]) -> AuditEvent:
+    """An audit event about a patient's record (None: no patient matched)."""
+    return record(session, entity="patient", entity_id=patient_id, patient_id=patient_id, **event)
+
+
+def record_task(
+    session: Session,
+    task: StaffTask,
+    *,
+    actor: str,
+    channel: str,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An audit event about a staff task (flushed, so that it has an id), filed under its
+    patient and conversation."""
+    return record(
+        session,
+        actor=actor,
+        channel=channel,
+        action=action,
+        entity="staff_task",
+        entity_id=task.id,
+        patient_id=task.patient_id,
+        conversation_id=task.conversation_id,
+        detail=detail,
+    )

@@ -117,25 +117,34 @@ def _conversation_figures(
 
 def _routing_figures(session: Session, practice_id: int, since: datetime) -> dict[str, Any]:
     """Staff tasks by department and kind, call transfers by reason and status."""
-    tasks_by_department = [
-        (department, kind, count)
-        for department, kind, count in session.execute(
-            select(StaffTask.department, StaffTask.kind, func.count())
-            .where(StaffTask.practice_id == practice_id, StaffTask.created_at >= since)
-            .group_by(StaffTask.department, StaffTask.kind)
-            .order_by(func.count().desc(), StaffTask.department, StaffTask.kind)
-        ).all()
-    ]
-    transfers_by_reason = [
-        (reason, status, count)
-        for reason, status, count in session.execute(
-            select(CallTransfer.reason, CallTransfer.status, func.count())
-            .where(CallTransfer.practice_id == practice_id, CallTransfer.started_at >= since)
-            .group_by(CallTransfer.reason, CallTransfer.status)
-            .order_by(func.count().desc(), CallTransfer.reason)
-        ).all()
-    ]
+    tasks_by_department = _counts_by(
+        session,
+        StaffTask.department,
+        StaffTask.kind,
+        StaffTask.practice_id == practice_id,
+        StaffTask.created_at >= since,
+    )
+    transfers_by_reason = _counts_by(
+        session,
+        CallTransfer.reason,
+        CallTransfer.status,
+        CallTransfer.practice_id == practice_id,
+        CallTransfer.started_at >= since,
+    )
     return {"tasks_by_department": tasks_by_department, "transfers_by_reason": transfers_by_reason}
+
+
+def _counts_by(
+    session: Session, first: Any, second: Any, *conditions: Any
+) -> list[tuple[Any, Any, int]]:
+    """(first, second, count) for the rows matching `conditions`, the largest count first."""
+    query = (
+        select(first, second, func.count())
+        .where(*conditions)
+        .group_by(first, second)
+        .order_by(func.count().desc(), first, second)
+    )
+    return [(a, b, count) for a, b, count in session.execute(query).all()]
 
 
 def _task_figures(

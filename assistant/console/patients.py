@@ -132,13 +132,11 @@ def view(
         .order_by(StaffTask.created_at.desc())
         .limit(10)
     ).scalars()
-    audit.record(
+    audit.record_patient(
         session,
+        patient.id,
         actor=actor(user),
         channel=CHANNEL,
         action="read",
-        entity="patient",
-        entity_id=patient.id,
-        patient_id=patient.id,
     )
     return PatientView(patient, [*upcoming, *past], list(conversations), list(tasks))

@@ -151,16 +151,7 @@ def task_detail(session: Session, user: StaffUser, task_id: int) -> TaskDetail:
     notes = [NoteRow(n.kind, n.text, n.at, name or "System") for n, name in note_rows]
     patient = session.get(Patient, task.patient_id) if task.patient_id else None
     names = _staff_names(session, {task.claimed_by} if task.claimed_by else set())
-    audit.record(
-        session,
-        actor=actor(user),
-        channel=CHANNEL,
-        action="read",
-        entity="staff_task",
-        entity_id=task.id,
-        patient_id=task.patient_id,
-        conversation_id=task.conversation_id,
-    )
+    audit.record_task(session, task, actor=actor(user), channel=CHANNEL, action="read")
     return TaskDetail(
         task=task,
         conversation=conversation,
@@ -178,16 +169,8 @@ def _note(session: Session, task: StaffTask, user: StaffUser, kind: str, text: s
 
 
 def _audit_change(session: Session, user: StaffUser, task: StaffTask, step: str) -> None:
-    audit.record(
-        session,
-        actor=actor(user),
-        channel=CHANNEL,
-        action="update",
-        entity="staff_task",
-        entity_id=task.id,
-        patient_id=task.patient_id,
-        conversation_id=task.conversation_id,
-        detail={"step": step},
+    audit.record_task(
+        session, task, actor=actor(user), channel=CHANNEL, action="update", detail={"step": step}
     )
 
 

@@ -65,12 +65,31 @@ def new_sms_conversation(
     session: Session, *, practice_id: int, phone: str, language: str, now: datetime
 ) -> Conversation:
     """A new SMS conversation with this number, started at `now` (flushed: it has an id)."""
+    return start(
+        session, practice_id=practice_id, channel=SMS, phone=phone, language=language, now=now
+    )
+
+
+def start(
+    session: Session,
+    *,
+    practice_id: int,
+    channel: str,
+    phone: str | None,
+    language: str,
+    now: datetime,
+    call_sid: str | None = None,
+    verified_patient_id: int | None = None,
+) -> Conversation:
+    """A new conversation on any channel, started at `now` (flushed: it has an id)."""
     conversation = Conversation(
         uid=new_uid(),
         practice_id=practice_id,
-        channel=SMS,
+        channel=channel,
+        call_sid=call_sid,
         phone=phone,
         language=language,
+        verified_patient_id=verified_patient_id,
         started_at=now,
         last_activity_at=now,
     )
@@ -95,8 +114,8 @@ def voice_conversation(
     ).scalar_one_or_none()
     if existing is not None:
         return existing
-    conversation = Conversation(
-        uid=new_uid(),
+    return start(
+        session,
         practice_id=practice_id,
         channel=VOICE,
         call_sid=call_sid,
@@ -104,12 +123,8 @@ def voice_conversation(
         # to the column's length, as for SMS short codes)
         phone=phone[:20] if phone else phone,
         language=language,
-        started_at=now,
-        last_activity_at=now,
+        now=now,
     )
-    session.add(conversation)
-    session.flush()
-    return conversation
 
 
 def by_uid(session: Session, uid: str) -> Conversation | None:

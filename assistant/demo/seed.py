@@ -869,27 +869,18 @@ def _audit_creations(
     now: datetime,
 ) -> None:
     """One audit event per created patient and per created appointment."""
-    for patient in patients:
+    created = [("patient", patient.id, patient.id) for patient in patients] + [
+        ("appointment", appointment.id, appointment.patient_id) for appointment in appointments
+    ]
+    for entity, entity_id, patient_id in created:
         audit.record(
             session,
             actor=ACTOR,
             channel=CHANNEL,
             action="create",
-            entity="patient",
-            entity_id=patient.id,
-            patient_id=patient.id,
-            detail={"source": "demo seed"},
-            now=now,
-        )
-    for appointment in appointments:
-        audit.record(
-            session,
-            actor=ACTOR,
-            channel=CHANNEL,
-            action="create",
-            entity="appointment",
-            entity_id=appointment.id,
-            patient_id=appointment.patient_id,
+            entity=entity,
+            entity_id=entity_id,
+            patient_id=patient_id,
             detail={"source": "demo seed"},
             now=now,
         )

@@ -598,14 +598,12 @@ def _write_patient(
     detail: dict[str, Any] = {"source": "fhir", "entry": plan.index}
     if changed and not created:
         detail["fields"] = changed
-    audit.record(
+    audit.record_patient(
         session,
+        patient.id,
         actor=actor,
         channel=CHANNEL,
         action="create" if created else "update",
-        entity="patient",
-        entity_id=patient.id,
-        patient_id=patient.id,
         detail=detail,
     )
     return EntryResult("Patient", patient.id, created)

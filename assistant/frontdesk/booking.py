@@ -530,13 +530,11 @@ def _create_patient(
     session.flush()
     number = conversation.phone if new.phone == CALLER else new.phone
     session.add(PatientPhone(patient_id=patient.id, number=number, kind="mobile"))
-    audit.record(
+    audit.record_patient(
         session,
+        patient.id,
         **Actor.patient(patient.id, conversation.channel, conversation.id).fields(),
         action="create",
-        entity="patient",
-        entity_id=patient.id,
-        patient_id=patient.id,
         detail={"source": "new patient booking", "reason_category": new.reason},
     )
     return patient

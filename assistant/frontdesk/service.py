@@ -115,13 +115,11 @@ def upcoming(session: Session, patient_id: int, now: datetime, limit: int = MAX_
 
 def _disclose(session: Session, ctx: Context, appointments: list[Appointment]) -> None:
     for appointment in appointments:
-        audit.record(
+        audit.record_appointment(  # the patient's own appointments only
             session,
+            appointment,
             **ctx.actor.fields(),
             action="disclose",
-            entity="appointment",
-            entity_id=appointment.id,
-            patient_id=ctx.patient.id,
             detail={
                 "fields": ["date", "time", "provider", "location", "prep"],
                 "basis": "verified",

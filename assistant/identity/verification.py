@@ -30,14 +30,12 @@ def verify(
     On success `conversation.verified_patient_id` is set.
     """
     patient = _find(session, conversation, full_name_text, dob) if dob else None
-    audit.record(
+    audit.record_patient(
         session,
+        patient.id if patient else None,
         actor=f"patient:{patient.id}" if patient else "caller",
         channel=conversation.channel,
         action="verify",
-        entity="patient",
-        entity_id=patient.id if patient else None,
-        patient_id=patient.id if patient else None,
         conversation_id=conversation.id,
         detail={"result": "success" if patient else "failure"},
     )

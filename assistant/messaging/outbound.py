@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from typing_extensions import Required, Unpack
 
 from assistant.config import Settings
 from assistant.db.models import OutboundMessage, Reminder, SmsOptOut, UndeliverableNumber
@@ -36,6 +38,17 @@ _said_recording = False
 # A voice reminder is an outbound call; its row keeps what the call says (the "body").
 CALL = "voice_reminder"
 REMINDER_CALL_PATH = "/twilio/reminder-call"  # its TwiML, `?m=<message id>`
+
+
+class Draft(TypedDict, total=False):
+    """What an outbound message is made of (the keywords of `new_message` and `send`)."""
+
+    practice_id: Required[int]
+    to: Required[str]
+    body: Required[str]
+    purpose: Required[str]
+    patient_id: int | None
+    appointment_id: int | None
 
 
 @dataclass(frozen=True)
@@ -87,25 +100,16 @@ class Outbound:
         return self.sender is not None
 
     def new_message(
-        self,
-        session: Session,
-        *,
-        practice_id: int,
-        to: str,
-        body: str,
-        purpose: str,
-        patient_id: int | None = None,
-        appointment_id: int | None = None,
-        now: datetime | None = None,
+        self, session: Session, *, now: datetime | None = None, **draft: Unpack[Draft]
     ) -> OutboundMessage:
         """Add the row for a message about to go out ("recorded" when nothing is sent)."""
         message = OutboundMessage(
-            practice_id=practice_id,
-            to_number=to,
-            body=body,
-            purpose=purpose,
-            patient_id=patient_id,
-            appointment_id=appointment_id,
+            practice_id=draft["practice_id"],
+            to_number=draft["to"],
+            body=draft["body"],
+            purpose=draft["purpose"],
+            patient_id=draft.get("patient_id"),
+            appointment_id=draft.get("appointment_id"),
             status="queued" if self.sends else "recorded",
             created_at=now or utcnow(),
         )
@@ -130,30 +134,13 @@ class Outbound:
             return find_call(self.sender.client, message.to_number, message.created_at)
         return self.sender.find_accepted(message.to_number, message.body, message.created_at)
 
-    def send(
-        self,
-        *,
-        practice_id: int,
-        to: str,
-        body: str,
-        purpose: str,
-        patient_id: int | None = None,
-        appointment_id: int | None = None,
-    ) -> SendResult:
+    def send(self, **draft: Unpack[Draft]) -> SendResult:
         """Send one SMS in its own transactions (callers with their own state use the steps)."""
         with UnitOfWork(self.settings.database_url) as uow:
-            reason = blocked_reason(uow.session, to)
+            reason = blocked_reason(uow.session, draft["to"])
             if reason is not None:
                 return SendResult("blocked", error_code=reason)
-            message = self.new_message(
-                uow.session,
-                practice_id=practice_id,
-                to=to,
-                body=body,
-                purpose=purpose,
-                patient_id=patient_id,
-                appointment_id=appointment_id,
-            )
+            message = self.new_message(uow.session, **draft)
             uow.commit()
         if not self.sends:
             return SendResult("recorded", message.id)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -158,18 +159,12 @@ class TwilioSender:
     def find_accepted(self, to: str, body: str, since: datetime) -> tuple[bool, str | None]:
         """(checked, sid): the SID of a message with this body Twilio accepted for this number
         since `since`, if any. `checked` is False when Twilio could not be asked."""
-        try:
-            page = self.client.messages.page(to=to, page_size=50)
-        except (TwilioException, requests.RequestException) as exc:
-            log.warning("twilio message lookup failed: %s", type(exc).__name__)
-            return False, None
-        earliest = since.astimezone(timezone.utc) - CLOCK_SKEW
-        for message in page:
-            created = message.date_created
-            recent = not isinstance(created, datetime) or created >= earliest
-            if message.body == body and message.to == to and recent and message.sid:
-                return True, message.sid
-        return True, None
+        return _find_recent(
+            "message",
+            lambda: self.client.messages.page(to=to, page_size=50),
+            since,
+            lambda message: message.body == body and message.to == to,
+        )
 
 
 def code_of(outcome: CreateOutcome) -> str:
@@ -179,15 +174,28 @@ def code_of(outcome: CreateOutcome) -> str:
 def find_call(client: Client, to: str, since: datetime) -> tuple[bool, str | None]:
     """(checked, sid): a call Twilio placed to this number since `since`, if any (after a
     crash, before the CallSid was stored). `checked` is False when Twilio could not be asked."""
+    return _find_recent(
+        "call", lambda: client.calls.page(to=to, page_size=20), since, lambda call: call.to == to
+    )
+
+
+def _find_recent(
+    kind: str,
+    fetch_page: Callable[[], Iterable[Any]],
+    since: datetime,
+    matches: Callable[[Any], bool],
+) -> tuple[bool, str | None]:
+    """(checked, sid) of the first record on the page that matches and was created since
+    `since` (less the clock skew; a record without a date counts as recent)."""
     try:
-        page = client.calls.page(to=to, page_size=20)
+        page = fetch_page()
     except (TwilioException, requests.RequestException) as exc:
-        log.warning("twilio call lookup failed: %s", type(exc).__name__)
+        log.warning("twilio %s lookup failed: %s", kind, type(exc).__name__)
         return False, None
     earliest = since.astimezone(timezone.utc) - CLOCK_SKEW
-    for call in page:
-        created = call.date_created
+    for record in page:
+        created = record.date_created
         recent = not isinstance(created, datetime) or created >= earliest
-        if call.to == to and recent and call.sid:
-            return True, call.sid
+        if matches(record) and recent and record.sid:
+            return True, record.sid
     return True, None

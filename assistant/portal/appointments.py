@@ -68,13 +68,11 @@ def view(appointment: Appointment, language: str) -> PortalAppointment:
 
 
 def _disclose(session: Session, portal: PortalSession, appointment: Appointment, what: str):
-    audit.record(
+    audit.record_appointment(
         session,
+        appointment,
         **Actor.patient(portal.verified_patient_id, CHANNEL, portal.conversation_id).fields(),
         action="disclose",
-        entity="appointment",
-        entity_id=appointment.id,
-        patient_id=appointment.patient_id,
         detail={"view": what, "basis": "portal_session"},
     )
 

@@ -26,7 +26,7 @@ from assistant.messaging.outbound import Outbound, apply_outcome, blocked_reason
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.portal import limits
 from assistant.portal.hashing import ip_key, keyed, phone_key, same
-from assistant.portal.sessions import open_session
+from assistant.portal.web_sessions import open_session
 from assistant.practices import practice_for_number
 from assistant.unit_of_work import UnitOfWork
 
@@ -108,14 +108,12 @@ def recently_locked(session: Session, phone: str, now: datetime) -> bool:
 
 
 def _audit(session: Session, action: str, patient_id: int | None, result: str, **extra) -> None:
-    audit.record(
+    audit.record_patient(
         session,
+        patient_id,
         actor=f"patient:{patient_id}" if patient_id else "visitor",
         channel=CHANNEL,
         action=action,
-        entity="patient",
-        entity_id=patient_id,
-        patient_id=patient_id,
         detail={"result": result, **extra},
     )
 

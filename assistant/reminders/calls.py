@@ -105,14 +105,12 @@ def answer(
             )
         except InvalidTransition:
             return NOT_CONFIRMABLE, language
-        audit.record(
+        audit.record_appointment(
             session,
+            appointment,
             actor=actor,
             channel="voice",
             action="update",
-            entity="appointment",
-            entity_id=appointment.id,
-            patient_id=appointment.patient_id,
             detail={"operation": "confirmed", "basis": "reminder call keypad"},
         )
         return (CONFIRMED if changed else ALREADY_CONFIRMED), language

@@ -90,14 +90,12 @@ def confirm_reply(
         )
     except InvalidTransition:
         return ConfirmResult(NOT_CONFIRMABLE, appointment_id=appointment.id)
-    audit.record(
+    audit.record_appointment(
         session,
+        appointment,
         actor=actor,
         channel=conversation.channel,
         action="disclose",
-        entity="appointment",
-        entity_id=appointment.id,
-        patient_id=appointment.patient_id,
         conversation_id=conversation.id,
         detail={"fields": ["date", "time", "location"], "basis": "reminder reply"},
     )

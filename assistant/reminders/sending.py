@@ -171,7 +171,7 @@ def prepare(session: Session, outbound: Outbound, reminder: Reminder, now: datet
     reminder.outbound_message = message
     reminder.sent_at = now
     reminder.includes_prep = prep is not None
-    _record_disclosure(session, reminder, patient.id)
+    _record_disclosure(session, reminder)
     if not outbound.sends:
         _mark_sent(reminder, message)
         return RECORDED
@@ -205,16 +205,14 @@ def _body(
     )
 
 
-def _record_disclosure(session: Session, reminder: Reminder, patient_id: int) -> None:
+def _record_disclosure(session: Session, reminder: Reminder) -> None:
     """The reminder tells its appointment's date, time and place: an audited disclosure."""
-    audit.record(
+    audit.record_appointment(
         session,
+        reminder.appointment,
         actor=ACTOR,
         channel=reminder.channel,
         action="disclose",
-        entity="appointment",
-        entity_id=reminder.appointment.id,
-        patient_id=patient_id,
         detail={"fields": ["date", "time", "location"], "basis": "reminder", "id": reminder.id},
     )
 

@@ -14,8 +14,14 @@ class SchedulingError(Exception):
     code = "scheduling_error"
 
 
-class AppointmentNotFound(SchedulingError):
+class NotFound(SchedulingError):
+    """No such row; the message is the id that was asked for."""
+
     code = "not_found"
+
+
+class AppointmentNotFound(NotFound):
+    pass
 
 
 class InvalidTransition(SchedulingError):
@@ -101,12 +107,12 @@ class HoldExpired(SchedulingError):
     code = "hold_expired"
 
 
-class OfferNotFound(SchedulingError):
-    code = "not_found"
+class OfferNotFound(NotFound):
+    pass
 
 
-class WaitlistEntryNotFound(SchedulingError):
-    code = "not_found"
+class WaitlistEntryNotFound(NotFound):
+    pass
 
 
 class OfferNoLongerAvailable(SchedulingError):

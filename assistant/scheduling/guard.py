@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from assistant.db.models import HELD, Appointment, AppointmentType, Provider
 from assistant.scheduling.availability import occupying_filter
@@ -48,6 +50,13 @@ def take_write_lock(session: Session) -> None:
     """
     if not is_postgres(session):
         session.execute(text("UPDATE providers SET active = active WHERE 0 = 1"))
+
+
+def lock_due(session: Session, rows: Select) -> list[Any]:
+    """For a periodic job: the rows of `rows` (one entity) locked for this transaction, taken
+    as a writer; rows another worker holds are skipped, it processes them."""
+    take_write_lock(session)
+    return list(session.execute(rows.with_for_update(skip_locked=True)).scalars())
 
 
 def lock_providers(session: Session, provider_ids: Iterable[int]) -> None:

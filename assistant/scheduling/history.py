@@ -120,14 +120,12 @@ def _record(
         at=now or utcnow(),
     )
     session.add(entry)
-    audit.record(
+    audit.record_appointment(
         session,
+        appointment,
         actor=actor,
         channel=channel,
         action=audit_action,
-        entity="appointment",
-        entity_id=appointment.id,
-        patient_id=appointment.patient_id,
         conversation_id=conversation_id,
         now=now,
         detail={"operation": action, **audit_detail, **(detail or {})},

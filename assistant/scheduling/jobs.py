@@ -29,14 +29,11 @@ def release_expired_holds(
     Availability already ignores expired holds; this makes the state explicit.
     """
     now = now_utc(now)
-    guard.take_write_lock(session)
-    expired = list(
-        session.execute(
-            select(Appointment)
-            .where(Appointment.status == HELD, Appointment.hold_expires_at <= now)
-            .order_by(Appointment.id)
-            .with_for_update(skip_locked=True)
-        ).scalars()
+    expired = guard.lock_due(
+        session,
+        select(Appointment)
+        .where(Appointment.status == HELD, Appointment.hold_expires_at <= now)
+        .order_by(Appointment.id),
     )
     for held in expired:
         release_hold(session, held, actor=actor, now=now)
@@ -44,15 +41,7 @@ def release_expired_holds(
     if offer_to_waitlist:
         for held in expired:
             if held.starts_at > now:
-                waitlist.offer_slot(
-                    session,
-                    provider_id=held.provider_id,
-                    location_id=held.location_id,
-                    starts_at=held.starts_at,
-                    now=now,
-                    source_appointment_id=held.id,
-                    exclude_patient_ids=[held.patient_id],
-                )
+                waitlist.offer_freed_time(session, held, now)
     return expired
 
 

@@ -284,7 +284,7 @@ def reschedule(
         detail={"rescheduled_from": old.id},
     )
     if offer_to_waitlist and old.starts_at > now:
-        _offer_freed_time(session, old, now)
+        waitlist.offer_freed_time(session, old, now)
     return new
 
 
@@ -326,20 +326,6 @@ def _release_rescheduled(
         now=now,
     )
     session.flush()
-
-
-def _offer_freed_time(session: Session, old: Appointment, now: datetime) -> None:
-    """The time a patient cancelled or moved away from goes to the waitlist (but not back to
-    them)."""
-    waitlist.offer_slot(
-        session,
-        provider_id=old.provider_id,
-        location_id=old.location_id,
-        starts_at=old.starts_at,
-        now=now,
-        source_appointment_id=old.id,
-        exclude_patient_ids=[old.patient_id],
-    )
 
 
 def cancel(
@@ -384,7 +370,7 @@ def cancel(
     )
     session.flush()
     if offer_to_waitlist and appointment.starts_at > now:
-        _offer_freed_time(session, appointment, now)
+        waitlist.offer_freed_time(session, appointment, now)
     return appointment, True
 
 

@@ -122,6 +122,20 @@ def leave(session: Session, entry_id: int, *, actor: str, channel: str) -> Waitl
     return entry
 
 
+def offer_freed_time(session: Session, freed: Appointment, now: datetime) -> list[WaitlistOffer]:
+    """The time a patient cancelled, moved away from or let lapse goes to the waitlist (but
+    not back to them)."""
+    return offer_slot(
+        session,
+        provider_id=freed.provider_id,
+        location_id=freed.location_id,
+        starts_at=freed.starts_at,
+        now=now,
+        source_appointment_id=freed.id,
+        exclude_patient_ids=[freed.patient_id],
+    )
+
+
 def offer_slot(
     session: Session,
     *,
@@ -399,13 +413,11 @@ def expire_offers(session: Session, *, now: datetime | None = None) -> list[Wait
     """Periodic: expire unanswered offers (passing their slots on to the next entries) and
     entries whose date window is over. Returns the newly made offers."""
     now = now_utc(now)
-    guard.take_write_lock(session)
-    expired = list(
-        session.execute(
-            select(WaitlistOffer)
-            .where(WaitlistOffer.status == OFFER_PENDING, WaitlistOffer.expires_at <= now)
-            .with_for_update(skip_locked=True)
-        ).scalars()
+    expired = guard.lock_due(
+        session,
+        select(WaitlistOffer).where(
+            WaitlistOffer.status == OFFER_PENDING, WaitlistOffer.expires_at <= now
+        ),
     )
     for offer in expired:
         offer.status = OFFER_EXPIRED

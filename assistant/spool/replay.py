@@ -150,15 +150,12 @@ def _patient_by_phone(session: Session, practice_id: int, phone: str | None) -> 
 
 def _audit_task(session: Session, task: StaffTask, channel: str, kind: str) -> None:
     session.flush()
-    audit.record(
+    audit.record_task(
         session,
+        task,
         actor=ACTOR,
         channel=channel,
         action="create",
-        entity="staff_task",
-        entity_id=task.id,
-        patient_id=task.patient_id,
-        conversation_id=task.conversation_id,
         detail={"source": "spool", "kind": kind},
     )
 

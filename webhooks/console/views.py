@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import NotFound
 
 from assistant.console import auth, metrics, patients, reminder_metrics, schedule, tasks
 from assistant.unit_of_work import UnitOfWork
@@ -54,6 +55,13 @@ def _error(error) -> ResponseReturnValue:
     )
 
 
+@bp.errorhandler(tasks.TaskNotFound)
+@bp.errorhandler(patients.PatientNotFound)
+def _unknown_id(_missing: LookupError) -> ResponseReturnValue:
+    """A task or patient that does not exist, or belongs to another practice: the 404 page."""
+    return _error(NotFound())
+
+
 # --- Sign-in -------------------------------------------------------------------------------------
 
 
@@ -99,35 +107,32 @@ def home() -> ResponseReturnValue:
 # --- Queue and tasks -----------------------------------------------------------------------------
 
 
-def _queue_status() -> str:
+def _render_queue(template: str) -> ResponseReturnValue:
+    """The task queue filtered by the `status` argument (unknown or missing: open tasks)."""
     status = request.args.get("status", "open")
-    return status if status in tasks.STATUS_FILTERS else "open"
+    if status not in tasks.STATUS_FILTERS:
+        status = "open"
+    rows = tasks.queue(g.uow.session, g.user, status=status)
+    return render_template(template, rows=rows, status=status)
 
 
 @bp.get("/queue")
 @security.login_required
 def queue() -> ResponseReturnValue:
-    status = _queue_status()
-    rows = tasks.queue(g.uow.session, g.user, status=status)
-    return render_template("console/queue.html", rows=rows, status=status)
+    return _render_queue("console/queue.html")
 
 
 @bp.get("/queue/rows")
 @security.login_required
 def queue_rows() -> ResponseReturnValue:
     """The queue table alone, for the page's periodic refresh."""
-    status = _queue_status()
-    rows = tasks.queue(g.uow.session, g.user, status=status)
-    return render_template("console/_queue_table.html", rows=rows, status=status)
+    return _render_queue("console/_queue_table.html")
 
 
 @bp.get(f"/tasks/<int(max={MAX_ID}):task_id>")
 @security.login_required
 def task(task_id: int) -> ResponseReturnValue:
-    try:
-        detail = tasks.task_detail(g.uow.session, g.user, task_id)
-    except tasks.TaskNotFound:
-        abort(404)
+    detail = tasks.task_detail(g.uow.session, g.user, task_id)
     return render_template("console/task.html", d=detail)
 
 
@@ -135,8 +140,6 @@ def _task_step(task_id: int, step, done: str) -> ResponseReturnValue:
     try:
         step()
         flash(done, "success")
-    except tasks.TaskNotFound:
-        abort(404)
     except tasks.TaskConflict as conflict:
         g.uow.rollback()
         flash(str(conflict), "error")
@@ -231,10 +234,7 @@ def patient_search() -> ResponseReturnValue:
 @bp.get(f"/patients/<int(max={MAX_ID}):patient_id>")
 @security.login_required
 def patient(patient_id: int) -> ResponseReturnValue:
-    try:
-        view = patients.view(g.uow.session, g.user, patient_id)
-    except patients.PatientNotFound:
-        abort(404)
+    view = patients.view(g.uow.session, g.user, patient_id)
     return render_template("console/patient.html", v=view)
 
 

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from assistant.frontdesk import service as frontdesk
 from assistant.portal import appointments as visits
-from assistant.portal import sessions as portal_sessions
+from assistant.portal import web_sessions
 from webhooks.context import settings
 from webhooks.portal import security
 from webhooks.portal.views import bp, load_records
@@ -28,7 +28,7 @@ def _conversation_uid() -> str:
     """The portal conversation of the record being viewed (made on first use). The dialogue's
     services below join the request's unit of work (`g.uow`), so they see it uncommitted; the
     request commits once, in `security.signed_in`."""
-    return portal_sessions.chat_conversation(g.uow.session, g.portal).uid
+    return web_sessions.chat_conversation(g.uow.session, g.portal).uid
 
 
 @bp.get("/appointments")

@@ -18,7 +18,7 @@ from assistant import audit
 from assistant.actor import Actor
 from assistant.conversations import sessions as conversations
 from assistant.conversations.messages import take_message_for_uid
-from assistant.portal import sessions as portal_sessions
+from assistant.portal import web_sessions
 from webhooks import rasa_client
 from webhooks.context import settings
 from webhooks.portal import security
@@ -42,7 +42,7 @@ def _transcript(conversation) -> list[dict[str, Any]]:
 @security.signed_in
 def chat():
     load_records()
-    conversation = portal_sessions.conversation_of(g.uow.session, g.portal)
+    conversation = web_sessions.conversation_of(g.uow.session, g.portal)
     transcript = _transcript(conversation)
     if transcript:
         audit.record(
@@ -79,7 +79,7 @@ def send():
             return jsonify({"error": "empty"}), 400
         return redirect(url_for("portal.chat"))
     lang = security.language()
-    conversation = portal_sessions.chat_conversation(g.uow.session, g.portal)
+    conversation = web_sessions.chat_conversation(g.uow.session, g.portal)
     conversations.add_turn(g.uow.session, conversation, "in", shown, {"payload": text})
     uid = conversation.uid
     g.uow.commit()  # the patient's words are stored before we depend on the dialogue

@@ -19,7 +19,7 @@ from flask import abort, g, jsonify, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from assistant.portal import sessions as portal_sessions
+from assistant.portal import web_sessions
 from assistant.unit_of_work import UnitOfWork
 from webhooks.console.security import CSRF_FIELD, CSRF_HEADER, secure_headers
 from webhooks.context import settings
@@ -134,7 +134,7 @@ def signed_in(view: F) -> F:
         cfg = settings()
         with UnitOfWork(cfg.database_url) as uow:
             token = g.state.get("sid")
-            portal = portal_sessions.current(uow.session, token, secret=cfg.secret_key)
+            portal = web_sessions.current(uow.session, token, secret=cfg.secret_key)
             if portal is None:
                 uow.commit()  # an idle session is ended for good
                 had_session = bool(token)
@@ -148,7 +148,7 @@ def signed_in(view: F) -> F:
                 return redirect(url_for("portal.sign_in"))
             chosen = g.state.get("lang")
             if chosen in LANGUAGES:
-                portal_sessions.set_language(uow.session, portal, chosen)
+                web_sessions.set_language(uow.session, portal, chosen)
             else:
                 put("lang", portal.language)
             g.uow, g.portal = uow, portal

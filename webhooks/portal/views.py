@@ -12,8 +12,7 @@ from werkzeug.wrappers import Response
 
 from assistant.datetimes import parse_date_of_birth
 from assistant.messaging.outbound import Outbound
-from assistant.portal import sessions as portal_sessions
-from assistant.portal import signin
+from assistant.portal import signin, web_sessions
 from assistant.unit_of_work import UnitOfWork
 from webhooks.context import settings
 from webhooks.portal import security
@@ -209,11 +208,11 @@ def link_confirm():
 def sign_out() -> Response:
     cfg = settings()
     with UnitOfWork(cfg.database_url) as uow:
-        portal = portal_sessions.current(
+        portal = web_sessions.current(
             uow.session, g.state.get("sid"), secret=cfg.secret_key, touch=False
         )
         if portal is not None:
-            portal_sessions.end(uow.session, portal, portal_sessions.SIGNED_OUT)
+            web_sessions.end(uow.session, portal, web_sessions.SIGNED_OUT)
         uow.commit()
     security.end_session()
     security.put("notice", "signed_out")
@@ -227,11 +226,11 @@ def switch() -> Response:
         patient_id = int(request.form.get("patient_id", ""))
     except ValueError:
         patient_id = 0
-    portal_sessions.switch(g.uow.session, g.portal, patient_id)
+    web_sessions.switch(g.uow.session, g.portal, patient_id)
     target = request.form.get("next")
     return redirect(url_for("portal.chat" if target == "chat" else "portal.appointments"))
 
 
 def load_records() -> None:
     """The records on the verified number and the one being viewed, for the header."""
-    g.records = portal_sessions.records(g.uow.session, g.portal)
+    g.records = web_sessions.records(g.uow.session, g.portal)

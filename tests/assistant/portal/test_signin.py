@@ -19,8 +19,7 @@ from assistant.db.models import (
     Practice,
 )
 from assistant.messaging.outbound import Outbound
-from assistant.portal import limits, signin
-from assistant.portal import sessions as portal_sessions
+from assistant.portal import limits, signin, web_sessions
 from assistant.unit_of_work import UnitOfWork
 from tests import factories
 
@@ -98,7 +97,7 @@ def test_right_code_signs_in_and_the_code_is_stored_only_hashed(clinic):
     checked = verify(url, started.challenge_id, code, now=T0 + timedelta(minutes=9))
     assert checked.verified and checked.session_token
     with UnitOfWork(url) as uow:
-        portal = portal_sessions.current(
+        portal = web_sessions.current(
             uow.session, checked.session_token, secret=SECRET, now=T0 + timedelta(minutes=10)
         )
         assert portal is not None and portal.patient_id == clinic["maria"]
@@ -219,7 +218,7 @@ def test_signed_link_then_date_of_birth_of_someone_on_the_number(clinic):
     checked = answer(DOB)  # the parent's date of birth: the parent's record is opened
     assert checked.verified
     with UnitOfWork(url) as uow:
-        portal = portal_sessions.current(uow.session, checked.session_token, secret=SECRET, now=T0)
+        portal = web_sessions.current(uow.session, checked.session_token, secret=SECRET, now=T0)
         assert portal.patient_id == clinic["maria"]
     assert signin.open_link(UnitOfWork(url), token, secret=SECRET, now=T0) is None  # used
 
@@ -229,20 +228,20 @@ def test_sessions_end_when_idle_and_family_records_can_be_switched(clinic):
     started = start(url)
     token = verify(url, started.challenge_id, texted_code(url)).session_token
     with UnitOfWork(url) as uow:
-        portal = portal_sessions.current(uow.session, token, secret=SECRET, now=T0)
-        names = [r.first_name for r in portal_sessions.records(uow.session, portal)]
+        portal = web_sessions.current(uow.session, token, secret=SECRET, now=T0)
+        names = [r.first_name for r in web_sessions.records(uow.session, portal)]
         assert names == ["Maria", "Sofia"]
-        assert portal_sessions.switch(uow.session, portal, clinic["sofia"])
-        assert not portal_sessions.switch(uow.session, portal, 999)
-        conversation = portal_sessions.chat_conversation(uow.session, portal)
+        assert web_sessions.switch(uow.session, portal, clinic["sofia"])
+        assert not web_sessions.switch(uow.session, portal, 999)
+        conversation = web_sessions.chat_conversation(uow.session, portal)
         assert conversation.verified_patient_id == clinic["sofia"]
         assert conversation.channel == "portal"
         uow.commit()
-    idle = T0 + timedelta(minutes=portal_sessions.IDLE_MINUTES, seconds=1)
+    idle = T0 + timedelta(minutes=web_sessions.IDLE_MINUTES, seconds=1)
     with UnitOfWork(url) as uow:
-        assert portal_sessions.current(uow.session, token, secret=SECRET, now=idle) is None
+        assert web_sessions.current(uow.session, token, secret=SECRET, now=idle) is None
         uow.commit()
     with UnitOfWork(url) as uow:
         row = uow.session.execute(select(PortalSession)).scalar_one()
         assert (row.end_reason, row.ended_at is not None) == ("idle", True)
-        assert portal_sessions.current(uow.session, token, secret=SECRET, now=T0) is None
+        assert web_sessions.current(uow.session, token, secret=SECRET, now=T0) is None

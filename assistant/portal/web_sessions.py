@@ -1,4 +1,4 @@
-"""Portal sessions: the cookie holds a random token; the row (its hash) holds who is signed in,
+"""Portal web sessions: the cookie holds a random token; the row (its hash) holds who is signed in,
 which record is being viewed, and that record's chat conversation.
 
 A session ends on sign-out, after `IDLE_MINUTES` without activity, or `MAX_HOURS` after it
@@ -156,13 +156,11 @@ def switch(session: Session, portal: PortalSession, patient_id: int) -> bool:
             conversations.close(conversation)
     portal.patient_id = patient_id
     portal.conversation_id = None
-    audit.record(
+    audit.record_patient(
         session,
+        patient_id,
         **Actor.patient(portal.verified_patient_id, CHANNEL).fields(),
         action="read",
-        entity="patient",
-        entity_id=patient_id,
-        patient_id=patient_id,
         detail={"basis": "shared_phone", "verified_patient_id": portal.verified_patient_id},
     )
     return True
@@ -191,26 +189,21 @@ def chat_conversation(
     if existing is not None:
         return existing
     now = now or utcnow()
-    conversation = Conversation(
-        uid=conversations.new_uid(),
+    conversation = conversations.start(
+        session,
         practice_id=portal.practice_id,
         channel=CHANNEL,
         phone=portal.phone,
         language=portal.language,
+        now=now,
         verified_patient_id=portal.patient_id,
-        started_at=now,
-        last_activity_at=now,
     )
-    session.add(conversation)
-    session.flush()
     portal.conversation_id = conversation.id
-    audit.record(
+    audit.record_patient(
         session,
+        portal.patient_id,
         **Actor.patient(portal.patient_id, CHANNEL, conversation.id).fields(),
         action="verify",
-        entity="patient",
-        entity_id=portal.patient_id,
-        patient_id=portal.patient_id,
         detail={"result": "success", "basis": "portal_session", "session_id": portal.id},
     )
     return conversation
