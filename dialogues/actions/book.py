@@ -190,16 +190,8 @@ class ValidateBookForm(RepairingForm):
             booking.prep_for(unit_of_work(), int(kind["id"]), language(tracker)) if kind else None
         )
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if tracker.get_slot("book_confirm") in (TO_STAFF, BOOKED) or tracker.get_slot(
-            "task_stopped"
-        ):
+    def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
+        if tracker.get_slot("book_confirm") in (TO_STAFF, BOOKED):
             return []
         slots: list[str] = []
         if not tracker.get_slot("verified"):

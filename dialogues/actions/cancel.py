@@ -137,14 +137,8 @@ class ValidateConfirmForm(RepairingForm):
     def name(self) -> str:
         return "validate_confirm_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        return [] if tracker.get_slot("task_stopped") else ["appointment_choice"]
+    def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
+        return ["appointment_choice"]
 
     def validate_appointment_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -171,15 +165,7 @@ class ValidateCancelForm(RepairingForm):
             return None
         return "reschedule" if asks_to_reschedule(text) else None
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if tracker.get_slot("task_stopped"):
-            return []
+    def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
         if tracker.get_slot("cancel_done"):  # cancelled by the router at the yes: why, a new time?
             reason = tracker.get_slot("cancel_reason")
             if reason is None:

@@ -29,18 +29,8 @@ class ValidateIdentityForm(RepairingForm):
     def name(self) -> str:
         return "validate_identity_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if (
-            tracker.get_slot("verified")
-            or tracker.get_slot("identity_failed")
-            or tracker.get_slot("task_stopped")
-        ):
+    def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
+        if tracker.get_slot("verified") or tracker.get_slot("identity_failed"):
             return []
         return domain_slots
 

@@ -57,15 +57,7 @@ class ValidateLateForm(RepairingForm):
     def can_stop(self, tracker: Tracker, requested: str) -> bool:
         return requested == "late_minutes"  # after that the note is made
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if tracker.get_slot("task_stopped"):
-            return []
+    def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
         slots = [] if tracker.get_slot("late_noted") else ["late_minutes"]
         if tracker.get_slot("late_beyond"):
             slots.append("late_reschedule")

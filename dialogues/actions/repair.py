@@ -64,6 +64,22 @@ class RepairingForm(FormValidationAction):
     def name(self) -> str:
         """Abstract, so that the action server does not register this base class."""
 
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """A stopped task asks nothing more; otherwise what the form still needs."""
+        if tracker.get_slot("task_stopped"):
+            return []
+        return self.slots_to_ask(tracker, domain_slots)
+
+    def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
+        """The form's questions, in order, given what is known (the domain's list by default)."""
+        return domain_slots
+
     def can_stop(self, tracker: Tracker, requested: str) -> bool:
         """Whether stopping now leaves everything as it was (nothing committed yet)."""
         return True

@@ -157,14 +157,8 @@ class ValidateRescheduleForm(RepairingForm):
         moving = tracker.get_slot("task") == "reschedule"
         return "cancel" if moving and asks_to_cancel(text) else None
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        if tracker.get_slot("reschedule_confirm") == "staff" or tracker.get_slot("task_stopped"):
+    def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
+        if tracker.get_slot("reschedule_confirm") == "staff":
             return []
         slots = [] if tracker.get_slot("appointment_id") is not None else ["appointment_choice"]
         slots.append("time_preference")
