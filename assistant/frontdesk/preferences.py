@@ -62,10 +62,11 @@ _HOUR_ALTERNATIVES = "|".join(_HOUR_WORDS)
 _CLOCK_SAID = r"(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b"  # "2", "2h30 pm" (see _clock_folded)
 # "Around two", "at one", "a eso de las dos": about that clock time (read in office hours).
 _AROUND = re.compile(
-    r"\b(around|about|at|by|(como|mas o menos|a eso de|cerca de)( a)? las?|a las?)"
+    r"\b(around|about|at|(como|mas o menos|a eso de|cerca de)( a)? las?|a las?)"
     r" (?P<h>\d{1,2}|" + _HOUR_ALTERNATIVES + r")(?:h(?P<m>\d{2}))?"
-    r"(?: ?(?P<s>am|pm|a m|p m))?(?! (day|week|dia|semana|hour|hora|minute|minuto)s?\b)\b"
+    r"(?: ?(?P<s>am|pm|a m|p m))?(?! (day|week|dia|semana|hour|hora|minute|minuto)s?\b| of\b)\b"
 )
+_COUNTED = re.compile(r"\s+of\b", re.IGNORECASE)
 _BOUND = re.compile(
     r"\b(?P<way>after|before|despues de las?|antes de las?)"
     r" (?P<h>" + _HOUR_ALTERNATIVES + r")(?! (day|week|dia|semana)s?\b)\b"
@@ -322,6 +323,8 @@ def _with_resolved(
         if item.kind == "date_range":
             date_from = item.date
             continue
+        if item.kind == "time" and _COUNTED.match(text, item.end_char):
+            continue  # "at one of your offices": a count, not a clock time
         found = to_time_preference(item)
         if found is None:
             continue

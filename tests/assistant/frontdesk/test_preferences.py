@@ -61,9 +61,17 @@ def test_clock_part_keeps_the_day_said_with_it():
     assert pref.start_window() == (time(15), time(17))
 
 
-def test_two_weeks_is_not_a_clock_time():
-    wish = understand("around two weeks from now", now=NOW, time_zone=ZONE, language="en")
-    assert wish.preference.earliest is None and wish.preference.latest is None
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("around two weeks from now", "en"),
+        ("at one of your other offices", "en"),
+        ("dentro de dos semanas", "es"),
+    ],
+)
+def test_numbers_that_are_not_clock_times(text, language):
+    pref = understand(text, now=NOW, time_zone=ZONE, language=language).preference
+    assert pref.earliest is None and pref.latest is None
 
 
 def _moved(text: str, language: str):
