@@ -38,7 +38,8 @@ _ANY_PROVIDER = (
 # Clock-ish parts of the day: (part of day, earliest, latest) on the local start. "After work"
 # is from 4 PM: most offices close at 5, so its last hour (and any evening hours) is offered.
 _CLOCK_PARTS: tuple[tuple[re.Pattern[str], PartOfDay | None, time | None, time | None], ...] = (
-    (re.compile(r"\b(first thing|(a )?primera hora|temprano en la manana|bien temprano)\b"
+    (re.compile(r"\b(first thing|(a )?primera hora|temprano en la manana|bien temprano"
+                r"|early (in the )?morning|very early)\b"
                 r"(?! (de|en) la tarde| in the afternoon)"), "morning", None, time(9)),
     (re.compile(r"\b(late (in the )?morning|(a )?media manana|tarde en la manana"
                 r"|al final de la manana)\b"), "morning", time(10), time(12)),
@@ -66,6 +67,12 @@ _AROUND = re.compile(
     r" (?P<h>\d{1,2}|" + _HOUR_ALTERNATIVES + r")(?:h(?P<m>\d{2}))?"
     r"(?: ?(?P<s>am|pm|a m|p m))?(?! (day|week|dia|semana|hour|hora|minute|minuto)s?\b| of\b)\b"
 )
+_ONWARDS = re.compile(
+    r"\b(?:at|from|a las?|desde las?) (?P<h>\d{1,2}|" + _HOUR_ALTERNATIVES + r")"
+    r"(?:h(?P<m>\d{2}))?(?: ?(?P<s>am|pm|a m|p m))?"
+    r" (?:or later|or after|onwards?|o mas tarde|o despues|en adelante)\b"
+)
+_MAS = re.compile(r"\bm[aá]s\s+$", re.IGNORECASE)
 _COUNTED = re.compile(r"\s+of\b", re.IGNORECASE)
 _BOUND = re.compile(
     r"\b(?P<way>after|before|despues de las?|antes de las?)"
@@ -211,6 +218,7 @@ def understand(
     pref, resolved_from = _with_resolved(
         pref, text, now=now, time_zone=time_zone, language=language
     )
+    pref = _around_said(pref, clock)
     if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
         monday = today + timedelta(days=14 - today.weekday())
         return Wish(replace(pref, asap=False, on_date=None),
@@ -234,12 +242,22 @@ def _clock_words(pref: TimePreference, folded: str) -> TimePreference:
     for pattern, part, earliest, latest in _CLOCK_PARTS:
         if pattern.search(folded):
             return replace(pref, part_of_day=part, earliest=earliest, latest=latest)
+    onwards = _ONWARDS.search(folded)
+    if onwards:  # "at 3 or later", "a las 3 o más tarde": from then on, not about then
+        hour = onwards["h"] if onwards["h"].isdigit() else str(_HOUR_WORDS[onwards["h"]])
+        pref = replace(pref, earliest=_clock(hour, onwards["m"], onwards["s"]))
     for bound in _BOUND.finditer(folded):
         bound_at = _clock(str(_HOUR_WORDS[bound["h"]]), None, None)
         if bound["way"].startswith(("after", "despues")):
             pref = replace(pref, earliest=bound_at)
         else:
             pref = replace(pref, latest=bound_at)
+    return pref
+
+
+def _around_said(pref: TimePreference, folded: str) -> TimePreference:
+    """ "Around two", "at one", "around 2": about that clock time, when nothing else (the
+    resolver's reading of "two thirty", a bound such as "before ten") set a clock window."""
     if pref.earliest is None and pref.latest is None:
         around = _AROUND.search(folded)
         if around:
@@ -317,6 +335,7 @@ def _with_resolved(
     """Merge what `assistant.datetimes` resolved into the keyword preference: keywords win
     where both speak; a date range ("next week") becomes the search's first day."""
     date_from = None
+    clock_said = pref.earliest is not None or pref.latest is not None  # by keywords: they win
     if pref.asap:  # the recognizer reads "as soon as possible" as "now": keep our reading
         return pref, None
     for item in resolve(text, now=now, time_zone=time_zone, language=language):
@@ -328,13 +347,15 @@ def _with_resolved(
         found = to_time_preference(item)
         if found is None:
             continue
+        if item.kind == "part_of_day" and _MAS.search(text, 0, item.start_char):
+            found = replace(found, part_of_day=None)  # "más tarde" is "later", not "afternoon"
         if item.kind in ("time", "datetime") and found.earliest is not None:
             found = _around(found)
         pref = replace(
             pref,
             on_date=pref.on_date or (None if pref.weekdays else found.on_date),
-            earliest=pref.earliest or found.earliest,
-            latest=pref.latest or found.latest,
+            earliest=pref.earliest if clock_said else pref.earliest or found.earliest,
+            latest=pref.latest if clock_said else pref.latest or found.latest,
             part_of_day=pref.part_of_day or found.part_of_day,
         )
     return pref, date_from

@@ -23,6 +23,7 @@ def _window(text: str, language: str) -> tuple[time | None, time | None]:
     [
         ("first thing in the morning please", "en", (time(0), time(9))),
         ("a primera hora de la mañana", "es", (time(0), time(9))),
+        ("early in the morning", "en", (time(0), time(9))),
         ("late morning works best", "en", (time(10), time(12))),
         ("a media mañana", "es", (time(10), time(12))),
         ("early afternoon if you have it", "en", (time(12), time(15))),
@@ -44,6 +45,10 @@ def _window(text: str, language: str) -> tuple[time | None, time | None]:
         ("after two", "en", (time(14), None)),
         ("después de las 3", "es", (time(15), None)),
         ("at 9:30 am", "en", (time(8, 30), time(11, 30))),
+        ("monday at two thirty", "en", (time(13, 30), time(16, 30))),
+        ("a las dos y media", "es", (time(13, 30), time(16, 30))),
+        ("anything at 3 or later", "en", (time(15), None)),
+        ("a las tres o más tarde", "es", (time(15), None)),
         ("after 2:30", "en", (time(14, 30), None)),
         ("before 10:30 a.m.", "en", (None, time(10, 30))),
         ("at 7 in the evening", "en", (time(18), time(21))),
@@ -53,6 +58,11 @@ def _window(text: str, language: str) -> tuple[time | None, time | None]:
 )
 def test_clock_parts_of_the_day(text, language, window):
     assert _window(text, language) == window
+
+
+def test_mas_tarde_is_later_not_afternoon():
+    pref = understand("más tarde el martes", now=NOW, time_zone=ZONE, language="es").preference
+    assert pref.weekdays == frozenset({1}) and pref.part_of_day is None
 
 
 def test_clock_part_keeps_the_day_said_with_it():
