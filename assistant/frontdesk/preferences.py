@@ -73,6 +73,12 @@ _ONWARDS = re.compile(
     r" (?:or later|or after|onwards?|o mas tarde|o despues|en adelante)\b"
 )
 _MAS = re.compile(r"\bm[aá]s\s+$", re.IGNORECASE)
+_NEGATED_BOUNDS = (
+    (r"\b(not|no|nothing) (before|earlier than)\b", "after"),
+    (r"\b(not|no|nothing) (after|later than)\b", "before"),
+    (r"\bno antes de\b", "despues de"),
+    (r"\bno despues de\b", "antes de"),
+)
 _COUNTED = re.compile(r"\s+of\b", re.IGNORECASE)
 _BOUND = re.compile(
     r"\b(?P<way>after|before|despues de las?|antes de las?)"
@@ -85,11 +91,18 @@ _WEEK_ON = re.compile(
     r"|proxima semana|otra semana|siguiente semana)\b"
 )
 _HOURS_SHIFT = re.compile(
-    r"\b(?P<n>\d{1,2}|an?|one|two|three|four|una|dos|tres|cuatro|un par de|a couple( of)?)"
-    r" (hour|hora)s?\b"
+    r"\b(?P<n>\d{1,2}|an?|one|two|three|four|una|dos|tres|cuatro|un par de|a couple( of)?|couple"
+    r"( of)?|a few|few|unas cuantas|unas pocas|unas)(?: more)? (hour|hr|hora)s?\b"
 )
-_SAME_DAY = re.compile(r"\b(same day|mismo dia|that day|ese dia|ese mismo dia)\b")
-_EARLIER_WORDS = re.compile(r"\b(earlier|sooner|before|mas temprano|antes|adelant\w*)\b")
+_SAME_DAY = re.compile(
+    r"\b(same day|mismo dia|(later|earlier|sooner) (on )?that day|that day but (later|earlier)"
+    r"|(mas tarde|mas temprano) ese dia|ese dia pero mas (tarde|temprano))\b"
+)
+# "I can't do that day", "no puedo ese mismo día": not a wish for it
+_NOT_THAT_DAY = re.compile(r"\b(can'?t|cannot|can not|not|won'?t|no puedo|no me (queda|sirve))\b")
+_EARLIER_WORDS = re.compile(
+    r"\b(earlier|sooner|before|mas temprano|antes|adelant\w*|(move|bump)(ed)? (it |me |\w+ )?up)\b"
+)
 _LATER_WORDS = re.compile(r"\b(later|after|back|push\w*|mas tarde|despues|atras\w*|pospon\w*)\b")
 _PARTS = {
     "morning": ("morning", "por la manana", "en la manana", "de la manana", "temprano"),
@@ -287,7 +300,12 @@ def _from_visit(
     shift = _HOURS_SHIFT.search(folded)
     if shift and visit_time is not None and (earlier or _LATER_WORDS.search(folded)):
         n = shift["n"]
-        hours = int(n) if n.isdigit() else _SPAN_NUMBERS.get(n, 2 if " " in n else 1)
+        if n.isdigit():
+            hours = int(n)
+        elif "few" in n or "unas" in n:
+            hours = 3
+        else:
+            hours = 2 if "couple" in n or "par" in n else _SPAN_NUMBERS.get(n, 1)
         at = datetime.combine(visit, visit_time)
         target = at - timedelta(hours=hours) if earlier else at + timedelta(hours=hours)
         lo, hi = (
@@ -298,14 +316,20 @@ def _from_visit(
         if target.date() != visit:
             return None
         return replace(plain, on_date=visit, earliest=lo.time(), latest=_plus_minute(hi.time()))
-    if _SAME_DAY.search(folded):
+    if _SAME_DAY.search(folded) and not _NOT_THAT_DAY.search(
+        folded
+    ):  # keeps a part of the day or clock said with it
+        that_day = replace(pref, asap=False, on_date=visit, weekdays=frozenset())
         if visit_time is None:
-            return replace(plain, on_date=visit)
+            return that_day
         if earlier:
-            return replace(plain, on_date=visit, earliest=None, latest=visit_time)
+            return replace(that_day, latest=min(that_day.latest or visit_time, visit_time))
         if _LATER_WORDS.search(folded):
-            return replace(plain, on_date=visit, earliest=_plus_minute(visit_time), latest=None)
-        return replace(plain, on_date=visit)
+            after = _plus_minute(visit_time)
+            return replace(
+                that_day, earliest=max(that_day.earliest or time(0), after or time(23, 59))
+            )
+        return that_day
     return None
 
 
@@ -316,7 +340,10 @@ def _plus_minute(value: time) -> time | None:
 
 def _clock_folded(text: str) -> str:
     """Folded text that keeps clock minutes: "2:30" becomes "2h30" (folding drops colons)."""
-    return " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
+    folded = " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
+    for negated, meant in _NEGATED_BOUNDS:  # "not before ten" is from ten on
+        folded = re.sub(negated, meant, folded)
+    return folded
 
 
 def _clock(hour: str, minute: str | None, suffix: str | None) -> time:

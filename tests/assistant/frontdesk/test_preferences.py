@@ -40,6 +40,9 @@ def _window(text: str, language: str) -> tuple[time | None, time | None]:
         ("a la una", "es", (time(12), time(15))),
         ("como a las dos", "es", (time(13), time(16))),
         ("before ten", "en", (None, time(10))),
+        ("not before ten please", "en", (time(10), None)),
+        ("no antes de las 10", "es", (time(10), None)),
+        ("nothing after 3", "en", (None, time(15))),
         ("antes de las diez", "es", (None, time(10))),
         ("after 2", "en", (time(14), None)),
         ("after two", "en", (time(14), None)),
@@ -114,6 +117,9 @@ def test_same_time_a_week_after_the_visit(text, language):
         ("can you push it back two hours", "en"),
         ("dos horas más tarde", "es"),
         ("atrásela 2 horas", "es"),
+        ("push it back like 2 hrs", "en"),
+        ("a couple hours later", "en"),
+        ("un par de horas más tarde", "es"),
     ],
 )
 def test_hours_later_the_same_day(text, language):
@@ -125,7 +131,13 @@ def test_hours_later_the_same_day(text, language):
 
 
 @pytest.mark.parametrize(
-    ("text", "language"), [("an hour earlier", "en"), ("una hora más temprano", "es")]
+    ("text", "language"),
+    [
+        ("an hour earlier", "en"),
+        ("can you move it up an hour", "en"),
+        ("una hora más temprano", "es"),
+        ("adelántela una hora", "es"),
+    ],
 )
 def test_hours_earlier_the_same_day(text, language):
     pref = _moved(text, language).preference
@@ -157,3 +169,25 @@ def test_a_week_later_without_same_time_keeps_the_week_reading():
     wish = _moved("push it back a week", "en")
     assert wish.date_from == date(2026, 3, 16)
     assert wish.preference.earliest is None and wish.preference.on_date is None
+
+
+def test_a_few_hours_later():
+    pref = _moved("a few hours later if possible", "en").preference
+    assert pref.on_date == VISIT and pref.start_window()[0] == time(13)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("same day but in the afternoon", "en"), ("el mismo día pero en la tarde", "es")],
+)
+def test_same_day_keeps_the_part_of_the_day(text, language):
+    pref = _moved(text, language).preference
+    assert pref.on_date == VISIT and pref.part_of_day == "afternoon"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("I can't do that day, the same day is bad", "en"), ("no puedo ese mismo día", "es")],
+)
+def test_refusing_the_visit_day_does_not_ask_for_it(text, language):
+    assert _moved(text, language).preference.on_date != VISIT
