@@ -1,7 +1,10 @@
 """What the patient said about a new time, as a `TimePreference` for availability search.
 
 `assistant.datetimes.resolve` understands dates and times; the keywords here cover what it
-does not: "as soon as possible", parts of the day, weekdays, "any provider".
+does not: "as soon as possible", parts of the day, weekdays, "any provider", clock-ish parts
+of the day ("late morning", "after school"), hours in words ("around two", "before ten"), and
+wishes about the visit being moved ("same time a week later", "two hours later", "earlier the
+same day").
 """
 
 from __future__ import annotations
