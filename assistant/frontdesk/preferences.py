@@ -1,7 +1,10 @@
 """What the patient said about a new time, as a `TimePreference` for availability search.
 
 `assistant.datetimes.resolve` understands dates and times; the keywords here cover what it
-does not: "as soon as possible", parts of the day, weekdays, "any provider".
+does not: "as soon as possible", parts of the day, weekdays, "any provider", clock-ish parts
+of the day ("late morning", "after school"), hours in words ("around two", "before ten"), and
+wishes about the visit being moved ("same time a week later", "two hours later", "earlier the
+same day").
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from assistant.datetimes import resolve, to_time_preference
 from assistant.frontdesk.words import weekday_of, words
 from assistant.scheduling.clock import zone
-from assistant.scheduling.preferences import TimePreference
+from assistant.scheduling.preferences import PartOfDay, TimePreference
 
 _ASAP = (
     "asap",
@@ -35,6 +38,75 @@ _ANY_PROVIDER = (
     "cualquier medico", "cualquier doctora", "cualquiera", "otro doctor", "otra doctora",
     "different doctor", "another doctor",
 )  # fmt: skip
+# Clock-ish parts of the day: (part of day, earliest, latest) on the local start. "After work"
+# is from 4 PM: most offices close at 5, so its last hour (and any evening hours) is offered.
+_CLOCK_PARTS: tuple[tuple[re.Pattern[str], PartOfDay | None, time | None, time | None], ...] = (
+    (re.compile(r"\b(first thing|(a )?primera hora|temprano en la manana|bien temprano"
+                r"|early (in the )?morning|very early)\b"
+                r"(?! (de|en) la tarde| in the afternoon)"), "morning", None, time(9)),
+    (re.compile(r"\b(late (in the )?morning|(a )?media manana|tarde en la manana"
+                r"|al final de la manana)\b"), "morning", time(10), time(12)),
+    (re.compile(r"\b(early (in the )?afternoon|temprano en la tarde|(a )?primera hora de la tarde"
+                r"|al principio de la tarde|(al )?comienzo de la tarde)\b"),
+     "afternoon", time(12), time(15)),
+    (re.compile(r"\b(late (in the )?afternoon|al final de la tarde|(a )?ultima hora de la tarde"
+                r"|tarde en la tarde|ya tarde)\b"), "afternoon", time(15), time(17)),
+    (re.compile(r"\b(after (work|my shift|i get off)|(despues|saliendo|al salir) del? (trabajo"
+                r"|turno)|cuando salga del trabajo)\b"), None, time(16), None),
+    (re.compile(r"\b(after school|(despues|saliendo|al salir) de (la )?escuela"
+                r"|despues del colegio)\b"), None, time(15), None),
+)  # fmt: skip
+_HOURS_SAID = (
+    ("one", "una"), ("two", "dos"), ("three", "tres"), ("four", "cuatro"), ("five", "cinco"),
+    ("six", "seis"), ("seven", "siete"), ("eight", "ocho"), ("nine", "nueve"), ("ten", "diez"),
+    ("eleven", "once"), ("twelve", "doce"),
+)  # fmt: skip
+_HOUR_WORDS = {word: hour for hour, said in enumerate(_HOURS_SAID, 1) for word in said}
+_HOUR_ALTERNATIVES = "|".join(_HOUR_WORDS)
+_CLOCK_SAID = r"(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b"  # "2", "2h30 pm" (see _clock_folded)
+# "Around two", "at one", "a eso de las dos": about that clock time (read in office hours).
+_AROUND = re.compile(
+    r"\b(around|about|at|(como|mas o menos|a eso de|cerca de)( a)? las?|a las?)"
+    r" (?P<h>\d{1,2}|" + _HOUR_ALTERNATIVES + r")(?:h(?P<m>\d{2}))?"
+    r"(?: ?(?P<s>am|pm|a m|p m))?(?! (day|week|dia|semana|hour|hora|minute|minuto)s?\b| of\b)\b"
+)
+_ONWARDS = re.compile(
+    r"\b(?:at|from|a las?|desde las?) (?P<h>\d{1,2}|" + _HOUR_ALTERNATIVES + r")"
+    r"(?:h(?P<m>\d{2}))?(?: ?(?P<s>am|pm|a m|p m))?"
+    r" (?:or later|or after|onwards?|o mas tarde|o despues|en adelante)\b"
+)
+_MAS = re.compile(r"\bm[aá]s\s+$", re.IGNORECASE)
+_NEGATED_BOUNDS = (
+    (r"\b(not|no|nothing) (before|earlier than)\b", "after"),
+    (r"\b(not|no|nothing) (after|later than)\b", "before"),
+    (r"\bno antes de\b", "despues de"),
+    (r"\bno despues de\b", "antes de"),
+)
+_COUNTED = re.compile(r"\s+of\b", re.IGNORECASE)
+_BOUND = re.compile(
+    r"\b(?P<way>after|before|despues de las?|antes de las?)"
+    r" (?P<h>" + _HOUR_ALTERNATIVES + r")(?! (day|week|dia|semana)s?\b)\b"
+)
+# Relative to the visit being moved: same clock time a week on; some hours later / earlier.
+_SAME_TIME = re.compile(r"\b(same time|misma hora)\b")
+_WEEK_ON = re.compile(
+    r"\b(week later|week after|next week|following week|semana que viene|semana siguiente"
+    r"|proxima semana|otra semana|siguiente semana)\b"
+)
+_HOURS_SHIFT = re.compile(
+    r"\b(?P<n>\d{1,2}|an?|one|two|three|four|una|dos|tres|cuatro|un par de|a couple( of)?|couple"
+    r"( of)?|a few|few|unas cuantas|unas pocas|unas)(?: more)? (hour|hr|hora)s?\b"
+)
+_SAME_DAY = re.compile(
+    r"\b(same day|mismo dia|(later|earlier|sooner) (on )?that day|that day but (later|earlier)"
+    r"|(mas tarde|mas temprano) ese dia|ese dia pero mas (tarde|temprano))\b"
+)
+# "I can't do that day", "no puedo ese mismo día": not a wish for it
+_NOT_THAT_DAY = re.compile(r"\b(can'?t|cannot|can not|not|won'?t|no puedo|no me (queda|sirve))\b")
+_EARLIER_WORDS = re.compile(
+    r"\b(earlier|sooner|before|mas temprano|antes|adelant\w*|(move|bump)(ed)? (it |me |\w+ )?up)\b"
+)
+_LATER_WORDS = re.compile(r"\b(later|after|back|push\w*|mas tarde|despues|atras\w*|pospon\w*)\b")
 _PARTS = {
     "morning": ("morning", "por la manana", "en la manana", "de la manana", "temprano"),
     "afternoon": ("afternoon", "tarde", "after lunch"),
@@ -114,12 +186,19 @@ class Wish:
 
 
 def understand(
-    text: str, *, now: datetime, time_zone: str, language: str, visit: date | None = None
+    text: str,
+    *,
+    now: datetime,
+    time_zone: str,
+    language: str,
+    visit: date | None = None,
+    visit_time: time | None = None,
 ) -> Wish:
     """A search wish from free text; what is not understood is simply not constrained.
 
-    `visit`: the local date of the appointment being moved; "later" wishes ("push it back a
-    week", "the week after") count from it, not from today.
+    `visit` / `visit_time`: the local date and clock time of the appointment being moved;
+    "later" wishes ("push it back a week", "the week after") count from it, not from today,
+    and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
@@ -140,29 +219,139 @@ def understand(
         pref = replace(pref, on_date=today + timedelta(days=1))
     elif "next week" in folded or "proxima semana" in folded or "semana que viene" in folded:
         date_from = today + timedelta(days=7 - today.weekday())
-    after = re.search(r"\b(after|despues de las?)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", folded)
+    clock = _clock_folded(text)
+    after = re.search(
+        r"\b(after|despues de las?)\s+(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b", clock
+    )
     if after:
         pref = replace(pref, earliest=_clock(after[2], after[3], after[4]))
-    before = re.search(r"\b(before|antes de las?)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", folded)
+    before = re.search(
+        r"\b(before|antes de las?)\s+(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b", clock
+    )
     if before:
         pref = replace(pref, latest=_clock(before[2], before[3], before[4]))
+    pref = _clock_words(pref, clock)
     pref, resolved_from = _with_resolved(
         pref, text, now=now, time_zone=time_zone, language=language
     )
+    pref = _around_said(pref, clock)
     if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
         monday = today + timedelta(days=14 - today.weekday())
         return Wish(replace(pref, asap=False, on_date=None),
                     any(k in folded for k in _ANY_PROVIDER), monday)  # fmt: skip
+    anyone = any(k in folded for k in _ANY_PROVIDER)
+    if visit is not None:
+        moved = _from_visit(pref, folded, visit, visit_time)
+        if moved is not None:
+            return Wish(moved, anyone)
     later = later_than_visit(text, visit) if visit is not None else None
     if later is not None:  # later than the visit: relative words count from it
         # from that day on (not "as soon as possible", which the search reads as from today)
         pref = replace(pref, asap=False, on_date=None)
         return Wish(pref, any(k in folded for k in _ANY_PROVIDER), max(later, today))
-    return Wish(pref, any(k in folded for k in _ANY_PROVIDER), date_from or resolved_from)
+    return Wish(pref, anyone, date_from or resolved_from)
+
+
+def _clock_words(pref: TimePreference, folded: str) -> TimePreference:
+    """Clock-ish parts of the day and clock hours said in words ("late morning", "after
+    school", "around two", "before ten"): a start window; they win over a bare part of day."""
+    for pattern, part, earliest, latest in _CLOCK_PARTS:
+        if pattern.search(folded):
+            return replace(pref, part_of_day=part, earliest=earliest, latest=latest)
+    onwards = _ONWARDS.search(folded)
+    if onwards:  # "at 3 or later", "a las 3 o más tarde": from then on, not about then
+        hour = onwards["h"] if onwards["h"].isdigit() else str(_HOUR_WORDS[onwards["h"]])
+        pref = replace(pref, earliest=_clock(hour, onwards["m"], onwards["s"]))
+    for bound in _BOUND.finditer(folded):
+        bound_at = _clock(str(_HOUR_WORDS[bound["h"]]), None, None)
+        if bound["way"].startswith(("after", "despues")):
+            pref = replace(pref, earliest=bound_at)
+        else:
+            pref = replace(pref, latest=bound_at)
+    return pref
+
+
+def _around_said(pref: TimePreference, folded: str) -> TimePreference:
+    """ "Around two", "at one", "around 2": about that clock time, when nothing else (the
+    resolver's reading of "two thirty", a bound such as "before ten") set a clock window."""
+    if pref.earliest is None and pref.latest is None:
+        around = _AROUND.search(folded)
+        if around:
+            hour = around["h"] if around["h"].isdigit() else str(_HOUR_WORDS[around["h"]])
+            at = _clock(hour, around["m"], around["s"])
+            if not around["s"] and pref.part_of_day in ("afternoon", "evening") and at.hour < 12:
+                at = at.replace(hour=at.hour + 12)  # "at 7 in the evening"
+            elif not around["s"] and pref.part_of_day == "morning" and at.hour > 12:
+                at = at.replace(hour=at.hour - 12)  # "a las 6 de la mañana"
+            # the clock says when: the part of the day said with it adds nothing
+            pref = _around(replace(pref, earliest=at, latest=None, part_of_day=None))
+    return pref
+
+
+def _from_visit(
+    pref: TimePreference, folded: str, visit: date, visit_time: time | None
+) -> TimePreference | None:
+    """Wishes about the visit being moved: "same time a week later" (that clock time, 7 days
+    on), "two hours later" / "push it back two hours" (about that much later the same day),
+    "earlier the same day" (that day, before the visit). None when the text says none."""
+    plain = replace(pref, asap=False, on_date=None, part_of_day=None, weekdays=frozenset())
+    earlier = bool(_EARLIER_WORDS.search(folded))
+    if _SAME_TIME.search(folded) and visit_time is not None:
+        day = visit + timedelta(days=7) if _WEEK_ON.search(folded) else pref.on_date
+        window = _around(replace(plain, earliest=visit_time, latest=None))
+        return replace(window, on_date=day, weekdays=frozenset() if day else pref.weekdays)
+    shift = _HOURS_SHIFT.search(folded)
+    if shift and visit_time is not None and (earlier or _LATER_WORDS.search(folded)):
+        n = shift["n"]
+        if n.isdigit():
+            hours = int(n)
+        elif "few" in n or "unas" in n:
+            hours = 3
+        else:
+            hours = 2 if "couple" in n or "par" in n else _SPAN_NUMBERS.get(n, 1)
+        at = datetime.combine(visit, visit_time)
+        target = at - timedelta(hours=hours) if earlier else at + timedelta(hours=hours)
+        lo, hi = (
+            (target - timedelta(hours=1), target)
+            if earlier
+            else (target, target + timedelta(hours=1))
+        )
+        if target.date() != visit:
+            return None
+        return replace(plain, on_date=visit, earliest=lo.time(), latest=_plus_minute(hi.time()))
+    if _SAME_DAY.search(folded) and not _NOT_THAT_DAY.search(
+        folded
+    ):  # keeps a part of the day or clock said with it
+        that_day = replace(pref, asap=False, on_date=visit, weekdays=frozenset())
+        if visit_time is None:
+            return that_day
+        if earlier:
+            return replace(that_day, latest=min(that_day.latest or visit_time, visit_time))
+        if _LATER_WORDS.search(folded):
+            after = _plus_minute(visit_time)
+            return replace(
+                that_day, earliest=max(that_day.earliest or time(0), after or time(23, 59))
+            )
+        return that_day
+    return None
+
+
+def _plus_minute(value: time) -> time | None:
+    later = datetime.combine(date(2000, 1, 3), value) + timedelta(minutes=1)
+    return later.time() if later.date() == date(2000, 1, 3) else None
+
+
+def _clock_folded(text: str) -> str:
+    """Folded text that keeps clock minutes: "2:30" becomes "2h30" (folding drops colons)."""
+    folded = " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
+    for negated, meant in _NEGATED_BOUNDS:  # "not before ten" is from ten on
+        folded = re.sub(negated, meant, folded)
+    return folded
 
 
 def _clock(hour: str, minute: str | None, suffix: str | None) -> time:
     h = int(hour) % 24
+    suffix = suffix.replace(" ", "") if suffix else None
     if suffix == "pm" and h < 12:
         h += 12
     elif suffix is None and 1 <= h <= 6:
@@ -176,22 +365,27 @@ def _with_resolved(
     """Merge what `assistant.datetimes` resolved into the keyword preference: keywords win
     where both speak; a date range ("next week") becomes the search's first day."""
     date_from = None
+    clock_said = pref.earliest is not None or pref.latest is not None  # by keywords: they win
     if pref.asap:  # the recognizer reads "as soon as possible" as "now": keep our reading
         return pref, None
     for item in resolve(text, now=now, time_zone=time_zone, language=language):
         if item.kind == "date_range":
             date_from = item.date
             continue
+        if item.kind == "time" and _COUNTED.match(text, item.end_char):
+            continue  # "at one of your offices": a count, not a clock time
         found = to_time_preference(item)
         if found is None:
             continue
+        if item.kind == "part_of_day" and _MAS.search(text, 0, item.start_char):
+            found = replace(found, part_of_day=None)  # "más tarde" is "later", not "afternoon"
         if item.kind in ("time", "datetime") and found.earliest is not None:
             found = _around(found)
         pref = replace(
             pref,
             on_date=pref.on_date or (None if pref.weekdays else found.on_date),
-            earliest=pref.earliest or found.earliest,
-            latest=pref.latest or found.latest,
+            earliest=pref.earliest if clock_said else pref.earliest or found.earliest,
+            latest=pref.latest if clock_said else pref.latest or found.latest,
             part_of_day=pref.part_of_day or found.part_of_day,
         )
     return pref, date_from

@@ -259,6 +259,7 @@ def options_for(
             time_zone=appointment.location.time_zone,
             language=language,
             visit=appointment.starts_at.astimezone(_zone(appointment)).date(),
+            visit_time=appointment.starts_at.astimezone(_zone(appointment)).time(),
         )
         not_before = datetime.fromisoformat(after) + timedelta(minutes=1) if after else None
         if direction == "later":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -246,3 +247,27 @@ def test_short_answers():
     assert yes_no("maybe") is None
     assert wants_more("anything later?") and wants_more("¿tiene otra hora?")
     assert not wants_more("the second one")
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "hours"),
+    [
+        ("same time a week later please", 7, range(9, 12)),  # about her 10 AM, a week on
+        ("could you push it back two hours", 0, range(12, 14)),  # the same day, about noon
+        ("earlier the same day", 0, range(0, 10)),  # that day, before 10
+    ],
+)
+def test_new_times_relative_to_the_visit(demo, sqlite_url, maria_uid, text, days, hours):
+    maria = demo.english_demo
+    with UnitOfWork(sqlite_url) as uow:
+        visit = uow.session.get(Appointment, maria.appointment_id)
+        practice_zone = ZoneInfo(visit.location.time_zone)
+        visit_day = visit.starts_at.astimezone(practice_zone).date()
+    offered = service.options_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, text, "en", "sms"
+    )
+    assert offered.status == service.DONE and offered.options
+    for option in offered.options:
+        start = datetime.fromisoformat(option["starts_at"]).astimezone(practice_zone)
+        assert start.date() == visit_day + timedelta(days=days)
+        assert start.hour in hours

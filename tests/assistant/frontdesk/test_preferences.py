@@ -1,0 +1,193 @@
+"""What patients say about a new time, read as the availability search's `TimePreference`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+import pytest
+
+from assistant.frontdesk.preferences import understand
+
+NOW = datetime(2026, 3, 4, 15, 0, tzinfo=timezone.utc)  # Wednesday morning in New York
+ZONE = "America/New_York"
+VISIT, VISIT_TIME = date(2026, 3, 10), time(10, 0)  # the visit being moved: Tuesday 10 AM
+
+
+def _window(text: str, language: str) -> tuple[time | None, time | None]:
+    pref = understand(text, now=NOW, time_zone=ZONE, language=language).preference
+    return pref.start_window()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "window"),
+    [
+        ("first thing in the morning please", "en", (time(0), time(9))),
+        ("a primera hora de la mañana", "es", (time(0), time(9))),
+        ("early in the morning", "en", (time(0), time(9))),
+        ("late morning works best", "en", (time(10), time(12))),
+        ("a media mañana", "es", (time(10), time(12))),
+        ("early afternoon if you have it", "en", (time(12), time(15))),
+        ("temprano en la tarde", "es", (time(12), time(15))),
+        ("late afternoon", "en", (time(15), time(17))),
+        ("al final de la tarde", "es", (time(15), time(17))),
+        ("something after work", "en", (time(16), None)),
+        ("después del trabajo", "es", (time(16), None)),
+        ("after school for my son", "en", (time(15), None)),
+        ("saliendo de la escuela", "es", (time(15), None)),
+        ("around two", "en", (time(13), time(16))),
+        ("around 2", "en", (time(13), time(16))),
+        ("at one", "en", (time(12), time(15))),
+        ("a la una", "es", (time(12), time(15))),
+        ("como a las dos", "es", (time(13), time(16))),
+        ("before ten", "en", (None, time(10))),
+        ("not before ten please", "en", (time(10), None)),
+        ("no antes de las 10", "es", (time(10), None)),
+        ("nothing after 3", "en", (None, time(15))),
+        ("antes de las diez", "es", (None, time(10))),
+        ("after 2", "en", (time(14), None)),
+        ("after two", "en", (time(14), None)),
+        ("después de las 3", "es", (time(15), None)),
+        ("at 9:30 am", "en", (time(8, 30), time(11, 30))),
+        ("monday at two thirty", "en", (time(13, 30), time(16, 30))),
+        ("a las dos y media", "es", (time(13, 30), time(16, 30))),
+        ("anything at 3 or later", "en", (time(15), None)),
+        ("a las tres o más tarde", "es", (time(15), None)),
+        ("after 2:30", "en", (time(14, 30), None)),
+        ("before 10:30 a.m.", "en", (None, time(10, 30))),
+        ("at 7 in the evening", "en", (time(18), time(21))),
+        ("a las 6 de la mañana", "es", (time(5), time(8))),
+        ("at one in the afternoon", "en", (time(12), time(15))),
+    ],
+)
+def test_clock_parts_of_the_day(text, language, window):
+    assert _window(text, language) == window
+
+
+def test_mas_tarde_is_later_not_afternoon():
+    pref = understand("más tarde el martes", now=NOW, time_zone=ZONE, language="es").preference
+    assert pref.weekdays == frozenset({1}) and pref.part_of_day is None
+
+
+def test_clock_part_keeps_the_day_said_with_it():
+    pref = understand("tuesday late afternoon", now=NOW, time_zone=ZONE, language="en").preference
+    assert pref.weekdays == frozenset({1})
+    assert pref.start_window() == (time(15), time(17))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("around two weeks from now", "en"),
+        ("at one of your other offices", "en"),
+        ("dentro de dos semanas", "es"),
+    ],
+)
+def test_numbers_that_are_not_clock_times(text, language):
+    pref = understand(text, now=NOW, time_zone=ZONE, language=language).preference
+    assert pref.earliest is None and pref.latest is None
+
+
+def _moved(text: str, language: str):
+    return understand(
+        text, now=NOW, time_zone=ZONE, language=language, visit=VISIT, visit_time=VISIT_TIME
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("same time a week later", "en"),
+        ("same time the following week?", "en"),
+        ("a la misma hora la semana que viene", "es"),
+        ("misma hora pero la semana siguiente", "es"),
+    ],
+)
+def test_same_time_a_week_after_the_visit(text, language):
+    wish = _moved(text, language)
+    pref = wish.preference
+    assert pref.on_date == date(2026, 3, 17) and not pref.asap
+    lo, hi = pref.start_window()
+    assert lo is not None and hi is not None and lo <= VISIT_TIME < hi
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("two hours later", "en"),
+        ("can you push it back two hours", "en"),
+        ("dos horas más tarde", "es"),
+        ("atrásela 2 horas", "es"),
+        ("push it back like 2 hrs", "en"),
+        ("a couple hours later", "en"),
+        ("un par de horas más tarde", "es"),
+    ],
+)
+def test_hours_later_the_same_day(text, language):
+    pref = _moved(text, language).preference
+    assert pref.on_date == VISIT and not pref.asap
+    assert pref.accepts(datetime.combine(VISIT, time(12, 0)))
+    assert not pref.accepts(datetime.combine(VISIT, time(11, 0)))
+    assert not pref.accepts(datetime.combine(date(2026, 3, 11), time(12, 0)))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("an hour earlier", "en"),
+        ("can you move it up an hour", "en"),
+        ("una hora más temprano", "es"),
+        ("adelántela una hora", "es"),
+    ],
+)
+def test_hours_earlier_the_same_day(text, language):
+    pref = _moved(text, language).preference
+    assert pref.on_date == VISIT and not pref.asap
+    assert pref.accepts(datetime.combine(VISIT, time(9, 0)))
+    assert not pref.accepts(datetime.combine(VISIT, time(10, 0)))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "direction"),
+    [
+        ("earlier the same day", "en", "earlier"),
+        ("más temprano el mismo día", "es", "earlier"),
+        ("later that same day", "en", "later"),
+        ("ese mismo día pero más tarde", "es", "later"),
+    ],
+)
+def test_same_day_as_the_visit(text, language, direction):
+    pref = _moved(text, language).preference
+    assert pref.on_date == VISIT and not pref.asap
+    lo, hi = pref.start_window()
+    if direction == "earlier":
+        assert hi == VISIT_TIME and pref.accepts(datetime.combine(VISIT, time(8, 30)))
+    else:
+        assert lo is not None and lo > VISIT_TIME and hi is None
+
+
+def test_a_week_later_without_same_time_keeps_the_week_reading():
+    wish = _moved("push it back a week", "en")
+    assert wish.date_from == date(2026, 3, 16)
+    assert wish.preference.earliest is None and wish.preference.on_date is None
+
+
+def test_a_few_hours_later():
+    pref = _moved("a few hours later if possible", "en").preference
+    assert pref.on_date == VISIT and pref.start_window()[0] == time(13)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("same day but in the afternoon", "en"), ("el mismo día pero en la tarde", "es")],
+)
+def test_same_day_keeps_the_part_of_the_day(text, language):
+    pref = _moved(text, language).preference
+    assert pref.on_date == VISIT and pref.part_of_day == "afternoon"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("I can't do that day, the same day is bad", "en"), ("no puedo ese mismo día", "es")],
+)
+def test_refusing_the_visit_day_does_not_ask_for_it(text, language):
+    assert _moved(text, language).preference.on_date != VISIT
