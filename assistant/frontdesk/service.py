@@ -302,20 +302,26 @@ def _in_direction(
     return found
 
 
+def _colleagues_of(session: Session, appointment: Appointment) -> list[Provider]:
+    """The other active providers of the appointment's specialty in its practice."""
+    return list(
+        session.execute(
+            select(Provider).where(
+                Provider.practice_id == appointment.practice_id,
+                Provider.active.is_(True),
+                Provider.specialty == appointment.provider.specialty,
+                Provider.id != appointment.provider_id,
+            )
+        ).scalars()
+    )
+
+
 def _colleagues(
     session: Session, appointment: Appointment, preference: TimePreference, args: dict[str, Any]
 ) -> list[SlotOption]:
     """Times with the other active providers of the same specialty at the same location."""
-    colleagues = session.execute(
-        select(Provider).where(
-            Provider.practice_id == appointment.practice_id,
-            Provider.active.is_(True),
-            Provider.specialty == appointment.provider.specialty,
-            Provider.id != appointment.provider_id,
-        )
-    ).scalars()
     found: list[SlotOption] = []
-    for colleague in colleagues:
+    for colleague in _colleagues_of(session, appointment):
         request = SearchRequest(
             practice_id=appointment.practice_id,
             appointment_type_id=appointment.appointment_type_id,
@@ -342,14 +348,7 @@ def _named_colleague(session: Session, appointment: Appointment, text: str) -> i
     said = set(tokens(text or ""))
     named = [
         p.id
-        for p in session.execute(
-            select(Provider).where(
-                Provider.practice_id == appointment.practice_id,
-                Provider.active.is_(True),
-                Provider.specialty == appointment.provider.specialty,
-                Provider.id != appointment.provider_id,
-            )
-        ).scalars()
+        for p in _colleagues_of(session, appointment)
         if tokens(p.last_name) and set(tokens(p.last_name)) <= said
     ]
     return named[0] if len(named) == 1 else None

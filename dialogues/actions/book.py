@@ -29,8 +29,8 @@ from assistant.frontdesk.words import (
 )
 from assistant.identity.names import has_full_name
 from assistant.messages import translate
-from dialogues.actions.commit import not_done
-from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language, say_prep
+from dialogues.actions.commit import conclude
+from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
@@ -488,16 +488,10 @@ def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[s
         if uid and option
         else None
     )
-    failed = not_done(
+    return conclude(
         dispatcher, tracker, result, decision="book_confirm",
         none_left={"time_preference": None, "offered_options": []},
         cannot="utter_cannot_book_here", why="booking could not be done by the assistant",
         staff=_TO_STAFF,
+        done=("utter_booked", {"book_confirm": BOOKED}),  # the router then forgets the details
     )  # fmt: skip
-    if failed is not None or result is None or result.appointment is None:
-        return failed or dict(_TO_STAFF)
-    dispatcher.utter_message(
-        response="utter_booked", appointment=result.appointment.line(language(tracker))
-    )
-    say_prep(dispatcher, result.appointment)
-    return {"book_confirm": BOOKED}  # the router then forgets the new patient's details

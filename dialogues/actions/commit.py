@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.frontdesk import service as frontdesk
+from dialogues.actions.common import language, say_prep
 from dialogues.actions.handoff import hand_off
 
 
@@ -37,3 +38,24 @@ def not_done(
         hand_off(dispatcher, tracker, why)
         return dict(staff)
     return None
+
+
+def conclude(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    result: frontdesk.ChangeResult | None,
+    *,
+    done: tuple[str, dict[str, Any]],
+    **when_not_done: Any,
+) -> dict[str, Any]:
+    """After the commit: `not_done`'s slots when it did not go through; else the change said
+    (`done`: the response naming the visit, and the slots to set) with the visit's preparation."""
+    failed = not_done(dispatcher, tracker, result, **when_not_done)
+    if failed is not None or result is None or result.appointment is None:
+        return failed or dict(when_not_done["staff"])
+    response, slots = done
+    dispatcher.utter_message(
+        response=response, appointment=result.appointment.line(language(tracker))
+    )
+    say_prep(dispatcher, result.appointment)
+    return slots

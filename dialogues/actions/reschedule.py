@@ -24,8 +24,8 @@ from assistant.frontdesk.words import (
 )
 from assistant.messages import translate
 from dialogues.actions.cancel import current, pick_appointment
-from dialogues.actions.commit import not_done
-from dialogues.actions.common import answer, appointment_id, channel, language, say_prep
+from dialogues.actions.commit import conclude
+from dialogues.actions.common import answer, appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish, with_provider
 from dialogues.actions.handoff import hand_off
@@ -310,16 +310,10 @@ def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dic
         if uid and chosen and option
         else None
     )
-    failed = not_done(
+    return conclude(
         dispatcher, tracker, result, decision="reschedule_confirm",
         none_left={"no_options": True, "offered_options": []},
         cannot="utter_cannot_change_here", why="reschedule could not be done by the assistant",
         staff=_TO_STAFF,
+        done=("utter_rescheduled", {"reschedule_confirm": "yes"}),
     )  # fmt: skip
-    if failed is not None or result is None or result.appointment is None:
-        return failed or dict(_TO_STAFF)
-    dispatcher.utter_message(
-        response="utter_rescheduled", appointment=result.appointment.line(language(tracker))
-    )
-    say_prep(dispatcher, result.appointment)
-    return {"reschedule_confirm": "yes"}
