@@ -177,6 +177,13 @@ def cancel_for(
         if _changed_by(appointment, ctx.actor.who, CANCELLED):  # asked again: already done
             if reason:  # the reason, asked after cancelling (nothing else changes)
                 appointment.cancel_reason = reason[:200]
+                audit.record_appointment(
+                    uow.session,
+                    appointment,
+                    action="update",
+                    detail={"field": "cancel_reason"},
+                    **ctx.actor.fields(),
+                )
             reason = appointment.cancel_reason
         else:
             try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from assistant.db.models import Appointment, Conversation, StaffTask
+from assistant.db.models import Appointment, AuditEvent, Conversation, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.cancel import ValidateCancelForm
 from dialogues.actions.reschedule import ActionAskSlotChoice, ValidateRescheduleForm
@@ -138,6 +138,13 @@ def test_cancel_at_the_yes_then_reason_and_offer(demo, sqlite_url):
         assert uow.session.get(Appointment, maria.appointment_id).cancel_reason == (
             "I'm feeling better"
         )
+        updates = uow.session.execute(
+            select(AuditEvent).where(
+                AuditEvent.action == "update", AuditEvent.entity_id == maria.appointment_id
+            )
+        ).scalars()  # the write is audited, filed under the patient
+        noted = [e for e in updates if (e.detail or {}).get("field") == "cancel_reason"]
+        assert len(noted) == 1 and noted[0].patient_id is not None
     events, _ = run(
         form,
         tracker(
