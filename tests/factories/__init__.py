@@ -51,6 +51,34 @@ def practice(session: Session) -> Practice:
     return p
 
 
+def patient_on_file(
+    session: Session,
+    practice_id: int,
+    *,
+    first: str = "Maria",
+    last: str = "Lopez",
+    dob: date = date(1982, 3, 3),
+    phone: str = "+15555550123",
+    language: str = "en",
+    consent: bool = True,
+    time_zone: str | None = None,
+) -> Patient:
+    """A patient of the practice with one mobile number (flushed, so that it has an id)."""
+    person = Patient(
+        practice_id=practice_id,
+        first_name=first,
+        last_name=last,
+        date_of_birth=dob,
+        preferred_language=language,
+        sms_consent=consent,
+        time_zone=time_zone,
+    )
+    person.phones.append(PatientPhone(number=phone))
+    session.add(person)
+    session.flush()
+    return person
+
+
 def patient(
     session: Session,
     p: Practice,
@@ -61,18 +89,9 @@ def patient(
     phone: str = "+15555550123",
     language: str = "en",
 ) -> Patient:
-    person = Patient(
-        practice_id=p.id,
-        first_name=first,
-        last_name=last,
-        date_of_birth=dob,
-        preferred_language=language,
-        sms_consent=True,
+    return patient_on_file(
+        session, p.id, first=first, last=last, dob=dob, phone=phone, language=language
     )
-    person.phones.append(PatientPhone(number=phone))
-    session.add(person)
-    session.flush()
-    return person
 
 
 def appointment(

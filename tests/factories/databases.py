@@ -36,6 +36,8 @@ def fresh_spool_dir() -> str:
 
 
 def postgres_database() -> Iterator[str]:
+    """An empty PostgreSQL database of its own, dropped afterwards (a skip locally, a failure in
+    CI, when PostgreSQL is not reachable)."""
     name = f"assistant_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
     try:
@@ -52,7 +54,8 @@ def postgres_database() -> Iterator[str]:
         yield url
     finally:
         dispose_all()
-        with admin.connect() as conn:
+        with admin.connect() as conn:  # a fault test may have blocked connections to it
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 

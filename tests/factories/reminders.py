@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,6 @@ from assistant.db.models import (
     Location,
     OutboundMessage,
     Patient,
-    PatientPhone,
     Practice,
     Provider,
     Reminder,
@@ -28,6 +27,7 @@ from assistant.messaging.outbound import Outbound
 from assistant.messaging.twilio_client import TwilioSender
 from assistant.reminders import celery_app, planning
 from assistant.unit_of_work import UnitOfWork
+from tests.factories import patient_on_file
 from tests.factories.databases import fresh_spool_dir
 
 NY = "America/New_York"
@@ -127,19 +127,15 @@ def make_patient(
     language: str = "en",
     first: str = "Maria",
 ) -> Patient:
-    patient = Patient(
-        practice_id=clinic.practice_id,
-        first_name=first,
-        last_name="Lopez",
-        date_of_birth=date(1982, 3, 3),
-        preferred_language=language,
-        sms_consent=consent,
+    return patient_on_file(
+        session,
+        clinic.practice_id,
+        first=first,
+        phone=phone,
+        language=language,
+        consent=consent,
         time_zone=time_zone,
     )
-    patient.phones.append(PatientPhone(number=phone))
-    session.add(patient)
-    session.flush()
-    return patient
 
 
 def make_appointment(

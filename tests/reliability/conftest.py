@@ -4,21 +4,18 @@ stand-in that answers every turn, and checks on what Twilio would receive."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
 from assistant import stack
 from assistant.config import Settings
 from assistant.db import migrate
-from assistant.db.engine import get_engine
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.unit_of_work import UnitOfWork
-from tests.factories.databases import IN_CI, PG_ADMIN_URL, empty_all_tables, postgres_database
+from tests.factories.databases import empty_all_tables, postgres_database
 from tests.factories.reliability import (
     ScriptedRasa,
     seed_practice,
@@ -82,24 +79,7 @@ def say(two_servers: tuple[Settings, dict[str, stack.Service]]) -> Callable[[str
 @pytest.fixture
 def own_postgres() -> Iterator[str]:
     """A migrated PostgreSQL database of this test's own (dropped or blocked by the test)."""
-    name = f"assistant_faults_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        if IN_CI:
-            pytest.fail(f"PostgreSQL not reachable: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL not reachable: {type(exc).__name__}")
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    migrate.upgrade(url)
-    seed_practice(url)
-    try:
+    for url in postgres_database():
+        migrate.upgrade(url)
+        seed_practice(url)
         yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
