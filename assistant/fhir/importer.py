@@ -45,10 +45,10 @@ from assistant.fhir.validation import problems, validate
 from assistant.importing.patient_phones import make_primary
 from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.scheduling import guard
-from assistant.scheduling.booking import SlotRequest, secure_slot
 from assistant.scheduling.clock import now_utc
 from assistant.scheduling.errors import SchedulingError
 from assistant.scheduling.history import record_created
+from assistant.scheduling.securing import SlotRequest, secure_slot
 
 CHANNEL = "fhir"
 MAX_ENTRIES = 500

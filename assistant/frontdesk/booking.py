@@ -30,10 +30,10 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
-from assistant.frontdesk.preferences import understand
 from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult, _option_data
+from assistant.frontdesk.short_answers import choose, words
+from assistant.frontdesk.time_phrases import read_wish
 from assistant.frontdesk.views import describe, prep_text, starts_at
-from assistant.frontdesk.words import choose, words
 from assistant.identity.names import fold, tokens
 from assistant.identity.verification import MAX_ATTEMPTS, failed_attempts, verify
 from assistant.messages import localized
@@ -391,7 +391,7 @@ def options_for(
     with uow:
         conversation = _conversation(uow.session, uid)
         now = utcnow()
-        wish = understand(
+        wish = read_wish(
             preference_text, now=now, time_zone=_practice_zone(uow.session, conversation),
             language=language,
         )  # fmt: skip

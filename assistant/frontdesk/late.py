@@ -18,8 +18,8 @@ from assistant.db.models import BOOKED, CONFIRMED, Appointment, StaffTask
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
 from assistant.frontdesk.service import _disclose, context, owned
+from assistant.frontdesk.short_answers import words
 from assistant.frontdesk.views import AppointmentView, describe
-from assistant.frontdesk.words import words
 from assistant.scheduling import operations
 from assistant.scheduling.errors import SchedulingError
 from assistant.unit_of_work import UnitOfWork

@@ -33,7 +33,7 @@ from assistant.db.models import (
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
 from assistant.frontdesk.office import office_info, open_on_day_answer
-from assistant.frontdesk.preferences import understand
+from assistant.frontdesk.time_phrases import read_wish
 from assistant.frontdesk.views import AppointmentView, describe, option_data, starts_at
 from assistant.identity.names import tokens
 from assistant.scheduling import operations, waitlist
@@ -260,7 +260,7 @@ def options_for(
         if appointment is None:
             return ChangeResult(NOT_FOUND)
         now = now or utcnow()
-        wish = understand(
+        wish = read_wish(
             preference_text,
             now=now,
             time_zone=appointment.location.time_zone,
@@ -522,7 +522,7 @@ def join_waitlist_for(
             return False
         now = utcnow()
         today = now.astimezone(_zone(appointment)).date()
-        wish = understand(
+        wish = read_wish(
             preference_text, now=now, time_zone=appointment.location.time_zone, language=language
         )
         waitlist.join(

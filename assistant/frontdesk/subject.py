@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from assistant.frontdesk.words import words, yes_no
+from assistant.frontdesk.short_answers import words, yes_no
 
 Expecting = Literal["name", "date", "yes_no", "choice", "free"]
 Change = Literal["emergency", "human", "question"]

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import BOOKED, CONFIRMED, HELD, NO_SHOW, Appointment, Practice
 from assistant.scheduling import guard, waitlist
-from assistant.scheduling.booking import release_hold
 from assistant.scheduling.clock import now_utc
 from assistant.scheduling.history import change_status
 from assistant.scheduling.policy import SchedulingPolicy
+from assistant.scheduling.securing import release_hold
 
 
 def release_expired_holds(

@@ -25,7 +25,6 @@ from assistant.db.models import (
     Provider,
 )
 from assistant.scheduling import guard, waitlist
-from assistant.scheduling.booking import HOLD_EXPIRED_REASON, SlotRequest, alternatives, secure_slot
 from assistant.scheduling.clock import now_utc
 from assistant.scheduling.errors import (
     AppointmentNotFound,
@@ -35,6 +34,12 @@ from assistant.scheduling.errors import (
 )
 from assistant.scheduling.history import change_status, record_note
 from assistant.scheduling.policy import SchedulingPolicy
+from assistant.scheduling.securing import (
+    HOLD_EXPIRED_REASON,
+    SlotRequest,
+    alternatives,
+    secure_slot,
+)
 
 
 def confirm(

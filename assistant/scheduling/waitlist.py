@@ -32,7 +32,6 @@ from assistant.db.models import (
 )
 from assistant.scheduling import guard, rules
 from assistant.scheduling.availability import offered_starts
-from assistant.scheduling.booking import SlotRequest, secure_slot
 from assistant.scheduling.clock import now_utc, to_local, zone
 from assistant.scheduling.errors import (
     InvalidRequest,
@@ -46,6 +45,7 @@ from assistant.scheduling.errors import (
 )
 from assistant.scheduling.policy import SchedulingPolicy
 from assistant.scheduling.preferences import TimePreference
+from assistant.scheduling.securing import SlotRequest, secure_slot
 
 ENTRY_ACTIVE = "active"
 ENTRY_BOOKED = "booked"

@@ -19,18 +19,18 @@ from rasa_sdk.types import DomainDict
 from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
-from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import (
+from assistant.frontdesk.short_answers import (
     choose,
     has_yes_word,
     strict_no,
     strict_yes,
     wants_more,
 )
+from assistant.frontdesk.views import numbered
 from assistant.identity.names import has_full_name
 from assistant.messages import translate
 from dialogues.actions.commit import conclude
-from dialogues.actions.common import BOOKED, TO_STAFF, answer, channel, language
+from dialogues.actions.common import BOOKED, TO_STAFF, channel, language, yes_or_no
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
@@ -282,7 +282,7 @@ class ValidateBookForm(RepairingForm):
     ) -> dict[str, Any]:
         uid = conversation_uid(tracker)
         known = booking.caller_known(unit_of_work(), uid) if uid else False
-        phone = booking.phone_from(str(value or ""), known, answer(value, tracker) == "yes")
+        phone = booking.phone_from(str(value or ""), known, yes_or_no(value, tracker) == "yes")
         if phone is None:
             dispatcher.utter_message(response="utter_need_phone_number")
             return {"new_patient_phone": None}

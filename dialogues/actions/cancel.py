@@ -12,8 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
-from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import (
+from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     asks_to_reschedule,
     choose,
@@ -21,7 +20,8 @@ from assistant.frontdesk.words import (
     strict_no,
     strict_yes,
 )
-from dialogues.actions.common import answer, appointment_id, channel, language
+from assistant.frontdesk.views import numbered
+from dialogues.actions.common import appointment_id, channel, language, yes_or_no
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
@@ -197,13 +197,13 @@ class ValidateCancelForm(RepairingForm):
     ) -> dict[str, Any]:
         """Why (or "no"), asked once the visit is cancelled: the router notes it on the visit."""
         said = str(value or "")[:200]
-        none = not said or answer(said, tracker) == "no" or stops(said)
+        none = not said or yes_or_no(said, tracker) == "no" or stops(said)
         return {"cancel_reason": NO_REASON if none else said}
 
     def validate_rebook_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        decided = answer(value, tracker)
+        decided = yes_or_no(value, tracker)
         if decided is None:
             dispatcher.utter_message(response="utter_yes_or_no")
         return {"rebook_answer": decided}

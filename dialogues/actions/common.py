@@ -8,8 +8,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.frontdesk.short_answers import yes_no
 from assistant.frontdesk.views import AppointmentView
-from assistant.frontdesk.words import yes_no
 from assistant.messages import supported
 from dialogues.actions.context import latest_intent
 
@@ -39,7 +39,7 @@ def say_prep(dispatcher: CollectingDispatcher, view: AppointmentView) -> None:
         dispatcher.utter_message(response="utter_prep_instructions", when=view.when, prep=view.prep)
 
 
-def answer(value: Any, tracker: Tracker) -> str | None:
+def yes_or_no(value: Any, tracker: Tracker) -> str | None:
     """ "yes" / "no" from an answer, None when unclear."""
     decided = yes_no(str(value or ""), latest_intent(tracker))
     return None if decided is None else ("yes" if decided else "no")

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
-from assistant.frontdesk.words import (
+from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     asks_to_reschedule,
     folded_text,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.frontdesk.words import folded_text, new_wish, weekday_of
+from assistant.frontdesk.short_answers import folded_text, new_wish, weekday_of
 
 # A denied part ("not Tuesday", "no el martes"): dropped up to the next comma or "but".
 _DENIED = re.compile(

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 
 from assistant.datetimes import parse_date_of_birth
 from assistant.db.types import utcnow
-from assistant.frontdesk import preferences
+from assistant.frontdesk import time_phrases
 from assistant.identity.names import has_full_name
 from dialogues.actions.common import language, text_of
 
@@ -24,7 +24,7 @@ _PROVIDER_WORDS = re.compile(r"(?i)\b(dr|dra|doctor|doctora|np|pa|nurse practiti
 
 def said_when(tracker: Tracker, text: str) -> bool:
     """Does `text` say when?"""
-    return preferences.carries_details(
+    return time_phrases.carries_details(
         text, now=utcnow(), time_zone=PRACTICE_TIME_ZONE, language=language(tracker)
     )
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import late
-from assistant.frontdesk.words import yes_no
+from assistant.frontdesk.short_answers import yes_no
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.repair import RepairingForm

@@ -23,7 +23,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
-from assistant.frontdesk.words import (
+from assistant.frontdesk.short_answers import (
     goes_back,
     is_emergency,
     question_topic,

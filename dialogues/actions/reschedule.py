@@ -11,8 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
-from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import (
+from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     choose,
     direction,
@@ -22,10 +21,11 @@ from assistant.frontdesk.words import (
     strict_yes,
     wants_more,
 )
+from assistant.frontdesk.views import numbered
 from assistant.messages import translate
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.commit import conclude
-from dialogues.actions.common import answer, appointment_id, channel, language
+from dialogues.actions.common import appointment_id, channel, language, yes_or_no
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish, with_provider
 from dialogues.actions.handoff import hand_off
@@ -282,7 +282,7 @@ class ValidateRescheduleForm(RepairingForm):
     def validate_waitlist_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        decided = answer(value, tracker)
+        decided = yes_or_no(value, tracker)
         if decided is None:
             dispatcher.utter_message(response="utter_yes_or_no")
         return {"waitlist_answer": decided}

@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
-from assistant.frontdesk.words import is_emergency
+from assistant.frontdesk.short_answers import is_emergency
 from assistant.routing import department_for
 from dialogues.actions.common import text_of
 from dialogues.actions.compound import (

@@ -8,7 +8,7 @@ from assistant.db.models import Appointment, AuditEvent, Conversation, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.cancel import ValidateCancelForm
 from dialogues.actions.reschedule import ActionAskSlotChoice, ValidateRescheduleForm
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import conversation, run, slots_of, tracker, verify_identity
 
 

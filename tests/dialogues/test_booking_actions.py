@@ -18,7 +18,7 @@ from assistant.frontdesk.late import minutes_late
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ActionAskBookTypeChoice
 from dialogues.actions.late import ValidateLateForm
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 from tests.factories import appointment_soon
 from tests.factories.dialogues import (
     answer_form,

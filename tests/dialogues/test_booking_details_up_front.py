@@ -12,7 +12,7 @@ from sqlalchemy import select
 from assistant.db.models import Appointment, Conversation, Provider, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ValidateBookForm
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import (
     conversation,
     run,

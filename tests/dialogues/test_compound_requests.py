@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from assistant.db.models import Conversation, StaffTask
 from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.router import ActionRouteTask
 from dialogues.actions.routing import ActionTakeMessage
-from dialogues.actions.tasks import ActionRouteTask
 from tests.factories.dialogues import (
     conversation,
     run,

@@ -14,7 +14,7 @@ from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.cancel import ValidateCancelForm
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.reschedule import ValidateRescheduleForm
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import (
     conversation,
     offer_times,

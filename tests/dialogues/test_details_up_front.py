@@ -7,9 +7,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from assistant.frontdesk.preferences import carries_details, later_than_visit, understand
+from assistant.frontdesk.time_phrases import carries_details, later_than_visit, read_wish
 from dialogues.actions.reschedule import ValidateRescheduleForm
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import conversation, run, slots_of, tracker, verify_identity
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)  # a Monday, 10 AM in New York
@@ -51,13 +51,13 @@ def test_requests_without_details(said):
 )
 def test_later_counts_from_the_visit_not_today(said, first_day):
     assert later_than_visit(said, VISIT) == first_day
-    wish = understand(said, now=NOW, time_zone=ZONE, language="en", visit=VISIT)
+    wish = read_wish(said, now=NOW, time_zone=ZONE, language="en", visit=VISIT)
     assert wish.date_from == first_day and wish.date_from > VISIT
 
 
 def test_sooner_is_as_soon_as_possible():
     for said in ("anything sooner?", "an earlier opening", "hay algo mas pronto"):
-        assert understand(said, now=NOW, time_zone=ZONE, language="en", visit=VISIT).preference.asap
+        assert read_wish(said, now=NOW, time_zone=ZONE, language="en", visit=VISIT).preference.asap
 
 
 def _reschedule_request(uid: str, text: str, entities=None):

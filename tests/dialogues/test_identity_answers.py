@@ -10,7 +10,7 @@ import pytest
 
 from assistant.datetimes import parse_date_of_birth
 from dialogues.actions.identity import ValidateIdentityForm
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import (
     conversation,
     run,

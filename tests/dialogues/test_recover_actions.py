@@ -22,7 +22,7 @@ from assistant.db.models import (
 )
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
-from assistant.frontdesk.words import (
+from assistant.frontdesk.short_answers import (
     asks_to_move,
     direction,
     is_emergency,
@@ -37,7 +37,7 @@ from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.cancel import ValidateCancelForm, ValidateConfirmForm
 from dialogues.actions.identity import ValidateIdentityForm
 from dialogues.actions.reschedule import ValidateRescheduleForm
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import (
     conversation,
     offer_times,
@@ -577,7 +577,7 @@ def test_every_slot_the_actions_set_is_in_the_domain():
     import yaml
 
     from assistant.config import PROJECT_ROOT
-    from dialogues.actions.tasks import TASK_SLOTS
+    from dialogues.actions.router import TASK_SLOTS
 
     declared: set[str] = {"requested_slot", "session_started_metadata"}
     for path in (PROJECT_ROOT / "dialogues" / "domain").glob("*.yml"):

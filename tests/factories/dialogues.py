@@ -15,7 +15,7 @@ from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.identity import ValidateIdentityForm
 from dialogues.actions.reschedule import ValidateRescheduleForm
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 
 
 def conversation(url: str, practice_id: int, phone: str, channel: str = "sms") -> str:

@@ -42,7 +42,7 @@ from assistant.reminders import policy, worker
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions import context
 from dialogues.actions.book import ActionAskBookTypeChoice
-from dialogues.actions.tasks import ActionRouteTask
+from dialogues.actions.router import ActionRouteTask
 from tests.assistant.reminders.celery_worker import wait_until
 from tests.assistant.reminders.fake_twilio import FakeTwilio
 from tests.factories.dialogues import (

@@ -12,7 +12,7 @@ from assistant.conversations import sessions
 from assistant.db.models import Appointment, AuditEvent, Conversation
 from assistant.demo.seed import seed_demo
 from assistant.frontdesk import service
-from assistant.frontdesk.words import choose, wants_more, yes_no
+from assistant.frontdesk.short_answers import choose, wants_more, yes_no
 from assistant.identity.service import verify_for
 from assistant.unit_of_work import UnitOfWork
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.scheduling import booking, guard, operations
+from assistant.scheduling import guard, operations, securing
 from assistant.scheduling.errors import SlotTaken
 from assistant.unit_of_work import UnitOfWork
 from tests.factories.scheduling import NOW, Clinic, at, book, find, hhmm, utc
@@ -85,7 +85,7 @@ def test_crash_after_the_new_slot_was_inserted_leaves_the_original_untouched(
     def crash(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(booking, "record_created", crash)
+    monkeypatch.setattr(securing, "record_created", crash)
     with pytest.raises(RuntimeError):
         reschedule(clinic, old_id, "2026-06-04 10:00", commit_anyway=True)
     old = clinic.appointment(old_id)

@@ -18,8 +18,8 @@ from assistant.conversations.messages import CARE_QUESTION, take_message_from_di
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
+from assistant.frontdesk.short_answers import asks_to_move, direction, is_emergency
 from assistant.frontdesk.views import numbered
-from assistant.frontdesk.words import asks_to_move, direction, is_emergency
 from assistant.identity import service as identity
 from assistant.reminders import replies
 from dialogues.actions.book import commit_booking, request_slots, says_booking_details

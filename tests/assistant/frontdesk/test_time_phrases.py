@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from assistant.frontdesk.preferences import understand
+from assistant.frontdesk.time_phrases import read_wish
 
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=timezone.utc)  # Wednesday morning in New York
 ZONE = "America/New_York"
@@ -14,7 +14,7 @@ VISIT, VISIT_TIME = date(2026, 3, 10), time(10, 0)  # the visit being moved: Tue
 
 
 def _window(text: str, language: str) -> tuple[time | None, time | None]:
-    pref = understand(text, now=NOW, time_zone=ZONE, language=language).preference
+    pref = read_wish(text, now=NOW, time_zone=ZONE, language=language).preference
     return pref.start_window()
 
 
@@ -64,12 +64,12 @@ def test_clock_parts_of_the_day(text, language, window):
 
 
 def test_mas_tarde_is_later_not_afternoon():
-    pref = understand("más tarde el martes", now=NOW, time_zone=ZONE, language="es").preference
+    pref = read_wish("más tarde el martes", now=NOW, time_zone=ZONE, language="es").preference
     assert pref.weekdays == frozenset({1}) and pref.part_of_day is None
 
 
 def test_clock_part_keeps_the_day_said_with_it():
-    pref = understand("tuesday late afternoon", now=NOW, time_zone=ZONE, language="en").preference
+    pref = read_wish("tuesday late afternoon", now=NOW, time_zone=ZONE, language="en").preference
     assert pref.weekdays == frozenset({1})
     assert pref.start_window() == (time(15), time(17))
 
@@ -83,12 +83,12 @@ def test_clock_part_keeps_the_day_said_with_it():
     ],
 )
 def test_numbers_that_are_not_clock_times(text, language):
-    pref = understand(text, now=NOW, time_zone=ZONE, language=language).preference
+    pref = read_wish(text, now=NOW, time_zone=ZONE, language=language).preference
     assert pref.earliest is None and pref.latest is None
 
 
 def _moved(text: str, language: str):
-    return understand(
+    return read_wish(
         text, now=NOW, time_zone=ZONE, language=language, visit=VISIT, visit_time=VISIT_TIME
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from assistant.datetimes import resolve, to_time_preference
-from assistant.frontdesk.words import weekday_of, words
+from assistant.frontdesk.short_answers import weekday_of, words
 from assistant.scheduling.clock import zone
 from assistant.scheduling.preferences import PartOfDay, TimePreference
 
@@ -164,7 +164,7 @@ def carries_details(text: str, *, now: datetime, time_zone: str, language: str) 
     folded = " ".join(words(text))
     if _LATER.search(folded):
         return True
-    wish = understand(text, now=now, time_zone=time_zone, language=language)
+    wish = read_wish(text, now=now, time_zone=time_zone, language=language)
     pref = wish.preference
     return bool(
         wish.any_provider
@@ -185,7 +185,7 @@ class Wish:
     date_from: date | None = None
 
 
-def understand(
+def read_wish(
     text: str,
     *,
     now: datetime,
