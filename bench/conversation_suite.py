@@ -85,6 +85,7 @@ class Result:
     outcome: str | None
     replies: list[str] = field(default_factory=list)
     why: str = ""
+    unchosen: list[str] = field(default_factory=list)
 
 
 def load(only: str | None = None, folder: Path = CONVERSATIONS) -> list[dict[str, Any]]:
@@ -628,12 +629,51 @@ def _offered(replies: list[str], number: int) -> str | None:
 def run_one(sim: TwilioSimulator, database_url: str, spec: dict[str, Any]) -> Result:
     demo = reset(database_url)
     ctx = prepare(database_url, demo, spec)
+    before = _statuses(database_url)
     replies, intro = play(sim, spec, ctx["phone"])
     success, contained, outcome, why = judge(database_url, spec, ctx, [intro, *replies])
+    unchosen = unchosen_changes(database_url, before, [intro, *replies])
     return Result(
         spec["id"], spec.get("channel", "sms"), spec.get("language", "en"), len(spec["turns"]),
-        success, contained, outcome, replies, why,
+        success, contained, outcome, replies, why, unchosen,
     )  # fmt: skip
+
+
+def _statuses(database_url: str) -> dict[int, str]:
+    with UnitOfWork(database_url) as uow:
+        rows = uow.session.execute(select(Appointment.id, Appointment.status))
+        return {row.id: row.status for row in rows}
+
+
+def unchosen_changes(database_url: str, before: dict[int, str], replies: list[str]) -> list[str]:
+    """Appointments the conversation booked, moved or cancelled without having said them.
+
+    Issue #17's rule: nothing changes without a read-back naming the exact time (and, for a new
+    visit, the provider). Every appointment that appeared or changed status during the
+    conversation must have been named by the assistant, in either language and channel form.
+    """
+    from assistant.timefmt import format_when
+
+    said = " ".join(replies).lower()
+    wrong = []
+    with UnitOfWork(database_url) as uow:
+        for appointment in uow.session.execute(select(Appointment)).scalars():
+            old = before.get(appointment.id)
+            if old == appointment.status or appointment.status == "held":
+                continue
+            zone = appointment.location.time_zone
+            forms = {
+                format_when(appointment.starts_at, zone, language=lang, channel=ch).lower()
+                for lang in ("en", "es")
+                for ch in ("sms", "voice")
+            }
+            named = any(form in said for form in forms)
+            if old is None:  # a new visit: its time and its provider
+                named = named and appointment.provider.last_name.lower() in said
+            if not named:
+                change = "booked" if old is None else f"{old} -> {appointment.status}"
+                wrong.append(f"appointment {appointment.id} {change} without naming it")
+    return wrong
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -662,6 +702,13 @@ def report(results: list[Result]) -> str:
         lines.append(
             f"| {kind} | {len(group)} | {sum(r.success for r in group)} | {len(held)} | {mean} |"
         )
+    unchosen = [r for r in results if r.unchosen]
+    lines.append(
+        "appointments changed without a read-back naming them (must be 0): "
+        f"{sum(len(r.unchosen) for r in unchosen)}"
+    )
+    for r in unchosen:
+        lines.append(f"  UNCHOSEN {r.id}: {'; '.join(r.unchosen)}")
     for r in results:
         if not r.success:
             lines.append(f"  FAILED {r.id}: {r.why}")

@@ -53,3 +53,4 @@ def test_scripted_conversation(conversation_id, sim, live_db):
         for said, reply in zip(SPECS[conversation_id]["turns"], result.replies, strict=False)
     )
     assert result.success, f"{result.why}\n{transcript}"
+    assert not result.unchosen, f"{result.unchosen}\n{transcript}"
