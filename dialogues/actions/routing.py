@@ -6,6 +6,7 @@ appointment") has the task done next (dialogues/actions/compound.py)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +14,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
-from assistant.frontdesk.short_answers import is_emergency
+from assistant.frontdesk.short_answers import folded_text, is_emergency, question_topic
 from assistant.routing import department_for
 from dialogues.actions.common import text_of
 from dialogues.actions.compound import (
@@ -22,6 +23,46 @@ from dialogues.actions.compound import (
     task_follows,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
+from dialogues.actions.office import ActionOfficeInfo
+
+# Said when the classifier heard no request at all: still an office question if its words are.
+_UNCLEAR = ("nlu_fallback", "out_of_scope", "inform")
+_ASKING = re.compile(
+    r"\b(question|wondering|wanted to know|want to know|pregunta|queria saber|quiero saber"
+    r"|saber si|hay)\b"
+)
+
+
+def asks_the_office(text: str) -> bool:
+    """ "oiga una pregunta, hay estacionamiento ahi": an office question said without a question
+    mark (a voice transcript has none), by its topic and a word that asks."""
+    if question_topic(text) == "office":
+        return True
+    folded = folded_text(text)
+    return question_topic(f"{text}?") == "office" and _ASKING.search(folded) is not None
+
+
+class ActionAfterEmergency(Action):
+    """After the 911 / 988 line: a message the classifier took for an emergency but whose words
+    name none ("I waited 2 hours, I want the office manager") still reaches its department.
+    A real emergency (its words) gets nothing more: the caller should be calling 911."""
+
+    def name(self) -> str:
+        return "action_after_emergency"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text, uid = text_of(tracker), conversation_uid(tracker)
+        intent = department_request(text)
+        if uid is None or is_emergency(text) or intent in (None, "care_question"):
+            return []
+        reply = take_message_from_dialogue(unit_of_work(), uid, intent)
+        if tracker.get_slot("channel") == "voice":
+            dispatcher.utter_message(json_message={"handoff": {"reason": intent}})
+        else:
+            dispatcher.utter_message(text=reply)
+        return []
 
 
 class ActionTakeMessage(Action):
@@ -47,6 +88,8 @@ class ActionTakeMessage(Action):
                 reply = take_message_from_dialogue(unit_of_work(), uid, intent)
                 dispatcher.utter_message(text=reply)
             return then
+        if intent in _UNCLEAR and asks_the_office(text):  # "una pregunta, hay estacionamiento"
+            return ActionOfficeInfo().run(dispatcher, tracker, domain)
         if department_for(intent) == "front_desk":  # the classifier knew no department
             intent = department_request(text) or intent
         reply = take_message_from_dialogue(unit_of_work(), uid, intent)

@@ -1,0 +1,102 @@
+"""When the classifier mishears, the words still decide: a complaint it took for an emergency
+reaches the manager after the 911 line, and an office question it did not understand is
+answered instead of sent to staff. What is said and what the database holds."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from assistant.db.models import Conversation, StaffTask
+from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.routing import ActionAfterEmergency, ActionTakeMessage
+from tests.factories.dialogues import conversation, run, tracker
+
+
+def _departments(url: str, uid: str) -> list[str]:
+    with UnitOfWork(url) as uow:
+        query = (
+            select(StaffTask.department)
+            .join(Conversation, Conversation.id == StaffTask.conversation_id)
+            .where(Conversation.uid == uid)
+        )
+        return list(uow.session.execute(query).scalars())
+
+
+def _outcome(url: str, uid: str) -> str | None:
+    with UnitOfWork(url) as uow:
+        found = uow.session.execute(select(Conversation).where(Conversation.uid == uid))
+        return found.scalar_one().outcome
+
+
+@pytest.mark.parametrize(
+    ("said", "department"),
+    [
+        ("This is a complaint: I sat in the waiting room for ninety minutes, let me talk to the "
+         "manager", "manager"),
+        ("quiero poner una queja, nadie me atendió en dos horas", "manager"),
+        ("I was charged twice on my statement, 2 hours on hold already", "billing"),
+    ],
+)  # fmt: skip
+def test_a_department_message_taken_for_an_emergency_still_reaches_its_department(
+    demo, sqlite_url, said, department
+):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    _, messages = run(ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency"))
+    assert _departments(sqlite_url, uid) == [department]
+    assert "message" in messages[0]["text"].lower() or "mensaje" in messages[0]["text"]
+
+
+def test_on_a_call_the_department_takes_it_as_a_transfer(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="voice")
+    said = "I want to complain about how I was treated at the front desk"
+    track = tracker(uid, text=said, intent="medical_emergency", slots={"channel": "voice"})
+    _, messages = run(ActionAfterEmergency(), track)
+    assert messages == [{**messages[0], "custom": {"handoff": {"reason": "complaint"}}}]
+    assert _departments(sqlite_url, uid) == ["manager"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my husband has chest pain and I want to complain that nobody answers the phone",
+        "my father can't move his arm and his face is drooping",
+        "I think I'm having an allergic reaction, my throat is closing",
+    ],
+)
+def test_a_real_emergency_gets_nothing_after_the_911_line(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, messages = run(
+        ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency")
+    )
+    assert events == [] and messages == [] and _departments(sqlite_url, uid) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "channel", "words"),
+    [
+        ("oiga una pregunta hay estacionamiento en la clinica", "voice", "Building B"),
+        ("quick question is there parking at your building", "voice", "Building B"),
+        ("wanted to know your address", "sms", "Main Street"),
+    ],
+)
+def test_an_office_question_the_classifier_missed_is_answered(
+    demo, sqlite_url, said, channel, words
+):
+    phone = demo.spanish_demo.phone if "estacionamiento" in said else demo.english_demo.phone
+    uid = conversation(sqlite_url, demo.practice_id, phone, channel=channel)
+    lang = "es" if "estacionamiento" in said else "en"
+    track = tracker(uid, text=said, intent="nlu_fallback",
+                    slots={"channel": channel, "language": lang})  # fmt: skip
+    _, messages = run(ActionTakeMessage(), track)
+    assert messages[0]["response"] == "utter_office_info"
+    assert words.lower() in messages[0]["info"].lower()
+    assert _departments(sqlite_url, uid) == [] and _outcome(sqlite_url, uid) == "office_info"
+
+
+def test_a_request_the_classifier_missed_without_an_office_question_goes_to_staff(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "I need someone to look at the form my employer sent over"
+    _, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="nlu_fallback"))
+    assert _departments(sqlite_url, uid) == ["front_desk"]
+    assert "message" in messages[0]["text"].lower()
