@@ -30,14 +30,16 @@ from dialogues.actions.context import conversation_uid, unit_of_work
 _SPLIT = re.compile(
     r"(?<=[.?!;])\s+|[¿¡]|,\s*(?=(?:and|also|plus|oh|btw|y|tambien|ademas)\b)"
     r"|\s(?:and also|and i also|also|plus|as well as|btw|by the way|y tambien|tambien|ademas"
-    r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please)\b)"
-    r"|\sy\s(?=(?:que|donde|cual|como|necesito|quiero|me|mi|hay|tambien)\b)",
+    r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please|to know"
+    r"|to ask|to find out|find out|ask)\b)"
+    r"|\sy\s(?=(?:que|donde|cual|como|necesito|quiero|me|mi|hay|tambien|saber|preguntar"
+    r"|a ver si)\b)",
     re.IGNORECASE,
 )
 # A part that asks something, and what about (answered from the practice's information).
 _ASKS = re.compile(
     r"\?|^\s*(what|where|when|how|is|are|do|does|can i park|which|donde|cual|que|como|hay|a que"
-    r"|tienen|estan|abren)\b",
+    r"|tienen|estan|abren|to know|to ask|to find out|find out|ask|saber|preguntar|a ver si)\b",
     re.IGNORECASE,
 )
 _OFFICE = re.compile(

@@ -100,3 +100,26 @@ def test_a_request_the_classifier_missed_without_an_office_question_goes_to_staf
     _, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="nlu_fallback"))
     assert _departments(sqlite_url, uid) == ["front_desk"]
     assert "message" in messages[0]["text"].lower()
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "phone"),
+    [
+        ("llamo para confirmar mi cita y saber si tienen estacionamiento", "confirm_appointment",
+         "spanish_demo"),
+        ("calling to confirm my visit and to find out where I can park", "confirm_appointment",
+         "english_demo"),
+    ],
+)  # fmt: skip
+def test_an_office_question_said_after_the_task_without_a_question_mark_is_answered_first(
+    demo, sqlite_url, said, intent, phone
+):
+    from dialogues.actions.router import ActionRouteTask
+    from tests.factories.dialogues import slots_of
+
+    uid = conversation(sqlite_url, demo.practice_id, getattr(demo, phone).phone, channel="voice")
+    track = tracker(uid, text=said, intent=intent, slots={"channel": "voice"})
+    events, messages = run(ActionRouteTask(), track)
+    assert messages[0]["response"] == "utter_office_info"
+    assert "building b" in messages[0]["info"].lower()
+    assert slots_of(events)["flow"] == "identify" and slots_of(events)["task"] == "confirm"
