@@ -72,6 +72,7 @@ PUBLIC_BASE_URL = "https://clinic.example.org"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
 PATIENTS = {"maria": "english_demo", "jose": "spanish_demo"}
 STAFF_KINDS = ("message", "handoff", "callback")
+STAFF_OUTCOMES = ("message_taken", "handed_off", "transferred", "voicemail")
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Result:
     replies: list[str] = field(default_factory=list)
     why: str = ""
     unchosen: list[str] = field(default_factory=list)
+    unneeded_handoff: bool = False
 
 
 def load(only: str | None = None, folder: Path = CONVERSATIONS) -> list[dict[str, Any]]:
@@ -385,7 +387,8 @@ def play(sim: TwilioSimulator, spec: dict[str, Any], phone: str) -> tuple[list[s
 
 
 def judge(database_url: str, spec: dict[str, Any], ctx: dict[str, Any], replies: list[str]):
-    """(success, contained, outcome, why) from the database and what was said."""
+    """(success, contained, outcome, why, unneeded handoff) from the database and what was
+    said; a handoff is unneeded when the expectation names no department and no staff outcome."""
     expect = spec["expect"]
     with UnitOfWork(database_url) as uow:
         session = uow.session
@@ -413,7 +416,13 @@ def judge(database_url: str, spec: dict[str, Any], ctx: dict[str, Any], replies:
         checks = _checks(session, expect, ctx, outcome, tasks, replies, conversation)
     failed = [name for name, ok in checks if not ok]
     success = not failed
-    return success, success and not staff, outcome, ", ".join(failed)
+    unneeded = staff and not _staff_expected(expect)
+    return success, success and not staff, outcome, ", ".join(failed), unneeded
+
+
+def _staff_expected(expect: dict[str, Any]) -> bool:
+    """A conversation that should end with staff: a message for a department, a handoff."""
+    return "department" in expect or expect.get("outcome") in STAFF_OUTCOMES
 
 
 def _checks(
@@ -631,11 +640,11 @@ def run_one(sim: TwilioSimulator, database_url: str, spec: dict[str, Any]) -> Re
     ctx = prepare(database_url, demo, spec)
     before = _statuses(database_url)
     replies, intro = play(sim, spec, ctx["phone"])
-    success, contained, outcome, why = judge(database_url, spec, ctx, [intro, *replies])
+    success, contained, outcome, why, unneeded = judge(database_url, spec, ctx, [intro, *replies])
     unchosen = unchosen_changes(database_url, before, [intro, *replies])
     return Result(
         spec["id"], spec.get("channel", "sms"), spec.get("language", "en"), len(spec["turns"]),
-        success, contained, outcome, replies, why, unchosen,
+        success, contained, outcome, replies, why, unchosen, unneeded,
     )  # fmt: skip
 
 
@@ -683,6 +692,7 @@ def report(results: list[Result]) -> str:
     n = len(results)
     done = [r for r in results if r.success]
     contained = [r for r in results if r.contained]
+    unneeded = [r for r in results if r.unneeded_handoff]
     turns = sum(r.turns for r in contained) / len(contained) if contained else 0.0
     lines = [
         f"conversations: {n}  (sms {sum(r.channel == 'sms' for r in results)}, "
@@ -692,15 +702,23 @@ def report(results: list[Result]) -> str:
         f"task success: {len(done)}/{n} = {len(done) / n:.0%}",
         f"containment (finished without staff): {len(contained)}/{n} = {len(contained) / n:.0%}",
         f"turns per finished task (contained): {turns:.1f}",
+        f"unnecessary handoffs (staff where none was expected): {len(unneeded)}/{n} = "
+        f"{len(unneeded) / n:.1%}",
     ]
-    lines.append("| kind | conversations | task success | contained | turns (contained) |")
-    lines.append("|---|---:|---:|---:|---:|")
-    for kind in dict.fromkeys(r.id.split("-", 1)[0] for r in results):
-        group = [r for r in results if r.id.split("-", 1)[0] == kind]
+    lines.append("| group | conversations | task success | contained | unneeded handoffs "
+                 "| turns (contained) |")  # fmt: skip
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    groups: dict[str, list[Result]] = {}
+    for r in results:
+        groups.setdefault(r.id.split("-", 1)[0], []).append(r)
+    for r in results:
+        groups.setdefault(f"{r.language} {r.channel}", []).append(r)
+    for name, group in groups.items():
         held = [r for r in group if r.contained]
         mean = f"{sum(r.turns for r in held) / len(held):.1f}" if held else "-"
         lines.append(
-            f"| {kind} | {len(group)} | {sum(r.success for r in group)} | {len(held)} | {mean} |"
+            f"| {name} | {len(group)} | {sum(r.success for r in group)} | {len(held)} "
+            f"| {sum(r.unneeded_handoff for r in group)} | {mean} |"
         )
     unchosen = [r for r in results if r.unchosen]
     lines.append(
@@ -709,6 +727,8 @@ def report(results: list[Result]) -> str:
     )
     for r in unchosen:
         lines.append(f"  UNCHOSEN {r.id}: {'; '.join(r.unchosen)}")
+    for r in unneeded:
+        lines.append(f"  TO STAFF {r.id}")
     for r in results:
         if not r.success:
             lines.append(f"  FAILED {r.id}: {r.why}")
