@@ -35,6 +35,34 @@ _POD_OF_WORD = {
 # English words of bilingual patients, "do" as Sunday and "set" ("set up an appointment") as
 # September.
 _FALSE_DAY = {"es": re.compile(r"^(?:(?:este|esta|el)\s+)?(?:mi|mie|mié|mier|do|set)\.?$")}
+# "una" / "one" is a number ("una cita", "una pregunta", "the first one"), one o'clock only after
+# a word that introduces an hour ("a la una", "at one", "around one") or before "pm", "o'clock".
+_ONE = {"es": re.compile(r"\b(?:una|uno)\b"), "en": re.compile(r"\bone\b")}
+_HOUR_BEFORE = {
+    "es": re.compile(r"\b(?:la|eso de la)\s*$"),
+    "en": re.compile(r"\b(?:at|around|after|before|by|until|till|til|from|about|past)\s*$"),
+}
+_HOUR_AFTER = {
+    "es": re.compile(r"^\s*(?:y\b|menos\b|en punto|de la (?:tarde|manana|mañana)|pm\b|p\.\s?m)"),
+    "en": re.compile(r"^\s*(?:o'?\s?clock|pm\b|p\.\s?m|am\b|a\.\s?m|thirty|fifteen|forty|in the)"),
+}
+
+
+def _mask_ones(text: str, language: str) -> str:
+    """ "una cita", "una pregunta", "the first one" with the number blanked out (same length, so
+    the recognizer's positions still hold): the recognizer reads a bare "una" as one o'clock."""
+    if language not in _ONE:
+        return text
+
+    def blank(m: re.Match[str]) -> str:
+        before, after = text[: m.start()], text[m.end() :]
+        if _HOUR_BEFORE[language].search(before) or _HOUR_AFTER[language].search(after):
+            return m.group(0)
+        return "-" * len(m.group(0))
+
+    return _ONE[language].sub(blank, text)
+
+
 _CULTURE = {"en": "English", "es": "Spanish"}  # recognizers_date_time.Culture's names
 _WARM_UP = {"en": "tomorrow", "es": "mañana"}
 
@@ -279,7 +307,7 @@ def recognize(text: str, language: str, reference: datetime) -> list[Piece]:
     if not may_hold_a_date(text):
         return pieces
     false_day = _FALSE_DAY.get(language)
-    for result in _model(language).parse(text, reference):
+    for result in _model(language).parse(_mask_ones(text, language), reference):
         if false_day is not None and false_day.match(result.text.strip()):
             continue
         try:
