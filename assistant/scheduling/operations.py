@@ -240,11 +240,10 @@ def cancel(
     waitlist (offer rows; sending them is someone else's job).
     """
     now = now_utc(now)
-    appointment = guard.lock_appointment(session, appointment_id)
-    if appointment.status == CANCELLED:
+    cancellable = (HELD, BOOKED, CONFIRMED)
+    appointment, to_do = _lock_to_change(session, appointment_id, CANCELLED, cancellable, "cancel")
+    if not to_do:
         return appointment, False
-    if appointment.status not in (HELD, BOOKED, CONFIRMED):
-        raise InvalidTransition(appointment.status, "cancel")
     policy = policy_for(session, appointment.practice_id)
     late = appointment.status != HELD and appointment.starts_at - now < timedelta(
         hours=policy.late_cancel_hours
@@ -259,16 +258,28 @@ def cancel(
     return appointment, True
 
 
+def _lock_to_change(
+    session: Session, appointment_id: int, to_status: str, from_statuses: tuple[str, ...], verb: str
+) -> tuple[Appointment, bool]:
+    """Lock the appointment to move it to `to_status`: (it, False) when it is there already
+    (asked twice), `InvalidTransition` unless its status is one of `from_statuses`."""
+    appointment = guard.lock_appointment(session, appointment_id)
+    if appointment.status == to_status:
+        return appointment, False
+    if appointment.status not in from_statuses:
+        raise InvalidTransition(appointment.status, verb)
+    return appointment, True
+
+
 def mark_arrived(
     session: Session, appointment_id: int, *, actor: Actor, now: datetime | None = None
 ) -> tuple[Appointment, bool]:
     """Check the patient in. A no-show can be corrected (the patient came very late)."""
     now = now_utc(now)
-    appointment = guard.lock_appointment(session, appointment_id)
-    if appointment.status == ARRIVED:
+    expected = (BOOKED, CONFIRMED, NO_SHOW)
+    appointment, to_do = _lock_to_change(session, appointment_id, ARRIVED, expected, "mark arrived")
+    if not to_do:
         return appointment, False
-    if appointment.status not in (BOOKED, CONFIRMED, NO_SHOW):
-        raise InvalidTransition(appointment.status, "mark arrived")
     arrived = Change("arrived", actor, now, {"at": now.isoformat()})
     change_status(session, appointment, ARRIVED, arrived)
     return appointment, True
