@@ -72,3 +72,8 @@ class UnitOfWork:
     def rollback(self) -> None:
         if not self.joined:
             self.session.rollback()
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+"""A fresh unit of work per call (`UnitOfWork.factory(url)`): what a worker is given when it
+commits step by step (around a network call) or item by item."""

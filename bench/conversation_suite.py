@@ -40,6 +40,7 @@ from sqlalchemy import delete, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant import stack  # noqa: E402
+from assistant.actor import Actor  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 from assistant.db import migrate  # noqa: E402
 from assistant.db.engine import get_engine  # noqa: E402
@@ -63,6 +64,7 @@ from assistant.rasa_model import ensure_model  # noqa: E402
 from assistant.routing import URGENT_CLINICAL  # noqa: E402
 from assistant.scheduling import operations  # noqa: E402
 from assistant.scheduling.errors import SchedulingError  # noqa: E402
+from assistant.scheduling.securing import SlotRequest  # noqa: E402
 from assistant.simulator import SimulatedCall, TwilioSimulator  # noqa: E402
 from assistant.unit_of_work import UnitOfWork  # noqa: E402
 
@@ -257,10 +259,10 @@ def _new_patient(session, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
     session.add(patient)
     session.flush()
     visit = operations.book(
-        session, patient_id=patient.id, provider_id=like.provider_id,
-        location_id=like.location_id, appointment_type_id=like.appointment_type_id,
-        starts_at=_free_start_near(session, like, timedelta(hours=2)),
-        actor="staff:1", channel="console", enforce_rules=False,
+        session,
+        SlotRequest(patient.id, like.provider_id, like.location_id, like.appointment_type_id,
+                    _free_start_near(session, like, timedelta(hours=2))),
+        actor=Actor("staff:1", "console"), enforce_rules=False,
     )  # fmt: skip
     return {
         "phone": spec["phone"],
@@ -340,9 +342,10 @@ def _second(session, patient_id: int, like_id: int) -> int:
         try:
             with session.begin_nested():
                 made = operations.book(
-                    session, patient_id=patient_id, provider_id=like.provider_id,
-                    location_id=like.location_id, appointment_type_id=like.appointment_type_id,
-                    starts_at=start, actor="staff:1", channel="console", enforce_rules=False,
+                    session,
+                    SlotRequest(patient_id, like.provider_id, like.location_id,
+                                like.appointment_type_id, start),
+                    actor=Actor("staff:1", "console"), enforce_rules=False,
                 )  # fmt: skip
         except SchedulingError:  # taken: try the next day
             continue
@@ -357,9 +360,9 @@ def _soon(session, patient_id: int, like_id: int, minutes: int) -> int:
     ).scalar_one()
     start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=minutes)
     made = operations.book(
-        session, patient_id=patient_id, provider_id=like.provider_id,
-        location_id=like.location_id, appointment_type_id=atype.id, starts_at=start,
-        actor="staff:1", channel="console", enforce_rules=False,
+        session,
+        SlotRequest(patient_id, like.provider_id, like.location_id, atype.id, start),
+        actor=Actor("staff:1", "console"), enforce_rules=False,
     )  # fmt: skip
     return made.id
 

@@ -40,6 +40,7 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.actor import Actor  # noqa: E402
 from assistant.db import migrate  # noqa: E402
 from assistant.db.engine import dispose_all, get_engine  # noqa: E402
 from assistant.db.models import (  # noqa: E402
@@ -56,6 +57,7 @@ from assistant.scheduling.availability import SearchRequest, search  # noqa: E40
 from assistant.scheduling.clock import wall_to_utc  # noqa: E402
 from assistant.scheduling.errors import SlotTaken, SlotUnavailable  # noqa: E402
 from assistant.scheduling.preferences import TimePreference  # noqa: E402
+from assistant.scheduling.securing import SlotRequest  # noqa: E402
 from assistant.unit_of_work import UnitOfWork  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -307,13 +309,14 @@ def _attempt(world: World, rnd: random.Random, hot: bool) -> str:
         with UnitOfWork(world.url) as uow:
             operations.book(
                 uow.session,
-                patient_id=rnd.choice(world.patient_ids),
-                provider_id=pid,
-                location_id=world.location_of[pid],
-                appointment_type_id=world.type_ids["follow_up"],
-                starts_at=wall_to_utc(day, at, TZ),
-                actor="bench",
-                channel="portal",
+                SlotRequest(
+                    rnd.choice(world.patient_ids),
+                    pid,
+                    world.location_of[pid],
+                    world.type_ids["follow_up"],
+                    wall_to_utc(day, at, TZ),
+                ),
+                actor=Actor("bench", "portal"),
                 now=NOW,
             )
             uow.commit()

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.db.models import (
     ARRIVED,
     BOOKED,
@@ -47,7 +48,7 @@ from assistant.phones import InvalidPhoneNumber, to_e164
 from assistant.scheduling import guard
 from assistant.scheduling.clock import now_utc
 from assistant.scheduling.errors import SchedulingError
-from assistant.scheduling.history import record_created
+from assistant.scheduling.history import Change, record_created
 from assistant.scheduling.securing import SlotRequest, secure_slot
 
 CHANNEL = "fhir"
@@ -620,17 +621,9 @@ def _write_appointment(
             patient.id, plan.provider.id, plan.location.id, plan.atype.id, plan.starts_at
         )
         try:
-            appointment = secure_slot(
-                session,
-                request,
-                status=plan.status,
-                action="imported",
-                actor=actor,
-                channel=CHANNEL,
-                now=now,
-                enforce_rules=False,  # the EHR decides hours; overlaps are never allowed
-                detail=detail,
-            )
+            imported = Change("imported", Actor(actor, CHANNEL), now, detail)
+            # The EHR decides hours; overlaps are never allowed.
+            appointment = secure_slot(session, request, plan.status, imported, enforce_rules=False)
         except SchedulingError as exc:
             message = (
                 "the practitioner already has an appointment at that time"
@@ -660,7 +653,7 @@ def _write_appointment(
         session.add(appointment)
         session.flush()
         record_created(
-            session, appointment, action="imported", actor=actor, channel=CHANNEL, detail=detail
+            session, appointment, Change("imported", Actor(actor, CHANNEL), detail=detail)
         )
     appointment.external_id = plan.external_id
     appointment.cancel_reason = plan.cancel_reason

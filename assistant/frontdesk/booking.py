@@ -33,7 +33,7 @@ from assistant.frontdesk import summaries
 from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult, _option_data
 from assistant.frontdesk.short_answers import choose, words
 from assistant.frontdesk.time_phrases import read_wish
-from assistant.frontdesk.views import describe, prep_text, starts_at
+from assistant.frontdesk.views import describe, prep_text, slot_request
 from assistant.identity.names import fold, tokens
 from assistant.identity.verification import MAX_ATTEMPTS, failed_attempts, verify
 from assistant.messages import localized
@@ -490,14 +490,7 @@ def book_for(
         actor = Actor.patient(patient.id, conversation.channel, conversation.id)
         try:
             appointment = operations.book(
-                session,
-                patient_id=patient.id,
-                provider_id=int(option["provider_id"]),
-                location_id=int(option["location_id"]),
-                appointment_type_id=int(option["appointment_type_id"]),
-                starts_at=starts_at(option),
-                **actor.fields(),
-                new_patient=is_new,
+                session, slot_request(option, patient.id), actor=actor, new_patient=is_new
             )
         except (SlotTaken, SlotUnavailable) as exc:
             uow.rollback()

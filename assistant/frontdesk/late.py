@@ -147,7 +147,7 @@ def note_late_for(
                 uow.session,
                 appointment.id,
                 minutes=minutes,
-                **ctx.actor.fields(),
+                actor=ctx.actor,
             )
         except SchedulingError:
             return LateResult(False)

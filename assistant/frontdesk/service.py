@@ -34,7 +34,13 @@ from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
 from assistant.frontdesk.office import office_info, open_on_day_answer
 from assistant.frontdesk.time_phrases import read_wish
-from assistant.frontdesk.views import AppointmentView, describe, option_data, starts_at
+from assistant.frontdesk.views import (
+    AppointmentView,
+    describe,
+    option_data,
+    slot_request,
+    starts_at,
+)
 from assistant.identity.names import tokens
 from assistant.scheduling import operations, waitlist
 from assistant.scheduling.availability import SearchRequest, SlotOption, search
@@ -191,7 +197,7 @@ def cancel_for(
                     uow.session,
                     appointment.id,
                     reason=reason or "patient request",
-                    **ctx.actor.fields(),
+                    actor=ctx.actor,
                 )
             except SchedulingError:
                 return ChangeResult(UNAVAILABLE)
@@ -222,7 +228,7 @@ def confirm_for(
             appointment, changed = operations.confirm(
                 uow.session,
                 appointment.id,
-                **ctx.actor.fields(),
+                actor=ctx.actor,
                 now=now or utcnow(),
             )
         except SchedulingError:
@@ -467,18 +473,14 @@ def _move_or_rebook(
             starts_at=starts_at(option),
             provider_id=int(option["provider_id"]),
             location_id=int(option["location_id"]),
-            **ctx.actor.fields(),
+            actor=ctx.actor,
         )
         return new, summaries.rescheduled(ctx.patient, old, new)
     new = operations.book(
         session,
-        patient_id=ctx.patient.id,
-        provider_id=int(option["provider_id"]),
-        location_id=int(option["location_id"]),
-        appointment_type_id=int(option["appointment_type_id"]),
-        starts_at=starts_at(option),
+        slot_request(option, ctx.patient.id),
+        actor=ctx.actor,
         new_patient=False,  # they held this type of visit until just now
-        **ctx.actor.fields(),
     )
     return new, summaries.rebooked(ctx.patient, old, new)
 

@@ -12,6 +12,7 @@ from assistant.db.models import Appointment, AppointmentType, Location, Provider
 from assistant.messages import localized, translate
 from assistant.scheduling.availability import SlotOption
 from assistant.scheduling.clock import zone
+from assistant.scheduling.securing import SlotRequest
 from assistant.timefmt import format_when
 
 
@@ -91,3 +92,14 @@ def numbered(lines: list[str], language: str, channel: str) -> str:
 
 def starts_at(option: dict[str, object]) -> datetime:
     return datetime.fromisoformat(str(option["starts_at"]))
+
+
+def slot_request(option: dict[str, object], patient_id: int) -> SlotRequest:
+    """The offered time `option`, for the patient to book."""
+    return SlotRequest(
+        patient_id,
+        int(str(option["provider_id"])),
+        int(str(option["location_id"])),
+        int(str(option["appointment_type_id"])),
+        starts_at(option),
+    )

@@ -27,7 +27,7 @@ from assistant.messaging.twilio_client import (
     TwilioSender,
     find_call,
 )
-from assistant.unit_of_work import UnitOfWork
+from assistant.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +134,11 @@ class Outbound:
             return find_call(self.sender.client, message.to_number, message.created_at)
         return self.sender.find_accepted(message.to_number, message.body, message.created_at)
 
-    def send(self, **draft: Unpack[Draft]) -> SendResult:
-        """Send one SMS in its own transactions (callers with their own state use the steps)."""
-        with UnitOfWork(self.settings.database_url) as uow:
+    def send(self, new_uow: UnitOfWorkFactory, **draft: Unpack[Draft]) -> SendResult:
+        """Send one SMS: the message is committed before the network call and its outcome after
+        it, each in a unit of work of the caller's `new_uow` (callers with their own state use
+        the steps)."""
+        with new_uow() as uow:
             reason = blocked_reason(uow.session, draft["to"])
             if reason is not None:
                 return SendResult("blocked", error_code=reason)
@@ -145,7 +147,7 @@ class Outbound:
         if not self.sends:
             return SendResult("recorded", message.id)
         outcome = self.transmit(message)
-        with UnitOfWork(self.settings.database_url) as uow:
+        with new_uow() as uow:
             stored = uow.session.get(OutboundMessage, message.id)
             apply_outcome(uow.session, stored, outcome)
             uow.commit()

@@ -104,7 +104,7 @@ def confirm(session: Session, portal: PortalSession, appointment_id: int) -> boo
         operations.confirm(
             session,
             appointment.id,
-            **Actor.patient(portal.patient_id, CHANNEL, portal.conversation_id).fields(),
+            actor=Actor.patient(portal.patient_id, CHANNEL, portal.conversation_id),
         )
     except SchedulingError:
         return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -19,7 +19,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from assistant import audit
-from assistant.db.models import OutboundMessage, Patient, PatientPhone, PortalChallenge
+from assistant.db.models import (
+    OutboundMessage,
+    Patient,
+    PatientPhone,
+    PortalChallenge,
+    Practice,
+)
 from assistant.db.types import utcnow
 from assistant.messages import translate
 from assistant.messaging.outbound import Outbound, apply_outcome, blocked_reason
@@ -60,6 +66,25 @@ class Started:
     def told_code_sent(self) -> bool:
         """What the visitor is told: the same whether or not the details matched."""
         return self.status in (SENT, NOT_SENT)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who answers a sign-in step, as the limits see them: their address (kept only as a keyed
+    hash), the site's secret, the pages' language, the instant and the limits that apply."""
+
+    ip: str | None
+    secret: str
+    language: str = "en"
+    now: datetime = field(default_factory=utcnow)
+    policy: limits.Limits = limits.DEFAULT_LIMITS
+
+    @property
+    def ip_hash(self) -> str:
+        return ip_key(self.secret, self.ip)
+
+    def phone_hash(self, phone: str) -> str:
+        return phone_key(self.secret, phone)
 
 
 @dataclass(frozen=True)
@@ -119,28 +144,19 @@ def _audit(session: Session, action: str, patient_id: int | None, result: str, *
 
 
 def start(
-    uow: UnitOfWork,
-    outbound: Outbound,
-    *,
-    phone_text: str,
-    dob: date,
-    ip: str | None,
-    secret: str,
-    language: str = "en",
-    now: datetime | None = None,
-    policy: limits.Limits = limits.DEFAULT_LIMITS,
+    uow: UnitOfWork, outbound: Outbound, visitor: Visitor, *, phone_text: str, dob: date
 ) -> Started:
     """Check the details and text a code to the number when they match a patient."""
-    now = now or utcnow()
     try:
         phone = to_e164(phone_text)
     except InvalidPhoneNumber:
         return Started(INVALID)
-    phone_hash, ip_hash = phone_key(secret, phone), ip_key(secret, ip)
+    now, phone_hash, ip_hash = visitor.now, visitor.phone_hash(phone), visitor.ip_hash
     with uow:
         s = uow.session
         if recently_locked(s, phone, now):
             return Started(LOCKED)
+        policy = visitor.policy
         if not limits.may_send(s, phone_hash, ip_hash, now, policy) or not limits.may_try(
             s, phone_hash, ip_hash, now, policy
         ):
@@ -157,38 +173,7 @@ def start(
             _audit(s, "verify", patient.id, "failure", step="number_blocked")
             uow.commit()
             return Started(NOT_SENT)
-        s.execute(
-            update(PortalChallenge)
-            .where(PortalChallenge.phone == phone, PortalChallenge.status == "pending")
-            .values(status="superseded")
-        )
-        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-        salt = secrets.token_hex(8)
-        challenge = PortalChallenge(
-            practice_id=practice.id,
-            method="code",
-            phone=phone,
-            patient_id=patient.id,
-            secret_hash=_secret_hash(secret, salt, code),
-            salt=salt,
-            ip_hash=ip_hash,
-            created_at=now,
-            expires_at=now + timedelta(minutes=CODE_MINUTES),
-        )
-        s.add(challenge)
-        limits.note(s, limits.SEND, phone_hash, ip_hash, now)
-        body = translate(
-            language, "sms.portal_code", practice=practice.name, code=code, minutes=CODE_MINUTES
-        )
-        message = outbound.new_message(
-            s,
-            practice_id=practice.id,
-            to=phone,
-            body=body,
-            purpose="otp",
-            patient_id=patient.id,
-            now=now,
-        )
+        challenge, message = _text_code(s, outbound, visitor, practice, patient, phone)
         _audit(s, "verify", patient.id, "code_sent", step="details")
         uow.commit()
         started = Started(SENT, challenge.id, message.id)
@@ -203,23 +188,64 @@ def start(
     return started
 
 
+def _text_code(
+    s: Session,
+    outbound: Outbound,
+    visitor: Visitor,
+    practice: Practice,
+    patient: Patient,
+    phone: str,
+) -> tuple[PortalChallenge, OutboundMessage]:
+    """A new code challenge for the number (replacing its pending ones) and the text that
+    carries the code, both added to the session."""
+    now = visitor.now
+    s.execute(
+        update(PortalChallenge)
+        .where(PortalChallenge.phone == phone, PortalChallenge.status == "pending")
+        .values(status="superseded")
+    )
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    salt = secrets.token_hex(8)
+    challenge = PortalChallenge(
+        practice_id=practice.id,
+        method="code",
+        phone=phone,
+        patient_id=patient.id,
+        secret_hash=_secret_hash(visitor.secret, salt, code),
+        salt=salt,
+        ip_hash=visitor.ip_hash,
+        created_at=now,
+        expires_at=now + timedelta(minutes=CODE_MINUTES),
+    )
+    s.add(challenge)
+    limits.note(s, limits.SEND, visitor.phone_hash(phone), visitor.ip_hash, now)
+    body = translate(
+        visitor.language, "sms.portal_code", practice=practice.name, code=code, minutes=CODE_MINUTES
+    )
+    message = outbound.new_message(
+        s,
+        practice_id=practice.id,
+        to=phone,
+        body=body,
+        purpose="otp",
+        patient_id=patient.id,
+        now=now,
+    )
+    return challenge, message
+
+
 def _answer(
     s: Session,
     challenge: PortalChallenge | None,
     correct: bool,
-    *,
-    secret: str,
-    ip: str | None,
-    language: str,
-    now: datetime,
-    policy: limits.Limits,
+    visitor: Visitor,
     patient_id: int | None = None,
 ) -> Checked:
     """Apply one answer to a challenge: expiry, limits, the wrong-answer count, the session."""
-    ip_hash = ip_key(secret, ip)
     if challenge is None:
         return Checked(EXPIRED)
-    phone_hash = phone_key(secret, challenge.phone)
+    now = visitor.now
+    phone_hash, ip_hash = visitor.phone_hash(challenge.phone), visitor.ip_hash
     if challenge.status == "locked":
         return Checked(LOCKED)
     if challenge.status != "pending":
@@ -227,7 +253,7 @@ def _answer(
     if challenge.expires_at <= now:
         challenge.status = "expired"
         return Checked(EXPIRED)
-    if not limits.may_try(s, phone_hash, ip_hash, now, policy):
+    if not limits.may_try(s, phone_hash, ip_hash, now, visitor.policy):
         return Checked(RATE_LIMITED)
     if not correct:
         challenge.attempts += 1
@@ -249,26 +275,17 @@ def _answer(
         phone=challenge.phone,
         patient_id=patient_id,
         challenge_id=challenge.id,
-        language=language,
+        language=visitor.language,
         now=now,
-        secret=secret,
+        secret=visitor.secret,
     )
     return Checked(VERIFIED, MAX_WRONG - challenge.attempts, token)
 
 
 def verify_code(
-    uow: UnitOfWork,
-    *,
-    challenge_id: int | None,
-    code: str,
-    ip: str | None,
-    secret: str,
-    language: str = "en",
-    now: datetime | None = None,
-    policy: limits.Limits = limits.DEFAULT_LIMITS,
+    uow: UnitOfWork, visitor: Visitor, *, challenge_id: int | None, code: str
 ) -> Checked:
     """Check a code typed by the visitor; a right one opens a portal session."""
-    now = now or utcnow()
     code = "".join(ch for ch in code if ch.isdigit())
     with uow:
         s = uow.session
@@ -276,11 +293,9 @@ def verify_code(
         if challenge is not None and challenge.method != "code":
             challenge = None
         correct = challenge is not None and same(
-            challenge.secret_hash, _secret_hash(secret, challenge.salt, code)
+            challenge.secret_hash, _secret_hash(visitor.secret, challenge.salt, code)
         )
-        result = _answer(
-            s, challenge, correct, secret=secret, ip=ip, language=language, now=now, policy=policy
-        )
+        result = _answer(s, challenge, correct, visitor)
         uow.commit()
         return result
 
@@ -380,18 +395,9 @@ def open_link(
 
 
 def verify_link(
-    uow: UnitOfWork,
-    *,
-    challenge_id: int | None,
-    dob: date | None,
-    ip: str | None,
-    secret: str,
-    language: str = "en",
-    now: datetime | None = None,
-    policy: limits.Limits = limits.DEFAULT_LIMITS,
+    uow: UnitOfWork, visitor: Visitor, *, challenge_id: int | None, dob: date | None
 ) -> Checked:
     """The date of birth of the link's patient, or of anyone sharing the number, signs in."""
-    now = now or utcnow()
     with uow:
         s = uow.session
         challenge = s.get(PortalChallenge, challenge_id) if challenge_id else None
@@ -405,15 +411,7 @@ def verify_link(
             else:
                 patient = _matching_patient(s, challenge.practice_id, challenge.phone, dob)
         result = _answer(
-            s,
-            challenge,
-            patient is not None,
-            secret=secret,
-            ip=ip,
-            language=language,
-            now=now,
-            policy=policy,
-            patient_id=patient.id if patient else None,
+            s, challenge, patient is not None, visitor, patient_id=patient.id if patient else None
         )
         uow.commit()
         return result

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.conversations.messages import take_message
 from assistant.db.models import Appointment, OutboundMessage, Patient, Practice, Provider
@@ -101,7 +102,7 @@ def answer(
     if digit == "1":
         try:
             _, changed = operations.confirm(
-                session, appointment.id, actor=actor, channel="voice", now=now
+                session, appointment.id, actor=Actor(actor, "voice"), now=now
             )
         except InvalidTransition:
             return NOT_CONFIRMABLE, language

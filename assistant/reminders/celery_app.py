@@ -36,6 +36,7 @@ from assistant.db.types import utcnow
 from assistant.messaging.outbound import Outbound
 from assistant.reminders import offers, pacing, worker
 from assistant.reminders.pacing import Pacer
+from assistant.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +128,13 @@ def _configure(app: Celery, settings: Settings) -> None:
 def _register_tasks(app: Celery, settings: Settings) -> None:
     """The send, offer and dispatch tasks of this app, on its own runtime (settings)."""
     runtime = _Runtime(settings)  # tasks are not shared: each app (settings) has its own
-    url = settings.database_url
+    new_uow = UnitOfWork.factory(settings.database_url)  # a transaction per step of each item
 
     @app.task(name=SEND_DUE, shared=False)
     def send_due(now: str | None = None) -> dict[str, int]:
         """Claim and send one batch of due reminders; queue the next batch if it was full."""
         counts = worker.send_batch(
-            url, runtime.outbound, _clock(now), batch=runtime.batch, pacer=runtime.pacer
+            new_uow, runtime.outbound, _clock(now), batch=runtime.batch, pacer=runtime.pacer
         )
         if counts.get("claimed", 0) >= runtime.batch:
             send_due.apply_async(kwargs={"now": now})
@@ -144,7 +145,7 @@ def _register_tasks(app: Celery, settings: Settings) -> None:
     @app.task(name=SEND_OFFERS, shared=False)
     def send_offers(now: str | None = None) -> dict[str, int]:
         """Text the waitlist offers waiting to go out (same claims, outbox and pace)."""
-        counts = offers.send_offers(url, runtime.outbound, _clock(now), pacer=runtime.pacer)
+        counts = offers.send_offers(new_uow, runtime.outbound, _clock(now), pacer=runtime.pacer)
         if counts:
             log.info("waitlist offers: %s", dict(counts))
         return dict(counts)
@@ -157,8 +158,8 @@ def _register_tasks(app: Celery, settings: Settings) -> None:
         # Twilio requests kept in the spool while the database was down (assistant/spool):
         # replayed on the worker that runs dispatch, which must see the web hosts' spool dir
         worker.replay_spool(settings)
-        planned = worker.plan_due(url, clock())
-        due = worker.due_count(url, clock())
+        planned = worker.plan_due(new_uow, clock())
+        due = worker.due_count(new_uow, clock())
         wanted = min(MAX_PARALLEL_SENDS, math.ceil(due / runtime.batch))
         tasks = max(0, wanted - runtime.waiting_sends())
         for _ in range(tasks):

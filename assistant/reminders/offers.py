@@ -44,7 +44,7 @@ from assistant.scheduling.clock import zone
 from assistant.scheduling.errors import OfferExpired, OfferNoLongerAvailable, SchedulingError
 from assistant.scheduling.policy import SchedulingPolicy
 from assistant.timefmt import format_when
-from assistant.unit_of_work import UnitOfWork
+from assistant.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def _say(key: str, language: str, **values: str) -> str:
 
 
 def send_offers(
-    url: str,
+    new_uow: UnitOfWorkFactory,
     outbound: Outbound,
     clock: Callable[[], datetime],
     *,
@@ -79,13 +79,13 @@ def send_offers(
 ) -> Counter[str]:
     """One pass: expire unanswered offers (their slots pass on), text the offers waiting to
     go out, settle texts a dead worker left. Returns counts per outcome (offer_sent ...)."""
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         waitlist.expire_offers(uow.session, now=clock())
         uow.commit()
     counts: Counter[str] = Counter()
     seen: set[int] = set()
     while len(seen) < limit:  # a skipped patient's slot passes on: offer it in this pass too
-        with UnitOfWork(url) as uow:
+        with new_uow() as uow:
             ready = [o.id for o in waitlist.offers_to_notify(uow.session, now=clock())]
             uow.commit()
         ready = [offer_id for offer_id in ready if offer_id not in seen][: limit - len(seen)]
@@ -93,21 +93,26 @@ def send_offers(
             break
         for offer_id in ready:
             seen.add(offer_id)
-            counts[f"offer_{send_offer(url, outbound, offer_id, clock(), pacer=pacer)}"] += 1
-    for message_id in _stuck(url, clock()):
-        counts[f"offer_{recover(url, outbound, message_id, clock(), pacer=pacer)}"] += 1
+            counts[f"offer_{send_offer(new_uow, outbound, offer_id, clock(), pacer=pacer)}"] += 1
+    for message_id in _stuck(new_uow, clock()):
+        counts[f"offer_{recover(new_uow, outbound, message_id, clock(), pacer=pacer)}"] += 1
     return counts
 
 
 def send_offer(
-    url: str, outbound: Outbound, offer_id: int, now: datetime, *, pacer: Pacer | None = None
+    new_uow: UnitOfWorkFactory,
+    outbound: Outbound,
+    offer_id: int,
+    now: datetime,
+    *,
+    pacer: Pacer | None = None,
 ) -> str:
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         outcome, message = _prepare(uow.session, outbound, offer_id, now)
         uow.commit()
     if message is None or not outbound.sends:
         return outcome
-    return _transmit(url, outbound, message, offer_id, now, pacer)
+    return _transmit(new_uow, outbound, message, offer_id, now, pacer)
 
 
 def _prepare(
@@ -196,7 +201,7 @@ def _clock(instant: datetime, tz: str, language: str) -> str:
 
 
 def _transmit(
-    url: str,
+    new_uow: UnitOfWorkFactory,
     outbound: Outbound,
     message: OutboundMessage,
     offer_id: int | None,
@@ -204,7 +209,7 @@ def _transmit(
     pacer: Pacer | None,
 ) -> str:
     waited = pacer.wait() if pacer is not None else 0.0
-    with UnitOfWork(url) as uow:  # still ours after the wait? then nobody may recover it now
+    with new_uow() as uow:  # still ours after the wait? then nobody may recover it now
         renewed = uow.session.execute(
             update(OutboundMessage)
             .where(
@@ -219,7 +224,7 @@ def _transmit(
     if renewed != 1:
         return LOST_CLAIM
     result = outbound.transmit(message)
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         stored = uow.session.get(OutboundMessage, message.id)
         outbox.apply_outcome(uow.session, stored, result, now)
         if result.accepted:
@@ -245,9 +250,9 @@ def _since(now: datetime):
     return func.coalesce(OutboundMessage.sent_at, OutboundMessage.created_at) < now - policy.LEASE
 
 
-def _stuck(url: str, now: datetime) -> list[int]:
+def _stuck(new_uow: UnitOfWorkFactory, now: datetime) -> list[int]:
     """Offer texts without SID older than the lease: their worker died mid-send."""
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         return list(
             uow.session.execute(
                 select(OutboundMessage.id).where(
@@ -264,11 +269,16 @@ def _stuck(url: str, now: datetime) -> list[int]:
 
 
 def recover(
-    url: str, outbound: Outbound, message_id: int, now: datetime, *, pacer: Pacer | None = None
+    new_uow: UnitOfWorkFactory,
+    outbound: Outbound,
+    message_id: int,
+    now: datetime,
+    *,
+    pacer: Pacer | None = None,
 ) -> str:
     """Claim a stuck offer text (conditional UPDATE), then adopt what Twilio accepted or send
     it now: never twice, never not at all."""
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         claimed = uow.session.execute(
             update(OutboundMessage)
             .where(
@@ -284,11 +294,11 @@ def recover(
         uow.commit()
     if claimed != 1:
         return LOST_CLAIM
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         message = uow.session.get(OutboundMessage, message_id)
         uow.session.expunge(message)
     checked, sid = outbound.find_accepted(message)
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         stored = uow.session.get(OutboundMessage, message_id)
         if not checked:
             stored.status = "queued"  # Twilio unreachable: ask again next pass
@@ -309,7 +319,7 @@ def recover(
             now=now,
         )
         uow.commit()
-    return _transmit(url, outbound, again, None, now, pacer)
+    return _transmit(new_uow, outbound, again, None, now, pacer)
 
 
 # --- the reply ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.db.models import Appointment, Conversation, OutboundMessage
 from assistant.db.types import utcnow
@@ -78,25 +79,16 @@ def confirm_reply(
     appointment = reminded_appointment(session, conversation.phone or "", now)
     if appointment is None:
         return ConfirmResult(NO_REMINDER)
-    actor = f"patient:{appointment.patient_id}"
+    actor = Actor.patient(appointment.patient_id, conversation.channel, conversation.id)
     try:
-        appointment, changed = operations.confirm(
-            session,
-            appointment.id,
-            actor=actor,
-            channel=conversation.channel,
-            conversation_id=conversation.id,
-            now=now,
-        )
+        appointment, changed = operations.confirm(session, appointment.id, actor=actor, now=now)
     except InvalidTransition:
         return ConfirmResult(NOT_CONFIRMABLE, appointment_id=appointment.id)
     audit.record_appointment(
         session,
         appointment,
-        actor=actor,
-        channel=conversation.channel,
         action="disclose",
-        conversation_id=conversation.id,
+        **actor.fields(),
         detail={"fields": ["date", "time", "location"], "basis": "reminder reply"},
     )
     location = appointment.location

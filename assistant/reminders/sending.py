@@ -38,7 +38,7 @@ from assistant.messaging.twilio_client import PERMANENT_ERRORS, CreateOutcome
 from assistant.reminders import content, policy
 from assistant.reminders.claims import Claim
 from assistant.reminders.planning import REMINDABLE, VOICE
-from assistant.unit_of_work import UnitOfWork
+from assistant.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ CALLABLE = ("landline", "not_mobile")  # numbers that cannot take texts can take
 
 
 def process(
-    database_url: str,
+    new_uow: UnitOfWorkFactory,
     outbound: Outbound,
     claim: Claim,
     now: datetime,
@@ -72,7 +72,7 @@ def process(
     `before_transmit` runs just before the network call (the sending rate's pacer; it returns
     the seconds it waited): the claim is then checked and its lease renewed, since a long
     wait may have let another worker take the reminder over."""
-    with UnitOfWork(database_url) as uow:
+    with new_uow() as uow:
         reminder = _locked(uow.session, claim.reminder_id)
         if reminder is None or reminder.status != "claimed" or reminder.claim_token != claim.token:
             return LOST_CLAIM
@@ -87,19 +87,19 @@ def process(
     if before_transmit is not None:
         waited = before_transmit()
         at = now + timedelta(seconds=waited if isinstance(waited, (int, float)) else 0)
-        if not _renew(database_url, claim, at):
+        if not _renew(new_uow, claim, at):
             return LOST_CLAIM  # taken over while waiting: the new holder finishes it
     result = outbound.transmit(message)
-    with UnitOfWork(database_url) as uow:
+    with new_uow() as uow:
         outcome = finish(uow.session, claim.reminder_id, message.id, result, now)
         uow.commit()
     return outcome
 
 
-def _renew(database_url: str, claim: Claim, at: datetime) -> bool:
+def _renew(new_uow: UnitOfWorkFactory, claim: Claim, at: datetime) -> bool:
     """Still ours after waiting for the sending rate? Then renew the lease for the send, so
     that nobody takes it over while it is on its way; if not, do not send."""
-    with UnitOfWork(database_url) as uow:
+    with new_uow() as uow:
         reminder = _locked(uow.session, claim.reminder_id)
         if reminder is None or reminder.status != "claimed" or reminder.claim_token != claim.token:
             return False

@@ -17,7 +17,7 @@ from assistant.messaging.outbound import Outbound
 from assistant.reminders import offers, pacing, planning, policy, sending
 from assistant.reminders.claims import claim_due, claimable_count
 from assistant.reminders.pacing import Pacer
-from assistant.unit_of_work import UnitOfWork
+from assistant.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -31,22 +31,22 @@ def batch_size(rate: float, batch: int = BATCH) -> int:
     return max(1, min(batch, int(policy.LEASE.total_seconds() * rate / 2)))
 
 
-def plan_due(url: str, now: datetime) -> int:
+def plan_due(new_uow: UnitOfWorkFactory, now: datetime) -> int:
     """Plan reminders for appointments that have none yet; returns the rows planned."""
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         planned = planning.plan(uow.session, now=now)
         uow.commit()
     return planned
 
 
-def due_count(url: str, now: datetime) -> int:
+def due_count(new_uow: UnitOfWorkFactory, now: datetime) -> int:
     """How many reminders could be claimed now (due, or left by a worker that died)."""
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         return claimable_count(uow.session, now=now)
 
 
 def send_batch(
-    url: str,
+    new_uow: UnitOfWorkFactory,
     outbound: Outbound,
     clock: Callable[[], datetime],
     *,
@@ -57,14 +57,14 @@ def send_batch(
     both the embedded worker and a Celery send task). Returns counts: claimed, and one per
     outcome (sent, recorded, skipped ...)."""
     counts: Counter[str] = Counter()
-    with UnitOfWork(url) as uow:
+    with new_uow() as uow:
         claims = claim_due(uow.session, now=clock(), limit=batch)
         uow.commit()
     if claims:
         counts["claimed"] = len(claims)
     wait = pacer.wait if pacer is not None else None
     for claim in claims:
-        counts[sending.process(url, outbound, claim, clock(), before_transmit=wait)] += 1
+        counts[sending.process(new_uow, outbound, claim, clock(), before_transmit=wait)] += 1
     return counts
 
 
@@ -86,16 +86,16 @@ def run_once(
     outbound = outbound or Outbound(settings)
     pacer = pacer or pacing.local(settings.reminder_send_rate)
     batch = batch_size(settings.reminder_send_rate, batch)
-    url = settings.database_url
+    new_uow = UnitOfWork.factory(settings.database_url)
     counts: Counter[str] = Counter()
     if plan:
-        counts["planned"] = plan_due(url, clock())
+        counts["planned"] = plan_due(new_uow, clock())
     while True:
-        done = send_batch(url, outbound, clock, batch=batch, pacer=pacer)
+        done = send_batch(new_uow, outbound, clock, batch=batch, pacer=pacer)
         if not done:
             break
         counts.update(done)
-    counts.update(offers.send_offers(url, outbound, clock, pacer=pacer))
+    counts.update(offers.send_offers(new_uow, outbound, clock, pacer=pacer))
     return dict(counts)
 
 

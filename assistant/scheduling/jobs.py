@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.actor import Actor
 from assistant.db.models import BOOKED, CONFIRMED, HELD, NO_SHOW, Appointment, Practice
 from assistant.scheduling import guard, waitlist
 from assistant.scheduling.clock import now_utc
-from assistant.scheduling.history import change_status
+from assistant.scheduling.history import Change, change_status
 from assistant.scheduling.policy import SchedulingPolicy
 from assistant.scheduling.securing import release_hold
 
@@ -79,14 +80,6 @@ def mark_no_shows(
             continue
         marked.append((appointment, grace))
     for appointment, grace in marked:
-        change_status(
-            session,
-            appointment,
-            to_status=NO_SHOW,
-            action="no_show",
-            actor=actor,
-            channel="system",
-            detail={"grace_minutes": grace},
-            now=now,
-        )
+        no_show = Change("no_show", Actor(actor, "system"), now, {"grace_minutes": grace})
+        change_status(session, appointment, NO_SHOW, no_show)
     return [appointment for appointment, _ in marked]

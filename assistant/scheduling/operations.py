@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from sqlalchemy.orm import Session
 
+from assistant.actor import Actor
 from assistant.db.models import (
     ARRIVED,
     BOOKED,
@@ -32,7 +32,7 @@ from assistant.scheduling.errors import (
     InvalidTransition,
     SlotTaken,
 )
-from assistant.scheduling.history import change_status, record_note
+from assistant.scheduling.history import Change, change_status, record_note
 from assistant.scheduling.policy import SchedulingPolicy
 from assistant.scheduling.securing import (
     HOLD_EXPIRED_REASON,
@@ -43,13 +43,7 @@ from assistant.scheduling.securing import (
 
 
 def confirm(
-    session: Session,
-    appointment_id: int,
-    *,
-    actor: str,
-    channel: str,
-    conversation_id: int | None = None,
-    now: datetime | None = None,
+    session: Session, appointment_id: int, *, actor: Actor, now: datetime | None = None
 ) -> tuple[Appointment, bool]:
     """Confirm a booked appointment. Returns (appointment, changed); confirming twice is a no-op.
 
@@ -64,16 +58,7 @@ def confirm(
         raise InvalidTransition(appointment.status, "confirm")
     now = now_utc(now)
     appointment.confirmed_at = now
-    change_status(
-        session,
-        appointment,
-        to_status=CONFIRMED,
-        action="confirmed",
-        actor=actor,
-        channel=channel,
-        conversation_id=conversation_id,
-        now=now,
-    )
+    change_status(session, appointment, CONFIRMED, Change("confirmed", actor, now))
     return appointment, True
 
 
@@ -83,55 +68,25 @@ def policy_for(session: Session, practice_id: int) -> SchedulingPolicy:
 
 
 def hold(
-    session: Session,
-    *,
-    patient_id: int,
-    provider_id: int,
-    location_id: int,
-    appointment_type_id: int,
-    starts_at: datetime,
-    actor: str,
-    channel: str,
-    conversation_id: int | None = None,
-    now: datetime | None = None,
-    hold_minutes: int | None = None,
-    new_patient: bool | None = None,
+    session: Session, req: SlotRequest, *, actor: Actor, now: datetime | None = None
 ) -> Appointment:
-    """Hold a slot while the patient decides. Expired holds stop blocking at once and are
-    released by `jobs.release_expired_holds`. Default length: `hold_minutes` of the practice."""
+    """Hold a slot while the patient decides, for the practice's `hold_minutes`. Expired holds
+    stop blocking at once and are released by `jobs.release_expired_holds`."""
     now = now_utc(now)
-    req = SlotRequest(patient_id, provider_id, location_id, appointment_type_id, starts_at)
-    if hold_minutes is None:
-        provider = session.get(Provider, provider_id)
-        if provider is None:
-            raise InvalidRequest(f"unknown provider {provider_id}")
-        hold_minutes = policy_for(session, provider.practice_id).hold_minutes
-    return secure_slot(
-        session,
-        req,
-        status=HELD,
-        action="held",
-        actor=actor,
-        channel=channel,
-        now=now,
-        conversation_id=conversation_id,
-        hold_expires_at=now + timedelta(minutes=hold_minutes),
-        new_patient=new_patient,
-        detail={"hold_minutes": hold_minutes},
-    )
+    provider = session.get(Provider, req.provider_id)
+    if provider is None:
+        raise InvalidRequest(f"unknown provider {req.provider_id}")
+    minutes = policy_for(session, provider.practice_id).hold_minutes
+    held = Change("held", actor, now, {"hold_minutes": minutes})
+    expires_at = now + timedelta(minutes=minutes)
+    return secure_slot(session, req, HELD, held, hold_expires_at=expires_at)
 
 
 def book(
     session: Session,
+    req: SlotRequest,
     *,
-    patient_id: int,
-    provider_id: int,
-    location_id: int,
-    appointment_type_id: int,
-    starts_at: datetime,
-    actor: str,
-    channel: str,
-    conversation_id: int | None = None,
+    actor: Actor,
     now: datetime | None = None,
     new_patient: bool | None = None,
     enforce_rules: bool = True,
@@ -139,30 +94,14 @@ def book(
     """Book a slot directly. `enforce_rules=False` (staff) skips hours, notice and patient rules,
     never the overlap check. Raises `SlotTaken` (with alternatives), `SlotUnavailable`,
     `TypeNotBookable`."""
-    now = now_utc(now)
-    req = SlotRequest(patient_id, provider_id, location_id, appointment_type_id, starts_at)
+    booked = Change("booked", actor, now_utc(now))
     return secure_slot(
-        session,
-        req,
-        status=BOOKED,
-        action="booked",
-        actor=actor,
-        channel=channel,
-        now=now,
-        conversation_id=conversation_id,
-        new_patient=new_patient,
-        enforce_rules=enforce_rules,
+        session, req, BOOKED, booked, new_patient=new_patient, enforce_rules=enforce_rules
     )
 
 
 def book_hold(
-    session: Session,
-    appointment_id: int,
-    *,
-    actor: str,
-    channel: str,
-    conversation_id: int | None = None,
-    now: datetime | None = None,
+    session: Session, appointment_id: int, *, actor: Actor, now: datetime | None = None
 ) -> Appointment:
     """Turn a hold into a booking. Booking it twice returns the booking.
 
@@ -185,34 +124,15 @@ def book_hold(
         appointment.starts_at,
     )
     if appointment.status == CANCELLED and appointment.cancel_reason == HOLD_EXPIRED_REASON:
-        return secure_slot(
-            session,
-            req,
-            status=BOOKED,
-            action="booked",
-            actor=actor,
-            channel=channel,
-            now=now,
-            conversation_id=conversation_id,
-            enforce_rules=False,  # the rules were checked when the hold was made
-            detail={"from_expired_hold": appointment.id},
-        )
+        rebooked = Change("booked", actor, now, {"from_expired_hold": appointment.id})
+        # The rules were checked when the hold was made.
+        return secure_slot(session, req, BOOKED, rebooked, enforce_rules=False)
     if appointment.status != HELD:
         raise InvalidTransition(appointment.status, "book")
     if appointment.hold_expires_at is not None and appointment.hold_expires_at <= now:
         _check_still_free(session, appointment, req, now=now)
     appointment.hold_expires_at = None
-    change_status(
-        session,
-        appointment,
-        to_status=BOOKED,
-        action="booked",
-        actor=actor,
-        channel=channel,
-        conversation_id=conversation_id,
-        detail={"from_hold": True},
-        now=now,
-    )
+    change_status(session, appointment, BOOKED, Change("booked", actor, now, {"from_hold": True}))
     return appointment
 
 
@@ -237,12 +157,10 @@ def reschedule(
     appointment_id: int,
     *,
     starts_at: datetime,
-    actor: str,
-    channel: str,
+    actor: Actor,
     provider_id: int | None = None,
     location_id: int | None = None,
     appointment_type_id: int | None = None,
-    conversation_id: int | None = None,
     now: datetime | None = None,
     enforce_rules: bool = True,
     offer_to_waitlist: bool = True,
@@ -262,9 +180,11 @@ def reschedule(
         appointment_type_id or old.appointment_type_id,
         starts_at,
     )
-    release_old = partial(
-        _release_rescheduled, session, old, starts_at, actor, channel, conversation_id, now
-    )
+    moved = Change("rescheduled", actor, now, {"new_starts_at": starts_at.isoformat()})
+
+    def release_old() -> None:  # inside `secure_slot`'s SAVEPOINT
+        change_status(session, old, RESCHEDULED, moved)
+        session.flush()
 
     def link(new: Appointment) -> None:
         old.rescheduled_to_id = new.id
@@ -272,12 +192,8 @@ def reschedule(
     new = secure_slot(
         session,
         req,
-        status=BOOKED,
-        action="booked",
-        actor=actor,
-        channel=channel,
-        now=now,
-        conversation_id=conversation_id,
+        BOOKED,
+        Change("booked", actor, now, {"rescheduled_from": old.id}),
         enforce_rules=enforce_rules,
         # Moving a booking keeps its eligibility: a patient holding this type may hold it at
         # another time, whether or not they have been seen yet.
@@ -286,7 +202,6 @@ def reschedule(
         lock_provider_ids=[old.provider_id],
         before_insert=release_old,
         after_insert=link,
-        detail={"rescheduled_from": old.id},
     )
     if offer_to_waitlist and old.starts_at > now:
         waitlist.offer_freed_time(session, old, now)
@@ -309,38 +224,12 @@ def _lock_to_move(
     return old, new_provider
 
 
-def _release_rescheduled(
-    session: Session,
-    old: Appointment,
-    starts_at: datetime,
-    actor: str,
-    channel: str,
-    conversation_id: int | None,
-    now: datetime,
-) -> None:
-    """Mark the moved appointment `rescheduled` (inside `secure_slot`'s SAVEPOINT)."""
-    change_status(
-        session,
-        old,
-        to_status=RESCHEDULED,
-        action="rescheduled",
-        actor=actor,
-        channel=channel,
-        conversation_id=conversation_id,
-        detail={"new_starts_at": starts_at.isoformat()},
-        now=now,
-    )
-    session.flush()
-
-
 def cancel(
     session: Session,
     appointment_id: int,
     *,
     reason: str,
-    actor: str,
-    channel: str,
-    conversation_id: int | None = None,
+    actor: Actor,
     now: datetime | None = None,
     offer_to_waitlist: bool = True,
 ) -> tuple[Appointment, bool]:
@@ -351,59 +240,48 @@ def cancel(
     waitlist (offer rows; sending them is someone else's job).
     """
     now = now_utc(now)
-    appointment = guard.lock_appointment(session, appointment_id)
-    if appointment.status == CANCELLED:
+    cancellable = (HELD, BOOKED, CONFIRMED)
+    appointment, to_do = _lock_to_change(session, appointment_id, CANCELLED, cancellable, "cancel")
+    if not to_do:
         return appointment, False
-    if appointment.status not in (HELD, BOOKED, CONFIRMED):
-        raise InvalidTransition(appointment.status, "cancel")
     policy = policy_for(session, appointment.practice_id)
     late = appointment.status != HELD and appointment.starts_at - now < timedelta(
         hours=policy.late_cancel_hours
     )
     appointment.cancel_reason = reason[:200]
     appointment.late_cancel = late
-    change_status(
-        session,
-        appointment,
-        to_status=CANCELLED,
-        action="cancelled",
-        actor=actor,
-        channel=channel,
-        conversation_id=conversation_id,
-        detail={"reason": reason[:200], "late_cancel": late},
-        now=now,
-    )
+    detail = {"reason": reason[:200], "late_cancel": late}
+    change_status(session, appointment, CANCELLED, Change("cancelled", actor, now, detail))
     session.flush()
     if offer_to_waitlist and appointment.starts_at > now:
         waitlist.offer_freed_time(session, appointment, now)
     return appointment, True
 
 
+def _lock_to_change(
+    session: Session, appointment_id: int, to_status: str, from_statuses: tuple[str, ...], verb: str
+) -> tuple[Appointment, bool]:
+    """Lock the appointment to move it to `to_status`: (it, False) when it is there already
+    (asked twice), `InvalidTransition` unless its status is one of `from_statuses`."""
+    appointment = guard.lock_appointment(session, appointment_id)
+    if appointment.status == to_status:
+        return appointment, False
+    if appointment.status not in from_statuses:
+        raise InvalidTransition(appointment.status, verb)
+    return appointment, True
+
+
 def mark_arrived(
-    session: Session,
-    appointment_id: int,
-    *,
-    actor: str,
-    channel: str,
-    now: datetime | None = None,
+    session: Session, appointment_id: int, *, actor: Actor, now: datetime | None = None
 ) -> tuple[Appointment, bool]:
     """Check the patient in. A no-show can be corrected (the patient came very late)."""
     now = now_utc(now)
-    appointment = guard.lock_appointment(session, appointment_id)
-    if appointment.status == ARRIVED:
+    expected = (BOOKED, CONFIRMED, NO_SHOW)
+    appointment, to_do = _lock_to_change(session, appointment_id, ARRIVED, expected, "mark arrived")
+    if not to_do:
         return appointment, False
-    if appointment.status not in (BOOKED, CONFIRMED, NO_SHOW):
-        raise InvalidTransition(appointment.status, "mark arrived")
-    change_status(
-        session,
-        appointment,
-        to_status=ARRIVED,
-        action="arrived",
-        actor=actor,
-        channel=channel,
-        detail={"at": now.isoformat()},
-        now=now,
-    )
+    arrived = Change("arrived", actor, now, {"at": now.isoformat()})
+    change_status(session, appointment, ARRIVED, arrived)
     return appointment, True
 
 
@@ -418,10 +296,8 @@ def note_running_late(
     appointment_id: int,
     *,
     minutes: int | None,
-    actor: str,
-    channel: str,
+    actor: Actor,
     note: str | None = None,
-    conversation_id: int | None = None,
     now: datetime | None = None,
 ) -> RunningLate:
     """Record that the patient is running late (the status does not change)."""
@@ -433,14 +309,6 @@ def note_running_late(
     beyond = minutes is not None and minutes > policy.running_late_grace_minutes
     text = note or (f"running about {minutes} min late" if minutes else "running late")
     appointment.running_late_note = text[:200]
-    record_note(
-        session,
-        appointment,
-        action="running_late",
-        actor=actor,
-        channel=channel,
-        conversation_id=conversation_id,
-        detail={"minutes": minutes, "beyond_grace": beyond, "at": now.isoformat()},
-        now=now,
-    )
+    detail = {"minutes": minutes, "beyond_grace": beyond, "at": now.isoformat()}
+    record_note(session, appointment, Change("running_late", actor, now, detail))
     return RunningLate(appointment, beyond)

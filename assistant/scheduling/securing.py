@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assistant.actor import Actor
 from assistant.db.models import (
     CANCELLED,
     Appointment,
@@ -25,14 +25,14 @@ from assistant.db.models import (
 )
 from assistant.scheduling import guard, rules
 from assistant.scheduling.availability import SearchRequest, SlotOption, offered_starts, search
-from assistant.scheduling.clock import to_local, zone
+from assistant.scheduling.clock import now_utc, to_local, zone
 from assistant.scheduling.errors import (
     InvalidRequest,
     SlotTaken,
     SlotUnavailable,
     TypeNotBookable,
 )
-from assistant.scheduling.history import change_status, record_created
+from assistant.scheduling.history import Change, change_status, record_created
 
 HOLD_EXPIRED_REASON = "hold expired"
 
@@ -108,13 +108,9 @@ def check_rules(
 def secure_slot(
     session: Session,
     req: SlotRequest,
-    *,
     status: str,
-    action: str,
-    actor: str,
-    channel: str,
-    now: datetime,
-    conversation_id: int | None = None,
+    change: Change,
+    *,
     hold_expires_at: datetime | None = None,
     new_patient: bool | None = None,
     enforce_rules: bool = True,
@@ -122,17 +118,19 @@ def secure_slot(
     lock_provider_ids: Iterable[int] = (),
     before_insert: Callable[[], None] | None = None,
     after_insert: Callable[[Appointment], None] | None = None,
-    detail: dict[str, Any] | None = None,
 ) -> Appointment:
-    """Insert an occupying appointment if, and only if, the time is free.
+    """Insert an occupying appointment if, and only if, the time is free (its history says
+    `change`).
 
     `before_insert` / `after_insert` run inside the same SAVEPOINT (reschedule releases the old
     appointment there), so a failure undoes them too. Raises `SlotTaken`, `SlotUnavailable`,
     `TypeNotBookable` or `InvalidRequest`.
     """
+    now = now_utc(change.now)
     res = resolve(session, req)
     excluded = frozenset(exclude_ids)
     if enforce_rules:
+        channel = change.actor.channel
         _check_rules_offering_alternatives(session, req, res, now, new_patient, channel, excluded)
     ends_at = req.starts_at + timedelta(minutes=res.atype.duration_minutes)
     guard.lock_providers(session, {req.provider_id, *lock_provider_ids})
@@ -145,16 +143,7 @@ def secure_slot(
             if _overlaps(session, req, res, ends_at, now=now, exclude_ids=excluded):
                 raise _Conflict
             appointment = _insert(session, res, req, ends_at, status, hold_expires_at, now=now)
-            record_created(
-                session,
-                appointment,
-                action=action,
-                actor=actor,
-                channel=channel,
-                conversation_id=conversation_id,
-                detail=detail,
-                now=now,
-            )
+            record_created(session, appointment, change)
             if after_insert is not None:
                 after_insert(appointment)
             session.flush()
@@ -255,15 +244,7 @@ def release_hold(
 ) -> None:
     """An expired hold stops occupying the provider's time."""
     held.cancel_reason = HOLD_EXPIRED_REASON
-    change_status(
-        session,
-        held,
-        to_status=CANCELLED,
-        action="hold_expired",
-        actor=actor,
-        channel="system",
-        now=now,
-    )
+    change_status(session, held, CANCELLED, Change("hold_expired", Actor(actor, "system"), now))
 
 
 def alternatives(

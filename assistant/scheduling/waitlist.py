@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actor import Actor
 from assistant.db.models import (
     BOOKED,
     Appointment,
@@ -43,6 +44,7 @@ from assistant.scheduling.errors import (
     SlotUnavailable,
     WaitlistEntryNotFound,
 )
+from assistant.scheduling.history import Change
 from assistant.scheduling.policy import SchedulingPolicy
 from assistant.scheduling.preferences import TimePreference
 from assistant.scheduling.securing import SlotRequest, secure_slot
@@ -322,7 +324,8 @@ def accept_offer(
     if entry is None or entry.status != ENTRY_ACTIVE:
         offer.status = OFFER_WITHDRAWN
         raise OfferNoLongerAvailable()
-    appointment = _book_offered(session, offer, entry, actor, channel, conversation_id, now)
+    who = Actor(actor, channel, conversation_id)
+    appointment = _book_offered(session, offer, entry, who, now)
     offer.status = OFFER_ACCEPTED
     offer.responded_at = now
     offer.appointment_id = appointment.id
@@ -337,9 +340,7 @@ def _book_offered(
     session: Session,
     offer: WaitlistOffer,
     entry: WaitlistEntry,
-    actor: str,
-    channel: str,
-    conversation_id: int | None,
+    actor: Actor,
     now: datetime,
 ) -> Appointment:
     """Book the offered time for the entry's patient through the guarded booking path; the
@@ -351,18 +352,9 @@ def _book_offered(
         offer.appointment_type_id,
         offer.starts_at,
     )
+    booked = Change("booked", actor, now, {"waitlist_offer_id": offer.id})
     try:
-        return secure_slot(
-            session,
-            req,
-            status=BOOKED,
-            action="booked",
-            actor=actor,
-            channel=channel,
-            now=now,
-            conversation_id=conversation_id,
-            detail={"waitlist_offer_id": offer.id},
-        )
+        return secure_slot(session, req, BOOKED, booked)
     except (SlotTaken, SlotUnavailable) as exc:
         offer.status = OFFER_WITHDRAWN
         offer.responded_at = now

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select
 
+from assistant.actor import Actor
 from assistant.db.models import (
     Appointment,
     OutboundMessage,
@@ -32,6 +33,7 @@ from assistant.frontdesk.short_answers import (
     strict_yes,
 )
 from assistant.scheduling import operations
+from assistant.scheduling.securing import SlotRequest
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.cancel import ValidateCancelForm, ValidateConfirmForm
@@ -72,10 +74,10 @@ def _second_visit(url: str, appointment_id: int) -> int:
             try:
                 with uow.session.begin_nested():
                     made = operations.book(
-                        uow.session, patient_id=like.patient_id, provider_id=like.provider_id,
-                        location_id=like.location_id,
-                        appointment_type_id=like.appointment_type_id, starts_at=start,
-                        actor="staff:1", channel="console", enforce_rules=False,
+                        uow.session,
+                        SlotRequest(like.patient_id, like.provider_id, like.location_id,
+                                    like.appointment_type_id, start),
+                        actor=Actor("staff:1", "console"), enforce_rules=False,
                     )  # fmt: skip
             except Exception:  # noqa: BLE001 - taken: the next day
                 continue

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.actor import Actor
 from assistant.db.models import (
     Appointment,
     AppointmentType,
@@ -19,6 +20,7 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.scheduling import operations
+from assistant.scheduling.securing import SlotRequest
 from assistant.unit_of_work import UnitOfWork
 
 
@@ -139,13 +141,8 @@ def appointment_soon(url: str, patient_id: int, minutes_from_now: int) -> int:
         start = utcnow().replace(second=0, microsecond=0) + timedelta(minutes=minutes_from_now)
         appointment = operations.book(
             uow.session,
-            patient_id=patient_id,
-            provider_id=some.provider_id,
-            location_id=some.location_id,
-            appointment_type_id=atype.id,
-            starts_at=start,
-            actor="staff:1",
-            channel="console",
+            SlotRequest(patient_id, some.provider_id, some.location_id, atype.id, start),
+            actor=Actor("staff:1", "console"),
             enforce_rules=False,
         )
         uow.commit()

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from assistant.actor import Actor
 from assistant.db.models import (
     BOOKED,
     Appointment,
@@ -25,6 +26,7 @@ from assistant.db.models import (
 from assistant.scheduling import operations, waitlist
 from assistant.scheduling.availability import SearchRequest, search
 from assistant.scheduling.clock import to_utc
+from assistant.scheduling.securing import SlotRequest
 from assistant.unit_of_work import UnitOfWork
 
 NY = "America/New_York"
@@ -313,13 +315,14 @@ def book(clinic: Clinic, start: str, *, patient: str = "Pat", type_code: str = "
     with UnitOfWork(clinic.url) as uow:
         appointment = operations.book(
             uow.session,
-            patient_id=clinic.patients[patient],
-            provider_id=clinic.providers[kw.pop("provider", "Ada")],
-            location_id=clinic.location_id,
-            appointment_type_id=clinic.types[type_code],
-            starts_at=at(start),
-            actor="patient",
-            channel="sms",
+            SlotRequest(
+                clinic.patients[patient],
+                clinic.providers[kw.pop("provider", "Ada")],
+                clinic.location_id,
+                clinic.types[type_code],
+                at(start),
+            ),
+            actor=Actor("patient", "sms"),
             now=kw.pop("now", NOW),
             **kw,
         )
@@ -331,13 +334,14 @@ def hold(clinic: Clinic, start: str, *, patient: str = "Pat", now=NOW) -> int:
     with UnitOfWork(clinic.url) as uow:
         appointment = operations.hold(
             uow.session,
-            patient_id=clinic.patients[patient],
-            provider_id=clinic.providers["Ada"],
-            location_id=clinic.location_id,
-            appointment_type_id=clinic.types["follow_up"],
-            starts_at=at(start),
-            actor="patient",
-            channel="sms",
+            SlotRequest(
+                clinic.patients[patient],
+                clinic.providers["Ada"],
+                clinic.location_id,
+                clinic.types["follow_up"],
+                at(start),
+            ),
+            actor=Actor("patient", "sms"),
             now=now,
         )
         uow.commit()
@@ -364,7 +368,7 @@ def join_waitlist(clinic: Clinic, name: str, type_code: str = "follow_up", **kwa
 def cancel_appointment(clinic: Clinic, appointment_id: int, now=NOW) -> None:
     with UnitOfWork(clinic.url) as uow:
         operations.cancel(
-            uow.session, appointment_id, reason="conflict", actor="patient", channel="sms", now=now
+            uow.session, appointment_id, reason="conflict", actor=Actor("patient", "sms"), now=now
         )
         uow.commit()
 

@@ -694,8 +694,12 @@ def test_reminder_batch_across_a_crash_texts_each_patient_once(
         # The in-flight reminder and the rest of the batch stay claimed until the lease runs
         # out: none is due again early, none is lost.
         later = REMINDERS_DUE + policy.LEASE + timedelta(seconds=1)
-        assert worker.due_count(url, REMINDERS_DUE) == 0
-        assert worker.due_count(url, later) == PATIENTS - len(sent_reminders(url)) == PATIENTS - 3
+        assert worker.due_count(UnitOfWork.factory(url), REMINDERS_DUE) == 0
+        assert (
+            worker.due_count(UnitOfWork.factory(url), later)
+            == PATIENTS - len(sent_reminders(url))
+            == PATIENTS - 3
+        )
         time.sleep(0.6)  # the worker's passes after the restart, before the lease
         assert fake.posts == CRASH_AFTER
         clock[0] = later

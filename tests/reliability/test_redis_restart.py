@@ -20,6 +20,7 @@ import pytest
 import redis
 
 from assistant.reminders import celery_app, policy, worker
+from assistant.unit_of_work import UnitOfWork
 from tests.assistant.reminders.celery_worker import CeleryWorker, wait_until
 from tests.factories.databases import empty_all_tables
 from tests.factories.reminders import (
@@ -94,8 +95,10 @@ def test_redis_killed_and_restarted_mid_batch_each_reminder_is_sent_once(
         # The failed task left the rest of its batch claimed: nothing is due again until the
         # claims' lease has run out, whatever is dispatched meanwhile.
         later = REMINDERS_DUE + policy.LEASE + timedelta(seconds=1)
-        assert worker.due_count(pg_url, REMINDERS_DUE) == 0
-        assert worker.due_count(pg_url, later) == PATIENTS - len(sent_reminders(pg_url))
+        assert worker.due_count(UnitOfWork.factory(pg_url), REMINDERS_DUE) == 0
+        assert worker.due_count(UnitOfWork.factory(pg_url), later) == PATIENTS - len(
+            sent_reminders(pg_url)
+        )
         # Beat's next tick after the lease (the restarted Redis holds no task).
         enqueue(settings, celery_app.DISPATCH, later)
         wait_until(lambda: len(sent_reminders(pg_url)) == PATIENTS, 30, "all reminders sent")

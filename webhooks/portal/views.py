@@ -99,11 +99,9 @@ def sign_in():
             started = signin.start(
                 UnitOfWork(settings().database_url),
                 outbound(),
+                signin.Visitor(_ip(), settings().secret_key, lang),
                 phone_text=request.form.get("phone", ""),
                 dob=dob,
-                ip=_ip(),
-                secret=settings().secret_key,
-                language=lang,
             )
             if started.told_code_sent:
                 security.put("ch", started.challenge_id or 0)
@@ -131,11 +129,9 @@ def code():
         if challenge_id:
             checked = signin.verify_code(
                 UnitOfWork(cfg.database_url),
+                signin.Visitor(_ip(), cfg.secret_key, lang),
                 challenge_id=challenge_id,
                 code=request.form.get("code", ""),
-                ip=_ip(),
-                secret=cfg.secret_key,
-                language=lang,
             )
         else:  # the details matched nobody: behave exactly like a wrong code
             signin.wrong_without_challenge(
@@ -186,11 +182,9 @@ def link_confirm():
         dob = _parse_dob(request.form.get("dob", ""), lang)
         checked = signin.verify_link(
             UnitOfWork(cfg.database_url),
+            signin.Visitor(_ip(), cfg.secret_key, lang),
             challenge_id=int(g.state["link"]),
             dob=dob,
-            ip=_ip(),
-            secret=cfg.secret_key,
-            language=lang,
         )
         if checked.verified:
             security.begin_session(str(checked.session_token))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from assistant.actor import Actor
 from assistant.console import reminder_metrics
 from assistant.db.models import Appointment, Reminder, SmsOptOut
 from assistant.reminders import worker
@@ -43,7 +44,7 @@ def _campaign_world(url: str) -> list[int]:
     worker.run_once(settings, ny(2026, 11, 25, 11), plan=False)
     with UnitOfWork(url) as uow:
         operations.confirm(
-            uow.session, ids[0], actor="patient", channel="sms", now=ny(2026, 11, 25, 11, 30)
+            uow.session, ids[0], actor=Actor("patient", "sms"), now=ny(2026, 11, 25, 11, 30)
         )
         uow.session.add(
             SmsOptOut(number="+15555550002", keyword="STOP", opted_out_at=ny(2026, 11, 25, 12))
@@ -54,7 +55,7 @@ def _campaign_world(url: str) -> list[int]:
     worker.run_once(settings, ny(2026, 11, 30, 11), plan=False)
     with UnitOfWork(url) as uow:
         operations.cancel(
-            uow.session, ids[1], reason="conflict", actor="patient", channel="sms",
+            uow.session, ids[1], reason="conflict", actor=Actor("patient", "sms"),
             now=ny(2026, 11, 30, 12),
         )  # fmt: skip
         uow.commit()

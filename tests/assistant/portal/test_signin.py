@@ -49,12 +49,9 @@ def start(url: str, *, phone: str = PHONE, dob: date = DOB, ip: str = "203.0.113
     return signin.start(
         UnitOfWork(url),
         outbound(url),
+        signin.Visitor(ip, SECRET, now=now, **kw),
         phone_text=phone,
         dob=dob,
-        ip=ip,
-        secret=SECRET,
-        now=now,
-        **kw,
     )
 
 
@@ -72,7 +69,10 @@ def texted_code(url: str) -> str:
 
 def verify(url: str, challenge_id, code: str, *, ip: str = "203.0.113.5", now=T0, **kw):
     return signin.verify_code(
-        UnitOfWork(url), challenge_id=challenge_id, code=code, ip=ip, secret=SECRET, now=now, **kw
+        UnitOfWork(url),
+        signin.Visitor(ip, SECRET, now=now, **kw),
+        challenge_id=challenge_id,
+        code=code,
     )
 
 
@@ -207,11 +207,9 @@ def test_signed_link_then_date_of_birth_of_someone_on_the_number(clinic):
     def answer(dob):
         return signin.verify_link(
             UnitOfWork(url),
+            signin.Visitor("203.0.113.5", SECRET, now=T0),
             challenge_id=challenge_id,
             dob=dob,
-            ip="203.0.113.5",
-            secret=SECRET,
-            now=T0,
         )
 
     assert answer(date(2000, 1, 1)).status == signin.WRONG

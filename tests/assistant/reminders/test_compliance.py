@@ -185,7 +185,7 @@ def _claim_then(world, change) -> str:
     with UnitOfWork(world.url) as uow:
         change(uow.session)
         uow.commit()
-    return sending.process(world.url, Outbound(settings), claim, now)
+    return sending.process(UnitOfWork.factory(world.url), Outbound(settings), claim, now)
 
 
 def test_cancelled_between_claim_and_send_is_not_sent(world) -> None:

@@ -101,7 +101,7 @@ def test_crash_before_twilio_got_it_is_sent_once_after_the_lease(world, fake_twi
 
     outbound.transmit = die
     with pytest.raises(KeyboardInterrupt):
-        sending.process(world.url, outbound, claim, NOW)
+        sending.process(UnitOfWork.factory(world.url), outbound, claim, NOW)
     assert fake_twilio.posts == 0
     reminder = reminders_of(world.url, world.appointment_id)[0]
     assert reminder.status == "claimed" and reminder.outbound_message_id is not None
@@ -123,7 +123,7 @@ def test_crash_after_twilio_accepted_is_not_sent_again(world, fake_twilio, monke
 
     monkeypatch.setattr(sending, "finish", die)
     with pytest.raises(KeyboardInterrupt):
-        sending.process(world.url, sending_outbound(settings), claim, NOW)
+        sending.process(UnitOfWork.factory(world.url), sending_outbound(settings), claim, NOW)
     monkeypatch.undo()
     assert fake_twilio.posts == 1
 

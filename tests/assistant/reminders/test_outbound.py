@@ -35,7 +35,13 @@ def _practice(url: str) -> int:
 
 
 def _send(outbound: Outbound, practice_id: int, to: str = "+15555550123"):
-    return outbound.send(practice_id=practice_id, to=to, body="Test: hello", purpose="reply")
+    return outbound.send(
+        UnitOfWork.factory(outbound.settings.database_url),
+        practice_id=practice_id,
+        to=to,
+        body="Test: hello",
+        purpose="reply",
+    )
 
 
 def test_prism_accepts_our_messages_as_twilio_would(sqlite_url: str, prism_url: str) -> None:

@@ -73,7 +73,11 @@ def test_a_claim_taken_over_while_waiting_for_the_rate_is_not_sent_twice(
         return policy.LEASE.total_seconds() + 1
 
     outcome = sending.process(
-        world.url, sending_outbound(settings), claim, now, before_transmit=slow_pacer
+        UnitOfWork.factory(world.url),
+        sending_outbound(settings),
+        claim,
+        now,
+        before_transmit=slow_pacer,
     )
     assert outcome == sending.LOST_CLAIM
     assert taken_over[0]["sent"] == 1 and fake_twilio.posts == 1

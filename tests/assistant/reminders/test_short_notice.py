@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from assistant.actor import Actor
 from assistant.console import reminder_metrics
 from assistant.db.models import AppointmentType, Patient, Reminder, SmsOptOut
 from assistant.reminders import planning, policy, worker
@@ -300,8 +301,7 @@ def test_a_visit_moved_to_tomorrow_is_planned_the_same_way(db_url: str) -> None:
             uow.session,
             old.appointment_id,
             starts_at=TOMORROW_10,
-            actor="patient",
-            channel="sms",
+            actor=Actor("patient", "sms"),
             now=EVENING,
             enforce_rules=False,  # the test clinic has no opening hours
         ).id

@@ -205,7 +205,8 @@ def test_an_offer_text_recovered_while_its_sender_waited_is_sent_once(freed, fak
             return (policy.LEASE * 2).total_seconds()
 
     counts = offers.send_offers(
-        freed.url, sending_outbound(settings), lambda: NOW + timedelta(minutes=1),
+        UnitOfWork.factory(freed.url), sending_outbound(settings),
+        lambda: NOW + timedelta(minutes=1),
         pacer=SlowPacer(),
     )  # fmt: skip
     assert counts["offer_lost_claim"] == 1 and recovered[0]["offer_sent"] == 1

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.actor import Actor
 from assistant.db.models import AuditEvent
 from assistant.scheduling import jobs, operations
 from assistant.scheduling.errors import SlotTaken, SlotUnavailable, TypeNotBookable
@@ -82,7 +83,7 @@ def test_booking_a_hold(clinic: Clinic) -> None:
     held_id = hold(clinic, "2026-06-02 09:00")
     with UnitOfWork(clinic.url) as uow:
         booked = operations.book_hold(
-            uow.session, held_id, actor="patient", channel="sms", now=NOW + timedelta(minutes=3)
+            uow.session, held_id, actor=Actor("patient", "sms"), now=NOW + timedelta(minutes=3)
         )
         uow.commit()
         assert booked.id == held_id
@@ -99,7 +100,7 @@ def test_late_yes_to_an_expired_hold_still_books_if_the_time_is_free(clinic: Cli
     assert [a.id for a in released] == [held_id]
     with UnitOfWork(clinic.url) as uow:
         booked = operations.book_hold(
-            uow.session, held_id, actor="patient", channel="sms", now=NOW + timedelta(minutes=20)
+            uow.session, held_id, actor=Actor("patient", "sms"), now=NOW + timedelta(minutes=20)
         )
         uow.commit()
     assert booked.id != held_id and clinic.appointment(booked.id).status == "booked"
@@ -111,7 +112,7 @@ def test_late_yes_to_an_expired_hold_whose_time_was_taken(clinic: Clinic) -> Non
     book(clinic, "2026-06-02 09:00", patient="Nia", now=NOW + timedelta(minutes=12))
     with UnitOfWork(clinic.url) as uow, pytest.raises(SlotTaken) as err:
         operations.book_hold(
-            uow.session, held_id, actor="patient", channel="sms", now=NOW + timedelta(minutes=20)
+            uow.session, held_id, actor=Actor("patient", "sms"), now=NOW + timedelta(minutes=20)
         )
     assert hhmm(err.value.alternatives)[0] == "09:30"
 

@@ -8,9 +8,11 @@ from datetime import date
 
 import pytest
 
+from assistant.actor import Actor
 from assistant.db.models import Patient
 from assistant.scheduling import operations
 from assistant.scheduling.errors import SlotTaken
+from assistant.scheduling.securing import SlotRequest
 from assistant.unit_of_work import UnitOfWork
 from tests.factories.scheduling import NOW, Clinic, at, build_clinic
 
@@ -42,13 +44,14 @@ def _race(clinic: Clinic, starts: list[str], type_code: str) -> list[tuple[str, 
             with UnitOfWork(clinic.url) as uow:
                 appointment = operations.book(
                     uow.session,
-                    patient_id=patients[i],
-                    provider_id=clinic.providers["Ada"],
-                    location_id=clinic.location_id,
-                    appointment_type_id=clinic.types[type_code],
-                    starts_at=at(starts[i]),
-                    actor="patient",
-                    channel="sms",
+                    SlotRequest(
+                        patients[i],
+                        clinic.providers["Ada"],
+                        clinic.location_id,
+                        clinic.types[type_code],
+                        at(starts[i]),
+                    ),
+                    actor=Actor("patient", "sms"),
                     now=NOW,
                 )
                 uow.commit()

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from assistant.actor import Actor
 from assistant.db.models import AppointmentHistory, AuditEvent, Practice
 from assistant.scheduling import jobs, operations
 from assistant.scheduling.errors import InvalidTransition
@@ -20,8 +21,7 @@ def cancel(clinic: Clinic, appointment_id: int, now) -> tuple[bool, bool]:
             uow.session,
             appointment_id,
             reason="feeling better",
-            actor="patient",
-            channel="sms",
+            actor=Actor("patient", "sms"),
             now=now,
         )
         uow.commit()
@@ -87,7 +87,7 @@ def test_arrival(clinic: Clinic) -> None:
     appointment_id = clinic.add_appointment("Pat", "Ada", "follow_up", at("2026-06-01 08:15"))
     with UnitOfWork(clinic.url) as uow:
         _, changed = operations.mark_arrived(
-            uow.session, appointment_id, actor="staff:3", channel="console", now=NOW
+            uow.session, appointment_id, actor=Actor("staff:3", "console"), now=NOW
         )
         uow.commit()
     assert changed and clinic.appointment(appointment_id).status == "arrived"
@@ -103,16 +103,14 @@ def test_running_late_note(clinic: Clinic) -> None:
             uow.session,
             appointment_id,
             minutes=10,
-            actor="patient",
-            channel="sms",
+            actor=Actor("patient", "sms"),
             now=utc("2026-06-02 12:50"),
         )
         long = operations.note_running_late(
             uow.session,
             appointment_id,
             minutes=40,
-            actor="patient",
-            channel="sms",
+            actor=Actor("patient", "sms"),
             now=utc("2026-06-02 12:55"),
         )
         uow.commit()

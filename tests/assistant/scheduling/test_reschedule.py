@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.actor import Actor
 from assistant.scheduling import guard, operations, securing
 from assistant.scheduling.errors import SlotTaken
 from assistant.unit_of_work import UnitOfWork
@@ -17,8 +18,7 @@ def reschedule(clinic: Clinic, appointment_id: int, start: str, *, commit_anyway
                 uow.session,
                 appointment_id,
                 starts_at=at(start),
-                actor="patient",
-                channel="sms",
+                actor=Actor("patient", "sms"),
                 now=NOW,
             )
         finally:
@@ -98,7 +98,7 @@ def test_only_booked_or_confirmed_appointments_can_be_rescheduled(clinic: Clinic
 
     old_id = book(clinic, "2026-06-02 09:00")
     with UnitOfWork(clinic.url) as uow:
-        operations.cancel(uow.session, old_id, reason="x", actor="patient", channel="sms", now=NOW)
+        operations.cancel(uow.session, old_id, reason="x", actor=Actor("patient", "sms"), now=NOW)
         uow.commit()
     with pytest.raises(InvalidTransition):
         reschedule(clinic, old_id, "2026-06-03 14:00")
