@@ -551,6 +551,11 @@ def _time_check(new: Appointment | None, original: Appointment | None, name: str
         return clock >= _hhmm(wanted)
     if name == "before":
         return clock < _hhmm(wanted)
+    if name == "week":  # calendar weeks from today's (Monday first): needs no original visit
+        today = datetime.now(zone).date()
+        monday = today - timedelta(days=today.weekday())
+        weeks = {"this": 0, "next": 1, "after_next": 2}[wanted]
+        return (at.date() - monday).days // 7 == weeks
     if was is None:
         return False
     if name == "later_than_original":
@@ -563,11 +568,6 @@ def _time_check(new: Appointment | None, original: Appointment | None, name: str
         return (at.time() == was.time()) == bool(wanted)
     if name == "days_later":
         return (at.date() - was.date()).days == int(wanted)
-    if name == "week":
-        today = datetime.now(zone).date()
-        monday = today - timedelta(days=today.weekday())
-        weeks = {"this": 0, "next": 1, "after_next": 2}[wanted]
-        return (at.date() - monday).days // 7 == weeks
     raise SystemExit(f"unknown new_time expectation {name!r}")
 
 
