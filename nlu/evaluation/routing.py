@@ -10,9 +10,9 @@
   dialogue's opening is routed as the dialogue would route it (book / reschedule / cancel /
   check / care question / staff / emergency), the router's word rules included (emergency
   words; a booking that asks the care team something), and compared with the weak label of
-  the wizard's task: `doctor_schedule` -> book, `doctor_followup` -> care. The opening is the first user
-  turn, or the second when the first only greets or gives a name (the router would wait for
-  the request). STAR is split deterministically by dialogue id: the even half was read for
+  the wizard's task: `doctor_schedule` -> book, `doctor_followup` -> care. The opening is the
+  first user turn, or the second when the first only greets or gives a name (the router would
+  wait for the request). STAR is split deterministically by dialogue id: the even half was read for
   error analysis (training examples were written after it, in our own words, never copied);
   the odd half (`--half odd`, the default) is the measure. `--half all` scores both.
   Reported: accuracy per class, the share sent to front-desk staff (not understood: a message
