@@ -72,12 +72,29 @@ _ASKS_NURSE = re.compile(
     r"|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the) doctor)\b"
     r"|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
     r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b|\btengo que ir\b"
+    r"|\b(doctor'?s|doctors|his|her|my|the|medication|medicine|meds|follow ?-?up|discharge"
+    r"|home) instruction|\b(forgot|forget|don'?t remember|can'?t remember|cant remember"
+    r"|not sure( about)?|don'?t know) what (the doctor|the doc|dr \w+|my doctor|my doc|he|she"
+    r"|they) (said|told|wanted)|\b(make sure|ensure|double check|verify( that)?) i (got"
+    r"|understood|understand|heard)|\b(don'?t|didn'?t)( think i)? (totally |really |fully )?"
+    r"understand"
+    r"|\bindicaciones\b|\bno (entendi|me acuerdo (de )?(lo )?que)\b"
+)
+# "I need a follow-up with Dr. Lee": a question for the care team unless a visit is asked for
+# ("schedule a follow-up appointment", "sacar la cita de seguimiento").
+_FOLLOW_UP = re.compile(r"\bfollow ?-?up\b|\bseguimiento\b")
+_VISIT_ASKED = re.compile(
+    r"\b(schedule|book|make|set up|come in|come back|get in|see (him|her|the doctor|dr \w+)"
+    r"|follow ?-?up (appointment|appt|visit|exam)|next week|cita|agendar|volver)\b"
 )
 
 
 def asks_the_nurse(text: str) -> bool:
     """A booking request that is really a question for the care team (issue #16 class 6)."""
-    return bool(_ASKS_NURSE.search(folded_text(text)))
+    folded = folded_text(text)
+    if _ASKS_NURSE.search(folded):
+        return True
+    return bool(_FOLLOW_UP.search(folded)) and not _VISIT_ASKED.search(folded)
 
 
 _CONFIRM = re.compile(r"\b(confirm\w*|confirmar|confirmo|confirmando)\b")

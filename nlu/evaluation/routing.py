@@ -8,10 +8,11 @@
   them (the DatetimeExtractor).
 * **STAR routing** (`<shared>/star_doctor.jsonl`, RasaHQ/STAR, MIT): each single-task doctor
   dialogue's opening is routed as the dialogue would route it (book / reschedule / cancel /
-  check / care question / staff / emergency) and compared with the weak label of the wizard's
-  task: `doctor_schedule` -> book, `doctor_followup` -> care. The opening is the first user
-  turn, or the second when the first only greets or gives a name (the router would wait for
-  the request). STAR is split deterministically by dialogue id: the even half was read for
+  check / care question / staff / emergency), the router's word rules included (emergency
+  words; a booking that asks the care team something), and compared with the weak label of
+  the wizard's task: `doctor_schedule` -> book, `doctor_followup` -> care. The opening is the
+  first user turn, or the second when the first only greets or gives a name (the router would
+  wait for the request). STAR is split deterministically by dialogue id: the even half was read for
   error analysis (training examples were written after it, in our own words, never copied);
   the odd half (`--half odd`, the default) is the measure. `--half all` scores both.
   Reported: accuracy per class, the share sent to front-desk staff (not understood: a message
@@ -140,12 +141,28 @@ def star_openings(path: str | Path | None = None, half: str = "all") -> list[Sta
     return out
 
 
+def route_of_turn(text: str, intent: str | None) -> str:
+    """Where the dialogue sends a request: the router's word rules, then the intent's route.
+    Emergency words get 911 before any task; a booking that asks the care team something
+    ("I need a follow-up, I forgot what the doctor said") goes to the nurse line
+    (dialogues/actions/router.py)."""
+    from assistant.frontdesk.short_answers import is_emergency
+    from dialogues.actions.compound import asks_the_nurse
+
+    if is_emergency(text):
+        return "emergency"
+    route = route_of(intent)
+    return "care" if route == "book" and asks_the_nurse(text) else route
+
+
 def route_opening(turns: Sequence[str], intent_of: Callable[[str], str]) -> str:
     """Route of the first turn that asks for something (at most the first two)."""
-    intent = intent_of(turns[0])
+    text = turns[0]
+    intent = intent_of(text)
     if intent in OPENERS and len(turns) > 1:
-        intent = intent_of(turns[1])
-    return route_of(intent)
+        text = turns[1]
+        intent = intent_of(text)
+    return route_of_turn(text, intent)
 
 
 def evaluate_star(openings: Sequence[StarOpening], intent_of: Callable[[str], str]) -> dict:

@@ -117,3 +117,19 @@ def test_star_openings_keep_single_task_dialogues(tmp_path):
     ]
     assert star_openings(path, "odd") == [StarOpening(5, "book", ("book",))]
     assert star_openings(path, "even") == [StarOpening(2, "care", ("first", "second"))]
+
+
+def test_opening_routes_with_the_routers_word_rules():
+    booking = {
+        "I need a follow-up with Dr. Lee, I forgot what she said": "book_appointment",
+        "I need to schedule a follow-up appointment": "book_appointment",
+        "I need an appointment, my chest hurts": "book_appointment",
+        "necesito sacar una cita de seguimiento": "book_appointment",
+    }
+    routed = {text: route_opening((text,), booking.__getitem__) for text in booking}
+    assert routed == {
+        "I need a follow-up with Dr. Lee, I forgot what she said": "care",
+        "I need to schedule a follow-up appointment": "book",
+        "I need an appointment, my chest hurts": "emergency",
+        "necesito sacar una cita de seguimiento": "book",
+    }
