@@ -326,6 +326,21 @@ def asks_to_cancel(text: str) -> bool:
     return bool(_CANCEL_INSTEAD.search(folded)) and not _NOT_CANCEL.search(folded)
 
 
+_REPLACEMENT = re.compile(
+    r"\b(another one|another appointment|another appt|another time|another day|a new one"
+    r"|new appointment|a new time|new appt|reschedul\w*|rebook|re book|instead"
+    r"|otra cita|otra para|otra hora|otro dia|otro horario|deme otra|me da otra|dame otra"
+    r"|una nueva|nueva cita|reprogram\w*|en su lugar)\b"
+)
+
+
+def replaces_visit(text: str) -> bool:
+    """ "Cancel my appointment and give me another one on Wednesday", "cancele la cita y deme
+    otra para el miércoles": a move, not a cancellation."""
+    folded = folded_text(text)
+    return bool(_CANCEL_INSTEAD.search(folded)) and bool(_REPLACEMENT.search(folded))
+
+
 def asks_to_reschedule(text: str) -> bool:
     """ "Actually I want to reschedule it", "mejor cámbiela para el lunes"."""
     folded = folded_text(text)
@@ -339,9 +354,20 @@ def asks_to_move(text: str) -> bool:
     return _has(folded_text(text), _MOVE)
 
 
+# "Before 10", "after nine thirty", "después de las 3", "after work": bounds on the clock time of
+# the new visit, not which way to move it.
+_CLOCK_BOUND = re.compile(
+    r"\b(before|after|antes de las?|despues de las?|antes de la una|despues de la una)"
+    r" (\d{1,2}|" + "|".join(w for pair in HOURS_SAID for w in pair) + r"|noon|mediodia"
+    r"|work|school|lunch|my shift|i get off|(el|del|la) (trabajo|escuela|almuerzo|comida)"
+    r"|comer)\b"
+)
+
+
 def direction(text: str) -> str | None:
-    """ "later" / "earlier" when the patient said which way, else None."""
-    folded = folded_text(text)
+    """ "later" / "earlier" when the patient said which way, else None ("before 10" and
+    "after work" bound the clock time, they say no way)."""
+    folded = _CLOCK_BOUND.sub(" ", folded_text(text))
     later, earlier = _has(folded, _LATER), _has(folded, _EARLIER)
     if later != earlier:
         return "later" if later else "earlier"

@@ -17,6 +17,7 @@ from assistant.frontdesk.short_answers import (
     direction,
     folded_text,
     has_yes_word,
+    replaces_visit,
     strict_no,
     strict_yes,
     wants_more,
@@ -167,7 +168,7 @@ class ValidateRescheduleForm(RepairingForm):
     def switch_to(self, tracker: Tracker, text: str) -> str | None:
         """ "Actually just cancel it": the visit is cancelled instead (after its read-back)."""
         moving = tracker.get_slot("task") == "reschedule"
-        return "cancel" if moving and asks_to_cancel(text) else None
+        return "cancel" if moving and asks_to_cancel(text) and not replaces_visit(text) else None
 
     def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
         if tracker.get_slot("reschedule_confirm") == "staff":
