@@ -24,9 +24,7 @@ TODAY = date(2026, 3, 4)
     ],
 )
 def test_the_affirmed_date(said, language, before):
-    assert corrected_date_of_birth(said, language, previous=before, today=TODAY) == date(
-        1982, 3, 3
-    )
+    assert corrected_date_of_birth(said, language, previous=before, today=TODAY) == date(1982, 3, 3)
 
 
 @pytest.mark.parametrize("said", ["March 3 1982", "3/3/82", "tres de marzo de 1982"])
