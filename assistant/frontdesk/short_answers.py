@@ -328,9 +328,9 @@ def asks_to_cancel(text: str) -> bool:
 
 _REPLACEMENT = re.compile(
     r"\b(another one|another appointment|another appt|another time|another day|a new one"
-    r"|new appointment|a new time|new appt|reschedul\w*|rebook|re book|instead"
+    r"|new appointment|a new time|new appt|reschedul\w*|rebook|re book"
     r"|otra cita|otra para|otra hora|otro dia|otro horario|deme otra|me da otra|dame otra"
-    r"|una nueva|nueva cita|reprogram\w*|en su lugar)\b"
+    r"|una nueva|nueva cita|reprogram\w*)\b"
 )
 
 

@@ -91,7 +91,14 @@ def test_cancel_and_replace_is_a_move(said):
 
 
 @pytest.mark.parametrize(
-    "said", ["cancel my appointment", "cancele mi cita por favor", "I need another refill"]
+    "said",
+    [
+        "cancel my appointment",
+        "cancele mi cita por favor",
+        "I need another refill",
+        "you know what, just cancel it instead",  # instead of moving it: a cancellation
+        "mejor cancélela en su lugar",
+    ],
 )
 def test_a_plain_cancel_is_not_a_move(said):
     assert not replaces_visit(said)
