@@ -219,3 +219,57 @@ def _spoken(text: str, language: str, today: date) -> date | None:
             if one is not None and two is not None:
                 return _ordered(one, two, year, language, today)
     return None
+
+
+# "Sorry, March third, not thirteenth", "el tres, no el trece": the date affirmed, not the one
+# denied; what the correction leaves out (month, year) comes from before it.
+_CORRECTS = re.compile(
+    r"\b(?:sorry|i mean|i meant|actually|correction|perd[oó]n|digo|quise decir|quiero decir"
+    r"|mejor dicho|o sea|perdone)\b"
+)
+_DENIED_NUMBER = re.compile(
+    r"\b(?:not|no|nope)\s+(?:the\s+|el\s+|la\s+|on\s+)?(?P<what>[a-z0-9áéíóúñ' ]+?)\s*(?=[,.;!?]|$"
+    r"|\b(?:but|pero|sino|it'?s|es)\b)"
+)
+
+
+def _partial(text: str) -> tuple[int | None, int | None]:
+    """(month, day) named in a fragment: "march third", "the 3rd", "el tres"."""
+    tokens = re.findall(r"[a-záéíóúñ]+|\d+", text)
+    month = next((MONTHS[t] for t in tokens if t in MONTHS), None)
+    rest = [t for t in tokens if t not in MONTHS and t not in _FILLER and t not in ("sorry",)]
+    for size in (2, 1):
+        for i in range(len(rest) - size + 1):
+            value = small_number(" ".join(rest[i : i + size]))
+            if value is not None and 1 <= value <= 31:
+                return month, value
+    return month, None
+
+
+def corrected_date_of_birth(
+    text: str, language: str = "en", *, previous: str | None = None, today: date | None = None
+) -> date | None:
+    """The date of birth a corrected answer affirms; None when `text` is no correction (or
+    nothing complete can be made of it). `previous`: the answer it corrects, if any."""
+    today = today or date.today()
+    lowered = text.lower()
+    denied = _DENIED_NUMBER.search(lowered)
+    markers = list(_CORRECTS.finditer(lowered))
+    marker = markers[-1] if markers else None
+    if denied is None and marker is None:
+        return None
+    kept = _DENIED_NUMBER.sub(" ", lowered)
+    head, tail = (kept[: marker.start()], kept[marker.end() :]) if marker else ("", kept)
+    whole = parse_date_of_birth(tail, language, today=today)
+    if whole is not None:
+        return whole
+    base = parse_date_of_birth(head, language, today=today) if head.strip() else None
+    if base is None and previous:
+        base = parse_date_of_birth(previous, language, today=today)
+    month, day = _partial(tail)
+    if base is None or day is None:
+        return None
+    try:
+        return base.replace(month=month or base.month, day=day)
+    except ValueError:
+        return None

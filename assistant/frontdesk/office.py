@@ -235,3 +235,24 @@ def _named_day_answer(
     return translate(
         language, "frontdesk.hours_open_on", day=days[asked.weekday()], open=opening, close=closing
     )
+
+
+def closed_on_answer(
+    session: Session, location: Location, days: list[date], today: date, language: str
+) -> str | None:
+    """ "We're closed on Saturday; we open Monday at 8 AM.": when the location is closed on
+    every one of `days` (the days a wish for a new time asks for); None when one is open."""
+    closed_days = holidays(session, location.practice_id)
+    if not days or any(_hours_on([location], day, closed_days) for day in days):
+        return None
+    language = supported(language)
+    first = min(days)
+    next_open = _next_opening([location], first, closed_days, language, today)
+    if next_open is None:
+        return None
+    return translate(
+        language,
+        "frontdesk.hours_closed_on",
+        day=day_names(language)[first.weekday()],
+        next=next_open,
+    )

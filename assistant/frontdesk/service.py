@@ -8,8 +8,8 @@ staff-readable summary are written on the conversation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,8 +32,8 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
-from assistant.frontdesk.office import office_info, open_on_day_answer
-from assistant.frontdesk.time_phrases import read_wish
+from assistant.frontdesk.office import closed_on_answer, office_info, open_on_day_answer
+from assistant.frontdesk.time_phrases import Wish, read_wish
 from assistant.frontdesk.views import (
     AppointmentView,
     describe,
@@ -64,6 +64,7 @@ NOT_FOUND = "not_found"
 TAKEN = "taken"  # the chosen time went to someone else: alternatives offered
 ALREADY = "already"  # asked to confirm an appointment that was already confirmed
 UNAVAILABLE = "unavailable"  # cannot be done by the assistant: staff
+CLOSED = "closed"  # the new time asked for falls on days the office is closed: `note` says so
 
 
 class NotVerified(LookupError):
@@ -91,6 +92,7 @@ class ChangeResult:
     status: str
     appointment: AppointmentView | None = None
     options: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""  # what to tell the patient first (CLOSED: which day, and when we open)
 
 
 def context(session: Session, conversation_uid: str) -> Context:
@@ -274,35 +276,86 @@ def options_for(
             visit=appointment.starts_at.astimezone(_zone(appointment)).date(),
             visit_time=appointment.starts_at.astimezone(_zone(appointment)).time(),
         )
+        closed = _closed_days_asked(uow.session, appointment, wish, now, language)
+        if closed:
+            view = describe(appointment, language, channel)
+            return ChangeResult(CLOSED, view, note=closed)
         not_before = datetime.fromisoformat(after) + timedelta(minutes=1) if after else None
         if direction == "later":
             not_before = max(not_before or appointment.ends_at, appointment.ends_at)
         named = _named_colleague(uow.session, appointment, preference_text)
         anyone = (any_provider or wish.any_provider) and named is None
         search_args = dict(
-            date_from=wish.date_from, not_before=not_before, channel=ctx.conversation.channel,
-            now=now,
+            date_from=wish.date_from, date_to=wish.date_to, not_before=not_before,
+            channel=ctx.conversation.channel, now=now,
         )  # fmt: skip
+        preference = wish.preference
         found = _search(
-            uow.session, appointment, wish.preference, any_provider=anyone, provider_id=named,
+            uow.session, appointment, preference, any_provider=anyone, provider_id=named,
             **search_args,
         )  # fmt: skip
         if found is None:
             return ChangeResult(UNAVAILABLE)
         found = _in_direction(found, appointment, direction)
+        if not found and _evening(preference):  # no evening hours: the latest times there are
+            preference = replace(preference, part_of_day=None, earliest=time(15), near=time(17))
+            found = _in_direction(
+                _search(uow.session, appointment, preference, any_provider=anyone,
+                        provider_id=named, **search_args) or [],
+                appointment, direction,
+            )  # fmt: skip
         instead_of = None
         if not found and not anyone and named is None:  # a colleague: same specialty, location
-            found = _colleagues(uow.session, appointment, wish.preference, search_args)
+            found = _colleagues(uow.session, appointment, preference, search_args)
             found = _in_direction(found, appointment, direction)
             instead_of = appointment.provider.display_name if found else None
         options = _option_data(uow.session, found, language, channel)
         for option in options:
             option["any_provider"] = anyone or instead_of is not None
-            option["preference"] = wish.preference.to_json()
+            option["preference"] = preference.to_json()
         if options and instead_of:
             options[0]["instead_of"] = instead_of
             options[0]["provider"] = uow.session.get(Provider, found[0].provider_id).display_name
         return ChangeResult(DONE, describe(appointment, language, channel), options)
+
+
+def _evening(preference: TimePreference) -> bool:
+    return preference.part_of_day == "evening" or (
+        preference.earliest is not None and preference.earliest >= time(17)
+    )
+
+
+def _closed_days_asked(
+    session: Session, appointment: Appointment, wish: Wish, now: datetime, language: str
+) -> str | None:
+    """What to say when every day the wish asks for is a day the visit's location is closed
+    ("Saturday morning", "el domingo", a holiday); None otherwise."""
+    pref = wish.preference
+    today = now.astimezone(_zone(appointment)).date()
+    if pref.on_date is not None:
+        days = [pref.on_date]
+    elif pref.weekdays:
+        first = max(wish.date_from or today, today)
+        days = [first + timedelta(days=i) for i in range(7)]
+        days = [d for d in days if d.weekday() in pref.weekdays]
+    else:
+        return None
+    return closed_on_answer(session, appointment.location, days, today, language)
+
+
+def _nearest_first(found: list[SlotOption], near: time | None) -> list[SlotOption]:
+    """The options of the first day found, nearest the wished clock time ("around ten", "same
+    time") chosen first, then said in the order of the day; unchanged without one."""
+    if near is None or not found:
+        return found[:OPTIONS_OFFERED]
+
+    def distance(option: SlotOption) -> tuple[date, int]:
+        local = option.local_start
+        minutes = local.hour * 60 + local.minute - (near.hour * 60 + near.minute)
+        return local.date(), abs(minutes)
+
+    chosen = sorted(found, key=distance)[:OPTIONS_OFFERED]
+    return sorted(chosen, key=lambda o: o.starts_at)
 
 
 def _in_direction(
@@ -341,11 +394,12 @@ def _colleagues(
             provider_id=colleague.id,
             location_id=appointment.location_id,
             date_from=args["date_from"],
+            date_to=args["date_to"],
             preference=preference,
             patient_id=appointment.patient_id,
             new_patient=False,
             channel=args["channel"],
-            limit=OPTIONS_OFFERED,
+            limit=OPTIONS_OFFERED * 6 if preference.near else OPTIONS_OFFERED,
             exclude_appointment_ids=frozenset({appointment.id}),
             not_before=args["not_before"],
         )
@@ -353,7 +407,7 @@ def _colleagues(
             found += search(session, request, now=args["now"])
         except SchedulingError:
             continue
-    return sorted(found, key=lambda o: o.starts_at)[:OPTIONS_OFFERED]
+    return _nearest_first(sorted(found, key=lambda o: o.starts_at), preference.near)
 
 
 def _named_colleague(session: Session, appointment: Appointment, text: str) -> int | None:
@@ -375,6 +429,7 @@ def _search(
     any_provider: bool,
     provider_id: int | None = None,
     date_from,
+    date_to: date | None = None,
     not_before: datetime | None,
     channel: str,
     now: datetime,
@@ -384,11 +439,12 @@ def _search(
         appointment_type_id=appointment.appointment_type_id,
         provider_id=provider_id or (None if any_provider else appointment.provider_id),
         date_from=date_from,
+        date_to=date_to,
         preference=preference,
         patient_id=appointment.patient_id,
         new_patient=False,  # they already hold this type of visit
         channel=channel,
-        limit=OPTIONS_OFFERED * 6 if any_provider else OPTIONS_OFFERED,
+        limit=OPTIONS_OFFERED * 6 if any_provider or preference.near else OPTIONS_OFFERED,
         exclude_appointment_ids=frozenset({appointment.id}),
         not_before=not_before,
     )
@@ -401,7 +457,7 @@ def _search(
     ):  # anyone of the same kind: a family-medicine visit is not moved to a dermatologist
         kind = appointment.provider.specialty
         found = [o for o in found if session.get(Provider, o.provider_id).specialty == kind]
-    return found[:OPTIONS_OFFERED]
+    return _nearest_first(found, preference.near)
 
 
 def _option_data(

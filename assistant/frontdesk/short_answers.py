@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from assistant.frontdesk.spelling import spelled_out
 from assistant.identity.names import fold
 
 _YES = {
@@ -25,7 +26,7 @@ _ORDINALS = {
     3: ("third", "3rd", "tercera", "tercero", "tercer"),
 }
 _CARDINALS = {1: ("one", "uno", "una"), 2: ("two", "dos"), 3: ("three", "tres")}
-_LAST = ("last", "ultima", "ultimo")
+_LAST = ("last", "latest", "ultima", "ultimo")
 WEEKDAYS = (
     ("monday", "lunes"),
     ("tuesday", "martes"),
@@ -72,22 +73,65 @@ def new_wish(text: str) -> bool:
     return weekday_of(text) is not None or any(w in _WISH for w in said)
 
 
+_NEGATION = {"not", "no", "nope", "cant", "can't", "cannot", "won't", "wont", "nunca"}
+_TURN = {"but", "pero", "mejor", "sino", "instead", "rather", "better", "prefer", "prefiero"}
+
+
+def weekdays_in(text: str) -> set[int]:
+    """The weekdays named and not denied ("Tuesday or Wednesday"; "el lunes no puedo, mejor el
+    martes" is Tuesday; "not Monday" is none), abbreviations and typos included."""
+    said = [w for part in re.split(r"[,;.!?¿¡]", spelled_out(text)) for w in [*words(part), ","]]
+    found: set[int] = set()
+    for i, word in enumerate(said):
+        day = next((d for d, names in enumerate(WEEKDAYS) if word in names), None)
+        if day is None:
+            continue
+        before = said[max(0, i - 3) : i]
+        turn = max((j for j, w in enumerate(before) if w in _TURN or w == ","), default=-1)
+        denied_before = any(w in _NEGATION for w in before[turn + 1 :])
+        denied_after = said[i + 1 : i + 2] == ["no"] or said[i + 1 : i + 3] in (
+            ["i", "cant"], ["i", "can't"], ["no", "puedo"],
+        )  # fmt: skip
+        if not (denied_before or denied_after):
+            found.add(day)
+    return found
+
+
 def weekday_of(text: str) -> int | None:
-    said = set(words(text))
-    found = [i for i, names in enumerate(WEEKDAYS) if said & set(names)]
-    return found[0] if len(found) == 1 else None
+    """The one weekday named (None: none, or several)."""
+    found = weekdays_in(text)
+    return next(iter(found)) if len(found) == 1 else None
 
 
-def choose(text: str, local_dates: Sequence[date], hours: Sequence[int] = ()) -> int | None:
-    """Index of the item meant by "the second one", "2", "Thursday", "the 26th", "2 pm"."""
+def choose(
+    text: str,
+    local_dates: Sequence[date],
+    hours: Sequence[int] = (),
+    minutes: Sequence[int] = (),
+) -> int | None:
+    """Index of the item meant by "the second one", "2", "Thursday", "the 26th", "2 pm", "the
+    one at one o'clock", "la de la una y media", "the earliest one". A clock time that matches
+    none of the items (or several) is not a choice."""
     said = words(text)
     count = len(local_dates)
+    folded = " ".join(said)
     for number, names in _ORDINALS.items():
         if any(w in names for w in said) and number <= count:
             return number - 1
+    if count and hours and _has(folded, _EARLIEST):
+        return min(range(count), key=lambda i: (local_dates[i], hours[i], _at(minutes, i)))
     if any(w in _LAST for w in said) and count:
         return count - 1
-    digits = [int(w) for w in re.findall(r"(?<![\d:])(\d{1,2})(?![\d:])", " ".join(said))]
+    clocks = said_clocks(text, count)
+    if clocks and hours:
+        weekday = weekday_of(text)
+        found = [
+            i for i in range(count)
+            if any(_same_clock(c, hours[i], _at(minutes, i)) for c in clocks)
+            and (weekday is None or local_dates[i].weekday() == weekday)
+        ]  # fmt: skip
+        return found[0] if len(found) == 1 else None
+    digits = [int(w) for w in re.findall(r"(?<![\d:])(\d{1,2})(?![\d:])", folded)]
     if len(digits) == 1 and 1 <= digits[0] <= count and len(said) <= 3:
         return digits[0] - 1
     weekday = weekday_of(text)
@@ -96,13 +140,8 @@ def choose(text: str, local_dates: Sequence[date], hours: Sequence[int] = ()) ->
         if len(found) == 1:
             return found[0]
     for number, names in _CARDINALS.items():
-        if any(w in names for w in said) and number <= count and len(said) <= 3:
+        if any(w in names for w in said) and number <= count and len(said) <= 3 and not weekday:
             return number - 1
-    if hours:
-        hour = _hour(" ".join(said))
-        found = [i for i, h in enumerate(hours) if h == hour]
-        if hour is not None and len(found) == 1:
-            return found[0]
     if digits:
         found = [i for i, d in enumerate(local_dates) if d.day in digits]
         if len(found) == 1:
@@ -110,12 +149,69 @@ def choose(text: str, local_dates: Sequence[date], hours: Sequence[int] = ()) ->
     return None
 
 
-def _hour(folded: str) -> int | None:
-    match = re.search(r"\b(\d{1,2})(?::\d{2})?\s*(am|pm|a m|p m)\b", folded)
-    if not match:
-        return None
-    hour = int(match[1]) % 12
-    return hour + 12 if match[2].startswith("p") else hour
+_EARLIEST = ("earliest", "soonest", "la mas temprana", "el mas temprano", "la de mas temprano",
+             "la mas pronto", "la que sea primero", "lo mas temprano")  # fmt: skip
+HOURS_SAID = (
+    ("one", "una"), ("two", "dos"), ("three", "tres"), ("four", "cuatro"), ("five", "cinco"),
+    ("six", "seis"), ("seven", "siete"), ("eight", "ocho"), ("nine", "nueve"), ("ten", "diez"),
+    ("eleven", "once"), ("twelve", "doce"),
+)  # fmt: skip
+_HOUR_NAMES = {
+    **{word: hour for hour, said in enumerate(HOURS_SAID, 1) for word in said},
+    "uno": 1, "noon": 12, "mediodia": 12,
+}  # fmt: skip
+_MINUTE_NAMES = {
+    "oh five": 5, "o five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty five": 45, "forty": 40, "fifty": 50, "media": 30, "cuarto": 15, "quince": 15,
+    "veinte": 20, "treinta": 30, "cuarenta y cinco": 45, "cuarenta": 40, "diez": 10,
+}  # fmt: skip
+_HOUR_ALT = "|".join(sorted(_HOUR_NAMES, key=len, reverse=True))
+_MIN_ALT = "|".join(sorted(_MINUTE_NAMES, key=len, reverse=True))
+# "at one", "the 1:30", "the two thirty", "la de la una y media", "las nueve de la mañana".
+_SAID_CLOCK = re.compile(
+    r"(?:\b(?P<cue>at|around|about|for|the|la|las|to)\s+|(?<![\w']))"
+    r"(?P<h>\d{1,2}|" + _HOUR_ALT + r")"
+    r"(?:h(?P<m>\d{2})|(?![\w'])(?:\s+(?:y\s+)?(?P<mw>" + _MIN_ALT + r")(?![\w']))?)"
+    r"(?:\s*(?P<s>am|pm|a m|p m|o'?clock|o clock|de la (?:manana|tarde|noche)"
+    r"|in the (?:morning|afternoon|evening))(?![\w']))?"
+)
+
+
+def said_clocks(text: str, count: int = 0) -> list[tuple[int, int, str | None]]:
+    """Clock times said in a reply, as (hour, minute, "am"/"pm"/None). A bare number is a
+    clock only with a cue ("at 2") and, after "the", only when it cannot be an item number."""
+    folded = " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
+    found = []
+    for m in _SAID_CLOCK.finditer(folded):
+        hour = int(m["h"]) if m["h"].isdigit() else _HOUR_NAMES[m["h"]]
+        minute = int(m["m"]) if m["m"] else _MINUTE_NAMES.get(m["mw"] or "", 0)
+        plain = not (m["m"] or m["mw"] or m["s"])
+        if m["cue"] is None and plain:
+            continue  # "2": an item number, not a clock
+        if plain and m["cue"] in ("the", "to") and (not m["h"].isdigit() or hour <= count):
+            continue  # "the one", "the 2": an item
+        if hour > 23 or minute > 59:
+            continue
+        suffix = m["s"] or ""
+        half = "pm" if re.search(r"pm|p m|tarde|noche|afternoon|evening", suffix) else None
+        half = "am" if re.search(r"am|a m|manana|morning", suffix) else half
+        found.append((hour, minute, half))
+    return found
+
+
+def _same_clock(said: tuple[int, int, str | None], hour: int, minute: int | None) -> bool:
+    h, m, half = said
+    if minute is not None and m != minute:
+        return False
+    if minute is None and m:
+        return False
+    if half is None or h > 12:
+        return h % 12 == hour % 12 if h <= 12 else h == hour
+    return (h % 12 + (12 if half == "pm" else 0)) == hour
+
+
+def _at(values: Sequence[int], i: int) -> int | None:
+    return values[i] if i < len(values) else None
 
 
 # --- Repair inside a conversation: stopping, starting over, questions, emergencies ------------
@@ -230,6 +326,21 @@ def asks_to_cancel(text: str) -> bool:
     return bool(_CANCEL_INSTEAD.search(folded)) and not _NOT_CANCEL.search(folded)
 
 
+_REPLACEMENT = re.compile(
+    r"\b(another one|another appointment|another appt|another time|another day|a new one"
+    r"|new appointment|a new time|new appt|reschedul\w*|rebook|re book"
+    r"|otra cita|otra para|otra hora|otro dia|otro horario|deme otra|me da otra|dame otra"
+    r"|una nueva|nueva cita|reprogram\w*)\b"
+)
+
+
+def replaces_visit(text: str) -> bool:
+    """ "Cancel my appointment and give me another one on Wednesday", "cancele la cita y deme
+    otra para el miércoles": a move, not a cancellation."""
+    folded = folded_text(text)
+    return bool(_CANCEL_INSTEAD.search(folded)) and bool(_REPLACEMENT.search(folded))
+
+
 def asks_to_reschedule(text: str) -> bool:
     """ "Actually I want to reschedule it", "mejor cámbiela para el lunes"."""
     folded = folded_text(text)
@@ -243,9 +354,20 @@ def asks_to_move(text: str) -> bool:
     return _has(folded_text(text), _MOVE)
 
 
+# "Before 10", "after nine thirty", "después de las 3", "after work": bounds on the clock time of
+# the new visit, not which way to move it.
+_CLOCK_BOUND = re.compile(
+    r"\b(before|after|antes de las?|despues de las?|antes de la una|despues de la una)"
+    r" (\d{1,2}|" + "|".join(w for pair in HOURS_SAID for w in pair) + r"|noon|mediodia"
+    r"|work|school|lunch|my shift|i get off|(el|del|la) (trabajo|escuela|almuerzo|comida)"
+    r"|comer)\b"
+)
+
+
 def direction(text: str) -> str | None:
-    """ "later" / "earlier" when the patient said which way, else None."""
-    folded = folded_text(text)
+    """ "later" / "earlier" when the patient said which way, else None ("before 10" and
+    "after work" bound the clock time, they say no way)."""
+    folded = _CLOCK_BOUND.sub(" ", folded_text(text))
     later, earlier = _has(folded, _LATER), _has(folded, _EARLIER)
     if later != earlier:
         return "later" if later else "earlier"

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from assistant.datetimes import resolve, to_time_preference
-from assistant.frontdesk.short_answers import weekday_of, words
+from assistant.frontdesk.short_answers import HOURS_SAID, weekdays_in, words
+from assistant.frontdesk.spelling import spelled_out
 from assistant.scheduling.clock import zone
 from assistant.scheduling.preferences import PartOfDay, TimePreference
 
@@ -39,29 +40,27 @@ _ANY_PROVIDER = (
     "different doctor", "another doctor",
 )  # fmt: skip
 # Clock-ish parts of the day: (part of day, earliest, latest) on the local start. "After work"
-# is from 4 PM: most offices close at 5, so its last hour (and any evening hours) is offered.
-_CLOCK_PARTS: tuple[tuple[re.Pattern[str], PartOfDay | None, time | None, time | None], ...] = (
+# is about 5 PM: most offices close at 5, so the latest times from 3 PM are offered, latest
+# first (`_NEAR_PARTS`).
+_ClockPart = tuple[re.Pattern[str], PartOfDay | None, time | None, time | None, time | None]
+_CLOCK_PARTS: tuple[_ClockPart, ...] = (
     (re.compile(r"\b(first thing|(a )?primera hora|temprano en la manana|bien temprano"
                 r"|early (in the )?morning|very early)\b"
-                r"(?! (de|en) la tarde| in the afternoon)"), "morning", None, time(9)),
+                r"(?! (de|en) la tarde| in the afternoon)"), "morning", None, time(9), None),
     (re.compile(r"\b(late (in the )?morning|(a )?media manana|tarde en la manana"
-                r"|al final de la manana)\b"), "morning", time(10), time(12)),
+                r"|al final de la manana)\b"), "morning", time(10), time(12), None),
     (re.compile(r"\b(early (in the )?afternoon|temprano en la tarde|(a )?primera hora de la tarde"
                 r"|al principio de la tarde|(al )?comienzo de la tarde)\b"),
-     "afternoon", time(12), time(15)),
+     "afternoon", time(12), time(15), None),
     (re.compile(r"\b(late (in the )?afternoon|al final de la tarde|(a )?ultima hora de la tarde"
-                r"|tarde en la tarde|ya tarde)\b"), "afternoon", time(15), time(17)),
+                r"|tarde en la tarde|ya tarde)\b"), "afternoon", time(15), time(17), None),
     (re.compile(r"\b(after (work|my shift|i get off)|(despues|saliendo|al salir) del? (trabajo"
-                r"|turno)|cuando salga del trabajo)\b"), None, time(16), None),
+                r"|turno)|cuando salga del trabajo)\b"), None, time(15), None, time(17)),
     (re.compile(r"\b(after school|(despues|saliendo|al salir) de (la )?escuela"
-                r"|despues del colegio)\b"), None, time(15), None),
+                r"|despues del colegio)\b"), None, time(15), None, None),
 )  # fmt: skip
-_HOURS_SAID = (
-    ("one", "una"), ("two", "dos"), ("three", "tres"), ("four", "cuatro"), ("five", "cinco"),
-    ("six", "seis"), ("seven", "siete"), ("eight", "ocho"), ("nine", "nueve"), ("ten", "diez"),
-    ("eleven", "once"), ("twelve", "doce"),
-)  # fmt: skip
-_HOUR_WORDS = {word: hour for hour, said in enumerate(_HOURS_SAID, 1) for word in said}
+_HOUR_WORDS = {word: hour for hour, said in enumerate(HOURS_SAID, 1) for word in said}
+_HOUR_WORDS["uno"] = 1
 _HOUR_ALTERNATIVES = "|".join(_HOUR_WORDS)
 _CLOCK_SAID = r"(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b"  # "2", "2h30 pm" (see _clock_folded)
 # "Around two", "at one", "a eso de las dos": about that clock time (read in office hours).
@@ -74,6 +73,39 @@ _ONWARDS = re.compile(
     r"\b(?:at|from|a las?|desde las?) (?P<h>\d{1,2}|" + _HOUR_ALTERNATIVES + r")"
     r"(?:h(?P<m>\d{2}))?(?: ?(?P<s>am|pm|a m|p m))?"
     r" (?:or later|or after|onwards?|o mas tarde|o despues|en adelante)\b"
+)
+# "At 2:40 or 3", "a las 9 o 9 y media": not earlier than the first time named.
+_EITHER = re.compile(
+    r"\b(?:at|around|about|a las?|como a las?) (?P<h>\d{1,2})(?:h(?P<m>\d{2}))?"
+    r"(?: ?(?P<s>am|pm|a m|p m))? (?:or|o) (?:at |a las? )?\d{1,2}(?:h\d{2})?\b"
+)
+# Hours said in words after a clock cue, as digits: "after nine thirty" -> "after 9h30",
+# "después de las nueve y media" -> "despues de las 9h30", "at one p m" -> "at 1 p m".
+_CLOCK_CUE = r"(?:at|around|about|after|before|from|by|until|till|or|to|and|between|las?|de)"
+_MINUTE_WORDS = {
+    "oh five": 5, "o five": 5, "fifteen": 15, "twenty": 20, "thirty": 30, "forty five": 45,
+    "forty": 40, "fifty": 50, "y media": 30, "y cuarto": 15, "y quince": 15, "y veinte": 20,
+    "y treinta": 30, "y cuarenta y cinco": 45, "y cuarenta": 40, "y diez": 10,
+}  # fmt: skip
+_WORD_CLOCK = re.compile(
+    r"\b(?P<cue>"
+    + _CLOCK_CUE
+    + r") (?P<h>uno|"
+    + "|".join(w for p in HOURS_SAID for w in p)
+    + r")(?: (?P<m>"
+    + "|".join(sorted(_MINUTE_WORDS, key=len, reverse=True))
+    + r"))?\b"
+    r"(?! (?:day|week|dia|semana|hour|hora|minute|minuto|month|mes)s?\b| of\b)"
+)
+# "Next week", "la semana que entra": that calendar week (Monday to Sunday).
+_NEXT_WEEK = re.compile(
+    r"\b(next week|next wk|the coming week|coming week|semana que viene|semana que entra"
+    r"|semana entrante|proxima semana|semana proxima|siguiente semana)\b"
+)
+# A part of the day said alone ("en la tarde"): the recognizer dates it today; it is any day.
+_BARE_PART = re.compile(
+    r"^(?:in|on|at|por|en|de|a)?\s*(?:the|la|el)?\s*(?:morning|afternoon|evening|night"
+    r"|mañana|manana|tarde|noche)s?$"
 )
 _MAS = re.compile(r"\bm[aá]s\s+$", re.IGNORECASE)
 _NEGATED_BOUNDS = (
@@ -88,10 +120,11 @@ _BOUND = re.compile(
     r" (?P<h>" + _HOUR_ALTERNATIVES + r")(?! (day|week|dia|semana)s?\b)\b"
 )
 # Relative to the visit being moved: same clock time a week on; some hours later / earlier.
-_SAME_TIME = re.compile(r"\b(same time|misma hora)\b")
+_SAME_TIME = re.compile(r"\b(same time|misma hora|same hour)\b")
 _WEEK_ON = re.compile(
     r"\b(week later|week after|next week|following week|semana que viene|semana siguiente"
-    r"|proxima semana|otra semana|siguiente semana)\b"
+    r"|proxima semana|otra semana|siguiente semana|semana despues|semana mas tarde"
+    r"|semana que entra|week from then)\b"
 )
 _HOURS_SHIFT = re.compile(
     r"\b(?P<n>\d{1,2}|an?|one|two|three|four|una|dos|tres|cuatro|un par de|a couple( of)?|couple"
@@ -183,6 +216,7 @@ class Wish:
     preference: TimePreference
     any_provider: bool = False
     date_from: date | None = None
+    date_to: date | None = None  # last day asked ("next week": its Sunday)
 
 
 def read_wish(
@@ -200,6 +234,7 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
+    text = spelled_out(text, language)  # "tues aft", "wendsday", "en la trade"
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
     parts_text = folded.replace("mas tarde", "")  # "más tarde" is "later", not "afternoon"
@@ -209,16 +244,17 @@ def read_wish(
             (p for p, keys in _PARTS.items() if any(k in parts_text for k in keys)), None
         ),
     )
-    weekday = weekday_of(text)
-    if weekday is not None:
-        pref = replace(pref, weekdays=frozenset({weekday}))
-    date_from = None
+    weekdays = weekdays_in(text)  # "Tuesday or Wednesday"; not those denied
+    if weekdays:
+        pref = replace(pref, weekdays=frozenset(weekdays))
+    date_from = date_to = None
     if re.search(r"\b(tomorrow|manana)\b", folded) and not re.search(
-        r"\b(por|en|de) la manana\b", folded
+        r"\b(por|en|de|la) manana\b", folded
     ):
         pref = replace(pref, on_date=today + timedelta(days=1))
-    elif "next week" in folded or "proxima semana" in folded or "semana que viene" in folded:
+    elif _NEXT_WEEK.search(folded) and not _SAME_TIME.search(folded):
         date_from = today + timedelta(days=7 - today.weekday())
+        date_to = date_from + timedelta(days=6)
     clock = _clock_folded(text)
     after = re.search(
         r"\b(after|despues de las?)\s+(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b", clock
@@ -230,16 +266,21 @@ def read_wish(
     )
     if before:
         pref = replace(pref, latest=_clock(before[2], before[3], before[4]))
+    either = _EITHER.search(clock)
+    if either:  # "at 2:40 or 3": from the first time named, nearest it first
+        first = _clock(either["h"], either["m"], either["s"])
+        pref = replace(pref, earliest=first, latest=None, near=first)
     pref = _clock_words(pref, clock)
     pref, resolved_from = _with_resolved(
         pref, text, now=now, time_zone=time_zone, language=language
     )
     pref = _around_said(pref, clock)
+    if date_from and pref.on_date and not date_from <= pref.on_date <= (date_to or pref.on_date):
+        pref = replace(pref, on_date=None)  # "next week": not a day the recognizer guessed
+    anyone = any(k in folded for k in _ANY_PROVIDER)
     if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
         monday = today + timedelta(days=14 - today.weekday())
-        return Wish(replace(pref, asap=False, on_date=None),
-                    any(k in folded for k in _ANY_PROVIDER), monday)  # fmt: skip
-    anyone = any(k in folded for k in _ANY_PROVIDER)
+        return Wish(replace(pref, asap=False, on_date=None), anyone, monday)
     if visit is not None:
         moved = _from_visit(pref, folded, visit, visit_time)
         if moved is not None:
@@ -248,16 +289,18 @@ def read_wish(
     if later is not None:  # later than the visit: relative words count from it
         # from that day on (not "as soon as possible", which the search reads as from today)
         pref = replace(pref, asap=False, on_date=None)
-        return Wish(pref, any(k in folded for k in _ANY_PROVIDER), max(later, today))
-    return Wish(pref, anyone, date_from or resolved_from)
+        return Wish(pref, anyone, max(later, today))
+    if date_from:
+        pref = replace(pref, asap=False)
+    return Wish(pref, anyone, date_from or resolved_from, date_to)
 
 
 def _clock_words(pref: TimePreference, folded: str) -> TimePreference:
     """Clock-ish parts of the day and clock hours said in words ("late morning", "after
     school", "around two", "before ten"): a start window; they win over a bare part of day."""
-    for pattern, part, earliest, latest in _CLOCK_PARTS:
+    for pattern, part, earliest, latest, near in _CLOCK_PARTS:
         if pattern.search(folded):
-            return replace(pref, part_of_day=part, earliest=earliest, latest=latest)
+            return replace(pref, part_of_day=part, earliest=earliest, latest=latest, near=near)
     onwards = _ONWARDS.search(folded)
     if onwards:  # "at 3 or later", "a las 3 o más tarde": from then on, not about then
         hour = onwards["h"] if onwards["h"].isdigit() else str(_HOUR_WORDS[onwards["h"]])
@@ -344,9 +387,16 @@ def _plus_minute(value: time) -> time | None:
 def _clock_folded(text: str) -> str:
     """Folded text that keeps clock minutes: "2:30" becomes "2h30" (folding drops colons)."""
     folded = " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
+    folded = _WORD_CLOCK.sub(_digits, folded)
     for negated, meant in _NEGATED_BOUNDS:  # "not before ten" is from ten on
         folded = re.sub(negated, meant, folded)
     return folded
+
+
+def _digits(match: re.Match[str]) -> str:
+    hour = _HOUR_WORDS.get(match["h"], 1)
+    minutes = f"h{_MINUTE_WORDS[match['m']]:02d}" if match["m"] else ""
+    return f"{match['cue']} {hour}{minutes}"
 
 
 def _clock(hour: str, minute: str | None, suffix: str | None) -> time:
@@ -379,6 +429,8 @@ def _with_resolved(
             continue
         if item.kind == "part_of_day" and _MAS.search(text, 0, item.start_char):
             found = replace(found, part_of_day=None)  # "más tarde" is "later", not "afternoon"
+        if item.kind == "part_of_day" and _BARE_PART.match(item.text.lower().strip()):
+            found = replace(found, on_date=None)  # "en la tarde": any day's afternoon
         if item.kind in ("time", "datetime") and found.earliest is not None:
             found = _around(found)
         pref = replace(
@@ -387,17 +439,19 @@ def _with_resolved(
             earliest=pref.earliest if clock_said else pref.earliest or found.earliest,
             latest=pref.latest if clock_said else pref.latest or found.latest,
             part_of_day=pref.part_of_day or found.part_of_day,
+            near=pref.near if clock_said else pref.near or found.near,
         )
     return pref, date_from
 
 
 def _around(found: TimePreference) -> TimePreference:
     """ "At 3" asks for about 3, not exactly 3:00: offer starts from an hour before to two
-    hours after, so that a taken 3:00 still yields nearby options."""
+    hours after, nearest 3:00 first, so that a taken 3:00 still yields nearby options."""
     assert found.earliest is not None
     anchor = datetime.combine(date(2000, 1, 3), found.earliest)
     return replace(
         found,
+        near=found.earliest,
         earliest=(anchor - timedelta(hours=1)).time(),
         latest=min((anchor + timedelta(hours=2)).time(), time(23, 59)),
     )

@@ -75,6 +75,7 @@ def option_data(
         "starts_at": option.starts_at.isoformat(),
         "local_date": option.local_start.date().isoformat(),
         "hour": option.local_start.hour,
+        "minute": option.local_start.minute,
         "label": label,
     }
 

@@ -24,7 +24,9 @@ class TimePreference:
     * `earliest` / `latest`: start at or after / strictly before ("after 3 pm" = earliest 15:00);
     * `weekdays`: Monday = 0; empty means any day; `on_date`: that local date only;
     * `asap`: search from today, whatever date range was asked (results are always earliest
-      first).
+      first);
+    * `near`: the clock time asked for ("around ten", "same time", "after work" = 17:00): not a
+      filter, the caller offers the starts nearest it first.
     """
 
     part_of_day: PartOfDay | None = None
@@ -33,6 +35,7 @@ class TimePreference:
     weekdays: frozenset[int] = frozenset()
     on_date: date | None = None
     asap: bool = False
+    near: time | None = None
 
     def __post_init__(self) -> None:
         if self.part_of_day is not None and self.part_of_day not in PARTS_OF_DAY:
@@ -77,6 +80,8 @@ class TimePreference:
             data["on_date"] = self.on_date.isoformat()
         if self.asap:
             data["asap"] = True
+        if self.near:
+            data["near"] = self.near.strftime("%H:%M")
         return data
 
     @classmethod
@@ -89,4 +94,5 @@ class TimePreference:
             weekdays=frozenset(data.get("weekdays") or ()),
             on_date=date.fromisoformat(data["on_date"]) if data.get("on_date") else None,
             asap=bool(data.get("asap", False)),
+            near=time.fromisoformat(data["near"]) if data.get("near") else None,
         )

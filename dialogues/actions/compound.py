@@ -22,6 +22,7 @@ from assistant.frontdesk.short_answers import (
     asks_to_reschedule,
     folded_text,
     is_emergency,
+    replaces_visit,
 )
 from dialogues.actions.common import language, text_of
 from dialogues.actions.context import conversation_uid, unit_of_work
@@ -131,6 +132,8 @@ def task_in(text: str) -> str | None:
     """The appointment task a part of the message asks for, by its words."""
     for part in parts(text):
         folded = folded_text(part)
+        if replaces_visit(text):  # "cancel it and give me another one Wednesday": a move
+            return "reschedule"
         if asks_to_cancel(part):
             return "cancel"
         if asks_to_reschedule(part) and _VISIT.search(folded):  # not "the doctor changed my dose"

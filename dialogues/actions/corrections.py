@@ -51,7 +51,9 @@ def corrected_wish(said: str, before: str | None) -> str | None:
     a new time wish, e.g. a choice among the offered times)."""
     clauses = " , ".join(folded_text(part) for part in re.split(r"[,;.!?¿¡]", said))
     clauses = re.sub(r"\b(morning|afternoon|evening)s\b", r"\1", clauses)
-    text = " ".join(_without_denied(clauses).replace(",", " ").split())
+    # the commas stay: "no , el martes" is not "no el martes" (a denial) to the reading
+    text = " ".join(_without_denied(clauses).replace(",", " , ").split()).strip(" ,")
+    text = re.sub(r"(\s*,)+", " ,", text)
     previous = folded_text(before or "")
     if not (new_wish(text) or _DAY_WORDS.search(text)):
         return None

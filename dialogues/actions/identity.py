@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.datetimes import parse_date_of_birth
+from assistant.datetimes.dob import corrected_date_of_birth
 from assistant.identity import service
 from assistant.identity.names import has_full_name
 from dialogues.actions.common import language
@@ -49,6 +50,9 @@ class ValidateIdentityForm(RepairingForm):
         if uid is None:
             return {**_CLEARED, "identity_failed": True}
         said = str(value or "")
+        fixed = corrected_date_of_birth(said, language(tracker), previous=_said_before(tracker))
+        if fixed is not None:  # "sorry, March third, not thirteenth": the date affirmed
+            said = value = fixed.isoformat()
         if parse_date_of_birth(said, language(tracker)) is None and has_full_name(said):
             # a name where the date was asked (after "let's try again"): the name, corrected
             return {"patient_name": said, "patient_dob": None}
@@ -74,3 +78,9 @@ class ValidateIdentityForm(RepairingForm):
             dispatcher.utter_message(response="utter_identity_no_match")
             return {"patient_dob": None}
         return {**_CLEARED, "identity_failed": True}
+
+
+def _said_before(tracker: Tracker) -> str | None:
+    """The patient's message before this one (the answer a correction corrects)."""
+    said = [e.get("text") for e in tracker.events if e.get("event") == "user"]
+    return str(said[-2]) if len(said) >= 2 and said[-2] else None

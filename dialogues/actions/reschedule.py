@@ -17,6 +17,7 @@ from assistant.frontdesk.short_answers import (
     direction,
     folded_text,
     has_yes_word,
+    replaces_visit,
     strict_no,
     strict_yes,
     wants_more,
@@ -25,7 +26,7 @@ from assistant.frontdesk.views import numbered
 from assistant.messages import translate
 from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.commit import conclude
-from dialogues.actions.common import appointment_id, channel, language, yes_or_no
+from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish, with_provider
 from dialogues.actions.handoff import hand_off
@@ -116,10 +117,22 @@ class ActionAskRescheduleConfirm(Action):
         return []
 
 
+def pick_offered(text: str, options: list[dict[str, Any]]) -> int | None:
+    """The offered time meant: "the second one", "the 1:30", "la de las nueve", "Tuesday",
+    "the earliest one" (a clock time offered by none is not a choice)."""
+    minutes = [int(o["minute"]) for o in options if "minute" in o]
+    return choose(
+        text,
+        [_date(o) for o in options],
+        [int(o["hour"]) for o in options],
+        minutes if len(minutes) == len(options) else (),
+    )
+
+
 def pick_on_readback(text: str, options: list[dict[str, Any]], chosen: Any) -> int | None:
     """Another of the offered times named at the read-back: "the first one", "the 2 pm",
     "Thursday", or "the later one" / "the earlier one" next to the one read back."""
-    index = choose(text, [_date(o) for o in options], [int(o["hour"]) for o in options])
+    index = pick_offered(text, options)
     if index is not None:
         return index
     folded = f" {folded_text(text)} "
@@ -155,7 +168,7 @@ class ValidateRescheduleForm(RepairingForm):
     def switch_to(self, tracker: Tracker, text: str) -> str | None:
         """ "Actually just cancel it": the visit is cancelled instead (after its read-back)."""
         moving = tracker.get_slot("task") == "reschedule"
-        return "cancel" if moving and asks_to_cancel(text) else None
+        return "cancel" if moving and asks_to_cancel(text) and not replaces_visit(text) else None
 
     def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
         if tracker.get_slot("reschedule_confirm") == "staff":
@@ -201,10 +214,13 @@ class ValidateRescheduleForm(RepairingForm):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
     ) -> dict[str, Any]:
-        if result is None or result.status != frontdesk.DONE:
+        if result is None or result.status not in (frontdesk.DONE, frontdesk.CLOSED):
             dispatcher.utter_message(response="utter_cannot_change_here")
             hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
             return dict(_TO_STAFF)
+        if result.status == frontdesk.CLOSED:  # "Saturday": closed then; another day, please
+            dispatcher.utter_message(response="utter_office_info", info=result.note)
+            return {"time_preference": None, "offered_options": [], "no_options": None}
         if not result.options:
             dispatcher.utter_message(response="utter_no_options")
             return {"no_options": True, "offered_options": []}
@@ -222,7 +238,7 @@ class ValidateRescheduleForm(RepairingForm):
     ) -> dict[str, Any]:
         options = offered(tracker)
         text = str(value or "")
-        index = choose(text, [_date(o) for o in options], [int(o["hour"]) for o in options])
+        index = pick_offered(text, options)
         if index is not None:
             return {"slot_choice": value, "chosen_option": options[index]}
         if wants_more(text) and options:
@@ -282,10 +298,25 @@ class ValidateRescheduleForm(RepairingForm):
     def validate_waitlist_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        decided = yes_or_no(value, tracker)
-        if decided is None:
-            dispatcher.utter_message(response="utter_yes_or_no")
-        return {"waitlist_answer": decided}
+        """Only an unambiguous yes joins the waitlist; "oh ok, Monday morning then" is a new
+        wish (searched), not a yes."""
+        text, intent = str(value or ""), latest_intent(tracker)
+        before = tracker.get_slot("time_preference")
+        wish = corrected_wish(text, before) or with_provider(text, before)
+        if wish:
+            tracker.slots["time_preference"] = wish
+            result = find_options(tracker, wish)
+            offer = self._offer(result, dispatcher, tracker)
+            if offer.get("no_options"):  # still nothing: the waitlist question again
+                return {"time_preference": wish, "waitlist_answer": None, **offer}
+            return {"time_preference": wish, "waitlist_answer": None, "no_options": None,
+                    **offer}  # fmt: skip
+        if strict_yes(text, intent):
+            return {"waitlist_answer": "yes"}
+        if strict_no(text, intent):
+            return {"waitlist_answer": "no"}
+        dispatcher.utter_message(response="utter_yes_or_no")
+        return {"waitlist_answer": None}
 
 
 def _date(option: dict[str, Any]) -> date:

@@ -18,7 +18,12 @@ from assistant.conversations.messages import CARE_QUESTION, take_message_from_di
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
-from assistant.frontdesk.short_answers import asks_to_move, direction, is_emergency
+from assistant.frontdesk.short_answers import (
+    asks_to_move,
+    direction,
+    is_emergency,
+    replaces_visit,
+)
 from assistant.frontdesk.views import numbered
 from assistant.identity import service as identity
 from assistant.reminders import replies
@@ -126,6 +131,8 @@ class ActionRouteTask(Action):
             dispatcher.utter_message(response="utter_emergency")  # before any task
             return [flow("done")]
         intent = self.requested_intent(tracker, previous)
+        if intent == "cancel_appointment" and replaces_visit(text_of(tracker)):
+            intent = "reschedule_appointment"  # "cancel it and give me another one": a move
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
             events = self.start(dispatcher, tracker, TASKS[intent], previous in _ANSWERED_FIRST)
