@@ -20,6 +20,11 @@ from assistant import audit
 from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.db.models import (
+    ARRIVED,
+    BOOKED,
+    COMPLETED,
+    CONFIRMED,
+    Appointment,
     AppointmentType,
     Conversation,
     Patient,
@@ -47,6 +52,7 @@ OPTIONS_OFFERED = 3
 CALLER = "caller"  # the new patient's callback number is the one they call or text from
 NEW_PATIENT_TYPE = "new_patient"  # the first visit: not offered to someone already seen
 ALREADY_REGISTERED = "already_registered"  # a "new" patient who is in the records: verified
+_KEPT = (BOOKED, CONFIRMED, ARRIVED, COMPLETED)  # visits that say where a patient is seen
 
 # Words that point at a type, by type code (the type's own name counts too).
 _TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -409,6 +415,8 @@ def options_for(
             not_before=datetime.fromisoformat(after) + timedelta(minutes=1) if after else None,
         )
         fitting = _fitting_providers(uow.session, conversation.practice_id, reason)
+        if fitting is None and conversation.verified_patient_id is not None:
+            fitting = _their_kind_of_providers(uow.session, conversation.verified_patient_id)
         try:
             if chosen is None and fitting is not None:  # anyone of the right specialty
                 found = []
@@ -437,6 +445,30 @@ def _fitting_providers(session: Session, practice_id: int, reason: str | None) -
     ).scalars()
     fitting = [p.id for p in providers if fits_reason(p.specialty, reason)]
     return fitting or None
+
+
+def _their_kind_of_providers(session: Session, patient_id: int) -> list[int] | None:
+    """Ids of the active providers of the specialties the patient is seen in (a follow-up with
+    no reason said is booked where they are followed, never in dermatology by chance); None:
+    no visit held or past (no restriction)."""
+    specialties = set(
+        session.execute(
+            select(Provider.specialty)
+            .join(Appointment, Appointment.provider_id == Provider.id)
+            .where(Appointment.patient_id == patient_id, Appointment.status.in_(_KEPT))
+        ).scalars()
+    )
+    if not specialties:
+        return None
+    found = session.execute(
+        select(Provider.id).where(
+            Provider.practice_id == Patient.practice_id,
+            Patient.id == patient_id,
+            Provider.active.is_(True),
+            Provider.specialty.in_(specialties),
+        )
+    ).scalars()
+    return list(found) or None
 
 
 def _practice_zone(session: Session, conversation: Conversation) -> str:
