@@ -27,6 +27,7 @@ from assistant.db.models import (
     Appointment,
     AppointmentType,
     Conversation,
+    Location,
     Patient,
     PatientPhone,
     Practice,
@@ -339,35 +340,57 @@ def providers_for(
         conversation = _conversation(uow.session, uid)
         atype = uow.session.get(AppointmentType, type_id)
         rows = uow.session.execute(
-            select(Provider, ProviderSchedule.appointment_types)
+            select(Provider, ProviderSchedule.appointment_types, Location.name)
             .join(ProviderSchedule, ProviderSchedule.provider_id == Provider.id)
+            .join(Location, Location.id == ProviderSchedule.location_id)
             .where(Provider.practice_id == conversation.practice_id, Provider.active.is_(True))
             .order_by(Provider.id)
         ).all()
         out: dict[int, dict[str, Any]] = {}
-        for provider, codes in rows:
+        for provider, codes, place in rows:
             if not fits_reason(provider.specialty, reason):
                 continue
             if codes is None or (atype is not None and atype.code in codes):
-                out[provider.id] = {
+                found = out.setdefault(provider.id, {
                     "id": provider.id,
                     "name": provider.display_name,
                     "words": tokens(f"{provider.first_name} {provider.last_name}"),
-                }
+                    "places": [],
+                })  # fmt: skip
+                if fold(place).strip() not in found["places"]:
+                    found["places"].append(" ".join(fold(place).split()))
         return list(out.values())
+
+
+# A provider named with a title ("doctor Okafor", "la doctora Chen", "NP Park").
+_TITLED = re.compile(r"\b(?:dr|dra|doctor|doctora|doc|np|pa|nurse practitioner)\s+(\w+)")
+
+
+def _provider_hits(text: str, providers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The providers these words name. The places they work are not names ("the Oak Park
+    office" names no NP Park), and a name said with a title wins over a bare word."""
+    folded = " ".join(words(text))
+    for place in {p for provider in providers for p in provider.get("places", ())}:
+        short = re.sub(r"\s+(office|center|centre|clinic|medical|dermatology)\b.*$", "", place)
+        for phrase in sorted({place, short}, key=len, reverse=True):
+            folded = re.sub(rf"\b{re.escape(phrase)}\b", " ", folded) if phrase else folded
+    titled = set(_TITLED.findall(folded))
+    hits = [p for p in providers if titled & set(p["words"])]
+    if hits:
+        return hits
+    said = set(tokens(folded)) | set(folded.split())
+    return [p for p in providers if said & set(p["words"])]
 
 
 def named_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The one provider a request names ("with Dr. Chen"), or None."""
-    said = set(tokens(text)) | set(words(text))
-    hits = [p for p in providers if said & set(p["words"])]
+    hits = _provider_hits(text, providers)
     return hits[0] if len(hits) == 1 else None
 
 
 def pick_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | str | None:
     """A provider dict, "any" for no preference, or None when not understood."""
-    said = set(tokens(text)) | set(words(text))
-    hits = [p for p in providers if said & set(p["words"])]
+    hits = _provider_hits(text, providers)
     if len(hits) == 1:
         return hits[0]
     index = choose(text, [date.min] * len(providers))
