@@ -87,6 +87,53 @@ _BOOK = re.compile(
     r"|hacer una cita|sacar una cita|agendar|programar una cita|quiero una cita"
     r"|necesito una cita)\b"
 )
+# A new visit asked for without a booking verb: "can I get a video visit", "necesito una cita".
+_NEW_VISIT = re.compile(
+    r"\b(get|need|want|like|book|schedule|set up|make|come in for|squeeze in)\s+(a|an|another"
+    r"|new|one more)\s+(\w+\s+){0,3}?(appointment|appt|visit|physical|check ?up|follow ?up)\b"
+    r"|\b(quiero|necesito|quisiera|gustaria|hacer|sacar|pedir|agendar|programar|tener)\s+"
+    r"(una|un|otra|nueva)\s+(\w+\s+){0,2}?(cita|consulta|revision|chequeo)\b"
+    r"|\b(new|another) (appointment|appt|visit)\b|\b(cita|consulta) nueva\b|\bnueva cita\b"
+)
+# More ways of asking to move a visit than the short answers know ("pásela al jueves").
+_MOVES_TOO = re.compile(
+    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|instead|en vez|en lugar"
+    r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
+)
+# "not booking anything new", "I don't want another appointment", "no quiero sacar otra cita".
+_NOT_BOOKING = re.compile(
+    r"\b(not|no|dont|don't|do not|isnt|isn't|without|nada de)\s+(\w+\s+){0,3}?"
+    r"(book\w*|schedul\w*|anything new|something new|new (one|appointment|visit)"
+    r"|another (one|appointment|visit)|agendar|sacar|hacer|otra cita|una cita nueva"
+    r"|una nueva|cita nueva)\b|\bnothing new\b"
+)
+
+
+def moves(text: str) -> bool:
+    """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"."""
+    return asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
+
+
+def books(text: str) -> bool:
+    """A new visit asked for ("book a follow up", "can I get a video visit", "una cita")."""
+    folded = folded_text(text)
+    return bool(_BOOK.search(folded) or _NEW_VISIT.search(folded)) and not _NOT_BOOKING.search(
+        folded
+    )
+
+
+def book_or_move(text: str, task: str) -> str:
+    """Book or move, decided by the words whatever the classifier said (a safety rule): asking
+    to book never moves a visit (a move needs move words); "not booking anything new, just
+    moving the one I have" is a move."""
+    folded = folded_text(text)
+    if task == "reschedule" and books(text) and not moves(text):
+        return "book"
+    if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
+        return "reschedule"
+    return task
+
+
 _VISIT = re.compile(
     r"\b(appointment|appt|apt|visit|cita|consulta|it|cambiela|cambiarla|moverla|muevala)\b"
 )
@@ -120,7 +167,7 @@ def task_in(text: str) -> str | None:
             return "confirm"
         if _CHECK.search(folded):
             return "check"
-        if _BOOK.search(folded):
+        if books(part):
             return "book"
     return None
 
@@ -138,11 +185,21 @@ def other_parts(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for part in parts(text):
         folded = folded_text(part)
-        if task_in(part) is None and _ASKS.search(part) and _OFFICE.search(folded):
+        task = task_in(part)
+        if task is None and _ASKS.search(part) and _OFFICE.search(folded):
             found.append(("office", part))
+        elif task == "book":
+            continue  # "book a video visit to go over my bloodwork": the visit's reason
         elif (intent := department_request(part)) is not None:
             found.append((intent, part))
     return found
+
+
+def reason_of_a_booking(text: str) -> bool:
+    """The department's words are the reason of the visit asked for ("a visit to go over my
+    results"), not a message for the department: no other part of the message asks for it."""
+    asked = [part for part in parts(text) if department_request(part) is not None]
+    return bool(asked) and all(task_in(part) == "book" for part in asked)
 
 
 def handle_other_parts(

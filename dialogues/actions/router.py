@@ -18,7 +18,7 @@ from assistant.conversations.messages import CARE_QUESTION, take_message_from_di
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
-from assistant.frontdesk.short_answers import asks_to_move, direction, is_emergency
+from assistant.frontdesk.short_answers import direction, is_emergency
 from assistant.frontdesk.views import numbered
 from assistant.identity import service as identity
 from assistant.reminders import replies
@@ -36,7 +36,10 @@ from dialogues.actions.common import (
 from dialogues.actions.compound import (
     TASK_INTENTS,
     asks_the_nurse,
+    book_or_move,
+    books,
     handle_other_parts,
+    moves,
     task_in,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
@@ -128,7 +131,8 @@ class ActionRouteTask(Action):
         intent = self.requested_intent(tracker, previous)
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
-            events = self.start(dispatcher, tracker, TASKS[intent], previous in _ANSWERED_FIRST)
+            task = book_or_move(text_of(tracker), TASKS[intent])  # booking never moves a visit
+            events = self.start(dispatcher, tracker, task, previous in _ANSWERED_FIRST)
             if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)
                 return events
         return events + self.for_patient(dispatcher, tracker, events, intent in TASKS)
@@ -181,8 +185,8 @@ class ActionRouteTask(Action):
         answers_text = channel(tracker) != "voice"
         if task == "confirm" and uid and answers_text and self.answer_reminder(dispatcher, uid):
             return [*events, flow("done")]  # a reminder's answer: no verification needed
-        if task == "book" and asks_to_move(said):  # "push it back": a move if they have one
-            events.append(SlotSet("move_or_book", True))
+        if task == "book" and moves(said) and not books(said):
+            events.append(SlotSet("move_or_book", True))  # "push it back": a move if they have one
         if task in ("book", "reschedule") and direction(said):
             events.append(SlotSet("move_direction", direction(said)))
         if task == "reschedule":  # "... to Thursday afternoon": not asked again
@@ -209,6 +213,9 @@ class ActionRouteTask(Action):
         if task == "book" and moving and verified and self.has_upcoming(tracker, uid):
             task = "reschedule"  # asked in booking words to move the visit they have
             found.append(SlotSet("task", task))
+        says_new = request_status(text_of(tracker)) == "new"
+        if task == "book" and moving and not verified and not says_new:
+            return [flow("identify")]  # a move if they have a visit: who they are first
         if task == "book":
             return self.book(tracker, events, verified)
         if not verified:  # name and date of birth said with the request: not asked again

@@ -6,9 +6,9 @@ import pytest
 
 from assistant.frontdesk.booking import (
     CALLER,
+    named_provider,
     patient_status,
     phone_from,
-    named_provider,
     pick_provider,
     pick_type,
     reason_category,
