@@ -64,6 +64,7 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "sick_visit": (
         "sick", "ill", "fever", "cough", "flu", "cold", "enferm", "gripe", "fiebre", "tos",
+        "calentura", "earache", "ear infection", "vomit", "diarrhea", "diarrea", "vomito",
         "dolor", "pain", "hurt", "infection",
     ),
     "telehealth": ("tele", "video", "virtual", "online", "zoom", "llamada"),
@@ -81,6 +82,7 @@ _REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema",
               "derm")),
     ("illness", ("sick", "fever", "cough", "flu", "cold", "pain", "hurt", "enferm", "fiebre",
+                 "calentura", "earache", "vomit", "diarrhea", "diarrea", "vomito",
                  "tos", "gripe", "dolor", "infection", "sore")),
     ("check-up", ("check", "physical", "annual", "wellness", "chequeo", "fisico", "revision",
                   "establish", "new doctor", "primary care", "nuevo medico", "family doctor",

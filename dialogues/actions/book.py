@@ -31,6 +31,7 @@ from assistant.identity.names import has_full_name
 from assistant.messages import translate
 from dialogues.actions.commit import conclude
 from dialogues.actions.common import BOOKED, TO_STAFF, channel, language, yes_or_no
+from dialogues.actions.compound import mentions_prep
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
@@ -158,7 +159,13 @@ class ActionAskBookConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         option = tracker.get_slot("chosen_option") or {}
-        kind = str((tracker.get_slot("book_type") or {}).get("name", "")).lower()
+        chosen = tracker.get_slot("book_type") or {}
+        said = str(tracker.get_slot("request_details") or "")
+        if chosen and mentions_prep(said):  # "... I have to fast": answered with the read-back
+            prep = booking.prep_for(unit_of_work(), int(chosen["id"]), language(tracker))
+            if prep:
+                dispatcher.utter_message(response="utter_office_info", info=prep)
+        kind = str(chosen.get("name", "")).lower()
         if language(tracker) != "es":
             kind = ("an " if kind[:1] in "aeiou" else "a ") + kind
         dispatcher.utter_message(

@@ -69,13 +69,30 @@ _ASKS_NURSE = re.compile(
     r"\b(nurse(?! practitioner)|enfermer[ao])\b"
     r"|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the) doctor)\b"
     r"|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
-    r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b|\btengo que ir\b"
+    r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b"
+)
+# "¿Tengo que ir?" asks whether to come in; "porque tengo que ir en ayunas" says why a morning.
+_MUST_I_GO = re.compile(r"\btengo que ir\b(?! en ayunas)")
+# Preparation named with a booking ("mornings, I have to fast"): asked in the read-back.
+_PREP = re.compile(
+    r"\b(fast|fasting|ayunas|ayuno|ayunar|without eating|sin comer|bloodwork first"
+    r"|prepar\w*|bring|traer|llevar)\b"
 )
 
 
 def asks_the_nurse(text: str) -> bool:
-    """A booking request that is really a question for the care team (issue #16 class 6)."""
-    return bool(_ASKS_NURSE.search(folded_text(text)))
+    """A booking request that is really a question for the care team (issue #16 class 6). A
+    booking that mentions preparation ("... in the morning, I have to fast") is a booking."""
+    folded = folded_text(text)
+    if books(text) and mentions_prep(text):
+        return False
+    asked = "?" in text or "¿" in text
+    return bool(_ASKS_NURSE.search(folded) or (asked and _MUST_I_GO.search(folded)))
+
+
+def mentions_prep(text: str) -> bool:
+    """Preparation (fasting, what to bring) mentioned with a request."""
+    return bool(_PREP.search(folded_text(text)))
 
 
 _CONFIRM = re.compile(r"\b(confirm\w*|confirmar|confirmo|confirmando)\b")

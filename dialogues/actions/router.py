@@ -43,7 +43,13 @@ from dialogues.actions.compound import (
     task_in,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
-from dialogues.actions.details import identity_said, said_details, said_when, slot_now
+from dialogues.actions.details import (
+    identity_said,
+    said_details,
+    said_when,
+    slot_now,
+    someone_said,
+)
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
 from dialogues.actions.repair import SWITCHED
@@ -287,6 +293,12 @@ class ActionRouteTask(Action):
                 found["book_patient_status"] = status
         if not verified and status == "existing":  # seen before: verify, then book
             return [*(SlotSet(k, v) for k, v in found.items()), flow("identify")]
+        who = someone_said(text_of(tracker), language(tracker)) if not verified else None
+        if who is not None:  # "my son Lucas Lopez, dob 4/18/2015, ...": the form's answers
+            name, dob, rest = who
+            found.update(new_patient_name=name, new_patient_dob=dob)
+            found["request_details"] = rest if says_booking_details(rest) or said_when(
+                tracker, rest) else None  # fmt: skip
         found.update(request_slots(tracker, str(said or ""), verified))
         return [*(SlotSet(k, v) for k, v in found.items()), SlotSet("verified", verified),
                 flow("book")]  # fmt: skip
