@@ -308,9 +308,15 @@ class ValidateBookForm(RepairingForm):
             dispatcher.utter_message(response="utter_cannot_book_here")
             hand_off(dispatcher, tracker, "booking: no type bookable by the assistant")
             return {"book_type_choice": str(value), **_TO_STAFF}
-        chosen = booking.pick_type(str(value or ""), listed)
+        text = str(value or "")
+        chosen = booking.pick_type(text, listed)
+        wish = self._wish_in(tracker, text)
+        if wish:  # "next week, mornings", "no, better in the afternoon": kept, not lost
+            tracker.slots["request_details"] = wish
+        if chosen is None and wish and booking.named_type(text) is None:
+            return {"book_type_choice": None, "request_details": wish}  # the type: asked again
         if chosen is None:
-            named = booking.named_type(str(value or ""))
+            named = booking.named_type(text)
             if named and named not in {t["code"] for t in listed}:  # e.g. a follow-up, unseen
                 names = [str(t["name"]) for t in listed]
                 dispatcher.utter_message(
@@ -322,7 +328,18 @@ class ValidateBookForm(RepairingForm):
             return {"book_type_choice": None}
         tracker.slots["book_type"] = chosen
         said_before = self._said_before(tracker, dispatcher)
-        return {"book_type_choice": str(value), "book_type": chosen, **said_before}
+        wished = {"request_details": wish} if wish else {}
+        return {"book_type_choice": str(value), "book_type": chosen, **wished, **said_before}
+
+    @staticmethod
+    def _wish_in(tracker: Tracker, text: str) -> str | None:
+        """When said in an answer to another question ("a physical, next week mornings"; "no,
+        better in the afternoon"): the wish, merged with the one said before."""
+        before = tracker.get_slot("request_details")
+        wish = corrected_wish(text, str(before) if before and said_when(tracker, before) else None)
+        if wish and said_when(tracker, wish):
+            return wish
+        return None
 
     def _said_before(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """The provider said with the request ("... with Dr. Chen") and the time ("... Thursday

@@ -114,7 +114,8 @@ _NEW_VISIT = re.compile(
 )
 # More ways of asking to move a visit than the short answers know ("pásela al jueves").
 _MOVES_TOO = re.compile(
-    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|instead|en vez|en lugar"
+    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|instead of (my|the|that|it|on)"
+    r"|(en vez|en lugar) de (mi|la|esa)"
     r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
 )
 # "not booking anything new", "I don't want another appointment", "no quiero sacar otra cita".
