@@ -111,6 +111,11 @@ _NEW_VISIT = re.compile(
     r"|\b(quiero|necesito|quisiera|gustaria|hacer|sacar|pedir|agendar|programar|tener)\s+"
     r"(una|un|otra|nueva)\s+(\w+\s+){0,2}?(cita|consulta|revision|chequeo)\b"
     r"|\b(new|another) (appointment|appt|visit)\b|\b(cita|consulta) nueva\b|\bnueva cita\b"
+    r"|\b(hacer|sacar|agendar|pedir|programar|reservar)(me|le)? (la |mi )?(cita|consulta)\b"
+    r"|\b(volv\w*|regres\w*|come back|return|see (me|him|her) again)\b.{0,40}"
+    r"\b(seguimiento|follow ?up|check ?up|chequeo|revision)\b"
+    r"|\b(cita|consulta|appointment|visit) (de|por|for a|for) (seguimiento|video|follow ?up)\b"
+    r"|^\s*(a|an|una|un)\s+(\w+\s+){0,3}?(appointment|visit|cita|consulta)\b"
 )
 # More ways of asking to move a visit than the short answers know ("pásela al jueves").
 _MOVES_TOO = re.compile(
@@ -214,10 +219,13 @@ def other_parts(text: str) -> list[tuple[str, str]]:
 
 
 def reason_of_a_booking(text: str) -> bool:
-    """The department's words are the reason of the visit asked for ("a visit to go over my
-    results"), not a message for the department: no other part of the message asks for it."""
+    """A booking request and nothing else, whatever department the classifier heard: its
+    department words are the visit's reason ("a visit to go over my results", "the doctor told
+    me to come back for a follow-up"), not a message; no other part asks a department."""
+    if task_in(text) != "book":
+        return False
     asked = [part for part in parts(text) if department_request(part) is not None]
-    return bool(asked) and all(task_in(part) == "book" for part in asked)
+    return all(task_in(part) == "book" for part in asked)
 
 
 def handle_other_parts(

@@ -233,7 +233,7 @@ def _said_before(url: str, uid: str, *texts: str) -> None:
 
 
 FASTING = (
-    "hola quiero hacer cita para mi examen fisico anual, la semana que viene, en la mañana "
+    "hola quiero hacer cita para mi examen fisico anual, el jueves en la mañana "
     "porque tengo que ir en ayunas"
 )
 
