@@ -146,3 +146,16 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
         return None
     rest = f"{text[: found.start('name')]} {found['name'].split(name.split()[0])[0]} {dob[1]}"
     return name, dob[0], " ".join(rest.split())
+
+
+# A visit for someone else than the one speaking: "my son", "for my daughter", "para mi hija".
+_FOR_SOMEONE_ELSE = re.compile(
+    r"\b(my|mi|our|nuestr[oa])\s+(son|daughter|child|kid|boy|girl|baby|wife|husband|mom|mother"
+    r"|dad|father|grandson|granddaughter|hijo|hija|nino|nina|bebe|esposa|esposo|mama|papa"
+    r"|madre|padre|nieto|nieta)s?\b"
+)
+
+
+def for_someone_else(text: str) -> bool:
+    """Whether a booking request is for a family member ("can I also get my son in?")."""
+    return bool(_FOR_SOMEONE_ELSE.search(" ".join(words(text))))

@@ -44,6 +44,7 @@ from dialogues.actions.compound import (
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.details import (
+    for_someone_else,
     identity_said,
     said_details,
     said_when,
@@ -222,6 +223,11 @@ class ActionRouteTask(Action):
         says_new = request_status(text_of(tracker)) == "new"
         if task == "book" and moving and not verified and not says_new:
             return [flow("identify")]  # a move if they have a visit: who they are first
+        if task == "book" and verified and for_someone_else(text_of(tracker)):
+            # never booked under the verified parent's record: staff book the family member
+            dispatcher.utter_message(response="utter_cannot_book_here")
+            hand_off(dispatcher, tracker, "booking for a family member of a verified patient")
+            return [*found, flow("done")]
         if task == "book":
             return self.book(tracker, events, verified)
         if not verified:  # name and date of birth said with the request: not asked again

@@ -52,11 +52,12 @@ def _answers(uid: str, slots: dict[str, Any], *answers: tuple[str, str]):
     return slots, said
 
 
-def _staff_tasks(url: str, uid: str) -> list[StaffTask]:
+def _staff_tasks(url: str, uid: str) -> list[str]:
+    """The departments of the staff tasks this conversation made."""
     with UnitOfWork(url) as uow:
         return list(
             uow.session.execute(
-                select(StaffTask)
+                select(StaffTask.department)
                 .join(Conversation, Conversation.id == StaffTask.conversation_id)
                 .where(Conversation.uid == uid)
             ).scalars()
@@ -286,3 +287,24 @@ def test_the_first_reply_to_a_reminder_still_confirms_it(demo, sqlite_url):
     assert [m["response"] for m in messages] == ["utter_appointment_confirmed"]
     with UnitOfWork(sqlite_url) as uow:
         assert uow.session.get(Appointment, jose.appointment_id).status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["can I also get my son in? Lucas Lopez, dob 4/18/2015, ear infection, thursday",
+     "quiero una cita para mi hija, tiene tos"],
+)  # fmt: skip
+def test_a_verified_parent_booking_for_a_child_never_books_under_the_parents_record(
+    demo, sqlite_url, said
+):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    verify_identity(uid)
+    slots, messages = _route(uid, said, {"verified": True})
+    assert slots["flow"] == "done" and messages[0]["response"] == "utter_cannot_book_here"
+    assert _staff_tasks(sqlite_url, uid) == ["front_desk"]
+    with UnitOfWork(sqlite_url) as uow:
+        mine = uow.session.execute(
+            select(Appointment.id).where(Appointment.patient_id == maria.patient_id)
+        ).all()
+    assert len(mine) == 1  # only the follow-up she had
