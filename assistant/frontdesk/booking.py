@@ -20,8 +20,14 @@ from assistant import audit
 from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.db.models import (
+    ARRIVED,
+    BOOKED,
+    COMPLETED,
+    CONFIRMED,
+    Appointment,
     AppointmentType,
     Conversation,
+    Location,
     Patient,
     PatientPhone,
     Practice,
@@ -47,6 +53,7 @@ OPTIONS_OFFERED = 3
 CALLER = "caller"  # the new patient's callback number is the one they call or text from
 NEW_PATIENT_TYPE = "new_patient"  # the first visit: not offered to someone already seen
 ALREADY_REGISTERED = "already_registered"  # a "new" patient who is in the records: verified
+_KEPT = (BOOKED, CONFIRMED, ARRIVED, COMPLETED)  # visits that say where a patient is seen
 
 # Words that point at a type, by type code (the type's own name counts too).
 _TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -57,6 +64,7 @@ _TYPE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "sick_visit": (
         "sick", "ill", "fever", "cough", "flu", "cold", "enferm", "gripe", "fiebre", "tos",
+        "calentura", "earache", "ear infection", "vomit", "diarrhea", "diarrea", "vomito",
         "dolor", "pain", "hurt", "infection",
     ),
     "telehealth": ("tele", "video", "virtual", "online", "zoom", "llamada"),
@@ -74,6 +82,7 @@ _REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema",
               "derm")),
     ("illness", ("sick", "fever", "cough", "flu", "cold", "pain", "hurt", "enferm", "fiebre",
+                 "calentura", "earache", "vomit", "diarrhea", "diarrea", "vomito",
                  "tos", "gripe", "dolor", "infection", "sore")),
     ("check-up", ("check", "physical", "annual", "wellness", "chequeo", "fisico", "revision",
                   "establish", "new doctor", "primary care", "nuevo medico", "family doctor",
@@ -333,35 +342,57 @@ def providers_for(
         conversation = _conversation(uow.session, uid)
         atype = uow.session.get(AppointmentType, type_id)
         rows = uow.session.execute(
-            select(Provider, ProviderSchedule.appointment_types)
+            select(Provider, ProviderSchedule.appointment_types, Location.name)
             .join(ProviderSchedule, ProviderSchedule.provider_id == Provider.id)
+            .join(Location, Location.id == ProviderSchedule.location_id)
             .where(Provider.practice_id == conversation.practice_id, Provider.active.is_(True))
             .order_by(Provider.id)
         ).all()
         out: dict[int, dict[str, Any]] = {}
-        for provider, codes in rows:
+        for provider, codes, place in rows:
             if not fits_reason(provider.specialty, reason):
                 continue
             if codes is None or (atype is not None and atype.code in codes):
-                out[provider.id] = {
+                found = out.setdefault(provider.id, {
                     "id": provider.id,
                     "name": provider.display_name,
                     "words": tokens(f"{provider.first_name} {provider.last_name}"),
-                }
+                    "places": [],
+                })  # fmt: skip
+                if fold(place).strip() not in found["places"]:
+                    found["places"].append(" ".join(fold(place).split()))
         return list(out.values())
+
+
+# A provider named with a title ("doctor Okafor", "la doctora Chen", "NP Park").
+_TITLED = re.compile(r"\b(?:dr|dra|doctor|doctora|doc|np|pa|nurse practitioner)\s+(\w+)")
+
+
+def _provider_hits(text: str, providers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The providers these words name. The places they work are not names ("the Oak Park
+    office" names no NP Park), and a name said with a title wins over a bare word."""
+    folded = " ".join(words(text))
+    for place in {p for provider in providers for p in provider.get("places", ())}:
+        short = re.sub(r"\s+(office|center|centre|clinic|medical|dermatology)\b.*$", "", place)
+        for phrase in sorted({place, short}, key=len, reverse=True):
+            folded = re.sub(rf"\b{re.escape(phrase)}\b", " ", folded) if phrase else folded
+    titled = set(_TITLED.findall(folded))
+    hits = [p for p in providers if titled & set(p["words"])]
+    if hits:
+        return hits
+    said = set(tokens(folded)) | set(folded.split())
+    return [p for p in providers if said & set(p["words"])]
 
 
 def named_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The one provider a request names ("with Dr. Chen"), or None."""
-    said = set(tokens(text)) | set(words(text))
-    hits = [p for p in providers if said & set(p["words"])]
+    hits = _provider_hits(text, providers)
     return hits[0] if len(hits) == 1 else None
 
 
 def pick_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | str | None:
     """A provider dict, "any" for no preference, or None when not understood."""
-    said = set(tokens(text)) | set(words(text))
-    hits = [p for p in providers if said & set(p["words"])]
+    hits = _provider_hits(text, providers)
     if len(hits) == 1:
         return hits[0]
     index = choose(text, [date.min] * len(providers))
@@ -409,6 +440,8 @@ def options_for(
             not_before=datetime.fromisoformat(after) + timedelta(minutes=1) if after else None,
         )
         fitting = _fitting_providers(uow.session, conversation.practice_id, reason)
+        if fitting is None and conversation.verified_patient_id is not None:
+            fitting = _their_kind_of_providers(uow.session, conversation.verified_patient_id)
         try:
             if chosen is None and fitting is not None:  # anyone of the right specialty
                 found = []
@@ -437,6 +470,30 @@ def _fitting_providers(session: Session, practice_id: int, reason: str | None) -
     ).scalars()
     fitting = [p.id for p in providers if fits_reason(p.specialty, reason)]
     return fitting or None
+
+
+def _their_kind_of_providers(session: Session, patient_id: int) -> list[int] | None:
+    """Ids of the active providers of the specialties the patient is seen in (a follow-up with
+    no reason said is booked where they are followed, never in dermatology by chance); None:
+    no visit held or past (no restriction)."""
+    specialties = set(
+        session.execute(
+            select(Provider.specialty)
+            .join(Appointment, Appointment.provider_id == Provider.id)
+            .where(Appointment.patient_id == patient_id, Appointment.status.in_(_KEPT))
+        ).scalars()
+    )
+    if not specialties:
+        return None
+    found = session.execute(
+        select(Provider.id).where(
+            Provider.practice_id == Patient.practice_id,
+            Patient.id == patient_id,
+            Provider.active.is_(True),
+            Provider.specialty.in_(specialties),
+        )
+    ).scalars()
+    return list(found) or None
 
 
 def _practice_zone(session: Session, conversation: Conversation) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.actor import Actor
 from assistant.conversations import sessions
-from assistant.db.models import Appointment, Conversation, OutboundMessage
+from assistant.db.models import Appointment, Conversation, ConversationTurn, OutboundMessage
 from assistant.db.types import utcnow
 from assistant.scheduling import operations
 from assistant.scheduling.errors import InvalidTransition
@@ -40,8 +40,16 @@ class ConfirmResult:
 
 def reminded_appointment(session: Session, phone: str, now: datetime) -> Appointment | None:
     """The upcoming appointment of the latest reminder texted to this number, if any."""
-    return session.execute(
-        select(Appointment)
+    found = _latest_reminder(session, phone, now)
+    return found[0] if found else None
+
+
+def _latest_reminder(
+    session: Session, phone: str, now: datetime
+) -> tuple[Appointment, datetime] | None:
+    """(the appointment, when its reminder was made) of the latest reminder to this number."""
+    row = session.execute(
+        select(Appointment, OutboundMessage.created_at)
         .join(OutboundMessage, OutboundMessage.appointment_id == Appointment.id)
         .where(
             OutboundMessage.to_number == phone,
@@ -52,7 +60,22 @@ def reminded_appointment(session: Session, phone: str, now: datetime) -> Appoint
         )
         .order_by(OutboundMessage.created_at.desc(), OutboundMessage.id.desc())
         .limit(1)
-    ).scalar_one_or_none()
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def answers_the_reminder(session: Session, conversation: Conversation, sent_at: datetime) -> bool:
+    """Only the first message since the reminder answers it: a "yes" further on in a
+    conversation about something else (a booking) answers that, and confirming the reminded
+    visit then would disclose it to a caller nobody verified."""
+    said = session.execute(
+        select(func.count(ConversationTurn.id)).where(
+            ConversationTurn.conversation_id == conversation.id,
+            ConversationTurn.direction == "in",
+            ConversationTurn.at >= sent_at,
+        )
+    ).scalar_one()
+    return said <= 1
 
 
 # The numbered choices every reminder offers (see the reminder texts).
@@ -76,9 +99,10 @@ def confirm_reply(
     session: Session, conversation: Conversation, now: datetime | None = None
 ) -> ConfirmResult:
     now = now or utcnow()
-    appointment = reminded_appointment(session, conversation.phone or "", now)
-    if appointment is None:
+    found = _latest_reminder(session, conversation.phone or "", now)
+    if found is None or not answers_the_reminder(session, conversation, found[1]):
         return ConfirmResult(NO_REMINDER)
+    appointment = found[0]
     actor = Actor.patient(appointment.patient_id, conversation.channel, conversation.id)
     try:
         appointment, changed = operations.confirm(session, appointment.id, actor=actor, now=now)

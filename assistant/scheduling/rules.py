@@ -7,20 +7,37 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import ARRIVED, COMPLETED, Appointment, AppointmentType
+from assistant.db.models import (
+    ARRIVED,
+    BOOKED,
+    COMPLETED,
+    CONFIRMED,
+    Appointment,
+    AppointmentType,
+)
 from assistant.scheduling.errors import SlotUnavailable, TypeNotBookable
 
 PHONE_CHANNELS = ("sms", "voice")
 
 
+# A visit of a type new patients may not book (a follow-up) in one of these states makes the
+# patient established: records imported from the EHR carry upcoming visits, not the history.
+_HOLDING = (BOOKED, CONFIRMED, ARRIVED, COMPLETED)
+
+
 def is_new_patient(session: Session, patient_id: int) -> bool:
-    """New until seen once: no arrived or completed appointment at the practice."""
-    seen = session.execute(
+    """New until established: established once seen (an arrived or completed visit), or while
+    holding a visit that only established patients may book (booked, confirmed, arrived or
+    completed; a cancelled one does not count)."""
+    seen = Appointment.status.in_((ARRIVED, COMPLETED))
+    holds = Appointment.status.in_(_HOLDING) & AppointmentType.new_patients_allowed.is_(False)
+    established = session.execute(
         select(Appointment.id)
-        .where(Appointment.patient_id == patient_id, Appointment.status.in_((ARRIVED, COMPLETED)))
+        .join(AppointmentType, AppointmentType.id == Appointment.appointment_type_id)
+        .where(Appointment.patient_id == patient_id, seen | holds)
         .limit(1)
     ).first()
-    return seen is None
+    return established is None
 
 
 def check_type_bookable(atype: AppointmentType, *, new_patient: bool, channel: str | None) -> None:

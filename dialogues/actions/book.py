@@ -31,6 +31,7 @@ from assistant.identity.names import has_full_name
 from assistant.messages import translate
 from dialogues.actions.commit import conclude
 from dialogues.actions.common import BOOKED, TO_STAFF, channel, language, yes_or_no
+from dialogues.actions.compound import mentions_prep
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
@@ -158,7 +159,13 @@ class ActionAskBookConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         option = tracker.get_slot("chosen_option") or {}
-        kind = str((tracker.get_slot("book_type") or {}).get("name", "")).lower()
+        chosen = tracker.get_slot("book_type") or {}
+        said = str(tracker.get_slot("request_details") or "")
+        if chosen and mentions_prep(said):  # "... I have to fast": answered with the read-back
+            prep = booking.prep_for(unit_of_work(), int(chosen["id"]), language(tracker))
+            if prep:
+                dispatcher.utter_message(response="utter_office_info", info=prep)
+        kind = str(chosen.get("name", "")).lower()
         if language(tracker) != "es":
             kind = ("an " if kind[:1] in "aeiou" else "a ") + kind
         dispatcher.utter_message(
@@ -301,9 +308,15 @@ class ValidateBookForm(RepairingForm):
             dispatcher.utter_message(response="utter_cannot_book_here")
             hand_off(dispatcher, tracker, "booking: no type bookable by the assistant")
             return {"book_type_choice": str(value), **_TO_STAFF}
-        chosen = booking.pick_type(str(value or ""), listed)
+        text = str(value or "")
+        chosen = booking.pick_type(text, listed)
+        wish = self._wish_in(tracker, text)
+        if wish:  # "next week, mornings", "no, better in the afternoon": kept, not lost
+            tracker.slots["request_details"] = wish
+        if chosen is None and wish and booking.named_type(text) is None:
+            return {"book_type_choice": None, "request_details": wish}  # the type: asked again
         if chosen is None:
-            named = booking.named_type(str(value or ""))
+            named = booking.named_type(text)
             if named and named not in {t["code"] for t in listed}:  # e.g. a follow-up, unseen
                 names = [str(t["name"]) for t in listed]
                 dispatcher.utter_message(
@@ -315,7 +328,18 @@ class ValidateBookForm(RepairingForm):
             return {"book_type_choice": None}
         tracker.slots["book_type"] = chosen
         said_before = self._said_before(tracker, dispatcher)
-        return {"book_type_choice": str(value), "book_type": chosen, **said_before}
+        wished = {"request_details": wish} if wish else {}
+        return {"book_type_choice": str(value), "book_type": chosen, **wished, **said_before}
+
+    @staticmethod
+    def _wish_in(tracker: Tracker, text: str) -> str | None:
+        """When said in an answer to another question ("a physical, next week mornings"; "no,
+        better in the afternoon"): the wish, merged with the one said before."""
+        before = tracker.get_slot("request_details")
+        wish = corrected_wish(text, str(before) if before and said_when(tracker, before) else None)
+        if wish and said_when(tracker, wish):
+            return wish
+        return None
 
     def _said_before(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """The provider said with the request ("... with Dr. Chen") and the time ("... Thursday

@@ -72,7 +72,7 @@ _ASKS_NURSE = re.compile(
     r"\b(nurse(?! practitioner)|enfermer[ao])\b"
     r"|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the) doctor)\b"
     r"|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
-    r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b|\btengo que ir\b"
+    r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b"
     r"|\b(doctor'?s|doctors|his|her|my|the|medication|medicine|meds|follow ?-?up|discharge"
     r"|home) instruction|\b(forgot|forget|don'?t remember|can'?t remember|cant remember"
     r"|not sure( about)?|don'?t know) what (the doctor|the doc|dr \w+|my doctor|my doc|he|she"
@@ -82,20 +82,38 @@ _ASKS_NURSE = re.compile(
     r"|\bindicaciones\b|\bno (entendi|me acuerdo (de )?(lo )?que)\b"
 )
 # "I need a follow-up with Dr. Lee": a question for the care team unless a visit is asked for
-# ("schedule a follow-up appointment", "sacar la cita de seguimiento").
+# ("schedule a follow-up appointment", "sacar la cita de seguimiento", "que volviera").
 _FOLLOW_UP = re.compile(r"\bfollow ?-?up\b|\bseguimiento\b")
 _VISIT_ASKED = re.compile(
     r"\b(schedule|book|make|set up|come in|come back|get in|see (him|her|the doctor|dr \w+)"
-    r"|follow ?-?up (appointment|appt|visit|exam)|next week|cita|agendar|volver)\b"
+    r"|follow ?-?up (appointment|appt|visit|exam)|next week|cita|agendar|volver|volviera"
+    r"|regresar|regresara|consulta|visit)\b"
+)
+# "¿Tengo que ir?" asks whether to come in; "porque tengo que ir en ayunas" says why a morning.
+_MUST_I_GO = re.compile(r"\btengo que ir\b(?! en ayunas)")
+# Preparation named with a booking ("mornings, I have to fast"): asked in the read-back.
+_PREP = re.compile(
+    r"\b(fast|fasting|ayunas|ayuno|ayunar|without eating|sin comer|bloodwork first"
+    r"|prepar\w*|bring|traer|llevar)\b"
 )
 
 
 def asks_the_nurse(text: str) -> bool:
-    """A booking request that is really a question for the care team (issue #16 class 6)."""
+    """A booking request that is really a question for the care team (issue #16 class 6): the
+    doctor's instructions, "should I come in?", a follow-up with no visit asked for. A booking
+    that mentions preparation ("... in the morning, I have to fast") is a booking."""
     folded = folded_text(text)
-    if _ASKS_NURSE.search(folded):
+    if books(text) and mentions_prep(text):
+        return False
+    asked = "?" in text or "¿" in text
+    if _ASKS_NURSE.search(folded) or (asked and _MUST_I_GO.search(folded)):
         return True
     return bool(_FOLLOW_UP.search(folded)) and not _VISIT_ASKED.search(folded)
+
+
+def mentions_prep(text: str) -> bool:
+    """Preparation (fasting, what to bring) mentioned with a request."""
+    return bool(_PREP.search(folded_text(text)))
 
 
 _CONFIRM = re.compile(r"\b(confirm\w*|confirmar|confirmo|confirmando)\b")
@@ -107,6 +125,59 @@ _BOOK = re.compile(
     r"|hacer una cita|sacar una cita|agendar|programar una cita|quiero una cita"
     r"|necesito una cita)\b"
 )
+# A new visit asked for without a booking verb: "can I get a video visit", "necesito una cita".
+_NEW_VISIT = re.compile(
+    r"\b(get|need|want|like|book|schedule|set up|make|come in for|squeeze in)\s+(a|an|another"
+    r"|new|one more)\s+(\w+\s+){0,3}?(appointment|appt|visit|physical|check ?up|follow ?up)\b"
+    r"|\b(quiero|necesito|quisiera|gustaria|hacer|sacar|pedir|agendar|programar|tener)\s+"
+    r"(una|un|otra|nueva)\s+(\w+\s+){0,2}?(cita|consulta|revision|chequeo)\b"
+    r"|\b(new|another) (appointment|appt|visit)\b|\b(cita|consulta) nueva\b|\bnueva cita\b"
+    r"|\b(hacer|sacar|agendar|pedir|programar|reservar)(me|le)? (la |mi )?(cita|consulta)\b"
+    r"|\b(volv\w*|regres\w*|come back|return|see (me|him|her) again)\b.{0,40}"
+    r"\b(seguimiento|follow ?up|check ?up|chequeo|revision)\b"
+    r"|\b(cita|consulta|appointment|visit) (de|por|for a|for) (seguimiento|video|follow ?up)\b"
+    r"|^\s*(a|an|una|un)\s+(\w+\s+){0,3}?(appointment|visit|cita|consulta)\b"
+)
+# More ways of asking to move a visit than the short answers know ("pásela al jueves").
+_MOVES_TOO = re.compile(
+    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|instead of (my|the|that|it|on)"
+    r"|(en vez|en lugar) de (mi|la|esa)"
+    r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
+)
+# "not booking anything new", "I don't want another appointment", "no quiero sacar otra cita".
+_NOT_BOOKING = re.compile(
+    r"\b(not|no|dont|don't|do not|isnt|isn't|without|nada de)\s+(\w+\s+){0,3}?"
+    r"(book\w*|schedul\w*|anything new|something new|new (one|appointment|visit)"
+    r"|another (one|appointment|visit)|agendar|sacar|hacer|otra cita|una cita nueva"
+    r"|una nueva|cita nueva)\b|\bnothing new\b"
+)
+
+
+def moves(text: str) -> bool:
+    """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"."""
+    return asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
+
+
+def books(text: str) -> bool:
+    """A new visit asked for ("book a follow up", "can I get a video visit", "una cita")."""
+    folded = folded_text(text)
+    return bool(_BOOK.search(folded) or _NEW_VISIT.search(folded)) and not _NOT_BOOKING.search(
+        folded
+    )
+
+
+def book_or_move(text: str, task: str) -> str:
+    """Book or move, decided by the words whatever the classifier said (a safety rule): asking
+    to book never moves a visit (a move needs move words); "not booking anything new, just
+    moving the one I have" is a move."""
+    folded = folded_text(text)
+    if task == "reschedule" and books(text) and not moves(text):
+        return "book"
+    if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
+        return "reschedule"
+    return task
+
+
 _VISIT = re.compile(
     r"\b(appointment|appt|apt|visit|cita|consulta|it|cambiela|cambiarla|moverla|muevala)\b"
 )
@@ -142,7 +213,7 @@ def task_in(text: str) -> str | None:
             return "confirm"
         if _CHECK.search(folded):
             return "check"
-        if _BOOK.search(folded):
+        if books(part):
             return "book"
     return None
 
@@ -160,11 +231,24 @@ def other_parts(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for part in parts(text):
         folded = folded_text(part)
-        if task_in(part) is None and _ASKS.search(part) and _OFFICE.search(folded):
+        task = task_in(part)
+        if task is None and _ASKS.search(part) and _OFFICE.search(folded):
             found.append(("office", part))
+        elif task == "book":
+            continue  # "book a video visit to go over my bloodwork": the visit's reason
         elif (intent := department_request(part)) is not None:
             found.append((intent, part))
     return found
+
+
+def reason_of_a_booking(text: str) -> bool:
+    """A booking request and nothing else, whatever department the classifier heard: its
+    department words are the visit's reason ("a visit to go over my results", "the doctor told
+    me to come back for a follow-up"), not a message; no other part asks a department."""
+    if task_in(text) != "book":
+        return False
+    asked = [part for part in parts(text) if department_request(part) is not None]
+    return all(task_in(part) == "book" for part in asked)
 
 
 def handle_other_parts(

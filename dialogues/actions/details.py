@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType
 from assistant.datetimes import parse_date_of_birth
 from assistant.db.types import utcnow
 from assistant.frontdesk import time_phrases
+from assistant.frontdesk.short_answers import words
 from assistant.identity.names import has_full_name
 from dialogues.actions.common import language, text_of
 
@@ -81,3 +82,80 @@ def identity_said(tracker: Tracker) -> dict[str, str]:
     if parse_date_of_birth(dob["dob"], language(tracker)) is None:
         return {}
     return {"patient_name": name["name"], "patient_dob": dob["dob"]}
+
+
+# Who a booking is for, said with it: "my son ... Lucas Lopez, dob 4/18/2015", "para mi hija
+# Valeria Hernández, nació el tres de mayo del dos mil doce". The name is the words just before
+# the date of birth (relation words dropped); the date of birth, the words just after it.
+_BIRTH = (
+    r"(?:date of birth|birth ?date|birthday|dob|d\.o\.b\.?|born(?: on)?|fecha de nacimiento"
+    r"|naci[oó](?: el)?|nacid[oa](?: el)?)"
+)
+_NAME_BEFORE_BIRTH = re.compile(
+    r"(?i)(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,4}?)\s*[,.;:]?\s*(?:(?:is|was|es)\s+)?"
+    rf"(?:his|her|su|the|la)?\s*{_BIRTH}\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
+)
+_NOT_NAME = {
+    "my", "mi", "our", "nuestro", "nuestra", "for", "para", "a", "an", "the", "el", "la", "y",
+    "and", "son", "daughter", "child", "kid", "boy", "girl", "baby", "wife", "husband", "mom",
+    "mother", "dad", "father", "grandson", "granddaughter", "hijo", "hija", "nino", "nina",
+    "bebe", "esposa", "esposo", "mama", "papa", "madre", "padre", "nieto", "nieta", "name",
+    "named", "nombre", "is", "es", "se", "llama", "called", "he", "she", "his", "her", "su",
+    "i'm", "im", "soy", "me", "llamo", "this",
+}  # fmt: skip
+
+
+def _leading_name(words_: list[str]) -> str | None:
+    kept = list(words_)
+    while kept and fold_word(kept[0]) in _NOT_NAME:
+        kept.pop(0)
+    return " ".join(kept) if has_full_name(" ".join(kept)) and len(kept) <= 3 else None
+
+
+def fold_word(word: str) -> str:
+    return " ".join(words(word))
+
+
+def _date_of_birth_at(text: str, language: str) -> tuple[str, str] | None:
+    """(the words that are the date of birth, what follows them) at the start of `text`."""
+    said = text.strip()
+    first = re.split(r"[,;]", said, maxsplit=1)[0].strip()
+    if parse_date_of_birth(first, language) is not None:
+        return first, said[len(first) :]
+    tokens_ = said.split()
+    for n in range(min(len(tokens_), 12), 0, -1):
+        chunk = " ".join(tokens_[:n]).rstrip(",.;?")
+        if parse_date_of_birth(chunk, language) is not None:
+            return chunk, " ".join(tokens_[n:])
+    return None
+
+
+def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
+    """(name, date of birth as said, the request without them) when a booking request names
+    who the visit is for with their date of birth ("... my son Lucas Lopez, dob 4/18/2015, ear
+    infection, Thursday 3:30"); None otherwise."""
+    found = _NAME_BEFORE_BIRTH.search(text)
+    if found is None:
+        return None
+    name = _leading_name(found["name"].split())
+    dob = _date_of_birth_at(found["dob"], language)
+    if name is None or dob is None:
+        return None
+    born = parse_date_of_birth(dob[0], language)
+    if born is None or born >= utcnow().date():
+        return None
+    rest = f"{text[: found.start('name')]} {found['name'].split(name.split()[0])[0]} {dob[1]}"
+    return name, dob[0], " ".join(rest.split())
+
+
+# A visit for someone else than the one speaking: "my son", "for my daughter", "para mi hija".
+_FOR_SOMEONE_ELSE = re.compile(
+    r"\b(my|mi|our|nuestr[oa])\s+(son|daughter|child|kid|boy|girl|baby|wife|husband|mom|mother"
+    r"|dad|father|grandson|granddaughter|hijo|hija|nino|nina|bebe|esposa|esposo|mama|papa"
+    r"|madre|padre|nieto|nieta)s?\b"
+)
+
+
+def for_someone_else(text: str) -> bool:
+    """Whether a booking request is for a family member ("can I also get my son in?")."""
+    return bool(_FOR_SOMEONE_ELSE.search(" ".join(words(text))))

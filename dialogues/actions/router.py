@@ -18,12 +18,7 @@ from assistant.conversations.messages import CARE_QUESTION, take_message_from_di
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
-from assistant.frontdesk.short_answers import (
-    asks_to_move,
-    direction,
-    is_emergency,
-    replaces_visit,
-)
+from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
 from assistant.frontdesk.views import numbered
 from assistant.identity import service as identity
 from assistant.reminders import replies
@@ -41,11 +36,21 @@ from dialogues.actions.common import (
 from dialogues.actions.compound import (
     TASK_INTENTS,
     asks_the_nurse,
+    book_or_move,
+    books,
     handle_other_parts,
+    moves,
     task_in,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
-from dialogues.actions.details import identity_said, said_details, said_when, slot_now
+from dialogues.actions.details import (
+    for_someone_else,
+    identity_said,
+    said_details,
+    said_when,
+    slot_now,
+    someone_said,
+)
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
 from dialogues.actions.repair import SWITCHED
@@ -135,7 +140,8 @@ class ActionRouteTask(Action):
             intent = "reschedule_appointment"  # "cancel it and give me another one": a move
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
-            events = self.start(dispatcher, tracker, TASKS[intent], previous in _ANSWERED_FIRST)
+            task = book_or_move(text_of(tracker), TASKS[intent])  # booking never moves a visit
+            events = self.start(dispatcher, tracker, task, previous in _ANSWERED_FIRST)
             if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)
                 return events
         return events + self.for_patient(dispatcher, tracker, events, intent in TASKS)
@@ -188,8 +194,8 @@ class ActionRouteTask(Action):
         answers_text = channel(tracker) != "voice"
         if task == "confirm" and uid and answers_text and self.answer_reminder(dispatcher, uid):
             return [*events, flow("done")]  # a reminder's answer: no verification needed
-        if task == "book" and asks_to_move(said):  # "push it back": a move if they have one
-            events.append(SlotSet("move_or_book", True))
+        if task == "book" and moves(said) and not books(said):
+            events.append(SlotSet("move_or_book", True))  # "push it back": a move if they have one
         if task in ("book", "reschedule") and direction(said):
             events.append(SlotSet("move_direction", direction(said)))
         if task == "reschedule":  # "... to Thursday afternoon": not asked again
@@ -216,6 +222,14 @@ class ActionRouteTask(Action):
         if task == "book" and moving and verified and self.has_upcoming(tracker, uid):
             task = "reschedule"  # asked in booking words to move the visit they have
             found.append(SlotSet("task", task))
+        says_new = request_status(text_of(tracker)) == "new"
+        if task == "book" and moving and not verified and not says_new:
+            return [flow("identify")]  # a move if they have a visit: who they are first
+        if task == "book" and verified and for_someone_else(text_of(tracker)):
+            # never booked under the verified parent's record: staff book the family member
+            dispatcher.utter_message(response="utter_cannot_book_here")
+            hand_off(dispatcher, tracker, "booking for a family member of a verified patient")
+            return [*found, flow("done")]
         if task == "book":
             return self.book(tracker, events, verified)
         if not verified:  # name and date of birth said with the request: not asked again
@@ -287,6 +301,12 @@ class ActionRouteTask(Action):
                 found["book_patient_status"] = status
         if not verified and status == "existing":  # seen before: verify, then book
             return [*(SlotSet(k, v) for k, v in found.items()), flow("identify")]
+        who = someone_said(text_of(tracker), language(tracker)) if not verified else None
+        if who is not None:  # "my son Lucas Lopez, dob 4/18/2015, ...": the form's answers
+            name, dob, rest = who
+            found.update(new_patient_name=name, new_patient_dob=dob)
+            found["request_details"] = rest if says_booking_details(rest) or said_when(
+                tracker, rest) else None  # fmt: skip
         found.update(request_slots(tracker, str(said or ""), verified))
         return [*(SlotSet(k, v) for k, v in found.items()), SlotSet("verified", verified),
                 flow("book")]  # fmt: skip

@@ -20,6 +20,7 @@ from dialogues.actions.common import text_of
 from dialogues.actions.compound import (
     department_request,
     handle_other_parts,
+    reason_of_a_booking,
     task_follows,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
@@ -80,6 +81,9 @@ class ActionTakeMessage(Action):
             return []
         intent, text = latest_intent(tracker), text_of(tracker)
         then = task_follows(tracker)
+        if then and reason_of_a_booking(text):  # "book a visit to go over my results"
+            handle_other_parts(dispatcher, tracker, text, offices_only=True)
+            return then  # a booking with that reason, not a message for the department
         if then:  # "... and cancel my appointment": the other parts now, the task next
             if department_for(intent) == "front_desk":  # by the words: office, departments
                 handle_other_parts(dispatcher, tracker, text)

@@ -125,15 +125,21 @@ def test_a_type_not_bookable_by_phone_is_not_offered(demo, sqlite_url):
     verify_identity(uid)
     _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots={"verified": True}))
     assert "biopsy" not in messages[0]["types"].lower()
-    assert messages[0]["types"] == "1) New patient visit 2) Sick visit"  # never seen yet
-    with UnitOfWork(sqlite_url) as uow:  # once seen, every type but the first visit
-        appointment = uow.session.get(Appointment, demo.english_demo.appointment_id)
-        appointment.status = "completed"
-        uow.commit()
-    _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots={"verified": True}))
+    # she holds a follow-up: established, every type but the first visit
     assert messages[0]["types"] == (
         "1) Follow-up visit 2) Annual physical 3) Sick visit 4) Telehealth visit"
     )
+
+
+def test_a_patient_on_file_with_no_visit_held_is_offered_the_first_visit(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    verify_identity(uid)
+    with UnitOfWork(sqlite_url) as uow:  # her only visit cancelled: never seen, nothing held
+        appointment = uow.session.get(Appointment, demo.english_demo.appointment_id)
+        appointment.status = "cancelled"
+        uow.commit()
+    _, messages = run(ActionAskBookTypeChoice(), tracker(uid, slots={"verified": True}))
+    assert messages[0]["types"] == "1) New patient visit 2) Sick visit"
 
 
 def test_running_late_within_grace_is_noted_with_a_task(demo, sqlite_url):

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from assistant.db.models import Appointment, Conversation, Provider, StaffTask
+from assistant.db.models import (
+    Appointment,
+    AppointmentType,
+    Conversation,
+    Provider,
+    StaffTask,
+)
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.router import ActionRouteTask
@@ -140,10 +146,45 @@ def test_a_type_staff_book_goes_to_the_front_desk(demo, sqlite_url):
     assert departments == ["front_desk"]
 
 
-def test_on_file_but_never_seen_asking_for_a_follow_up_gets_a_first_visit_in_primary_care(
+@pytest.mark.parametrize(
+    ("said", "language", "kind"),
+    [
+        ("el doctor me pidió volver para seguimiento, quiero sacar la cita", "es", "follow_up"),
+        ("la doctora me dijo que regresara en un mes para seguimiento", "es", "follow_up"),
+        ("quiero mi examen físico anual", "es", "annual_physical"),
+        ("I'd like to schedule a physical", "en", "annual_physical"),
+        ("need to book a follow up please", "en", "follow_up"),
+    ],
+)
+def test_a_patient_holding_a_follow_up_books_the_type_asked_for(
+    demo, sqlite_url, said, language, kind
+):
+    jose = demo.spanish_demo  # an upcoming follow-up, no past visit: established all the same
+    uid = conversation(sqlite_url, demo.practice_id, jose.phone)
+    slots = _route(uid, said, {"language": language})
+    slots = _answer(uid, slots, "new_patient_name", "José Hernández")
+    slots = _answer(uid, slots, "new_patient_dob", "15/07/1975")
+    assert slots["verified"] is True and slots["book_type"]["code"] == kind
+    assert slots["requested_slot"] in ("time_preference", "slot_choice")  # the type: not asked
+    if slots["requested_slot"] == "time_preference":
+        slots = _answer(uid, slots, "time_preference", "un martes en la mañana")
+    assert slots["offered_options"]
+    assert _specialties(sqlite_url, slots["offered_options"]) == {"Family Medicine"}
+    assert {o["appointment_type_id"] for o in slots["offered_options"]} == {
+        slots["book_type"]["id"]
+    }
+
+
+def test_on_file_with_only_a_first_visit_asking_for_a_follow_up_gets_the_first_visit(
     demo, sqlite_url
 ):
-    jose = demo.spanish_demo  # an upcoming visit, none completed: a first visit before a follow-up
+    jose = demo.spanish_demo
+    with UnitOfWork(sqlite_url) as uow:  # his one visit is a first visit: still a new patient
+        visit = uow.session.get(Appointment, jose.appointment_id)
+        visit.appointment_type_id = uow.session.execute(
+            select(AppointmentType.id).where(AppointmentType.code == "new_patient")
+        ).scalar_one()
+        uow.commit()
     uid = conversation(sqlite_url, demo.practice_id, jose.phone)
     said = "el doctor me pidió volver para seguimiento, quiero sacar la cita"
     slots = _route(uid, said, {"language": "es"})
@@ -151,9 +192,6 @@ def test_on_file_but_never_seen_asking_for_a_follow_up_gets_a_first_visit_in_pri
     slots = _answer(uid, slots, "new_patient_dob", "15/07/1975")
     assert slots["verified"] is True and slots["book_type"]["code"] == "new_patient"
     assert slots["requested_slot"] == "time_preference"  # the type is not asked
-    slots = _answer(uid, slots, "time_preference", "un martes en la mañana")
-    assert slots["offered_options"]
-    assert _specialties(sqlite_url, slots["offered_options"]) == {"Family Medicine"}
 
 
 def test_a_hyphenated_name_is_kept_whole():

@@ -416,7 +416,10 @@ def test_a_move_asked_in_booking_words_is_a_reschedule(demo, sqlite_url):
 
 def test_a_type_not_offered_is_explained_not_asked_again(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
-    verify_identity(uid)  # Maria has not been seen yet: no follow-up
+    verify_identity(uid)
+    with UnitOfWork(sqlite_url) as uow:  # her follow-up cancelled, never seen: no follow-up
+        uow.session.get(Appointment, demo.english_demo.appointment_id).status = "cancelled"
+        uow.commit()
     _, messages = run(
         ValidateBookForm(),
         tracker(

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.frontdesk.booking import (
     CALLER,
+    named_provider,
     patient_status,
     phone_from,
     pick_provider,
@@ -99,3 +100,30 @@ def test_split_name_keeps_the_spelling():
 )
 def test_patient_status(said, intent, status):
     assert patient_status(said, intent) == status
+
+
+WORKING = [
+    {"id": 1, "name": "Dr. Chen", "words": ["sarah", "chen"], "places": ["main street office"]},
+    {"id": 2, "name": "Dr. Okafor", "words": ["michael", "okafor"],
+     "places": ["main street office", "oak park dermatology center"]},
+    {"id": 3, "name": "Emily Park, NP", "words": ["emily", "park"],
+     "places": ["main street office"]},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("said", "who"),
+    [
+        ("a follow up with doctor Okafor on a Tuesday (he's at the Oak Park office on Tuesdays,"
+         " right?)", 2),
+        ("with Dr. Okafor at Oak Park please", 2),
+        ("quiero seguimiento con el doctor Okafor en Oak Park, el martes", 2),
+        ("can I see Emily Park thursday", 3),
+        ("NP Park, at oak park dermatology center", 3),
+        ("anything at the Oak Park office", None),
+        ("Chen or Okafor, either", None),
+    ],
+)  # fmt: skip
+def test_named_provider_is_not_the_place_they_work(said, who):
+    found = named_provider(said, WORKING)
+    assert (found or {}).get("id") == who
