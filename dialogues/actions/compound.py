@@ -82,12 +82,14 @@ _ASKS_NURSE = re.compile(
     r"|\bindicaciones\b|\bno (entendi|me acuerdo (de )?(lo )?que)\b"
 )
 # "I need a follow-up with Dr. Lee": a question for the care team unless a visit is asked for
-# ("schedule a follow-up appointment", "sacar la cita de seguimiento", "que volviera").
+# ("schedule a follow-up appointment", "sacar la cita de seguimiento", "que volviera", or a day
+# for it: "a follow up with Dr. Okafor on a Tuesday").
 _FOLLOW_UP = re.compile(r"\bfollow ?-?up\b|\bseguimiento\b")
 _VISIT_ASKED = re.compile(
     r"\b(schedule|book|make|set up|come in|come back|get in|see (him|her|the doctor|dr \w+)"
     r"|follow ?-?up (appointment|appt|visit|exam)|next week|cita|agendar|volver|volviera"
-    r"|regresar|regresara|consulta|visit)\b"
+    r"|regresar|regresara|consulta|visit|monday|tuesday|wednesday|thursday|friday|morning"
+    r"|afternoon|tomorrow|lunes|martes|miercoles|jueves|viernes|manana|tarde)\b"
 )
 # "¿Tengo que ir?" asks whether to come in; "porque tengo que ir en ayunas" says why a morning.
 _MUST_I_GO = re.compile(r"\btengo que ir\b(?! en ayunas)")
