@@ -67,7 +67,10 @@ def _latest_reminder(
 def answers_the_reminder(session: Session, conversation: Conversation, sent_at: datetime) -> bool:
     """Only the first message since the reminder answers it: a "yes" further on in a
     conversation about something else (a booking) answers that, and confirming the reminded
-    visit then would disclose it to a caller nobody verified."""
+    visit then would disclose it to a caller nobody verified. A conversation that has only
+    confirmed it ("1", then "yes") is still answering it: "already confirmed" tells nothing new."""
+    if conversation.outcome == "confirmed":
+        return True
     said = session.execute(
         select(func.count(ConversationTurn.id)).where(
             ConversationTurn.conversation_id == conversation.id,

@@ -308,3 +308,17 @@ def test_a_verified_parent_booking_for_a_child_never_books_under_the_parents_rec
             select(Appointment.id).where(Appointment.patient_id == maria.patient_id)
         ).all()
     assert len(mine) == 1  # only the follow-up she had
+
+
+def test_a_second_yes_after_confirming_the_reminder_says_it_is_already_confirmed(demo, sqlite_url):
+    jose = demo.spanish_demo
+    uid = conversation(sqlite_url, demo.practice_id, jose.phone)
+    _said_before(sqlite_url, uid, "sí")
+    run(ActionConfirmAppointment(), tracker(uid, text="sí", intent="affirm",
+                                            slots={"language": "es"}))  # fmt: skip
+    _said_before(sqlite_url, uid, "sí, ahí estaré")
+    _, messages = run(
+        ActionConfirmAppointment(),
+        tracker(uid, text="sí, ahí estaré", intent="affirm", slots={"language": "es"}),
+    )
+    assert [m["response"] for m in messages] == ["utter_appointment_already_confirmed"]
