@@ -44,3 +44,30 @@ def matches(said: str, first_name: str, last_name: str) -> bool:
     if not first or not last:
         return False
     return first[0] in words and any(w in words for w in last if w != first[0])
+
+
+# Words that show a message asks or says something (a request, a question), not only a name.
+REQUEST_WORDS = frozenset(
+    {
+        "a", "al", "algo", "an", "and", "are", "at", "ayuda", "back", "be", "but", "call",
+        "cambiar", "can", "cancel", "cancelar", "change", "cita", "como", "con", "confirm",
+        "confirmar", "could", "cuando", "de", "del", "did", "do", "doctor", "does", "donde", "dr",
+        "el", "en", "es", "esta", "favor", "for", "from", "get", "give", "go", "gracias", "had",
+        "has", "have", "hay", "help", "here", "how", "if", "in", "is", "it", "just", "know", "la",
+        "las", "let", "like", "lo", "los", "make", "may", "me", "mi", "move", "my", "necesito",
+        "need", "no", "not", "now", "of", "ok", "okay", "on", "or", "our", "para", "pero", "please",
+        "por", "puede", "puedo", "que", "quiero", "reschedule", "se", "see", "should", "si", "so",
+        "some", "su", "tengo", "thank", "thanks", "that", "the", "there", "this", "to", "today",
+        "tomorrow", "too", "un", "una", "up", "want", "was", "we", "what", "when", "where", "which",
+        "who", "why", "will", "with", "would", "yes", "yo", "you", "your",
+    }
+)  # fmt: skip
+
+
+def is_only_a_name(text: str) -> bool:
+    """ "Maria Lopez", "José Hernández-Ruiz": two to four words that are all a name's, nothing
+    asked or said besides (a message to take for staff needs more than that)."""
+    words = fold(text).split()
+    if not 2 <= len(words) <= 4 or any(not w.replace("'", "").isalpha() for w in words):
+        return False
+    return not any(w.strip("'") in REQUEST_WORDS for w in words)

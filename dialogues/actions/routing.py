@@ -14,7 +14,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
+from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk.short_answers import folded_text, is_emergency, question_topic
+from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
 from dialogues.actions.common import text_of
 from dialogues.actions.compound import (
@@ -41,6 +43,23 @@ def asks_the_office(text: str) -> bool:
         return True
     folded = folded_text(text)
     return question_topic(f"{text}?") == "office" and _ASKING.search(folded) is not None
+
+
+def says_only_who(text: str, tracker: Tracker) -> bool:
+    """A bare name or date of birth out of any question ("Maria Lopez", "03/03/1982", said
+    after the visit was already confirmed): no request, so no message for staff."""
+    if is_only_a_name(text):
+        return True
+    words = fold(text).split()
+    language = tracker.get_slot("language") or "en"
+    return (
+        len(words) <= 10
+        and not any(w in REQUEST_WORDS - _DATE_GLUE for w in words)
+        and parse_date_of_birth(text, language) is not None
+    )
+
+
+_DATE_GLUE = frozenset({"de", "del", "el", "la", "of", "the", "y", "and"})
 
 
 class ActionAfterEmergency(Action):
@@ -94,6 +113,9 @@ class ActionTakeMessage(Action):
             return then
         if intent in _UNCLEAR and asks_the_office(text):  # "una pregunta, hay estacionamiento"
             return ActionOfficeInfo().run(dispatcher, tracker, domain)
+        if intent in _UNCLEAR and says_only_who(text, tracker):  # nothing for staff to act on
+            dispatcher.utter_message(response="utter_what_else")
+            return []
         if department_for(intent) == "front_desk":  # the classifier knew no department
             intent = department_request(text) or intent
         reply = take_message_from_dialogue(unit_of_work(), uid, intent)

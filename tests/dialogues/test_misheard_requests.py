@@ -123,3 +123,29 @@ def test_an_office_question_said_after_the_task_without_a_question_mark_is_answe
     assert messages[0]["response"] == "utter_office_info"
     assert "building b" in messages[0]["info"].lower()
     assert slots_of(events)["flow"] == "identify" and slots_of(events)["task"] == "confirm"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Maria Lopez", "mary kate o'shaughnessy", "03/03/1982", "3.3.1982",
+     "quince de julio de mil novecientos setenta y cinco", "march third nineteen eighty two"],
+)  # fmt: skip
+def test_a_bare_name_or_date_of_birth_is_no_message_for_staff(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="inform"))
+    assert [m["response"] for m in messages] == ["utter_what_else"] and events == []
+    assert _departments(sqlite_url, uid) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "call me back please",
+        "Maria Lopez needs a callback",
+        "my son was born 4/18/2015 and has a rash",
+    ],
+)
+def test_a_name_or_date_with_a_request_is_still_a_message(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    run(ActionTakeMessage(), tracker(uid, text=said, intent="inform"))
+    assert _departments(sqlite_url, uid) != []
