@@ -345,7 +345,8 @@ def _closed_days_asked(
 
 def _nearest_first(found: list[SlotOption], near: time | None) -> list[SlotOption]:
     """The options of the first day found, nearest the wished clock time ("around ten", "same
-    time") chosen first, then said in the order of the day; unchanged without one."""
+    time") first: "around ten" offers 9:30 and 10:30 before 9:00, so "the first one" is the
+    nearest (ties: the earlier). Unchanged without a wished time."""
     if near is None or not found:
         return found[:OPTIONS_OFFERED]
 
@@ -354,8 +355,7 @@ def _nearest_first(found: list[SlotOption], near: time | None) -> list[SlotOptio
         minutes = local.hour * 60 + local.minute - (near.hour * 60 + near.minute)
         return local.date(), abs(minutes)
 
-    chosen = sorted(found, key=distance)[:OPTIONS_OFFERED]
-    return sorted(chosen, key=lambda o: o.starts_at)
+    return sorted(found, key=lambda o: (*distance(o), o.starts_at))[:OPTIONS_OFFERED]
 
 
 def _in_direction(

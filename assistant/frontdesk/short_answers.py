@@ -190,6 +190,9 @@ def said_clocks(text: str, count: int = 0) -> list[tuple[int, int, str | None]]:
             continue  # "2": an item number, not a clock
         if plain and m["cue"] in ("the", "to") and (not m["h"].isdigit() or hour <= count):
             continue  # "the one", "the 2": an item
+        at_la = folded[: m.start()].endswith(("a ", "de "))  # "a la 1", "la de la 1"
+        if plain and m["cue"] == "la" and m["h"].isdigit() and hour <= count and not at_la:
+            continue  # "la 1": the first item ("la una", "a la 1" are one o'clock)
         if hour > 23 or minute > 59:
             continue
         suffix = m["s"] or ""

@@ -116,7 +116,9 @@ def test_around_ten_offers_times_near_ten(maria):
     slots, _ = _ask(uid, who.appointment_id, "time_preference", "a eso de las diez", "es")
     starts = [_local(o) for o in slots["offered_options"]]
     assert starts and len({s.date() for s in starts}) == 1
-    assert all(abs(s.hour * 60 + s.minute - 600) <= 60 for s in starts)
+    distances = [abs(s.hour * 60 + s.minute - 600) for s in starts]
+    assert all(d <= 60 for d in distances)
+    assert distances == sorted(distances)  # "la primera" is the nearest to ten
 
 
 def test_a_colleague_is_named_when_the_provider_has_nothing(maria, sqlite_url):

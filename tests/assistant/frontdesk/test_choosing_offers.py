@@ -102,3 +102,15 @@ def test_cancel_and_replace_is_a_move(said):
 )
 def test_a_plain_cancel_is_not_a_move(said):
     assert not replaces_visit(said)
+
+
+def test_la_1_is_the_first_offer_and_a_la_1_is_one_o_clock():
+    from datetime import date as _date
+
+    from assistant.frontdesk.short_answers import choose as _choose
+
+    days = [_date(2026, 6, 3)] * 3
+    assert _choose("la 1", days, [15, 16, 16], [0, 0, 30]) == 0
+    assert _choose("la 3", days, [15, 16, 16], [0, 0, 30]) == 2
+    assert _choose("a la 1", days, [15, 13, 14], [0, 0, 0]) == 1
+    assert _choose("la de la 1", days, [15, 13, 14], [0, 0, 0]) == 1
