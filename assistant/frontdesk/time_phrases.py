@@ -155,7 +155,8 @@ _WEEK_AFTER_NEXT = re.compile(
 _LATER = re.compile(
     r"\b(push(ed)? (it |my \w+ |me )?(back|out)|bump(ed)? (it |my \w+ )?back|later than|delay"
     r"|postpone|the week after|week later|posponer|pospon\w*|atrasar|atrase|aplazar|mas adelante"
-    r"|la semana siguiente|la otra semana)\b"
+    r"|la semana siguiente|la otra semana|same time|misma hora"
+    r"|(un|una|dos|tres|\d+) (dia|dias|semana|semanas) (despues|mas tarde))\b"
 )
 _SPAN = re.compile(
     r"\b(?:(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro)"

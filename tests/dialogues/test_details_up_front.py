@@ -27,6 +27,8 @@ ZONE = "America/New_York"
         "the week after would be better",
         "quiero cambiar mi cita al martes por la tarde",
         "move it to next week with any doctor",
+        "¿me la puede pasar a la misma hora pero una semana después?",
+        "could we do the same time, just a week later",
     ],
 )
 def test_requests_with_details(said):
