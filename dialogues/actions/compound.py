@@ -118,7 +118,11 @@ def mentions_prep(text: str) -> bool:
     return bool(_PREP.search(folded_text(text)))
 
 
-_CONFIRM = re.compile(r"\b(confirm\w*|confirmar|confirmo|confirmando)\b")
+_CONFIRM = re.compile(
+    r"\b(confirm\w*|confirmar|confirmo|confirmando|still on|see you then|see you (tomorrow"
+    r"|on \w+)|i'?ll be there|i will be there|count me in|ahi estare|alli estare|nos vemos"
+    r"|sigue en pie|ahi nos vemos)\b"
+)
 _CHECK = re.compile(
     r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi)\b"
 )
@@ -279,3 +283,12 @@ def task_follows(tracker: Tracker) -> list[EventType]:
     if tracker.active_loop_name or is_emergency(said) or task_in(said) is None:
         return []  # (an emergency: 911 / 988 was said, and nothing else)
     return [FollowupAction("action_route_task")]
+
+
+def confirm_by_words(text: str, intent: str | None) -> str | None:
+    """ "Confirming my appointment, do I need to fast before it?" read as a move, "still on
+    for my appt, see you then!" as a check: the words confirm and ask no move, so confirm."""
+    asked = intent in ("reschedule_appointment", "check_appointment")
+    if asked and not moves(text) and task_in(text) == "confirm":
+        return "confirm_appointment"
+    return intent

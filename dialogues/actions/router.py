@@ -38,6 +38,7 @@ from dialogues.actions.compound import (
     asks_the_nurse,
     book_or_move,
     books,
+    confirm_by_words,
     handle_other_parts,
     moves,
     task_in,
@@ -135,7 +136,7 @@ class ActionRouteTask(Action):
         if previous not in _FORMS and is_emergency(text_of(tracker)):
             dispatcher.utter_message(response="utter_emergency")  # before any task
             return [flow("done")]
-        intent = self.requested_intent(tracker, previous)
+        intent = confirm_by_words(text_of(tracker), self.requested_intent(tracker, previous))
         if intent == "cancel_appointment" and replaces_visit(text_of(tracker)):
             intent = "reschedule_appointment"  # "cancel it and give me another one": a move
         events: list[EventType] = []

@@ -149,3 +149,33 @@ def test_a_name_or_date_with_a_request_is_still_a_message(demo, sqlite_url, said
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     run(ActionTakeMessage(), tracker(uid, text=said, intent="inform"))
     assert _departments(sqlite_url, uid) != []
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("still on for my appt with dr chen, see you then!", "check_appointment"),
+        ("Confirming my visit. Do I need to fast or do anything before it?",
+         "reschedule_appointment"),
+        ("sí, sigue en pie mi cita del martes, ahí estaré", "check_appointment"),
+    ],
+)  # fmt: skip
+def test_words_that_confirm_and_ask_no_move_confirm(demo, sqlite_url, said, intent):
+    from dialogues.actions.router import ActionRouteTask
+    from tests.factories.dialogues import slots_of
+
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="voice")
+    track = tracker(uid, text=said, intent=intent, slots={"channel": "voice"})
+    events, _ = run(ActionRouteTask(), track)
+    assert slots_of(events)["task"] == "confirm" and slots_of(events)["flow"] == "identify"
+
+
+def test_a_move_said_with_see_you_then_is_still_a_move(demo, sqlite_url):
+    from dialogues.actions.router import ActionRouteTask
+    from tests.factories.dialogues import slots_of
+
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="voice")
+    said = "can you move my appointment to friday, see you then"
+    track = tracker(uid, text=said, intent="reschedule_appointment", slots={"channel": "voice"})
+    events, _ = run(ActionRouteTask(), track)
+    assert slots_of(events)["task"] == "reschedule"
