@@ -239,12 +239,7 @@ def read_wish(
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
     parts_text = folded.replace("mas tarde", "")  # "más tarde" is "later", not "afternoon"
-    pref = TimePreference(
-        asap=any(k in folded for k in _ASAP),
-        part_of_day=next(
-            (p for p, keys in _PARTS.items() if any(k in parts_text for k in keys)), None
-        ),
-    )
+    pref = TimePreference(asap=any(k in folded for k in _ASAP), part_of_day=_part_said(parts_text))
     weekdays = weekdays_in(text)  # "Tuesday or Wednesday"; not those denied
     if weekdays:
         pref = replace(pref, weekdays=frozenset(weekdays))
@@ -253,7 +248,9 @@ def read_wish(
         r"\b(por|en|de|la) manana\b", folded
     ):
         pref = replace(pref, on_date=today + timedelta(days=1))
-    elif _NEXT_WEEK.search(folded) and not _SAME_TIME.search(folded):
+    elif (
+        _NEXT_WEEK.search(folded) or (visit is None and _OTHER_WEEK.search(folded))
+    ) and not _SAME_TIME.search(folded):
         date_from = today + timedelta(days=7 - today.weekday())
         date_to = date_from + timedelta(days=6)
     clock = _clock_folded(text)
@@ -294,6 +291,22 @@ def read_wish(
     if date_from:
         pref = replace(pref, asap=False)
     return Wish(pref, anyone, date_from or resolved_from, date_to)
+
+
+# A reason given for a wish ("... because my sister drives me and she works mornings") says
+# nothing about the wish itself: the part of the day is read before it when it names one.
+_BECAUSE = re.compile(r"\b(because|since|cause|cuz|porque|ya que|pues)\b.*$")
+# "La otra semana" with no visit to move: the coming week (with one, later than the visit).
+_OTHER_WEEK = re.compile(r"\b(la otra semana|the following week)\b")
+
+
+def _part_said(parts_text: str) -> str | None:
+    """The part of the day wished, read before any reason given for it."""
+
+    def part_in(text: str) -> str | None:
+        return next((p for p, keys in _PARTS.items() if any(k in text for k in keys)), None)
+
+    return part_in(_BECAUSE.sub("", parts_text)) or part_in(parts_text)
 
 
 def _clock_words(pref: TimePreference, folded: str) -> TimePreference:

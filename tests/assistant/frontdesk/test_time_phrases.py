@@ -191,3 +191,24 @@ def test_same_day_keeps_the_part_of_the_day(text, language):
 )
 def test_refusing_the_visit_day_does_not_ask_for_it(text, language):
     assert _moved(text, language).preference.on_date != VISIT
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "part"),
+    [
+        ("next week, afternoons only, because my husband drives me and he works mornings",
+         "en", "afternoon"),
+        ("en la tarde porque en las mañanas trabajo", "es", "afternoon"),
+        ("mornings please, since I work afternoons", "en", "morning"),
+        ("because of work, afternoons", "en", "afternoon"),
+    ],
+)  # fmt: skip
+def test_the_part_of_day_is_the_wish_not_the_reason_given_for_it(text, language, part):
+    pref = read_wish(text, now=NOW, time_zone=ZONE, language=language).preference
+    assert pref.part_of_day == part
+
+
+def test_la_otra_semana_for_a_new_visit_is_the_coming_week():
+    wish = read_wish("la otra semana en la mañana", now=NOW, time_zone=ZONE, language="es")
+    assert (wish.date_from, wish.date_to) == (date(2026, 3, 9), date(2026, 3, 15))
+    assert wish.preference.part_of_day == "morning"
