@@ -35,8 +35,17 @@ _DAY_WORDS = re.compile(
 _WEEK_AFTER = re.compile(r"\b(the week after|la semana siguiente|la otra semana)\b(?! next)")
 
 
-# Denied after the fact, in Spanish: "el martes no, el jueves".
-_DENIED_AFTER = re.compile(r"(?:^|(?<=,))\s*(?P<what>[a-z0-9: ]+?)\s+no\s*(?=,|$)")
+# Denied after the fact: "el martes no, el jueves", "el lunes no puedo", "monday doesn't work".
+_DENIED_AFTER = re.compile(
+    r"(?:^|(?<=,))\s*(?P<what>[a-z0-9: ]+?)\s+(?:no|no puedo|no me queda|no me sirve"
+    r"|no me funciona|doesn'?t work|does not work|won'?t work|is no good|is bad for me)\s*(?=,|$)"
+)
+# Where a correction turns to the new wish; a voice transcript has no comma before it.
+_PIVOT = re.compile(
+    r"\s+(?=(?:mejor|better|rather|instead|prefiero|preferiblemente|sino|pero|but|how about"
+    r"|what about|que tal|make it)\b)",
+    re.IGNORECASE,
+)
 
 
 def _without_denied(text: str) -> str:
@@ -49,6 +58,7 @@ def _without_denied(text: str) -> str:
 def corrected_wish(said: str, before: str | None) -> str | None:
     """The new wish a correction means, merged with the one before it (None: the reply is not
     a new time wish, e.g. a choice among the offered times)."""
+    said = _PIVOT.sub(", ", said)  # "no mejor en la tarde": "no, mejor en la tarde"
     clauses = " , ".join(folded_text(part) for part in re.split(r"[,;.!?¿¡]", said))
     clauses = re.sub(r"\b(morning|afternoon|evening)s\b", r"\1", clauses)
     # the commas stay: "no , el martes" is not "no el martes" (a denial) to the reading

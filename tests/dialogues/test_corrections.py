@@ -169,3 +169,20 @@ def test_another_doctor_of_the_same_kind_named_while_choosing(choosing, sqlite_u
     fresh = slots["offered_options"]
     assert fresh and all("Okafor" in o["label"] and _weekday(o) == 4 for o in fresh)
     assert _status(sqlite_url, maria.appointment_id) == "booked"  # only offered
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "has", "lacks"),
+    [
+        # voice transcripts: no comma before the new wish
+        ("no mejor por la tarde", "cambiar mi cita al jueves por la mañana", ["tarde", "jueves"],
+         ["manana"]),
+        ("ay no perdon el jueves no puedo mejor el viernes", "para el jueves", ["viernes"],
+         ["jueves"]),
+        ("thursday doesnt work how about friday", "move it to thursday", ["friday"],
+         ["thursday"]),
+    ],
+)  # fmt: skip
+def test_a_spoken_correction_without_commas_is_read(said, before, has, lacks):
+    wish = corrected_wish(said, before) or ""
+    assert all(w in wish for w in has) and not any(w in wish for w in lacks)
