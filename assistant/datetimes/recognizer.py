@@ -307,7 +307,7 @@ def recognize(text: str, language: str, reference: datetime) -> list[Piece]:
     if not may_hold_a_date(text):
         return pieces
     false_day = _FALSE_DAY.get(language)
-    for result in _model(language).parse(_mask_ones(text, language), reference):
+    for result in _results(_mask_ones(text, language), language, reference):
         if false_day is not None and false_day.match(result.text.strip()):
             continue
         try:
@@ -317,3 +317,33 @@ def recognize(text: str, language: str, reference: datetime) -> list[Piece]:
         if piece is not None:
             pieces.append(piece)
     return pieces
+
+
+@dataclass(frozen=True)
+class _Result:
+    """A recognizer result moved to its place in the whole text."""
+
+    start: int
+    end: int  # inclusive, as the recognizer's
+    text: str
+    type_name: str
+    resolution: Any
+
+
+def _results(text: str, language: str, reference: datetime) -> list[Any]:
+    """The recognizer's results. One it could not resolve that runs across a comma ("monday,
+    what about wednesday morning") is read again clause by clause: as one span it came out as a
+    morning with no day."""
+    results: list[Any] = []
+    for result in _model(language).parse(text, reference):
+        if result.resolution or "," not in result.text:
+            results.append(result)
+            continue
+        # Clauses trimmed: a leading blank shifts the recognizer's positions by one.
+        for clause in re.finditer(r"[^,\s](?:[^,]*[^,\s])?", result.text):
+            offset = result.start + clause.start()
+            results.extend(
+                _Result(r.start + offset, r.end + offset, r.text, r.type_name, r.resolution)
+                for r in _model(language).parse(clause.group(0), reference)
+            )
+    return results
