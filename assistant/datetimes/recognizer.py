@@ -67,9 +67,16 @@ _STREET_AFTER = re.compile(
 )
 
 
+# "fever since sunday": when something started, never a time asked for.
+_SINCE = re.compile(r"\bsince\s*$")
+
+
 def not_a_time(text: str, start: int, span: str, language: str) -> bool:
-    """A recognized span that, in its place, is no date or time: Spanish "late", an address."""
+    """A recognized span that, in its place, is no date or time: Spanish "late", an address,
+    the start of a symptom."""
     said = span.strip().lower()
+    if language == "en" and (said.startswith("since ") or _SINCE.search(text[:start].lower())):
+        return True
     if language == "es" and _LATE.match(said):
         before = text[:start].lower()
         return said != "tarde" or bool(_LATE_BEFORE.search(before))

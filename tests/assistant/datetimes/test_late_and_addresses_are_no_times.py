@@ -1,6 +1,6 @@
-"""Spanish "tarde" as "late" and ordinals in addresses are no appointment times: "llego 10
-minutos tarde" was read as 10 PM, "voy un poco tarde" as the afternoon, "4th avenue" as the
-4th of the month."""
+"""Spanish "tarde" as "late", ordinals in addresses and the day a symptom began are no
+appointment times: "llego 10 minutos tarde" was read as 10 PM, "voy un poco tarde" as the
+afternoon, "4th avenue" as the 4th of the month, "fever since sunday" as next Sunday."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def _spans(text: str, language: str) -> list[str]:
         ("the cvs on 4th avenue", "en"),
         ("my apartment is on the 2nd floor", "en"),
         ("the pharmacy on 3rd street", "en"),
+        ("sore throat and fever since sunday", "en"),
     ],
 )
 def test_no_time_is_read(text, language):
@@ -43,6 +44,7 @@ def test_no_time_is_read(text, language):
         ("tarde", "es", "tarde"),  # the answer to "¿en la mañana o en la tarde?"
         ("can i come on the 2nd", "en", "the 2nd"),
         ("the 4th at 10", "en", "the 4th at 10"),
+        ("fever since sunday, could i come in thursday morning", "en", "thursday morning"),
     ],
 )
 def test_afternoons_and_days_of_the_month_are_kept(text, language, span):
