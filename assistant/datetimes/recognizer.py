@@ -48,6 +48,43 @@ _HOUR_AFTER = {
 }
 
 
+# Spanish "tarde" is also "late": "llego tarde", "voy un poco tarde", "10 minutos tarde" (read as
+# the afternoon, and "10 minutos tarde" as 10 PM). The afternoon is "la tarde", "esta tarde",
+# "lunes tarde", or "tarde" said alone as an answer.
+_LATE = re.compile(r"^(?:(?:\S+\s+)?(?:minutos?|mins?|horas?|hrs?)\s+)?tarde$")
+_LATE_BEFORE = re.compile(
+    r"\b(?:llego|llegar|llegare|llegaré|llegamos|llega|voy|vamos|va|vengo|ando|estoy|poco|muy"
+    r"|algo|hizo|buena|buenas|demasiado|más|mas|bien|salgo|sali|salí)\s*$"
+)
+# An ordinal before a street word is an address: "the cvs on 4th avenue", "2nd floor".
+_ORDINAL = re.compile(
+    r"^(?:on\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh"
+    r"|eighth|ninth|tenth)$"
+)
+_STREET_AFTER = re.compile(
+    r"^\s*(?:avenue|ave|street|st|road|rd|boulevard|blvd|place|pl|floor|fl|drive|dr|lane|ln"
+    r"|grade)\b\.?"
+)
+
+
+# "fever since sunday": when something started, never a time asked for.
+_SINCE = re.compile(r"\bsince\s*$")
+
+
+def not_a_time(text: str, start: int, span: str, language: str) -> bool:
+    """A recognized span that, in its place, is no date or time: Spanish "late", an address,
+    the start of a symptom."""
+    said = span.strip().lower()
+    if language == "en" and (said.startswith("since ") or _SINCE.search(text[:start].lower())):
+        return True
+    if language == "es" and _LATE.match(said):
+        before = text[:start].lower()
+        return said != "tarde" or bool(_LATE_BEFORE.search(before))
+    if language == "en" and _ORDINAL.match(said):
+        return bool(_STREET_AFTER.match(text[start + len(span) :].lower()))
+    return False
+
+
 def _mask_ones(text: str, language: str) -> str:
     """ "una cita", "una pregunta", "the first one" with the number blanked out (same length, so
     the recognizer's positions still hold): the recognizer reads a bare "una" as one o'clock."""
@@ -307,8 +344,10 @@ def recognize(text: str, language: str, reference: datetime) -> list[Piece]:
     if not may_hold_a_date(text):
         return pieces
     false_day = _FALSE_DAY.get(language)
-    for result in _model(language).parse(_mask_ones(text, language), reference):
+    for result in _results(_mask_ones(text, language), language, reference):
         if false_day is not None and false_day.match(result.text.strip()):
+            continue
+        if not_a_time(text, result.start, result.text, language):
             continue
         try:
             piece = _piece(result, text, language, reference.date())
@@ -317,3 +356,33 @@ def recognize(text: str, language: str, reference: datetime) -> list[Piece]:
         if piece is not None:
             pieces.append(piece)
     return pieces
+
+
+@dataclass(frozen=True)
+class _Result:
+    """A recognizer result moved to its place in the whole text."""
+
+    start: int
+    end: int  # inclusive, as the recognizer's
+    text: str
+    type_name: str
+    resolution: Any
+
+
+def _results(text: str, language: str, reference: datetime) -> list[Any]:
+    """The recognizer's results. One it could not resolve that runs across a comma ("monday,
+    what about wednesday morning") is read again clause by clause: as one span it came out as a
+    morning with no day."""
+    results: list[Any] = []
+    for result in _model(language).parse(text, reference):
+        if result.resolution or "," not in result.text:
+            results.append(result)
+            continue
+        # Clauses trimmed: a leading blank shifts the recognizer's positions by one.
+        for clause in re.finditer(r"[^,\s](?:[^,]*[^,\s])?", result.text):
+            offset = result.start + clause.start()
+            results.extend(
+                _Result(r.start + offset, r.end + offset, r.text, r.type_name, r.resolution)
+                for r in _model(language).parse(clause.group(0), reference)
+            )
+    return results

@@ -100,6 +100,9 @@ def resolve(text: str, *, now: datetime, time_zone: str, language: str) -> list[
     found = recognizer.recognize(rest, language, local_now.replace(tzinfo=None))
     pieces = strong + [p for p in found if not any(p.overlaps(s) for s in strong)]
     for weak in rules.weak_pieces(norm.text, language, today):
+        said = norm.text[weak.start : weak.end]
+        if recognizer.not_a_time(norm.text, weak.start, said, language):
+            continue  # "on the 2nd floor"
         if not any(weak.overlaps(p) for p in pieces):
             pieces.append(weak)
     pieces = _merge_adjacent(pieces, norm.text)

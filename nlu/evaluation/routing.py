@@ -4,8 +4,11 @@
 
 * **Compound split** (`nlu/tests/compound_heldout.yml`, never trained on): an intent with its
   details in one message. Intent accuracy and macro-F1 over the intents present, and the
-  details: share of the date/time spans it names that come out as a `time` entity overlapping
-  them (the DatetimeExtractor).
+  details: share of the request's date/time spans that come out as a `time` entity overlapping
+  them (the DatetimeExtractor), and entity precision / recall / F1 over every date/time span
+  the row annotates (`time` and `also`: days, times, parts of the day, "this week") matched
+  one to one with the `time` entities output (an entity that overlaps no annotated span, or a
+  second span swallowed by one entity, counts against it).
 * **STAR routing** (`<shared>/star_doctor.jsonl`, RasaHQ/STAR, MIT): each single-task doctor
   dialogue's opening is routed as the dialogue would route it (book / reschedule / cancel /
   check / care question / staff / emergency), the router's word rules included (emergency
@@ -62,6 +65,13 @@ class CompoundExample:
     intent: str
     time: str | None = None
     provider: str | None = None
+    # Other date/time spans the message names (the visit being moved: "instead of thursday",
+    # "my 3pm"; "yesterday" in a care question): not the request's, but real date/time spans.
+    also: tuple[str, ...] = ()
+
+    @property
+    def spans(self) -> tuple[str, ...]:
+        return ((self.time,) if self.time else ()) + self.also
 
 
 def default_compound_path() -> Path:
@@ -71,7 +81,13 @@ def default_compound_path() -> Path:
 def compound_examples(path: str | Path | None = None) -> list[CompoundExample]:
     data = yaml.safe_load(Path(path or default_compound_path()).read_text(encoding="utf-8"))
     return [
-        CompoundExample(str(e["text"]), str(e["intent"]), e.get("time"), e.get("provider"))
+        CompoundExample(
+            str(e["text"]),
+            str(e["intent"]),
+            e.get("time"),
+            e.get("provider"),
+            tuple(str(a) for a in e.get("also") or ()),
+        )
         for e in data["examples"]
     ]
 
@@ -86,6 +102,56 @@ def span_found(text: str, span: str, entities: Iterable[dict]) -> bool:
         e.get("entity") == "time" and e.get("start", 0) < end and e.get("end", 0) > start
         for e in entities
     )
+
+
+def _where(text: str, span: str) -> tuple[int, int] | None:
+    start = text.lower().find(span.lower())
+    return (start, start + len(span)) if start >= 0 else None
+
+
+def match_spans(
+    text: str, spans: Sequence[str], entities: Iterable[dict]
+) -> tuple[int, list[dict]]:
+    """Annotated spans matched one to one with overlapping `time` entities: (spans matched,
+    entities that matched none)."""
+    times = [e for e in entities if e.get("entity") == "time"]
+    used: set[int] = set()
+    for span in spans:
+        where = _where(text, span)
+        if where is None:
+            continue
+        for i, e in enumerate(times):
+            if i not in used and e.get("start", 0) < where[1] and e.get("end", 0) > where[0]:
+                used.add(i)
+                break
+    return len(used), [e for i, e in enumerate(times) if i not in used]
+
+
+def entity_scores(examples: Sequence[CompoundExample], parsed: Sequence[dict]) -> dict:
+    """Precision, recall and F1 of `time` entities against every annotated date/time span."""
+    gold = predicted = matched = 0
+    false_positives: list[dict] = []
+    for e, p in zip(examples, parsed, strict=True):
+        entities = [x for x in p.get("entities") or [] if x.get("entity") == "time"]
+        hits, extra = match_spans(e.text, e.spans, entities)
+        gold += len(e.spans)
+        predicted += len(entities)
+        matched += hits
+        false_positives += [
+            {"text": e.text, "span": e.text[x.get("start", 0) : x.get("end", 0)]} for x in extra
+        ]
+    precision = matched / predicted if predicted else 0.0
+    recall = matched / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "gold_spans": gold,
+        "predicted": predicted,
+        "matched": matched,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "false_positives": false_positives,
+    }
 
 
 def evaluate_compound(examples: Sequence[CompoundExample], parse: Callable[[str], dict]) -> dict:
@@ -108,6 +174,7 @@ def evaluate_compound(examples: Sequence[CompoundExample], parse: Callable[[str]
             if p != e.intent
         ],
         "missed_spans": [e.text for (e, _), ok in zip(with_time, found, strict=True) if not ok],
+        "time_entities": entity_scores(examples, parsed),
     }
 
 
@@ -232,6 +299,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"macro-F1={compound['intent_macro_f1']:.3f} time spans found="
         f"{compound['time_span_recall']:.3f} of {compound['time_spans']}"
     )
+    ents = compound["time_entities"]
+    print(
+        f"compound split time entities: precision={ents['precision']:.3f} "
+        f"({ents['matched']}/{ents['predicted']}) recall={ents['recall']:.3f} "
+        f"({ents['matched']}/{ents['gold_spans']}) F1={ents['f1']:.3f}"
+    )
+    for fp in ents["false_positives"]:
+        print(f"  time entity outside the annotated spans: {fp['span']!r} in {fp['text']!r}")
     for error in compound["errors"]:
         print(f"  {error['gold']} -> {error['predicted']}: {error['text']}")
     if star:

@@ -11,6 +11,7 @@ from nlu.evaluation.routing import (
     CompoundExample,
     StarOpening,
     compound_examples,
+    entity_scores,
     evaluate_compound,
     evaluate_star,
     route_opening,
@@ -38,8 +39,8 @@ def test_compound_split_is_never_trained_on():
 def test_compound_split_uses_contract_intents_and_spans_in_text():
     for e in compound_examples():
         assert e.intent in CONTRACT_INTENTS, e
-        if e.time:
-            assert e.time.lower() in e.text.lower(), e
+        for span in e.spans:
+            assert span.lower() in e.text.lower(), e
 
 
 def test_span_found_needs_an_overlapping_time_entity():
@@ -69,6 +70,24 @@ def test_evaluate_compound_scores_intents_and_spans():
     assert result["errors"] == [
         {"text": "book me in", "gold": "book_appointment", "predicted": "inform"}
     ]
+
+
+def test_entity_scores_count_extra_and_swallowed_spans_against_the_extractor():
+    examples = [
+        CompoundExample("not monday, wednesday morning", "reschedule_appointment",
+                        "wednesday morning", also=("monday",)),
+        CompoundExample("bus 42 is late", "running_late"),
+    ]  # fmt: skip
+    parses = [
+        # one entity over both spans: one match, one span missed
+        {"entities": [{"entity": "time", "start": 4, "end": 29}]},
+        # a road number read as a time: a false positive
+        {"entities": [{"entity": "time", "start": 4, "end": 6}]},
+    ]
+    scores = entity_scores(examples, parses)
+    assert (scores["gold_spans"], scores["predicted"], scores["matched"]) == (2, 2, 1)
+    assert scores["precision"] == 0.5 and scores["recall"] == 0.5 and scores["f1"] == 0.5
+    assert scores["false_positives"] == [{"text": "bus 42 is late", "span": "42"}]
 
 
 def test_opening_skips_a_greeting_or_name_and_routes():
