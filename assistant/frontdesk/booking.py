@@ -36,10 +36,11 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
-from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult, _option_data
+from assistant.frontdesk.offers import OfferedTime
+from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult
 from assistant.frontdesk.short_answers import choose, words
 from assistant.frontdesk.time_phrases import read_wish
-from assistant.frontdesk.views import describe, prep_text, slot_request
+from assistant.frontdesk.views import describe, offered_times, prep_text
 from assistant.identity.names import fold, tokens
 from assistant.identity.verification import MAX_ATTEMPTS, failed_attempts, verify
 from assistant.messages import localized
@@ -455,9 +456,7 @@ def options_for(
                 found = search(uow.session, request, now=now)
         except SchedulingError:
             return ChangeResult(UNAVAILABLE)
-        options = _option_data(uow.session, found, language, channel)
-        for option in options:
-            option["preference"] = wish.preference.to_json()
+        options = offered_times(uow.session, found, language, channel, preference=wish.preference)
         return ChangeResult(DONE, options=options)
 
 
@@ -527,7 +526,7 @@ def find_registered(uow: UnitOfWork, uid: str, name: str, dob: date) -> str | No
 def book_for(
     uow: UnitOfWork,
     uid: str,
-    option: dict[str, Any],
+    option: OfferedTime,
     new_patient: NewPatient | None,
     language: str,
     channel: str,
@@ -547,12 +546,12 @@ def book_for(
         actor = Actor.patient(patient.id, conversation.channel, conversation.id)
         try:
             appointment = operations.book(
-                session, slot_request(option, patient.id), actor=actor, new_patient=is_new
+                session, option.request(patient.id), actor=actor, new_patient=is_new
             )
         except (SlotTaken, SlotUnavailable) as exc:
             uow.rollback()
             found = exc.alternatives[:OPTIONS_OFFERED]
-            return ChangeResult(TAKEN, options=_option_data(session, found, language, channel))
+            return ChangeResult(TAKEN, options=offered_times(session, found, language, channel))
         except SchedulingError:
             return ChangeResult(UNAVAILABLE)
         session.flush()

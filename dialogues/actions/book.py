@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.offers import to_slots
 from assistant.frontdesk.short_answers import (
     choose,
     has_yes_word,
@@ -36,15 +37,11 @@ from dialogues.actions.context import conversation_uid, latest_intent, unit_of_w
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
+from dialogues.actions.offering import chosen, offered, pick_on_readback
 from dialogues.actions.repair import RepairingForm
-from dialogues.actions.reschedule import pick_on_readback
 
 _TO_STAFF = {"book_confirm": TO_STAFF}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
-
-
-def offered(tracker: Tracker) -> list[dict[str, Any]]:
-    return list(tracker.get_slot("offered_options") or [])
 
 
 def types(tracker: Tracker) -> list[dict[str, Any]]:
@@ -158,18 +155,18 @@ class ActionAskBookConfirm(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        option = tracker.get_slot("chosen_option") or {}
-        chosen = tracker.get_slot("book_type") or {}
+        option = chosen(tracker)
+        kind_chosen = tracker.get_slot("book_type") or {}
         said = str(tracker.get_slot("request_details") or "")
-        if chosen and mentions_prep(said):  # "... I have to fast": answered with the read-back
-            prep = booking.prep_for(unit_of_work(), int(chosen["id"]), language(tracker))
+        if kind_chosen and mentions_prep(said):  # "... I have to fast": said with the read-back
+            prep = booking.prep_for(unit_of_work(), int(kind_chosen["id"]), language(tracker))
             if prep:
                 dispatcher.utter_message(response="utter_office_info", info=prep)
-        kind = str(chosen.get("name", "")).lower()
+        kind = str(kind_chosen.get("name", "")).lower()
         if language(tracker) != "es":
             kind = ("an " if kind[:1] in "aeiou" else "a ") + kind
         dispatcher.utter_message(
-            response="utter_confirm_booking", kind=kind, new=str(option.get("label", ""))
+            response="utter_confirm_booking", kind=kind, new=option.label if option else ""
         )
         return []
 
@@ -421,25 +418,21 @@ class ValidateBookForm(RepairingForm):
                 return dict(_TO_STAFF)
             dispatcher.utter_message(response="utter_no_options_try_again")
             return {"no_options": True, "time_preference": None, "offered_options": []}
-        return {"offered_options": result.options, "slot_choice": None}
+        return {"offered_options": to_slots(result.options), "slot_choice": None}
 
     def validate_slot_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         options = offered(tracker)
         text = str(value or "")
-        index = choose(
-            text,
-            [date.fromisoformat(str(o["local_date"])) for o in options],
-            [int(o["hour"]) for o in options],
-        )
+        index = choose(text, [o.local_date for o in options], [o.hour for o in options])
         if index is not None:
-            return {"slot_choice": value, "chosen_option": options[index]}
+            return {"slot_choice": value, "chosen_option": options[index].to_slot()}
         if wants_more(text) and options:
             result = self._search(
                 tracker,
                 str(tracker.get_slot("time_preference") or ""),
-                after=str(options[-1]["starts_at"]),
+                after=options[-1].starts_at.isoformat(),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
         wish = corrected_wish(text, tracker.get_slot("time_preference"))
@@ -456,18 +449,22 @@ class ValidateBookForm(RepairingForm):
         """The read-back. Only an unambiguous yes books; another choice is read back; a new
         wish searches again; a no offers the times again; anything else asks again."""
         text, intent = str(value or ""), latest_intent(tracker)
-        options, chosen = offered(tracker), tracker.get_slot("chosen_option")
+        options, read_back = offered(tracker), chosen(tracker)
         if strict_yes(text, intent):  # the form ends; the router books
             return {"book_confirm": "yes"}
-        index = pick_on_readback(text, options, chosen) if options else None
-        if index is not None and options[index] == chosen and has_yes_word(text):
+        index = pick_on_readback(text, options, read_back) if options else None
+        if index is not None and options[index] == read_back and has_yes_word(text):
             # "yes, the first one" when the first one was read back
             return {"book_confirm": "yes"}
         if index is not None:  # "ok I'll take the first one": read that one back
-            return {"book_confirm": None, "slot_choice": text, "chosen_option": options[index]}
+            return {
+                "book_confirm": None,
+                "slot_choice": text,
+                "chosen_option": options[index].to_slot(),
+            }
         wish = corrected_wish(text, tracker.get_slot("time_preference"))
         if options and (wish or wants_more(text)):
-            after = str(options[-1]["starts_at"]) if not wish else None
+            after = options[-1].starts_at.isoformat() if not wish else None
             search_text = wish or str(tracker.get_slot("time_preference") or "")
             result = self._search(tracker, search_text, after=after)
             wished = {"time_preference": wish} if wish else {}
@@ -499,7 +496,7 @@ def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[s
     """Book the option read back and answered yes (the router calls this once the form has
     ended). Returns the slots to set: `book_confirm` BOOKED when done, TO_STAFF when staff will
     help, None when the time was just taken (the times again)."""
-    uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
+    uid, option = conversation_uid(tracker), chosen(tracker)
     result = (
         booking.book_for(
             unit_of_work(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,11 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.offers import to_slots
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
-    choose,
     direction,
-    folded_text,
     has_yes_word,
     replaces_visit,
     strict_no,
@@ -30,13 +28,10 @@ from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish, with_provider
 from dialogues.actions.handoff import hand_off
+from dialogues.actions.offering import chosen, offered, pick_offered, pick_on_readback
 from dialogues.actions.repair import RepairingForm
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
-
-
-def offered(tracker: Tracker) -> list[dict[str, Any]]:
-    return list(tracker.get_slot("offered_options") or [])
 
 
 def find_options(
@@ -87,7 +82,7 @@ class ActionAskSlotChoice(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        labels = [str(o["label"]) for o in offered(tracker)]
+        labels = [o.label for o in offered(tracker)]
         said = _ordinal_replies(language(tracker))
         dispatcher.utter_message(
             response="utter_offer_options",
@@ -104,7 +99,8 @@ class ActionAskRescheduleConfirm(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        new = str((tracker.get_slot("chosen_option") or {}).get("label", ""))
+        read_back = chosen(tracker)
+        new = read_back.label if read_back else ""
         buttons = quick_replies(tracker, _yes_no(language(tracker)))
         if tracker.get_slot("task") == "rebook":
             dispatcher.utter_message(response="utter_confirm_rebook", new=new, buttons=buttons)
@@ -115,35 +111,6 @@ class ActionAskRescheduleConfirm(Action):
             response="utter_confirm_reschedule", old=old, new=new, buttons=buttons
         )
         return []
-
-
-def pick_offered(text: str, options: list[dict[str, Any]]) -> int | None:
-    """The offered time meant: "the second one", "the 1:30", "la de las nueve", "Tuesday",
-    "the earliest one" (a clock time offered by none is not a choice)."""
-    minutes = [int(o["minute"]) for o in options if "minute" in o]
-    return choose(
-        text,
-        [_date(o) for o in options],
-        [int(o["hour"]) for o in options],
-        minutes if len(minutes) == len(options) else (),
-    )
-
-
-def pick_on_readback(text: str, options: list[dict[str, Any]], chosen: Any) -> int | None:
-    """Another of the offered times named at the read-back: "the first one", "the 2 pm",
-    "Thursday", or "the later one" / "the earlier one" next to the one read back."""
-    index = pick_offered(text, options)
-    if index is not None:
-        return index
-    folded = f" {folded_text(text)} "
-    at = next((i for i, o in enumerate(options) if o == chosen), None)
-    if at is None:
-        return None
-    if any(k in folded for k in (" later one ", " la mas tarde ", " la de mas tarde ")):
-        return at + 1 if at + 1 < len(options) else None
-    if any(k in folded for k in (" earlier one ", " la mas temprano ", " la de mas temprano ")):
-        return at - 1 if at > 0 else None
-    return None
 
 
 READBACK_CLEARED = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
@@ -225,13 +192,13 @@ class ValidateRescheduleForm(RepairingForm):
             dispatcher.utter_message(response="utter_no_options")
             return {"no_options": True, "offered_options": []}
         first = result.options[0]
-        if first.get("instead_of"):  # "Dr. Park has nothing then; Dr. Chen does"
+        if first.instead_of:  # "Dr. Park has nothing then; Dr. Chen does"
             dispatcher.utter_message(
                 response="utter_colleague_offer",
-                provider=first["instead_of"],
-                colleague=first.get("provider", ""),
+                provider=first.instead_of,
+                colleague=first.provider or "",
             )
-        return {"offered_options": result.options, "slot_choice": None}
+        return {"offered_options": to_slots(result.options), "slot_choice": None}
 
     def validate_slot_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -240,19 +207,19 @@ class ValidateRescheduleForm(RepairingForm):
         text = str(value or "")
         index = pick_offered(text, options)
         if index is not None:
-            return {"slot_choice": value, "chosen_option": options[index]}
+            return {"slot_choice": value, "chosen_option": options[index].to_slot()}
         if wants_more(text) and options:
             result = find_options(
                 tracker,
                 str(tracker.get_slot("time_preference") or ""),
-                after=str(options[-1]["starts_at"]),
-                any_provider=bool(options[0].get("any_provider")),
+                after=options[-1].starts_at.isoformat(),
+                any_provider=bool(options[0].any_provider),
             )
             return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
         before = tracker.get_slot("time_preference")
         wish = corrected_wish(text, before) or with_provider(text, before)
         if wish and options:  # "what about next week?", "not Tuesday, Thursday", "Dr. Okafor"
-            result = find_options(tracker, wish, any_provider=bool(options[0].get("any_provider")))
+            result = find_options(tracker, wish, any_provider=bool(options[0].any_provider))
             return {"slot_choice": None, "time_preference": wish,
                     **self._offer(result, dispatcher, tracker)}  # fmt: skip
         dispatcher.utter_message(response="utter_choice_unclear")
@@ -264,28 +231,28 @@ class ValidateRescheduleForm(RepairingForm):
         """The read-back. Only an unambiguous yes moves the visit; another choice is read back;
         a new wish searches again; a no offers the times again; anything else asks again."""
         text, intent = str(value or ""), latest_intent(tracker)
-        options, chosen = offered(tracker), tracker.get_slot("chosen_option")
+        options, read_back = offered(tracker), chosen(tracker)
         if strict_yes(text, intent):  # the form ends; the router moves the visit
             return {"reschedule_confirm": "yes"}
-        index = pick_on_readback(text, options, chosen) if options else None
-        if index is not None and options[index] == chosen and has_yes_word(text):
+        index = pick_on_readback(text, options, read_back) if options else None
+        if index is not None and options[index] == read_back and has_yes_word(text):
             # "yes, the first one" when the first one was read back
             return {"reschedule_confirm": "yes"}
         if index is not None:  # "ok I'll take the first one": read that one back
             return {
                 "reschedule_confirm": None,
                 "slot_choice": text,
-                "chosen_option": options[index],
+                "chosen_option": options[index].to_slot(),
             }
         before = tracker.get_slot("time_preference")
         wish = corrected_wish(text, before) or with_provider(text, before)
         if options and (wish or wants_more(text)):
-            after = str(options[-1]["starts_at"]) if not wish else None
+            after = options[-1].starts_at.isoformat() if not wish else None
             result = find_options(
                 tracker,
                 wish or str(tracker.get_slot("time_preference") or ""),
                 after=after,
-                any_provider=bool(options[0].get("any_provider")),
+                any_provider=bool(options[0].any_provider),
             )
             wished = {"time_preference": wish} if wish else {}
             return {**READBACK_CLEARED, **wished, **self._offer(result, dispatcher, tracker)}
@@ -319,26 +286,21 @@ class ValidateRescheduleForm(RepairingForm):
         return {"waitlist_answer": None}
 
 
-def _date(option: dict[str, Any]) -> date:
-    return date.fromisoformat(str(option["local_date"]))
-
-
 def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """Move the visit to the option read back and answered yes (the router calls this once
     the form has ended). Returns the slots to set: `reschedule_confirm` "yes" when done, "staff"
     when staff will help, None when the time was just taken (the times again)."""
-    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
-    option = tracker.get_slot("chosen_option")
+    uid, visit, option = conversation_uid(tracker), appointment_id(tracker), chosen(tracker)
     result = (
         frontdesk.reschedule_for(
             unit_of_work(),
             uid,
-            chosen,
+            visit,
             option,
             language(tracker),
             channel(tracker),
         )
-        if uid and chosen and option
+        if uid and visit and option
         else None
     )
     return conclude(
