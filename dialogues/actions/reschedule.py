@@ -10,15 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
-from assistant.frontdesk.offers import to_slots
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     direction,
-    has_yes_word,
     replaces_visit,
     strict_no,
     strict_yes,
-    wants_more,
 )
 from assistant.frontdesk.views import numbered
 from assistant.messages import translate
@@ -27,9 +24,7 @@ from dialogues.actions.commit import conclude
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish, with_provider
-from dialogues.actions.handoff import hand_off
-from dialogues.actions.offering import chosen, offered, pick_offered, pick_on_readback
-from dialogues.actions.repair import RepairingForm
+from dialogues.actions.offering import OfferingForm, chosen, offered
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
 
@@ -113,10 +108,7 @@ class ActionAskRescheduleConfirm(Action):
         return []
 
 
-READBACK_CLEARED = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
-
-
-class ValidateRescheduleForm(RepairingForm):
+class ValidateRescheduleForm(OfferingForm):
     restart_slots = ("time_preference", "slot_choice", "chosen_option", "offered_options",
                      "reschedule_confirm", "no_options", "waitlist_answer")  # fmt: skip
     back_slots = {
@@ -124,6 +116,9 @@ class ValidateRescheduleForm(RepairingForm):
         "slot_choice": ("time_preference", "offered_options"),
         "waitlist_answer": ("time_preference", "no_options", "offered_options"),
     }
+
+    decision, staff = "reschedule_confirm", _TO_STAFF
+    cannot, why = "utter_cannot_change_here", "reschedule could not be done by the assistant"
 
     def name(self) -> str:
         return "validate_reschedule_form"
@@ -160,7 +155,7 @@ class ValidateRescheduleForm(RepairingForm):
             return {
                 **picked,
                 "time_preference": details,
-                **self._offer(result, dispatcher, tracker),
+                **self.offer(result, dispatcher, tracker),
             }
         return picked
 
@@ -173,94 +168,28 @@ class ValidateRescheduleForm(RepairingForm):
             tracker.slots["move_direction"] = way
         result = find_options(tracker, text)
         moved = {"move_direction": way} if way else {}
-        return {"time_preference": value, **moved, **self._offer(result, dispatcher, tracker)}
+        return {"time_preference": value, **moved, **self.offer(result, dispatcher, tracker)}
 
-    def _offer(
-        self,
-        result: frontdesk.ChangeResult | None,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-    ) -> dict[str, Any]:
-        if result is None or result.status not in (frontdesk.DONE, frontdesk.CLOSED):
-            dispatcher.utter_message(response="utter_cannot_change_here")
-            hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
-            return dict(_TO_STAFF)
-        if result.status == frontdesk.CLOSED:  # "Saturday": closed then; another day, please
-            dispatcher.utter_message(response="utter_office_info", info=result.note)
-            return {"time_preference": None, "offered_options": [], "no_options": None}
-        if not result.options:
-            dispatcher.utter_message(response="utter_no_options")
-            return {"no_options": True, "offered_options": []}
-        first = result.options[0]
-        if first.instead_of:  # "Dr. Park has nothing then; Dr. Chen does"
-            dispatcher.utter_message(
-                response="utter_colleague_offer",
-                provider=first.instead_of,
-                colleague=first.provider or "",
-            )
-        return {"offered_options": to_slots(result.options), "slot_choice": None}
+    def search(
+        self, tracker: Tracker, text: str, after: str | None = None
+    ) -> frontdesk.ChangeResult | None:
+        """Among the providers of the times offered before (any, once a colleague's)."""
+        before = offered(tracker)
+        any_provider = bool(before and before[0].any_provider)
+        return find_options(tracker, text, after=after, any_provider=any_provider)
 
-    def validate_slot_choice(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        options = offered(tracker)
-        text = str(value or "")
-        index = pick_offered(text, options)
-        if index is not None:
-            return {"slot_choice": value, "chosen_option": options[index].to_slot()}
-        if wants_more(text) and options:
-            result = find_options(
-                tracker,
-                str(tracker.get_slot("time_preference") or ""),
-                after=options[-1].starts_at.isoformat(),
-                any_provider=bool(options[0].any_provider),
-            )
-            return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        before = tracker.get_slot("time_preference")
-        wish = corrected_wish(text, before) or with_provider(text, before)
-        if wish and options:  # "what about next week?", "not Tuesday, Thursday", "Dr. Okafor"
-            result = find_options(tracker, wish, any_provider=bool(options[0].any_provider))
-            return {"slot_choice": None, "time_preference": wish,
-                    **self._offer(result, dispatcher, tracker)}  # fmt: skip
-        dispatcher.utter_message(response="utter_choice_unclear")
-        return {"slot_choice": None}
+    def new_wish(self, text: str, before: str | None) -> str | None:
+        """A new time, or another provider ("can it be with Dr. Okafor instead?")."""
+        return corrected_wish(text, before) or with_provider(text, before)
+
+    def no_times(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        dispatcher.utter_message(response="utter_no_options")  # the waitlist is offered
+        return {"no_options": True, "offered_options": []}
 
     def validate_reschedule_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The read-back. Only an unambiguous yes moves the visit; another choice is read back;
-        a new wish searches again; a no offers the times again; anything else asks again."""
-        text, intent = str(value or ""), latest_intent(tracker)
-        options, read_back = offered(tracker), chosen(tracker)
-        if strict_yes(text, intent):  # the form ends; the router moves the visit
-            return {"reschedule_confirm": "yes"}
-        index = pick_on_readback(text, options, read_back) if options else None
-        if index is not None and options[index] == read_back and has_yes_word(text):
-            # "yes, the first one" when the first one was read back
-            return {"reschedule_confirm": "yes"}
-        if index is not None:  # "ok I'll take the first one": read that one back
-            return {
-                "reschedule_confirm": None,
-                "slot_choice": text,
-                "chosen_option": options[index].to_slot(),
-            }
-        before = tracker.get_slot("time_preference")
-        wish = corrected_wish(text, before) or with_provider(text, before)
-        if options and (wish or wants_more(text)):
-            after = options[-1].starts_at.isoformat() if not wish else None
-            result = find_options(
-                tracker,
-                wish or str(tracker.get_slot("time_preference") or ""),
-                after=after,
-                any_provider=bool(options[0].any_provider),
-            )
-            wished = {"time_preference": wish} if wish else {}
-            return {**READBACK_CLEARED, **wished, **self._offer(result, dispatcher, tracker)}
-        if strict_no(text, intent):  # the times again (or "never mind" to keep the visit)
-            dispatcher.utter_message(response="utter_book_other_time")
-            return dict(READBACK_CLEARED)
-        dispatcher.utter_message(response="utter_readback_needs_yes")
-        return {"reschedule_confirm": None}
+        return self.read_back(value, dispatcher, tracker)
 
     def validate_waitlist_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -268,12 +197,11 @@ class ValidateRescheduleForm(RepairingForm):
         """Only an unambiguous yes joins the waitlist; "oh ok, Monday morning then" is a new
         wish (searched), not a yes."""
         text, intent = str(value or ""), latest_intent(tracker)
-        before = tracker.get_slot("time_preference")
-        wish = corrected_wish(text, before) or with_provider(text, before)
+        wish = self.new_wish(text, tracker.get_slot("time_preference"))
         if wish:
             tracker.slots["time_preference"] = wish
             result = find_options(tracker, wish)
-            offer = self._offer(result, dispatcher, tracker)
+            offer = self.offer(result, dispatcher, tracker)
             if offer.get("no_options"):  # still nothing: the waitlist question again
                 return {"time_preference": wish, "waitlist_answer": None, **offer}
             return {"time_preference": wish, "waitlist_answer": None, "no_options": None,
@@ -306,7 +234,6 @@ def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dic
     return conclude(
         dispatcher, tracker, result, decision="reschedule_confirm",
         none_left={"no_options": True, "offered_options": []},
-        cannot="utter_cannot_change_here", why="reschedule could not be done by the assistant",
-        staff=_TO_STAFF,
+        cannot=ValidateRescheduleForm.cannot, why=ValidateRescheduleForm.why, staff=_TO_STAFF,
         done=("utter_rescheduled", {"reschedule_confirm": "yes"}),
     )  # fmt: skip
