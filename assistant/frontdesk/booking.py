@@ -20,10 +20,7 @@ from assistant import audit
 from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.db.models import (
-    ARRIVED,
-    BOOKED,
-    COMPLETED,
-    CONFIRMED,
+    KEPT_STATUSES,
     Appointment,
     AppointmentType,
     Conversation,
@@ -54,7 +51,6 @@ OPTIONS_OFFERED = 3
 CALLER = "caller"  # the new patient's callback number is the one they call or text from
 NEW_PATIENT_TYPE = "new_patient"  # the first visit: not offered to someone already seen
 ALREADY_REGISTERED = "already_registered"  # a "new" patient who is in the records: verified
-_KEPT = (BOOKED, CONFIRMED, ARRIVED, COMPLETED)  # visits that say where a patient is seen
 
 # Words that point at a type, by type code (the type's own name counts too).
 _TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -479,7 +475,7 @@ def _their_kind_of_providers(session: Session, patient_id: int) -> list[int] | N
         session.execute(
             select(Provider.specialty)
             .join(Appointment, Appointment.provider_id == Provider.id)
-            .where(Appointment.patient_id == patient_id, Appointment.status.in_(_KEPT))
+            .where(Appointment.patient_id == patient_id, Appointment.status.in_(KEPT_STATUSES))
         ).scalars()
     )
     if not specialties:
