@@ -68,6 +68,8 @@ APPOINTMENT_STATUSES = (
     NO_SHOW,
     RESCHEDULED,
 )
+# Statuses of a visit held or had (not cancelled, missed or moved): where a patient is seen.
+KEPT_STATUSES = (BOOKED, CONFIRMED, ARRIVED, COMPLETED)
 # Statuses that occupy the provider's time: at most one per (provider, start).
 OCCUPYING_STATUSES = (HELD, BOOKED, CONFIRMED, ARRIVED)
 _OCCUPYING_SQL = "status IN ('held', 'booked', 'confirmed', 'arrived')"

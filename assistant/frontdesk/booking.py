@@ -20,10 +20,7 @@ from assistant import audit
 from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.db.models import (
-    ARRIVED,
-    BOOKED,
-    COMPLETED,
-    CONFIRMED,
+    KEPT_STATUSES,
     Appointment,
     AppointmentType,
     Conversation,
@@ -36,10 +33,11 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
-from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult, _option_data
+from assistant.frontdesk.offers import OfferedTime
+from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult
 from assistant.frontdesk.short_answers import choose, words
 from assistant.frontdesk.time_phrases import read_wish
-from assistant.frontdesk.views import describe, prep_text, slot_request
+from assistant.frontdesk.views import describe, offered_times, prep_text
 from assistant.identity.names import fold, tokens
 from assistant.identity.verification import MAX_ATTEMPTS, failed_attempts, verify
 from assistant.messages import localized
@@ -53,7 +51,6 @@ OPTIONS_OFFERED = 3
 CALLER = "caller"  # the new patient's callback number is the one they call or text from
 NEW_PATIENT_TYPE = "new_patient"  # the first visit: not offered to someone already seen
 ALREADY_REGISTERED = "already_registered"  # a "new" patient who is in the records: verified
-_KEPT = (BOOKED, CONFIRMED, ARRIVED, COMPLETED)  # visits that say where a patient is seen
 
 # Words that point at a type, by type code (the type's own name counts too).
 _TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -455,9 +452,7 @@ def options_for(
                 found = search(uow.session, request, now=now)
         except SchedulingError:
             return ChangeResult(UNAVAILABLE)
-        options = _option_data(uow.session, found, language, channel)
-        for option in options:
-            option["preference"] = wish.preference.to_json()
+        options = offered_times(uow.session, found, language, channel, preference=wish.preference)
         return ChangeResult(DONE, options=options)
 
 
@@ -480,7 +475,7 @@ def _their_kind_of_providers(session: Session, patient_id: int) -> list[int] | N
         session.execute(
             select(Provider.specialty)
             .join(Appointment, Appointment.provider_id == Provider.id)
-            .where(Appointment.patient_id == patient_id, Appointment.status.in_(_KEPT))
+            .where(Appointment.patient_id == patient_id, Appointment.status.in_(KEPT_STATUSES))
         ).scalars()
     )
     if not specialties:
@@ -527,7 +522,7 @@ def find_registered(uow: UnitOfWork, uid: str, name: str, dob: date) -> str | No
 def book_for(
     uow: UnitOfWork,
     uid: str,
-    option: dict[str, Any],
+    option: OfferedTime,
     new_patient: NewPatient | None,
     language: str,
     channel: str,
@@ -547,12 +542,12 @@ def book_for(
         actor = Actor.patient(patient.id, conversation.channel, conversation.id)
         try:
             appointment = operations.book(
-                session, slot_request(option, patient.id), actor=actor, new_patient=is_new
+                session, option.request(patient.id), actor=actor, new_patient=is_new
             )
         except (SlotTaken, SlotUnavailable) as exc:
             uow.rollback()
             found = exc.alternatives[:OPTIONS_OFFERED]
-            return ChangeResult(TAKEN, options=_option_data(session, found, language, channel))
+            return ChangeResult(TAKEN, options=offered_times(session, found, language, channel))
         except SchedulingError:
             return ChangeResult(UNAVAILABLE)
         session.flush()

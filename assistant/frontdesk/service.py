@@ -26,21 +26,15 @@ from assistant.db.models import (
     RESCHEDULED,
     Appointment,
     Conversation,
-    Location,
     Patient,
     Provider,
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
+from assistant.frontdesk.offers import OfferedTime
 from assistant.frontdesk.office import closed_on_answer, office_info, open_on_day_answer
 from assistant.frontdesk.time_phrases import Wish, read_wish
-from assistant.frontdesk.views import (
-    AppointmentView,
-    describe,
-    option_data,
-    slot_request,
-    starts_at,
-)
+from assistant.frontdesk.views import AppointmentView, describe, offered_times
 from assistant.identity.names import tokens
 from assistant.scheduling import operations, waitlist
 from assistant.scheduling.availability import SearchRequest, SlotOption, search
@@ -91,7 +85,7 @@ class Listing:
 class ChangeResult:
     status: str
     appointment: AppointmentView | None = None
-    options: list[dict[str, Any]] = field(default_factory=list)
+    options: list[OfferedTime] = field(default_factory=list)
     note: str = ""  # what to tell the patient first (CLOSED: which day, and when we open)
 
 
@@ -309,13 +303,13 @@ def options_for(
             found = _colleagues(uow.session, appointment, preference, search_args)
             found = _in_direction(found, appointment, direction)
             instead_of = appointment.provider.display_name if found else None
-        options = _option_data(uow.session, found, language, channel)
-        for option in options:
-            option["any_provider"] = anyone or instead_of is not None
-            option["preference"] = preference.to_json()
+        options = offered_times(
+            uow.session, found, language, channel,
+            any_provider=anyone or instead_of is not None, preference=preference,
+        )  # fmt: skip
         if options and instead_of:
-            options[0]["instead_of"] = instead_of
-            options[0]["provider"] = uow.session.get(Provider, found[0].provider_id).display_name
+            colleague = uow.session.get(Provider, found[0].provider_id).display_name
+            options[0] = replace(options[0], instead_of=instead_of, provider=colleague)
         return ChangeResult(DONE, describe(appointment, language, channel), options)
 
 
@@ -460,22 +454,11 @@ def _search(
     return _nearest_first(found, preference.near)
 
 
-def _option_data(
-    session: Session, found: list[SlotOption], language: str, channel: str
-) -> list[dict[str, Any]]:
-    out = []
-    for option in found:
-        location = session.get(Location, option.location_id)
-        provider = session.get(Provider, option.provider_id)
-        out.append(option_data(option, location, provider, language, channel))
-    return out
-
-
 def reschedule_for(
     uow: UnitOfWork,
     conversation_uid: str,
     appointment_id: int,
-    option: dict[str, Any],
+    option: OfferedTime,
     language: str,
     channel: str,
 ) -> ChangeResult:
@@ -499,14 +482,14 @@ def reschedule_for(
             found = exc.alternatives[:OPTIONS_OFFERED] or _search(
                 uow.session,
                 uow.session.get(Appointment, appointment_id),
-                TimePreference.from_json(option.get("preference")),
-                any_provider=bool(option.get("any_provider")),
+                option.preference or TimePreference(),
+                any_provider=bool(option.any_provider),
                 date_from=None,
-                not_before=starts_at(option),
+                not_before=option.starts_at,
                 channel=ctx.actor.channel,
                 now=utcnow(),
             )
-            alternatives = _option_data(uow.session, found or [], language, channel)
+            alternatives = offered_times(uow.session, found or [], language, channel)
             return ChangeResult(TAKEN, options=alternatives)
         except SchedulingError:
             return ChangeResult(UNAVAILABLE)
@@ -518,7 +501,7 @@ def reschedule_for(
 
 
 def _move_or_rebook(
-    session: Session, ctx: Context, old: Appointment, option: dict[str, Any]
+    session: Session, ctx: Context, old: Appointment, option: OfferedTime
 ) -> tuple[Appointment, str]:
     """The new appointment and the summary: the old one moved, or, when it was cancelled in
     this conversation, a new booking at the chosen time. Raises the scheduling errors."""
@@ -526,15 +509,15 @@ def _move_or_rebook(
         new = operations.reschedule(
             session,
             old.id,
-            starts_at=starts_at(option),
-            provider_id=int(option["provider_id"]),
-            location_id=int(option["location_id"]),
+            starts_at=option.starts_at,
+            provider_id=option.provider_id,
+            location_id=option.location_id,
             actor=ctx.actor,
         )
         return new, summaries.rescheduled(ctx.patient, old, new)
     new = operations.book(
         session,
-        slot_request(option, ctx.patient.id),
+        option.request(ctx.patient.id),
         actor=ctx.actor,
         new_patient=False,  # they held this type of visit until just now
     )
@@ -550,7 +533,7 @@ def _changed_by(appointment: Appointment, actor: str, status: str) -> bool:
 
 
 def _moved_to(
-    session: Session, old: Appointment, option: dict[str, Any], actor: str
+    session: Session, old: Appointment, option: OfferedTime, actor: str
 ) -> Appointment | None:
     """The appointment this very move already made (see `_changed_by`), if it still stands."""
     if not _changed_by(old, actor, RESCHEDULED) or old.rescheduled_to_id is None:
@@ -558,12 +541,7 @@ def _moved_to(
     new = session.get(Appointment, old.rescheduled_to_id)
     if new is None or new.status not in (BOOKED, CONFIRMED):
         return None
-    same = (new.starts_at, new.provider_id, new.location_id) == (
-        starts_at(option),
-        int(option["provider_id"]),
-        int(option["location_id"]),
-    )
-    return new if same else None
+    return new if option.is_at(new.starts_at, new.provider_id, new.location_id) else None
 
 
 def join_waitlist_for(

@@ -6,13 +6,16 @@ Dates go through `format_when` with the channel (compact for SMS, speakable for 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+
+from sqlalchemy.orm import Session
 
 from assistant.db.models import Appointment, AppointmentType, Location, Provider
+from assistant.frontdesk.offers import OfferedTime
 from assistant.messages import localized, translate
 from assistant.scheduling.availability import SlotOption
 from assistant.scheduling.clock import zone
-from assistant.scheduling.securing import SlotRequest
+from assistant.scheduling.preferences import TimePreference
 from assistant.timefmt import format_when
 
 
@@ -56,10 +59,17 @@ def describe(appointment: Appointment, language: str, channel: str) -> Appointme
     )
 
 
-def option_data(
-    option: SlotOption, location: Location, provider: Provider, language: str, channel: str
-) -> dict[str, object]:
-    """An offered option as plain data (kept in the dialogue between turns; no patient data)."""
+def offered_time(
+    option: SlotOption,
+    location: Location,
+    provider: Provider,
+    language: str,
+    channel: str,
+    *,
+    any_provider: bool | None = None,
+    preference: TimePreference | None = None,
+) -> OfferedTime:
+    """An option found, as offered to the patient."""
     when = format_when(option.starts_at, location.time_zone, language=language, channel=channel)
     label = translate(
         language,
@@ -68,16 +78,41 @@ def option_data(
         provider=provider.display_name,
         location=location.name,
     )
-    return {
-        "provider_id": option.provider_id,
-        "location_id": option.location_id,
-        "appointment_type_id": option.appointment_type_id,
-        "starts_at": option.starts_at.isoformat(),
-        "local_date": option.local_start.date().isoformat(),
-        "hour": option.local_start.hour,
-        "minute": option.local_start.minute,
-        "label": label,
-    }
+    return OfferedTime(
+        provider_id=option.provider_id,
+        location_id=option.location_id,
+        appointment_type_id=option.appointment_type_id,
+        starts_at=option.starts_at,
+        local_date=option.local_start.date(),
+        hour=option.local_start.hour,
+        minute=option.local_start.minute,
+        label=label,
+        any_provider=any_provider,
+        preference=preference,
+    )
+
+
+def offered_times(
+    session: Session,
+    found: list[SlotOption],
+    language: str,
+    channel: str,
+    *,
+    any_provider: bool | None = None,
+    preference: TimePreference | None = None,
+) -> list[OfferedTime]:
+    return [
+        offered_time(
+            option,
+            session.get(Location, option.location_id),
+            session.get(Provider, option.provider_id),
+            language,
+            channel,
+            any_provider=any_provider,
+            preference=preference,
+        )
+        for option in found
+    ]
 
 
 def numbered(lines: list[str], language: str, channel: str) -> str:
@@ -89,18 +124,3 @@ def numbered(lines: list[str], language: str, channel: str) -> str:
         ]
         return "; ".join(said) + "."
     return " ".join(f"{i}) {line}" for i, line in enumerate(lines, 1))
-
-
-def starts_at(option: dict[str, object]) -> datetime:
-    return datetime.fromisoformat(str(option["starts_at"]))
-
-
-def slot_request(option: dict[str, object], patient_id: int) -> SlotRequest:
-    """The offered time `option`, for the patient to book."""
-    return SlotRequest(
-        patient_id,
-        int(str(option["provider_id"])),
-        int(str(option["location_id"])),
-        int(str(option["appointment_type_id"])),
-        starts_at(option),
-    )

@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import (
     ARRIVED,
-    BOOKED,
     COMPLETED,
-    CONFIRMED,
+    KEPT_STATUSES,
     Appointment,
     AppointmentType,
 )
@@ -20,17 +19,14 @@ from assistant.scheduling.errors import SlotUnavailable, TypeNotBookable
 PHONE_CHANNELS = ("sms", "voice")
 
 
-# A visit of a type new patients may not book (a follow-up) in one of these states makes the
-# patient established: records imported from the EHR carry upcoming visits, not the history.
-_HOLDING = (BOOKED, CONFIRMED, ARRIVED, COMPLETED)
-
-
 def is_new_patient(session: Session, patient_id: int) -> bool:
     """New until established: established once seen (an arrived or completed visit), or while
     holding a visit that only established patients may book (booked, confirmed, arrived or
     completed; a cancelled one does not count)."""
     seen = Appointment.status.in_((ARRIVED, COMPLETED))
-    holds = Appointment.status.in_(_HOLDING) & AppointmentType.new_patients_allowed.is_(False)
+    # a kept visit of a type new patients may not book (a follow-up) makes the patient
+    # established: records imported from the EHR carry upcoming visits, not the history
+    holds = Appointment.status.in_(KEPT_STATUSES) & AppointmentType.new_patients_allowed.is_(False)
     established = session.execute(
         select(Appointment.id)
         .join(AppointmentType, AppointmentType.id == Appointment.appointment_type_id)

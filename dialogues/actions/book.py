@@ -19,12 +19,9 @@ from rasa_sdk.types import DomainDict
 from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.offers import OfferedTime
 from assistant.frontdesk.short_answers import (
     choose,
-    has_yes_word,
-    strict_no,
-    strict_yes,
-    wants_more,
 )
 from assistant.frontdesk.views import numbered
 from assistant.identity.names import has_full_name
@@ -32,19 +29,14 @@ from assistant.messages import translate
 from dialogues.actions.commit import conclude
 from dialogues.actions.common import BOOKED, TO_STAFF, channel, language, yes_or_no
 from dialogues.actions.compound import mentions_prep
-from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
+from dialogues.actions.context import conversation_uid, unit_of_work
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
-from dialogues.actions.repair import RepairingForm
-from dialogues.actions.reschedule import pick_on_readback
+from dialogues.actions.offering import OfferingForm, chosen
 
 _TO_STAFF = {"book_confirm": TO_STAFF}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
-
-
-def offered(tracker: Tracker) -> list[dict[str, Any]]:
-    return list(tracker.get_slot("offered_options") or [])
 
 
 def types(tracker: Tracker) -> list[dict[str, Any]]:
@@ -158,26 +150,23 @@ class ActionAskBookConfirm(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        option = tracker.get_slot("chosen_option") or {}
-        chosen = tracker.get_slot("book_type") or {}
+        option = chosen(tracker)
+        kind_chosen = tracker.get_slot("book_type") or {}
         said = str(tracker.get_slot("request_details") or "")
-        if chosen and mentions_prep(said):  # "... I have to fast": answered with the read-back
-            prep = booking.prep_for(unit_of_work(), int(chosen["id"]), language(tracker))
+        if kind_chosen and mentions_prep(said):  # "... I have to fast": said with the read-back
+            prep = booking.prep_for(unit_of_work(), int(kind_chosen["id"]), language(tracker))
             if prep:
                 dispatcher.utter_message(response="utter_office_info", info=prep)
-        kind = str(chosen.get("name", "")).lower()
+        kind = str(kind_chosen.get("name", "")).lower()
         if language(tracker) != "es":
             kind = ("an " if kind[:1] in "aeiou" else "a ") + kind
         dispatcher.utter_message(
-            response="utter_confirm_booking", kind=kind, new=str(option.get("label", ""))
+            response="utter_confirm_booking", kind=kind, new=option.label if option else ""
         )
         return []
 
 
-READBACK_CLEARED = {"book_confirm": None, "slot_choice": None, "chosen_option": None}
-
-
-class ValidateBookForm(RepairingForm):
+class ValidateBookForm(OfferingForm):
     restart_slots = ("book_type_choice", "book_type", "provider_preference", "book_provider",
                      "time_preference", "slot_choice", "chosen_option", "offered_options",
                      "book_confirm", "no_options")  # fmt: skip
@@ -187,6 +176,9 @@ class ValidateBookForm(RepairingForm):
         "time_preference": ("provider_preference", "book_provider"),
         "provider_preference": ("book_type_choice", "book_type"),
     }
+
+    decision, staff = "book_confirm", _TO_STAFF
+    cannot, why = "utter_cannot_book_here", "booking could not be done by the assistant"
 
     def name(self) -> str:
         return "validate_book_form"
@@ -359,8 +351,8 @@ class ValidateBookForm(RepairingForm):
         details = tracker.get_slot("request_details")
         if not details or tracker.get_slot("time_preference") or not said_when(tracker, details):
             return {}
-        result = self._search(tracker, str(details))
-        return {"time_preference": details, **self._offer(result, dispatcher, tracker)}
+        result = self.search(tracker, str(details))
+        return {"time_preference": details, **self.offer(result, dispatcher, tracker)}
 
     def validate_provider_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -379,12 +371,11 @@ class ValidateBookForm(RepairingForm):
         named = booking.named_provider(str(value or ""), providers(tracker))
         who = {"book_provider": named} if named else {}  # "Tuesday with Dr. Chen"
         tracker.slots.update(who)
-        result = self._search(tracker, str(value or ""))
-        return {"time_preference": value, **who, **self._offer(result, dispatcher, tracker)}
+        result = self.search(tracker, str(value or ""))
+        return {"time_preference": value, **who, **self.offer(result, dispatcher, tracker)}
 
-    @staticmethod
-    def _search(
-        tracker: Tracker, text: str, after: str | None = None
+    def search(
+        self, tracker: Tracker, text: str, after: str | None = None
     ) -> frontdesk.ChangeResult | None:
         uid, kind = conversation_uid(tracker), tracker.get_slot("book_type") or {}
         if uid is None or not kind:
@@ -403,80 +394,23 @@ class ValidateBookForm(RepairingForm):
             reason=reason(tracker),
         )
 
-    def _offer(
-        self,
-        result: frontdesk.ChangeResult | None,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-    ) -> dict[str, Any]:
-        if result is None or result.status != frontdesk.DONE:
-            dispatcher.utter_message(response="utter_cannot_book_here")
-            hand_off(dispatcher, tracker, "booking could not be done by the assistant")
+    def no_times(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if tracker.get_slot("no_options"):  # the second search without a fit: staff
+            dispatcher.utter_message(response="utter_no_options")
+            dispatcher.utter_message(response="utter_staff_will_help")
+            hand_off(dispatcher, tracker, "booking: no suitable time")
             return dict(_TO_STAFF)
-        if not result.options:
-            if tracker.get_slot("no_options"):  # the second search without a fit: staff
-                dispatcher.utter_message(response="utter_no_options")
-                dispatcher.utter_message(response="utter_staff_will_help")
-                hand_off(dispatcher, tracker, "booking: no suitable time")
-                return dict(_TO_STAFF)
-            dispatcher.utter_message(response="utter_no_options_try_again")
-            return {"no_options": True, "time_preference": None, "offered_options": []}
-        return {"offered_options": result.options, "slot_choice": None}
+        dispatcher.utter_message(response="utter_no_options_try_again")
+        return {"no_options": True, "time_preference": None, "offered_options": []}
 
-    def validate_slot_choice(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        options = offered(tracker)
-        text = str(value or "")
-        index = choose(
-            text,
-            [date.fromisoformat(str(o["local_date"])) for o in options],
-            [int(o["hour"]) for o in options],
-        )
-        if index is not None:
-            return {"slot_choice": value, "chosen_option": options[index]}
-        if wants_more(text) and options:
-            result = self._search(
-                tracker,
-                str(tracker.get_slot("time_preference") or ""),
-                after=str(options[-1]["starts_at"]),
-            )
-            return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        wish = corrected_wish(text, tracker.get_slot("time_preference"))
-        if wish:  # "what about next week?", "not Tuesday, Thursday", "the afternoon"
-            result = self._search(tracker, wish)
-            offer = self._offer(result, dispatcher, tracker)
-            return {"slot_choice": None, "time_preference": wish, **offer}
-        dispatcher.utter_message(response="utter_choice_unclear")
-        return {"slot_choice": None}
+    def pick(self, text: str, options: list[OfferedTime]) -> int | None:
+        """By its place, day or hour (the minutes are not compared here)."""
+        return choose(text, [o.local_date for o in options], [o.hour for o in options])
 
     def validate_book_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The read-back. Only an unambiguous yes books; another choice is read back; a new
-        wish searches again; a no offers the times again; anything else asks again."""
-        text, intent = str(value or ""), latest_intent(tracker)
-        options, chosen = offered(tracker), tracker.get_slot("chosen_option")
-        if strict_yes(text, intent):  # the form ends; the router books
-            return {"book_confirm": "yes"}
-        index = pick_on_readback(text, options, chosen) if options else None
-        if index is not None and options[index] == chosen and has_yes_word(text):
-            # "yes, the first one" when the first one was read back
-            return {"book_confirm": "yes"}
-        if index is not None:  # "ok I'll take the first one": read that one back
-            return {"book_confirm": None, "slot_choice": text, "chosen_option": options[index]}
-        wish = corrected_wish(text, tracker.get_slot("time_preference"))
-        if options and (wish or wants_more(text)):
-            after = str(options[-1]["starts_at"]) if not wish else None
-            search_text = wish or str(tracker.get_slot("time_preference") or "")
-            result = self._search(tracker, search_text, after=after)
-            wished = {"time_preference": wish} if wish else {}
-            return {**READBACK_CLEARED, **wished, **self._offer(result, dispatcher, tracker)}
-        if strict_no(text, intent):  # back to the options: another one, or another time
-            dispatcher.utter_message(response="utter_book_other_time")
-            return dict(READBACK_CLEARED)
-        dispatcher.utter_message(response="utter_readback_needs_yes")
-        return {"book_confirm": None}
+        return self.read_back(value, dispatcher, tracker)
 
 
 def _new_patient(tracker: Tracker) -> booking.NewPatient | None:
@@ -499,7 +433,7 @@ def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[s
     """Book the option read back and answered yes (the router calls this once the form has
     ended). Returns the slots to set: `book_confirm` BOOKED when done, TO_STAFF when staff will
     help, None when the time was just taken (the times again)."""
-    uid, option = conversation_uid(tracker), tracker.get_slot("chosen_option")
+    uid, option = conversation_uid(tracker), chosen(tracker)
     result = (
         booking.book_for(
             unit_of_work(),
@@ -515,7 +449,6 @@ def commit_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[s
     return conclude(
         dispatcher, tracker, result, decision="book_confirm",
         none_left={"time_preference": None, "offered_options": []},
-        cannot="utter_cannot_book_here", why="booking could not be done by the assistant",
-        staff=_TO_STAFF,
+        cannot=ValidateBookForm.cannot, why=ValidateBookForm.why, staff=_TO_STAFF,
         done=("utter_booked", {"book_confirm": BOOKED}),  # the router then forgets the details
     )  # fmt: skip

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.offers import to_slots
 from dialogues.actions.common import language, say_prep
 from dialogues.actions.handoff import hand_off
 
@@ -31,7 +32,7 @@ def not_done(
         dispatcher.utter_message(response="utter_slot_taken")
         retry = {decision: None, "slot_choice": None, "chosen_option": None}
         if result.options:
-            return {**retry, "offered_options": result.options}
+            return {**retry, "offered_options": to_slots(result.options)}
         return {**retry, **none_left}
     if result is None or result.status != frontdesk.DONE or result.appointment is None:
         dispatcher.utter_message(response=cannot)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,14 +12,10 @@ from rasa_sdk.types import DomainDict
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
-    choose,
     direction,
-    folded_text,
-    has_yes_word,
     replaces_visit,
     strict_no,
     strict_yes,
-    wants_more,
 )
 from assistant.frontdesk.views import numbered
 from assistant.messages import translate
@@ -29,14 +24,9 @@ from dialogues.actions.commit import conclude
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish, with_provider
-from dialogues.actions.handoff import hand_off
-from dialogues.actions.repair import RepairingForm
+from dialogues.actions.offering import OfferingForm, chosen, offered
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
-
-
-def offered(tracker: Tracker) -> list[dict[str, Any]]:
-    return list(tracker.get_slot("offered_options") or [])
 
 
 def find_options(
@@ -87,7 +77,7 @@ class ActionAskSlotChoice(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        labels = [str(o["label"]) for o in offered(tracker)]
+        labels = [o.label for o in offered(tracker)]
         said = _ordinal_replies(language(tracker))
         dispatcher.utter_message(
             response="utter_offer_options",
@@ -104,7 +94,8 @@ class ActionAskRescheduleConfirm(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        new = str((tracker.get_slot("chosen_option") or {}).get("label", ""))
+        read_back = chosen(tracker)
+        new = read_back.label if read_back else ""
         buttons = quick_replies(tracker, _yes_no(language(tracker)))
         if tracker.get_slot("task") == "rebook":
             dispatcher.utter_message(response="utter_confirm_rebook", new=new, buttons=buttons)
@@ -117,39 +108,7 @@ class ActionAskRescheduleConfirm(Action):
         return []
 
 
-def pick_offered(text: str, options: list[dict[str, Any]]) -> int | None:
-    """The offered time meant: "the second one", "the 1:30", "la de las nueve", "Tuesday",
-    "the earliest one" (a clock time offered by none is not a choice)."""
-    minutes = [int(o["minute"]) for o in options if "minute" in o]
-    return choose(
-        text,
-        [_date(o) for o in options],
-        [int(o["hour"]) for o in options],
-        minutes if len(minutes) == len(options) else (),
-    )
-
-
-def pick_on_readback(text: str, options: list[dict[str, Any]], chosen: Any) -> int | None:
-    """Another of the offered times named at the read-back: "the first one", "the 2 pm",
-    "Thursday", or "the later one" / "the earlier one" next to the one read back."""
-    index = pick_offered(text, options)
-    if index is not None:
-        return index
-    folded = f" {folded_text(text)} "
-    at = next((i for i, o in enumerate(options) if o == chosen), None)
-    if at is None:
-        return None
-    if any(k in folded for k in (" later one ", " la mas tarde ", " la de mas tarde ")):
-        return at + 1 if at + 1 < len(options) else None
-    if any(k in folded for k in (" earlier one ", " la mas temprano ", " la de mas temprano ")):
-        return at - 1 if at > 0 else None
-    return None
-
-
-READBACK_CLEARED = {"reschedule_confirm": None, "slot_choice": None, "chosen_option": None}
-
-
-class ValidateRescheduleForm(RepairingForm):
+class ValidateRescheduleForm(OfferingForm):
     restart_slots = ("time_preference", "slot_choice", "chosen_option", "offered_options",
                      "reschedule_confirm", "no_options", "waitlist_answer")  # fmt: skip
     back_slots = {
@@ -157,6 +116,9 @@ class ValidateRescheduleForm(RepairingForm):
         "slot_choice": ("time_preference", "offered_options"),
         "waitlist_answer": ("time_preference", "no_options", "offered_options"),
     }
+
+    decision, staff = "reschedule_confirm", _TO_STAFF
+    cannot, why = "utter_cannot_change_here", "reschedule could not be done by the assistant"
 
     def name(self) -> str:
         return "validate_reschedule_form"
@@ -193,7 +155,7 @@ class ValidateRescheduleForm(RepairingForm):
             return {
                 **picked,
                 "time_preference": details,
-                **self._offer(result, dispatcher, tracker),
+                **self.offer(result, dispatcher, tracker),
             }
         return picked
 
@@ -206,94 +168,28 @@ class ValidateRescheduleForm(RepairingForm):
             tracker.slots["move_direction"] = way
         result = find_options(tracker, text)
         moved = {"move_direction": way} if way else {}
-        return {"time_preference": value, **moved, **self._offer(result, dispatcher, tracker)}
+        return {"time_preference": value, **moved, **self.offer(result, dispatcher, tracker)}
 
-    def _offer(
-        self,
-        result: frontdesk.ChangeResult | None,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-    ) -> dict[str, Any]:
-        if result is None or result.status not in (frontdesk.DONE, frontdesk.CLOSED):
-            dispatcher.utter_message(response="utter_cannot_change_here")
-            hand_off(dispatcher, tracker, "reschedule could not be done by the assistant")
-            return dict(_TO_STAFF)
-        if result.status == frontdesk.CLOSED:  # "Saturday": closed then; another day, please
-            dispatcher.utter_message(response="utter_office_info", info=result.note)
-            return {"time_preference": None, "offered_options": [], "no_options": None}
-        if not result.options:
-            dispatcher.utter_message(response="utter_no_options")
-            return {"no_options": True, "offered_options": []}
-        first = result.options[0]
-        if first.get("instead_of"):  # "Dr. Park has nothing then; Dr. Chen does"
-            dispatcher.utter_message(
-                response="utter_colleague_offer",
-                provider=first["instead_of"],
-                colleague=first.get("provider", ""),
-            )
-        return {"offered_options": result.options, "slot_choice": None}
+    def search(
+        self, tracker: Tracker, text: str, after: str | None = None
+    ) -> frontdesk.ChangeResult | None:
+        """Among the providers of the times offered before (any, once a colleague's)."""
+        before = offered(tracker)
+        any_provider = bool(before and before[0].any_provider)
+        return find_options(tracker, text, after=after, any_provider=any_provider)
 
-    def validate_slot_choice(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        options = offered(tracker)
-        text = str(value or "")
-        index = pick_offered(text, options)
-        if index is not None:
-            return {"slot_choice": value, "chosen_option": options[index]}
-        if wants_more(text) and options:
-            result = find_options(
-                tracker,
-                str(tracker.get_slot("time_preference") or ""),
-                after=str(options[-1]["starts_at"]),
-                any_provider=bool(options[0].get("any_provider")),
-            )
-            return {"slot_choice": None, **self._offer(result, dispatcher, tracker)}
-        before = tracker.get_slot("time_preference")
-        wish = corrected_wish(text, before) or with_provider(text, before)
-        if wish and options:  # "what about next week?", "not Tuesday, Thursday", "Dr. Okafor"
-            result = find_options(tracker, wish, any_provider=bool(options[0].get("any_provider")))
-            return {"slot_choice": None, "time_preference": wish,
-                    **self._offer(result, dispatcher, tracker)}  # fmt: skip
-        dispatcher.utter_message(response="utter_choice_unclear")
-        return {"slot_choice": None}
+    def new_wish(self, text: str, before: str | None) -> str | None:
+        """A new time, or another provider ("can it be with Dr. Okafor instead?")."""
+        return corrected_wish(text, before) or with_provider(text, before)
+
+    def no_times(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        dispatcher.utter_message(response="utter_no_options")  # the waitlist is offered
+        return {"no_options": True, "offered_options": []}
 
     def validate_reschedule_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The read-back. Only an unambiguous yes moves the visit; another choice is read back;
-        a new wish searches again; a no offers the times again; anything else asks again."""
-        text, intent = str(value or ""), latest_intent(tracker)
-        options, chosen = offered(tracker), tracker.get_slot("chosen_option")
-        if strict_yes(text, intent):  # the form ends; the router moves the visit
-            return {"reschedule_confirm": "yes"}
-        index = pick_on_readback(text, options, chosen) if options else None
-        if index is not None and options[index] == chosen and has_yes_word(text):
-            # "yes, the first one" when the first one was read back
-            return {"reschedule_confirm": "yes"}
-        if index is not None:  # "ok I'll take the first one": read that one back
-            return {
-                "reschedule_confirm": None,
-                "slot_choice": text,
-                "chosen_option": options[index],
-            }
-        before = tracker.get_slot("time_preference")
-        wish = corrected_wish(text, before) or with_provider(text, before)
-        if options and (wish or wants_more(text)):
-            after = str(options[-1]["starts_at"]) if not wish else None
-            result = find_options(
-                tracker,
-                wish or str(tracker.get_slot("time_preference") or ""),
-                after=after,
-                any_provider=bool(options[0].get("any_provider")),
-            )
-            wished = {"time_preference": wish} if wish else {}
-            return {**READBACK_CLEARED, **wished, **self._offer(result, dispatcher, tracker)}
-        if strict_no(text, intent):  # the times again (or "never mind" to keep the visit)
-            dispatcher.utter_message(response="utter_book_other_time")
-            return dict(READBACK_CLEARED)
-        dispatcher.utter_message(response="utter_readback_needs_yes")
-        return {"reschedule_confirm": None}
+        return self.read_back(value, dispatcher, tracker)
 
     def validate_waitlist_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -301,12 +197,11 @@ class ValidateRescheduleForm(RepairingForm):
         """Only an unambiguous yes joins the waitlist; "oh ok, Monday morning then" is a new
         wish (searched), not a yes."""
         text, intent = str(value or ""), latest_intent(tracker)
-        before = tracker.get_slot("time_preference")
-        wish = corrected_wish(text, before) or with_provider(text, before)
+        wish = self.new_wish(text, tracker.get_slot("time_preference"))
         if wish:
             tracker.slots["time_preference"] = wish
             result = find_options(tracker, wish)
-            offer = self._offer(result, dispatcher, tracker)
+            offer = self.offer(result, dispatcher, tracker)
             if offer.get("no_options"):  # still nothing: the waitlist question again
                 return {"time_preference": wish, "waitlist_answer": None, **offer}
             return {"time_preference": wish, "waitlist_answer": None, "no_options": None,
@@ -319,32 +214,26 @@ class ValidateRescheduleForm(RepairingForm):
         return {"waitlist_answer": None}
 
 
-def _date(option: dict[str, Any]) -> date:
-    return date.fromisoformat(str(option["local_date"]))
-
-
 def commit_reschedule(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """Move the visit to the option read back and answered yes (the router calls this once
     the form has ended). Returns the slots to set: `reschedule_confirm` "yes" when done, "staff"
     when staff will help, None when the time was just taken (the times again)."""
-    uid, chosen = conversation_uid(tracker), appointment_id(tracker)
-    option = tracker.get_slot("chosen_option")
+    uid, visit, option = conversation_uid(tracker), appointment_id(tracker), chosen(tracker)
     result = (
         frontdesk.reschedule_for(
             unit_of_work(),
             uid,
-            chosen,
+            visit,
             option,
             language(tracker),
             channel(tracker),
         )
-        if uid and chosen and option
+        if uid and visit and option
         else None
     )
     return conclude(
         dispatcher, tracker, result, decision="reschedule_confirm",
         none_left={"no_options": True, "offered_options": []},
-        cannot="utter_cannot_change_here", why="reschedule could not be done by the assistant",
-        staff=_TO_STAFF,
+        cannot=ValidateRescheduleForm.cannot, why=ValidateRescheduleForm.why, staff=_TO_STAFF,
         done=("utter_rescheduled", {"reschedule_confirm": "yes"}),
     )  # fmt: skip

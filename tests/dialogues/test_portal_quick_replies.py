@@ -3,13 +3,18 @@ SMS and voice get the same words and no buttons."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
+from assistant.frontdesk.offers import OfferedTime
 from dialogues.actions.reschedule import ActionAskRescheduleConfirm, ActionAskSlotChoice
 from tests.factories.dialogues import run, tracker
 
 OPTIONS = [
-    {"label": "Thu Dec 3, 9:00 AM with Dr. Chen at Main Street Office"},
-    {"label": "Thu Dec 3, 9:30 AM with Dr. Chen at Main Street Office"},
-]
+    OfferedTime(1, 1, 2, datetime(2026, 12, 3, 14, minute, tzinfo=timezone.utc),
+                date(2026, 12, 3), 9, minute,
+                f"Thu Dec 3, 9:{minute:02d} AM with Dr. Chen at Main Street Office").to_slot()
+    for minute in (0, 30)
+]  # fmt: skip
 
 
 def test_offered_times_are_buttons_in_the_portal_only():

@@ -390,12 +390,12 @@ def test_a_move_asked_as_later_is_never_earlier(at_readback, sqlite_url):
         direction="later",
     )  # fmt: skip
     assert result.options
-    assert all(o["starts_at"] > maria.appointment_starts_at.isoformat() for o in result.options)
+    assert all(o.starts_at > maria.appointment_starts_at for o in result.options)
     result = frontdesk.options_for(
         UnitOfWork(sqlite_url), uid, maria.appointment_id, "as soon as possible", "en", "sms",
         direction="earlier",
     )  # fmt: skip
-    assert all(o["starts_at"] < maria.appointment_starts_at.isoformat() for o in result.options)
+    assert all(o.starts_at < maria.appointment_starts_at for o in result.options)
 
 
 # --- 4 and 5. Move vs book; the right provider --------------------------------------------------
@@ -448,7 +448,7 @@ def test_a_check_up_is_not_booked_in_dermatology(demo, sqlite_url):
     assert result.options
     with UnitOfWork(sqlite_url) as uow:
         for option in result.options:
-            provider = uow.session.get(Provider, int(option["provider_id"]))
+            provider = uow.session.get(Provider, option.provider_id)
             assert provider.specialty == "Family Medicine"
 
 
@@ -461,12 +461,12 @@ def test_a_colleague_of_the_same_specialty_when_the_provider_has_nothing(at_read
     result = frontdesk.options_for(UnitOfWork(sqlite_url), uid, maria.appointment_id,
                                    "as soon as possible", "en", "sms")  # fmt: skip
     assert result.options
-    assert result.options[0]["instead_of"] == maria.provider_name
+    assert result.options[0].instead_of == maria.provider_name
     with UnitOfWork(sqlite_url) as uow:
         for option in result.options:
-            provider = uow.session.get(Provider, int(option["provider_id"]))
+            provider = uow.session.get(Provider, option.provider_id)
             assert provider.id != chen_id and provider.specialty == "Family Medicine"
-            assert provider.display_name in option["label"]  # always saying who
+            assert provider.display_name in option.label  # always saying who
 
 
 # --- the words ---------------------------------------------------------------------------------

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.offers import OfferedTime
 from assistant.portal import appointments as visits
 from assistant.portal import web_sessions
 from webhooks.context import settings
@@ -70,10 +69,10 @@ def cancel(appointment_id: int):
     return redirect(url_for("portal.appointments"))
 
 
-def _sign_options(appointment_id: int, options: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _sign_options(appointment_id: int, options: list[OfferedTime]) -> list[dict[str, str]]:
     signer = _options_signer()
     return [
-        {"label": str(o["label"]), "token": signer.dumps({"a": appointment_id, "o": o})}
+        {"label": o.label, "token": signer.dumps({"a": appointment_id, "o": o.to_slot()})}
         for o in options
     ]
 
@@ -95,12 +94,11 @@ def reschedule(appointment_id: int):
             signed = None
         if not signed or signed.get("a") != appointment_id:
             message = "no_options"
-            options: list[dict[str, Any]] = []
+            options: list[OfferedTime] = []
         else:
             uid = _conversation_uid()
-            result = frontdesk.reschedule_for(
-                g.uow, uid, appointment_id, signed["o"], lang, CHANNEL
-            )
+            option = OfferedTime.from_slot(signed["o"])
+            result = frontdesk.reschedule_for(g.uow, uid, appointment_id, option, lang, CHANNEL)
             if result.status == frontdesk.DONE:
                 security.put("notice", "rescheduled_notice")
                 security.put("changed", result.appointment.appointment_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -109,8 +109,8 @@ def test_reschedule_to_an_offered_option(demo, sqlite_url, maria_uid):
         UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, "afternoon please", "en", "sms"
     )
     assert offered.status == service.DONE and 1 <= len(offered.options) <= 3
-    assert all(o["hour"] >= 12 for o in offered.options)
-    assert all(maria.provider_name in o["label"] for o in offered.options)
+    assert all(o.hour >= 12 for o in offered.options)
+    assert all(maria.provider_name in o.label for o in offered.options)
     later = service.options_for(
         UnitOfWork(sqlite_url),
         maria_uid,
@@ -118,9 +118,9 @@ def test_reschedule_to_an_offered_option(demo, sqlite_url, maria_uid):
         "afternoon please",
         "en",
         "sms",
-        after=offered.options[-1]["starts_at"],
+        after=offered.options[-1].starts_at.isoformat(),
     )
-    assert later.options[0]["starts_at"] > offered.options[-1]["starts_at"]
+    assert later.options[0].starts_at > offered.options[-1].starts_at
     chosen = offered.options[1] if len(offered.options) > 1 else offered.options[0]
     result = service.reschedule_for(
         UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, chosen, "en", "sms"
@@ -130,7 +130,7 @@ def test_reschedule_to_an_offered_option(demo, sqlite_url, maria_uid):
         old = uow.session.get(Appointment, maria.appointment_id)
         assert old.status == "rescheduled"
         new = uow.session.get(Appointment, old.rescheduled_to_id)
-        assert new.starts_at.isoformat() == chosen["starts_at"] and new.status == "booked"
+        assert new.starts_at == chosen.starts_at and new.status == "booked"
         conversation = uow.session.execute(
             select(Conversation).where(Conversation.uid == maria_uid)
         ).scalar_one()
@@ -198,7 +198,7 @@ def test_a_taken_time_offers_alternatives(demo, sqlite_url, maria_uid):
         UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, first, "en", "sms"
     )
     if result.status == service.TAKEN:  # José could take Maria's time (same type of visit)
-        assert result.options and result.options[0]["starts_at"] != first["starts_at"]
+        assert result.options and result.options[0].starts_at != first.starts_at
         with UnitOfWork(sqlite_url) as uow:
             assert uow.session.get(Appointment, maria.appointment_id).status == "booked"
 
@@ -268,6 +268,6 @@ def test_new_times_relative_to_the_visit(demo, sqlite_url, maria_uid, text, days
     )
     assert offered.status == service.DONE and offered.options
     for option in offered.options:
-        start = datetime.fromisoformat(option["starts_at"]).astimezone(practice_zone)
+        start = option.starts_at.astimezone(practice_zone)
         assert start.date() == visit_day + timedelta(days=days)
         assert start.hour in hours
