@@ -74,15 +74,27 @@ _SINCE = re.compile(r"\bsince\s*$")
 def not_a_time(text: str, start: int, span: str, language: str) -> bool:
     """A recognized span that, in its place, is no date or time: Spanish "late", an address,
     the start of a symptom."""
-    said = span.strip().lower()
-    if language == "en" and (said.startswith("since ") or _SINCE.search(text[:start].lower())):
+    check = _NOT_A_TIME.get(language)
+    return check is not None and check(text, start, span.strip().lower())
+
+
+def _not_a_time_en(text: str, start: int, said: str) -> bool:
+    """ "fever since sunday" (when it began), "the cvs on 4th avenue" (an address)."""
+    if said.startswith("since ") or _SINCE.search(text[:start].lower()):
         return True
-    if language == "es" and _LATE.match(said):
-        before = text[:start].lower()
-        return said != "tarde" or bool(_LATE_BEFORE.search(before))
-    if language == "en" and _ORDINAL.match(said):
-        return bool(_STREET_AFTER.match(text[start + len(span) :].lower()))
+    if _ORDINAL.match(said):
+        return bool(_STREET_AFTER.match(text[start + len(said) :].lower()))
     return False
+
+
+def _not_a_time_es(text: str, start: int, said: str) -> bool:
+    """ "llego 10 minutos tarde", "voy un poco tarde": late, not the afternoon."""
+    if not _LATE.match(said):
+        return False
+    return said != "tarde" or bool(_LATE_BEFORE.search(text[:start].lower()))
+
+
+_NOT_A_TIME = {"en": _not_a_time_en, "es": _not_a_time_es}
 
 
 def _mask_ones(text: str, language: str) -> str:

@@ -300,10 +300,10 @@ _BECAUSE = re.compile(r"\b(because|since|cause|cuz|porque|ya que|pues)\b.*$")
 _OTHER_WEEK = re.compile(r"\b(la otra semana|the following week)\b")
 
 
-def _part_said(parts_text: str) -> str | None:
+def _part_said(parts_text: str) -> PartOfDay | None:
     """The part of the day wished, read before any reason given for it."""
 
-    def part_in(text: str) -> str | None:
+    def part_in(text: str) -> PartOfDay | None:
         return next((p for p, keys in _PARTS.items() if any(k in text for k in keys)), None)
 
     return part_in(_BECAUSE.sub("", parts_text)) or part_in(parts_text)

@@ -73,6 +73,8 @@ _ASKS_NURSE = re.compile(
     r"|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the) doctor)\b"
     r"|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
     r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b"
+    r"|\b(le doy|le puedo dar|lo traigo|la traigo|should i bring (him|her|them)( in)?"
+    r"|do i (need to |have to )?bring (him|her|them) in)\b"
     r"|\b(doctor'?s|doctors|his|her|my|the|medication|medicine|meds|follow ?-?up|discharge"
     r"|home) instruction|\b(forgot|forget|don'?t remember|can'?t remember|cant remember"
     r"|not sure( about)?|don'?t know) what (the doctor|the doc|dr \w+|my doctor|my doc|he|she"
@@ -292,3 +294,12 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
     if asked and not moves(text) and task_in(text) == "confirm":
         return "confirm_appointment"
     return intent
+
+
+def a_message_not_a_task(text: str) -> bool:
+    """ "Can you send my records to my new doctor? Their fax is ..." read as a move: the words
+    ask a department (records, a bill, a refill, a complaint) and name no appointment task."""
+    named = department_request(text)
+    if named in (None, "care_question") or task_in(text) is not None:
+        return False
+    return not (moves(text) or books(text) or asks_to_cancel(text))

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
@@ -35,6 +35,7 @@ from dialogues.actions.common import (
 )
 from dialogues.actions.compound import (
     TASK_INTENTS,
+    a_message_not_a_task,
     asks_the_nurse,
     book_or_move,
     books,
@@ -137,6 +138,9 @@ class ActionRouteTask(Action):
             dispatcher.utter_message(response="utter_emergency")  # before any task
             return [flow("done")]
         intent = confirm_by_words(text_of(tracker), self.requested_intent(tracker, previous))
+        fresh = previous not in (*_FORMS, *_ANSWERED_FIRST, "identity_form")
+        if fresh and intent in TASKS and a_message_not_a_task(text_of(tracker)):
+            return [FollowupAction("action_take_message")]  # the department its words name
         if intent == "cancel_appointment" and replaces_visit(text_of(tracker)):
             intent = "reschedule_appointment"  # "cancel it and give me another one": a move
         events: list[EventType] = []

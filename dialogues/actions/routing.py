@@ -13,13 +13,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.conversations.messages import take_message_from_dialogue
+from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk.short_answers import folded_text, is_emergency, question_topic
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
 from dialogues.actions.common import text_of
 from dialogues.actions.compound import (
+    asks_the_nurse,
     department_request,
     handle_other_parts,
     reason_of_a_booking,
@@ -43,6 +44,16 @@ def asks_the_office(text: str) -> bool:
         return True
     folded = folded_text(text)
     return question_topic(f"{text}?") == "office" and _ASKING.search(folded) is not None
+
+
+def by_words(intent: str | None, text: str) -> str | None:
+    """A question for the nurse the classifier heard in a bill, a records request or a complaint
+    ("tengo una duda con una factura"): the department its words name, unless they ask the care
+    team something too."""
+    named = department_request(text)
+    if intent == CARE_QUESTION and named not in (None, CARE_QUESTION) and not asks_the_nurse(text):
+        return named
+    return intent
 
 
 def says_only_who(text: str, tracker: Tracker) -> bool:
@@ -98,7 +109,7 @@ class ActionTakeMessage(Action):
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")
             return []
-        intent, text = latest_intent(tracker), text_of(tracker)
+        intent, text = by_words(latest_intent(tracker), text_of(tracker)), text_of(tracker)
         then = task_follows(tracker)
         if then and reason_of_a_booking(text):  # "book a visit to go over my results"
             handle_other_parts(dispatcher, tracker, text, offices_only=True)
@@ -117,7 +128,7 @@ class ActionTakeMessage(Action):
             dispatcher.utter_message(response="utter_what_else")
             return []
         if department_for(intent) == "front_desk":  # the classifier knew no department
-            intent = department_request(text) or intent
+            intent = department_request(text) or (CARE_QUESTION if asks_the_nurse(text) else intent)
         reply = take_message_from_dialogue(unit_of_work(), uid, intent)
         if tracker.get_slot("channel") == "voice":
             # On a call the edge turns this into a transfer (or a voicemail for the task).

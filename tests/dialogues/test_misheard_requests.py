@@ -179,3 +179,28 @@ def test_a_move_said_with_see_you_then_is_still_a_move(demo, sqlite_url):
     track = tracker(uid, text=said, intent="reschedule_appointment", slots={"channel": "voice"})
     events, _ = run(ActionRouteTask(), track)
     assert slots_of(events)["task"] == "reschedule"
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "department"),
+    [
+        ("could you fax my chart over to my new doctor, the number is 609-555-0100",
+         "reschedule_appointment", "medical_records"),
+        ("me llegó una factura que no entiendo por correo", "care_question", "billing"),
+        ("necesito cancelar mi cita y también me cobraron doble en la factura", "care_question",
+         "billing"),
+        ("mi hija tiene fiebre de 38 desde anoche, le doy algo o la traigo", "nlu_fallback",
+         "nurse_line"),
+    ],
+)  # fmt: skip
+def test_the_department_its_words_name_wins_over_a_misheard_intent(
+    demo, sqlite_url, said, intent, department
+):
+    from dialogues.actions.router import ActionRouteTask
+
+    uid = conversation(sqlite_url, demo.practice_id, demo.spanish_demo.phone)
+    if intent.endswith("_appointment"):  # the rules run the router for a task intent
+        events, _ = run(ActionRouteTask(), tracker(uid, text=said, intent=intent))
+        assert events == [{"event": "followup", "name": "action_take_message", "timestamp": None}]
+    run(ActionTakeMessage(), tracker(uid, text=said, intent=intent))
+    assert _departments(sqlite_url, uid) == [department]
