@@ -16,6 +16,7 @@ from assistant.db import migrate
 from assistant.db.engine import limit_postgres_waits
 from assistant.unit_of_work import UnitOfWork
 from tests.assistant.reminders.fake_twilio import FakeTwilio
+from tests.browsers import chromium
 from tests.factories.databases import (
     IN_CI,
     empty_all_tables,
@@ -87,3 +88,13 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def fake_twilio() -> Iterator[FakeTwilio]:
     with FakeTwilio() as fake:
         yield fake
+
+
+# Debian's Chromium, driven by Playwright, shared by every browser test of the session (the
+# console's, the portal's, the real-stack chat): one Playwright per test session, whatever order
+# the tests run in (a second sync Playwright beside the first fails to start).
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session's browser tests (tests/browsers.py)."""
+    with chromium() as launched:
+        yield launched

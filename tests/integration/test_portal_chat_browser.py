@@ -15,7 +15,6 @@ from assistant.db.models import Appointment
 from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.timefmt import format_when
 from assistant.unit_of_work import UnitOfWork
-from tests.browsers import chromium
 from tests.factories.console import SCREENSHOTS
 from tests.factories.portal import last_code
 from webhooks import create_app
@@ -45,14 +44,13 @@ def real_portal(dialogue_settings, live_db) -> Iterator[tuple[str, str, DemoSumm
         thread.join(timeout=10)
 
 
-def test_asking_for_the_next_visit_in_the_chat_names_it(real_portal) -> None:
+def test_asking_for_the_next_visit_in_the_chat_names_it(real_portal, browser) -> None:
     base_url, database_url, demo = real_portal
     maria = demo.english_demo
     with UnitOfWork(database_url) as uow:
         visit = uow.session.get(Appointment, maria.appointment_id)
         when = format_when(visit.starts_at, visit.location.time_zone)
-    with chromium() as browser:
-        _ask_and_look(browser, base_url, database_url, maria.phone, when)
+    _ask_and_look(browser, base_url, database_url, maria.phone, when)
 
 
 def _ask_and_look(browser, base_url: str, database_url: str, phone: str, when: str) -> None:

@@ -7,7 +7,6 @@ from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 
 from assistant.config import Settings
-from tests.browsers import chromium
 from tests.factories.webhooks import (
     AUTH_TOKEN,
     PUBLIC_BASE_URL,
@@ -60,12 +59,3 @@ def client_with_fake_rasa(sqlite_url: str, fake_rasa: FakeRasa) -> FlaskClient:
     return create_app(make_settings(sqlite_url, RASA_URL=fake_rasa.url)).test_client()
 
 
-# Debian's Chromium, driven by Playwright, shared by the console's and the portal's browser tests:
-# one Playwright per test session (a second sync Playwright beside the first fails to start).
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One Chromium for the session's browser tests (tests/browsers.py)."""
-    with chromium() as launched:
-        yield launched
