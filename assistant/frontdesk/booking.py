@@ -195,19 +195,31 @@ def names_a_kind(text: str) -> bool:
 
 
 def type_for_request(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The listed type a booking request points at: named ("a physical"), or for a new patient
-    from the reason (symptoms: a sick visit; a check-up, a new doctor, the skin: the first
-    visit). None: asked."""
+    """The listed type a booking request points at: named ("a physical"), or from the reason:
+    for a new patient symptoms are a sick visit and a check-up, a new doctor or the skin the
+    first visit; for an established one the visit for that reason. None: asked."""
     by_code = {str(t["code"]): t for t in types}
     named = named_type(text)
     if named in by_code:
         return by_code[named]
     reason = reason_category(text)
-    if NEW_PATIENT_TYPE not in by_code or reason == "other":
+    if reason == "other":
         return None
+    if NEW_PATIENT_TYPE not in by_code:  # an established patient: the visit for the reason
+        return by_code.get(_ESTABLISHED_VISIT_FOR[reason])
     if reason == "illness":
         return by_code.get("sick_visit")
     return by_code[NEW_PATIENT_TYPE]
+
+
+# An established patient's visit for a reason said with the request ("a mole on my back": the
+# dermatologists' follow-up visit, searched among those whose specialty sees the skin).
+_ESTABLISHED_VISIT_FOR = {
+    "illness": "sick_visit",
+    "skin": "follow_up",
+    "check-up": "annual_physical",
+    "ongoing condition": "follow_up",
+}
 
 
 def reason_category(text: str) -> str:

@@ -254,7 +254,7 @@ class ValidateBookForm(OfferingForm):
         first visit (a sick visit for symptoms)."""
         said = str(tracker.get_slot("request_details") or "")
         found: dict[str, Any] = {}
-        if said and booking.reason_category(said) != "other" and is_new(tracker):
+        if said and booking.reason_category(said) != "other":  # new or found in the records
             found["visit_reason"] = booking.reason_category(said)
             tracker.slots.update(found)
         if tracker.get_slot("book_type"):

@@ -288,12 +288,13 @@ def task_follows(tracker: Tracker) -> list[EventType]:
 
 
 def confirm_by_words(text: str, intent: str | None) -> str | None:
-    """ "Confirming my appointment, do I need to fast before it?" read as a move, "still on
-    for my appt, see you then!" as a check: the words confirm and ask no move, so confirm."""
+    """The task the words ask for when the classifier heard a move or a check they do not ask:
+    "Confirming my appointment, do I need to fast before it?" read as a move, "still on for my
+    appt, see you then!" as a check: confirm; "cancele mi cita, ya me siento mejor" read as a
+    move: cancel."""
     asked = intent in ("reschedule_appointment", "check_appointment")
-    if asked and not moves(text) and task_in(text) == "confirm":
-        return "confirm_appointment"
-    return intent
+    said = task_in(text) if asked and not moves(text) else None
+    return TASK_INTENTS[said] if said in ("confirm", "cancel") else intent
 
 
 def a_message_not_a_task(text: str) -> bool:

@@ -51,15 +51,22 @@ def by_words(intent: str | None, text: str) -> str | None:
     ("tengo una duda con una factura"): the department its words name, unless they ask the care
     team something too."""
     named = department_request(text)
-    if intent == CARE_QUESTION and named not in (None, CARE_QUESTION) and not asks_the_nurse(text):
+    if intent == CARE_QUESTION and named in _NOT_CARE and not asks_the_nurse(text):
         return named
     return intent
 
 
+# Departments whose words outweigh the classifier's nurse question (a medicine asked about is
+# a care question: "how often do I take it", "can I take ibuprofen with my meds").
+_NOT_CARE = ("billing_question", "request_medical_records", "complaint")
+
+
 def says_only_who(text: str, tracker: Tracker) -> bool:
     """A bare name or date of birth out of any question ("Maria Lopez", "03/03/1982", said
-    after the visit was already confirmed): no request, so no message for staff."""
-    if is_only_a_name(text):
+    after the visit was already confirmed), or a correction of one ("perdón, es 1975"): no
+    request, so no message for staff."""
+    text = _OWN_SLIP.sub("", text).strip(" ,.!")
+    if is_only_a_name(text) or _YEAR.fullmatch(text):
         return True
     words = fold(text).split()
     language = tracker.get_slot("language") or "en"
@@ -70,6 +77,13 @@ def says_only_who(text: str, tracker: Tracker) -> bool:
     )
 
 
+# "Sorry, I meant ...", "perdón me equivoqué, es ...": a slip in one's own details corrected.
+_OWN_SLIP = re.compile(
+    r"^(?:\W*(?:sorry|oops|my bad|typo|i meant|meant|correction|it'?s|its|is|it was|no"
+    r"|perd[oó]n|disculpe?|me equivoqu[eé]|quise decir|ups|es|era|fue)\b)+",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 _DATE_GLUE = frozenset({"de", "del", "el", "la", "of", "the", "y", "and"})
 
 

@@ -19,8 +19,10 @@ from assistant.db.models import (
     Location,
     OutboundMessage,
     Patient,
+    Provider,
     StaffTask,
 )
+from assistant.frontdesk.offers import OfferedTime
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.appointments import ActionConfirmAppointment
 from dialogues.actions.book import ActionAskBookConfirm, ValidateBookForm
@@ -322,3 +324,30 @@ def test_a_second_yes_after_confirming_the_reminder_says_it_is_already_confirmed
         tracker(uid, text="sí, ahí estaré", intent="affirm", slots={"language": "es"}),
     )
     assert [m["response"] for m in messages] == ["utter_appointment_already_confirmed"]
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "code", "specialty"),
+    [
+        ("quiero una cita con el dermatólogo, tengo un lunar que me cambió de color", "es",
+         "follow_up", "Dermatology"),
+        ("I'd like to get in for this cough that won't go away", "en", "sick_visit",
+         "Family Medicine"),
+    ],
+)  # fmt: skip
+def test_an_established_patient_s_reason_picks_the_visit_and_who_sees_it(
+    demo, sqlite_url, said, language, code, specialty
+):
+    jose = demo.spanish_demo  # on file with a follow-up: established
+    uid = conversation(sqlite_url, demo.practice_id, jose.phone)
+    slots, _ = _route(uid, said, {"language": language})
+    slots, _ = _answers(
+        uid, slots, ("new_patient_name", "José Hernández"), ("new_patient_dob", "15/07/1975")
+    )
+    assert slots["verified"] is True and slots["book_type"]["code"] == code  # not asked
+    slots, _ = _answers(uid, slots, ("time_preference", "as soon as possible"))
+    with UnitOfWork(sqlite_url) as uow:
+        offered = [OfferedTime.from_slot(o) for o in slots.get("offered_options") or []]
+        assert offered and {
+            uow.session.get(Provider, o.provider_id).specialty for o in offered
+        } == {specialty}

@@ -204,3 +204,24 @@ def test_the_department_its_words_name_wins_over_a_misheard_intent(
         assert events == [{"event": "followup", "name": "action_take_message", "timestamp": None}]
     run(ActionTakeMessage(), tracker(uid, text=said, intent=intent))
     assert _departments(sqlite_url, uid) == [department]
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["how many times a day do I take the new pills the doctor gave me, I forgot",
+     "¿puedo tomar paracetamol con las otras medicinas que tomo?"],
+)  # fmt: skip
+def test_a_medicine_asked_about_stays_a_question_for_the_nurse(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    run(ActionTakeMessage(), tracker(uid, text=said, intent="care_question"))
+    assert _departments(sqlite_url, uid) == ["nurse_line"]
+
+
+@pytest.mark.parametrize(
+    "said", ["perdón, me equivoqué, es 1982", "sorry I meant 03/03/1982", "oops typo, Maria Lopez"]
+)
+def test_a_slip_in_ones_own_details_corrected_is_no_message_for_staff(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    _, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="inform"))
+    assert [m["response"] for m in messages] == ["utter_what_else"]
+    assert _departments(sqlite_url, uid) == []

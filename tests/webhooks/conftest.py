@@ -57,5 +57,3 @@ def fake_rasa():
 @pytest.fixture
 def client_with_fake_rasa(sqlite_url: str, fake_rasa: FakeRasa) -> FlaskClient:
     return create_app(make_settings(sqlite_url, RASA_URL=fake_rasa.url)).test_client()
-
-
