@@ -69,7 +69,11 @@ from assistant.simulator import SimulatedCall, TwilioSimulator  # noqa: E402
 from assistant.unit_of_work import UnitOfWork  # noqa: E402
 
 CONVERSATIONS = Path(__file__).with_name("conversations")
-SETS = {"default": CONVERSATIONS, "unseen": Path(__file__).with_name("conversations_unseen")}
+SETS = {
+    "default": CONVERSATIONS,
+    "unseen": Path(__file__).with_name("conversations_unseen"),
+    "fresh": Path(__file__).with_name("conversations_fresh"),  # held out, written 2026-12-07
+}
 PUBLIC_BASE_URL = "https://clinic.example.org"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
 PATIENTS = {"maria": "english_demo", "jose": "spanish_demo"}
@@ -745,7 +749,8 @@ def main(argv: list[str] | None = None) -> int:
         "--set",
         choices=sorted(SETS),
         default="default",
-        help="bench/conversations (default) or bench/conversations_unseen (unseen)",
+        help="bench/conversations (default), or the held-out bench/conversations_unseen (unseen)"
+        " and bench/conversations_fresh (fresh)",
     )
     parser.add_argument("--verbose", action="store_true", help="print every reply")
     args = parser.parse_args(argv)

@@ -1,4 +1,5 @@
-"""bench/conversations_unseen is an evaluation set: it must never become training data.
+"""bench/conversations_unseen and bench/conversations_fresh are evaluation sets: they must never
+become training data.
 
 No patient turn of it may appear as an NLU training example (case-insensitive, whitespace
 collapsed, entity annotations removed from the examples), and it keeps its size and its mix of
@@ -22,6 +23,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 UNSEEN = ROOT / "bench" / "conversations_unseen"
+FRESH = ROOT / "bench" / "conversations_fresh"  # a second held-out set, written 2026-12-07
 NLU_DATA = ROOT / "nlu" / "data"
 SHORT_ANSWER_WORDS = 5
 
@@ -33,9 +35,9 @@ def _normal(text: Any) -> str:
     return " ".join(_ANNOTATION.sub(r"\1", str(text)).split()).casefold()
 
 
-def _conversations() -> list[dict[str, Any]]:
+def _conversations(folder: Path = UNSEEN) -> list[dict[str, Any]]:
     found = []
-    for path in sorted(UNSEEN.glob("*.yml")):
+    for path in sorted(folder.glob("*.yml")):
         found.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
     return found
 
@@ -72,6 +74,7 @@ def _training_examples() -> set[str]:
 
 
 CONVERSATIONS = _conversations()
+HELD_OUT = CONVERSATIONS + _conversations(FRESH)  # every held-out conversation
 
 
 def _must_be_unseen(index: int, turn: str) -> bool:
@@ -86,7 +89,7 @@ def test_no_unseen_turn_is_a_training_example():
     leaked = sorted(
         {
             f"{spec['id']}: {turn}"
-            for spec in CONVERSATIONS
+            for spec in HELD_OUT
             for index, turn in enumerate(spec["turns"])
             if _must_be_unseen(index, turn) and _normal(turn) in training
         }
@@ -119,5 +122,5 @@ def test_each_conversation_is_well_formed(spec):
 
 
 def test_ids_are_unique():
-    ids = [spec["id"] for spec in CONVERSATIONS]
+    ids = [spec["id"] for spec in HELD_OUT]
     assert len(ids) == len(set(ids))
