@@ -1,7 +1,8 @@
 """Debian's Chromium, driven by Playwright (`executable_path`; `playwright install` is never used).
 
-One Playwright instance per thread at a time: every browser test takes the session's `browser`
-fixture (tests/conftest.py), which opens Chromium once with `chromium()`.
+One Playwright instance per thread at a time: every browser test takes the `browser` fixture
+(tests/conftest.py), which opens Chromium with `chromium()` once per test module and closes it
+when the module ends.
 The browser runs on the real clock even when the suite runs under libfaketime
 (scripts/test-shifted-clock.sh): Chromium does not load pages with its clock faked, and what the
 pages show comes from the server, which runs on the moved clock.

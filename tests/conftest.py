@@ -90,11 +90,12 @@ def fake_twilio() -> Iterator[FakeTwilio]:
         yield fake
 
 
-# Debian's Chromium, driven by Playwright, shared by every browser test of the session (the
-# console's, the portal's, the real-stack chat): one Playwright per test session, whatever order
-# the tests run in (a second sync Playwright beside the first fails to start).
-@pytest.fixture(scope="session")
+# Debian's Chromium, driven by Playwright, for every browser test (the console's, the portal's,
+# the real-stack chat): one per test module, closed when the module ends. Two sync Playwrights
+# side by side fail to start, and a live one keeps an event loop running in the main thread,
+# where later tests' `asyncio.run()` would then fail: neither may outlive its module.
+@pytest.fixture(scope="module")
 def browser():
-    """One Chromium for the session's browser tests (tests/browsers.py)."""
+    """One Chromium for a module's browser tests (tests/browsers.py)."""
     with chromium() as launched:
         yield launched
