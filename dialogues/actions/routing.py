@@ -89,8 +89,9 @@ _DATE_GLUE = frozenset({"de", "del", "el", "la", "of", "the", "y", "and"})
 
 class ActionAfterEmergency(Action):
     """After the 911 / 988 line: a message the classifier took for an emergency but whose words
-    name none ("I waited 2 hours, I want the office manager") still reaches its department.
-    A real emergency (its words) gets nothing more: the caller should be calling 911."""
+    name none ("I waited 2 hours, I want the office manager", "fever of 38, should I bring
+    him in?") still reaches its department or the nurse line. A real emergency (its words) gets
+    nothing more: the caller should be calling 911."""
 
     def name(self) -> str:
         return "action_after_emergency"
@@ -99,9 +100,9 @@ class ActionAfterEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text, uid = text_of(tracker), conversation_uid(tracker)
-        intent = department_request(text)
-        if uid is None or is_emergency(text) or intent in (None, "care_question"):
-            return []
+        intent = department_request(text) or (CARE_QUESTION if asks_the_nurse(text) else None)
+        if uid is None or is_emergency(text) or intent is None:
+            return []  # a question for the nurse is not lost either
         reply = take_message_from_dialogue(unit_of_work(), uid, intent)
         if tracker.get_slot("channel") == "voice":
             dispatcher.utter_message(json_message={"handoff": {"reason": intent}})
