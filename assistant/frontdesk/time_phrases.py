@@ -275,6 +275,8 @@ def read_wish(
     pref = _around_said(pref, clock)
     if date_from and pref.on_date and not date_from <= pref.on_date <= (date_to or pref.on_date):
         pref = replace(pref, on_date=None)  # "next week": not a day the recognizer guessed
+    if pref.on_date and _OR_LATER.search(folded):  # "tomorrow or the next open day": from then
+        date_from, pref = pref.on_date, replace(pref, on_date=None)
     anyone = any(k in folded for k in _ANY_PROVIDER)
     if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
         monday = today + timedelta(days=14 - today.weekday())
@@ -296,6 +298,11 @@ def read_wish(
 # A reason given for a wish ("... because my sister drives me and she works mornings") says
 # nothing about the wish itself: the part of the day is read before it when it names one.
 _BECAUSE = re.compile(r"\b(because|since|cause|cuz|porque|ya que|pues)\b.*$")
+# "Tomorrow or the next open day", "mañana o el siguiente día que tengan": from then on.
+_OR_LATER = re.compile(
+    r"\b(or|o) (the |el |al )?(next|siguiente|following|first|primer|proximo) ?(open |available"
+    r" |libre |disponible )?(day|dia|one|opening|que tengan|que haya)?\b|\bor after\b|\bo despues\b"
+)
 # "La otra semana" with no visit to move: the coming week (with one, later than the visit).
 _OTHER_WEEK = re.compile(r"\b(la otra semana|the following week)\b")
 

@@ -212,3 +212,16 @@ def test_la_otra_semana_for_a_new_visit_is_the_coming_week():
     wish = read_wish("la otra semana en la mañana", now=NOW, time_zone=ZONE, language="es")
     assert (wish.date_from, wish.date_to) == (date(2026, 3, 9), date(2026, 3, 15))
     assert wish.preference.part_of_day == "morning"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("tomorrow or the next open day, morning", "en"),
+        ("mañana en la mañana o el siguiente día que tengan", "es"),
+    ],
+)
+def test_tomorrow_or_the_next_open_day_searches_from_tomorrow_on(text, language):
+    wish = read_wish(text, now=NOW, time_zone=ZONE, language=language)
+    assert wish.preference.on_date is None and wish.date_from == date(2026, 3, 5)
+    assert wish.preference.part_of_day == "morning"
