@@ -124,7 +124,8 @@ class ActionTakeMessage(Action):
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")
             return []
-        intent, text = by_words(latest_intent(tracker), text_of(tracker)), text_of(tracker)
+        text = text_of(tracker)
+        intent = by_words(latest_intent(tracker), text)
         then = task_follows(tracker)
         if then and reason_of_a_booking(text):  # "book a visit to go over my results"
             handle_other_parts(dispatcher, tracker, text, offices_only=True)

@@ -20,7 +20,6 @@ from assistant.db.models import (
     OutboundMessage,
     Patient,
     Provider,
-    StaffTask,
 )
 from assistant.frontdesk.offers import OfferedTime
 from assistant.unit_of_work import UnitOfWork
@@ -33,6 +32,7 @@ from tests.factories.dialogues import (
     conversation,
     run,
     slots_of,
+    staff_departments,
     submit_booking,
     tracker,
     verify_identity,
@@ -52,18 +52,6 @@ def _answers(uid: str, slots: dict[str, Any], *answers: tuple[str, str]):
         slots, messages = answer_form(ValidateBookForm(), uid, slot, text, slots)
         said.append(messages)
     return slots, said
-
-
-def _staff_tasks(url: str, uid: str) -> list[str]:
-    """The departments of the staff tasks this conversation made."""
-    with UnitOfWork(url) as uow:
-        return list(
-            uow.session.execute(
-                select(StaffTask.department)
-                .join(Conversation, Conversation.id == StaffTask.conversation_id)
-                .where(Conversation.uid == uid)
-            ).scalars()
-        )
 
 
 # --- 2. A named provider ------------------------------------------------------------------------
@@ -120,7 +108,7 @@ def test_a_video_visit_is_booked_as_a_telehealth_visit_on_a_call(
     if slots["requested_slot"] == "time_preference":
         slots, _ = _answers(uid, slots, ("time_preference", "thursday afternoon"))
     assert slots["offered_options"] and slots.get("appointment_id") is None
-    assert _staff_tasks(sqlite_url, uid) == []
+    assert staff_departments(sqlite_url, uid) == []
 
 
 # --- 5. A family member, everything in one message ----------------------------------------------
@@ -256,7 +244,7 @@ def test_a_booking_that_mentions_fasting_is_a_booking_and_the_prep_comes_with_th
     _, messages = run(ActionAskBookConfirm(), tracker(uid, slots={**slots, "language": "es"}))
     assert "8 horas" in messages[0]["info"]  # the fasting answered, then the read-back
     assert messages[1]["response"] == "utter_confirm_booking"
-    assert _staff_tasks(sqlite_url, uid) == []
+    assert staff_departments(sqlite_url, uid) == []
 
 
 def test_a_yes_later_in_a_conversation_confirms_and_discloses_nothing(demo, sqlite_url):
@@ -304,7 +292,7 @@ def test_a_verified_parent_booking_for_a_child_never_books_under_the_parents_rec
     verify_identity(uid)
     slots, messages = _route(uid, said, {"verified": True})
     assert slots["flow"] == "done" and messages[0]["response"] == "utter_cannot_book_here"
-    assert _staff_tasks(sqlite_url, uid) == ["front_desk"]
+    assert staff_departments(sqlite_url, uid) == ["front_desk"]
     with UnitOfWork(sqlite_url) as uow:
         mine = uow.session.execute(
             select(Appointment.id).where(Appointment.patient_id == maria.patient_id)

@@ -6,29 +6,16 @@ still gets its task. What is said and what the database holds."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from assistant.db.models import Conversation, StaffTask
-from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.router import ActionRouteTask
 from dialogues.actions.routing import ActionTakeMessage
 from tests.factories.dialogues import (
     conversation,
     run,
     slots_of,
+    staff_departments,
     tracker,
 )
-
-
-def _departments(url: str, uid: str) -> list[str]:
-    with UnitOfWork(url) as uow:
-        return list(
-            uow.session.execute(
-                select(StaffTask.department)
-                .join(Conversation, Conversation.id == StaffTask.conversation_id)
-                .where(Conversation.uid == uid)
-            ).scalars()
-        )
 
 
 @pytest.mark.parametrize(
@@ -48,7 +35,7 @@ def test_an_office_question_with_a_task_is_answered_then_the_task_starts(
     assert messages[0]["response"] == "utter_office_info"
     assert "Main Street" in messages[0]["info"] or "parking" in messages[0]["info"].lower()
     assert slots_of(events)["flow"] == "identify"  # then verify, then the task
-    assert _departments(sqlite_url, uid) == []  # nothing for staff
+    assert staff_departments(sqlite_url, uid) == []  # nothing for staff
 
 
 @pytest.mark.parametrize(
@@ -61,7 +48,7 @@ def test_an_office_question_with_a_task_is_answered_then_the_task_starts(
 def test_a_departments_request_with_a_task_becomes_its_message(demo, sqlite_url, said, department):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent="cancel_appointment"))
-    assert _departments(sqlite_url, uid) == [department]
+    assert staff_departments(sqlite_url, uid) == [department]
     assert (
         messages
         and "message" in (messages[0].get("text") or "").lower()
@@ -76,14 +63,14 @@ def test_a_task_in_a_message_classified_as_a_refill_is_not_dropped(demo, sqlite_
     said = "hi I need to cancel my appointment and also refill my amlodipine"
     track = tracker(uid, text=said, intent="prescription_refill", slots={"channel": channel})
     events, messages = run(ActionTakeMessage(), track)
-    assert _departments(sqlite_url, uid) == ["refills"]
+    assert staff_departments(sqlite_url, uid) == ["refills"]
     assert not any("handoff" in (m.get("custom") or {}) for m in messages)  # no transfer yet
     assert events == [{"event": "followup", "name": "action_route_task", "timestamp": None}]
     track = tracker(uid, text=said, intent="prescription_refill",
                     latest_action="action_take_message", slots={"channel": channel})  # fmt: skip
     events, _ = run(ActionRouteTask(), track)
     assert slots_of(events)["task"] == "cancel" and slots_of(events)["flow"] == "identify"
-    assert _departments(sqlite_url, uid) == ["refills"]  # taken once
+    assert staff_departments(sqlite_url, uid) == ["refills"]  # taken once
 
 
 @pytest.mark.parametrize(
@@ -99,7 +86,7 @@ def test_the_department_follows_the_words_when_the_classifier_knew_none(
 ):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     events, _ = run(ActionTakeMessage(), tracker(uid, text=said, intent="out_of_scope"))
-    assert events == [] and _departments(sqlite_url, uid) == [department]
+    assert events == [] and staff_departments(sqlite_url, uid) == [department]
 
 
 def test_an_emergency_in_a_compound_request_comes_first_and_alone(demo, sqlite_url):
@@ -120,7 +107,7 @@ def test_a_question_for_the_nurse_in_booking_words_goes_to_the_nurse_line(demo, 
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent="book_appointment"))
     assert slots_of(events)["flow"] == "done"  # no booking started
-    assert _departments(sqlite_url, uid) == ["nurse_line"]
+    assert staff_departments(sqlite_url, uid) == ["nurse_line"]
     assert messages and "911" in messages[0]["text"]  # when to expect an answer, and when not
 
 
@@ -128,4 +115,4 @@ def test_a_changed_dose_is_not_a_move(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.spanish_demo.phone)
     said = "la doctora me cambió la dosis y no sé si tomarla en la mañana o en la noche"
     events, _ = run(ActionTakeMessage(), tracker(uid, text=said, intent="care_question"))
-    assert events == [] and _departments(sqlite_url, uid) == ["nurse_line"]
+    assert events == [] and staff_departments(sqlite_url, uid) == ["nurse_line"]

@@ -7,20 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from assistant.db.models import Conversation, StaffTask
+from assistant.db.models import Conversation
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.routing import ActionAfterEmergency, ActionTakeMessage
-from tests.factories.dialogues import conversation, run, tracker
-
-
-def _departments(url: str, uid: str) -> list[str]:
-    with UnitOfWork(url) as uow:
-        query = (
-            select(StaffTask.department)
-            .join(Conversation, Conversation.id == StaffTask.conversation_id)
-            .where(Conversation.uid == uid)
-        )
-        return list(uow.session.execute(query).scalars())
+from tests.factories.dialogues import conversation, run, staff_departments, tracker
 
 
 def _outcome(url: str, uid: str) -> str | None:
@@ -44,7 +34,7 @@ def test_a_department_message_taken_for_an_emergency_still_reaches_its_departmen
 ):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     _, messages = run(ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency"))
-    assert _departments(sqlite_url, uid) == [department]
+    assert staff_departments(sqlite_url, uid) == [department]
     assert any(w in messages[0]["text"].lower() for w in ("message", "mensaje", "nurse"))
 
 
@@ -54,7 +44,7 @@ def test_on_a_call_the_department_takes_it_as_a_transfer(demo, sqlite_url):
     track = tracker(uid, text=said, intent="medical_emergency", slots={"channel": "voice"})
     _, messages = run(ActionAfterEmergency(), track)
     assert messages == [{**messages[0], "custom": {"handoff": {"reason": "complaint"}}}]
-    assert _departments(sqlite_url, uid) == ["manager"]
+    assert staff_departments(sqlite_url, uid) == ["manager"]
 
 
 @pytest.mark.parametrize(
@@ -70,7 +60,7 @@ def test_a_real_emergency_gets_nothing_after_the_911_line(demo, sqlite_url, said
     events, messages = run(
         ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency")
     )
-    assert events == [] and messages == [] and _departments(sqlite_url, uid) == []
+    assert events == [] and messages == [] and staff_departments(sqlite_url, uid) == []
 
 
 @pytest.mark.parametrize(
@@ -92,14 +82,14 @@ def test_an_office_question_the_classifier_missed_is_answered(
     _, messages = run(ActionTakeMessage(), track)
     assert messages[0]["response"] == "utter_office_info"
     assert words.lower() in messages[0]["info"].lower()
-    assert _departments(sqlite_url, uid) == [] and _outcome(sqlite_url, uid) == "office_info"
+    assert staff_departments(sqlite_url, uid) == [] and _outcome(sqlite_url, uid) == "office_info"
 
 
 def test_a_request_the_classifier_missed_without_an_office_question_goes_to_staff(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     said = "I need someone to look at the form my employer sent over"
     _, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="nlu_fallback"))
-    assert _departments(sqlite_url, uid) == ["front_desk"]
+    assert staff_departments(sqlite_url, uid) == ["front_desk"]
     assert "message" in messages[0]["text"].lower()
 
 
@@ -135,7 +125,7 @@ def test_a_bare_name_or_date_of_birth_is_no_message_for_staff(demo, sqlite_url, 
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     events, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="inform"))
     assert [m["response"] for m in messages] == ["utter_what_else"] and events == []
-    assert _departments(sqlite_url, uid) == []
+    assert staff_departments(sqlite_url, uid) == []
 
 
 @pytest.mark.parametrize(
@@ -149,7 +139,7 @@ def test_a_bare_name_or_date_of_birth_is_no_message_for_staff(demo, sqlite_url, 
 def test_a_name_or_date_with_a_request_is_still_a_message(demo, sqlite_url, said):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     run(ActionTakeMessage(), tracker(uid, text=said, intent="inform"))
-    assert _departments(sqlite_url, uid) != []
+    assert staff_departments(sqlite_url, uid) != []
 
 
 @pytest.mark.parametrize(
@@ -204,7 +194,7 @@ def test_the_department_its_words_name_wins_over_a_misheard_intent(
         events, _ = run(ActionRouteTask(), tracker(uid, text=said, intent=intent))
         assert events == [{"event": "followup", "name": "action_take_message", "timestamp": None}]
     run(ActionTakeMessage(), tracker(uid, text=said, intent=intent))
-    assert _departments(sqlite_url, uid) == [department]
+    assert staff_departments(sqlite_url, uid) == [department]
 
 
 @pytest.mark.parametrize(
@@ -215,7 +205,7 @@ def test_the_department_its_words_name_wins_over_a_misheard_intent(
 def test_a_medicine_asked_about_stays_a_question_for_the_nurse(demo, sqlite_url, said):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     run(ActionTakeMessage(), tracker(uid, text=said, intent="care_question"))
-    assert _departments(sqlite_url, uid) == ["nurse_line"]
+    assert staff_departments(sqlite_url, uid) == ["nurse_line"]
 
 
 @pytest.mark.parametrize(
@@ -225,4 +215,4 @@ def test_a_slip_in_ones_own_details_corrected_is_no_message_for_staff(demo, sqli
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     _, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="inform"))
     assert [m["response"] for m in messages] == ["utter_what_else"]
-    assert _departments(sqlite_url, uid) == []
+    assert staff_departments(sqlite_url, uid) == []

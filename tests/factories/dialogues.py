@@ -8,9 +8,11 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from assistant.config import PROJECT_ROOT
 from assistant.conversations import sessions
+from assistant.db.models import Conversation, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.identity import ValidateIdentityForm
@@ -138,3 +140,14 @@ def offer_times(uid: str, appointment_id: int, text: str = "as soon as possible"
         ),
     )  # fmt: skip
     return slots_of(events)["offered_options"]
+
+
+def staff_departments(url: str, uid: str) -> list[str]:
+    """The departments of the staff tasks (messages, handoffs) this conversation made."""
+    with UnitOfWork(url) as uow:
+        query = (
+            select(StaffTask.department)
+            .join(Conversation, Conversation.id == StaffTask.conversation_id)
+            .where(Conversation.uid == uid)
+        )
+        return list(uow.session.execute(query).scalars())
