@@ -73,6 +73,7 @@ SETS = {
     "default": CONVERSATIONS,
     "unseen": Path(__file__).with_name("conversations_unseen"),
     "fresh": Path(__file__).with_name("conversations_fresh"),  # held out, written 2026-12-07
+    "third": Path(__file__).with_name("conversations_third"),  # held out, written 2026-12-07 (4th)
 }
 PUBLIC_BASE_URL = "https://clinic.example.org"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -750,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(SETS),
         default="default",
         help="bench/conversations (default), or the held-out bench/conversations_unseen (unseen)"
-        " and bench/conversations_fresh (fresh)",
+        " and bench/conversations_fresh (fresh), bench/conversations_third (third)",
     )
     parser.add_argument("--verbose", action="store_true", help="print every reply")
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""bench/conversations_unseen and bench/conversations_fresh are evaluation sets: they must never
+"""bench/conversations_unseen, _fresh and _third are evaluation sets: they must never
 become training data.
 
 No patient turn of it may appear as an NLU training example (case-insensitive, whitespace
@@ -24,6 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 UNSEEN = ROOT / "bench" / "conversations_unseen"
 FRESH = ROOT / "bench" / "conversations_fresh"  # a second held-out set, written 2026-12-07
+THIRD = ROOT / "bench" / "conversations_third"  # a third, written in the fourth session
 NLU_DATA = ROOT / "nlu" / "data"
 SHORT_ANSWER_WORDS = 5
 
@@ -74,7 +75,7 @@ def _training_examples() -> set[str]:
 
 
 CONVERSATIONS = _conversations()
-HELD_OUT = CONVERSATIONS + _conversations(FRESH)  # every held-out conversation
+HELD_OUT = CONVERSATIONS + _conversations(FRESH) + _conversations(THIRD)  # every held-out one
 
 
 def _must_be_unseen(index: int, turn: str, spec: dict[str, Any] | None = None) -> bool:
