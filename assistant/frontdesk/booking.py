@@ -52,19 +52,24 @@ CALLER = "caller"  # the new patient's callback number is the one they call or t
 NEW_PATIENT_TYPE = "new_patient"  # the first visit: not offered to someone already seen
 ALREADY_REGISTERED = "already_registered"  # a "new" patient who is in the records: verified
 
-# Words that point at a type, by type code (the type's own name counts too).
+# Words that name a type, by type code (the type's own name counts too). Symptoms point at a
+# sick visit only when no other type is named ("a follow-up for my cough" is a follow-up).
 _TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "new_patient": ("new patient", "nuevo", "nueva", "first visit", "primera vez", "establish"),
     "follow_up": ("follow", "seguimiento", "revision", "check on", "recheck"),
     "annual_physical": (
-        "physical", "annual", "check up", "checkup", "chequeo", "fisico", "wellness",
+        "physical", "annual", "yearly", "check up", "checkup", "chequeo", "fisico", "wellness",
+        "examen anual", "examen general",
     ),
     "sick_visit": (
         "sick", "ill", "fever", "cough", "flu", "cold", "enferm", "gripe", "fiebre", "tos",
         "calentura", "earache", "ear infection", "vomit", "diarrhea", "diarrea", "vomito",
         "dolor", "pain", "hurt", "infection",
     ),
-    "telehealth": ("tele", "video", "virtual", "online", "zoom", "llamada"),
+    "telehealth": (
+        "tele", "video", "virtual", "online", "zoom", "llamada", "facetime", "por internet",
+        "en linea", "remot",
+    ),
     "skin_biopsy": ("biopsy", "biopsia"),
 }  # fmt: skip
 _ANYONE = (
@@ -74,28 +79,80 @@ _ANYONE = (
 )  # fmt: skip
 _EXISTING = ("before", "existing", "already", "seen", "yes", "si", "ya", "antes", "paciente")
 _NEW = ("new", "first", "never", "nuevo", "nueva", "primera", "nunca", "no")
-# Reason categories for a new patient's first visit (staff see the category, never a diagnosis).
-_REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("skin", ("skin", "rash", "mole", "acne", "itch", "piel", "lunar", "granos", "eczema",
-              "derm")),
-    ("illness", ("sick", "fever", "cough", "flu", "cold", "pain", "hurt", "enferm", "fiebre",
-                 "calentura", "earache", "vomit", "diarrhea", "diarrea", "vomito",
-                 "tos", "gripe", "dolor", "infection", "sore")),
-    ("check-up", ("check", "physical", "annual", "wellness", "chequeo", "fisico", "revision",
-                  "establish", "new doctor", "primary care", "nuevo medico", "family doctor",
-                  "family medicine", "family practice", "general practitioner", "regular doctor",
-                  "pcp", "medico de familia", "medico familiar", "medico de cabecera",
-                  "medico general")),
-    ("ongoing condition", ("diabetes", "blood pressure", "presion", "asthma", "asma",
-                           "thyroid", "tiroides", "cholesterol", "colesterol", "medication",
-                           "medicina", "refill")),
+# Reason categories (staff see the category, never a diagnosis), by words said at the start of
+# a word of the folded request, in this order: what only the dermatologists see; an injury; an
+# illness (a rash and an itch too: a sick visit); a part of the body (an injury); the skin in
+# general; a check-up or a new doctor; an ongoing condition.
+_SKIN_SPECIFIC = (
+    "mole", "acne", "eczema", "psoriasis", "wart", "derm", "skin check", "skin cancer",
+    "lunar", "lunares", "granos", "barros", "espinillas", "verruga", "mancha",
 )  # fmt: skip
+_INJURY = (
+    "injur", "sprain", "strain", "twist", "rolled my", "turned my", "pulled a", "pulled my",
+    "threw out my", "fell", "a fall", "broke", "broken", "fractur", "swoll", "swelling", "bruis",
+    "cut my", "cut myself", "burn", "bite", "bitten", "whiplash", "concussion", "back pain",
+    "backache", "back hurts", "torc", "esguince", "lesion", "lastim", "golpe", "me cai",
+    "se cayo", "quebr", "fractura", "hinchad", "inflamad", "moreton", "cortad", "quemad",
+    "mordi",
+)  # fmt: skip
+# A part of the body named: an injury too, unless an illness was said ("a rash on my neck").
+_BODY_PARTS = (
+    "ankle", "wrist", "knee", "shoulder", "elbow", "my back", "lower back", "upper back",
+    "neck", "my hip", "my foot", "my toe", "my finger", "my hand", "tobillo", "muneca",
+    "rodilla", "hombro", "codo", "espalda", "cuello", "cadera", "mi pie", "el pie", "dedo",
+)  # fmt: skip
+_ILLNESS = (
+    "sick", "ill", "fever", "feverish", "temperature", "cough", "flu", "influenza", "cold",
+    "sore", "throat", "strep", "sinus", "congest", "stuffy", "runny nose", "sneez", "headache",
+    "migraine", "stomach", "tummy", "belly", "nause", "vomit", "throwing up", "threw up",
+    "diarrhea", "dizz", "earache", "ear infection", "ear pain", "my ear", "pink eye",
+    "eye infection", "uti", "urinary", "bladder", "infection", "rash", "hives", "itch",
+    "allerg", "bronchitis", "pneumonia", "wheez", "chills", "aches", "achy", "body ache",
+    "not feeling well", "not feeling good", "feel awful", "feeling awful", "under the weather",
+    "covid", "pain", "hurt", "ache",
+    "enferm", "fiebre", "calentura", "temperatura", "tos", "gripe", "gripa", "resfri",
+    "catarro", "garganta", "anginas", "dolor", "duele", "duelen", "malestar", "me siento mal",
+    "sentirme mal", "mareo", "maread", "nausea", "vomit", "diarrea", "estomago", "panza",
+    "barriga", "infeccion", "oido", "sarpullido", "salpullido", "ronchas", "comezon",
+    "picazon", "pica", "alergia", "escalofrio", "congestion", "mocos", "flema", "sinusitis",
+    "bronquitis",
+)  # fmt: skip
+_SKIN_GENERAL = ("skin", "piel")
+_CHECK_UP = (
+    "check", "physical", "annual", "yearly", "wellness", "well visit", "preventive", "routine",
+    "chequeo", "fisico", "revision", "examen", "establish", "new doctor", "primary care",
+    "nuevo medico", "family doctor", "family medicine", "family practice",
+    "general practitioner", "regular doctor", "pcp", "medico de familia", "medico familiar",
+    "medico de cabecera", "medico general",
+)  # fmt: skip
+_ONGOING = (
+    "diabetes", "blood pressure", "presion", "asthma", "asma", "thyroid", "tiroides",
+    "cholesterol", "colesterol", "medication", "medicina", "refill",
+)  # fmt: skip
+_REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("skin", _SKIN_SPECIFIC),
+    ("injury", _INJURY),
+    ("illness", _ILLNESS),
+    ("injury", _BODY_PARTS),
+    ("skin", _SKIN_GENERAL),
+    ("check-up", _CHECK_UP),
+    ("ongoing condition", _ONGOING),
+)
+# What a sick visit is for: these categories point at one when no type is named.
+SICK = ("illness", "injury")
+
+
+def _says(keys: tuple[str, ...], folded: str) -> bool:
+    """Whether one of `keys` starts a word of `folded` (not after an apostrophe: "i'll" is no
+    "ill")."""
+    return any(re.search(rf"(?<![\w']){re.escape(k)}", folded) for k in keys)
 
 
 # Which specialties see a reason category (matched against the providers' specialty names).
 _SPECIALTY_WORDS: dict[str, tuple[str, ...]] = {
     "skin": ("dermatolog",),
     "illness": ("family", "internal", "primary", "general"),
+    "injury": ("family", "internal", "primary", "general"),
     "check-up": ("family", "internal", "primary", "general"),
     "ongoing condition": ("family", "internal", "primary", "general"),
 }
@@ -207,7 +264,7 @@ def type_for_request(text: str, types: list[dict[str, Any]]) -> dict[str, Any] |
         return None
     if NEW_PATIENT_TYPE not in by_code:  # an established patient: the visit for the reason
         return by_code.get(_ESTABLISHED_VISIT_FOR[reason])
-    if reason == "illness":
+    if reason in SICK:
         return by_code.get("sick_visit")
     return by_code[NEW_PATIENT_TYPE]
 
@@ -216,6 +273,7 @@ def type_for_request(text: str, types: list[dict[str, Any]]) -> dict[str, Any] |
 # dermatologists' follow-up visit, searched among those whose specialty sees the skin).
 _ESTABLISHED_VISIT_FOR = {
     "illness": "sick_visit",
+    "injury": "sick_visit",
     "skin": "follow_up",
     "check-up": "annual_physical",
     "ongoing condition": "follow_up",
@@ -224,10 +282,7 @@ _ESTABLISHED_VISIT_FOR = {
 
 def reason_category(text: str) -> str:
     folded = " ".join(words(text))
-    for category, keys in _REASONS:
-        if any(re.search(rf"\b{re.escape(k)}", folded) for k in keys):
-            return category
-    return "other"
+    return next((category for category, keys in _REASONS if _says(keys, folded)), "other")
 
 
 def phone_from(text: str, caller_known: bool, yes: bool | None) -> str | None:
@@ -317,11 +372,9 @@ def not_bookable_here(uow: UnitOfWork, uid: str, code: str) -> bool:
 def named_type(text: str) -> str | None:
     """The code of the one type these words point at (offered or not), else None."""
     folded = " ".join(words(text))
-    hits = [
-        code
-        for code, keys in _TYPE_WORDS.items()
-        if any(re.search(rf"\b{re.escape(k)}", folded) for k in keys)
-    ]
+    hits = [code for code, keys in _TYPE_WORDS.items() if _says(keys, folded)]
+    if "sick_visit" in hits and len(hits) > 1 and NEW_PATIENT_TYPE not in hits:
+        hits.remove("sick_visit")  # "a follow-up for my cough", "a video visit, I have the flu"
     if "telehealth" in hits and len(hits) == 2 and "follow_up" in hits:
         return "telehealth"  # "a video visit to follow up": the video visit is how
     return hits[0] if len(hits) == 1 else None
@@ -336,10 +389,13 @@ def pick_type(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:
     hits = [
         t
         for t in types
-        if fold(str(t["name"])).strip() in folded
-        or any(re.search(rf"\b{re.escape(k)}", folded) for k in _TYPE_WORDS.get(t["code"], ()))
+        if fold(str(t["name"])).strip() in folded or _says(_TYPE_WORDS.get(t["code"], ()), folded)
     ]
-    return hits[0] if len(hits) == 1 else None
+    if len(hits) == 1:
+        return hits[0]
+    if not hits and reason_category(text) in SICK:  # "I sprained my wrist": a sick visit
+        return next((t for t in types if t["code"] == "sick_visit"), None)
+    return None
 
 
 def providers_for(
@@ -366,6 +422,7 @@ def providers_for(
                     "id": provider.id,
                     "name": provider.display_name,
                     "words": tokens(f"{provider.first_name} {provider.last_name}"),
+                    "title": provider.title or "",
                     "places": [],
                 })  # fmt: skip
                 if fold(place).strip() not in found["places"]:
@@ -390,7 +447,28 @@ def _provider_hits(text: str, providers: list[dict[str, Any]]) -> list[dict[str,
     if hits:
         return hits
     said = set(tokens(folded)) | set(folded.split())
-    return [p for p in providers if said & set(p["words"])]
+    hits = [p for p in providers if said & set(p["words"])]
+    if hits:
+        return hits
+    kinds = [kind for kind, words_ in _TITLE_KINDS if words_.search(folded)]
+    return [p for p in providers if _title_kind(str(p.get("title") or "")) in kinds]
+
+
+# A kind of provider asked for by their title ("the nurse practitioner", "un asistente médico").
+_TITLE_KINDS = (
+    ("np", re.compile(
+        r"\b(nurse practitioner|(the|an|a|la|el|with|con|see|ver a( la| el)?) np"
+        r"|enfermer[ao]s? (practicante|especializad[ao]|de practica avanzada))\b")),
+    ("pa", re.compile(
+        r"\b(physician'?s? assistant|(the|a|la|el|with|con|see|ver al?) pa"
+        r"|asistente (medico|del medico|de medico))\b")),
+)  # fmt: skip
+
+
+def _title_kind(title: str) -> str | None:
+    """ "NP" -> "np", "PA-C" -> "pa"; a doctor's title: None."""
+    folded = " ".join(words(title))
+    return next((kind for kind in ("np", "pa") if folded.split()[:1] == [kind]), None)
 
 
 def named_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | None:

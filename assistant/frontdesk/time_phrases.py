@@ -220,6 +220,12 @@ class Wish:
     date_to: date | None = None  # last day asked ("next week": its Sunday)
 
 
+# A greeting is no part of the day wished: "buenas tardes, necesito una cita", "good morning".
+_GREETING = re.compile(
+    r"(?i)\b(good\s+(morning|afternoon|evening)|buen[oa]s\s+(d[ií]as|tardes|noches))\b"
+)
+
+
 def read_wish(
     text: str,
     *,
@@ -235,7 +241,7 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
-    text = spelled_out(text, language)  # "tues aft", "wendsday", "en la trade"
+    text = spelled_out(_GREETING.sub(" ", text), language)  # "tues aft", "en la trade"
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
     parts_text = folded.replace("mas tarde", "")  # "más tarde" is "later", not "afternoon"

@@ -20,9 +20,7 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.offers import OfferedTime
-from assistant.frontdesk.short_answers import (
-    choose,
-)
+from assistant.frontdesk.short_answers import choose, wants_more
 from assistant.frontdesk.views import numbered
 from assistant.identity.names import has_full_name
 from assistant.messages import translate
@@ -33,9 +31,11 @@ from dialogues.actions.context import conversation_uid, unit_of_work
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
-from dialogues.actions.offering import OfferingForm, chosen
+from dialogues.actions.offering import OfferingForm, chosen, offered
 
 _TO_STAFF = {"book_confirm": TO_STAFF}
+# The wish searched when none was said: the soonest times (another day can be asked for).
+SOONEST = {"en": "as soon as possible", "es": "lo antes posible"}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
 
 
@@ -285,7 +285,8 @@ class ValidateBookForm(OfferingForm):
         if phone is None:
             dispatcher.utter_message(response="utter_need_phone_number")
             return {"new_patient_phone": None}
-        return {"new_patient_phone": phone}
+        tracker.slots["new_patient_phone"] = phone
+        return {"new_patient_phone": phone, **self._when_said_before(tracker, dispatcher)}
 
     def validate_visit_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -347,12 +348,30 @@ class ValidateBookForm(OfferingForm):
     def _when_said_before(
         self, tracker: Tracker, dispatcher: CollectingDispatcher
     ) -> dict[str, Any]:
-        """When was said with the request ("... tomorrow afternoon"): searched, not asked."""
+        """When was said with the request ("... tomorrow afternoon"): searched, not asked. When
+        it was not, the soonest times are offered at once (another day can still be asked for),
+        as a receptionist would: the patient picks one or says what suits them better."""
         details = tracker.get_slot("request_details")
-        if not details or tracker.get_slot("time_preference") or not said_when(tracker, details):
+        if tracker.get_slot("time_preference") or not tracker.get_slot("book_type"):
             return {}
-        result = self.search(tracker, str(details))
-        return {"time_preference": details, **self.offer(result, dispatcher, tracker)}
+        if details and said_when(tracker, details):
+            result = self.search(tracker, str(details))
+            return {"time_preference": details, **self.offer(result, dispatcher, tracker)}
+        if self._phone_pending(tracker):
+            return {}  # the callback number first, then the times
+        wish = SOONEST.get(language(tracker), SOONEST["en"])
+        result = self.search(tracker, wish)
+        if result is not None and result.status == frontdesk.DONE and result.options:
+            dispatcher.utter_message(text=translate(language(tracker), "frontdesk.soonest_times"))
+        return {"time_preference": wish, **self.offer(result, dispatcher, tracker)}
+
+    def _phone_pending(self, tracker: Tracker) -> bool:
+        """A new patient without caller ID whose callback number is still to be asked."""
+        if tracker.get_slot("verified") or tracker.get_slot("new_patient_phone"):
+            return False
+        return tracker.get_slot("book_patient_status") != "existing" and not self._caller_known(
+            tracker
+        )
 
     def validate_provider_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -406,6 +425,40 @@ class ValidateBookForm(OfferingForm):
     def pick(self, text: str, options: list[OfferedTime]) -> int | None:
         """By its place, day or hour (the minutes are not compared here)."""
         return choose(text, [o.local_date for o in options], [o.hour for o in options])
+
+    def validate_slot_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Besides a choice, a new wish or "later ones": a provider named ("do you have anything
+        with Dr. Okafor?": that one of the offers, else that provider's times), and "as soon as
+        possible" or any other way of saying when (searched again)."""
+        text, options = str(value or ""), offered(tracker)
+        named = booking.named_provider(text, providers(tracker)) if options else None
+        if named is not None:
+            theirs = [i for i, o in enumerate(options) if o.provider_id == named["id"]]
+            index = self.pick(text, options)
+            if len(theirs) == 1 and index in (None, theirs[0]):
+                return {"slot_choice": value, "chosen_option": options[theirs[0]].to_slot()}
+            if not theirs:
+                return self._with_provider(named, text, dispatcher, tracker)
+        before = tracker.get_slot("time_preference")
+        plain = self.pick(text, options) is None and not wants_more(text)
+        if plain and not self.new_wish(text, before) and said_when(tracker, text):
+            result = self.search(tracker, text)  # "as soon as possible", "after 3", "whenever"
+            return {"slot_choice": None, "time_preference": text,
+                    **self.offer(result, dispatcher, tracker)}  # fmt: skip
+        return super().validate_slot_choice(value, dispatcher, tracker, domain)
+
+    def _with_provider(
+        self, named: dict[str, Any], text: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """That provider's times, for the wish said now or before."""
+        tracker.slots["book_provider"] = named
+        before = tracker.get_slot("time_preference")
+        wish = self.new_wish(text, before) or str(before or "")
+        result = self.search(tracker, wish)
+        found = {"slot_choice": None, "book_provider": named, "provider_preference": text}
+        return {**found, "time_preference": wish, **self.offer(result, dispatcher, tracker)}
 
     def validate_book_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -69,7 +69,7 @@ _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )  # fmt: skip
 # A question for the nurse rather than a visit: "should I come in or can the nurse tell me?"
 _ASKS_NURSE = re.compile(
-    r"\b(nurse(?! practitioner)|enfermer[ao])\b"
+    r"\b(nurse(?! practitioner)|enfermer[ao](?! (practicante|especializad)))\b"
     r"|\b(do i need to|should i|do i have to) (come in|be seen|see (a|the) doctor)\b"
     r"|\bor (at least )?talk to (someone|somebody|a nurse)\b|\bshould i wait\b"
     r"|\bwhat can i (give|take)\b|\bque (le|me) puedo (dar|tomar)\b"
@@ -135,7 +135,8 @@ _BOOK = re.compile(
 )
 # A new visit asked for without a booking verb: "can I get a video visit", "necesito una cita".
 _NEW_VISIT = re.compile(
-    r"\b(get|need|want|like|book|schedule|set up|make|come in for|squeeze in)\s+(a|an|another"
+    r"\b(get|need|want|like|book|schedule|set up|make|come in for|squeeze in|do|request"
+    r"|arrange)\s+(a|an|another"
     r"|new|one more)\s+(\w+\s+){0,3}?(appointment|appt|visit|physical|check ?up|follow ?up)\b"
     r"|\b(quiero|necesito|quisiera|gustaria|hacer|sacar|pedir|agendar|programar|tener)\s+"
     r"(una|un|otra|nueva)\s+(\w+\s+){0,2}?(cita|consulta|revision|chequeo)\b"
@@ -161,6 +162,23 @@ _NOT_BOOKING = re.compile(
 )
 
 
+# Asking to be seen without naming a visit ("can I come in", "can someone look at my ankle",
+# "que me vea un doctor"); not about a visit they hold ("come in earlier for my appointment").
+_TO_BE_SEEN = re.compile(
+    r"\b(come in|get in|be seen|get seen|squeeze me in|fit me in|see (a |the |some |any |your )?"
+    r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
+    r"|get (it|this|that|them|me|him|her) (looked at|checked|seen)"
+    r"|(someone|somebody|a doctor|the doctor) (to )?(see|check|look at) (me|him|her|them|it|my)"
+    r"|que (me|lo|la|los|las) (vean|revisen|atiendan|vea|revise|atienda|chequen)"
+    r"|(me|lo|la) (pueden|puede|podrian|podria) (ver|atender|revisar)"
+    r"|ver a (un|una|el|la) (doctor|doctora|medico|medica|dermatolog[oa]))\b"
+)
+_THEIR_VISIT = re.compile(
+    r"\b(my|mi|our|the|la|su)\s+(\w+\s+){0,2}?(appointment|appt|visit|cita)\b|\binstead\b"
+    r"|\ben (vez|lugar)\b"
+)
+
+
 def moves(text: str) -> bool:
     """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"."""
     return asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
@@ -169,9 +187,9 @@ def moves(text: str) -> bool:
 def books(text: str) -> bool:
     """A new visit asked for ("book a follow up", "can I get a video visit", "una cita")."""
     folded = folded_text(text)
-    return bool(_BOOK.search(folded) or _NEW_VISIT.search(folded)) and not _NOT_BOOKING.search(
-        folded
-    )
+    to_be_seen = _TO_BE_SEEN.search(folded) and not _THEIR_VISIT.search(folded)
+    asked = _BOOK.search(folded) or _NEW_VISIT.search(folded) or to_be_seen
+    return bool(asked) and not _NOT_BOOKING.search(folded)
 
 
 def book_or_move(text: str, task: str) -> str:

@@ -47,7 +47,7 @@ def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
     assert slots_of(events)["flow"] == "book" and messages == []
     slots = {"task": "book", "verified": False, "request_details": said}
     # only name and date of birth: not on file, so new; the number they text from; the reason
-    # and the type from the request; whoever fits; the time is asked
+    # and the type from the request; whoever fits; when was not said: the soonest times at once
     slots, said = book_through_form(
         uid, [("new_patient_name", "my name is Tom Baker"), ("new_patient_dob", "june 2 1990")],
         slots,
@@ -55,11 +55,9 @@ def test_a_new_patient_books_a_sick_visit(demo, sqlite_url):
     assert slots["book_patient_status"] == "new" and slots.get("new_patient_phone") is None
     assert slots["visit_reason"] == "illness"
     assert slots["book_type"]["code"] == "sick_visit"
-    assert slots["requested_slot"] == "time_preference"
-    slots, said = book_through_form(
-        uid, [("time_preference", "as soon as possible"), ("slot_choice", "the second one")],
-        slots,
-    )  # fmt: skip
+    assert slots["requested_slot"] == "slot_choice" and len(slots["offered_options"]) == 3
+    assert "soonest times" in said[-1][0]["text"]
+    slots, said = book_through_form(uid, [("slot_choice", "the second one")], slots)
     assert slots.get("book_provider") is None  # anyone of the right specialty
     assert len(slots["offered_options"]) == 3
     assert slots["chosen_option"] == slots["offered_options"][1]

@@ -121,7 +121,15 @@ def test_a_patient_on_file_is_verified_by_name_and_birth_date_and_books_what_the
     slots = _answer(uid, slots, "new_patient_dob", "03/03/1982")
     assert slots["verified"] is True and slots["book_patient_status"] == "existing"
     assert slots["book_type"]["code"] == "annual_physical"
-    assert slots["requested_slot"] == "time_preference"  # when was not said: asked
+    # when was not said: the soonest physicals offered at once, not a question first
+    assert slots["requested_slot"] == "slot_choice" and len(slots["offered_options"]) == 3
+    soonest = slots["offered_options"]
+    # a day said instead of a choice: that day's times
+    slots = _answer(uid, slots, "slot_choice", "do you have anything next week instead")
+    assert slots["requested_slot"] == "slot_choice" and len(slots["offered_options"]) == 3
+    assert min(o["starts_at"] for o in slots["offered_options"]) > max(
+        o["starts_at"] for o in soonest
+    )
 
 
 def test_a_type_staff_book_goes_to_the_front_desk(demo, sqlite_url):
@@ -191,7 +199,7 @@ def test_on_file_with_only_a_first_visit_asking_for_a_follow_up_gets_the_first_v
     slots = _answer(uid, slots, "new_patient_name", "José Hernández")
     slots = _answer(uid, slots, "new_patient_dob", "15/07/1975")
     assert slots["verified"] is True and slots["book_type"]["code"] == "new_patient"
-    assert slots["requested_slot"] == "time_preference"  # the type is not asked
+    assert slots["requested_slot"] == "slot_choice"  # the type is not asked: the times are
 
 
 def test_a_hyphenated_name_is_kept_whole():

@@ -73,7 +73,8 @@ def test_phone_from():
 
 def test_reason_category_never_keeps_the_words():
     assert reason_category("I've had a bad cough for a week") == "illness"
-    assert reason_category("a rash on my arm") == "skin"
+    assert reason_category("a rash on my arm") == "illness"  # a sick visit, not dermatology
+    assert reason_category("a mole on my arm") == "skin"
     assert reason_category("I need a new primary care doctor, just a check up") == "check-up"
     assert reason_category("tengo la presion alta") == "ongoing condition"
     assert reason_category("personal") == "other"
