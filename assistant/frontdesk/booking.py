@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.actor import Actor
 from assistant.conversations import sessions
+from assistant.datetimes import parse_date_of_birth
+from assistant.datetimes.dob import MONTHS
+from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
 from assistant.db.models import (
     KEPT_STATUSES,
     Appointment,
@@ -38,7 +41,7 @@ from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult
 from assistant.frontdesk.short_answers import choose, words
 from assistant.frontdesk.time_phrases import read_wish
 from assistant.frontdesk.views import describe, offered_times, prep_text
-from assistant.identity.names import fold, tokens
+from assistant.identity.names import fold, has_full_name, tokens
 from assistant.identity.verification import MAX_ATTEMPTS, failed_attempts, verify
 from assistant.messages import localized
 from assistant.phones import InvalidPhoneNumber, to_e164
@@ -236,6 +239,20 @@ _ANYONE_SAID = re.compile(
 )
 
 
+# Any of the times offered will do: "whenever", "any time is fine", "me da igual".
+_ANY_TIME = re.compile(
+    r"\b(whenever|any ?time|any day|any of (them|those)|either (one|is fine|works)|whichever"
+    r"|doesn'?t matter|does not matter|no preference|don'?t care|whatever (works|you have|is first)"
+    r"|cualquier (dia|hora|momento|horario)|cualquiera|cuando sea|a la hora que sea|me da igual"
+    r"|no importa|la que sea|el que sea|lo que (tenga|haya))\b"
+)
+
+
+def any_time(text: str) -> bool:
+    """Whether a reply to the times offered says any of them will do."""
+    return bool(_ANY_TIME.search(" ".join(words(text))))
+
+
 def request_status(text: str) -> str | None:
     """ "new" / "existing" when a booking request says so, else None (then it is asked)."""
     folded = " ".join(words(text.replace("’", "'")))
@@ -256,10 +273,11 @@ def type_for_request(text: str, types: list[dict[str, Any]]) -> dict[str, Any] |
     for a new patient symptoms are a sick visit and a check-up, a new doctor or the skin the
     first visit; for an established one the visit for that reason. None: asked."""
     by_code = {str(t["code"]): t for t in types}
-    named = named_type(text)
+    named, reason = named_type(text), reason_category(text)
+    if named == NEW_PATIENT_TYPE and reason in SICK and "sick_visit" in by_code:
+        return by_code["sick_visit"]  # "new patient, a rash that won't go away": who, not what
     if named in by_code:
         return by_code[named]
-    reason = reason_category(text)
     if reason == "other":
         return None
     if NEW_PATIENT_TYPE not in by_code:  # an established patient: the visit for the reason
@@ -297,6 +315,59 @@ def phone_from(text: str, caller_known: bool, yes: bool | None) -> str | None:
     folded = " ".join(words(text))
     same = yes or any(k in folded for k in ("this", "same", "este", "mismo", "that one"))
     return CALLER if same and caller_known else None
+
+
+# What comes before a name: "his name is", "it's for my son", "se llama", "mi hija es".
+_NAME_LEAD = re.compile(
+    r"(?i)^.*?\b(?:name is|name'?s|names|se llama|me llamo|nombre es|called|named|this is"
+    r"|i am|i'?m|soy)\s+"
+)
+_RELATION_LEAD = re.compile(
+    r"(?i)^\W*(?:(?:it'?s|its|it is|es|is|for|para|my|mi|our|nuestr[oa]|the)\s+)*"
+    r"(?:son|daughter|child|kid|boy|girl|baby|wife|husband|mom|mother|dad|father|grandson"
+    r"|granddaughter|hij[oa]|ni[nñ][oa]|beb[eé]|espos[oa]|mam[aá]|pap[aá]|madre|padre"
+    r"|niet[oa])'?s?\b(?:\s+(?:is|es))?[\s,:-]*"
+)
+# Words between a name and the date of birth said with it ("Ana Ruiz, born 3/3/82").
+_BIRTH_GLUE = re.compile(
+    r"(?i)^(?:[\s,;.-]|and\b|y\b|born\b|on\b|dob\b|d\.o\.b\.?|date of birth\b"
+    r"|birthday\b|birth date\b|fecha de nacimiento\b|nac[ií][oó]?\b|nacid[oa]\b|el\b|is\b"
+    r"|es\b)*"
+)
+
+
+_GLUE_AFTER_NAME = re.compile(
+    r"(?i)(?:[\s,;.]+(?:born|on|the|el|dob|d\.o\.b|and|y|is|es|date of birth|birthday"
+    r"|nacid[oa]|nac[ií][oó]?))+[\s,;.]*$"
+)
+
+
+def clean_name(text: str) -> str:
+    """The name alone: "his name is Mateo Lopez" -> "Mateo Lopez", "my son Caleb Novak" ->
+    "Caleb Novak"."""
+    said = text.strip()
+    said = _NAME_LEAD.sub("", said, count=1) if _NAME_LEAD.search(said) else said
+    return _RELATION_LEAD.sub("", said, count=1).strip(" ,.;") or text.strip()
+
+
+def name_and_birth(text: str, language: str) -> tuple[str, str] | None:
+    """(name, date of birth as said) when both come in one answer ("Tessa Lindqvist,
+    04/29/1989", "maria lopez march third nineteen eighty two"); None otherwise."""
+    said = clean_name(text).split()
+    for cut in range(2, len(said)):  # the longest tail that starts like a date and is one
+        name, birth = " ".join(said[:cut]), _BIRTH_GLUE.sub("", " ".join(said[cut:]))
+        first = fold(birth).split()[:1]
+        starts = bool(first) and (first[0][:1].isdigit() or first[0] in _DATE_WORDS)
+        if starts and parse_date_of_birth(birth, language) is not None:
+            name = _GLUE_AFTER_NAME.sub("", name).strip(" ,;")
+            return (name, birth) if has_full_name(name) else None
+    return None
+
+
+# Words a date of birth starts with: a month, a day said in words.
+_DATE_WORDS = frozenset(
+    [*MONTHS, *UNITS_EN, *TENS_EN, *ORDINALS_EN, *UNITS_ES, *TENS_ES, "primero"]
+)
 
 
 def split_name(text: str) -> tuple[str, str]:

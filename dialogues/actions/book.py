@@ -221,10 +221,19 @@ class ValidateBookForm(OfferingForm):
     def validate_new_patient_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not has_full_name(str(value or "")):
+        """The name alone ("his name is Mateo Lopez"); with the date of birth said in the same
+        answer ("Tessa Lindqvist, 04/29/1989"), that is taken too and not asked."""
+        said = str(value or "")
+        both = booking.name_and_birth(said, language(tracker))
+        name = both[0] if both else booking.clean_name(said)
+        if not has_full_name(name):
             dispatcher.utter_message(response="utter_need_full_name")
             return {"new_patient_name": None}
-        return {"new_patient_name": str(value)[:120]}
+        found = {"new_patient_name": name[:120]}
+        if both is None or tracker.get_slot("new_patient_dob"):
+            return found
+        tracker.slots.update(found)
+        return {**found, **self.validate_new_patient_dob(both[1], dispatcher, tracker, domain)}
 
     def validate_new_patient_dob(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -430,8 +439,9 @@ class ValidateBookForm(OfferingForm):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Besides a choice, a new wish or "later ones": a provider named ("do you have anything
-        with Dr. Okafor?": that one of the offers, else that provider's times), and "as soon as
-        possible" or any other way of saying when (searched again)."""
+        with Dr. Okafor?": that one of the offers, else that provider's times); "any time is
+        fine" (the soonest, read back); "as soon as possible" or any other way of saying when
+        (searched again)."""
         text, options = str(value or ""), offered(tracker)
         named = booking.named_provider(text, providers(tracker)) if options else None
         if named is not None:
@@ -443,6 +453,8 @@ class ValidateBookForm(OfferingForm):
                 return self._with_provider(named, text, dispatcher, tracker)
         before = tracker.get_slot("time_preference")
         plain = self.pick(text, options) is None and not wants_more(text)
+        if plain and options and booking.any_time(text) and not self.new_wish(text, before):
+            return {"slot_choice": value, "chosen_option": options[0].to_slot()}  # the soonest
         if plain and not self.new_wish(text, before) and said_when(tracker, text):
             result = self.search(tracker, text)  # "as soon as possible", "after 3", "whenever"
             return {"slot_choice": None, "time_preference": text,

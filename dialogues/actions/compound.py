@@ -131,17 +131,19 @@ _CHECK = re.compile(
 _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
     r"|hacer una cita|sacar una cita|agendar|programar una cita|quiero una cita"
-    r"|necesito una cita)\b"
+    r"|necesito una cita|(necesito|quiero|quisiera|ocupo) cita)\b"
 )
 # A new visit asked for without a booking verb: "can I get a video visit", "necesito una cita".
 _NEW_VISIT = re.compile(
     r"\b(get|need|want|like|book|schedule|set up|make|come in for|squeeze in|do|request"
     r"|arrange)\s+(a|an|another"
-    r"|new|one more)\s+(\w+\s+){0,3}?(appointment|appt|visit|physical|check ?up|follow ?up)\b"
+    r"|new|one more)\s+(\w+\s+){0,3}?(appointment|appt|visit|physical|check ?up|follow ?up"
+    r"|video call|video chat|telehealth|telemedicine|televisit)\b"
     r"|\b(quiero|necesito|quisiera|gustaria|hacer|sacar|pedir|agendar|programar|tener)\s+"
     r"(una|un|otra|nueva)\s+(\w+\s+){0,2}?(cita|consulta|revision|chequeo)\b"
     r"|\b(new|another) (appointment|appt|visit)\b|\b(cita|consulta) nueva\b|\bnueva cita\b"
-    r"|\b(hacer|sacar|agendar|pedir|programar|reservar)(me|le)? (la |mi )?(cita|consulta)\b"
+    r"|\b(hacer|sacar|agendar|pedir|programar|reservar)(me|le)? (la |mi |el |un |una )?(cita"
+    r"|consulta|examen|chequeo|fisico|revision)\b"
     r"|\b(volv\w*|regres\w*|come back|return|see (me|him|her) again)\b.{0,40}"
     r"\b(seguimiento|follow ?up|check ?up|chequeo|revision)\b"
     r"|\b(cita|consulta|appointment|visit) (de|por|for a|for) (seguimiento|video|follow ?up)\b"
@@ -163,19 +165,31 @@ _NOT_BOOKING = re.compile(
 
 
 # Asking to be seen without naming a visit ("can I come in", "can someone look at my ankle",
-# "que me vea un doctor"); not about a visit they hold ("come in earlier for my appointment").
+# "que me vea un doctor"), or for a kind of visit ("talk to Dr. Chen over video"); not about a
+# visit they hold ("come in earlier for my appointment", "do I fast for my physical?").
 _TO_BE_SEEN = re.compile(
     r"\b(come in|get in|be seen|get seen|squeeze me in|fit me in|see (a |the |some |any |your )?"
     r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
-    r"|get (it|this|that|them|me|him|her) (looked at|checked|seen)"
-    r"|(someone|somebody|a doctor|the doctor) (to )?(see|check|look at) (me|him|her|them|it|my)"
+    r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
+    r"|(someone|somebody|a doctor|the doctor|a dermatologist|dr \w+) (to )?(see|check|look at)"
+    r"( (me|him|her|them|it|this|that|my|his)\b|$)"
     r"|que (me|lo|la|los|las) (vean|revisen|atiendan|vea|revise|atienda|chequen)"
     r"|(me|lo|la) (pueden|puede|podrian|podria) (ver|atender|revisar)"
-    r"|ver a (un|una|el|la) (doctor|doctora|medico|medica|dermatolog[oa]))\b"
+    r"|ver (a |al )(un |una |el |la )?(doctor|doctora|medico|medica|dermatolog[oa])"
+    r"|(find|need|looking for|want|establish with|busco|necesito) (a |an |un |una )?(new |nuevo )?"
+    r"(doctor|primary care|pcp|family doctor|dermatologist|physician|medico|doctora?)(?!'))\b"
+)
+_VISIT_KIND = re.compile(
+    r"\b(video|virtual(ly)?|telehealth|telemedicine|tele ?visit|zoom|facetime|videollamada"
+    r"|en linea)\b"
+)
+_ASKING_FOR = re.compile(
+    r"\b(can|could|may|like|want|need|would|looking for|possible|quiero|quisiera|necesito"
+    r"|se puede|puedo|gustaria|busco)\b"
 )
 _THEIR_VISIT = re.compile(
-    r"\b(my|mi|our|the|la|su)\s+(\w+\s+){0,2}?(appointment|appt|visit|cita)\b|\binstead\b"
-    r"|\ben (vez|lugar)\b"
+    r"\b(my|mi|our|the|la|el|su)\s+(\w+\s+){0,2}?(appointment|appt|visit|cita|physical"
+    r"|check ?up|exam|examen|chequeo|consulta)\b|\binstead\b|\ben (vez|lugar)\b"
 )
 
 
@@ -187,7 +201,8 @@ def moves(text: str) -> bool:
 def books(text: str) -> bool:
     """A new visit asked for ("book a follow up", "can I get a video visit", "una cita")."""
     folded = folded_text(text)
-    to_be_seen = _TO_BE_SEEN.search(folded) and not _THEIR_VISIT.search(folded)
+    kind = _VISIT_KIND.search(folded) and _ASKING_FOR.search(folded)
+    to_be_seen = (_TO_BE_SEEN.search(folded) or kind) and not _THEIR_VISIT.search(folded)
     asked = _BOOK.search(folded) or _NEW_VISIT.search(folded) or to_be_seen
     return bool(asked) and not _NOT_BOOKING.search(folded)
 

@@ -225,3 +225,18 @@ def test_tomorrow_or_the_next_open_day_searches_from_tomorrow_on(text, language)
     wish = read_wish(text, now=NOW, time_zone=ZONE, language=language)
     assert wish.preference.on_date is None and wish.date_from == date(2026, 3, 5)
     assert wish.preference.part_of_day == "morning"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "part"),
+    [
+        ("buenas tardes, tengo tos y quiero una cita", "es", None),
+        ("Buenos días, necesito una cita", "es", None),
+        ("good morning, I need an appointment for my cough", "en", None),
+        ("good afternoon, thursday afternoon if you can", "en", "afternoon"),
+        ("buenas tardes, el martes en la mañana", "es", "morning"),
+    ],
+)
+def test_a_greeting_is_no_part_of_the_day(text, language, part):
+    pref = read_wish(text, now=NOW, time_zone=ZONE, language=language).preference
+    assert pref.part_of_day == part
