@@ -323,7 +323,7 @@ _NAME_LEAD = re.compile(
     r"|i am|i'?m|soy)\s+"
 )
 _RELATION_LEAD = re.compile(
-    r"(?i)^\W*(?:(?:it'?s|its|it is|es|is|for|para|my|mi|our|nuestr[oa]|the)\s+)*"
+    r"(?i)^\W*(?:(?:it'?s|its|it is|es|is|for|para|my|mi|our|nuestr[oa]|the)\s+)+"
     r"(?:son|daughter|child|kid|boy|girl|baby|wife|husband|mom|mother|dad|father|grandson"
     r"|granddaughter|hij[oa]|ni[nñ][oa]|beb[eé]|espos[oa]|mam[aá]|pap[aá]|madre|padre"
     r"|niet[oa])'?s?\b(?:\s+(?:is|es))?[\s,:-]*"

@@ -171,6 +171,7 @@ _TO_BE_SEEN = re.compile(
     r"\b(come in|get in|be seen|get seen|squeeze me in|fit me in|see (a |the |some |any |your )?"
     r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
     r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
+    r"|(need|want|get|book|make) (appointment|appt)s?"
     r"|(someone|somebody|a doctor|the doctor|a dermatologist|dr \w+) (to )?(see|check|look at)"
     r"( (me|him|her|them|it|this|that|my|his)\b|$)"
     r"|que (me|lo|la|los|las) (vean|revisen|atiendan|vea|revise|atienda|chequen)"
@@ -184,8 +185,8 @@ _VISIT_KIND = re.compile(
     r"|en linea)\b"
 )
 _ASKING_FOR = re.compile(
-    r"\b(can|could|may|like|want|need|would|looking for|possible|quiero|quisiera|necesito"
-    r"|se puede|puedo|gustaria|busco)\b"
+    r"\b(can|could|may|like|want|need|would|looking for|possible|please|quiero|quisiera|necesito"
+    r"|se puede|puedo|gustaria|busco|por favor)\b"
 )
 _THEIR_VISIT = re.compile(
     r"\b(my|mi|our|the|la|el|su)\s+(\w+\s+){0,2}?(appointment|appt|visit|cita|physical"

@@ -119,7 +119,7 @@ def fold_word(word: str) -> str:
 def _date_of_birth_at(text: str, language: str) -> tuple[str, str] | None:
     """(the words that are the date of birth, what follows them) at the start of `text`."""
     said = text.strip()
-    first = re.split(r"[,;]", said, maxsplit=1)[0].strip()
+    first = re.split(r"[,;?!]|\.(?:\s|$)", said, maxsplit=1)[0].strip()  # "5/30/2014? she ..."
     if parse_date_of_birth(first, language) is not None:
         return first, said[len(first) :]
     tokens_ = said.split()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from assistant.conversations import sessions
 from assistant.db.models import Appointment, Patient, Provider
 from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.details import someone_said
 from dialogues.actions.router import ActionRouteTask
 from dialogues.actions.routing import ActionTakeMessage
 from tests.factories.dialogues import (
@@ -187,3 +188,17 @@ def test_the_nurse_practitioner_asked_for_is_the_one_offered(demo, sqlite_url):
         park_id = park.scalar_one()
     assert slots["book_type"]["code"] == "follow_up"
     assert {o["provider_id"] for o in slots["offered_options"]} == {park_id}
+
+
+@pytest.mark.parametrize(
+    ("said", "rest"),
+    [
+        ("can I book a sick visit for my daughter Olivia Lopez, DOB 5/30/2014? she has a fever."
+         " tomorrow afternoon if possible", "tomorrow afternoon if possible"),
+        ("my son Lucas Lopez born 3.3.2015. ear infection, thursday after school",
+         "thursday after school"),
+    ],
+)  # fmt: skip
+def test_what_follows_a_family_members_date_of_birth_is_kept(said, rest):
+    name, _, left = someone_said(said, "en")
+    assert name.endswith("Lopez") and left.endswith(rest)
