@@ -501,8 +501,11 @@ def providers_for(
         return list(out.values())
 
 
-# A provider named with a title ("doctor Okafor", "la doctora Chen", "NP Park").
-_TITLED = re.compile(r"\b(?:dr|dra|doctor|doctora|doc|np|pa|nurse practitioner)\s+(\w+)")
+# A provider named with a title ("doctor Okafor", "la doctora Chen", "NP Park", "la enfermera
+# Park").
+_TITLED = re.compile(
+    r"\b(?:dr|dra|doctor|doctora|doc|np|pa|nurse practitioner|nurse|enfermer[ao])\s+(\w+)"
+)
 
 
 def _provider_hits(text: str, providers: list[dict[str, Any]]) -> list[dict[str, Any]]:

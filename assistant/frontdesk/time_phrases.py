@@ -224,6 +224,14 @@ class Wish:
 _GREETING = re.compile(
     r"(?i)\b(good\s+(morning|afternoon|evening)|buen[oa]s\s+(d[ií]as|tardes|noches))\b"
 )
+# When a symptom began is no time wished: "fever since Saturday", "tos desde anoche", "desde
+# hace una semana" ("desde las 3", from three on, is one).
+_ONSET = re.compile(
+    r"(?i)\b(?:since|desde(?!\s+(?:las?|a\s+las?)\s+\w)(?:\s+hace)?)\s+"
+    r"(?:(?:el|la|los|las|last|this|the|past|about|like|around|un|una|unos|unas|\d+)\s+)*"
+    r"[^\W\d_]+(?:\s+(?:night|week|weekend|morning|afternoon|evening|pasad[oa]|de semana"
+    r"|d[ií]as?|semanas?|noche|ma[nñ]ana|tarde))?"
+)
 
 
 def read_wish(
@@ -241,7 +249,8 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
-    text = spelled_out(_GREETING.sub(" ", text), language)  # "tues aft", "en la trade"
+    text = _ONSET.sub(" ", _GREETING.sub(" ", text))
+    text = spelled_out(text, language)  # "tues aft", "wendsday", "en la trade"
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
     parts_text = folded.replace("mas tarde", "")  # "más tarde" is "later", not "afternoon"

@@ -91,8 +91,11 @@ _VISIT_ASKED = re.compile(
     r"\b(schedule|book|make|set up|come in|come back|get in|see (him|her|the doctor|dr \w+)"
     r"|follow ?-?up (appointment|appt|visit|exam)|next week|cita|agendar|volver|volviera"
     r"|regresar|regresara|consulta|visit|monday|tuesday|wednesday|thursday|friday|morning"
-    r"|afternoon|tomorrow|lunes|martes|miercoles|jueves|viernes|manana|tarde)\b"
+    r"|afternoon|tomorrow|lunes|martes|miercoles|jueves|viernes|manana|tarde|this week"
+    r"|esta semana|appointment|appt|telehealth|video|virtual)\b"
 )
+# A visit asked for with a nurse ("book with the nurse", "con la enfermera Park").
+_WITH_THE_NURSE = re.compile(r"\b(with|con) (the |a |la |el |una |un )?(nurse|enfermer[ao])\b")
 # "¿Tengo que ir?" asks whether to come in; "porque tengo que ir en ayunas" says why a morning.
 _MUST_I_GO = re.compile(r"\btengo que ir\b(?! en ayunas)")
 # Preparation named with a booking ("mornings, I have to fast"): asked in the read-back.
@@ -109,6 +112,8 @@ def asks_the_nurse(text: str) -> bool:
     folded = folded_text(text)
     if books(text) and mentions_prep(text):
         return False
+    if books(text) and _WITH_THE_NURSE.search(folded):
+        return False  # "una consulta por video con la enfermera Park": a visit with her
     asked = "?" in text or "¿" in text
     if _ASKS_NURSE.search(folded) or (asked and _MUST_I_GO.search(folded)):
         return True
@@ -142,6 +147,8 @@ _NEW_VISIT = re.compile(
     r"|\b(quiero|necesito|quisiera|gustaria|hacer|sacar|pedir|agendar|programar|tener)\s+"
     r"(una|un|otra|nueva)\s+(\w+\s+){0,2}?(cita|consulta|revision|chequeo)\b"
     r"|\b(new|another) (appointment|appt|visit)\b|\b(cita|consulta) nueva\b|\bnueva cita\b"
+    r"|\b(time for|due for|overdue for|(me|ya me) toca) (my |a |an |the |mi |el |la )?(\w+ ){0,2}?"
+    r"(physical|check ?up|chequeo|examen|fisico|follow ?up|seguimiento)\b"
     r"|\b(hacer|sacar|agendar|pedir|programar|reservar)(me|le)? (la |mi |el |un |una )?(cita"
     r"|consulta|examen|chequeo|fisico|revision)\b"
     r"|\b(volv\w*|regres\w*|come back|return|see (me|him|her) again)\b.{0,40}"
@@ -171,6 +178,7 @@ _TO_BE_SEEN = re.compile(
     r"\b(come in|get in|be seen|get seen|squeeze me in|fit me in|see (a |the |some |any |your )?"
     r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
     r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
+    r"|(have|get) (\w+ ){1,6}?(looked at|checked out)|take a look at (it|this|my)"
     r"|(need|want|get|book|make) (appointment|appt)s?"
     r"|(someone|somebody|a doctor|the doctor|a dermatologist|dr \w+) (to )?(see|check|look at)"
     r"( (me|him|her|them|it|this|that|my|his)\b|$)"

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from assistant.conversations import sessions
 from assistant.db.models import Appointment, Patient, Provider
 from assistant.unit_of_work import UnitOfWork
+from dialogues.actions.compound import asks_the_nurse
 from dialogues.actions.details import someone_said
 from dialogues.actions.router import ActionRouteTask
 from dialogues.actions.routing import ActionTakeMessage
@@ -40,6 +41,12 @@ from tests.factories.dialogues import (
          "voice"),
         ("i have a spot on my arm i want a dermatologist to look at", "care_question", "sms"),
         ("me siento mal con gripa, quisiera ver al doctor", "nlu_fallback", "voice"),
+        ("i'd like to have a mole on my arm looked at by daniel brooks if possible next week",
+         "request_human", "voice"),
+        ("time for my yearly physical. what do I need to do to prepare? morning works best",
+         "office_info", "sms"),
+        ("Can we do a telehealth follow up about my blood pressure meds sometime this week?",
+         "prescription_refill", "sms"),
     ],
 )  # fmt: skip
 def test_words_asking_to_be_seen_are_a_booking_not_a_message(
@@ -202,3 +209,16 @@ def test_the_nurse_practitioner_asked_for_is_the_one_offered(demo, sqlite_url):
 def test_what_follows_a_family_members_date_of_birth_is_kept(said, rest):
     name, _, left = someone_said(said, "en")
     assert name.endswith("Lopez") and left.endswith(rest)
+
+
+@pytest.mark.parametrize(
+    ("said", "nurse"),
+    [
+        ("me gustaria una consulta por video con la enfermera park el miercoles", False),
+        ("Can we do a telehealth follow up about my blood pressure this week?", False),
+        ("can I talk to the nurse about my meds", True),
+        ("should I come in for this rash or can the nurse tell me?", True),
+    ],
+)
+def test_a_visit_with_a_nurse_is_a_booking_a_question_for_her_is_not(said, nurse):
+    assert asks_the_nurse(said) is nurse

@@ -240,3 +240,20 @@ def test_tomorrow_or_the_next_open_day_searches_from_tomorrow_on(text, language)
 def test_a_greeting_is_no_part_of_the_day(text, language, part):
     pref = read_wish(text, now=NOW, time_zone=ZONE, language=language).preference
     assert pref.part_of_day == part
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "weekdays", "part"),
+    [
+        ("fever since saturday, can I come in?", "en", set(), None),
+        ("sick since this morning", "en", set(), None),
+        ("vomito y diarrea desde anoche", "es", set(), None),
+        ("me duele la espalda desde el viernes", "es", set(), None),
+        ("tengo tos desde hace una semana", "es", set(), None),
+        ("fever since saturday, can I come in wednesday?", "en", {2}, None),
+        ("tengo fiebre desde ayer, me pueden ver el martes en la tarde", "es", {1}, "afternoon"),
+    ],
+)
+def test_when_a_symptom_began_is_no_time_wished(text, language, weekdays, part):
+    pref = read_wish(text, now=NOW, time_zone=ZONE, language=language).preference
+    assert set(pref.weekdays) == weekdays and pref.part_of_day == part
