@@ -16,14 +16,17 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
+from assistant.frontdesk.move_or_book import asks_openings
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     asks_to_reschedule,
     folded_text,
     is_emergency,
+    question_topic,
     replaces_visit,
 )
+from assistant.frontdesk.which_visit import reference, without_places
 from dialogues.actions.common import language, text_of
 from dialogues.actions.context import conversation_uid, unit_of_work
 
@@ -34,7 +37,14 @@ _SPLIT = re.compile(
     r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please|to know"
     r"|to ask|to find out|find out|ask)\b)"
     r"|\sy\s(?=(?:que|donde|cual|como|necesito|quiero|me|mi|hay|tambien|saber|preguntar"
-    r"|a ver si)\b)",
+    r"|a ver si|tengo una|tengo otra|otra cosa|una pregunta|una duda)\b)"
+    # a question about the office said straight after the request (a voice transcript has no
+    # punctuation): "confirming my appointment tomorrow is there parking"
+    r"|\s(?=(?:is there|are there|where (?:is|are|do|can|should)|where'?s|what'?s (?:the|your)"
+    r"|what is (?:the|your)|what are (?:the|your)|how do i (?:get|find)|do you (?:take|accept)"
+    r"|do you have parking|can i park|hay estacionamiento|tienen estacionamiento"
+    r"|d[oó]nde (?:est[aá]n|queda|me estaciono|puedo)|cu[aá]l es (?:la|su) direcci[oó]n"
+    r"|aceptan)\b)",
     re.IGNORECASE,
 )
 # A part that asks something, and what about (answered from the practice's information).
@@ -148,7 +158,7 @@ _NEW_VISIT = re.compile(
 )
 # More ways of asking to move a visit than the short answers know ("pásela al jueves").
 _MOVES_TOO = re.compile(
-    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|instead of (my|the|that|it|on)"
+    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|muev\w*|instead of (my|the|that|it|on)"
     r"|(en vez|en lugar) de (mi|la|esa)"
     r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
 )
@@ -162,7 +172,9 @@ _NOT_BOOKING = re.compile(
 
 
 def moves(text: str) -> bool:
-    """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"."""
+    """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"
+    ("cancel the earlier one": there "earlier" names a visit)."""
+    text = without_places(text)
     return asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
 
 
@@ -184,6 +196,12 @@ def book_or_move(text: str, task: str) -> str:
     if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
         return "reschedule"
     return task
+
+
+def move_or_book_unsaid(text: str) -> bool:
+    """A free time asked for with neither move nor book words ("anything Thursday morning?",
+    "¿tienen algo el jueves en la tarde?"): the patient is asked which they mean."""
+    return asks_openings(text) and not moves(text) and not books(text)
 
 
 _VISIT = re.compile(
@@ -215,13 +233,14 @@ def task_in(text: str) -> str | None:
             return "reschedule"
         if asks_to_cancel(part):
             return "cancel"
-        if asks_to_reschedule(part) and _VISIT.search(folded):  # not "the doctor changed my dose"
+        names_visit = _VISIT.search(folded) or reference(part).words  # "the one with Dr. Chen"
+        if moves(part) and names_visit:  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded):
             return "confirm"
         if _CHECK.search(folded):
             return "check"
-        if books(part):
+        if books(part) or asks_openings(part):  # "anything Thursday?": the router asks which
             return "book"
     return None
 
@@ -246,7 +265,17 @@ def other_parts(text: str) -> list[tuple[str, str]]:
             continue  # "book a video visit to go over my bloodwork": the visit's reason
         elif (intent := department_request(part)) is not None:
             found.append((intent, part))
+        elif task is None and question_topic(part) == "insurance":  # "do you take Aetna?"
+            found.append(("billing_question", part))
     return found
+
+
+def task_words(text: str) -> str:
+    """The message without its other parts ("move me to Monday" of "move me to Monday, and
+    what's the address?"): what the task's details are read from."""
+    others = {part for _, part in other_parts(text)}
+    kept = [part for part in parts(text) if part not in others]
+    return " ".join(kept) if kept else text
 
 
 def reason_of_a_booking(text: str) -> bool:
