@@ -25,7 +25,10 @@ _BREAK = "|"  # sentence punctuation, kept as one character so that spans stay i
 def _fold(text: str) -> str:
     """Lower case without accents, one character for each of `text`'s (spans map back)."""
     out = []
-    for ch in text:
+    for i, ch in enumerate(text):
+        if ch == "." and re.search(r"(?:^|[^a-z])[a-z]{1,3}$", text[max(0, i - 4) : i].lower()):
+            out.append(" ")  # "Dr.", "a.m.": an abbreviation, not the end of a sentence
+            continue
         if ch in ".?!;,¿¡":
             out.append(_BREAK)
             continue
@@ -281,10 +284,13 @@ def _by_person_or_place(said: str, views: Sequence[AppointmentView]) -> list:
     words are no name ("Oak Park" names no NP Park)."""
     tests = []
     words = set(said.split())
-    places = [w for v in views for w in _place_words(v) if w in words]
-    if places:
-        tests.append(lambda v: bool(_place_words(v) & words))
-    for_names = words - set(places) - _TITLES
+    names = {w for v in views for w in v.provider_words}
+    hits = {w for v in views for w in _place_words(v) if w in words and w not in names}
+    named_places: set[str] = set()
+    if hits:  # "oak" names Oak Park; "park" alone may be NP Park
+        tests.append(lambda v: bool(_place_words(v) & hits))
+        named_places = {w for v in views if _place_words(v) & hits for w in _place_words(v)}
+    for_names = words - named_places - _TITLES
     if any(for_names & set(v.provider_words) for v in views):
         tests.append(lambda v: bool(for_names & set(v.provider_words)))
     return tests
