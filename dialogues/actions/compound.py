@@ -56,7 +56,7 @@ _ASKS = re.compile(
 _OFFICE = re.compile(
     r"\b(address|located|location|where (are|is) (you|the)|directions|park|parking|hours|open"
     r"|close|fax|phone number|floor|bus|direccion|donde (estan|queda)|estacionamiento"
-    r"|estacionar|horario|abren|cierran|piso)\b"
+    r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|piso)\b"
 )
 # Requests for a department, by their words (the classifier may have named the task instead).
 _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -61,7 +61,9 @@ class ValidateMoveOrBookForm(RepairingForm):
     def validate_move_or_book_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        said = str(value or "")
+        if value is None:  # the form starting (the router cleared it): nothing answered yet
+            return {"move_or_book_answer": None}
+        said = str(value)
         choice = move_or_new(said)
         listing = _listing(tracker) if choice != "new" else None
         views = listing.appointments if listing else []

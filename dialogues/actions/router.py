@@ -286,7 +286,8 @@ class ActionRouteTask(Action):
         picked = self.named_visit(tracker, events, listing)
         if task == "check":
             asked = which_visit.asked(str(slot_now(events, tracker, "request_details") or ""))
-            self.tell(dispatcher, tracker, [picked] if picked else views, asked)
+            named = picked is not None and len(views) > 1  # "my appointment with Dr. Okafor"
+            self.tell(dispatcher, tracker, [picked] if picked else views, asked, named=named)
             return [flow("done")]
         found: list[EventType] = []
         if picked is not None:
@@ -413,12 +414,16 @@ class ActionRouteTask(Action):
         tracker: Tracker,
         views: list[frontdesk.AppointmentView],
         asked: frozenset[str] = frozenset(),
+        *,
+        named: bool = False,
     ) -> None:
-        """The visits (day, time, provider, place), and where or what kind when asked."""
+        """The visits (day, time, provider, place), and where or what kind when asked; `named`:
+        the one of several the patient asked about (not "your next appointment")."""
         lang = language(tracker)
         lines = [v.line(lang) for v in views]
         if len(lines) == 1:
-            dispatcher.utter_message(response="utter_upcoming_appointment", appointments=lines[0])
+            which = "utter_named_appointment" if named else "utter_upcoming_appointment"
+            dispatcher.utter_message(response=which, appointments=lines[0])
         else:
             dispatcher.utter_message(
                 response="utter_upcoming_appointments",

@@ -321,7 +321,7 @@ def test_a_check_naming_one_of_two_visits_tells_that_one(two_visits, demo, sqlit
     slots, messages = _routed(
         uid, "what time is my appointment with dr okafor", "check_appointment"
     )
-    assert messages[0]["response"] == "utter_upcoming_appointment"
+    assert messages[0]["response"] == "utter_named_appointment"  # not "your next appointment"
     assert "Dr. Okafor" in messages[0]["appointments"]
     assert "Dr. Chen" not in messages[0]["appointments"]
 
@@ -459,6 +459,15 @@ def test_verified_with_a_visit_is_asked_naming_it_then_a_new_one_is_booked_not_m
     assert slots.get("appointment_id") is None  # her visit is not touched
     assert slots["request_details"]  # the time said is the booking's
     assert _status(sqlite_url, maria.appointment_id) == "booked"
+
+
+def test_the_question_starting_says_nothing_but_the_question(demo, sqlite_url):
+    """The router clears the answer when the task starts: no "sorry?" before the question."""
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    starting = tracker(uid, text="anything thursday morning?", slots={"task": "either"})
+    starting.events.append({"event": "slot", "name": "move_or_book_answer", "value": None})
+    _, messages = run(ValidateMoveOrBookForm(), starting)
+    assert messages == []
 
 
 def test_an_unclear_answer_asks_again(demo, sqlite_url):
