@@ -29,7 +29,10 @@ _OPENINGS = re.compile(
     r"|\b(any|some) (openings?|availability|slots?|spots?|room)\b|\bopenings?\b"
     r"|\bdisponib\w*|\b(can|could) i (come in|get in|be seen)\b|\b(fit|squeeze) me in\b"
     r"|\bme (pueden|podrian) (ver|atender)\b|\bpueden (verme|atenderme)\b|\bme atienden\b"
+    r"|\bwhat (do you|have you|you) (have|got)\b|\bque tienen\b"
 )
+# About their own schedule ("do I have anything on Monday?"), not what is free.
+_OWN = re.compile(r"\b(do i have|have i got|do i got|i have|tengo)\b")
 _WHEN = re.compile(
     r"\b(morning|afternoon|evening|tomorrow|today|week|month|early|late|earlier|later|soon"
     r"|am|pm|manana|tarde|noche|semana|temprano|hoy|mes|pronto|\d{1,2})\b"
@@ -39,7 +42,7 @@ _WHEN = re.compile(
 def asks_openings(text: str) -> bool:
     """A request for a free time with a when ("do you have anything Thursday morning?")."""
     folded = folded_text(text)
-    if not _OPENINGS.search(folded):
+    if not _OPENINGS.search(folded) or _OWN.search(folded):
         return False
     return weekday_of(text) is not None or bool(_WHEN.search(folded))
 

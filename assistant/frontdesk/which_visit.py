@@ -78,11 +78,15 @@ _REFERENCES = (
     re.compile(rf"\b{_DET}\s+(?:(?!{_STOP}\b){_WORD}\s+){{0,3}}?{_NOUN}\b{_TAIL}?"),
     # "Thursday's appointment"
     re.compile(rf"\b{_WORD}'s\s+{_NOUN}\b{_TAIL}?"),
-    # "la del jueves", "la de la tarde", "la última", "la que tengo con el doctor Okafor"
+    # "la del jueves", "la de la tarde", "la última", "la que tengo con el doctor Okafor" (not
+    # "la próxima semana", "el próximo lunes": a time)
     re.compile(
-        rf"\b(?:la|el)\s+(?:del|de|que|ultima|ultimo|primera|primero|segunda|segundo|tercera"
-        rf"|tercero|proxima|proximo|siguiente|mas)\b(?:\s+(?!{_STOP}\b){_WORD}){{0,5}}"
+        rf"\b(?:la|el)\s+(?:(?:del|de|que|ultima|ultimo|primera|primero|segunda|segundo|tercera"
+        rf"|tercero|mas)\b|(?:proxima|proximo|siguiente)\b(?!\s+(?:{_DAY_WORD}|semana|vez|mes"
+        rf"|ano)\b))(?:\s+(?!{_STOP}\b){_WORD}){{0,5}}"
     ),
+    # "whichever one is on Thursday"
+    re.compile(rf"\bwhichever\s+(?:one\s+)?(?:is\s+|i have\s+)?(?:(?!{_STOP}\b){_WORD}\s*){{1,4}}"),
     # "from Thursday to Friday", "instead of the 3 pm", "en vez de la del jueves"
     re.compile(
         rf"\b(?:from|instead of|rather than|en vez del?|en lugar del?)\s+"

@@ -32,11 +32,16 @@ from dialogues.actions.context import conversation_uid, unit_of_work
 
 # Where one request ends and the next begins.
 _SPLIT = re.compile(
-    r"(?<=[.?!;])\s+|[¿¡]|,\s*(?=(?:and|also|plus|oh|btw|y|tambien|ademas)\b)"
-    r"|\s(?:and also|and i also|also|plus|as well as|btw|by the way|y tambien|tambien|ademas"
+    r"(?<=[.?!;])\s+|[¿¡]|,\s*(?=(?:and|also|plus|oh|btw|y|tambi[eé]n|adem[aá]s)\b)"
+    # a question after a comma: "yes I'll be there, do you validate parking"
+    r"|,\s*(?=(?:do you|does|is there|are there|can i|could i|where|what|how|which|hay"
+    r"|d[oó]nde|cu[aá]l|qu[eé]|tienen|aceptan)\b)"
+    r"|\s(?:and also|and i also|also|plus|as well as|btw|by the way|y tambi[eé]n|tambi[eé]n"
+    r"|adem[aá]s"
     r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please|to know"
     r"|to ask|to find out|find out|ask)\b)"
-    r"|\sy\s(?=(?:que|donde|cual|como|necesito|quiero|me|mi|hay|tambien|saber|preguntar"
+    r"|\sy\s(?=(?:qu[eé]|d[oó]nde|cu[aá]l|c[oó]mo|necesito|quiero|me|mi|hay|tambi[eé]n|saber"
+    r"|preguntar"
     r"|a ver si|tengo una|tengo otra|otra cosa|una pregunta|una duda)\b)"
     # a question about the office said straight after the request (a voice transcript has no
     # punctuation): "confirming my appointment tomorrow is there parking"
@@ -49,8 +54,9 @@ _SPLIT = re.compile(
 )
 # A part that asks something, and what about (answered from the practice's information).
 _ASKS = re.compile(
-    r"\?|^\s*(what|where|when|how|is|are|do|does|can i park|which|donde|cual|que|como|hay|a que"
-    r"|tienen|estan|abren|to know|to ask|to find out|find out|ask|saber|preguntar|a ver si)\b",
+    r"\?|^\s*(what|where|when|how|is|are|do|does|can i park|which|d[oó]nde|cu[aá]l|qu[eé]|c[oó]mo"
+    r"|hay|a qu[eé]|tienen|est[aá]n|abren|to know|to ask|to find out|find out|ask|saber"
+    r"|preguntar|a ver si)\b",
     re.IGNORECASE,
 )
 _OFFICE = re.compile(
@@ -136,7 +142,10 @@ _CONFIRM = re.compile(
     r"|sigue en pie|ahi nos vemos)\b"
 )
 _CHECK = re.compile(
-    r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi)\b"
+    r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi"
+    r"|(address|location|where) (for|of) my (appointment|appt|visit)|where is my (appointment"
+    r"|appt|visit)|donde es mi cita|(what|which) (type|kind) of (appointment|appt|visit)"
+    r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita)\b"
 )
 _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
@@ -158,7 +167,8 @@ _NEW_VISIT = re.compile(
 )
 # More ways of asking to move a visit than the short answers know ("pásela al jueves").
 _MOVES_TOO = re.compile(
-    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|muev\w*|instead of (my|the|that|it|on)"
+    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|muev\w*|cambi(e|a)(me|la|le|mela|sela)"
+    r"|cambiar(la|me|mela)|instead of (my|the|that|it|on)"
     r"|(en vez|en lugar) de (mi|la|esa)"
     r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
 )

@@ -151,7 +151,7 @@ class ActionRouteTask(Action):
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
             task = book_or_move(text_of(tracker), TASKS[intent])  # booking never moves a visit
-            if task in ("book", "reschedule") and move_or_book_unsaid(text_of(tracker)):
+            if task in ("book", "reschedule", "check") and move_or_book_unsaid(text_of(tracker)):
                 task = "either"  # "anything Thursday morning?": asked, never booked silently
             events = self.start(dispatcher, tracker, task, previous in _ANSWERED_FIRST)
             if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)
@@ -219,8 +219,9 @@ class ActionRouteTask(Action):
         way = direction(which_visit.without_places(words, moving=moving))  # not "the later one"
         if task in ("book", "reschedule", "either") and way:
             events.append(SlotSet("move_direction", way))
-        if moving:  # "... to Thursday afternoon": not asked again
-            events.append(SlotSet("request_details", said_details(tracker, named.rest)))
+        if moving:  # "... to Thursday afternoon": not asked again (nor "the later one")
+            wish = named.rest if task == "reschedule" else words
+            events.append(SlotSet("request_details", said_details(tracker, wish)))
         if task == "book":  # "I'm new, a sick visit Thursday morning": none asked again
             full = said if says_booking_details(said) else None
             events.append(SlotSet("request_details", said_details(tracker) or full))

@@ -360,6 +360,62 @@ def test_a_question_said_with_a_task_is_answered_and_the_task_goes_on(
         )
 
 
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("cambiar mi cita para el martes y cuál es su dirección", "reschedule_appointment"),
+        ("yes I'll be there, do you validate parking", "confirm_appointment"),
+    ],
+)
+def test_the_question_is_found_with_accents_or_after_a_comma(demo, sqlite_url, said, intent):
+    _forget_reminders(sqlite_url)
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent=intent))
+    assert messages[0]["response"] == "utter_office_info"
+    assert slots_of(events)["flow"] == "identify"
+
+
+def test_a_task_the_classifier_took_for_a_care_question_is_no_message_for_the_nurse(
+    two_visits, demo, sqlite_url
+):
+    _, later = two_visits
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "por favor cancele la que tengo con el doctor okafor"
+    events, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="care_question"))
+    assert [e.get("name") for e in events] == ["action_route_task"] and messages == []
+    assert staff_departments(sqlite_url, uid) == []
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, text=said, intent="care_question", latest_action="action_take_message",
+                slots={"language": "es"}),
+    )  # fmt: skip
+    slots = slots_of(events)
+    assert slots["task"] == "cancel" and slots["visit_said"]
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "office_info"])
+def test_what_kind_or_where_my_visit_is_a_check_not_a_message(demo, sqlite_url, intent):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "what type of appointment is it and what's the address for my appointment"
+    action = ActionTakeMessage() if intent == "out_of_scope" else None
+    if action is not None:
+        events, _ = run(action, tracker(uid, text=said, intent=intent))
+        assert [e.get("name") for e in events] == ["action_route_task"]
+        assert staff_departments(sqlite_url, uid) == []
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, text=said, intent=intent, latest_action="action_take_message"),
+    )
+    assert slots_of(events)["task"] == "check"
+
+
+def test_scratch_the_later_one_heard_as_a_move_cancels_it(two_visits, demo, sqlite_url):
+    _, later = two_visits
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, _ = _routed(uid, "scratch the later appointment please", "reschedule_appointment")
+    assert slots["task"] == "cancel" and slots["appointment_id"] == later
+
+
 def test_a_cancel_with_a_billing_question_cancels_and_leaves_billing_a_task(demo, sqlite_url):
     maria = demo.english_demo
     uid = conversation(sqlite_url, demo.practice_id, maria.phone)
@@ -468,6 +524,20 @@ def test_the_question_starting_says_nothing_but_the_question(demo, sqlite_url):
     starting.events.append({"event": "slot", "name": "move_or_book_answer", "value": None})
     _, messages = run(ValidateMoveOrBookForm(), starting)
     assert messages == []
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "wish"),
+    [
+        ("what do you have monday morning", "check_appointment", "monday morning"),
+        ("¿qué tienen disponible la próxima semana?", "book_appointment", "próxima semana"),
+    ],
+)
+def test_what_is_free_is_asked_move_or_new_with_the_time_kept(demo, sqlite_url, said, intent, wish):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, _ = _open_ask(uid, said, intent, {})
+    assert slots["task"] == "either" and slots["flow"] == "move_or_book"
+    assert wish in slots["request_details"]
 
 
 def test_an_unclear_answer_asks_again(demo, sqlite_url):

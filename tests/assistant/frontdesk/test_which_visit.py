@@ -62,6 +62,8 @@ def _named(text: str, views=TWO, *, moving: bool = False) -> int | None:
         "cancel my physical",
         "CANCEL THE LATER ONE PLS",
         "cancelar la mas tarde",
+        "cancel whichever one is on thursday",
+        "ya no puedo ir a la del jueves, cancélela",
     ],
 )
 def test_the_later_visit_named_in_a_cancel(said):
@@ -137,6 +139,13 @@ def test_a_move_naming_only_the_new_time_names_no_visit(said):
     assert "thursday" in named.rest.lower() or "cambiar" in named.rest
 
 
+@pytest.mark.parametrize(
+    "said", ["¿qué tienen la próxima semana?", "cambiar mi cita para el próximo lunes"]
+)
+def test_next_week_or_next_monday_names_no_visit(said):
+    assert reference(said, moving=True).words == ""
+
+
 def test_a_place_is_no_provider_and_three_visits_are_told_apart():
     three = [CHEN, OKAFOR, PARK]
     assert _named("cancel the one with Emily Park", three) == 2
@@ -188,6 +197,8 @@ def test_what_a_check_asks(said, aspects):
         "¿hay algo disponible el lunes temprano?",
         "can I come in tomorrow morning",
         "oye tienen espacio el viernes",
+        "what do you have monday morning",
+        "¿qué tienen disponible la próxima semana?",
     ],
 )
 def test_a_time_asked_for_without_move_or_book(said):
@@ -202,6 +213,8 @@ def test_a_time_asked_for_without_move_or_book(said):
         "what time do you open monday",
         "I need to move my appointment to friday",
         "do you have anything",  # no time said
+        "do I have anything on monday?",  # their own schedule
+        "¿tengo algo el lunes?",
     ],
 )
 def test_not_a_time_asked_for(said):
