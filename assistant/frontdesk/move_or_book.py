@@ -29,7 +29,9 @@ _OPENINGS = re.compile(
     r"|\b(any|some) (openings?|availability|slots?|spots?|room)\b|\bopenings?\b"
     r"|\bdisponib\w*|\b(can|could) i (come in|get in|be seen)\b|\b(fit|squeeze) me in\b"
     r"|\bme (pueden|podrian) (ver|atender)\b|\bpueden (verme|atenderme)\b|\bme atienden\b"
-    r"|\bwhat (do you|have you|you) (have|got)\b|\bque tienen\b"
+    r"|\bwhat (do you|have you|you) (have|got)\b|\bque tienen\b|\bavailab(le|ility)\b"
+    r"|\b(appointments?|appts?|times?|slots?|spots?|citas?|horarios?) (open|available|free|left"
+    r"|disponibles?|libres?)\b"
 )
 # About their own schedule ("do I have anything on Monday?"), not what is free.
 _OWN = re.compile(r"\b(do i have|have i got|do i got|i have|tengo)\b")

@@ -85,6 +85,11 @@ _REFERENCES = (
         rf"|tercero|mas)\b|(?:proxima|proximo|siguiente)\b(?!\s+(?:{_DAY_WORD}|semana|vez|mes"
         rf"|ano)\b))(?:\s+(?!{_STOP}\b){_WORD}){{0,5}}"
     ),
+    # "the later of my two appointments"
+    re.compile(
+        r"\bthe\s+(?:later|earlier|latter|former|first|second|last|sooner|earliest|latest)"
+        r"\s+(?:one\s+)?of\b"
+    ),
     # "whichever one is on Thursday"
     re.compile(rf"\bwhichever\s+(?:one\s+)?(?:is\s+|i have\s+)?(?:(?!{_STOP}\b){_WORD}\s*){{1,4}}"),
     # "from Thursday to Friday", "instead of the 3 pm", "en vez de la del jueves"
@@ -197,7 +202,7 @@ def _noun_end(said: str) -> int:
 _FIRST = (
     "first", "1st", "earlier", "earliest", "sooner", "soonest", "next", "upcoming", "early",
     "primera", "primero", "primer", "proxima", "proximo", "siguiente", "mas temprano",
-    "mas pronto", "temprano",
+    "mas pronto", "temprano", "former",
 )  # fmt: skip
 _SECOND = ("second", "2nd", "segunda", "segundo")
 _THIRD = ("third", "3rd", "tercera", "tercero")
@@ -333,13 +338,15 @@ _ASKED = (
         r"|que fecha|fecha|hora|day|date|time)\b")),
     (WHO, re.compile(
         r"\b(who|whom|which doctor|what doctor|which provider|con quien|quien|que doctor"
-        r"|que doctora|cual doctor|que medico|con que)\b")),
+        r"|que doctora|cual doctor|que medico|con que|doctor|doctora|provider|physician"
+        r"|medico)\b")),
     (WHERE, re.compile(
         r"\b(where|location|address|which office|what office|donde|direccion|ubicacion"
         r"|en que (oficina|clinica|lugar|consultorio))\b")),
     (KIND, re.compile(
         r"\b(what kind|what type|which kind|which type|type of|kind of|what is it for"
-        r"|what's it for|whats it for|que tipo|de que tipo|que clase|para que es|de que es)\b")),
+        r"|what's it for|whats it for|what (?:my |the )?(?:appointment|appt|visit|it) is for"
+        r"|que tipo|de que tipo|que clase|para que es|de que es)\b")),
 )  # fmt: skip
 
 

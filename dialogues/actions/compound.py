@@ -49,13 +49,17 @@ _SPLIT = re.compile(
     r"|what is (?:the|your)|what are (?:the|your)|how do i (?:get|find)|do you (?:take|accept)"
     r"|do you have parking|can i park|hay estacionamiento|tienen estacionamiento"
     r"|d[oó]nde (?:est[aá]n|queda|me estaciono|puedo)|cu[aá]l es (?:la|su) direcci[oó]n"
-    r"|aceptan)\b)",
+    r"|aceptan)\b)"
+    r"|\s(?=(?:i )?(?:wanted|want|would like|wanna|need) to (?:ask|know)"
+    r" (?:about|if|whether|where|what|how)\b)",
     re.IGNORECASE,
 )
 # A part that asks something, and what about (answered from the practice's information).
 _ASKS = re.compile(
-    r"\?|^\s*(what|where|when|how|is|are|do|does|can i park|which|d[oó]nde|cu[aá]l|qu[eé]|c[oó]mo"
+    r"\?|^\s*(what|whats|where|wheres|when|how|is|are|do|does|can i park|which|d[oó]nde|cu[aá]l"
+    r"|qu[eé]|c[oó]mo"
     r"|hay|a qu[eé]|tienen|est[aá]n|abren|to know|to ask|to find out|find out|ask|saber"
+    r"|(?:i )?(?:wanted|want|would like|wanna|need) to (?:ask|know)|quer[ií]a (?:saber|preguntar)"
     r"|preguntar|a ver si)\b",
     re.IGNORECASE,
 )
@@ -145,7 +149,10 @@ _CHECK = re.compile(
     r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi"
     r"|(address|location|where) (for|of) my (appointment|appt|visit)|where is my (appointment"
     r"|appt|visit)|donde es mi cita|(what|which) (type|kind) of (appointment|appt|visit)"
-    r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita)\b"
+    r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita"
+    r"|(date|day|time|doctor|provider|address|location)( and (the )?\w+)? (of|for) my (appointment"
+    r"|appt|visit)|(fecha|hora|doctor|doctora|direccion) de mi cita"
+    r"|what (my )?(appointment|appt|visit) is for|para que es mi cita)\b"
 )
 _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
@@ -250,7 +257,8 @@ def task_in(text: str) -> str | None:
             return "confirm"
         if _CHECK.search(folded):
             return "check"
-        if books(part) or asks_openings(part):  # "anything Thursday?": the router asks which
+        if books(part) or (asks_openings(part) and department_request(part) is None):
+            # "anything Thursday?": the router asks which (not "are my results available?")
             return "book"
     return None
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from assistant.actor import Actor
 from assistant.db.models import Appointment, OutboundMessage, Provider, ProviderSchedule
+from assistant.routing import department_for
 from assistant.scheduling import operations
 from assistant.scheduling.errors import SchedulingError
 from assistant.scheduling.securing import SlotRequest
@@ -365,6 +366,14 @@ def test_a_question_said_with_a_task_is_answered_and_the_task_goes_on(
     [
         ("cambiar mi cita para el martes y cuál es su dirección", "reschedule_appointment"),
         ("yes I'll be there, do you validate parking", "confirm_appointment"),
+        (
+            "confirming my appointment for tuesday and wanted to ask about parking",
+            "confirm_appointment",
+        ),
+        (
+            "yeah can i move my appointment to friday afternoon and whats the address again",
+            "reschedule_appointment",
+        ),
     ],
 )
 def test_the_question_is_found_with_accents_or_after_a_comma(demo, sqlite_url, said, intent):
@@ -391,6 +400,14 @@ def test_a_task_the_classifier_took_for_a_care_question_is_no_message_for_the_nu
     )  # fmt: skip
     slots = slots_of(events)
     assert slots["task"] == "cancel" and slots["visit_said"]
+
+
+def test_results_asked_about_are_not_a_time_asked_for(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "are my lab results available tomorrow?"
+    events, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="lab_results"))
+    assert events == []  # a message for the results desk, no booking question
+    assert staff_departments(sqlite_url, uid) == [department_for("lab_results")]
 
 
 @pytest.mark.parametrize("intent", ["out_of_scope", "office_info"])

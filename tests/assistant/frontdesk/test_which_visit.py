@@ -63,6 +63,7 @@ def _named(text: str, views=TWO, *, moving: bool = False) -> int | None:
         "CANCEL THE LATER ONE PLS",
         "cancelar la mas tarde",
         "cancel whichever one is on thursday",
+        "cancel the later of my two appointments",
         "ya no puedo ir a la del jueves, cancélela",
     ],
 )
@@ -180,6 +181,8 @@ def test_places_in_the_list_are_not_a_direction():
         ("what kind of appointment do I have", {KIND}),
         ("¿a qué hora es mi cita y qué tipo de cita es?", {WHEN, KIND}),
         ("whats the address for my appt tmrw and what time", {WHEN, WHERE}),
+        ("could you tell me the date and doctor for my appointment", {WHEN, WHO}),
+        ("i forgot what my appointment is for", {KIND}),
     ],
 )
 def test_what_a_check_asks(said, aspects):
@@ -198,6 +201,8 @@ def test_what_a_check_asks(said, aspects):
         "can I come in tomorrow morning",
         "oye tienen espacio el viernes",
         "what do you have monday morning",
+        "what's available on friday",
+        "any appointments open monday afternoon",
         "¿qué tienen disponible la próxima semana?",
     ],
 )
