@@ -430,8 +430,10 @@ class ActionRouteTask(Action):
                 response="utter_upcoming_appointments",
                 appointments=numbered(lines, lang, channel(tracker)),
             )
+        told: set[str] = set()  # each place's address once
         for view in views:
-            if which_visit.WHERE in asked and view.address:
+            if which_visit.WHERE in asked and view.address and view.location not in told:
+                told.add(view.location)
                 dispatcher.utter_message(
                     response="utter_visit_address", location=view.location, address=view.address
                 )

@@ -316,6 +316,16 @@ def test_a_check_asking_where_gives_the_address_and_what_kind_the_type(demo, sql
     assert "follow" in messages[2]["kind"].lower()
 
 
+def test_where_for_two_visits_gives_each_place_once(two_visits, demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    _, messages = _routed(uid, "where are my appointments", "check_appointment")
+    assert messages[0]["response"] == "utter_upcoming_appointments"
+    with UnitOfWork(sqlite_url) as uow:
+        places = {uow.session.get(Appointment, v).location.name for v in two_visits}
+    told = [m["location"] for m in messages if m["response"] == "utter_visit_address"]
+    assert sorted(told) == sorted(places)
+
+
 def test_a_check_naming_one_of_two_visits_tells_that_one(two_visits, demo, sqlite_url):
     _, later = two_visits
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
