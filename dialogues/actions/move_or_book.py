@@ -18,6 +18,7 @@ from assistant.frontdesk.move_or_book import MOVE, move_or_new
 from assistant.frontdesk.views import numbered
 from dialogues.actions.common import channel, language
 from dialogues.actions.context import conversation_uid, unit_of_work
+from dialogues.actions.details import said_when
 from dialogues.actions.repair import RepairingForm
 
 
@@ -76,4 +77,7 @@ class ValidateMoveOrBookForm(RepairingForm):
         found: dict[str, Any] = {"move_or_book_answer": choice}
         if choice == MOVE and index is not None:
             found["visit_said"] = said
+        wish = which_visit.reference(said, moving=True).rest
+        if said_when(tracker, wish):  # "move it, but to Friday": the new wish
+            found["request_details"] = wish
         return found

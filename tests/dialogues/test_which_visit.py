@@ -567,6 +567,20 @@ def test_what_is_free_is_asked_move_or_new_with_the_time_kept(demo, sqlite_url, 
     assert wish in slots["request_details"]
 
 
+def test_a_time_said_with_the_answer_is_the_new_wish(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "move it, but make it friday afternoon"
+    answer = {"task": "either", "request_details": "anything thursday morning",
+              "move_or_book_answer": said, "requested_slot": "move_or_book_answer"}  # fmt: skip
+    events, _ = run(
+        ValidateMoveOrBookForm(),
+        tracker(uid, text=said, slots=answer, active_loop="move_or_book_form"),
+    )
+    slots = slots_of(events)
+    assert slots["move_or_book_answer"] == "move"
+    assert "friday afternoon" in slots["request_details"]
+
+
 def test_an_unclear_answer_asks_again(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     answer = {"task": "either", "move_or_book_answer": "yes",
