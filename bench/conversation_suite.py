@@ -797,9 +797,12 @@ def main(argv: list[str] | None = None) -> int:
         help="bench/conversations (default), or the held-out bench/conversations_unseen (unseen)"
         " and bench/conversations_fresh (fresh), bench/conversations_third (third)",
     )
+    parser.add_argument(
+        "--dir", type=Path, help="play the conversations of this folder instead (a probe set)"
+    )
     parser.add_argument("--verbose", action="store_true", help="print every reply")
     args = parser.parse_args(argv)
-    specs = load(args.only, SETS[args.set])
+    specs = load(args.only, args.dir or SETS[args.set])
     tmp = Path(tempfile.mkdtemp(prefix="conversations-"))
     database_url = f"sqlite:///{tmp / 'suite.sqlite3'}"
     migrate.upgrade(database_url)

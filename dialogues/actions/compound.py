@@ -338,8 +338,14 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
     """The task the words ask for when the classifier heard a move or a check they do not ask:
     "Confirming my appointment, do I need to fast before it?" read as a move, "still on for my
     appt, see you then!" as a check: confirm; "cancele mi cita, ya me siento mejor" read as a
-    move: cancel."""
-    asked = intent in ("reschedule_appointment", "check_appointment")
+    move: cancel. Confirm and cancel are never taken for each other against the words: "nomás
+    llamaba para confirmar mi cita" heard as a cancel is a confirmation."""
+    asked = intent in (
+        "reschedule_appointment",
+        "check_appointment",
+        "cancel_appointment",
+        "confirm_appointment",
+    )
     said = task_in(text) if asked and not moves(text) else None
     return TASK_INTENTS[said] if said in ("confirm", "cancel") else intent
 

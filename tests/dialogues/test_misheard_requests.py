@@ -149,6 +149,8 @@ def test_a_name_or_date_with_a_request_is_still_a_message(demo, sqlite_url, said
         ("Confirming my visit. Do I need to fast or do anything before it?",
          "reschedule_appointment"),
         ("sí, sigue en pie mi cita del martes, ahí estaré", "check_appointment"),
+        ("hola buenas, solo hablaba para confirmar la cita de mi hijo", "cancel_appointment"),
+        ("yeah hi im just calling to confirm my appointment thats all", "cancel_appointment"),
     ],
 )  # fmt: skip
 def test_words_that_confirm_and_ask_no_move_confirm(demo, sqlite_url, said, intent):
@@ -159,6 +161,20 @@ def test_words_that_confirm_and_ask_no_move_confirm(demo, sqlite_url, said, inte
     track = tracker(uid, text=said, intent=intent, slots={"channel": "voice"})
     events, _ = run(ActionRouteTask(), track)
     assert slots_of(events)["task"] == "confirm" and slots_of(events)["flow"] == "identify"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["please cancel my appointment, I can't confirm a ride", "ya no voy a poder, cancele la cita"],
+)
+def test_words_that_cancel_heard_as_a_confirmation_cancel(demo, sqlite_url, said):
+    from dialogues.actions.router import ActionRouteTask
+    from tests.factories.dialogues import slots_of
+
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="sms")
+    track = tracker(uid, text=said, intent="confirm_appointment", slots={"channel": "sms"})
+    events, _ = run(ActionRouteTask(), track)
+    assert slots_of(events)["task"] == "cancel"
 
 
 def test_a_move_said_with_see_you_then_is_still_a_move(demo, sqlite_url):
