@@ -67,7 +67,7 @@ _VERB_DAY = re.compile(
     rf"|cambiar|cambie|cambia|mover|mueva|pasar|pase)\s+(?P<ref>(?:(?:for|on|el|la|my|mi)\s+)?"
     rf"{_DAY_WORD}(?:'s)?)\b"
 )
-# "my 3pm", "the 10:30", "mi de las 10" is above: a clock time said for the visit.
+# "my 3pm", "the 10:30 one", "my 9 o'clock": a clock time said for the visit.
 _MY_CLOCK = re.compile(
     rf"\b(?:my|the|mi)\s+\d{{1,2}}(?:\s\d{{2}}(?:\s?(?:am|pm))?|\s?(?:am|pm)|\s+o'?\s?clock)\b"
     rf"(?:\s+{_NOUN}\b)?{_TAIL}?"
