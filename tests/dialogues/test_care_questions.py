@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from assistant.db.models import Conversation
+from assistant.frontdesk.short_answers import is_emergency
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.compound import asks_the_nurse
 from dialogues.actions.router import ActionRouteTask
@@ -101,3 +102,19 @@ def test_a_sick_visit_asked_in_spanish_by_voice_starts_a_booking(demo, sqlite_ur
     assert slots_of(events)["flow"] in ("identify", "book")  # who first, then the times
     assert not any(m.get("response") == "utter_emergency" for m in messages)
     assert staff_departments(sqlite_url, uid) == []  # not dropped to staff
+
+
+@pytest.mark.parametrize(
+    ("said", "emergency"),
+    [
+        ("i'm pretty sure i took too much of my medication this morning", True),
+        ("my grandpa swallowed too many pills", True),
+        ("creo que me tome demasiadas pastillas", True),
+        ("i took my pill three hours late, is that ok", False),
+        ("how much of my medicine do i take at night", False),
+        ("no se si ya me tome la pastilla de hoy", False),
+    ],
+)
+def test_too_much_medicine_is_an_emergency_by_its_words(said, emergency):
+    """Whatever the classifier makes of it (it sits close to questions about doses)."""
+    assert is_emergency(said) is emergency
