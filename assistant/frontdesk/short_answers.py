@@ -258,6 +258,11 @@ _EMERGENCY = (
     "cannot breathe", "not breathing", "isn't breathing", "isnt breathing", "stopped breathing",
     "trouble breathing", "collapsed", "unconscious", "passed out", "won't wake up",
     "wont wake up", "stroke", "heart attack", "seizure", "overdose", "overdosed",
+    # too much of a medicine taken: the words back the classifier, which care questions about
+    # doses ("I took my pill late") sit close to
+    "too much of my medicine", "too much of my medication", "too much of my meds",
+    "too much of his medicine", "too much of her medicine", "too many of my pills",
+    "too many pills", "too much medicine", "demasiadas pastillas", "demasiada medicina",
     "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "kill myself", "suicide",
     "suicidal", "end my life", "hurt myself", "harm myself", "want to die",
     "dolor en el pecho", "dolor de pecho", "no puedo respirar", "no respira", "se desmayo",
