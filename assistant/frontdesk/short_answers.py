@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from assistant.frontdesk.spelling import spelled_out
+from assistant.frontdesk.denials import WEEKDAY, read_times
 from assistant.identity.names import fold
 
 _YES = {
@@ -73,28 +73,12 @@ def new_wish(text: str) -> bool:
     return weekday_of(text) is not None or any(w in _WISH for w in said)
 
 
-_NEGATION = {"not", "no", "nope", "cant", "can't", "cannot", "won't", "wont", "nunca"}
-_TURN = {"but", "pero", "mejor", "sino", "instead", "rather", "better", "prefer", "prefiero"}
-
-
 def weekdays_in(text: str) -> set[int]:
     """The weekdays named and not denied ("Tuesday or Wednesday"; "el lunes no puedo, mejor el
-    martes" is Tuesday; "not Monday" is none), abbreviations and typos included."""
-    said = [w for part in re.split(r"[,;.!?¿¡]", spelled_out(text)) for w in [*words(part), ","]]
-    found: set[int] = set()
-    for i, word in enumerate(said):
-        day = next((d for d, names in enumerate(WEEKDAYS) if word in names), None)
-        if day is None:
-            continue
-        before = said[max(0, i - 3) : i]
-        turn = max((j for j, w in enumerate(before) if w in _TURN or w == ","), default=-1)
-        denied_before = any(w in _NEGATION for w in before[turn + 1 :])
-        denied_after = said[i + 1 : i + 2] == ["no"] or said[i + 1 : i + 3] in (
-            ["i", "cant"], ["i", "can't"], ["no", "puedo"],
-        )  # fmt: skip
-        if not (denied_before or denied_after):
-            found.add(day)
-    return found
+    martes" is Tuesday; "not Monday", "mon doesnt work" are none), abbreviations and typos
+    included."""
+    names = [english for english, _ in WEEKDAYS]
+    return {names.index(day) for day in read_times(text).wished(WEEKDAY)}
 
 
 def weekday_of(text: str) -> int | None:
@@ -180,6 +164,7 @@ _SAID_CLOCK = re.compile(
 def said_clocks(text: str, count: int = 0) -> list[tuple[int, int, str | None]]:
     """Clock times said in a reply, as (hour, minute, "am"/"pm"/None). A bare number is a
     clock only with a cue ("at 2") and, after "the", only when it cannot be an item number."""
+    text = re.sub(r"(?i)(\d)\s*([ap])\.?\s?m\b\.?", r"\1 \2m", text)  # "3pm", "3 p.m."
     folded = " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
     found = []
     for m in _SAID_CLOCK.finditer(folded):
