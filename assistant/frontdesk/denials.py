@@ -81,9 +81,10 @@ doesnt work|does not work|dont work|do not work|wont work|will not work|not gonn
 |isnt possible|tough|hard|difficult|a no|no go|a problem|not an option|not ideal|no way
 |is not an option|wont do|doesnt do it|no bueno|are a no|is a no|arent possible
 |no me funciona|no me conviene|no me va|no me acomoda|no me da|no me dan permiso
-|no me dan chance|no me dan|no me dejan|no se puede|no es posible|imposible|dificil
+|no me dan chance|no me dan|no me dejan|no me sirven|no me quedan|no me funcionan
+|no me convienen|no se puede|no es posible|imposible|dificil
 |complicado|complicada|tampoco|no esta bien|no podre|no voy a poder|no alcanzo|no llego
-|me toca trabajar|tengo que trabajar|no estoy|no estoy disponible|ya no|no me es posible
+|me toca trabajar|tengo que trabajar|no estoy|no estoy disponible|no me es posible
 |se me complica|me queda dificil|no me late|no va a poder ser|no puede ser
 """
 _EITHER_WAY = """

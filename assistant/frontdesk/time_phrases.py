@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from assistant.datetimes import resolve, to_time_preference
 from assistant.frontdesk.denials import PART, WEEKDAY, Reading, read_times
-from assistant.frontdesk.short_answers import HOURS_SAID, WEEKDAYS, weekdays_in, words
+from assistant.frontdesk.short_answers import HOURS_SAID, WEEKDAY_NAMES, weekdays_in, words
 from assistant.scheduling.clock import zone
 from assistant.scheduling.preferences import PARTS_OF_DAY, PartOfDay, TimePreference
 
@@ -132,7 +132,7 @@ _HOURS_SHIFT = re.compile(
 )
 _SAME_DAY = re.compile(
     r"\b(same (day|morning|afternoon)|mismo dia|misma (manana|tarde)"
-    r"|(later|earlier|sooner) (on |in )?(that|the) (day|morning|afternoon)"
+    r"|(later|earlier|sooner) (on |in )?(that|that same|the same) (day|morning|afternoon)"
     r"|that (day|morning|afternoon) but (a bit |a little )?(later|earlier)"
     r"|(mas tarde|mas temprano) (ese|el) dia|(mas tarde|mas temprano) (esa|la) (manana|tarde)"
     r"|(ese|el) dia pero (un poco )?mas (tarde|temprano)"
@@ -345,8 +345,7 @@ def _without_denied(pref: TimePreference, said: Reading) -> TimePreference:
             lo = PARTS_OF_DAY[_ALL_PARTS[allowed[0]]][0]
             hi = PARTS_OF_DAY[_ALL_PARTS[allowed[-1]]][1]
             pref = replace(pref, earliest=None if lo == time(0) else lo, latest=hi)
-    names = [english for english, _ in WEEKDAYS]
-    denied_days = {names.index(d) for d in said.denied(WEEKDAY)}
+    denied_days = {WEEKDAY_NAMES.index(d) for d in said.denied(WEEKDAY)}
     if denied_days and not pref.weekdays and pref.on_date is None:
         pref = replace(pref, weekdays=frozenset(set(range(7)) - denied_days))
     return pref

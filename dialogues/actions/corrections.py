@@ -74,7 +74,8 @@ def corrected_wish(said: str, before: str | None) -> str | None:
         kept += [m[0] for m in _PARTS_OF_DAY.finditer(previous)
                  if not _named(m[0], denied_parts)]  # fmt: skip
         still_denied += previous_reading.denied(PART) + reading.denied(PART)
-    wish = " ".join(dict.fromkeys([text, *kept])).strip(" ,")
+    # each piece its own clause: "ay no" kept from the reply denies nothing asked before
+    wish = " , ".join(dict.fromkeys(w for w in [text, *kept] if w)).strip(" ,")
     denials = [f"not {value}" for value in dict.fromkeys(still_denied)]
     return " , ".join([wish, *denials] if wish else denials)
 
