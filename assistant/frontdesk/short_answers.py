@@ -121,7 +121,8 @@ def choose(
             and (weekday is None or local_dates[i].weekday() == weekday)
         ]  # fmt: skip
         return found[0] if len(found) == 1 else None
-    digits = [int(w) for w in re.findall(r"(?<![\d:])(\d{1,2})(?![\d:])", folded)]
+    kept = " ".join(words(reading.kept()))  # "3pm doesnt work" names no item 3
+    digits = [int(w) for w in re.findall(r"(?<![\d:])(\d{1,2})(?![\d:])", kept)]
     if len(digits) == 1 and 1 <= digits[0] <= count and len(said) <= 3:
         return digits[0] - 1
     weekday = weekday_of(text)

@@ -186,3 +186,55 @@ def test_another_doctor_of_the_same_kind_named_while_choosing(choosing, sqlite_u
 def test_a_spoken_correction_without_commas_is_read(said, before, has, lacks):
     wish = corrected_wish(said, before) or ""
     assert all(w in wish for w in has) and not any(w in wish for w in lacks)
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "has", "lacks"),
+    [
+        # the day asked for taken back, another day and part of day named (abbreviated, filler)
+        ("ugh sorry tues doesnt work after all, can we look at thurs morning instead",
+         "tuesday afternoon", ["thursday", "morning"], ["tuesday", "afternoon"]),
+        ("oh wait actually mornings are bad for me could we do wed afternoon instead",
+         "friday morning", ["wednesday", "afternoon"], ["friday", "morning"]),
+        ("sorry fri is bad for me, mon am?", "friday", ["monday", "morning"], ["friday"]),
+        ("hmm weds wont work anymore. thur pls", "wednesday morning",
+         ["thursday", "morning"], ["wednesday"]),
+        ("perdón el mar no puedo, mejor el jue en la mañana", "el martes en la tarde",
+         ["jueves", "manana"], ["martes", "tarde"]),
+        ("uy las mañanas no me sirven podemos ver el mié en la tarde", "el lunes por la mañana",
+         ["miercoles", "tarde"], ["lunes", "manana"]),
+        ("el vie ya no me queda, qué tal el martes", "el viernes en la mañana",
+         ["martes", "manana"], ["viernes"]),
+        # a clock time none of the offers has: a wish on the day asked before
+        ("how about 3pm", "monday afternoon", ["monday", "3pm"], ["afternoon"]),
+        ("mejor a las 11", "el jueves", ["jueves", "11"], []),
+        # earlier / later the same day as the visit: no day kept from before
+        ("actually, earlier that same morning?", "next week", ["same morning"], ["next week"]),
+    ],
+)  # fmt: skip
+def test_a_correction_in_any_wording_replaces_what_it_denies(said, before, has, lacks):
+    wish = corrected_wish(said, before) or ""
+    kept = " ".join(w for w in wish.split(" , ") if not w.startswith("not "))
+    assert all(w in kept for w in has) and not any(w in kept for w in lacks), wish
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "kept", "denied"),
+    [
+        ("tues doesnt work after all", "tuesday afternoon", "afternoon", "tuesday"),
+        ("actually mornings are bad for me", "thursday morning", "thursday", "morning"),
+        ("ay no, en la mañana no me dan permiso", "el jueves en la mañana", "jueves", "morning"),
+        ("not monday", "monday morning", "morning", "monday"),
+    ],
+)
+def test_a_denial_with_nothing_in_its_place_stays_a_denial(said, before, kept, denied):
+    wish = corrected_wish(said, before) or ""
+    assert kept in wish and wish.endswith(f"not {denied}"), wish
+    assert denied not in wish.replace(f"not {denied}", "")
+
+
+@pytest.mark.parametrize(
+    "said", ["not that one, the later one", "no wait, the 3rd one pls", "mejor la segunda"]
+)
+def test_another_offer_named_is_not_a_new_wish(said):
+    assert corrected_wish(said, "thursday") is None
