@@ -69,7 +69,9 @@ _AFTER_DENIED = {
     "is", "are", "s", "just", "really", "also", "then", "actually", "kinda", "pretty",
     "totally", "definitely", "honestly", "es", "son", "esta", "estan", "me", "ya", "si", "pues",
     "realmente", "for", "now", "anymore", "sadly", "unfortunately", "would", "be", "will",
-    "probably", "la", "verdad", "lamentablemente", "tambien", "seem", "seems", "to",
+    "probably", "la", "verdad", "lamentablemente", "tambien", "seem", "seems", "to", "r",
+    "re", "siempre", "al", "final", "finalmente", "de", "plano", "after", "all", "at", "this",
+    "point", "pa", "mi", "para",
 }  # fmt: skip
 
 # Denials. After what they deny ("tuesday doesn't work"), before it ("not tuesday"), or either
@@ -85,7 +87,10 @@ doesnt work|does not work|dont work|do not work|wont work|will not work|not gonn
 |no me convienen|no se puede|no es posible|imposible|dificil
 |complicado|complicada|tampoco|no esta bien|no podre|no voy a poder|no alcanzo|no llego
 |me toca trabajar|tengo que trabajar|no estoy|no estoy disponible|no me es posible
-|se me complica|me queda dificil|no me late|no va a poder ser|no puede ser
+|se me complica|se me complican|me queda dificil|no me late|no va a poder ser|no puede ser
+|no se va a poder|no se va a poder ser|estoy en el trabajo|estoy en la escuela|wont happen
+|isnt going to happen|is not going to happen|not going to happen|aint gonna happen
+|off the table|is off the table|not happening|no longer possible|no longer good
 """
 _EITHER_WAY = """
 no|nope|i cant|i cannot|i can not|cant|cannot|can not|i wont be able to|wont be able to
@@ -93,12 +98,14 @@ no|nope|i cant|i cannot|i can not|cant|cannot|can not|i wont be able to|wont be 
 |im not free|not free|im not available|i am not available|not available|isnt available
 |arent available|estoy ocupado|estoy ocupada|ocupado|ocupada|i work|im working|i am working
 |im at work|i have work|i got work|i have class|i have school|trabajo|tengo trabajo
-|estoy trabajando|tengo clases|no quiero|i dont want|dont want|i hate|hate|never|nunca|not
+|estoy trabajando|tengo clases|tengo escuela|no quiero|i dont want|dont want|i hate|hate
+|never|nunca|not|no longer|i can no longer|can no longer|i no longer can
 """
 _BEFORE_ONLY = """
 except|except for|excepto|salvo|menos|other than|anything but|any day but|anytime but
 |any time but|everything but|all but|instead of|rather than|en vez de|en lugar de|nothing on
-|none on|ni|nor|no more|nada el|nada en|nada por
+|none on|ni|nor|no more|nada el|nada en|nada por|scratch|scratch that|forget|forget about
+|olvida|olvide|olvidese de|olvidate de|cross off
 """
 # Said before what they deny even when something precedes them ("tuesday not wednesday").
 _BEFORE_FIRST = {"not", "never", "nunca"}
@@ -279,11 +286,20 @@ def _groups(tokens: list[_Token], spans: list[tuple[str, int, int]]) -> list[_Gr
     return groups
 
 
+# Words a reply may open with before a bare no ("oh no wait, thursday").
+_OPENERS = {"no", "nope", "nah", "oh", "wait", "sorry", "uh", "um", "ah", "ay", "hmm", "ok", "okay",
+            "well", "bueno", "pues", "perdon", "espera", "oops", "uy"}  # fmt: skip
+
+
 def _marker_ok(tokens: list[_Token], i: int, phrase: tuple[str, ...]) -> bool:
-    if phrase == ("trabajo",) and i and tokens[i - 1].word in _NOUN_BEFORE:
+    before = tokens[i - 1].word if i else ""
+    if phrase == ("trabajo",) and before in _NOUN_BEFORE:
         return False
-    if phrase == ("no",) and i == 0 and all(t.word != "sino" for t in tokens):
-        return False  # "no thursday" opening a reply: a no to the question asked, then a wish
+    if phrase[0] in ("not", "no") and before in ("if", "si", "or"):
+        return False  # "tuesday, if not wednesday": or else, not a denial
+    opening = all(t.word in _OPENERS for t in tokens[:i])
+    if phrase == ("no",) and opening and all(t.word != "sino" for t in tokens):
+        return False  # "no thursday", "no no, thursday" opening a reply: a no, then a wish
         # ("no en la mañana sino en la tarde" is a denial)
     return not (phrase == ("menos",) and i + 1 < len(tokens) and tokens[i + 1].word == "cuarto")
 

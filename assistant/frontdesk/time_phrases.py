@@ -136,14 +136,18 @@ _SAME_DAY = re.compile(
     r"|that (day|morning|afternoon) but (a bit |a little )?(later|earlier)"
     r"|(mas tarde|mas temprano) (ese|el) dia|(mas tarde|mas temprano) (esa|la) (manana|tarde)"
     r"|(ese|el) dia pero (un poco )?mas (tarde|temprano)"
-    r"|(esa|la) (manana|tarde) pero (un poco )?mas (tarde|temprano))\b"
+    r"|(esa|la) (manana|tarde) pero (un poco )?mas (tarde|temprano)"
+    r"|that same day|that day|ese dia)\b"
 )
 # "I can't do that day", "no puedo ese mismo día": not a wish for it
 _NOT_THAT_DAY = re.compile(r"\b(can'?t|cannot|can not|not|won'?t|no puedo|no me (queda|sirve))\b")
 _EARLIER_WORDS = re.compile(
-    r"\b(earlier|sooner|before|mas temprano|antes|adelant\w*|(move|bump)(ed)? (it |me |\w+ )?up)\b"
+    r"\b(earlier|sooner|before|mas temprano|mas tempranito|antes|adelant\w*"
+    r"|(move|bump)(ed)? (it |me |\w+ )?up)\b"
 )
-_LATER_WORDS = re.compile(r"\b(later|after|back|push\w*|mas tarde|despues|atras\w*|pospon\w*)\b")
+_LATER_WORDS = re.compile(
+    r"\b(later|after|back|push\w*|mas tarde|mas tardecito|despues|atras\w*|pospon\w*)\b"
+)
 _PARTS = {
     "morning": ("morning", "por la manana", "en la manana", "de la manana", "temprano"),
     "afternoon": ("afternoon", "tarde", "after lunch"),
@@ -244,7 +248,7 @@ def read_wish(
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
     # "más tarde" is "later", not "afternoon"; "más temprano", "earlier", not "morning"
-    parts_text = re.sub(r"\b(mas|muy|poco) (tarde|temprano)\b", "", folded)
+    parts_text = re.sub(r"\b(mas|muy|poco) (tarde|temprano|tardecito|tempranito)\b", "", folded)
     pref = TimePreference(asap=any(k in folded for k in _ASAP), part_of_day=_part_said(parts_text))
     weekdays = weekdays_in(text)  # "Tuesday or Wednesday"; not those denied
     if weekdays:

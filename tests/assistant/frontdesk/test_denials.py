@@ -35,6 +35,10 @@ def _pref(text: str, language: str = "en", **visit):
         ("no en la mañana sino en la tarde", "es"),
         ("not in the morning, the afternoon", "en"),
         ("la tarde, porque en la mañana tengo trabajo", "es"),
+        ("afternoons. mornings r bad", "en"),
+        ("afternoon, i'm at work in the morning", "en"),
+        ("not a morning person, afternoon pls", "en"),
+        ("en la mañana estoy en el trabajo, en la tarde", "es"),
     ],
 )
 def test_a_part_of_day_denied_in_another_clause_is_not_the_wish(said, language):
@@ -48,6 +52,7 @@ def test_a_part_of_day_denied_in_another_clause_is_not_the_wish(said, language):
         ("morning or afternoon", "en", "morning"),
         ("evenings, afternoons are hard", "en", "evening"),
         ("en la mañana, en la tarde trabajo", "es", "morning"),
+        ("las tardes se me complican, mejor en la mañana", "es", "morning"),
     ],
 )
 def test_the_first_part_of_day_said_is_the_wish(said, language, part):
@@ -98,6 +103,14 @@ def test_a_weekday_only_denied_leaves_the_others(said, language, days):
         ("tuesday not wednesday", {1}, {2}),
         ("ni el lunes ni el martes, el jueves", {3}, {0, 1}),
         ("sat doesn't work, sun?", {6}, {5}),
+        ("actually can we do thursday instead? tuesday isn't good anymore", {3}, {1}),
+        ("scratch tuesday, wednesday morning works better", {2}, {1}),
+        ("I can no longer make tuesday, thursday?", {3}, {1}),
+        ("tuesday won't happen sorry how about wed", {2}, {1}),
+        ("tuesday is not convenient, friday?", {4}, {1}),
+        ("el martes siempre no, mejor el jueves", {3}, {1}),
+        ("el martes al final no puedo", set(), {1}),
+        ("olvide el martes, mejor el jueves", {3}, {1}),
     ],
 )  # fmt: skip
 def test_abbreviated_weekdays_in_wishes_and_denials(said, wished, denied):
@@ -115,7 +128,11 @@ def test_abbreviated_weekdays_in_wishes_and_denials(said, wished, denied):
         "después del trabajo",
         "not before ten please",
         "no, thursday",
+        "no no thursday",
+        "oh no wait thursday afternoon",
         "thursday afternoon, no problem",
+        "tuesday, if not wednesday",
+        "el martes, si no el miércoles",
     ],
 )
 def test_words_that_only_look_like_a_denied_day_deny_nothing(said):
@@ -137,6 +154,7 @@ def test_words_that_only_look_like_a_denied_day_deny_nothing(said):
         ("más temprano esa misma mañana", "es", (None, time(10, 30))),
         ("más tarde ese mismo día", "es", (time(10, 31), None)),
         ("el mismo día un poco más tarde", "es", (time(10, 31), None)),
+        ("el mismo día pero más tempranito", "es", (None, time(10, 30))),
     ],
 )
 def test_earlier_or_later_the_same_day_as_the_visit(said, language, window):
