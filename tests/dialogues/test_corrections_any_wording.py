@@ -10,16 +10,19 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
-from assistant.db.models import Appointment
+from assistant.db.models import Appointment, Patient
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.reschedule import ValidateRescheduleForm
 from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import (
+    book_through_form,
     conversation,
     offer_times,
     run,
     slots_of,
+    submit_booking,
     tracker,
     verify_identity,
 )
@@ -325,3 +328,41 @@ def test_only_an_unambiguous_yes_moves_the_visit(at_readback, sqlite_url, said):
     slots, _ = _answer_readback(uid, who, options, options[0], "thursday", said, intent="affirm")
     assert slots["reschedule_confirm"] is None
     assert _moved_to(sqlite_url, who.appointment_id) is None
+
+
+# --- the same at a booking's offers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wish", "said", "weekday", "part"),
+    [
+        ("tuesday afternoon",
+         "ugh sorry tues doesnt work after all, can we look at thurs morning instead",
+         THURSDAY, "morning"),
+        ("el jueves por la mañana",
+         "uy perdón, en la mañana no me dan permiso, el vie en la tarde?", FRIDAY, "afternoon"),
+    ],
+)  # fmt: skip
+def test_a_day_taken_back_at_a_bookings_offers(demo, sqlite_url, wish, said, weekday, part):
+    uid = conversation(sqlite_url, demo.practice_id, "+16095550177")
+    request = "I'd like to make an appointment, I've had a bad cough for a week"
+    run(ActionRouteTask(), tracker(uid, text=request, intent="book_appointment"))
+    slots = {"task": "book", "verified": False, "request_details": request}
+    answers = [("new_patient_name", "my name is Ines Valcourt"), ("new_patient_dob", "june 2 1990"),
+               ("time_preference", wish)]  # fmt: skip
+    slots, _ = book_through_form(uid, answers, slots)
+    assert slots["offered_options"]
+    slots, [responses] = book_through_form(uid, [("slot_choice", said)], slots)
+    fresh = slots["offered_options"]
+    assert "utter_choice_unclear" not in [m.get("response") for m in responses]
+    assert fresh and all(_weekday(o) == weekday and _part(o) == part for o in fresh)
+    slots, _ = book_through_form(uid, [("slot_choice", "the first one"), ("book_confirm", "yes")],
+                                 slots)  # fmt: skip
+    assert slots["chosen_option"] == fresh[0] and slots["book_confirm"] == "yes"
+    submit_booking(uid, slots)
+    with UnitOfWork(sqlite_url) as uow:
+        [booked] = uow.session.execute(
+            select(Appointment).join(Patient).where(Patient.last_name == "Valcourt")
+        ).scalars()
+        assert booked.status == "booked"
+        assert booked.starts_at == datetime.fromisoformat(fresh[0]["starts_at"])
