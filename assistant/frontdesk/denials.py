@@ -131,15 +131,15 @@ def _phrases(listed: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
-_MARKERS: tuple[tuple[tuple[str, ...], str], ...] = tuple(
-    sorted(
-        [(p, "after") for p in _phrases(_AFTER_ONLY)]
-        + [(p, "either") for p in _phrases(_EITHER_WAY)]
-        + [(p, "before") for p in _phrases(_BEFORE_ONLY)],
-        key=lambda m: len(m[0]),
-        reverse=True,
-    )
-)
+_MARKERS: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # by first word, longest first
+for _phrase, _way in sorted(
+    [(p, "after") for p in _phrases(_AFTER_ONLY)]
+    + [(p, "either") for p in _phrases(_EITHER_WAY)]
+    + [(p, "before") for p in _phrases(_BEFORE_ONLY)],
+    key=lambda m: len(m[0]),
+    reverse=True,
+):
+    _MARKERS.setdefault(_phrase[0], []).append((_phrase, _way))
 _PIVOT_PHRASES = _phrases(_PIVOTS)
 
 
@@ -192,19 +192,19 @@ class _Token:
 
 
 def _tokens(text: str) -> list[_Token]:
-    found: list[_Token] = []
-    clause, at = 0, 0
-    for m in _TOKEN.finditer(text):
-        if found and _BREAK.search(text[at : m.start()]):
+    """The words of the reply (folded, apostrophes dropped), each with its clause."""
+    found = [
+        (m.start(), m.end(), m[0] if ":" in m[0] else fold(m[0].replace("’", "'")).replace("'", ""))
+        for m in _TOKEN.finditer(text)
+    ]
+    words = [word.strip() for _, _, word in found]
+    tokens: list[_Token] = []
+    clause = 0
+    for i, (start, end, _) in enumerate(found):
+        if i and (_BREAK.search(text[found[i - 1][1] : start]) or _pivot_at(words, i)):
             clause += 1
-        word = m[0] if ":" in m[0] else fold(m[0].replace("’", "'")).replace("'", "").strip()
-        found.append(_Token(m.start(), m.end(), word, clause))
-        at = m.end()
-    words = [t.word for t in found]
-    for i in range(1, len(found)):
-        if _pivot_at(words, i) and found[i - 1].clause == found[i].clause:
-            found[i:] = [_Token(t.start, t.end, t.word, t.clause + 1) for t in found[i:]]
-    return found
+        tokens.append(_Token(start, end, words[i], clause))
+    return tokens
 
 
 def _pivot_at(words: list[str], i: int) -> bool:
@@ -291,26 +291,25 @@ _OPENERS = {"no", "nope", "nah", "oh", "wait", "sorry", "uh", "um", "ah", "ay", 
             "well", "bueno", "pues", "perdon", "espera", "oops", "uy"}  # fmt: skip
 
 
-def _marker_ok(tokens: list[_Token], i: int, phrase: tuple[str, ...]) -> bool:
-    before = tokens[i - 1].word if i else ""
+def _marker_ok(words: list[str], i: int, phrase: tuple[str, ...], opening: bool) -> bool:
+    """Whether the words at `i` deny here (`opening`: a bare no may stand there)."""
+    before = words[i - 1] if i else ""
     if phrase == ("trabajo",) and before in _NOUN_BEFORE:
         return False
     if phrase[0] in ("not", "no") and before in ("if", "si", "or"):
         return False  # "tuesday, if not wednesday": or else, not a denial
-    opening = all(t.word in _OPENERS for t in tokens[:i])
-    if phrase == ("no",) and opening and all(t.word != "sino" for t in tokens):
+    if phrase == ("no",) and opening:
         return False  # "no thursday", "no no, thursday" opening a reply: a no, then a wish
-        # ("no en la mañana sino en la tarde" is a denial)
-    return not (phrase == ("menos",) and i + 1 < len(tokens) and tokens[i + 1].word == "cuarto")
+    return not (phrase == ("menos",) and i + 1 < len(words) and words[i + 1] == "cuarto")
 
 
 def _group_after(
-    tokens: list[_Token], end: int, groups: list[_Group], clause: int
+    tokens: list[_Token], end: int, starting: dict[int, _Group], clause: int
 ) -> _Group | None:
     """The group a denial ending before token `end` says before ("not [on] tuesday")."""
     i = end
     while i < len(tokens) and i - end <= 4 and tokens[i].clause == clause:
-        found = next((g for g in groups if g.first == i), None)
+        found = starting.get(i)
         if found is not None:
             return found
         if tokens[i].word not in _BEFORE_DENIED:
@@ -320,12 +319,12 @@ def _group_after(
 
 
 def _group_before(
-    tokens: list[_Token], start: int, groups: list[_Group], clause: int
+    tokens: list[_Token], start: int, ending: dict[int, _Group], clause: int
 ) -> _Group | None:
     """The group a denial starting at token `start` follows ("tuesday [is] bad")."""
     i = start - 1
     while i >= 0 and start - i <= 4 and tokens[i].clause == clause:
-        found = next((g for g in groups if g.last == i), None)
+        found = ending.get(i)
         if found is not None:
             return found
         if tokens[i].word not in _AFTER_DENIED:
@@ -352,21 +351,25 @@ def read_times(text: str, language: str | None = None) -> Reading:
         values.append(value)
         i = last + 1
     groups = _groups(tokens, spans)
+    starting, ending = {g.first: g for g in groups}, {g.last: g for g in groups}
     denied: set[int] = set()
     cut: list[tuple[int, int]] = []
     in_time = {k for _, first, last in spans for k in range(first, last + 1)}
     words = [t.word for t in tokens]
+    # a reply's first words ("oh no wait ..."), unless "no X sino Y" denies X
+    openers = next((k for k, w in enumerate(words) if w not in _OPENERS), len(words))
+    openers = 0 if "sino" in words else openers
     i = 0
     while i < len(tokens):
-        match = None if i in in_time else _marker_at(tokens, words, i)
+        match = None if i in in_time else _marker_at(tokens, words, i, i < openers)
         if match is None:
             i += 1
             continue
         phrase, way = match
         end = i + len(phrase)
         clause = tokens[i].clause
-        after = _group_after(tokens, end, groups, clause) if way != "after" else None
-        before = _group_before(tokens, i, groups, clause) if way != "before" else None
+        after = _group_after(tokens, end, starting, clause) if way != "after" else None
+        before = _group_before(tokens, i, ending, clause) if way != "before" else None
         if after is not None and (before is None or phrase[0] in _BEFORE_FIRST or way == "before"):
             denied.update(after.words)
             cut.append((tokens[i].start, tokens[after.last].end))
@@ -383,13 +386,13 @@ def read_times(text: str, language: str | None = None) -> Reading:
 
 
 def _marker_at(
-    tokens: list[_Token], words: list[str], i: int
+    tokens: list[_Token], words: list[str], i: int, opening: bool
 ) -> tuple[tuple[str, ...], str] | None:
-    for phrase, way in _MARKERS:
+    for phrase, way in _MARKERS.get(words[i], ()):
         end = i + len(phrase)
         if (
             tuple(words[i:end]) == phrase
-            and _marker_ok(tokens, i, phrase)
+            and _marker_ok(words, i, phrase, opening)
             and tokens[end - 1].clause == tokens[i].clause  # not across a comma or a turn
         ):
             return phrase, way
