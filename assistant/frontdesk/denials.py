@@ -62,7 +62,8 @@ _GROUP_FILLERS = _JOINS | {
 _BEFORE_DENIED = _GROUP_FILLERS - _JOINS | {
     "do", "make", "come", "go", "be", "there", "get", "it", "in", "for", "really", "possibly",
     "manage", "again", "ir", "venir", "hacer", "hacerlo", "con", "anything", "something",
-    "me", "ese", "esa", "either", "doing", "into",
+    "me", "ese", "esa", "either", "doing", "into", "my", "mi", "appointment", "appt", "visit",
+    "cita", "consulta",
 }  # fmt: skip
 # Between what is denied and its denial: "mornings [are really] bad", "el lunes [ya] no".
 _AFTER_DENIED = {
@@ -99,13 +100,16 @@ no|nope|i cant|i cannot|i can not|cant|cannot|can not|i wont be able to|wont be 
 |arent available|estoy ocupado|estoy ocupada|ocupado|ocupada|i work|im working|i am working
 |im at work|i have work|i got work|i have class|i have school|trabajo|tengo trabajo
 |estoy trabajando|tengo clases|tengo escuela|no quiero|i dont want|dont want|i hate|hate
-|never|nunca|not|no longer|i can no longer|can no longer|i no longer can
+|never|nunca|not|no longer|i can no longer|can no longer|i no longer can|i have something
+|i got something|ive got something|i have a thing|i have plans|i have another appointment
+|im out of town|i am out of town|im away|tengo algo|tengo un compromiso|tengo otra cita
+|no estoy en la ciudad|voy a estar fuera
 """
 _BEFORE_ONLY = """
 except|except for|excepto|salvo|menos|other than|anything but|any day but|anytime but
 |any time but|everything but|all but|instead of|rather than|en vez de|en lugar de|nothing on
 |none on|ni|nor|no more|nada el|nada en|nada por|scratch|scratch that|forget|forget about
-|olvida|olvide|olvidese de|olvidate de|cross off
+|olvida|olvide|olvidese de|olvidate de|cross off|nvm|never mind|nevermind
 """
 # Said before what they deny even when something precedes them ("tuesday not wednesday").
 _BEFORE_FIRST = {"not", "never", "nunca"}
@@ -286,6 +290,7 @@ def _groups(tokens: list[_Token], spans: list[tuple[str, int, int]]) -> list[_Gr
     return groups
 
 
+_ASKING = {"can", "could", "may", "would", "do", "should", "will", "if", "might", "when"}
 # Words a reply may open with before a bare no ("oh no wait, thursday").
 _OPENERS = {"no", "nope", "nah", "oh", "wait", "sorry", "uh", "um", "ah", "ay", "hmm", "ok", "okay",
             "well", "bueno", "pues", "perdon", "espera", "oops", "uy"}  # fmt: skip
@@ -298,6 +303,8 @@ def _marker_ok(words: list[str], i: int, phrase: tuple[str, ...], opening: bool)
         return False
     if phrase[0] in ("not", "no") and before in ("if", "si", "or"):
         return False  # "tuesday, if not wednesday": or else, not a denial
+    if phrase[0] == "i" and before in _ASKING:
+        return False  # "can I have something tuesday": asked for, not denied
     if phrase == ("no",) and opening:
         return False  # "no thursday", "no no, thursday" opening a reply: a no, then a wish
     return not (phrase == ("menos",) and i + 1 < len(words) and words[i + 1] == "cuarto")
@@ -308,7 +315,7 @@ def _group_after(
 ) -> _Group | None:
     """The group a denial ending before token `end` says before ("not [on] tuesday")."""
     i = end
-    while i < len(tokens) and i - end <= 4 and tokens[i].clause == clause:
+    while i < len(tokens) and i - end <= 6 and tokens[i].clause == clause:
         found = starting.get(i)
         if found is not None:
             return found
@@ -378,6 +385,7 @@ def read_times(text: str, language: str | None = None) -> Reading:
             denied.update(before.words)
             cut.append((tokens[before.lead].start, tokens[end - 1].end))
         i = end
+    _replaced(tokens, spans, denied, cut)
     time_words = tuple(
         TimeWord(kind, value, tokens[first].start, tokens[last].end, n in denied)
         for n, ((kind, first, last), value) in enumerate(zip(spans, values, strict=True))
@@ -416,3 +424,36 @@ def _extend_joined(
         denied.update(following.words)
         cut.append((tokens[group.last].end, tokens[following.last].end))
         group = following
+
+
+# A clause with these replaces what another clause named of the same kind: "forgot I have
+# something tuesday. friday morning instead?" is Friday; "tuesday, or wednesday" is both.
+_REPLACING = {"instead", "mejor", "rather", "better", "sino", "prefer", "prefiero", "meant"}
+_ALSO = {"or", "o", "u", "and", "y", "also", "too", "tambien", "either", "plus"}
+
+
+def _replaced(
+    tokens: list[_Token],
+    spans: list[tuple[str, int, int]],
+    denied: set[int],
+    cut: list[tuple[int, int]],
+) -> None:
+    clause_words: dict[int, set[str]] = {}
+    for token in tokens:
+        clause_words.setdefault(token.clause, set()).add(token.word)
+    kinds_in: dict[int, set[str]] = {}
+    for n, (kind, first, _) in enumerate(spans):
+        if n not in denied and kind in (WEEKDAY, PART):
+            kinds_in.setdefault(tokens[first].clause, set()).add(kind)
+    replacing = {c for c in kinds_in if clause_words[c] & _REPLACING}
+    if len(replacing) != 1:
+        return  # none, or two clauses each "better": nothing says which
+    [chosen] = replacing
+    for n, (kind, first, last) in enumerate(spans):
+        clause = tokens[first].clause
+        if n in denied or clause == chosen or kind not in kinds_in[chosen]:
+            continue
+        if clause_words[clause] & _ALSO:
+            continue
+        denied.add(n)
+        cut.append((tokens[first].start, tokens[last].end))

@@ -137,7 +137,7 @@ _SAME_DAY = re.compile(
     r"|(mas tarde|mas temprano) (ese|el) dia|(mas tarde|mas temprano) (esa|la) (manana|tarde)"
     r"|(ese|el) dia pero (un poco )?mas (tarde|temprano)"
     r"|(esa|la) (manana|tarde) pero (un poco )?mas (tarde|temprano)"
-    r"|that same day|that day|ese dia)\b"
+    r"|that same day|that day but|ese dia pero)\b"
 )
 # "I can't do that day", "no puedo ese mismo día": not a wish for it
 _NOT_THAT_DAY = re.compile(r"\b(can'?t|cannot|can not|not|won'?t|no puedo|no me (queda|sirve))\b")

@@ -210,6 +210,9 @@ def test_a_spoken_correction_without_commas_is_read(said, before, has, lacks):
         ("mejor a las 11", "el jueves", ["jueves", "11"], []),
         # earlier / later the same day as the visit: no day kept from before
         ("actually, earlier that same morning?", "next week", ["same morning"], ["next week"]),
+        # "that day" alone: the day asked before
+        ("actually afternoons are tough, any mornings that day?", "tuesday afternoon",
+         ["tuesday", "morning"], ["afternoon"]),
     ],
 )  # fmt: skip
 def test_a_correction_in_any_wording_replaces_what_it_denies(said, before, has, lacks):

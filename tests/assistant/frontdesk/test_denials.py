@@ -111,6 +111,12 @@ def test_a_weekday_only_denied_leaves_the_others(said, language, days):
         ("el martes siempre no, mejor el jueves", {3}, {1}),
         ("el martes al final no puedo", set(), {1}),
         ("olvide el martes, mejor el jueves", {3}, {1}),
+        # another clause says what replaces it
+        ("oh shoot, forgot i have something tuesday. friday morning instead?", {4}, {1}),
+        ("nvm fri, what about mon morning", {0}, {4}),
+        ("sorry i meant thursday morning not friday", {3}, {4}),
+        ("I can't make my appointment on Tuesday, can we do Thursday?", {3}, {1}),
+        ("no puedo ir a mi cita el martes, el jueves?", {3}, {1}),
     ],
 )  # fmt: skip
 def test_abbreviated_weekdays_in_wishes_and_denials(said, wished, denied):
@@ -133,6 +139,10 @@ def test_abbreviated_weekdays_in_wishes_and_denials(said, wished, denied):
         "thursday afternoon, no problem",
         "tuesday, if not wednesday",
         "el martes, si no el miércoles",
+        "can i have something tuesday",
+        "do you have something on tuesday?",
+        "tuesday is better, or wednesday",
+        "i cant wait for my appointment tuesday",
     ],
 )
 def test_words_that_only_look_like_a_denied_day_deny_nothing(said):
