@@ -123,8 +123,10 @@ def choose(
         return found[0] if len(found) == 1 else None
     kept = " ".join(words(reading.kept()))  # "3pm doesnt work" names no item 3
     digits = [int(w) for w in re.findall(r"(?<![\d:])(\d{1,2})(?![\d:])", kept)]
-    if len(digits) == 1 and 1 <= digits[0] <= count and len(said) <= 3:
-        return digits[0] - 1
+    numbers = [int(w) for w in named if re.fullmatch(r"\d{1,2}", w)]  # "3 not 1": 3
+    others = [w for w in named if not w.isdigit() and w not in _AROUND_A_NUMBER]
+    if len(numbers) == 1 and 1 <= numbers[0] <= count and (len(said) <= 3 or not others):
+        return numbers[0] - 1  # "2", "oops i meant #3", "option 2 instead"
     weekday = weekday_of(text)
     parts = reading.wished(PART)
     if weekday is not None:
@@ -175,6 +177,12 @@ def names_another_time(
 
 
 _NOT_ITEM = {"not", "ni", "nope", "nor"}
+# Words around an item's number that say nothing else: "oops I meant #3", "option 2 instead".
+_AROUND_A_NUMBER = {
+    "oops", "i", "meant", "actually", "sorry", "wait", "no", "not", "pls", "please", "the",
+    "one", "option", "number", "opcion", "numero", "la", "el", "mejor", "instead", "perdon",
+    "quise", "decir", "ok", "okay", "um", "uh", "hmm", "porfa", "make", "it", "nope",
+}  # fmt: skip
 _ARTICLES_ES = {"la", "el", "las", "los"}
 
 

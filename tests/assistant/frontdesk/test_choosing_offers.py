@@ -141,6 +141,9 @@ OFFERS = ([date(2026, 3, 12), date(2026, 3, 12), date(2026, 3, 13)], [9, 14, 10]
         ("no wait the third one", 2),
         ("mejor la de las 10:30", 2),
         ("2pm please", 1),
+        ("oops i meant #3", 2),
+        ("3 not 1", 2),
+        ("option 2 instead", 1),
     ],
 )
 def test_a_choice_with_a_correction_in_it(said, index):
