@@ -1,9 +1,9 @@
 """The times a reply names, and which of them the patient turns down.
 
-"ugh sorry tues doesnt work after all, can we look at thurs morning instead" names Tuesday
-(denied) and Thursday morning (wished); "¿en la tarde? en la mañana no me dan permiso" and
-"afternoon, mornings i work" wish the afternoon and deny the morning. The reply is cut into
-clauses at punctuation and at the words a voice transcript turns on ("but", "mejor", "how
+"shoot sorry, tues doesnt work for me anymore. could we try thurs morning" names Tuesday
+(denied) and Thursday morning (wished); "¿por la tarde? es que en la mañana no me dan chance"
+and "afternoons pls, i work mornings" wish the afternoon and deny the morning. The reply is cut
+into clauses at punctuation and at the words a voice transcript turns on ("but", "mejor", "how
 about", "could we" ...). In a clause a denial follows what it denies ("Tuesday doesn't work",
 "el lunes no puedo", "mornings are bad for me", "en la mañana trabajo") or comes before it
 ("not Tuesday", "no puedo el lunes", "I can't do mornings", "any day but Monday").

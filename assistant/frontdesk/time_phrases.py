@@ -440,7 +440,7 @@ def _from_visit(
 
 
 def about_the_visit_day(text: str) -> bool:
-    """ "Earlier that same morning", "más tarde ese mismo día": the day of the visit being
+    """ "A bit earlier the same morning", "más tarde ese mismo día": the day of the visit being
     moved (not a wish for that day when denied: "I can't do that day")."""
     folded = " ".join(words(text))
     return bool(_SAME_DAY.search(folded)) and not _NOT_THAT_DAY.search(folded)

@@ -59,8 +59,8 @@ def pick_offered(text: str, options: list[OfferedTime]) -> int | None:
 def names_other_time(text: str, options: list[OfferedTime]) -> bool:
     """A reply that names a day, part of the day or clock time none of the offers has, turns
     one down ("tues doesnt work", "mornings are bad for me") or speaks of the visit's own day
-    ("earlier that same morning"): a new wish, even with "later" or "other" in it. When every
-    offer is on one day, "later that day" is that day's: more of the same wish."""
+    ("a bit earlier the same morning"): a new wish, even with "later" or "other" in it. When
+    every offer is on one day, "later that day" is that day's: more of the same wish."""
     one_day = len({o.local_date for o in options}) == 1
     return (about_the_visit_day(text) and not one_day) or names_another_time(text, *_times(options))
 

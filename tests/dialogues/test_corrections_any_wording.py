@@ -100,10 +100,10 @@ def _part(option) -> str:
 
 TAKEN_BACK = [
     ("en", "tuesday afternoon",
-     "ugh sorry tues doesnt work after all, can we look at thurs morning instead",
+     "shoot sorry, tues doesnt work for me anymore. could we try thurs morning",
      THURSDAY, "morning"),
     ("en", "friday morning",
-     "oh wait actually mornings are bad for me could we do wed afternoon instead",
+     "hmm actually mornings are really bad for me can we try wed afternoon",
      WEDNESDAY, "afternoon"),
     ("en", "monday", "sorry mon is bad for me, weds am?", WEDNESDAY, "morning"),
     ("en", "thursday morning", "hmm thur wont work anymore how about fri morning",
@@ -164,7 +164,7 @@ def test_only_the_day_denied_keeps_the_part_of_day(maria, before, said, weekday)
     [
         ("actually mornings are bad for me", "en"),
         ("hmm the morning doesnt work for me after all", "en"),
-        ("ay no, en la mañana no me dan permiso", "es"),
+        ("ay no, en la mañana no me dejan salir", "es"),
     ],
 )
 def test_only_the_part_denied_keeps_the_day(maria, said, language):
@@ -224,9 +224,9 @@ def test_a_new_wish_at_the_readback_searches_and_moves_nothing(
 @pytest.mark.parametrize(
     ("said", "language"),
     [
-        ("¿en la tarde? en la mañana no me dan permiso", "es"),
-        ("mejor tarde, en la mañana trabajo", "es"),
-        ("afternoon, mornings i work", "en"),
+        ("¿por la tarde? es que en la mañana no me dan chance en el trabajo", "es"),
+        ("mejor en la tarde, por la mañana trabajo", "es"),
+        ("afternoons pls, i work mornings", "en"),
         ("afternoons please mornings im at work", "en"),
     ],
 )
@@ -249,10 +249,10 @@ def _visit(url: str, appointment_id: int) -> datetime:
 @pytest.mark.parametrize(
     ("who_", "said", "language", "way"),
     [
-        ("jose", "un poco más temprano ese mismo día", "es", "earlier"),
+        ("jose", "el mismo día pero un poquito antes", "es", "earlier"),
         ("jose", "could I come in earlier that same day", "en", "earlier"),
         ("jose", "ese mismo día pero más temprano porfa", "es", "earlier"),
-        ("maria", "later that same day", "en", "later"),
+        ("maria", "later on the same day", "en", "later"),
         ("maria", "anything a bit later that same morning?", "en", "later"),
         ("maria", "más tarde ese mismo día", "es", "later"),
     ],
@@ -285,8 +285,8 @@ def at_readback(maria):
 @pytest.mark.parametrize(
     ("said", "index"),
     [
-        ("no wait, the 3rd one pls", 2),
-        ("not that one, the later one", 1),
+        ("hold on, the third one please", 2),
+        ("not that one, the one after it", 1),
         ("no, not the first one, the second", 1),
         ("hmm actually the last one", 2),
         ("mejor la segunda", 1),
@@ -313,7 +313,7 @@ def test_the_offer_named_by_its_clock_at_the_readback(at_readback, sqlite_url):
     hour, minute = int(options[1]["hour"]), int(options[1].get("minute") or 0)
     if any((int(o["hour"]), int(o.get("minute") or 0)) == (hour, minute) for o in options[::2]):
         pytest.skip("two offers at the same clock time")
-    said = f"mejor la de las {hour % 12 or 12}:{minute:02d}"
+    said = f"prefiero la de las {hour % 12 or 12}:{minute:02d}"
     slots, _ = _answer_readback(uid, who, options, options[0], "jueves", said, "es")
     assert slots["chosen_option"] == options[1] and slots["reschedule_confirm"] is None
     assert _moved_to(sqlite_url, who.appointment_id) is None
@@ -337,10 +337,10 @@ def test_only_an_unambiguous_yes_moves_the_visit(at_readback, sqlite_url, said):
     ("wish", "said", "weekday", "part"),
     [
         ("tuesday afternoon",
-         "ugh sorry tues doesnt work after all, can we look at thurs morning instead",
+         "shoot sorry, tues doesnt work for me anymore. could we try thurs morning",
          THURSDAY, "morning"),
         ("el jueves por la mañana",
-         "uy perdón, en la mañana no me dan permiso, el vie en la tarde?", FRIDAY, "afternoon"),
+         "uy perdón, en las mañanas no me dejan salir, el vie en la tarde?", FRIDAY, "afternoon"),
     ],
 )  # fmt: skip
 def test_a_day_taken_back_at_a_bookings_offers(demo, sqlite_url, wish, said, weekday, part):

@@ -76,10 +76,10 @@ def _clock(hour: int, minute: int) -> tuple[str, str]:
 @pytest.mark.parametrize(
     ("language", "correction", "number"),
     [
-        ("en", "no wait, the 3rd one pls", 3),
-        ("en", "not that one, the later one", 2),
+        ("en", "hold on, the third one please", 3),
+        ("en", "not that one, the one after it", 2),
         ("es", "no, mejor la tercera", 3),
-        ("es", "mejor la de las {clock}", 2),
+        ("es", "no, prefiero la de las {clock}", 2),
     ],
 )
 def test_another_offer_at_the_readback_is_read_back_then_moved_to(

@@ -139,7 +139,7 @@ OFFERS = ([date(2026, 3, 12), date(2026, 3, 12), date(2026, 3, 13)], [9, 14, 10]
         ("no, not the 1st, the 3rd", 2),
         ("no la primera, la tercera", 2),
         ("no wait the third one", 2),
-        ("mejor la de las 10:30", 2),
+        ("prefiero la de las 10:30", 2),
         ("2pm please", 1),
         ("oops i meant #3", 2),
         ("3 not 1", 2),
@@ -167,7 +167,7 @@ def test_no_choice_of_an_offer(said):
 @pytest.mark.parametrize(
     "said",
     [
-        "ugh sorry thurs doesnt work after all, can we look at tues morning instead",
+        "shoot sorry, thurs doesnt work for me anymore. could we try tues morning",
         "oh wait actually mornings are bad for me",
         "anything on wednesday?",
         "how about 4 pm",

@@ -24,9 +24,9 @@ def _pref(text: str, language: str = "en", **visit):
 @pytest.mark.parametrize(
     ("said", "language"),
     [
-        ("¿en la tarde? en la mañana no me dan permiso", "es"),
-        ("mejor tarde, en la mañana trabajo", "es"),
-        ("afternoon, mornings i work", "en"),
+        ("¿por la tarde? es que en la mañana no me dan chance en el trabajo", "es"),
+        ("mejor en la tarde, por la mañana trabajo", "es"),
+        ("afternoons pls, i work mornings", "en"),
         ("afternoon pls mornings I'm at work", "en"),
         ("en la tarde porfa, las mañanas no puedo", "es"),
         ("por la mañana no me dejan salir, en la tarde", "es"),
@@ -89,7 +89,7 @@ def test_a_weekday_only_denied_leaves_the_others(said, language, days):
 @pytest.mark.parametrize(
     ("said", "wished", "denied"),
     [
-        ("ugh sorry tues doesnt work after all, can we look at thurs morning instead",
+        ("shoot sorry, tues doesnt work for me anymore. could we try thurs morning",
          {3}, {1}),
         ("sorry fri is bad for me, mon am?", {0}, {4}),
         ("hmm weds no good. thur pls", {3}, {2}),
@@ -153,13 +153,13 @@ def test_words_that_only_look_like_a_denied_day_deny_nothing(said):
 @pytest.mark.parametrize(
     ("said", "language", "window"),
     [
-        ("earlier that same morning", "en", (time(0), time(10, 30))),
-        ("anything earlier that same morning?", "en", (time(0), time(10, 30))),
+        ("a bit earlier the same morning", "en", (time(0), time(10, 30))),
+        ("anything earlier on the same morning?", "en", (time(0), time(10, 30))),
         ("could I come in a bit earlier that same day", "en", (None, time(10, 30))),
         ("same day but earlier", "en", (None, time(10, 30))),
-        ("later that same day", "en", (time(10, 31), None)),
+        ("later on the same day", "en", (time(10, 31), None)),
         ("a little later that afternoon", "en", (time(12), time(17))),
-        ("un poco más temprano ese mismo día", "es", (None, time(10, 30))),
+        ("el mismo día pero un poquito antes", "es", (None, time(10, 30))),
         ("ese mismo día pero más temprano", "es", (None, time(10, 30))),
         ("más temprano esa misma mañana", "es", (None, time(10, 30))),
         ("más tarde ese mismo día", "es", (time(10, 31), None)),
