@@ -17,7 +17,8 @@ is checked for the expected outcome. Reported:
 looking at the training data or at these scripts (never train on it). Its conversations may
 declare a patient of their own (`setup: {new_patient: {...}}` with `patient: new`), a Spanish
 call that does not press 2 (`setup: {no_language_key: true}`) and a few more expectations about
-the new appointment's time (`new_time`, `with_provider`) and `not_emergency`.
+the new appointment's time (`new_time`, `with_provider`) and `not_emergency`; `task_says`
+lists words the staff task must carry (the patient's own, for a message).
 """
 
 from __future__ import annotations
@@ -493,6 +494,9 @@ def _checks(
     if "department" in expect:
         departments = {t.department for t in tasks if t.kind in STAFF_KINDS}
         checks.append((f"task for {expect['department']}", expect["department"] in departments))
+    for words in expect.get("task_says", []):  # the patient's own words reach staff
+        summaries = " ".join(t.summary for t in tasks if t.kind in STAFF_KINDS).lower()
+        checks.append((f"task says {words!r}", words.lower() in summaries))
     appointment = (
         session.get(Appointment, ctx["appointment_id"]) if "appointment_id" in ctx else None
     )

@@ -102,6 +102,30 @@ _ASKS_NURSE = re.compile(
     r"|understood|understand|heard)|\b(don'?t|didn'?t)( think i)? (totally |really |fully )?"
     r"understand"
     r"|\bindicaciones\b|\bno (entendi|me acuerdo (de )?(lo )?que)\b"
+    # "remind me what Dr Kim said", "taking my meds wrong", "how often do I put the cream on"
+    r"|\b(remind me|tell me|recordar|recuerda) (of )?(what|lo que|que) (the doctor|the doc"
+    r"|dr \w+|my doctor|my doc|he|she|el doctor|la doctora) (said|told|wanted|dijo)"
+    r"|\b(taking|take|using|use) (my|the|this|these|those) (meds|medicine|medication"
+    r"|medications|pills|cream|inhaler|drops) (wrong|right|correctly|properly)\b"
+    r"|\bdoing (it|this|them|the instructions) (wrong|right|correctly)\b"
+    r"|\bhow (often|many times|much|many) (?!(does|do|would|will) \w+ cost\b)(\w+ ){0,3}"
+    r"(do i|should i|am i supposed to|i'?m supposed to|to) (take|use|apply|put|give)\b"
+    r"|\b(cada cuanto|cuantas veces) (me )?(tomo|tomar|pongo|poner|uso|usar|aplico)\b"
+)
+# A visit already had, and nothing new asked for: "Hi, I'm Mark and I had an appointment with
+# Dr. Lee", "tuve cita con la doctora ayer" (the question about it comes next).
+_PAST_VISIT = re.compile(
+    r"\b(i|we) (just )?(had|finished|saw|was seen( by)?|went to( see)?) (an |my |the |a )?"
+    r"(appointment|appt|visit|procedure|surgery|dr|doctor|doc|nurse)\b"
+    r"|\b(tuve|fui a|fui al|fui con|vi a|vi al) (la |mi |una |el )?(cita|consulta|doctor"
+    r"|doctora|medico)\b"
+)
+_ASKS_A_VISIT = re.compile(
+    r"\b(another|new|next|again|back|missed|miss|scheduled|booked|cancel\w*|reschedul\w*"
+    r"|move|change|instead|book|schedule|make|set up|get in|come in|see (him|her|the doctor"
+    r"|dr \w+)|(need|want|like|get) (an|a|another|one|my)|one for|tomorrow|asap|as soon as"
+    r"|available|opening|soonest|otra|nueva|agendar|sacar|volver|regresar|falte|cambiar"
+    r"|cancelar|(quiero|necesito) (una )?cita|cita para)\b"
 )
 # "I need a follow-up with Dr. Lee": a question for the care team unless a visit is asked for
 # ("schedule a follow-up appointment", "sacar la cita de seguimiento", "que volviera", or a day
@@ -131,6 +155,8 @@ def asks_the_nurse(text: str) -> bool:
         return False
     asked = "?" in text or "¿" in text
     if _ASKS_NURSE.search(folded) or (asked and _MUST_I_GO.search(folded)):
+        return True
+    if _PAST_VISIT.search(folded) and not _ASKS_A_VISIT.search(folded):
         return True
     return bool(_FOLLOW_UP.search(folded)) and not _VISIT_ASKED.search(folded)
 
