@@ -387,7 +387,7 @@ def question_topic(text: str) -> str | None:
 
 _CANCEL_INSTEAD = re.compile(
     r"\b(cancel|cancell?ed|cancelar|cancele|cancelela|cancelarla|cancelala|cancela|cancelen"
-    r"|cancelo|cancelamos|cancelemos|scratch|call off|anula|anule|anular|anulela|anulen)\b"
+    r"|cancelo|cancelamos|cancelemos|anula|anule|anular|anulela|anulen)\b"
 )
 _NOT_CANCEL = re.compile(
     r"\b(don'?t|do not|not|no|never|nunca)\s+(want to |quiero |la |lo )?(cancel|cancel\w+)\b"

@@ -241,6 +241,10 @@ def book_or_move(text: str, task: str) -> str:
     return task
 
 
+# A visit dropped in other words than "cancel", when the words name the visit.
+_DROP = re.compile(r"\b(scratch|call off|drop|nix)\b")
+
+
 def move_or_book_unsaid(text: str) -> bool:
     """A free time asked for with neither move nor book words ("anything Thursday morning?",
     "¿tienen algo el jueves en la tarde?"): the patient is asked which they mean."""
@@ -274,8 +278,8 @@ def task_in(text: str) -> str | None:
         folded = folded_text(part)
         if replaces_visit(text):  # "cancel it and give me another one Wednesday": a move
             return "reschedule"
-        if asks_to_cancel(part):
-            return "cancel"
+        if asks_to_cancel(part) or (_DROP.search(folded) and reference(part).words):
+            return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
         names_visit = _VISIT.search(folded) or reference(part).words  # "the one with Dr. Chen"
         if moves(part) and names_visit:  # not "the doctor changed my dose"
             return "reschedule"
