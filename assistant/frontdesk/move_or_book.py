@@ -49,6 +49,21 @@ def asks_openings(text: str) -> bool:
     return weekday_of(text) is not None or bool(_WHEN.search(folded))
 
 
+# Running late, in words ("la tarde" is the afternoon, "late afternoon" a time of day).
+_LATE = re.compile(
+    r"\b(running (\w+ ){0,3}late|run late|be late|(i'?m|im|i am) (\w+ )?late|late for"
+    r"|running behind|(min|mins|minutes|minutos|hour|hora) (late|tarde)"
+    r"|traffic|stuck|on my way|delayed|(voy|llego|llegare|llegar|vamos|va) (a llegar )?"
+    r"(un poco |muy )?tarde|retras\w*|atrasad\w*|trafico|en camino)\b"
+)
+
+
+def says_late(text: str) -> bool:
+    """ "I'm running late", "voy a llegar tarde" (not "something late afternoon", "en la
+    tarde"): the classifier's running late is believed only with such words."""
+    return bool(_LATE.search(folded_text(text)))
+
+
 _NEW = re.compile(
     r"\b(new|another|a second|an extra|additional|extra|book\w*|nuev[oa]s?|otra|otro|adicional"
     r"|agendar|sacar|reservar|aparte|separate|separada)\b"

@@ -19,7 +19,7 @@ from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
-from assistant.frontdesk.move_or_book import MOVE
+from assistant.frontdesk.move_or_book import MOVE, says_late
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
 from assistant.frontdesk.views import numbered
 from assistant.identity import service as identity
@@ -151,7 +151,10 @@ class ActionRouteTask(Action):
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
             task = book_or_move(text_of(tracker), TASKS[intent])  # booking never moves a visit
-            if task in ("book", "reschedule", "check") and move_or_book_unsaid(text_of(tracker)):
+            heard = task in ("book", "reschedule", "check") or (
+                task == "late" and not says_late(text_of(tracker))
+            )  # "¿tienen algo el jueves en la tarde?" heard as running late
+            if heard and move_or_book_unsaid(text_of(tracker)):
                 task = "either"  # "anything Thursday morning?": asked, never booked silently
             events = self.start(dispatcher, tracker, task, previous in _ANSWERED_FIRST)
             if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)

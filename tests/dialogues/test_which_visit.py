@@ -458,6 +458,7 @@ def test_a_cancel_with_a_billing_question_cancels_and_leaves_billing_a_task(demo
 
 OPEN_ASKS = [
     ("something late afternoon next week", "reschedule_appointment", "en"),
+    ("¿tienen algo el jueves en la tarde?", "running_late", "es"),
     ("any openings friday afternoon", "book_appointment", "en"),
     ("do you have anything thursday morning?", "nlu_fallback", "en"),
     ("¿tienen algo el jueves en la tarde?", "inform", "es"),

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from assistant.frontdesk.move_or_book import asks_openings, move_or_new
+from assistant.frontdesk.move_or_book import asks_openings, move_or_new, says_late
 from assistant.frontdesk.views import AppointmentView
 from assistant.frontdesk.which_visit import (
     KIND,
@@ -224,6 +224,20 @@ def test_a_time_asked_for_without_move_or_book(said):
 )
 def test_not_a_time_asked_for(said):
     assert not asks_openings(said)
+
+
+@pytest.mark.parametrize(
+    ("said", "late"),
+    [
+        ("running about 10 min late, anything later today?", True),
+        ("voy a llegar tarde, ¿tienen algo más tarde?", True),
+        ("stuck in traffic", True),
+        ("¿tienen algo el jueves en la tarde?", False),
+        ("something late afternoon next week", False),
+    ],
+)
+def test_running_late_in_words(said, late):
+    assert says_late(said) is late
 
 
 @pytest.mark.parametrize(
