@@ -17,7 +17,8 @@ is checked for the expected outcome. Reported:
 looking at the training data or at these scripts (never train on it). Its conversations may
 declare a patient of their own (`setup: {new_patient: {...}}` with `patient: new`), a Spanish
 call that does not press 2 (`setup: {no_language_key: true}`) and a few more expectations about
-the new appointment's time (`new_time`, `with_provider`) and `not_emergency`.
+the new appointment's time (`new_time`, `with_provider`) and `not_emergency`; `task_says`
+lists words the staff task must carry (the patient's own, for a message).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as wall_clock
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,6 +57,7 @@ from assistant.db.models import (  # noqa: E402
     OutboundMessage,
     Patient,
     PatientPhone,
+    Provider,
     ProviderSchedule,
     StaffTask,
 )
@@ -231,8 +234,11 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
         if setup.get("no_reminder") and "patient_id" in ctx:  # a cold start: nothing to answer
             _forget_reminders(session, ctx["patient_id"])
         if setup.get("second_appointment") and "patient_id" in ctx:
-            ctx["second_appointment_id"] = _second(
-                session, ctx["patient_id"], ctx["appointment_id"]
+            second = setup["second_appointment"]
+            ctx["second_appointment_id"] = (
+                _second_with(session, ctx["patient_id"], ctx["appointment_id"], **second)
+                if isinstance(second, dict)
+                else _second(session, ctx["patient_id"], ctx["appointment_id"])
             )
         if setup.get("provider_away") and "appointment_id" in ctx:  # nothing with their provider
             away = session.get(Appointment, ctx["appointment_id"]).provider_id
@@ -358,6 +364,45 @@ def _second(session, patient_id: int, like_id: int) -> int:
     raise SystemExit("no free time for a second appointment")
 
 
+def _second_with(session, patient_id: int, like_id: int, provider: str, hour: int) -> int:
+    """Another upcoming visit of the same type with `provider` (a last name) from `hour` (local)
+    on a later weekday than the first visit's other than its own: "the later one", "the one
+    with Dr. Okafor", "la de la tarde" tell the two apart."""
+    like = session.get(Appointment, like_id)
+    who = session.execute(select(Provider).where(Provider.last_name == provider)).scalar_one()
+    zone = ZoneInfo(like.location.time_zone)
+    first = like.starts_at.astimezone(zone).date()
+    length = like.ends_at - like.starts_at
+    for days in range(1, 21):
+        day = first + timedelta(days=days)
+        if day.weekday() in (5, 6, first.weekday()):
+            continue
+        blocks = session.execute(
+            select(ProviderSchedule).where(
+                ProviderSchedule.provider_id == who.id, ProviderSchedule.weekday == day.weekday()
+            )
+        ).scalars()
+        for block in blocks:
+            opens = datetime.combine(day, wall_clock(hour), tzinfo=zone)
+            for minutes in range(0, 120, 20):
+                start = opens + timedelta(minutes=minutes)
+                closes = datetime.combine(day, block.end_time, tzinfo=zone)
+                if start.time() < block.start_time or start + length > closes:
+                    continue
+                try:
+                    with session.begin_nested():
+                        made = operations.book(
+                            session,
+                            SlotRequest(patient_id, who.id, block.location_id,
+                                        like.appointment_type_id, start),
+                            actor=Actor("staff:1", "console"), enforce_rules=False,
+                        )  # fmt: skip
+                except SchedulingError:
+                    continue
+                return made.id
+    raise SystemExit(f"no free time with {provider} for a second appointment")
+
+
 def _soon(session, patient_id: int, like_id: int, minutes: int) -> int:
     like = session.get(Appointment, like_id)
     atype = session.execute(
@@ -449,6 +494,9 @@ def _checks(
     if "department" in expect:
         departments = {t.department for t in tasks if t.kind in STAFF_KINDS}
         checks.append((f"task for {expect['department']}", expect["department"] in departments))
+    for words in expect.get("task_says", []):  # the patient's own words reach staff
+        summaries = " ".join(t.summary for t in tasks if t.kind in STAFF_KINDS).lower()
+        checks.append((f"task says {words!r}", words.lower() in summaries))
     appointment = (
         session.get(Appointment, ctx["appointment_id"]) if "appointment_id" in ctx else None
     )

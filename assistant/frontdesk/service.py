@@ -27,6 +27,7 @@ from assistant.db.models import (
     Appointment,
     Conversation,
     Patient,
+    Practice,
     Provider,
 )
 from assistant.db.types import utcnow
@@ -79,6 +80,7 @@ class Context:
 @dataclass(frozen=True)
 class Listing:
     appointments: list[AppointmentView] = field(default_factory=list)
+    today: date | None = None  # the practice's date now ("tomorrow's", "this week's" visit)
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,10 @@ def list_for(
                 ctx.conversation, "informed", summaries.informed(ctx.patient, len(found))
             )
         views = [describe(a, language, channel) for a in found]
+        practice = uow.session.get(Practice, ctx.patient.practice_id)
+        practice_zone = zone(practice.time_zone if practice else "America/New_York")
         uow.commit()
-        return Listing(views)
+        return Listing(views, utcnow().astimezone(practice_zone).date())
 
 
 def cancel_for(

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from assistant.frontdesk.spelling import spelled_out
+from assistant.frontdesk.denials import DAY, PART, WEEK, WEEKDAY, read_times
 from assistant.identity.names import fold
 
 _YES = {
@@ -73,28 +73,14 @@ def new_wish(text: str) -> bool:
     return weekday_of(text) is not None or any(w in _WISH for w in said)
 
 
-_NEGATION = {"not", "no", "nope", "cant", "can't", "cannot", "won't", "wont", "nunca"}
-_TURN = {"but", "pero", "mejor", "sino", "instead", "rather", "better", "prefer", "prefiero"}
+WEEKDAY_NAMES = tuple(english for english, _ in WEEKDAYS)
 
 
 def weekdays_in(text: str) -> set[int]:
     """The weekdays named and not denied ("Tuesday or Wednesday"; "el lunes no puedo, mejor el
-    martes" is Tuesday; "not Monday" is none), abbreviations and typos included."""
-    said = [w for part in re.split(r"[,;.!?¿¡]", spelled_out(text)) for w in [*words(part), ","]]
-    found: set[int] = set()
-    for i, word in enumerate(said):
-        day = next((d for d, names in enumerate(WEEKDAYS) if word in names), None)
-        if day is None:
-            continue
-        before = said[max(0, i - 3) : i]
-        turn = max((j for j, w in enumerate(before) if w in _TURN or w == ","), default=-1)
-        denied_before = any(w in _NEGATION for w in before[turn + 1 :])
-        denied_after = said[i + 1 : i + 2] == ["no"] or said[i + 1 : i + 3] in (
-            ["i", "cant"], ["i", "can't"], ["no", "puedo"],
-        )  # fmt: skip
-        if not (denied_before or denied_after):
-            found.add(day)
-    return found
+    martes" is Tuesday; "not Monday", "mon doesnt work" are none), abbreviations and typos
+    included."""
+    return {WEEKDAY_NAMES.index(day) for day in read_times(text).wished(WEEKDAY)}
 
 
 def weekday_of(text: str) -> int | None:
@@ -111,18 +97,22 @@ def choose(
 ) -> int | None:
     """Index of the item meant by "the second one", "2", "Thursday", "the 26th", "2 pm", "the
     one at one o'clock", "la de la una y media", "the earliest one". A clock time that matches
-    none of the items (or several) is not a choice."""
+    none of the items (or several) is not a choice; nor is one turned down ("not the first
+    one", "3 pm doesn't work"), nor a day whose part of day said is not the item's ("Thursday
+    morning" is not the Thursday afternoon one)."""
     said = words(text)
     count = len(local_dates)
     folded = " ".join(said)
+    reading = read_times(text)
+    named = _named_items(text)
     for number, names in _ORDINALS.items():
-        if any(w in names for w in said) and number <= count:
+        if any(w in names for w in named) and number <= count:
             return number - 1
     if count and hours and _has(folded, _EARLIEST):
         return min(range(count), key=lambda i: (local_dates[i], hours[i], _at(minutes, i)))
-    if any(w in _LAST for w in said) and count:
+    if any(w in _LAST for w in named) and count:
         return count - 1
-    clocks = said_clocks(text, count)
+    clocks = said_clocks(reading.kept(), count)
     if clocks and hours:
         weekday = weekday_of(text)
         found = [
@@ -131,22 +121,88 @@ def choose(
             and (weekday is None or local_dates[i].weekday() == weekday)
         ]  # fmt: skip
         return found[0] if len(found) == 1 else None
-    digits = [int(w) for w in re.findall(r"(?<![\d:])(\d{1,2})(?![\d:])", folded)]
-    if len(digits) == 1 and 1 <= digits[0] <= count and len(said) <= 3:
-        return digits[0] - 1
+    kept = " ".join(words(reading.kept()))  # "3pm doesnt work" names no item 3
+    digits = [int(w) for w in re.findall(r"(?<![\d:])(\d{1,2})(?![\d:])", kept)]
+    numbers = [int(w) for w in named if re.fullmatch(r"\d{1,2}", w)]  # "3 not 1": 3
+    others = [w for w in named if not w.isdigit() and w not in _AROUND_A_NUMBER]
+    if len(numbers) == 1 and 1 <= numbers[0] <= count and (len(said) <= 3 or not others):
+        return numbers[0] - 1  # "2", "oops i meant #3", "option 2 instead"
     weekday = weekday_of(text)
+    parts = reading.wished(PART)
     if weekday is not None:
-        found = [i for i, d in enumerate(local_dates) if d.weekday() == weekday]
+        found = [
+            i for i, d in enumerate(local_dates)
+            if d.weekday() == weekday
+            and not (parts and i < len(hours) and part_of_hour(hours[i]) not in parts)
+        ]  # fmt: skip
         if len(found) == 1:
             return found[0]
     for number, names in _CARDINALS.items():
-        if any(w in names for w in said) and number <= count and len(said) <= 3 and not weekday:
+        if any(w in names for w in named) and number <= count and len(said) <= 3 and not weekday:
             return number - 1
     if digits:
         found = [i for i, d in enumerate(local_dates) if d.day in digits]
         if len(found) == 1:
             return found[0]
     return None
+
+
+def part_of_hour(hour: int) -> str:
+    """The part of the day of a local start hour (as `PARTS_OF_DAY`)."""
+    return "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
+
+
+def names_another_time(
+    text: str,
+    local_dates: Sequence[date],
+    hours: Sequence[int] = (),
+    minutes: Sequence[int] = (),
+) -> bool:
+    """Does a reply to offered times name a weekday, a part of the day or a clock time that none
+    of them has, or turn one down ("Thursday morning instead", "mornings are bad for me", "how
+    about 3 pm")? Then it is a new wish, not "anything later?" of the same one."""
+    reading = read_times(text)
+    if reading.denies or reading.wished(WEEK) or reading.wished(DAY):
+        return True  # "tues doesnt work", "next week instead", "tomorrow?"
+    days = {d.weekday() for d in local_dates}
+    if any(WEEKDAY_NAMES.index(day) not in days for day in reading.wished(WEEKDAY)):
+        return True
+    parts = {part_of_hour(h) for h in hours}
+    if hours and any(part not in parts for part in reading.wished(PART)):
+        return True
+    clocks = said_clocks(reading.kept(), len(local_dates))
+    return bool(clocks and hours) and not any(
+        _same_clock(c, hours[i], _at(minutes, i)) for c in clocks for i in range(len(hours))
+    )
+
+
+_NOT_ITEM = {"not", "ni", "nope", "nor"}
+# Words around an item's number that say nothing else: "oops I meant #3", "option 2 instead".
+_AROUND_A_NUMBER = {
+    "oops", "i", "meant", "actually", "sorry", "wait", "no", "not", "pls", "please", "the",
+    "one", "option", "number", "opcion", "numero", "la", "el", "mejor", "instead", "perdon",
+    "quise", "decir", "ok", "okay", "um", "uh", "hmm", "porfa", "make", "it", "nope",
+}  # fmt: skip
+_ARTICLES_ES = {"la", "el", "las", "los"}
+
+
+def _named_items(text: str) -> list[str]:
+    """The words of a reply without the items turned down: "not the first one, the second",
+    "no la primera, la segunda" name the second only ("no wait the third one" names the
+    third: "no" before an English item is a no to the question)."""
+    kept: list[str] = []
+    for clause in re.split(r"[,;.!?¿¡]|\b(?:but|pero|sino|mejor|instead)\b", fold(text)):
+        said = clause.split()
+        for j, word in enumerate(said):
+            before = said[max(0, j - 2) : j]
+            denied = bool(set(before[-1:]) & _NOT_ITEM) or (
+                len(before) == 2
+                and (before[0] in _NOT_ITEM or (before[0] == "no" and before[1] in _ARTICLES_ES))
+                and before[1] in _ARTICLES_ES | {"the", "that"}
+            )
+            if not denied:
+                kept.append(word)
+    return kept
 
 
 _EARLIEST = ("earliest", "soonest", "la mas temprana", "el mas temprano", "la de mas temprano",
@@ -180,6 +236,7 @@ _SAID_CLOCK = re.compile(
 def said_clocks(text: str, count: int = 0) -> list[tuple[int, int, str | None]]:
     """Clock times said in a reply, as (hour, minute, "am"/"pm"/None). A bare number is a
     clock only with a cue ("at 2") and, after "the", only when it cannot be an item number."""
+    text = re.sub(r"(?i)(\d)\s*([ap])\.?\s?m\b\.?", r"\1 \2m", text)  # "3pm", "3 p.m."
     folded = " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
     found = []
     for m in _SAID_CLOCK.finditer(folded):
@@ -258,6 +315,11 @@ _EMERGENCY = (
     "cannot breathe", "not breathing", "isn't breathing", "isnt breathing", "stopped breathing",
     "trouble breathing", "collapsed", "unconscious", "passed out", "won't wake up",
     "wont wake up", "stroke", "heart attack", "seizure", "overdose", "overdosed",
+    # too much of a medicine taken: the words back the classifier, which care questions about
+    # doses ("I took my pill late") sit close to
+    "too much of my medicine", "too much of my medication", "too much of my meds",
+    "too much of his medicine", "too much of her medicine", "too many of my pills",
+    "too many pills", "too much medicine", "demasiadas pastillas", "demasiada medicina",
     "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "kill myself", "suicide",
     "suicidal", "end my life", "hurt myself", "harm myself", "want to die",
     "dolor en el pecho", "dolor de pecho", "no puedo respirar", "no respira", "se desmayo",
@@ -285,8 +347,16 @@ def folded_text(text: str) -> str:
 
 
 def stops(text: str) -> bool:
-    """ "Never mind", "forget it", "olvídelo": stop the task, nothing changed."""
-    return _has(folded_text(text), _STOP)
+    """ "Never mind", "forget it", "olvídelo": stop the task, nothing changed. Not when a time
+    is named or turned down: "never mind, thursday then", "el viernes ya no me queda" change
+    the wish."""
+    folded = folded_text(text)
+    if not _has(folded, _STOP):
+        return False
+    return _has(folded, _KEEP) or not read_times(text).words
+
+
+_KEEP = ("keep my appointment", "keep it as it is", "keep it", "deje la cita", "dejelo asi")
 
 
 def restarts(text: str) -> bool:
@@ -316,7 +386,8 @@ def question_topic(text: str) -> str | None:
 
 
 _CANCEL_INSTEAD = re.compile(
-    r"\b(cancel|cancell?ed|cancelar|cancele|cancelela|cancelarla|cancelala|cancela|cancelen)\b"
+    r"\b(cancel|cancell?ed|cancelar|cancele|cancelela|cancelarla|cancelala|cancela|cancelen"
+    r"|cancelo|cancelamos|cancelemos|anula|anule|anular|anulela|anulen)\b"
 )
 _NOT_CANCEL = re.compile(
     r"\b(don'?t|do not|not|no|never|nunca)\s+(want to |quiero |la |lo )?(cancel|cancel\w+)\b"

@@ -30,15 +30,27 @@ _ABBREVIATIONS = {
     "aftnoon": "afternoon", "arvo": "afternoon", "morn": "morning", "mornin": "morning",
     "tmrw": "tomorrow", "tmw": "tomorrow", "tmr": "tomorrow", "tomorow": "tomorrow",
     "2morrow": "tomorrow", "mier": "miercoles", "mie": "miercoles", "juev": "jueves",
-    "vier": "viernes", "mnn": "manana",
+    "vier": "viernes", "mnn": "manana", "lun": "lunes", "jue": "jueves", "vie": "viernes",
+    "sab": "sabado", "wednes": "wednesday",
 }  # fmt: skip
-# Abbreviations that are also words ("sat down", "the sun", "on the eve of"): only next to
-# another day word ("sat am", "sun morning", "wed eve").
+# Abbreviations that are also words ("sat down", "the sun", "on the eve of", "el mar"): only
+# next to another day word ("sat am", "sun morning", "wed eve"), or where only a day fits
+# (`_DAY_CONTEXT`: "on sat", "sun doesnt work", "el mar no puedo", "el dom en la tarde").
 _ONLY_NEXT_TO_DAYS = {
     "sat": "saturday", "sun": "sunday", "eve": "evening", "am": "morning", "pm": "afternoon",
-    "lun": "lunes", "mar": "martes", "jue": "jueves", "vie": "viernes", "sab": "sabado",
-    "dom": "domingo",
+    "mar": "martes", "dom": "domingo",
 }  # fmt: skip
+_DAY_CONTEXT = {
+    "sat": ({"on", "this", "next", "not", "or", "and", "until", "till", "thru", "by", "except",
+             "but", "than"},
+            {"or", "and", "doesnt", "doesn", "dont", "don", "wont", "won", "isnt", "isn",
+             "works", "would", "could", "at", "morning", "afternoon", "evening", "no", "maybe",
+             "instead", ""}),
+    "mar": ({"el", "los", "ni", "o", "y", "para", "hasta"},
+            {"no", "en", "por", "a", "o", "y", "tampoco", "mejor", "me", "temprano", ""}),
+}  # fmt: skip
+_DAY_CONTEXT["sun"] = _DAY_CONTEXT["sat"]
+_DAY_CONTEXT["dom"] = _DAY_CONTEXT["mar"]
 _NOT_TYPOS = frozenset({
     "coche", "leche", "banana", "tarda", "tardo", "money", "fridge", "semanal", "trader",
     "lunas", "marte", "moment", "mourn", "sunny", "sundae", "marker", "market", "jueza",
@@ -106,7 +118,8 @@ def spelled_out(text: str, language: str | None = None) -> str:
     for i, word in enumerate(folded):  # "sat am", "wed eve": only beside a day word
         if fixed[i] is None and word in _ONLY_NEXT_TO_DAYS:
             around = [fixed[j] or folded[j] for j in (i - 1, i + 1) if 0 <= j < len(folded)]
-            if any(_is_day_word(w, language) for w in around) and not _after_number(text, found[i]):
+            beside = any(_is_day_word(w, language) for w in around)
+            if (beside or _day_fits(folded, i, language)) and not _after_number(text, found[i]):
                 fixed[i] = _ONLY_NEXT_TO_DAYS[word]
     pieces, at = [], 0
     for match, word, new in zip(found, folded, fixed, strict=True):
@@ -115,6 +128,21 @@ def spelled_out(text: str, language: str | None = None) -> str:
         pieces += [text[at : match.start()], new]
         at = match.end()
     return "".join([*pieces, text[at:]])
+
+
+def _day_fits(folded: list[str], i: int, language: str | None) -> bool:
+    """ "On sat", "sun doesnt work", "el mar no puedo": where only a day fits the word."""
+    word = folded[i]
+    if word not in _DAY_CONTEXT or _ONLY_NEXT_TO_DAYS[word] not in vocabulary(language):
+        return False
+    before_words, after_words = _DAY_CONTEXT[word]
+    before = folded[i - 1] if i else ""
+    after = folded[i + 1].replace("'", "") if i + 1 < len(folded) else ""
+    if word in ("mar", "dom"):  # "el mar" is also the sea: "el mar no puedo", "el mar?"
+        return before in before_words and after in after_words
+    if before in ("i", "we", "he", "she", "they", "you", "the", "a"):
+        return False  # "I sat", "the sun"
+    return before in before_words or after in after_words
 
 
 def _after_number(text: str, match: re.Match[str]) -> bool:

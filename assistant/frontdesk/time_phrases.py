@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from assistant.datetimes import resolve, to_time_preference
-from assistant.frontdesk.short_answers import HOURS_SAID, weekdays_in, words
-from assistant.frontdesk.spelling import spelled_out
+from assistant.frontdesk.denials import PART, WEEKDAY, Reading, read_times
+from assistant.frontdesk.short_answers import HOURS_SAID, WEEKDAY_NAMES, weekdays_in, words
 from assistant.scheduling.clock import zone
-from assistant.scheduling.preferences import PartOfDay, TimePreference
+from assistant.scheduling.preferences import PARTS_OF_DAY, PartOfDay, TimePreference
 
 _ASAP = (
     "asap",
@@ -131,15 +131,23 @@ _HOURS_SHIFT = re.compile(
     r"( of)?|a few|few|unas cuantas|unas pocas|unas)(?: more)? (hour|hr|hora)s?\b"
 )
 _SAME_DAY = re.compile(
-    r"\b(same day|mismo dia|(later|earlier|sooner) (on )?that day|that day but (later|earlier)"
-    r"|(mas tarde|mas temprano) ese dia|ese dia pero mas (tarde|temprano))\b"
+    r"\b(same (day|morning|afternoon)|mismo dia|misma (manana|tarde)"
+    r"|(later|earlier|sooner) (on |in )?(that|that same|the same) (day|morning|afternoon)"
+    r"|that (day|morning|afternoon) but (a bit |a little )?(later|earlier)"
+    r"|(mas tarde|mas temprano) (ese|el) dia|(mas tarde|mas temprano) (esa|la) (manana|tarde)"
+    r"|(ese|el) dia pero (un poco )?mas (tarde|temprano)"
+    r"|(esa|la) (manana|tarde) pero (un poco )?mas (tarde|temprano)"
+    r"|that same day|that day but|ese dia pero)\b"
 )
 # "I can't do that day", "no puedo ese mismo día": not a wish for it
 _NOT_THAT_DAY = re.compile(r"\b(can'?t|cannot|can not|not|won'?t|no puedo|no me (queda|sirve))\b")
 _EARLIER_WORDS = re.compile(
-    r"\b(earlier|sooner|before|mas temprano|antes|adelant\w*|(move|bump)(ed)? (it |me |\w+ )?up)\b"
+    r"\b(earlier|sooner|before|mas temprano|mas tempranito|antes|adelant\w*"
+    r"|(move|bump)(ed)? (it |me |\w+ )?up)\b"
 )
-_LATER_WORDS = re.compile(r"\b(later|after|back|push\w*|mas tarde|despues|atras\w*|pospon\w*)\b")
+_LATER_WORDS = re.compile(
+    r"\b(later|after|back|push\w*|mas tarde|mas tardecito|despues|atras\w*|pospon\w*)\b"
+)
 _PARTS = {
     "morning": ("morning", "por la manana", "en la manana", "de la manana", "temprano"),
     "afternoon": ("afternoon", "tarde", "after lunch"),
@@ -249,11 +257,12 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
-    text = _ONSET.sub(" ", _GREETING.sub(" ", text))
-    text = spelled_out(text, language)  # "tues aft", "wendsday", "en la trade"
+    said = read_times(_ONSET.sub(" ", _GREETING.sub(" ", text)), language)  # "tues aft" written out
+    text = said.kept()  # what was denied ("mornings I work", "not Tuesday") is no wish
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
-    parts_text = folded.replace("mas tarde", "")  # "más tarde" is "later", not "afternoon"
+    # "más tarde" is "later", not "afternoon"; "más temprano", "earlier", not "morning"
+    parts_text = re.sub(r"\b(mas|muy|poco) (tarde|temprano|tardecito|tempranito)\b", "", folded)
     pref = TimePreference(asap=any(k in folded for k in _ASAP), part_of_day=_part_said(parts_text))
     weekdays = weekdays_in(text)  # "Tuesday or Wednesday"; not those denied
     if weekdays:
@@ -296,6 +305,7 @@ def read_wish(
     if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
         monday = today + timedelta(days=14 - today.weekday())
         return Wish(replace(pref, asap=False, on_date=None), anyone, monday)
+    pref = _without_denied(pref, said)
     if visit is not None:
         moved = _from_visit(pref, folded, visit, visit_time)
         if moved is not None:
@@ -323,12 +333,40 @@ _OTHER_WEEK = re.compile(r"\b(la otra semana|the following week)\b")
 
 
 def _part_said(parts_text: str) -> PartOfDay | None:
-    """The part of the day wished, read before any reason given for it."""
+    """The part of the day wished, read before any reason given for it: the first one said
+    ("la tarde o la mañana" is the afternoon; those denied are no longer in the text)."""
 
     def part_in(text: str) -> PartOfDay | None:
-        return next((p for p, keys in _PARTS.items() if any(k in text for k in keys)), None)
+        found = [
+            (m.start(), part)
+            for part, keys in _PARTS.items()
+            for key in keys
+            for m in re.finditer(rf"\b{re.escape(key)}", text)
+        ]
+        return min(found)[1] if found else None
 
     return part_in(_BECAUSE.sub("", parts_text)) or part_in(parts_text)
+
+
+_ALL_PARTS: tuple[PartOfDay, ...] = ("morning", "afternoon", "evening")
+
+
+def _without_denied(pref: TimePreference, said: Reading) -> TimePreference:
+    """Only a denial said ("mornings are bad for me", "fridays I work", "any day but Monday"):
+    the other parts of the day, the other weekdays. A part said or a clock window wins."""
+    denied_parts = set(said.denied(PART))
+    if denied_parts and pref.part_of_day is None and (pref.earliest, pref.latest) == (None, None):
+        allowed = [_ALL_PARTS.index(p) for p in _ALL_PARTS if p not in denied_parts]
+        if allowed:
+            if allowed != list(range(allowed[0], allowed[-1] + 1)):
+                allowed = allowed[:1]  # "not afternoons": mornings (evenings are rare)
+            lo = PARTS_OF_DAY[_ALL_PARTS[allowed[0]]][0]
+            hi = PARTS_OF_DAY[_ALL_PARTS[allowed[-1]]][1]
+            pref = replace(pref, earliest=None if lo == time(0) else lo, latest=hi)
+    denied_days = {WEEKDAY_NAMES.index(d) for d in said.denied(WEEKDAY)}
+    if denied_days and not pref.weekdays and pref.on_date is None:
+        pref = replace(pref, weekdays=frozenset(set(range(7)) - denied_days))
+    return pref
 
 
 def _clock_words(pref: TimePreference, folded: str) -> TimePreference:
@@ -413,6 +451,13 @@ def _from_visit(
             )
         return that_day
     return None
+
+
+def about_the_visit_day(text: str) -> bool:
+    """ "A bit earlier the same morning", "más tarde ese mismo día": the day of the visit being
+    moved (not a wish for that day when denied: "I can't do that day")."""
+    folded = " ".join(words(text))
+    return bool(_SAME_DAY.search(folded)) and not _NOT_THAT_DAY.search(folded)
 
 
 def _plus_minute(value: time) -> time | None:

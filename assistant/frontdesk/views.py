@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import Appointment, AppointmentType, Location, Provider
 from assistant.frontdesk.offers import OfferedTime
+from assistant.identity.names import tokens
 from assistant.messages import localized, translate
 from assistant.scheduling.availability import SlotOption
 from assistant.scheduling.clock import zone
@@ -28,6 +29,11 @@ class AppointmentView:
     prep: str | None
     local_date: date
     hour: int
+    minute: int = 0
+    provider_words: tuple[str, ...] = ()  # the provider's first and last name, folded
+    type_code: str = ""
+    type_name: str = ""
+    address: str = ""  # the location's street address
 
     def line(self, language: str) -> str:
         return translate(
@@ -56,7 +62,21 @@ def describe(appointment: Appointment, language: str, channel: str) -> Appointme
         prep=prep_text(appointment.appointment_type, language),
         local_date=local.date(),
         hour=local.hour,
+        minute=local.minute,
+        provider_words=tuple(
+            tokens(f"{appointment.provider.first_name} {appointment.provider.last_name}")
+        ),
+        type_code=appointment.appointment_type.code,
+        type_name=localized(appointment.appointment_type, "name", language)
+        or appointment.appointment_type.name,
+        address=street_address(location),
     )
+
+
+def street_address(location: Location) -> str:
+    """ "1420 Main Street, Suite 200, Riverside, NJ 08075"."""
+    street = ", ".join(p for p in (location.address_line1, location.address_line2) if p)
+    return f"{street}, {location.city}, {location.state} {location.postal_code}"
 
 
 def offered_time(

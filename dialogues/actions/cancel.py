@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk import which_visit
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     asks_to_reschedule,
@@ -92,9 +93,18 @@ def current(tracker: Tracker) -> frontdesk.AppointmentView | None:
 def pick_appointment(
     value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> dict[str, Any]:
-    """ "The second one", "2", "Thursday" among the listed appointments."""
-    views = listing(tracker)
-    index = choose(str(value or ""), [v.local_date for v in views], [v.hour for v in views])
+    """ "The second one", "2", "Thursday", "the one with Dr. Okafor", "la de la tarde" among
+    the listed appointments."""
+    uid = conversation_uid(tracker)
+    found = (
+        frontdesk.list_for(unit_of_work(), uid, language(tracker), channel(tracker))
+        if uid
+        else frontdesk.Listing()
+    )
+    views, said = found.appointments, str(value or "")
+    index = choose(said, [v.local_date for v in views], [v.hour for v in views])
+    if index is None:
+        index = which_visit.pick(said, views, today=found.today)
     if index is None:
         dispatcher.utter_message(response="utter_choice_unclear")
         return {"appointment_choice": None}

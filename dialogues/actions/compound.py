@@ -16,37 +16,57 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
+from assistant.frontdesk.move_or_book import asks_openings
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     asks_to_reschedule,
     folded_text,
     is_emergency,
+    question_topic,
     replaces_visit,
 )
+from assistant.frontdesk.which_visit import reference, without_places
 from dialogues.actions.common import language, text_of
 from dialogues.actions.context import conversation_uid, unit_of_work
 
 # Where one request ends and the next begins.
 _SPLIT = re.compile(
-    r"(?<=[.?!;])\s+|[¿¡]|,\s*(?=(?:and|also|plus|oh|btw|y|tambien|ademas)\b)"
-    r"|\s(?:and also|and i also|also|plus|as well as|btw|by the way|y tambien|tambien|ademas"
+    r"(?<=[.?!;])\s+|[¿¡]|,\s*(?=(?:and|also|plus|oh|btw|y|tambi[eé]n|adem[aá]s)\b)"
+    # a question after a comma: "yes I'll be there, do you validate parking"
+    r"|,\s*(?=(?:do you|does|is there|are there|can i|could i|where|what|how|which|hay"
+    r"|d[oó]nde|cu[aá]l|qu[eé]|tienen|aceptan)\b)"
+    r"|\s(?:and also|and i also|also|plus|as well as|btw|by the way|y tambi[eé]n|tambi[eé]n"
+    r"|adem[aá]s"
     r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please|to know"
     r"|to ask|to find out|find out|ask)\b)"
-    r"|\sy\s(?=(?:que|donde|cual|como|necesito|quiero|me|mi|hay|tambien|saber|preguntar"
-    r"|a ver si)\b)",
+    r"|\sy\s(?=(?:qu[eé]|d[oó]nde|cu[aá]l|c[oó]mo|necesito|quiero|me|mi|hay|tambi[eé]n|saber"
+    r"|preguntar"
+    r"|a ver si|tengo una|tengo otra|otra cosa|una pregunta|una duda)\b)"
+    # a question about the office said straight after the request (a voice transcript has no
+    # punctuation): "confirming my appointment tomorrow is there parking"
+    r"|\s(?=(?:is there|are there|where (?:is|are|do|can|should)|where'?s|what'?s (?:the|your)"
+    r"|what is (?:the|your)|what are (?:the|your)|how do i (?:get|find)|do you (?:take|accept)"
+    r"|do you have parking|can i park|hay estacionamiento|tienen estacionamiento"
+    r"|d[oó]nde (?:est[aá]n|queda|me estaciono|puedo)|cu[aá]l es (?:la|su) direcci[oó]n"
+    r"|aceptan)\b)"
+    r"|\s(?=(?:i )?(?:wanted|want|would like|wanna|need) to (?:ask|know)"
+    r" (?:about|if|whether|where|what|how)\b)",
     re.IGNORECASE,
 )
 # A part that asks something, and what about (answered from the practice's information).
 _ASKS = re.compile(
-    r"\?|^\s*(what|where|when|how|is|are|do|does|can i park|which|donde|cual|que|como|hay|a que"
-    r"|tienen|estan|abren|to know|to ask|to find out|find out|ask|saber|preguntar|a ver si)\b",
+    r"\?|^\s*(what|whats|where|wheres|when|how|is|are|do|does|can i park|which|d[oó]nde|cu[aá]l"
+    r"|qu[eé]|c[oó]mo"
+    r"|hay|a qu[eé]|tienen|est[aá]n|abren|to know|to ask|to find out|find out|ask|saber"
+    r"|(?:i )?(?:wanted|want|would like|wanna|need) to (?:ask|know)|quer[ií]a (?:saber|preguntar)"
+    r"|preguntar|a ver si)\b",
     re.IGNORECASE,
 )
 _OFFICE = re.compile(
     r"\b(address|located|location|where (are|is) (you|the)|directions|park|parking|hours|open"
     r"|close|fax|phone number|floor|bus|direccion|donde (estan|queda)|estacionamiento"
-    r"|estacionar|horario|abren|cierran|piso)\b"
+    r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|piso)\b"
 )
 # Requests for a department, by their words (the classifier may have named the task instead).
 _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -82,6 +102,30 @@ _ASKS_NURSE = re.compile(
     r"|understood|understand|heard)|\b(don'?t|didn'?t)( think i)? (totally |really |fully )?"
     r"understand"
     r"|\bindicaciones\b|\bno (entendi|me acuerdo (de )?(lo )?que)\b"
+    # "remind me what Dr Kim said", "taking my meds wrong", "how often do I put the cream on"
+    r"|\b(remind me|tell me|recordar|recuerda) (of )?(what|lo que|que) (the doctor|the doc"
+    r"|dr \w+|my doctor|my doc|he|she|el doctor|la doctora) (said|told|wanted|dijo)"
+    r"|\b(taking|take|using|use) (my|the|this|these|those) (meds|medicine|medication"
+    r"|medications|pills|cream|inhaler|drops) (wrong|right|correctly|properly)\b"
+    r"|\bdoing (it|this|them|the instructions) (wrong|right|correctly)\b"
+    r"|\bhow (often|many times|much|many) (?!(does|do|would|will) \w+ cost\b)(\w+ ){0,3}"
+    r"(do i|should i|am i supposed to|i'?m supposed to|to) (take|use|apply|put|give)\b"
+    r"|\b(cada cuanto|cuantas veces) (me )?(tomo|tomar|pongo|poner|uso|usar|aplico)\b"
+)
+# A visit already had, and nothing new asked for: "Hi, I'm Mark and I had an appointment with
+# Dr. Lee", "tuve cita con la doctora ayer" (the question about it comes next).
+_PAST_VISIT = re.compile(
+    r"\b(i|we) (just )?(had|finished|saw|was seen( by)?|went to( see)?) (an |my |the |a )?"
+    r"(appointment|appt|visit|procedure|surgery|dr|doctor|doc|nurse)\b"
+    r"|\b(tuve|fui a|fui al|fui con|vi a|vi al) (la |mi |una |el )?(cita|consulta|doctor"
+    r"|doctora|medico)\b"
+)
+_ASKS_A_VISIT = re.compile(
+    r"\b(another|new|next|again|back|missed|miss|scheduled|booked|cancel\w*|reschedul\w*"
+    r"|move|change|instead|book|schedule|make|set up|get in|come in|see (him|her|the doctor"
+    r"|dr \w+)|(need|want|like|get) (an|a|another|one|my)|one for|tomorrow|asap|as soon as"
+    r"|available|opening|soonest|otra|nueva|agendar|sacar|volver|regresar|falte|cambiar"
+    r"|cancelar|(quiero|necesito) (una )?cita|cita para)\b"
 )
 # "I need a follow-up with Dr. Lee": a question for the care team unless a visit is asked for
 # ("schedule a follow-up appointment", "sacar la cita de seguimiento", "que volviera", or a day
@@ -117,6 +161,8 @@ def asks_the_nurse(text: str) -> bool:
     asked = "?" in text or "¿" in text
     if _ASKS_NURSE.search(folded) or (asked and _MUST_I_GO.search(folded)):
         return True
+    if _PAST_VISIT.search(folded) and not _ASKS_A_VISIT.search(folded):
+        return True
     return bool(_FOLLOW_UP.search(folded)) and not _VISIT_ASKED.search(folded)
 
 
@@ -131,7 +177,13 @@ _CONFIRM = re.compile(
     r"|sigue en pie|ahi nos vemos)\b"
 )
 _CHECK = re.compile(
-    r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi)\b"
+    r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi"
+    r"|(address|location|where) (for|of) my (appointment|appt|visit)|where is my (appointment"
+    r"|appt|visit)|donde es mi cita|(what|which) (type|kind) of (appointment|appt|visit)"
+    r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita"
+    r"|(date|day|time|doctor|provider|address|location)( and (the )?\w+)? (of|for) my (appointment"
+    r"|appt|visit)|(fecha|hora|doctor|doctora|direccion) de mi cita"
+    r"|what (my )?(appointment|appt|visit) is for|para que es mi cita)\b"
 )
 _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
@@ -158,7 +210,8 @@ _NEW_VISIT = re.compile(
 )
 # More ways of asking to move a visit than the short answers know ("pásela al jueves").
 _MOVES_TOO = re.compile(
-    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|instead of (my|the|that|it|on)"
+    r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|muev\w*|cambi(e|a)(me|la|le|mela|sela)"
+    r"|cambiar(la|me|mela)|instead of (my|the|that|it|on)"
     r"|(en vez|en lugar) de (mi|la|esa)"
     r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
 )
@@ -203,7 +256,9 @@ _THEIR_VISIT = re.compile(
 
 
 def moves(text: str) -> bool:
-    """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"."""
+    """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"
+    ("cancel the earlier one": there "earlier" names a visit)."""
+    text = without_places(text)
     return asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
 
 
@@ -226,6 +281,16 @@ def book_or_move(text: str, task: str) -> str:
     if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
         return "reschedule"
     return task
+
+
+# A visit dropped in other words than "cancel", when the words name the visit.
+_DROP = re.compile(r"\b(scratch|call off|drop|nix)\b")
+
+
+def move_or_book_unsaid(text: str) -> bool:
+    """A free time asked for with neither move nor book words ("anything Thursday morning?",
+    "¿tienen algo el jueves en la tarde?"): the patient is asked which they mean."""
+    return asks_openings(text) and not moves(text) and not books(text)
 
 
 _VISIT = re.compile(
@@ -255,15 +320,17 @@ def task_in(text: str) -> str | None:
         folded = folded_text(part)
         if replaces_visit(text):  # "cancel it and give me another one Wednesday": a move
             return "reschedule"
-        if asks_to_cancel(part):
-            return "cancel"
-        if asks_to_reschedule(part) and _VISIT.search(folded):  # not "the doctor changed my dose"
+        if asks_to_cancel(part) or (_DROP.search(folded) and reference(part).words):
+            return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
+        names_visit = _VISIT.search(folded) or reference(part).words  # "the one with Dr. Chen"
+        if moves(part) and names_visit:  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded):
             return "confirm"
         if _CHECK.search(folded):
             return "check"
-        if books(part):
+        if books(part) or (asks_openings(part) and department_request(part) is None):
+            # "anything Thursday?": the router asks which (not "are my results available?")
             return "book"
     return None
 
@@ -288,7 +355,17 @@ def other_parts(text: str) -> list[tuple[str, str]]:
             continue  # "book a video visit to go over my bloodwork": the visit's reason
         elif (intent := department_request(part)) is not None:
             found.append((intent, part))
+        elif task is None and question_topic(part) == "insurance":  # "do you take Aetna?"
+            found.append(("billing_question", part))
     return found
+
+
+def task_words(text: str) -> str:
+    """The message without its other parts ("move me to Monday" of "move me to Monday, and
+    what's the address?"): what the task's details are read from."""
+    others = {part for _, part in other_parts(text)}
+    kept = [part for part in parts(text) if part not in others]
+    return " ".join(kept) if kept else text
 
 
 def reason_of_a_booking(text: str) -> bool:

@@ -10,19 +10,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.frontdesk.short_answers import folded_text, new_wish, weekday_of
+from assistant.frontdesk.denials import DAY, PART, WEEKDAY, read_times
+from assistant.frontdesk.short_answers import folded_text, new_wish, said_clocks
+from assistant.frontdesk.time_phrases import about_the_visit_day
 
-# A denied part ("not Tuesday", "no el martes"): dropped up to the next comma or "but".
-_DENIED = re.compile(
-    r"\b(?:not|no|nope)\s+(?:on\s+|for\s+|el\s+|la\s+|the\s+|this\s+|para\s+(?:el\s+)?)?"
-    r"(?P<what>[a-z0-9: ]+?)\s*(?=,|;|\.|!|\?|$|\s+but\b|\s+sino\b|\s+pero\b|\s+i meant\b)",
-    re.IGNORECASE,
-)
-_TIME_WORDS = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles"
-    r"|jueves|viernes|sabado|domingo|week|semana|morning|afternoon|evening|tomorrow|manana"
-    r"|tarde|noche|today|hoy|\d{1,2}(:\d{2})?\s*(am|pm)?|next|proxima|proximo)\b"
-)
 _PARTS_OF_DAY = re.compile(
     r"\b(in the |por la |en la |de la |la )?(morning|afternoon|evening|manana|tarde|noche"
     r"|temprano)\b"
@@ -33,53 +24,67 @@ _DAY_WORDS = re.compile(
     r"|semana que viene|esta semana|the week after next)\b"
 )
 _WEEK_AFTER = re.compile(r"\b(the week after|la semana siguiente|la otra semana)\b(?! next)")
-
-
-# Denied after the fact: "el martes no, el jueves", "el lunes no puedo", "monday doesn't work".
-_DENIED_AFTER = re.compile(
-    r"(?:^|(?<=,))\s*(?P<what>[a-z0-9: ]+?)\s+(?:no|no puedo|no me queda|no me sirve"
-    r"|no me funciona|doesn'?t work|does not work|won'?t work|is no good|is bad for me)\s*(?=,|$)"
-)
 # Where a correction turns to the new wish; a voice transcript has no comma before it.
 _PIVOT = re.compile(
     r"\s+(?=(?:mejor|better|rather|instead|prefiero|preferiblemente|sino|pero|but|how about"
     r"|what about|que tal|make it)\b)",
     re.IGNORECASE,
 )
+_CLOCK = re.compile(r"\d|\b(at|around|about|a las?|como a las?) (one|two|three|four|five|six"
+                    r"|seven|eight|nine|ten|eleven|twelve|una|dos|tres|cuatro|cinco|seis|siete"
+                    r"|ocho|nueve|diez|once|doce)\b")  # fmt: skip
 
 
-def _without_denied(text: str) -> str:
-    def drop(match: re.Match[str]) -> str:
-        return " , " if _TIME_WORDS.search(match["what"]) else match[0]
-
-    return " ".join(_DENIED_AFTER.sub(drop, _DENIED.sub(drop, text)).split())
+def _clauses(text: str) -> str:
+    """Folded, clause by clause ("no , el martes" is not "no el martes", a denial)."""
+    clauses = " , ".join(folded_text(part) for part in re.split(r"[,;.!?¿¡]", text))
+    clauses = re.sub(r"\b(morning|afternoon|evening)s\b", r"\1", clauses)
+    return re.sub(r"(\s*,)+", " ,", " ".join(clauses.split())).strip(" ,")
 
 
 def corrected_wish(said: str, before: str | None) -> str | None:
     """The new wish a correction means, merged with the one before it (None: the reply is not
-    a new time wish, e.g. a choice among the offered times)."""
-    said = _PIVOT.sub(", ", said)  # "no mejor en la tarde": "no, mejor en la tarde"
-    clauses = " , ".join(folded_text(part) for part in re.split(r"[,;.!?¿¡]", said))
-    clauses = re.sub(r"\b(morning|afternoon|evening)s\b", r"\1", clauses)
-    # the commas stay: "no , el martes" is not "no el martes" (a denial) to the reading
-    text = " ".join(_without_denied(clauses).replace(",", " , ").split()).strip(" ,")
-    text = re.sub(r"(\s*,)+", " ,", text)
-    previous = folded_text(before or "")
-    if not (new_wish(text) or _DAY_WORDS.search(text)):
+    a new time wish, e.g. a choice among the offered times). What it denies is dropped from
+    both ("tues doesnt work, thurs morning?"); what it does not change is kept from before
+    ("actually the afternoon" keeps the day); a denial with nothing in its place stays as one
+    ("mornings are bad for me": not mornings, on the day asked before)."""
+    reading = read_times(_PIVOT.sub(", ", said))  # "no mejor en la tarde": "no, mejor ..."
+    text = _clauses(reading.kept())
+    previous_reading = read_times(before or "")
+    previous = _clauses(previous_reading.kept())
+    same_day = about_the_visit_day(text)
+    clock = bool(said_clocks(text, 3))  # "how about 3 pm", "a las 11" (not "3", an item)
+    if not (new_wish(text) or _DAY_WORDS.search(text) or reading.denies or same_day or clock):
         return None
     if _WEEK_AFTER.search(text) and re.search(
         r"\b(next week|proxima semana|semana que viene)\b", previous
     ):
-        text = _WEEK_AFTER.sub("the week after next", text)  # after the week said before
-        return text
-    has_day = bool(_DAY_WORDS.search(text) or weekday_of(text) is not None)
-    has_part = bool(_PARTS_OF_DAY.search(text))
+        return _WEEK_AFTER.sub("the week after next", text)  # after the week said before
+    has_day = bool(_DAY_WORDS.search(text) or reading.wished(WEEKDAY) or same_day)
+    has_part = bool(_PARTS_OF_DAY.search(text) or reading.wished(PART))
+    has_clock = clock or bool(_CLOCK.search(text))
+    denied_days = set(reading.denied(WEEKDAY) + reading.denied(DAY))
+    denied_parts = set(reading.denied(PART))
     kept: list[str] = []
-    if not has_day:  # "make it the afternoon": the day asked before
-        kept += [m[0] for m in _DAY_WORDS.finditer(previous)]
-    if not has_part and has_day:  # "not Tuesday, Thursday": the part of day asked before
-        kept += [m[0] for m in _PARTS_OF_DAY.finditer(previous)]
-    return " ".join([text, *kept]).strip()
+    still_denied: list[str] = []  # said last, each after a comma: "thursday , not morning"
+    if not has_day:  # "make it the afternoon": the day asked before (not one denied now)
+        kept += [m[0] for m in _DAY_WORDS.finditer(previous) if not _named(m[0], denied_days)]
+        still_denied += previous_reading.denied(WEEKDAY) + reading.denied(WEEKDAY)
+    if not has_part and not has_clock:  # "not Tuesday, Thursday": the part asked before
+        kept += [m[0] for m in _PARTS_OF_DAY.finditer(previous)
+                 if not _named(m[0], denied_parts)]  # fmt: skip
+        still_denied += previous_reading.denied(PART) + reading.denied(PART)
+    # each piece its own clause: "ay no" kept from the reply denies nothing asked before
+    wish = " , ".join(dict.fromkeys(w for w in [text, *kept] if w)).strip(" ,")
+    denials = [f"not {value}" for value in dict.fromkeys(still_denied)]
+    return " , ".join([wish, *denials] if wish else denials)
+
+
+def _named(words: str, values: set[str]) -> bool:
+    """Whether time words ("la tarde", "martes") name one of these values ("afternoon",
+    "tuesday")."""
+    reading = read_times(words)
+    return bool(values & set(reading.wished(WEEKDAY) + reading.wished(DAY) + reading.wished(PART)))
 
 
 _PROVIDER_NAMED = re.compile(

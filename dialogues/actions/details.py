@@ -41,10 +41,11 @@ _CURRENT_VISIT = re.compile(
 )
 
 
-def said_details(tracker: Tracker) -> str | None:
-    """The request's own words when they say when (or with whom) the new visit should be:
-    used as the answer. What names the visit being moved ("my 3pm appointment") is left out."""
-    text = _CURRENT_VISIT.sub(" ", text_of(tracker))
+def said_details(tracker: Tracker, text: str | None = None) -> str | None:
+    """The request's own words (or `text`, a part of them) when they say when (or with whom)
+    the new visit should be: used as the answer. What names the visit being moved ("my 3pm
+    appointment") is left out."""
+    text = _CURRENT_VISIT.sub(" ", text_of(tracker) if text is None else text)
     text = " ".join(text.split())
     if _PROVIDER_WORDS.search(text) or said_when(tracker, text):
         return text

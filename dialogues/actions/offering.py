@@ -5,6 +5,7 @@ choice and its read-back."""
 from __future__ import annotations
 
 from abc import abstractmethod
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -17,10 +18,12 @@ from assistant.frontdesk.short_answers import (
     choose,
     folded_text,
     has_yes_word,
+    names_another_time,
     strict_no,
     strict_yes,
     wants_more,
 )
+from assistant.frontdesk.time_phrases import about_the_visit_day
 from dialogues.actions.context import latest_intent
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.handoff import hand_off
@@ -37,16 +40,29 @@ def chosen(tracker: Tracker) -> OfferedTime | None:
     return OfferedTime.from_slot(value) if value else None
 
 
+def _times(options: list[OfferedTime]) -> tuple[list[date], list[int], list[int]]:
+    """(local dates, hours, minutes) of the offers (no minutes when one lacks them)."""
+    minutes = [o.minute for o in options if o.minute is not None]
+    return (
+        [o.local_date for o in options],
+        [o.hour for o in options],
+        minutes if len(minutes) == len(options) else [],
+    )
+
+
 def pick_offered(text: str, options: list[OfferedTime]) -> int | None:
     """The offered time meant: "the second one", "the 1:30", "la de las nueve", "Tuesday",
     "the earliest one" (a clock time offered by none is not a choice)."""
-    minutes = [o.minute for o in options if o.minute is not None]
-    return choose(
-        text,
-        [o.local_date for o in options],
-        [o.hour for o in options],
-        minutes if len(minutes) == len(options) else (),
-    )
+    return choose(text, *_times(options))
+
+
+def names_other_time(text: str, options: list[OfferedTime]) -> bool:
+    """A reply that names a day, part of the day or clock time none of the offers has, turns
+    one down ("tues doesnt work", "mornings are bad for me") or speaks of the visit's own day
+    ("a bit earlier the same morning"): a new wish, even with "later" or "other" in it. When
+    every offer is on one day, "later that day" is that day's: more of the same wish."""
+    one_day = len({o.local_date for o in options}) == 1
+    return (about_the_visit_day(text) and not one_day) or names_another_time(text, *_times(options))
 
 
 def pick_on_readback(
@@ -61,11 +77,19 @@ def pick_on_readback(
     at = next((i for i, o in enumerate(options) if o == read_back), None)
     if at is None:
         return None
-    if any(k in folded for k in (" later one ", " la mas tarde ", " la de mas tarde ")):
+    if any(k in folded for k in _NEXT_ONE):
         return at + 1 if at + 1 < len(options) else None
-    if any(k in folded for k in (" earlier one ", " la mas temprano ", " la de mas temprano ")):
+    if any(k in folded for k in _PREVIOUS_ONE):
         return at - 1 if at > 0 else None
     return None
+
+
+_NEXT_ONE = (" later one ", " next one ", " one after ", " one after that ", " la mas tarde ",
+             " la de mas tarde ", " la siguiente ", " la que sigue ",
+             " la de despues ")  # fmt: skip
+_PREVIOUS_ONE = (" earlier one ", " one before ", " la mas temprano ",
+                 " la de mas temprano ", " la mas temprana ", " la anterior ",
+                 " la de antes ")  # fmt: skip
 
 
 class OfferingForm(RepairingForm):
@@ -130,7 +154,7 @@ class OfferingForm(RepairingForm):
         if index is not None:
             return {"slot_choice": value, "chosen_option": options[index].to_slot()}
         before = tracker.get_slot("time_preference")
-        if wants_more(text) and options:
+        if wants_more(text) and options and not names_other_time(text, options):
             after = options[-1].starts_at.isoformat()
             result = self.search(tracker, str(before or ""), after)
             return {"slot_choice": None, **self.offer(result, dispatcher, tracker)}
@@ -161,10 +185,11 @@ class OfferingForm(RepairingForm):
         cleared = {self.decision: None, "slot_choice": None, "chosen_option": None}
         before = tracker.get_slot("time_preference")
         wish = self.new_wish(text, before)
-        if options and (wish or wants_more(text)):
-            after = options[-1].starts_at.isoformat() if not wish else None
-            result = self.search(tracker, wish or str(before or ""), after)
-            wished = {"time_preference": wish} if wish else {}
+        more = wants_more(text) and not names_other_time(text, options)
+        if options and (wish or more):
+            after = options[-1].starts_at.isoformat() if more else None
+            result = self.search(tracker, str(before or "") if more else wish or "", after)
+            wished = {"time_preference": wish} if wish and not more else {}
             return {**cleared, **wished, **self.offer(result, dispatcher, tracker)}
         if strict_no(text, intent):  # the times again (or "never mind" to keep things as they are)
             dispatcher.utter_message(response="utter_book_other_time")

@@ -46,6 +46,7 @@ MISUNDERSTOOD = frozenset(
         "utter_bad_date_of_birth",
         "utter_need_phone_number",
         "utter_readback_needs_yes",
+        "utter_move_or_book_unclear",
     }
 )
 STOPPED, EMERGENCY, STAFF, SWITCHED = "stopped", "emergency", "staff", "switched"

@@ -16,8 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
+from assistant.frontdesk.move_or_book import MOVE, says_late
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
 from assistant.frontdesk.views import numbered
 from assistant.identity import service as identity
@@ -41,8 +43,10 @@ from dialogues.actions.compound import (
     books,
     confirm_by_words,
     handle_other_parts,
+    move_or_book_unsaid,
     moves,
     task_in,
+    task_words,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.details import (
@@ -82,9 +86,10 @@ def form_slots(form: str) -> tuple[str, ...]:
 TASK_STATE = (
     "appointment_id", "offered_options", "chosen_option", "no_options", "book_type",
     "book_provider", "late_said", "late_noted", "late_beyond", "task_stopped", "misunderstood",
-    "move_or_book", "move_direction", "cancel_done", "request_details",
+    "move_or_book", "move_direction", "cancel_done", "request_details", "visit_said",
 )  # fmt: skip
-TASK_FORMS = ("confirm_form", "cancel_form", "reschedule_form", "book_form", "late_form")
+TASK_FORMS = ("confirm_form", "cancel_form", "reschedule_form", "book_form", "late_form",
+              "move_or_book_form")  # fmt: skip
 # What a new task clears: every task form's questions (from the domain) and the task's state.
 TASK_SLOTS = tuple(dict.fromkeys(s for form in TASK_FORMS for s in form_slots(form))) + TASK_STATE
 
@@ -95,7 +100,7 @@ RESCHEDULE_SLOTS = tuple(s for s in form_slots("reschedule_form") if s != "appoi
 )  # fmt: skip
 NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
 _FORMS = ("identity_form", "confirm_form", "cancel_form", "reschedule_form", "book_form",
-          "late_form")  # fmt: skip
+          "late_form", "move_or_book_form")  # fmt: skip
 # Actions that answer one part of a compound request and then hand the task to the router.
 _ANSWERED_FIRST = ("action_take_message", "action_office_info")
 REMINDER_RESPONSES = {
@@ -146,6 +151,11 @@ class ActionRouteTask(Action):
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
             task = book_or_move(text_of(tracker), TASKS[intent])  # booking never moves a visit
+            heard = task in ("book", "reschedule", "check") or (
+                task == "late" and not says_late(text_of(tracker))
+            )  # "¿tienen algo el jueves en la tarde?" heard as running late
+            if heard and move_or_book_unsaid(text_of(tracker)):
+                task = "either"  # "anything Thursday morning?": asked, never booked silently
             events = self.start(dispatcher, tracker, task, previous in _ANSWERED_FIRST)
             if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)
                 return events
@@ -168,6 +178,7 @@ class ActionRouteTask(Action):
             "reschedule_form": self.after_reschedule,
             "book_form": self.after_book,
             "late_form": self.after_late,
+            "move_or_book_form": self.after_move_or_book,
         }.get(str(previous))
         return after(dispatcher, tracker) if after else None
 
@@ -195,16 +206,25 @@ class ActionRouteTask(Action):
         events: list[EventType] = [SlotSet("task", task), *reset()]
         if task == "late":  # "I'll be 20 minutes late": no need to ask again
             events.append(SlotSet("late_said", minutes_late(said)))
+        words = task_words(said)  # without "... and what's the address?"
+        moving = task in ("reschedule", "either")
+        named = which_visit.reference(words, moving=moving)  # "the later one", "la del jueves"
+        if named.words and task in ("confirm", "check", "cancel", "reschedule"):
+            events.append(SlotSet("visit_said", named.words))
+        if task == "check":  # "¿qué día y con quién?": what to answer
+            events.append(SlotSet("request_details", words))
         # a text answering the reminder text; a call verifies (its number proves nothing)
         answers_text = channel(tracker) != "voice"
         if task == "confirm" and uid and answers_text and self.answer_reminder(dispatcher, uid):
             return [*events, flow("done")]  # a reminder's answer: no verification needed
         if task == "book" and moves(said) and not books(said):
             events.append(SlotSet("move_or_book", True))  # "push it back": a move if they have one
-        if task in ("book", "reschedule") and direction(said):
-            events.append(SlotSet("move_direction", direction(said)))
-        if task == "reschedule":  # "... to Thursday afternoon": not asked again
-            events.append(SlotSet("request_details", said_details(tracker)))
+        way = direction(which_visit.without_places(words, moving=moving))  # not "the later one"
+        if task in ("book", "reschedule", "either") and way:
+            events.append(SlotSet("move_direction", way))
+        if moving:  # "... to Thursday afternoon": not asked again (nor "the later one")
+            wish = named.rest if task == "reschedule" else words
+            events.append(SlotSet("request_details", said_details(tracker, wish)))
         if task == "book":  # "I'm new, a sick visit Thursday morning": none asked again
             full = said if says_booking_details(said) else None
             events.append(SlotSet("request_details", said_details(tracker) or full))
@@ -230,13 +250,19 @@ class ActionRouteTask(Action):
         says_new = request_status(text_of(tracker)) == "new"
         if task == "book" and moving and not verified and not says_new:
             return [flow("identify")]  # a move if they have a visit: who they are first
+        if task == "either":  # move the visit they have, or a new one? asked (none: a new one)
+            has_visit = verified and self.has_upcoming(tracker, uid)
+            if has_visit or (not verified and not says_new):
+                return [*found, flow("move_or_book")]
+            task = "book"
+            found.append(SlotSet("task", task))
         if task == "book" and verified and for_someone_else(text_of(tracker)):
             # never booked under the verified parent's record: staff book the family member
             dispatcher.utter_message(response="utter_cannot_book_here")
             hand_off(dispatcher, tracker, "booking for a family member of a verified patient")
             return [*found, flow("done")]
         if task == "book":
-            return self.book(tracker, events, verified)
+            return found + self.book(tracker, events, verified)
         if not verified:  # name and date of birth said with the request: not asked again
             said_who = identity_said(tracker) if asked else {}
             return [*found, *(SlotSet(k, v) for k, v in said_who.items()), flow("identify")]
@@ -257,24 +283,45 @@ class ActionRouteTask(Action):
             channel(tracker),
             record=task == "check",
         )
-        if not listing.appointments:
+        views = listing.appointments
+        if not views:
             dispatcher.utter_message(response="utter_no_upcoming_appointments")
             return [flow("done")]
+        picked = self.named_visit(tracker, events, listing)
         if task == "check":
-            self.tell(dispatcher, tracker, listing.appointments)
+            asked = which_visit.asked(str(slot_now(events, tracker, "request_details") or ""))
+            named = picked is not None and len(views) > 1  # "my appointment with Dr. Okafor"
+            self.tell(dispatcher, tracker, [picked] if picked else views, asked, named=named)
             return [flow("done")]
         found: list[EventType] = []
-        if len(listing.appointments) == 1:
-            chosen = listing.appointments[0].appointment_id
+        if picked is not None:
+            chosen = picked.appointment_id
             if task == "confirm":
                 return self.confirm(dispatcher, tracker, chosen)
             found.append(SlotSet("appointment_id", chosen))
             details = slot_now(events, tracker, "request_details")
+            if task == "reschedule" and len(views) > 1:  # which one, by their words: said
+                dispatcher.utter_message(
+                    response="utter_moving_visit", appointment=picked.line(language(tracker))
+                )
             if task == "reschedule" and details:  # the form validates it when it starts
                 found.append(SlotSet("time_preference", details))
         if task == "confirm":
             return [*found, flow("confirm")]
         return [*found, flow("reschedule" if task == "reschedule" else "cancel")]
+
+    @staticmethod
+    def named_visit(
+        tracker: Tracker, events: list[EventType], listing: frontdesk.Listing
+    ) -> frontdesk.AppointmentView | None:
+        """The visit the task is about: the only one, or the one the request's words name among
+        several ("the later one", "la del jueves", "the one with Dr. Okafor"); None: ask."""
+        views = listing.appointments
+        if len(views) == 1:
+            return views[0]
+        said = slot_now(events, tracker, "visit_said")
+        index = which_visit.pick(str(said), views, today=listing.today) if said else None
+        return views[index] if index is not None else None
 
     @staticmethod
     def switch(tracker: Tracker) -> list[EventType]:
@@ -367,18 +414,36 @@ class ActionRouteTask(Action):
 
     @staticmethod
     def tell(
-        dispatcher: CollectingDispatcher, tracker: Tracker, views: list[frontdesk.AppointmentView]
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        views: list[frontdesk.AppointmentView],
+        asked: frozenset[str] = frozenset(),
+        *,
+        named: bool = False,
     ) -> None:
+        """The visits (day, time, provider, place), and where or what kind when asked; `named`:
+        the one of several the patient asked about (not "your next appointment")."""
         lang = language(tracker)
         lines = [v.line(lang) for v in views]
         if len(lines) == 1:
-            dispatcher.utter_message(response="utter_upcoming_appointment", appointments=lines[0])
+            which = "utter_named_appointment" if named else "utter_upcoming_appointment"
+            dispatcher.utter_message(response=which, appointments=lines[0])
         else:
             dispatcher.utter_message(
                 response="utter_upcoming_appointments",
                 appointments=numbered(lines, lang, channel(tracker)),
             )
+        told: set[str] = set()  # each place's address once
         for view in views:
+            if which_visit.WHERE in asked and view.address and view.location not in told:
+                told.add(view.location)
+                dispatcher.utter_message(
+                    response="utter_visit_address", location=view.location, address=view.address
+                )
+            if which_visit.KIND in asked and view.type_name:
+                dispatcher.utter_message(
+                    response="utter_visit_kind", when=view.when, kind=view.type_name
+                )
             say_prep(dispatcher, view)
 
     def late(
@@ -416,6 +481,14 @@ class ActionRouteTask(Action):
         if not tracker.get_slot("verified"):  # seen before: verify, then book
             return [flow("identify")]
         return [flow("done")]
+
+    def after_move_or_book(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """Moving the visit they have, or a new one: that task, with the time already said."""
+        task = "reschedule" if tracker.get_slot("move_or_book_answer") == MOVE else "book"
+        events: list[EventType] = [SlotSet("task", task)]
+        return events + self.for_patient(dispatcher, tracker, events, False)
 
     def after_late(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         if tracker.get_slot("late_reschedule") == "yes":

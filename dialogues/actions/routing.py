@@ -131,6 +131,8 @@ class ActionTakeMessage(Action):
             handle_other_parts(dispatcher, tracker, text, offices_only=True)
             return then  # a booking with that reason, not a message for the department
         if then:  # "... and cancel my appointment": the other parts now, the task next
+            if intent == CARE_QUESTION and not asks_the_nurse(text):  # "... with the doctor"
+                intent = department_request(text) or "front_desk"  # their words, not the nurse
             if department_for(intent) == "front_desk":  # by the words: office, departments
                 handle_other_parts(dispatcher, tracker, text)
             else:  # the department the classifier heard, and any office question

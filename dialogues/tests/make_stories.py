@@ -286,6 +286,38 @@ story(
     route("done"),
 )
 
+story(
+    "move or book: a time asked without saying which, then the move (verified after)",
+    u("do you have anything thursday morning?", "book_appointment"),
+    route("move_or_book"),
+    start_form("move_or_book_form"),
+    in_form("move_or_book_form", "the one I have"),
+    end_form("move_or_book_form"),
+    identify(),
+    route("reschedule"),
+    start_form("reschedule_form"),
+    in_form("reschedule_form", "the first one", "yes"),
+    end_form("reschedule_form"),
+    route("done"),
+)
+story(
+    "move or book: a new one, while a question about parking comes in between",
+    u("¿tienen algo el jueves en la tarde?", "book_appointment"),
+    route("move_or_book"),
+    start_form("move_or_book_form"),
+    u("¿hay estacionamiento?", "office_info"),
+    a("action_office_info"),
+    a("move_or_book_form"),
+    loop("move_or_book_form"),
+    in_form("move_or_book_form", "una nueva"),
+    end_form("move_or_book_form"),
+    route("book"),
+    start_form("book_form"),
+    in_form("book_form", "Ana Torres", "2 de junio de 1990", "un chequeo", "la primera", "sí"),
+    end_form("book_form"),
+    route("done"),
+)
+
 # --- running late --------------------------------------------------------------------------
 story(
     "late: within the grace period, noted",
@@ -385,6 +417,7 @@ story(
     "emergency at the start",
     u("my father can't move his arm and his face is drooping", "medical_emergency"),
     a("utter_emergency"),
+    a("action_after_emergency"),
 )
 story(
     "emergency while verifying",

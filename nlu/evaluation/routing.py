@@ -208,16 +208,37 @@ def star_openings(path: str | Path | None = None, half: str = "all") -> list[Sta
     return out
 
 
+# Intents whose message has no department of its own: `action_take_message` sends it where its
+# words say (dialogues/actions/routing.py::ActionTakeMessage).
+FRONT_DESK_INTENTS = frozenset({FALLBACK_INTENT, "out_of_scope", "inform", "deny", "request_human"})
+UNCLEAR_INTENTS = frozenset({FALLBACK_INTENT, "out_of_scope", "inform"})  # may ask the office
+
+
 def route_of_turn(text: str, intent: str | None) -> str:
     """Where the dialogue sends a request: the router's word rules, then the intent's route.
     Emergency words get 911 before any task; a booking that asks the care team something
     ("I need a follow-up, I forgot what the doctor said") goes to the nurse line
-    (dialogues/actions/router.py)."""
+    (dialogues/actions/router.py); a message the classifier gave no department (not understood,
+    out of scope, a bare statement) goes to the task its words ask for, an office answer, or
+    the department its words name: the nurse line for a question about care
+    (dialogues/actions/routing.py)."""
     from assistant.frontdesk.short_answers import is_emergency
-    from dialogues.actions.compound import asks_the_nurse
+    from dialogues.actions.compound import TASK_INTENTS, asks_the_nurse, department_request, task_in
+    from dialogues.actions.routing import asks_the_office
 
     if is_emergency(text):
         return "emergency"
+    intent = intent or FALLBACK_INTENT
+    if intent in FRONT_DESK_INTENTS:
+        task = task_in(text)
+        if task is not None:
+            intent = TASK_INTENTS[task]
+        elif intent in UNCLEAR_INTENTS and asks_the_office(text):
+            return "office"
+        else:
+            named = department_request(text)
+            nurse = named == "care_question" or (named is None and asks_the_nurse(text))
+            return "care" if nurse else STAFF
     route = route_of(intent)
     return "care" if route == "book" and asks_the_nurse(text) else route
 

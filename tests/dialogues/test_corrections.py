@@ -186,3 +186,58 @@ def test_another_doctor_of_the_same_kind_named_while_choosing(choosing, sqlite_u
 def test_a_spoken_correction_without_commas_is_read(said, before, has, lacks):
     wish = corrected_wish(said, before) or ""
     assert all(w in wish for w in has) and not any(w in wish for w in lacks)
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "has", "lacks"),
+    [
+        # the day asked for taken back, another day and part of day named (abbreviated, filler)
+        ("shoot sorry, tues doesnt work for me anymore. could we try thurs morning",
+         "tuesday afternoon", ["thursday", "morning"], ["tuesday", "afternoon"]),
+        ("hmm actually mornings are really bad for me can we try wed afternoon",
+         "friday morning", ["wednesday", "afternoon"], ["friday", "morning"]),
+        ("sorry fri is bad for me, mon am?", "friday", ["monday", "morning"], ["friday"]),
+        ("hmm weds wont work anymore. thur pls", "wednesday morning",
+         ["thursday", "morning"], ["wednesday"]),
+        ("perdón el mar no puedo, mejor el jue en la mañana", "el martes en la tarde",
+         ["jueves", "manana"], ["martes", "tarde"]),
+        ("uy las mañanas no me sirven podemos ver el mié en la tarde", "el lunes por la mañana",
+         ["miercoles", "tarde"], ["lunes", "manana"]),
+        ("el vie ya no me queda, qué tal el martes", "el viernes en la mañana",
+         ["martes", "manana"], ["viernes"]),
+        # a clock time none of the offers has: a wish on the day asked before
+        ("how about 3pm", "monday afternoon", ["monday", "3pm"], ["afternoon"]),
+        ("mejor a las 11", "el jueves", ["jueves", "11"], []),
+        # earlier / later the same day as the visit: no day kept from before
+        ("actually, earlier on the same morning?", "next week", ["same morning"], ["next week"]),
+        # "that day" alone: the day asked before
+        ("actually afternoons are tough, any mornings that day?", "tuesday afternoon",
+         ["tuesday", "morning"], ["afternoon"]),
+    ],
+)  # fmt: skip
+def test_a_correction_in_any_wording_replaces_what_it_denies(said, before, has, lacks):
+    wish = corrected_wish(said, before) or ""
+    kept = " ".join(w for w in wish.split(" , ") if not w.startswith("not "))
+    assert all(w in kept for w in has) and not any(w in kept for w in lacks), wish
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "kept", "denied"),
+    [
+        ("tues doesnt work after all", "tuesday afternoon", "afternoon", "tuesday"),
+        ("actually mornings are bad for me", "thursday morning", "thursday", "morning"),
+        ("ay no, en la mañana no me dejan salir", "el jueves en la mañana", "jueves", "morning"),
+        ("not monday", "monday morning", "morning", "monday"),
+    ],
+)
+def test_a_denial_with_nothing_in_its_place_stays_a_denial(said, before, kept, denied):
+    wish = corrected_wish(said, before) or ""
+    assert kept in wish and wish.endswith(f"not {denied}"), wish
+    assert denied not in wish.replace(f"not {denied}", "")
+
+
+@pytest.mark.parametrize(
+    "said", ["hold on, the third one please", "mejor la segunda", "no, la siguiente"]
+)
+def test_another_offer_named_is_not_a_new_wish(said):
+    assert corrected_wish(said, "thursday") is None

@@ -152,3 +152,29 @@ def test_opening_routes_with_the_routers_word_rules():
         "I need an appointment, my chest hurts": "emergency",
         "necesito sacar una cita de seguimiento": "book",
     }
+
+
+def test_a_message_without_a_department_is_routed_by_its_words_as_the_dialogue_does():
+    """`action_take_message` sends a message the classifier gave no department to the task, the
+    office answer or the department its words name; the measure routes it the same way."""
+    heard = {
+        "the doctor gave me a cream and i forgot how often to put it on": "nlu_fallback",
+        "how many drops am i supposed to use": "out_of_scope",
+        "I was seen by Dr Hale on Monday": "inform",
+        "my stitches are itchy": "out_of_scope",
+        "I need to book an appointment": "nlu_fallback",
+        "is there parking?": "out_of_scope",
+        "what's the weather tomorrow": "out_of_scope",
+        "can you send my records to my new doctor": "request_human",
+    }
+    routed = {text: route_opening((text,), heard.__getitem__) for text in heard}
+    assert routed == {
+        "the doctor gave me a cream and i forgot how often to put it on": "care",
+        "how many drops am i supposed to use": "care",
+        "I was seen by Dr Hale on Monday": "care",
+        "my stitches are itchy": "care",
+        "I need to book an appointment": "book",
+        "is there parking?": "office",
+        "what's the weather tomorrow": "staff",
+        "can you send my records to my new doctor": "staff",
+    }

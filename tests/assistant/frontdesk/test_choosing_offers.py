@@ -8,7 +8,13 @@ from datetime import date
 
 import pytest
 
-from assistant.frontdesk.short_answers import choose, direction, replaces_visit
+from assistant.frontdesk.short_answers import (
+    choose,
+    direction,
+    names_another_time,
+    replaces_visit,
+    stops,
+)
 
 # "first, Tuesday at 1 PM; second, Tuesday at 1:30 PM; third, Wednesday at 2:30 PM"
 DATES = [date(2026, 3, 10), date(2026, 3, 10), date(2026, 3, 11)]
@@ -114,3 +120,84 @@ def test_la_1_is_the_first_offer_and_a_la_1_is_one_o_clock():
     assert _choose("la 3", days, [15, 16, 16], [0, 0, 30]) == 2
     assert _choose("a la 1", days, [15, 13, 14], [0, 0, 0]) == 1
     assert _choose("la de la 1", days, [15, 13, 14], [0, 0, 0]) == 1
+
+
+# --- corrections while choosing (issue #17): what names none of the offers is no choice -------
+
+# "first, Thursday at 9 AM; second, Thursday at 2 PM; third, Friday at 10:30 AM"
+OFFERS = ([date(2026, 3, 12), date(2026, 3, 12), date(2026, 3, 13)], [9, 14, 10], [0, 0, 30])
+
+
+@pytest.mark.parametrize(
+    ("said", "index"),
+    [
+        ("the thursday afternoon one", 1),
+        ("el jueves en la tarde", 1),
+        ("fri works", 2),
+        ("thursday doesnt work, the friday one", 2),
+        ("not the first one, the second", 1),
+        ("no, not the 1st, the 3rd", 2),
+        ("no la primera, la tercera", 2),
+        ("no wait the third one", 2),
+        ("prefiero la de las 10:30", 2),
+        ("2pm please", 1),
+        ("oops i meant #3", 2),
+        ("3 not 1", 2),
+        ("option 2 instead", 1),
+    ],
+)
+def test_a_choice_with_a_correction_in_it(said, index):
+    assert choose(said, *OFFERS) == index
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "can we do friday afternoon instead",  # a Friday offer, but in the morning
+        "not that one",
+        "ni la primera ni la segunda",
+        "3pm doesnt work",
+        "fri doesnt work",
+    ],
+)
+def test_no_choice_of_an_offer(said):
+    assert choose(said, *OFFERS) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "shoot sorry, thurs doesnt work for me anymore. could we try tues morning",
+        "oh wait actually mornings are bad for me",
+        "anything on wednesday?",
+        "how about 4 pm",
+        "something later in the evening",
+        "anything else next week?",
+        "el mié en la tarde",
+        "las mañanas no me sirven",
+    ],
+)
+def test_a_reply_naming_another_time_is_a_new_wish(said):
+    assert names_another_time(said, *OFFERS)
+
+
+@pytest.mark.parametrize(
+    "said", ["anything later?", "something later on thursday", "other times in the morning?"]
+)
+def test_more_of_the_same_wish_names_no_other_time(said):
+    assert not names_another_time(said, *OFFERS)
+
+
+@pytest.mark.parametrize(
+    ("said", "stopped"),
+    [
+        ("never mind", True),
+        ("ya no, gracias", True),
+        ("never mind, keep my appointment", True),
+        ("never mind, thursday afternoon then", False),
+        ("el viernes ya no me queda", False),
+        ("mejor no, el martes", False),
+    ],
+)
+def test_never_mind_with_a_time_in_it_changes_the_wish(said, stopped):
+    assert stops(said) is stopped
