@@ -125,7 +125,7 @@ def test_a_patient_on_file_is_verified_by_name_and_birth_date_and_books_what_the
     assert slots["requested_slot"] == "slot_choice" and len(slots["offered_options"]) == 3
     soonest = slots["offered_options"]
     # a day said instead of a choice: that day's times
-    slots = _answer(uid, slots, "slot_choice", "do you have anything next week instead")
+    slots = _answer(uid, slots, "slot_choice", "do you have anything the week after next")
     assert slots["requested_slot"] == "slot_choice" and len(slots["offered_options"]) == 3
     assert min(o["starts_at"] for o in slots["offered_options"]) > max(
         o["starts_at"] for o in soonest
