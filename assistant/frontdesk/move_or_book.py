@@ -11,8 +11,9 @@ from typing import Literal
 
 from assistant.frontdesk.short_answers import folded_text, weekday_of
 
-MOVE, NEW = "move", "new"
 Choice = Literal["move", "new"]
+MOVE: Choice = "move"
+NEW: Choice = "new"
 
 # Asking what is free, not saying what to do with it.
 _THING = (

@@ -148,7 +148,7 @@ _EARLIER_WORDS = re.compile(
 _LATER_WORDS = re.compile(
     r"\b(later|after|back|push\w*|mas tarde|mas tardecito|despues|atras\w*|pospon\w*)\b"
 )
-_PARTS = {
+_PARTS: dict[PartOfDay, tuple[str, ...]] = {
     "morning": ("morning", "por la manana", "en la manana", "de la manana", "temprano"),
     "afternoon": ("afternoon", "tarde", "after lunch"),
     "evening": ("evening", "noche", "after work"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -250,9 +250,15 @@ def _place_words(view: AppointmentView) -> set[str]:
     return {w for w in _fold(view.location).split() if w not in _PLACE_FILLER}
 
 
-def _filters(said: str, original: str, today: date | None) -> list:
+def _in_week_of(monday: date) -> Callable[[AppointmentView], bool]:
+    return lambda v: monday <= v.local_date < monday + timedelta(days=7)
+
+
+def _filters(
+    said: str, original: str, today: date | None
+) -> list[Callable[[AppointmentView], bool]]:
     """The tests the words put to a visit (each must hold)."""
-    tests = []
+    tests: list[Callable[[AppointmentView], bool]] = []
     days = weekdays_in(said)
     if days:
         tests.append(lambda v: v.local_date.weekday() in days)
@@ -264,7 +270,7 @@ def _filters(said: str, original: str, today: date | None) -> list:
         for phrase, weeks in _WEEK_PHRASES:
             if phrase in said:
                 monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
-                tests.append(lambda v, m=monday: m <= v.local_date < m + timedelta(days=7))
+                tests.append(_in_week_of(monday))
                 break
     if _AFTERNOON.search(said.replace("mas tarde", " ")):
         tests.append(lambda v: v.hour >= 12)
