@@ -34,8 +34,6 @@ from dialogues.actions.handoff import hand_off
 from dialogues.actions.offering import OfferingForm, chosen, offered
 
 _TO_STAFF = {"book_confirm": TO_STAFF}
-# The wish searched when none was said: the soonest times (another day can be asked for).
-SOONEST = {"en": "as soon as possible", "es": "lo antes posible"}
 NEW_PATIENT_SLOTS = ["new_patient_name", "new_patient_dob", "new_patient_phone", "visit_reason"]
 
 
@@ -368,7 +366,8 @@ class ValidateBookForm(OfferingForm):
             return {"time_preference": details, **self.offer(result, dispatcher, tracker)}
         if self._phone_pending(tracker):
             return {}  # the callback number first, then the times
-        wish = SOONEST.get(language(tracker), SOONEST["en"])
+        # none said: the soonest times (another day can be asked for)
+        wish = translate(language(tracker), "frontdesk.soonest_wish")
         result = self.search(tracker, wish)
         if result is not None and result.status == frontdesk.DONE and result.options:
             dispatcher.utter_message(text=translate(language(tracker), "frontdesk.soonest_times"))
