@@ -19,6 +19,7 @@ import yaml
 
 from assistant.config import PROJECT_ROOT
 from assistant.rasa_model import CONFIG, DIALOGUE_DATA, DOMAIN, NLU_DATA, ensure_model
+from assistant.stack import real_clock_env
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 STORIES = PROJECT_ROOT / "dialogues" / "tests" / "test_stories.yml"
@@ -26,10 +27,12 @@ _NOT_USED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or
 
 
 def _rasa(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """The rasa CLI on the real clock: its TensorFlow never finishes under libfaketime (the suite
+    with a moved clock, scripts/test-shifted-clock.sh)."""
     return subprocess.run(
         [RASA, *args],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        env={**real_clock_env(dict(os.environ)), "PYTHONPATH": str(PROJECT_ROOT)},
         capture_output=True,
         text=True,
         timeout=timeout,
