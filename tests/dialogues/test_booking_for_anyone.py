@@ -84,9 +84,13 @@ def _new_patient_at_the_times(uid: str, said: str, language: str = "en") -> dict
 def test_a_provider_named_at_the_times_gets_that_providers_times(demo, sqlite_url):
     uid = conversation(sqlite_url, demo.practice_id, "+16095550403")
     slots = _new_patient_at_the_times(uid, "I need an appointment, I have a bad cough")
+    okafors = [o for o in slots["offered_options"] if "Dr. Okafor" in o["label"]]
     slots, [said] = book_through_form(
         uid, [("slot_choice", "do you have anything with Dr. Okafor?")], slots
     )
+    if len(okafors) == 1:  # at some hours one of the soonest is his: that one, read back
+        assert slots["requested_slot"] == "book_confirm" and slots["chosen_option"] == okafors[0]
+        return
     assert slots["requested_slot"] == "slot_choice" and slots["offered_options"]
     assert all("Dr. Okafor" in o["label"] for o in slots["offered_options"])
     assert not any(m.get("response") == "utter_choice_unclear" for m in said)
