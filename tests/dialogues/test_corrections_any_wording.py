@@ -310,12 +310,13 @@ def test_another_offer_at_the_readback_is_read_back_then_a_yes_moves_it(
 
 def test_the_offer_named_by_its_clock_at_the_readback(at_readback, sqlite_url):
     uid, who, options = at_readback
-    hour, minute = int(options[1]["hour"]), int(options[1].get("minute") or 0)
-    if any((int(o["hour"]), int(o.get("minute") or 0)) == (hour, minute) for o in options[::2]):
-        pytest.skip("two offers at the same clock time")
+    clocks = [(int(o["hour"]), int(o.get("minute") or 0)) for o in options]
+    # another offer than the one read back, whose clock time no other offer shares
+    other = next(i for i in range(1, len(options)) if clocks.count(clocks[i]) == 1)
+    hour, minute = clocks[other]
     said = f"prefiero la de las {hour % 12 or 12}:{minute:02d}"
     slots, _ = _answer_readback(uid, who, options, options[0], "jueves", said, "es")
-    assert slots["chosen_option"] == options[1] and slots["reschedule_confirm"] is None
+    assert slots["chosen_option"] == options[other] and slots["reschedule_confirm"] is None
     assert _moved_to(sqlite_url, who.appointment_id) is None
 
 
