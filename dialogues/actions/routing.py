@@ -20,6 +20,7 @@ from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
 from dialogues.actions.common import text_of
 from dialogues.actions.compound import (
+    asks_only_a_referral,
     asks_the_nurse,
     department_request,
     handle_other_parts,
@@ -51,6 +52,8 @@ def by_words(intent: str | None, text: str) -> str | None:
     ("tengo una duda con una factura"): the department its words name, unless they ask the care
     team something too."""
     named = department_request(text)
+    if named == "referral_request":  # "did my referral go through?" heard as a refill
+        return named
     if intent == CARE_QUESTION and named in _NOT_CARE and not asks_the_nurse(text):
         return named
     return intent
@@ -58,7 +61,7 @@ def by_words(intent: str | None, text: str) -> str | None:
 
 # Departments whose words outweigh the classifier's nurse question (a medicine asked about is
 # a care question: "how often do I take it", "can I take ibuprofen with my meds").
-_NOT_CARE = ("billing_question", "request_medical_records", "complaint")
+_NOT_CARE = ("billing_question", "request_medical_records", "complaint", "referral_request")
 
 
 def says_only_who(text: str, tracker: Tracker) -> bool:
@@ -126,7 +129,7 @@ class ActionTakeMessage(Action):
             return []
         text = text_of(tracker)
         intent = by_words(latest_intent(tracker), text)
-        then = task_follows(tracker)
+        then = [] if asks_only_a_referral(text) else task_follows(tracker)
         if then and reason_of_a_booking(text):  # "book a visit to go over my results"
             handle_other_parts(dispatcher, tracker, text, offices_only=True)
             return then  # a booking with that reason, not a message for the department

@@ -29,6 +29,9 @@ SAMPLE = (
     "late-es-sms",
     "check-en-sms-wrong-dob-three-times",
     "resched-en-sms-correction-weekday",
+    "referral-en-sms-insurance-needs-one",
+    "referral-en-voice-heart-doctor",
+    "referral-es-sms-referencia",
 )
 SPECS = {spec["id"]: spec for spec in suite.load()}
 
