@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
+from assistant.frontdesk.insurance import answer_insurance, asks_if_taken
 from assistant.frontdesk.move_or_book import asks_openings
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
@@ -358,12 +359,13 @@ def other_parts(text: str) -> list[tuple[str, str]]:
         task = task_in(part)
         if task is None and _ASKS.search(part) and _OFFICE.search(folded):
             found.append(("office", part))
-        elif task == "book":
-            continue  # "book a video visit to go over my bloodwork": the visit's reason
+        elif task == "book":  # "book a video visit to go over my bloodwork": the visit's reason
+            if asks_if_taken(part):  # "... if you take Medicaid before I book": answered first
+                found.append(("insurance", part))
         elif (intent := department_request(part)) is not None:
             found.append((intent, part))
         elif task is None and question_topic(part) == "insurance":  # "do you take Aetna?"
-            found.append(("billing_question", part))
+            found.append(("insurance", part))
     return found
 
 
@@ -399,6 +401,10 @@ def handle_other_parts(
             info = office_info_for(unit_of_work(), uid, language(tracker), question=part)
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
+        elif kind == "insurance":  # the practice's plans, or a message for billing
+            dispatcher.utter_message(
+                text=answer_insurance(unit_of_work(), uid, language(tracker), part)
+            )
         elif not taken and not offices_only:  # one message per conversation (it holds the words)
             dispatcher.utter_message(text=take_message_from_dialogue(unit_of_work(), uid, kind))
             taken = True
