@@ -487,6 +487,28 @@ def strict_yes(text: str, intent: str | None = None) -> bool:
     return not wants_more(text) and len(said) <= 8
 
 
+_SAYS_COMING = (
+    "i'll be there", "ill be there", "i will be there", "we'll be there", "we will be there",
+    "see you then", "see you tomorrow", "confirmed", "confirmado", "confirmada", "ahi estare",
+    "alli estare", "ahi estaremos", "alli nos vemos", "ahi nos vemos", "got it",
+)  # fmt: skip
+
+
+def opens_with_yes(text: str) -> tuple[bool, str]:
+    """ "Yes definitely, thank you for the reminder!", "si voy. tengo que ir en ayunas?": a yes
+    in the first clause (and no no, cancel or move in it), and what follows it."""
+    pieces = re.split(r"(?<=[.,!;?])\s*", text.strip(), maxsplit=1)
+    first, rest = pieces[0], (pieces[1] if len(pieces) > 1 else "")
+    folded = folded_text(first)
+    said = folded.split()
+    if not said or set(said) & _NO or _has(folded, _BUT) or is_emergency(text):
+        return False, rest
+    if asks_to_cancel(text) or asks_to_move(text):
+        return False, rest
+    yes = said[0] in (_YES | _YES_TOO) or _has(folded, _YES_PHRASES) or _has(folded, _SAYS_COMING)
+    return yes, rest
+
+
 def strict_no(text: str, intent: str | None = None) -> bool:
     """A plain no to a read-back (not a new choice: that is read back instead)."""
     said = folded_text(text).split()

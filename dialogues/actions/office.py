@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
+from dialogues.actions.appointments import answers_reminder_with_yes
 from dialogues.actions.common import language, text_of
 from dialogues.actions.compound import task_follows
 from dialogues.actions.context import (
@@ -38,6 +39,8 @@ class ActionOfficeInfo(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if answers_reminder_with_yes(dispatcher, tracker):  # "yep, will be there. parking?"
+            return []
         uid = conversation_uid(tracker)
         info = office_info_for(
             unit_of_work(),

@@ -24,6 +24,7 @@ from assistant.frontdesk.short_answers import (
 )
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
+from dialogues.actions.appointments import answers_reminder_with_yes
 from dialogues.actions.common import language, text_of
 from dialogues.actions.compound import (
     asks_only_a_referral,
@@ -144,6 +145,8 @@ class ActionTakeMessage(Action):
         uid = conversation_uid(tracker)
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")
+            return []
+        if answers_reminder_with_yes(dispatcher, tracker):  # "si voy. ¿tengo que ir en ayunas?"
             return []
         text = text_of(tracker)
         intent = by_words(latest_intent(tracker), text)

@@ -35,6 +35,9 @@ SAMPLE = (
     "insurance-en-sms-mid-reschedule",
     "insurance-es-voice-card-mid-booking",
     "insurance-en-voice-see-if-you-take",
+    "reminder-en-sms-yes-with-thanks",
+    "reminder-es-sms-si-y-pregunta-ayunas",
+    "reminder-en-sms-yes-and-parking",
 )
 SPECS = {spec["id"]: spec for spec in suite.load()}
 
