@@ -337,7 +337,7 @@ def pick(text: str, views: Sequence[AppointmentView], *, today: date | None = No
 
 # --- what a check asks --------------------------------------------------------------------------
 
-WHEN, WHO, WHERE, KIND = "when", "who", "where", "kind"
+WHEN, WHO, WHERE, KIND, PREP = "when", "who", "where", "kind", "prep"
 _ASKED = (
     (WHEN, re.compile(
         r"\b(when|what day|which day|what date|what time|que dia|cuando|a que hora|que hora"
@@ -353,10 +353,15 @@ _ASKED = (
         r"\b(what kind|what type|which kind|which type|type of|kind of|what is it for"
         r"|what's it for|whats it for|what (?:my |the )?(?:appointment|appt|visit|it) is for"
         r"|que tipo|de que tipo|que clase|para que es|de que es)\b")),
+    (PREP, re.compile(
+        r"\b(fast|fasting|eat (before|anything)|not eat|without eating|prepare|prep|preparation"
+        r"|(should|do) i (need to )?bring|what (do|should) i bring|ayunas|ayuno|ayunar"
+        r"|sin comer|comer antes|preparar\w*|preparacion|traer|llevar)\b")),
 )  # fmt: skip
 
 
 def asked(text: str) -> frozenset[str]:
-    """What a check asks about the visit: when, who, where, what kind (none named: all)."""
+    """What a check asks about the visit: when, who, where, what kind, how to prepare ("do I
+    need to fast?") (none named: all)."""
     said = " ".join(_fold(text or "").replace(_BREAK, " ").split())
     return frozenset(aspect for aspect, words in _ASKED if words.search(said))

@@ -14,7 +14,7 @@ from assistant.db.types import utcnow
 from assistant.frontdesk import time_phrases
 from assistant.frontdesk.short_answers import words
 from assistant.identity.names import has_full_name
-from dialogues.actions.common import language, text_of
+from dialogues.actions.common import language, request_text, text_of
 
 # Only to tell whether a request names a time (the search itself uses the location's zone).
 PRACTICE_TIME_ZONE = "America/New_York"
@@ -45,7 +45,7 @@ def said_details(tracker: Tracker, text: str | None = None) -> str | None:
     """The request's own words (or `text`, a part of them) when they say when (or with whom)
     the new visit should be: used as the answer. What names the visit being moved ("my 3pm
     appointment") is left out."""
-    text = _CURRENT_VISIT.sub(" ", text_of(tracker) if text is None else text)
+    text = _CURRENT_VISIT.sub(" ", request_text(tracker) if text is None else text)
     text = " ".join(text.split())
     if _PROVIDER_WORDS.search(text) or said_when(tracker, text):
         return text

@@ -18,7 +18,7 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk.short_answers import folded_text, is_emergency, question_topic
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
-from dialogues.actions.common import text_of
+from dialogues.actions.common import request_text, text_of
 from dialogues.actions.compound import (
     asks_the_nurse,
     department_request,
@@ -124,7 +124,7 @@ class ActionTakeMessage(Action):
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")
             return []
-        text = text_of(tracker)
+        text = request_text(tracker)  # "wen is my apt n do i hav to fast": written out
         intent = by_words(latest_intent(tracker), text)
         then = task_follows(tracker)
         if then and reason_of_a_booking(text):  # "book a visit to go over my results"
@@ -142,7 +142,7 @@ class ActionTakeMessage(Action):
             return then
         if intent in _UNCLEAR and asks_the_office(text):  # "una pregunta, hay estacionamiento"
             return ActionOfficeInfo().run(dispatcher, tracker, domain)
-        if intent in _UNCLEAR and says_only_who(text, tracker):  # nothing for staff to act on
+        if intent in _UNCLEAR and says_only_who(text_of(tracker), tracker):  # nothing to act on
             dispatcher.utter_message(response="utter_what_else")
             return []
         if department_for(intent) == "front_desk":  # the classifier knew no department
