@@ -54,6 +54,7 @@ _STOP = (
     r"|tambien|please|por favor|instead|then|luego|if|si|or|o|is|es|since|ya|i'm|im|as|it)"
 )
 _WORD = r"[a-z0-9']+"
+_FROM_VISIT = r"(?:of|after|before|following|de|despues|antes)"
 # What follows a visit's noun and still describes it: "with Dr. Chen", "on Thursday", "at 3",
 # "del jueves", "de la tarde", "que tengo el lunes", "I have on Friday".
 _TAIL_START = (
@@ -74,8 +75,9 @@ _MY_CLOCK = re.compile(
 )
 _REFERENCES = (
     # "the later one", "my second appointment", "my Thursday 3pm appt", "la segunda cita", with
-    # what follows ("the one with Dr. Chen", "mi cita del jueves")
-    re.compile(rf"\b{_DET}\s+(?:(?!{_STOP}\b){_WORD}\s+){{0,3}}?{_NOUN}\b{_TAIL}?"),
+    # what follows ("the one with Dr. Chen", "mi cita del jueves"); not a time counted from the
+    # visit ("the day of my appointment", "the week after my visit", "el día de mi cita")
+    re.compile(rf"\b{_DET}\s+(?:(?!{_STOP}\b|{_FROM_VISIT}\b){_WORD}\s+){{0,3}}?{_NOUN}\b{_TAIL}?"),
     # "Thursday's appointment"
     re.compile(rf"\b{_WORD}'s\s+{_NOUN}\b{_TAIL}?"),
     # "la del jueves", "la de la tarde", "la última", "la que tengo con el doctor Okafor" (not
