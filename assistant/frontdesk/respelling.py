@@ -21,14 +21,16 @@ from assistant.identity.names import fold
 _SHORTHAND = {
     "en": {
         "u": "you", "ur": "your", "yr": "your", "r": "are", "n": "and", "nd": "and",
-        "cn": "can", "wat": "what", "wut": "what", "wht": "what", "wen": "when",
+        "cn": "can", "wat": "what", "wut": "what", "wht": "what", "wats": "what's",
+        "wuts": "what's", "whts": "what's", "wen": "when", "wens": "when's",
         "whn": "when", "wer": "where", "whr": "where", "pls": "please", "plz": "please",
         "plse": "please", "hrs": "hours", "hr": "hour", "apt": "appointment",
         "appt": "appointment", "appts": "appointments", "apts": "appointments",
         "wk": "week", "wks": "weeks", "hav": "have", "ther": "there", "tht": "that",
         "latr": "later", "ltr": "later", "l8r": "later", "sme": "same", "nxt": "next",
         "abt": "about", "b4": "before", "im": "i'm", "tmrw": "tomorrow", "tmw": "tomorrow",
-        "tmr": "tomorrow", "thru": "through", "adress": "address", "addy": "address",
+        "tmr": "tomorrow", "thru": "through", "adress": "address", "adres": "address",
+        "adrs": "address", "addy": "address",
         "erlier": "earlier",
     },
     "es": {

@@ -479,13 +479,33 @@ def about_the_visit_day(text: str) -> bool:
     return _visit_day_said(" ".join(words(text)))
 
 
+# "That day" / "ese día" is the visit's only with earlier or later close by ("that day works
+# but later", "ese día sí puedo pero más tarde como a las cuatro", "that morning, a bit
+# earlier"); "any mornings that day?" after "Tuesday afternoon" is that Tuesday.
+_THAT_DAY = re.compile(r"\b(that|ese|esa) (day|morning|afternoon|dia|manana|tarde)\b")
+_ON_THAT_DAY = re.compile(
+    r"\b(later|earlier|sooner|mas tarde|mas temprano|mas tardecito|mas tempranito|antes"
+    r"|despues)\b"
+)
+
+
 def _visit_day_said(folded: str) -> bool:
     """The visit's own day named as a wish (not denied just before or after it)."""
-    for said in _SAME_DAY.finditer(folded):
+    found = list(_SAME_DAY.finditer(folded)) + [
+        m for m in _THAT_DAY.finditer(folded) if _ON_THAT_DAY.search(_around_words(folded, m, 6))
+    ]
+    for said in found:
         before, after = f"{folded[: said.start()]}", f" {folded[said.end() :].strip()}"
         if not _DENIED_BEFORE.search(before) and not _DENIED_AFTER.search(after):
             return True
     return False
+
+
+def _around_words(folded: str, match: re.Match[str], n: int) -> str:
+    """The `n` words on each side of a match."""
+    before = folded[: match.start()].split()[-n:]
+    after = folded[match.end() :].split()[:n]
+    return " ".join([*before, "|", *after])
 
 
 def _plus_minute(value: time) -> time | None:

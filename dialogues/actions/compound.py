@@ -182,8 +182,9 @@ _CONFIRM = re.compile(
 _CHECK = re.compile(
     r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi"
     # "when's my physical", "when do I have my checkup", "¿qué día tengo la consulta?"
-    r"|(when|what day|what time)(?:'s| is|s| do i have) my (next |upcoming )?(appointment|appt"
-    r"|apt|visit|physical|check ?up|exam|follow ?up)|(cuando|que dia|a que hora) (es|tengo) (mi|la)"
+    r"|(when|what day|what time|which day)(?:'s| is|s| do i have)? my (next |upcoming )?"
+    r"(appointment|appt|apt|visit|physical|check ?up|exam|follow ?up)"
+    r"|(cuando|que dia|a que hora) (es|tengo) (mi|la)"
     r" (proxima )?(cita|consulta|examen|chequeo|revision)"
     r"|(address|location|where) (for|of) my (appointment|appt|visit)|where is my (appointment"
     r"|appt|visit)|donde es mi cita|(what|which) (type|kind) of (appointment|appt|visit)"
@@ -337,7 +338,8 @@ def task_in(text: str) -> str | None:
             return "reschedule"
         if asks_to_cancel(part) or (_DROP.search(folded) and reference(part).words):
             return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
-        names_visit = _VISIT.search(folded) or reference(part).words  # "the one with Dr. Chen"
+        # "the one with Dr. Chen"; "that same day but later": only their visit has that day
+        names_visit = _VISIT.search(folded) or reference(part).words or about_the_visit_day(part)
         if moves(part) and names_visit:  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded):

@@ -174,8 +174,12 @@ def test_a_confirmation_with_a_preparation_question_answers_both(
     [
         ("wen is my apt n do i hav to fast", "nlu_fallback"),
         ("hey so when's my physical and uh do i have to fast for it", "care_question"),
+        ("i wanted to check what time my physical is and if i should not eat before",
+         "care_question"),
+        ("se podra ese mismo dia pero por la mañana?", "nlu_fallback"),
+        ("fijese que ese dia si puedo pero mas tarde como a las cuatro", "out_of_scope"),
     ],
-)
+)  # fmt: skip
 def test_a_check_heard_as_a_message_is_still_the_check(demo, sqlite_url, said, intent):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="voice")
     track = tracker(uid, text=said, intent=intent, slots={"channel": "voice"})

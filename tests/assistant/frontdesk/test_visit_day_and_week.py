@@ -64,6 +64,20 @@ def test_the_day_denied_is_no_wish_for_it(said):
     assert _wish(said).preference.on_date != VISIT
 
 
+@pytest.mark.parametrize(
+    ("said", "yes"),
+    [
+        ("ese dia si puedo pero mas tarde como a las cuatro", True),
+        ("is it possible to come a bit earlier on that day", True),
+        ("that morning works, just earlier", True),
+        ("that day I have work, can we do thursday", False),  # no time on that day
+        ("i can't do that day, any day after", False),
+    ],
+)
+def test_that_day_is_the_visits_with_a_time_on_it(said, yes):
+    assert about_the_visit_day(said) == yes
+
+
 def test_a_denial_elsewhere_in_the_message_does_not_cancel_the_day():
     assert about_the_visit_day("I'm not free in the morning, could I come later that same day")
 
