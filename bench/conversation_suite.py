@@ -255,8 +255,16 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
 def _new_patient(session, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """A patient of the scenario's own (unusual name ...) on their own number, with an upcoming
     follow-up like Maria's: her provider, location and type, the same day, the free time
-    nearest two hours after hers."""
+    nearest two hours after hers (`type`: another visit type's code, e.g. annual_physical)."""
     like = session.get(Appointment, demo.english_demo.appointment_id)
+    kind = like.appointment_type
+    if "type" in spec:
+        kind = session.execute(
+            select(AppointmentType).where(
+                AppointmentType.practice_id == like.practice_id,
+                AppointmentType.code == spec["type"],
+            )
+        ).scalar_one()
     dob = spec["dob"]
     patient = Patient(
         practice_id=like.practice_id,
@@ -272,8 +280,9 @@ def _new_patient(session, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
     session.flush()
     visit = operations.book(
         session,
-        SlotRequest(patient.id, like.provider_id, like.location_id, like.appointment_type_id,
-                    _free_start_near(session, like, timedelta(hours=2))),
+        SlotRequest(patient.id, like.provider_id, like.location_id, kind.id,
+                    _free_start_near(session, like, timedelta(hours=2),
+                                     timedelta(minutes=kind.duration_minutes))),
         actor=Actor("staff:1", "console"), enforce_rules=False,
     )  # fmt: skip
     return {
@@ -284,11 +293,14 @@ def _new_patient(session, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _free_start_near(session, like: Appointment, offset: timedelta) -> datetime:
-    """The free start in `like`'s provider's schedule on `like`'s day nearest `like` + offset."""
+def _free_start_near(
+    session, like: Appointment, offset: timedelta, length: timedelta | None = None
+) -> datetime:
+    """The free start in `like`'s provider's schedule on `like`'s day nearest `like` + offset
+    (for a visit of `length`, by default `like`'s)."""
     zone = ZoneInfo(like.location.time_zone)
     local = like.starts_at.astimezone(zone)
-    length = like.ends_at - like.starts_at
+    length = length or like.ends_at - like.starts_at
     blocks = session.execute(
         select(ProviderSchedule).where(
             ProviderSchedule.provider_id == like.provider_id,
@@ -588,8 +600,9 @@ def _time_check(new: Appointment | None, original: Appointment | None, name: str
     weekday: monday..; part_of_day: morning (before 12) | afternoon (12-17) | evening;
     after / before: "HH:MM" (at or after / strictly before); later_than_original /
     earlier_than_original: true; same_day / same_time: true (as the original, local);
-    days_later: N (local dates apart); week: this | next | after_next (calendar weeks from
-    today's, Monday first)."""
+    days_later: N (local dates apart); weeks_after_original: N (calendar weeks after the
+    original's, Monday first); week: this | next | after_next (calendar weeks from today's,
+    Monday first)."""
     if new is None:
         return False
     zone = ZoneInfo(new.location.time_zone)
@@ -622,6 +635,9 @@ def _time_check(new: Appointment | None, original: Appointment | None, name: str
         return (at.time() == was.time()) == bool(wanted)
     if name == "days_later":
         return (at.date() - was.date()).days == int(wanted)
+    if name == "weeks_after_original":
+        monday = was.date() - timedelta(days=was.weekday())
+        return (at.date() - monday).days // 7 == int(wanted)
     raise SystemExit(f"unknown new_time expectation {name!r}")
 
 

@@ -108,8 +108,26 @@ def _folded(text: str) -> str:
     return " ".join(words(text))
 
 
+# An emergency that is no one's health: "a family emergency out of town", "an emergency came
+# up at work", "una emergencia familiar" (a reason to cancel, not a 911 call).
+_NOT_MEDICAL = re.compile(
+    r"\b(family|work|personal|job|house|home|car|pet|dog|cat|childcare|school|babysitter"
+    r"|business|plumbing|flooding) emergenc\w*"
+    r"|\bemergenc\w* (familiar|personal|(at|with|from|for) (work|home|my job|the house"
+    r"|my (kid|son|daughter|family|mom|dad|husband|wife|pet|dog|cat|car|house))"
+    r"|came up|en (el|la) (trabajo|casa|familia)|de (trabajo|familia)|con mi (familia|carro"
+    r"|casa|perro|gato))"
+)
+
+
 def red_flag(text: str) -> bool:
-    return bool(_RED_FLAGS.search(_folded(text)))
+    """A word of a medical emergency (not "a family emergency": no one's health)."""
+    return bool(_RED_FLAGS.search(_NOT_MEDICAL.sub(" ", _folded(text))))
+
+
+def not_medical(text: str) -> bool:
+    """An emergency named that is no one's health, and no red flag besides it."""
+    return bool(_NOT_MEDICAL.search(_folded(text))) and not red_flag(text)
 
 
 def asks_for_person(text: str) -> bool:
@@ -162,7 +180,7 @@ def change_of_subject(text: str, intent: str | None, expecting: Expecting) -> Ch
     if intent not in DIGRESSIONS or not text.strip():
         return None
     if intent == EMERGENCY:
-        if red_flag(text) or not looks_like(text, expecting):
+        if red_flag(text) or not (looks_like(text, expecting) or not_medical(text)):
             return "emergency"
         return None
     if intent == HUMAN:

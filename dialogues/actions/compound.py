@@ -27,8 +27,9 @@ from assistant.frontdesk.short_answers import (
     question_topic,
     replaces_visit,
 )
+from assistant.frontdesk.time_phrases import about_the_visit_day
 from assistant.frontdesk.which_visit import reference, without_places
-from dialogues.actions.common import language, text_of
+from dialogues.actions.common import language, request_text
 from dialogues.actions.context import conversation_uid, unit_of_work
 
 # Where one request ends and the next begins.
@@ -43,7 +44,8 @@ _SPLIT = re.compile(
     r"|adem[aá]s"
     r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please|to know"
     r"|to ask|to find out|find out|ask)\b)"
-    r"|\sy\s(?=(?:qu[eé]|d[oó]nde|cu[aá]l|c[oó]mo|necesito|quiero|me|mi|hay|tambi[eé]n|saber"
+    r"|\sy\s(?=(?:(?:a|hasta|en|para) )?(?:qu[eé]|d[oó]nde|cu[aá]l|c[oó]mo|cu[aá]ndo)\b"
+    r"|(?:necesito|quiero|me|mi|hay|tambi[eé]n|saber"
     r"|preguntar"
     r"|a ver si|tengo una|tengo otra|otra cosa|una pregunta|una duda)\b)"
     # a question about the office said straight after the request (a voice transcript has no
@@ -61,7 +63,8 @@ _SPLIT = re.compile(
 _ASKS = re.compile(
     r"\?|^\s*(what|whats|where|wheres|when|how|is|are|do|does|can i park|which|d[oó]nde|cu[aá]l"
     r"|qu[eé]|c[oó]mo"
-    r"|hay|a qu[eé]|tienen|est[aá]n|abren|to know|to ask|to find out|find out|ask|saber"
+    r"|hay|a qu[eé]|hasta qu[eé]|tienen|est[aá]n|abren|to know|to ask|to find out|find out|ask"
+    r"|saber"
     r"|(?:i )?(?:wanted|want|would like|wanna|need) to (?:ask|know)|quer[ií]a (?:saber|preguntar)"
     r"|preguntar|a ver si)\b",
     re.IGNORECASE,
@@ -69,7 +72,7 @@ _ASKS = re.compile(
 _OFFICE = re.compile(
     r"\b(address|located|location|where (are|is) (you|the)|directions|park|parking|hours|open"
     r"|close|fax|phone number|floor|bus|direccion|donde (estan|queda)|estacionamiento"
-    r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|piso)\b"
+    r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|abiert[oa]s?|piso)\b"
 )
 # Requests for a department, by their words (the classifier may have named the task instead).
 _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -186,6 +189,11 @@ _CONFIRM = re.compile(
 )
 _CHECK = re.compile(
     r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi"
+    # "when's my physical", "when do I have my checkup", "¿qué día tengo la consulta?"
+    r"|(when|what day|what time|which day)(?:'s| is|s| do i have)? my (next |upcoming )?"
+    r"(appointment|appt|apt|visit|physical|check ?up|exam|follow ?up)"
+    r"|(cuando|que dia|a que hora) (es|tengo) (mi|la)"
+    r" (proxima )?(cita|consulta|examen|chequeo|revision)"
     r"|(address|location|where) (for|of) my (appointment|appt|visit)|where is my (appointment"
     r"|appt|visit)|donde es mi cita|(what|which) (type|kind) of (appointment|appt|visit)"
     r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita"
@@ -265,9 +273,12 @@ _THEIR_VISIT = re.compile(
 
 def moves(text: str) -> bool:
     """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"
-    ("cancel the earlier one": there "earlier" names a visit)."""
+    ("cancel the earlier one": there "earlier" names a visit); or a time wished on the visit's
+    own day ("can I come in later that same day", "el mismo día pero más tarde"): only the
+    visit they have has that day."""
     text = without_places(text)
-    return asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
+    moved = asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
+    return moved or about_the_visit_day(text)
 
 
 def books(text: str) -> bool:
@@ -313,7 +324,12 @@ TASK_INTENTS = {
 }
 
 
-_LEADING = re.compile(r"^(and|also|plus|oh|btw|y|tambien|también|ademas|además)\s+", re.IGNORECASE)
+# Joining words and a speaker's fillers before a part ("and uh what's the address").
+_LEADING = re.compile(
+    r"^(?:(?:and|also|plus|oh|btw|y|tambien|también|ademas|además|um+|uh+|uhm|er|hm+|like|so"
+    r"|well|you know|eh|pues|bueno|o sea)(?:\s+|$))+",
+    re.IGNORECASE,
+)
 
 
 def parts(text: str) -> list[str]:
@@ -330,7 +346,8 @@ def task_in(text: str) -> str | None:
             return "reschedule"
         if asks_to_cancel(part) or (_DROP.search(folded) and reference(part).words):
             return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
-        names_visit = _VISIT.search(folded) or reference(part).words  # "the one with Dr. Chen"
+        # "the one with Dr. Chen"; "that same day but later": only their visit has that day
+        names_visit = _VISIT.search(folded) or reference(part).words or about_the_visit_day(part)
         if moves(part) and names_visit:  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded):
@@ -413,7 +430,7 @@ def handle_other_parts(
 def task_follows(tracker: Tracker) -> list[EventType]:
     """After answering or routing one part of a message outside any form: the appointment task
     the message also asks for, run next by the router (none: nothing)."""
-    said = text_of(tracker)
+    said = request_text(tracker)
     if tracker.active_loop_name or is_emergency(said) or task_in(said) is None:
         return []  # (an emergency: 911 / 988 was said, and nothing else)
     return [FollowupAction("action_route_task")]

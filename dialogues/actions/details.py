@@ -14,7 +14,7 @@ from assistant.db.types import utcnow
 from assistant.frontdesk import time_phrases
 from assistant.frontdesk.short_answers import words
 from assistant.identity.names import has_full_name
-from dialogues.actions.common import language, text_of
+from dialogues.actions.common import language, request_text, text_of
 
 # Only to tell whether a request names a time (the search itself uses the location's zone).
 PRACTICE_TIME_ZONE = "America/New_York"
@@ -31,9 +31,11 @@ def said_when(tracker: Tracker, text: str) -> bool:
 
 
 # Words about the visit being moved, not the new time: "my 3pm appointment", "my Thursday
-# visit", "instead of Thursday", "mi cita del jueves".
+# visit", "instead of Thursday", "mi cita del jueves" (not "the day of my appointment", "the
+# week after my appointment": the new time, counted from the visit).
 _CURRENT_VISIT = re.compile(
-    r"(?i)\b(?:my|the|mi|la)\s+(?:[\w:]+\s+){1,3}(?:appointment|appt|visit|cita)\b"
+    r"(?i)\b(?:my|the|mi|la)\s+(?:(?!(?:of|after|before|following|than|from|de|del|despues"
+    r"|antes)\b)[\w:]+\s+){1,3}(?:appointment|appt|visit|cita)\b"
     r"|\b(?:instead of|rather than|from|en vez del?|en lugar del?)\s+(?:(?:my|the|on)\s+)?"
     r"[\w:]+(?:\s+(?:at\s+)?\d[\w:]*)?"
     r"|\b(?:cita|appointment|appt|visit)\s+(?:del?|of|on|for)\s+(?:el\s+)?[\w:]+"
@@ -45,7 +47,7 @@ def said_details(tracker: Tracker, text: str | None = None) -> str | None:
     """The request's own words (or `text`, a part of them) when they say when (or with whom)
     the new visit should be: used as the answer. What names the visit being moved ("my 3pm
     appointment") is left out."""
-    text = _CURRENT_VISIT.sub(" ", text_of(tracker) if text is None else text)
+    text = _CURRENT_VISIT.sub(" ", request_text(tracker) if text is None else text)
     text = " ".join(text.split())
     if _PROVIDER_WORDS.search(text) or said_when(tracker, text):
         return text

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
 from dialogues.actions.appointments import answers_reminder_with_yes
-from dialogues.actions.common import language, text_of
+from dialogues.actions.common import language, request_text
 from dialogues.actions.compound import task_follows
 from dialogues.actions.context import (
     conversation_uid,
@@ -46,7 +46,7 @@ class ActionOfficeInfo(Action):
             unit_of_work(),
             uid,
             language(tracker),
-            question=text_of(tracker),
+            question=request_text(tracker),
             now=now_of(tracker),
         )
         if info:

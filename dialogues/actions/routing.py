@@ -25,7 +25,7 @@ from assistant.frontdesk.short_answers import (
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
 from dialogues.actions.appointments import answers_reminder_with_yes
-from dialogues.actions.common import language, text_of
+from dialogues.actions.common import language, request_text, text_of
 from dialogues.actions.compound import (
     asks_only_a_referral,
     asks_the_nurse,
@@ -148,7 +148,7 @@ class ActionTakeMessage(Action):
             return []
         if answers_reminder_with_yes(dispatcher, tracker):  # "si voy. ¿tengo que ir en ayunas?"
             return []
-        text = text_of(tracker)
+        text = request_text(tracker)  # "wen is my apt n do i hav to fast": written out
         intent = by_words(latest_intent(tracker), text)
         then = [] if asks_only_a_referral(text) else task_follows(tracker)
         if asks_about_insurance(intent, text):  # "do you take Medicaid?": from the plans
@@ -172,7 +172,7 @@ class ActionTakeMessage(Action):
             return then
         if intent in _UNCLEAR and asks_the_office(text):  # "una pregunta, hay estacionamiento"
             return ActionOfficeInfo().run(dispatcher, tracker, domain)
-        if intent in _UNCLEAR and says_only_who(text, tracker):  # nothing for staff to act on
+        if intent in _UNCLEAR and says_only_who(text_of(tracker), tracker):  # nothing to act on
             dispatcher.utter_message(response="utter_what_else")
             return []
         if department_for(intent) == "front_desk":  # the classifier knew no department

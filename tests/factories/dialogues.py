@@ -100,6 +100,25 @@ def verify_identity(uid: str, name: str = "Maria Lopez", dob: str = "March 3, 19
     return slots_of(events), messages
 
 
+def routed_after_identity(
+    uid: str, said: str, intent: str, language: str = "en", channel: str = "sms"
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A request routed before verification (nothing about a visit told), then the router once
+    the identity form has verified Maria: (slots, messages) of that second run."""
+    base = {"language": language, "channel": channel}
+    events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent=intent, slots=base))
+    first = slots_of(events)
+    assert first["flow"] == "identify"
+    assert all("Okafor" not in str(m) and "Chen" not in str(m) for m in messages)  # no visit told
+    verify_identity(uid)
+    slots = {**base, **first, "verified": True}
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(uid, text="03/03/1982", slots=slots, latest_action="identity_form"),
+    )
+    return {**slots, **slots_of(events)}, messages
+
+
 def answer_form(form: Any, uid: str, slot: str, text: str, slots: dict[str, Any], intent="inform"):
     """One answer inside the form: returns (all slots after it, messages)."""
     values = {**slots, slot: text, "requested_slot": slot}

@@ -1,0 +1,120 @@
+"""Requests as patients text them: "cn u move my appt to latr that day", "wat r ur hrs",
+"kiero cambiar mi sita", "nesesito cancelar ... el horaro".
+
+`respelled` writes such words out so that the rules that read a whole request (which task,
+which question, when) only have to know the right spelling. As in `spelling` (weekdays and
+parts of the day), shorthand is a closed list per language and typos are matched by edit
+distance (one edit from 5 letters, two from 8) against a small vocabulary of request words,
+only when one word is nearest; real words that sit near the vocabulary ("cancer", "packing",
+"chance", "ayudas") are left alone, and so are capitalised words inside a sentence (names).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.frontdesk.spelling import _distance
+from assistant.identity.names import fold
+
+# Shorthand that is never anything else in a message to the practice (lower case only for
+# the one-letter ones: "N" may be an initial).
+_SHORTHAND = {
+    "en": {
+        "u": "you", "ur": "your", "yr": "your", "r": "are", "n": "and", "nd": "and",
+        "cn": "can", "wat": "what", "wut": "what", "wht": "what", "wats": "what's",
+        "wuts": "what's", "whts": "what's", "wen": "when", "wens": "when's",
+        "whn": "when", "wer": "where", "whr": "where", "pls": "please", "plz": "please",
+        "plse": "please", "hrs": "hours", "hr": "hour", "apt": "appointment",
+        "appt": "appointment", "appts": "appointments", "apts": "appointments",
+        "wk": "week", "wks": "weeks", "hav": "have", "ther": "there", "tht": "that",
+        "latr": "later", "ltr": "later", "l8r": "later", "sme": "same", "nxt": "next",
+        "abt": "about", "b4": "before", "im": "i'm", "tmrw": "tomorrow", "tmw": "tomorrow",
+        "tmr": "tomorrow", "thru": "through", "adress": "address", "adres": "address",
+        "adrs": "address", "addy": "address",
+        "erlier": "earlier",
+    },
+    "es": {
+        "q": "que", "k": "que", "ke": "que", "qe": "que", "x": "por", "pa": "para",
+        "xa": "para", "porfa": "por favor", "xfa": "por favor", "porfis": "por favor",
+        "kiero": "quiero", "qiero": "quiero", "kero": "quiero", "sita": "cita",
+        "tmb": "tambien", "tb": "tambien", "tbn": "tambien", "dnd": "donde",
+        "xq": "porque", "pq": "porque", "porq": "porque", "hrs": "horas",
+        "mober": "mover", "muver": "mover", "komo": "como", "kuando": "cuando",
+        "kual": "cual", "sig": "siguiente", "sem": "semana", "dir": "direccion",
+    },
+}  # fmt: skip
+_ONE_LETTER_CASE = re.compile(r"^[a-z]$")
+# The words of requests a typo may stand for (folded: no accents).
+_VOCABULARY = {
+    "en": (
+        "appointment", "appointments", "reschedule", "rescheduled", "schedule", "scheduled",
+        "cancel", "cancelled", "canceled", "confirm", "confirming", "confirmed", "address",
+        "parking", "located", "location", "directions", "earlier", "afternoon", "afternoons",
+        "morning", "mornings", "following", "instead", "prepare", "prepared", "tomorrow",
+    ),
+    "es": (
+        "cancelar", "cancele", "confirmar", "confirmo", "cambiar", "cambie", "reprogramar",
+        "direccion", "horario", "horarios", "estacionamiento", "siguiente", "semana",
+        "temprano", "despues", "quiero", "necesito", "necesitaba", "quisiera", "preparar",
+        "disponible",
+    ),
+}  # fmt: skip
+# Real words one or two edits from the vocabulary: never "corrected".
+_NOT_TYPOS = frozenset({
+    "cancer", "candle", "conform", "packing", "barking", "marking", "parting", "perking",
+    "larking", "harking", "mourning", "morphing", "earliest", "locates", "vocation",
+    "allocated", "relocated", "schedules", "preparer", "semanal", "semanas", "ayudas",
+    "cambio", "cambian", "quieres", "quieren", "necesita", "necesitan", "addresses",
+    "instant", "reparar",
+})  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+|\d+[^\W\d_]+", re.UNICODE)
+
+
+def _languages(language: str | None) -> tuple[str, ...]:
+    return (language,) if language in _SHORTHAND else tuple(_SHORTHAND)
+
+
+_EVERY_WORD = tuple(word for words in _VOCABULARY.values() for word in words)
+
+
+def nearest(word: str) -> str | None:
+    """The request word a typo means ("apointment" -> "appointment", "nesesito" ->
+    "necesito"), in any language (a Spanish word in an English conversation is no typo of an
+    English one), None when none is near or two are equally near."""
+    vocab = _EVERY_WORD
+    if len(word) < 5 or word in _NOT_TYPOS or word in vocab:
+        return None
+    limit = 2 if len(word) >= 8 else 1
+    scored = sorted((_distance(word, v, limit), v) for v in vocab)
+    best = [v for d, v in scored if d == scored[0][0] and d <= limit]
+    return best[0] if len(best) == 1 else None
+
+
+def _named(text: str, match: re.Match[str]) -> bool:
+    """A capitalised word inside a sentence: a name ("... this is Cancel Ruiz")."""
+    word = match[0]
+    if not word[:1].isupper() or word.isupper():
+        return False
+    before = text[: match.start()].rstrip()
+    return bool(before) and before[-1] not in ".?!¿¡:;"
+
+
+def respelled(text: str, language: str | None = None) -> str:
+    """`text` with the shorthand and typos of request words written out."""
+    pieces, at = [], 0
+    for match in _WORD.finditer(text):
+        word = match[0]
+        folded = fold(word).strip()
+        new = None
+        for lang in _languages(language):
+            short = _SHORTHAND[lang].get(folded)
+            if short and (not _ONE_LETTER_CASE.match(folded) or word.islower()):
+                new = short
+                break
+        if new is None and not _named(text, match):
+            new = nearest(folded)
+        if new is None:
+            continue
+        pieces += [text[at : match.start()], new]
+        at = match.end()
+    return "".join([*pieces, text[at:]])
