@@ -299,7 +299,7 @@ _ASKING = {"can", "could", "may", "would", "do", "should", "will", "if", "might"
 # A Spanish voice transcript's fillers too ("este no el viernes mejor": um, no, Friday).
 _OPENERS = {"no", "nope", "nah", "oh", "wait", "sorry", "uh", "um", "ah", "ay", "hmm", "ok", "okay",
             "well", "bueno", "pues", "perdon", "espera", "oops", "uy", "este", "eh", "em", "mm",
-            "mmm", "mire", "oiga", "fijese", "ah", "noo", "nono", "disculpe", "espere"}  # fmt: skip
+            "mmm", "mire", "oiga", "fijese", "noo", "nono", "disculpe", "espere"}  # fmt: skip
 
 
 def _marker_ok(words: list[str], i: int, phrase: tuple[str, ...], opening: bool) -> bool:
