@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from assistant.frontdesk.denials import DAY, PART, WEEK, WEEKDAY, read_times
+from assistant.frontdesk.emergency import is_emergency
 from assistant.identity.names import fold
 
 _YES = {
@@ -309,24 +310,6 @@ _TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "estacionar", "direccion", "donde estan", "donde queda", "horario", "abren",
                 "cierran")),
 )  # fmt: skip
-# Said in any turn, whatever the classifier thought: 911 / 988 at once.
-_EMERGENCY = (
-    "chest pain", "chest hurts", "pain in my chest", "can't breathe", "cant breathe",
-    "cannot breathe", "not breathing", "isn't breathing", "isnt breathing", "stopped breathing",
-    "trouble breathing", "collapsed", "unconscious", "passed out", "won't wake up",
-    "wont wake up", "stroke", "heart attack", "seizure", "overdose", "overdosed",
-    # too much of a medicine taken: the words back the classifier, which care questions about
-    # doses ("I took my pill late") sit close to
-    "too much of my medicine", "too much of my medication", "too much of my meds",
-    "too much of his medicine", "too much of her medicine", "too many of my pills",
-    "too many pills", "too much medicine", "demasiadas pastillas", "demasiada medicina",
-    "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "kill myself", "suicide",
-    "suicidal", "end my life", "hurt myself", "harm myself", "want to die",
-    "dolor en el pecho", "dolor de pecho", "no puedo respirar", "no respira", "se desmayo",
-    "inconsciente", "derrame", "ataque al corazon", "convulsion", "sobredosis",
-    "sangra mucho", "no para de sangrar", "matarme", "suicidarme", "suicidio", "quitarme la vida",
-    "hacerme dano", "quiero morir",
-)  # fmt: skip
 _MOVE = (
     "move", "moving", "change my", "change the", "push back", "push it", "pushed back",
     "postpone", "earlier", "sooner", "reschedule", "switch my", "bump",
@@ -365,10 +348,6 @@ def restarts(text: str) -> bool:
 
 def goes_back(text: str) -> bool:
     return _has(folded_text(text), _BACK)
-
-
-def is_emergency(text: str) -> bool:
-    return _has(folded_text(text), _EMERGENCY)
 
 
 def question_topic(text: str) -> str | None:
