@@ -8,6 +8,7 @@ from datetime import date
 
 from assistant.frontdesk.denials import DAY, PART, WEEK, WEEKDAY, read_times
 from assistant.frontdesk.emergency import is_emergency
+from assistant.frontdesk.provider_words import names_provider, without_providers
 from assistant.identity.names import fold
 
 _YES = {
@@ -331,12 +332,12 @@ def folded_text(text: str) -> str:
 
 def stops(text: str) -> bool:
     """ "Never mind", "forget it", "olvídelo": stop the task, nothing changed. Not when a time
-    is named or turned down: "never mind, thursday then", "el viernes ya no me queda" change
-    the wish."""
+    is named or turned down, or a provider asked for: "never mind, thursday then", "el viernes
+    ya no me queda", "never mind him, my usual doctor is fine" change the wish."""
     folded = folded_text(text)
     if not _has(folded, _STOP):
         return False
-    return _has(folded, _KEEP) or not read_times(text).words
+    return _has(folded, _KEEP) or not (read_times(text).words or names_provider(text))
 
 
 _KEEP = ("keep my appointment", "keep it as it is", "keep it", "deje la cita", "dejelo asi")
@@ -347,13 +348,14 @@ def restarts(text: str) -> bool:
 
 
 def goes_back(text: str) -> bool:
-    return _has(folded_text(text), _BACK)
+    """ "Go back", "regresar" (not "go back to the original doctor": a provider asked for)."""
+    return _has(folded_text(text), _BACK) and not names_provider(text)
 
 
 def question_topic(text: str) -> str | None:
     """ "Is there parking?", "what do I need to bring", "¿aceptan mi seguro?": the topic of a
     question asked in the middle of a task (office, insurance, prep), else None."""
-    folded = folded_text(text)
+    folded = folded_text(without_providers(text))  # "is Dr. Park free?" asks no parking
     said = folded.split()
     asked = "?" in text or "¿" in text or (said[:1] and said[0] in _QUESTION_WORDS)
     if not asked:
