@@ -294,9 +294,7 @@ def test_the_provider_asked_for_last_is_searched(demo, sqlite_url, maria_uid, sa
     assert all(f"Dr. {provider}" in o.label for o in offered.options)
 
 
-def test_the_provider_asked_for_is_the_visits_own_for_the_first_doctor(
-    demo, sqlite_url, maria_uid
-):
+def test_the_provider_asked_for_is_the_visits_own_for_the_first_doctor(demo, sqlite_url, maria_uid):
     maria = demo.english_demo
     with UnitOfWork(sqlite_url) as uow:
         own = uow.session.get(Appointment, maria.appointment_id).provider_id
