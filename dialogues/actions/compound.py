@@ -183,7 +183,16 @@ _CHECK = re.compile(
     r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita"
     r"|(date|day|time|doctor|provider|address|location)( and (the )?\w+)? (of|for) my (appointment"
     r"|appt|visit)|(fecha|hora|doctor|doctora|direccion) de mi cita"
-    r"|what (my )?(appointment|appt|visit) is for|para que es mi cita)\b"
+    r"|what (my )?(appointment|appt|visit) is for|para que es mi cita"
+    # what day: "¿qué día es mi cita?", "cuando tengo la cita", "que dia me toca ir"
+    r"|(what|which) (day|date|time) (is|was|s) (my|the) (next )?(appointment|appt|visit)"
+    r"|when (is|was|s) (my|the) next (appointment|appt|visit)|remind me (when|what day)"
+    r"|que (dia|fecha) (es|era|seria|queda|quedo)( mi| la) (cita|consulta)"
+    r"|que (dia|fecha)( y a que hora)? (tengo|me toca)\b"
+    r"|(cuando|para cuando) (es|era|tengo|me toca|queda|quedo|seria)( mi| la| una)?"
+    r" (cita|consulta)|(dia|fecha|hora) (de|para) (mi|la) (cita|consulta)"
+    r"|(recordar|recuerda|recuerde|decir|dice|diga)( \w+){0,2} (el dia|la fecha|que dia|cuando)"
+    r")\b"
 )
 _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
@@ -419,6 +428,8 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
         "confirm_appointment",
     )
     said = task_in(text) if asked and not moves(text) else None
+    if said == "check" and intent == "reschedule_appointment":
+        return TASK_INTENTS[said]  # "me puede recordar el día de mi cita" asks no move
     return TASK_INTENTS[said] if said in ("confirm", "cancel") else intent
 
 
