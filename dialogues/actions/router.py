@@ -56,6 +56,7 @@ from dialogues.actions.details import (
     said_when,
     slot_now,
     someone_said,
+    without_introduction,
 )
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
@@ -142,19 +143,20 @@ class ActionRouteTask(Action):
         if previous not in _FORMS and is_emergency(text_of(tracker)):
             dispatcher.utter_message(response="utter_emergency")  # before any task
             return [flow("done")]
-        intent = confirm_by_words(text_of(tracker), self.requested_intent(tracker, previous))
+        said = without_introduction(tracker, text_of(tracker))  # not "born 3/3/82"
+        intent = confirm_by_words(said, self.requested_intent(tracker, previous))
         fresh = previous not in (*_FORMS, *_ANSWERED_FIRST, "identity_form")
-        if fresh and intent in TASKS and a_message_not_a_task(text_of(tracker)):
+        if fresh and intent in TASKS and a_message_not_a_task(said):
             return [FollowupAction("action_take_message")]  # the department its words name
-        if intent == "cancel_appointment" and replaces_visit(text_of(tracker)):
+        if intent == "cancel_appointment" and replaces_visit(said):
             intent = "reschedule_appointment"  # "cancel it and give me another one": a move
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
-            task = book_or_move(text_of(tracker), TASKS[intent])  # booking never moves a visit
+            task = book_or_move(said, TASKS[intent])  # booking never moves a visit
             heard = task in ("book", "reschedule", "check") or (
-                task == "late" and not says_late(text_of(tracker))
+                task == "late" and not says_late(said)
             )  # "¿tienen algo el jueves en la tarde?" heard as running late
-            if heard and move_or_book_unsaid(text_of(tracker)):
+            if heard and move_or_book_unsaid(said):
                 task = "either"  # "anything Thursday morning?": asked, never booked silently
             events = self.start(dispatcher, tracker, task, previous in _ANSWERED_FIRST)
             if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)
@@ -197,6 +199,8 @@ class ActionRouteTask(Action):
         """A new request: its task and what was said with it ("... to Thursday afternoon",
         "... and where do I park?"); flow "done" when it is already answered."""
         said, uid = text_of(tracker), conversation_uid(tracker)
+        if task != "book":  # the request without "this is <name>, born <date>"
+            said = without_introduction(tracker, said)
         if task == "book" and uid and asks_the_nurse(said):  # "should I come in, or the nurse?"
             reply = take_message_from_dialogue(unit_of_work(), uid, CARE_QUESTION)
             dispatcher.utter_message(text=reply)
