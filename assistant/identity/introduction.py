@@ -85,6 +85,7 @@ _NOT_NAME = REQUEST_WORDS | _GREETINGS | {
     "naci", "nacido", "nacida", "cumpleanos", "mom", "dad", "mother", "father", "son",
     "daughter", "wife", "husband", "madre", "padre", "hijo", "hija", "esposa", "esposo",
     "mama", "papa", "sick", "feeling", "having", "not", "still", "stuck", "on", "at", "out", "y",
+    "name", "nombre",
 }  # fmt: skip
 _NUMBER_WORDS = (
     set(UNITS_EN) | set(TENS_EN) | set(ORDINALS_EN) | set(UNITS_ES) | set(TENS_ES)
@@ -115,29 +116,31 @@ def _match(words: list[_Word], i: int, phrases) -> int:
     return best
 
 
-def _date_at(words: list[_Word], i: int, language: str, *, need_year: bool) -> int:
-    """How many words from i say a date of birth (0: none)."""
+_NUMERIC_DATE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*'?\d{2,4}")
+
+
+def _date_at(words: list[_Word], i: int, language: str) -> int:
+    """How many words from i say a date of birth (0: none): the longest run of date words that
+    is a full date with a year. A comma ends it once it is one ("March 3, 1982, and ..."); a
+    date written in digits ends it ("3/3/82 and 10 minutes late")."""
     n = 0
     while i + n < len(words) and n < 14 and _date_word(words[i + n]):
         n += 1
-        if words[i + n - 1].stop:
+        if _NUMERIC_DATE.fullmatch(words[i + n - 1].text):
+            break
+        if words[i + n - 1].stop and _parses(words[i : i + n], language):
             break
     while n > 0:
         while n > 0 and words[i + n - 1].folded in _DATE_GLUE:
             n -= 1
-        said = " ".join(w.text for w in words[i : i + n])
-        if n and parse_date_of_birth(said, language) is not None:
-            if (
-                not need_year
-                or re.search(r"\d{4}|\d[/.\-]\d{1,2}[/.\-]\d|'\d\d", said)
-                or any(
-                    w.folded in ("nineteen", "mil", "thousand", "twenty") for w in words[i : i + n]
-                )
-            ):
-                return n
-            return 0
+        if n and len(words[i : i + n]) and _parses(words[i : i + n], language):
+            return n
         n -= 1
     return 0
+
+
+def _parses(said: list[_Word], language: str) -> bool:
+    return parse_date_of_birth(" ".join(w.text for w in said), language) is not None
 
 
 def _name_at(words: list[_Word], i: int) -> int:
@@ -190,6 +193,7 @@ def _name_before(words: list[_Word], end: int) -> int:
     return -1
 
 
+_NAME_LABELS = {"and", "y", "name", "nombre", "patient", "paciente"}
 _RELATIVES = {
     "son", "daughter", "child", "kid", "wife", "husband", "mom", "mother", "dad", "father",
     "hijo", "hija", "esposa", "esposo", "mama", "papa", "madre", "padre", "nieto", "nieta",
@@ -200,7 +204,7 @@ def _before_ok(words: list[_Word], start: int) -> bool:
     """What may stand before a name with no wrapper: a comma, a greeting, "and", or who the
     patient is ("my wife Ana Lopez, born ...": the patient's name)."""
     previous = words[start - 1]
-    return previous.stop or previous.folded in _GREETINGS | _RELATIVES | {"and", "y"}
+    return previous.stop or previous.folded in _GREETINGS | _RELATIVES | _NAME_LABELS
 
 
 def introduction(text: str, language: str = "en") -> Introduction | None:
@@ -228,7 +232,7 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
             at = i + birth
             if at < len(words) and words[at].folded in _AFTER_BIRTH and not words[at - 1].stop:
                 at += 1
-            size = _date_at(words, at, language, need_year=False)
+            size = _date_at(words, at, language)
             if size:
                 dob, dob_span = (at, at + size), (lead, at + size)
                 if name is None:
@@ -240,7 +244,7 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
                 continue
         i += 1
     if dob is None and name is not None:  # "Maria Lopez 03-03-1982 ..."
-        size = _date_at(words, name[1], language, need_year=True)
+        size = _date_at(words, name[1], language)
         if size:
             dob = dob_span = (name[1], name[1] + size)
     if name is None and dob is None:
@@ -270,7 +274,7 @@ def _leading_name(
         return None, None, None, None
     if words[here].folded in ("here", "aqui"):
         return (start, here), (start, here + 1), None, None
-    date_size = _date_at(words, here, language, need_year=True)
+    date_size = _date_at(words, here, language)
     if date_size:
         dob = (here, here + date_size)
         return (start, here), (start, here), dob, dob
@@ -292,7 +296,8 @@ def _finish(
     for start, end in sorted(spans, reverse=True):
         rest = rest[:start] + " " + rest[end:]
     rest = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(rest.split()))
-    rest = re.sub(r"([,.;:\-–—])(?:\s*[,.;:\-–—])+", r"\1", rest)
+    rest = re.sub(r"\(\s*\)|\[\s*\]", " ", rest)
+    rest = re.sub(r"([,.;:\-–—])(?:\s*[,.;:\-–—])+", r"\1", " ".join(rest.split()))
     return Introduction(
         name=" ".join(w.text for w in words[name[0] : name[1]]) if name else None,
         date_of_birth=" ".join(w.text for w in words[dob[0] : dob[1]]) if dob else None,

@@ -40,6 +40,15 @@ from assistant.identity.introduction import introduction
          "Jose Hernandez", "15-7-75", "necesito cambiar mi cita"),
         ("me llamo ana maria de la cruz nací el 3 de mayo de 1990 quiero cancelar", "es",
          "ana maria de la cruz", "3 de mayo de 1990", "quiero cancelar"),
+        ("yes hi maria lopez march third eighty two cancel my appointment please", "en",
+         "maria lopez", "march third eighty two", "yes hi cancel my appointment please"),
+        ("I am Maria Lopez, born March 3, 1982, and I would like to know when my visit is", "en",
+         "Maria Lopez", "March 3 1982", "and I would like to know when my visit is"),
+        ("this is maria lopez born 3/3/82 and 10 minutes late", "en",
+         "maria lopez", "3/3/82", "and 10 minutes late"),
+        ("le habla jose hernandez fecha de nacimiento quince del siete del setenta y cinco "
+         "quiero confirmar mi cita", "es", "jose hernandez",
+         "quince del siete del setenta y cinco", "quiero confirmar mi cita"),
         # one of the two
         ("hi this is Maria Lopez, I need to cancel my appointment", "en",
          "Maria Lopez", None, "hi, I need to cancel my appointment"),
