@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
-from assistant.frontdesk.move_or_book import asks_openings
+from assistant.frontdesk.move_or_book import asks_openings, says_late
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
@@ -287,6 +287,8 @@ def book_or_move(text: str, task: str) -> str:
     folded = folded_text(text)
     if task == "reschedule" and books(text) and not moves(text):
         return "book"
+    if task == "book" and says_late(text) and not books(text) and not moves(text):
+        return "late"  # "running late, at 5th and 73rd now, be there in 10": no visit asked
     if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
         return "reschedule"
     return task
