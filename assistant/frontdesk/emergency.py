@@ -46,7 +46,8 @@ _INTENT = re.compile(
 _ACCIDENT = (
     "at the gym", "at work", "at practice", "at school", "in the yard", "playing", "working out",
     "workout", "exercising", "lifting", "running", "jogging", "hiking", "biking", "cycling",
-    "skiing", "skating", "swimming", "dancing", "moving furniture", "cooking", "shaving",
+    "skiing", "skating", "swimming", "dancing", "moving", "carrying", "climbing", "cooking",
+    "shaving",
     "gardening", "shoveling", "fell", "falling", "slipped", "tripped", "on the stairs",
     "down the stairs", "on the ice", "in a game", "soccer", "football", "basketball",
     "baseball", "tennis", "volleyball", "yoga", "accident", "accidentally", "by accident",
