@@ -79,7 +79,36 @@ def hurts_oneself(folded: str) -> bool:
     if _INTENT.search(folded.replace("'", " ")):
         return True
     hurt = said[1].startswith("hurt")
-    return not (_has(folded, _ACCIDENT) or (hurt and _has(folded, _INJURED)))
+    told = _has(folded, _ACCIDENT) or _doing(folded[said.end() :].split(), hurt)
+    return not (told or (hurt and _has(folded, _INJURED)))
+
+
+# Said right after "I hurt myself": what they were doing ("shoveling snow", "doing squats"),
+# where ("at softball", "on the trampoline"): an accident. Not "in" / "with" (a room, a knife),
+# not "at home" / "at night", not "cutting" / "thinking" ...
+_NOT_DOING = {"cutting", "hurting", "harming", "thinking", "feeling", "wanting", "going",
+              "trying", "planning", "nothing", "something", "everything", "anything"}  # fmt: skip
+_NOT_AT = {"home", "night", "times", "all", "least", "first"}
+
+
+def _doing(after: list[str], hurt: bool) -> bool:
+    """ "Cut myself on my arm" is no accident told: for a cut, only what they were doing or
+    where."""
+    if not after:
+        return False
+    first, second = after[0], after[1] if len(after) > 1 else ""
+    if len(first) > 4 and first.endswith("ing") and first not in _NOT_DOING:
+        return True
+    if first == "at" and second and second not in _NOT_AT:
+        return True
+    objects = ("the", "a", "an", "some", "our") + (("my", "his", "her") if hurt else ())
+    third = after[2] if len(after) > 2 else ""
+    body = not hurt and third in _SKIN  # "cut myself on the arm"
+    return first == "on" and second in objects and not body
+
+
+_SKIN = {"arm", "arms", "wrist", "wrists", "leg", "legs", "thigh", "thighs", "stomach", "belly",
+         "skin", "body", "chest", "hip", "hips"}  # fmt: skip
 
 
 def is_emergency(text: str) -> bool:

@@ -21,6 +21,10 @@ from assistant.frontdesk.emergency import is_emergency
         "me lastimé en el gimnasio y me duele el hombro",
         "me hice daño en la espalda en el trabajo",
         "i twisted my ankle",
+        "hurt myself on the monkey bars with my son, can someone see me",
+        "uh i sort of hurt myself at bowling can i get an appointment",
+        "i hurt myself doing lunges, can i take tylenol",
+        "I cut myself on a broken glass at work",
     ],
 )
 def test_an_accident_is_not_an_emergency(said):
@@ -42,6 +46,9 @@ def test_an_accident_is_not_an_emergency(said):
         "i hurt myself",
         "I cut myself",
         "I cut myself on my arm",
+        "i cut myself on the wrist",
+        "i hurt myself at home last night",
+        "i hurt myself with a knife",
         "i am thinking about hurting myself at the gym",
         "I cut myself shaving and it won't stop bleeding",
         "I want to harm myself",
