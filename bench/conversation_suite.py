@@ -78,6 +78,7 @@ SETS = {
     "unseen": Path(__file__).with_name("conversations_unseen"),
     "fresh": Path(__file__).with_name("conversations_fresh"),  # held out, written 2026-12-07
     "third": Path(__file__).with_name("conversations_third"),  # held out, written 2026-12-07 (4th)
+    "fourth": Path(__file__).with_name("conversations_fourth"),  # held out, written in the 5th
 }
 PUBLIC_BASE_URL = "https://clinic.example.org"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -805,7 +806,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(SETS),
         default="default",
         help="bench/conversations (default), or the held-out bench/conversations_unseen (unseen)"
-        " and bench/conversations_fresh (fresh), bench/conversations_third (third)",
+        " and bench/conversations_fresh (fresh), bench/conversations_third (third),"
+        " bench/conversations_fourth (fourth)",
     )
     parser.add_argument(
         "--dir", type=Path, help="play the conversations of this folder instead (a probe set)"

@@ -1,4 +1,4 @@
-"""bench/conversations_unseen, _fresh and _third are evaluation sets: they must never
+"""bench/conversations_unseen, _fresh, _third and _fourth are evaluation sets: they must never
 become training data.
 
 No patient turn of it may appear as an NLU training example (case-insensitive, whitespace
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 UNSEEN = ROOT / "bench" / "conversations_unseen"
 FRESH = ROOT / "bench" / "conversations_fresh"  # a second held-out set, written 2026-12-07
 THIRD = ROOT / "bench" / "conversations_third"  # a third, written in the fourth session
+FOURTH = ROOT / "bench" / "conversations_fourth"  # a fourth, written in the fifth session
 NLU_DATA = ROOT / "nlu" / "data"
 SHORT_ANSWER_WORDS = 5
 
@@ -75,7 +76,12 @@ def _training_examples() -> set[str]:
 
 
 CONVERSATIONS = _conversations()
-HELD_OUT = CONVERSATIONS + _conversations(FRESH) + _conversations(THIRD)  # every held-out one
+HELD_OUT = [  # every held-out one
+    *CONVERSATIONS,
+    *_conversations(FRESH),
+    *_conversations(THIRD),
+    *_conversations(FOURTH),
+]
 
 
 def _must_be_unseen(index: int, turn: str, spec: dict[str, Any] | None = None) -> bool:

@@ -299,11 +299,23 @@ _BUT = ("but", "pero", "although", "aunque", "wait", "espere", "hold on", "actua
 _QUESTION_WORDS = (
     "what", "where", "when", "how", "which", "why", "is", "are", "do", "does", "can", "could",
     "will", "should", "que", "donde", "cuando", "como", "cual", "hay", "tienen", "aceptan",
-    "puedo", "necesito",
+    "puedo", "necesito", "tengo", "debo",
 )  # fmt: skip
+# Said before a question on a call (no question mark in a transcript): "wait", "oh and", "oiga y".
+_LEAD_INS = frozenset({
+    "wait", "hold", "on", "oh", "um", "uh", "umm", "uhh", "hmm", "and", "also", "so", "hey",
+    "actually", "sorry", "quick", "question", "one", "more", "thing", "real", "btw", "oiga",
+    "oye", "y", "pues", "este", "perdon", "disculpe", "otra", "una", "pregunta", "ah", "ay",
+    "tambien", "ok", "okay", "hi", "hello", "hola", "buenas", "buenos", "dias", "tardes",
+    "good", "morning", "afternoon", "evening", "yeah", "yes", "si",
+})  # fmt: skip
 _TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("insurance", ("insurance", "copay", "co pay", "deductible", "medicaid", "medicare",
-                   "seguro", "aseguranza", "aetna", "cigna", "humana", "blue cross")),
+                   "seguro", "aseguranza", "aetna", "cigna", "humana", "blue cross",
+                   "united healthcare", "unitedhealthcare", "uhc", "tricare", "familycare",
+                   "in network", "in-network", "health plan", "plan de salud", "obamacare",
+                   "ambetter", "molina", "oscar health", "kaiser", "anthem", "horizon",
+                   "amerihealth")),
     ("prep", ("bring", "prepare", "prep", "fast", "fasting", "eat before", "traer", "llevar",
               "preparar", "ayunas", "ayuno", "comer antes")),
     ("office", ("parking", "park", "address", "directions", "located", "location", "where are",
@@ -352,11 +364,18 @@ def goes_back(text: str) -> bool:
     return _has(folded_text(text), _BACK) and not names_provider(text)
 
 
+def mentions_insurance(text: str) -> bool:
+    """Insurance named ("I wanted to see if you accept Medicaid"), asked or not."""
+    return _has(folded_text(text), dict(_TOPICS)["insurance"])
+
+
 def question_topic(text: str) -> str | None:
     """ "Is there parking?", "what do I need to bring", "¿aceptan mi seguro?": the topic of a
     question asked in the middle of a task (office, insurance, prep), else None."""
     folded = folded_text(without_providers(text))  # "is Dr. Park free?" asks no parking
     said = folded.split()
+    while said[:1] and said[0] in _LEAD_INS:  # "wait do you take ...", "oiga y tengo que ..."
+        said = said[1:]
     asked = "?" in text or "¿" in text or (said[:1] and said[0] in _QUESTION_WORDS)
     if not asked:
         return None

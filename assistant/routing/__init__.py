@@ -28,6 +28,7 @@ DEFAULT_ROUTES: dict[str, str] = {
     "medical_emergency": "nurse_line",
     "request_medical_records": "medical_records",
     "complaint": "manager",
+    "referral_request": "front_desk",  # referrals to specialists are arranged at the front desk
 }
 
 # Requests that count as urgent clinical calls: after hours they may go to the on-call number.

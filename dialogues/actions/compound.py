@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
+from assistant.frontdesk.insurance import answer_insurance, asks_if_taken
 from assistant.frontdesk.move_or_book import asks_openings, says_late
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
@@ -32,7 +33,9 @@ from dialogues.actions.context import conversation_uid, unit_of_work
 
 # Where one request ends and the next begins.
 _SPLIT = re.compile(
-    r"(?<=[.?!;])\s+|[¿¡]|,\s*(?=(?:and|also|plus|oh|btw|y|tambi[eé]n|adem[aá]s)\b)"
+    # not after a title: "with Dr. Chen to go over my bloodwork" is one request
+    r"(?<=[.?!;])(?<!\bdr\.)(?<!\bdra\.)(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bsr\.)"
+    r"(?<!\bsra\.)(?<!\bst\.)\s+|[¿¡]|,\s*(?=(?:and|also|plus|oh|btw|y|tambi[eé]n|adem[aá]s)\b)"
     # a question after a comma: "yes I'll be there, do you validate parking"
     r"|,\s*(?=(?:do you|does|is there|are there|can i|could i|where|what|how|which|hay"
     r"|d[oó]nde|cu[aá]l|qu[eé]|tienen|aceptan)\b)"
@@ -70,6 +73,11 @@ _OFFICE = re.compile(
 )
 # Requests for a department, by their words (the classifier may have named the task instead).
 _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # a referral to a specialist is arranged by the front desk ("refer me to a cardiologist")
+    ("referral_request", re.compile(
+        r"\b(referrals?|refer me|referencias?|pase (al|para el|para la"
+        r"|con el|con la) (especialista|cardiologo|dermatologo|ortopedista|ginecologo)\w*"
+        r"|contrarreferencia)\b")),
     ("prescription_refill", re.compile(
         r"\b(refill\w*|prescription|meds|medication|medicine|pharmacy|receta|medicina"
         r"|medicamento|resurtir|farmacia)\b")),
@@ -362,12 +370,13 @@ def other_parts(text: str) -> list[tuple[str, str]]:
         task = task_in(part)
         if task is None and _ASKS.search(part) and _OFFICE.search(folded):
             found.append(("office", part))
-        elif task == "book":
-            continue  # "book a video visit to go over my bloodwork": the visit's reason
+        elif task == "book":  # "book a video visit to go over my bloodwork": the visit's reason
+            if asks_if_taken(part):  # "... if you take Medicaid before I book": answered first
+                found.append(("insurance", part))
         elif (intent := department_request(part)) is not None:
             found.append((intent, part))
         elif task is None and question_topic(part) == "insurance":  # "do you take Aetna?"
-            found.append(("billing_question", part))
+            found.append(("insurance", part))
     return found
 
 
@@ -403,6 +412,10 @@ def handle_other_parts(
             info = office_info_for(unit_of_work(), uid, language(tracker), question=part)
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
+        elif kind == "insurance":  # the practice's plans, or a message for billing
+            dispatcher.utter_message(
+                text=answer_insurance(unit_of_work(), uid, language(tracker), part)
+            )
         elif not taken and not offices_only:  # one message per conversation (it holds the words)
             dispatcher.utter_message(text=take_message_from_dialogue(unit_of_work(), uid, kind))
             taken = True
@@ -435,10 +448,25 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
     return TASK_INTENTS[said] if said in ("confirm", "cancel") else intent
 
 
+_APPOINTMENT_WORDS = re.compile(
+    r"\b(appointment|appt|book|schedule|visit|come in|be seen|cita|consulta|agendar|sacar)\b"
+)
+
+
+def asks_only_a_referral(text: str) -> bool:
+    """A referral asked for, and no visit ("... before I see the dermatologist" is why)."""
+    folded = folded_text(text)
+    return department_request(text) == "referral_request" and not _APPOINTMENT_WORDS.search(folded)
+
+
 def a_message_not_a_task(text: str) -> bool:
     """ "Can you send my records to my new doctor? Their fax is ..." read as a move: the words
-    ask a department (records, a bill, a refill, a complaint) and name no appointment task."""
+    ask a department (records, a bill, a refill, a complaint) and name no appointment task.
+    "I need a referral to a cardiologist" asks for a referral, not a visit here, unless it
+    asks for an appointment in words ("book me in to get a referral")."""
     named = department_request(text)
+    if asks_only_a_referral(text):
+        return True
     if named in (None, "care_question") or task_in(text) is not None:
         return False
     return not (moves(text) or books(text) or asks_to_cancel(text))

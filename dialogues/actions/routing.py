@@ -15,11 +15,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.datetimes import parse_date_of_birth
-from assistant.frontdesk.short_answers import folded_text, is_emergency, question_topic
+from assistant.frontdesk.insurance import answer_insurance
+from assistant.frontdesk.short_answers import (
+    folded_text,
+    is_emergency,
+    mentions_insurance,
+    question_topic,
+)
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
-from dialogues.actions.common import text_of
+from dialogues.actions.common import language, text_of
 from dialogues.actions.compound import (
+    asks_only_a_referral,
     asks_the_nurse,
     department_request,
     handle_other_parts,
@@ -51,6 +58,8 @@ def by_words(intent: str | None, text: str) -> str | None:
     ("tengo una duda con una factura"): the department its words name, unless they ask the care
     team something too."""
     named = department_request(text)
+    if named == "referral_request":  # "did my referral go through?" heard as a refill
+        return named
     if intent == CARE_QUESTION and named in _NOT_CARE and not asks_the_nurse(text):
         return named
     return intent
@@ -58,7 +67,19 @@ def by_words(intent: str | None, text: str) -> str | None:
 
 # Departments whose words outweigh the classifier's nurse question (a medicine asked about is
 # a care question: "how often do I take it", "can I take ibuprofen with my meds").
-_NOT_CARE = ("billing_question", "request_medical_records", "complaint")
+_NOT_CARE = ("billing_question", "request_medical_records", "complaint", "referral_request")
+
+
+def asks_about_insurance(intent: str | None, text: str) -> bool:
+    """An insurance question heard as a bill, a care question or not understood ("I wanted to
+    see if you take Medicaid"): the receptionist's to answer."""
+    named = department_request(text)  # not "my insurance wants a referral", not a bill
+    if named not in (None, "billing_question") or intent == "medical_emergency":
+        return False
+    if intent == CARE_QUESTION and asks_the_nurse(text):
+        return False
+    heard = intent in ("billing_question", CARE_QUESTION, *_UNCLEAR) and mentions_insurance(text)
+    return heard or question_topic(text) == "insurance"
 
 
 def says_only_who(text: str, tracker: Tracker) -> bool:
@@ -126,7 +147,13 @@ class ActionTakeMessage(Action):
             return []
         text = text_of(tracker)
         intent = by_words(latest_intent(tracker), text)
-        then = task_follows(tracker)
+        then = [] if asks_only_a_referral(text) else task_follows(tracker)
+        if asks_about_insurance(intent, text):  # "do you take Medicaid?": from the plans
+            if not then:
+                answer = answer_insurance(unit_of_work(), uid, language(tracker), text)
+                dispatcher.utter_message(text=answer)
+                return []
+            intent = None  # its parts are answered below, the insurance one from the plans
         if then and reason_of_a_booking(text):  # "book a visit to go over my results"
             handle_other_parts(dispatcher, tracker, text, offices_only=True)
             return then  # a booking with that reason, not a message for the department

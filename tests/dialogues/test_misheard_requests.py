@@ -198,6 +198,12 @@ def test_a_move_said_with_see_you_then_is_still_a_move(demo, sqlite_url):
          "billing"),
         ("mi hija tiene fiebre de 38 desde anoche, le doy algo o la traigo", "nlu_fallback",
          "nurse_line"),
+        # a referral to a specialist is arranged at the front desk, whatever was heard
+        ("my insurance says I need a referral before I can see the cardiologist",
+         "book_appointment", "front_desk"),
+        ("has the referral for my knee to the orthopedic office been sent yet",
+         "prescription_refill", "front_desk"),
+        ("ocupo una referencia para el dermatólogo", "care_question", "front_desk"),
     ],
 )  # fmt: skip
 def test_the_department_its_words_name_wins_over_a_misheard_intent(
@@ -231,4 +237,19 @@ def test_a_slip_in_ones_own_details_corrected_is_no_message_for_staff(demo, sqli
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     _, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent="inform"))
     assert [m["response"] for m in messages] == ["utter_what_else"]
+    assert staff_departments(sqlite_url, uid) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["can I make an appointment with Dr. Chen to talk about a referral",
+     "quiero una cita para que me den la referencia al especialista"],
+)  # fmt: skip
+def test_a_visit_asked_for_to_get_a_referral_is_a_booking(demo, sqlite_url, said):
+    from dialogues.actions.router import ActionRouteTask
+    from tests.factories.dialogues import slots_of
+
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel="sms")
+    events, _ = run(ActionRouteTask(), tracker(uid, text=said, intent="book_appointment"))
+    assert slots_of(events)["task"] == "book"
     assert staff_departments(sqlite_url, uid) == []

@@ -357,8 +357,9 @@ def test_a_question_said_with_a_task_is_answered_and_the_task_goes_on(
     events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent=intent))
     slots = slots_of(events)
     assert slots["task"] == task and slots["flow"] == "identify"
-    if "blue cross" in said:  # the billing team answers insurance questions
-        assert staff_departments(sqlite_url, uid) == ["billing"]
+    if "blue cross" in said:  # on the practice's list of plans: answered, nothing for staff
+        assert "we accept Blue Cross Blue Shield" in messages[0]["text"]
+        assert staff_departments(sqlite_url, uid) == []
     else:
         assert messages[0]["response"] == "utter_office_info"
         assert "1420 Main Street" in messages[0]["info"] or "lot" in messages[0]["info"]

@@ -29,6 +29,12 @@ SAMPLE = (
     "late-es-sms",
     "check-en-sms-wrong-dob-three-times",
     "resched-en-sms-correction-weekday",
+    "referral-en-sms-insurance-needs-one",
+    "referral-en-voice-heart-doctor",
+    "referral-es-sms-referencia",
+    "insurance-en-sms-mid-reschedule",
+    "insurance-es-voice-card-mid-booking",
+    "insurance-en-voice-see-if-you-take",
 )
 SPECS = {spec["id"]: spec for spec in suite.load()}
 
