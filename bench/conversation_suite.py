@@ -18,7 +18,8 @@ looking at the training data or at these scripts (never train on it). Its conver
 declare a patient of their own (`setup: {new_patient: {...}}` with `patient: new`), a Spanish
 call that does not press 2 (`setup: {no_language_key: true}`) and a few more expectations about
 the new appointment's time (`new_time`, `with_provider`) and `not_emergency`; `task_says`
-lists words the staff task must carry (the patient's own, for a message).
+lists words the staff task must carry (the patient's own, for a message); `late_minutes` the
+minutes of the running-late note.
 """
 
 from __future__ import annotations
@@ -540,6 +541,11 @@ def _checks(
     if expect.get("late_note"):
         late = session.get(Appointment, ctx.get("late_appointment_id") or 0)
         checks.append(("late note", late is not None and bool(late.running_late_note)))
+    if "late_minutes" in expect:  # the minutes noted, not a road or bus number said with them
+        late = session.get(Appointment, ctx.get("late_appointment_id") or 0)
+        note = late.running_late_note if late is not None else None
+        wanted = f"running about {int(expect['late_minutes'])} min late"
+        checks.append((f"late by {expect['late_minutes']} min (noted {note!r})", note == wanted))
     if expect.get("not_emergency"):  # a care question: a normal task, no urgent clinical path
         urgent = any(t.priority == "urgent" for t in tasks)
         emergency = (

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from assistant.frontdesk.denials import DAY, PART, WEEK, WEEKDAY, read_times
+from assistant.frontdesk.emergency import is_emergency
+from assistant.frontdesk.provider_words import names_provider, without_providers
 from assistant.identity.names import fold
 
 _YES = {
@@ -321,24 +323,6 @@ _TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "estacionar", "direccion", "donde estan", "donde queda", "horario", "abren",
                 "cierran")),
 )  # fmt: skip
-# Said in any turn, whatever the classifier thought: 911 / 988 at once.
-_EMERGENCY = (
-    "chest pain", "chest hurts", "pain in my chest", "can't breathe", "cant breathe",
-    "cannot breathe", "not breathing", "isn't breathing", "isnt breathing", "stopped breathing",
-    "trouble breathing", "collapsed", "unconscious", "passed out", "won't wake up",
-    "wont wake up", "stroke", "heart attack", "seizure", "overdose", "overdosed",
-    # too much of a medicine taken: the words back the classifier, which care questions about
-    # doses ("I took my pill late") sit close to
-    "too much of my medicine", "too much of my medication", "too much of my meds",
-    "too much of his medicine", "too much of her medicine", "too many of my pills",
-    "too many pills", "too much medicine", "demasiadas pastillas", "demasiada medicina",
-    "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "kill myself", "suicide",
-    "suicidal", "end my life", "hurt myself", "harm myself", "want to die",
-    "dolor en el pecho", "dolor de pecho", "no puedo respirar", "no respira", "se desmayo",
-    "inconsciente", "derrame", "ataque al corazon", "convulsion", "sobredosis",
-    "sangra mucho", "no para de sangrar", "matarme", "suicidarme", "suicidio", "quitarme la vida",
-    "hacerme dano", "quiero morir",
-)  # fmt: skip
 _MOVE = (
     "move", "moving", "change my", "change the", "push back", "push it", "pushed back",
     "postpone", "earlier", "sooner", "reschedule", "switch my", "bump",
@@ -360,12 +344,12 @@ def folded_text(text: str) -> str:
 
 def stops(text: str) -> bool:
     """ "Never mind", "forget it", "olvídelo": stop the task, nothing changed. Not when a time
-    is named or turned down: "never mind, thursday then", "el viernes ya no me queda" change
-    the wish."""
+    is named or turned down, or a provider asked for: "never mind, thursday then", "el viernes
+    ya no me queda", "never mind him, my usual doctor is fine" change the wish."""
     folded = folded_text(text)
     if not _has(folded, _STOP):
         return False
-    return _has(folded, _KEEP) or not read_times(text).words
+    return _has(folded, _KEEP) or not (read_times(text).words or names_provider(text))
 
 
 _KEEP = ("keep my appointment", "keep it as it is", "keep it", "deje la cita", "dejelo asi")
@@ -376,11 +360,8 @@ def restarts(text: str) -> bool:
 
 
 def goes_back(text: str) -> bool:
-    return _has(folded_text(text), _BACK)
-
-
-def is_emergency(text: str) -> bool:
-    return _has(folded_text(text), _EMERGENCY)
+    """ "Go back", "regresar" (not "go back to the original doctor": a provider asked for)."""
+    return _has(folded_text(text), _BACK) and not names_provider(text)
 
 
 def mentions_insurance(text: str) -> bool:
@@ -391,7 +372,7 @@ def mentions_insurance(text: str) -> bool:
 def question_topic(text: str) -> str | None:
     """ "Is there parking?", "what do I need to bring", "¿aceptan mi seguro?": the topic of a
     question asked in the middle of a task (office, insurance, prep), else None."""
-    folded = folded_text(text)
+    folded = folded_text(without_providers(text))  # "is Dr. Park free?" asks no parking
     said = folded.split()
     while said[:1] and said[0] in _LEAD_INS:  # "wait do you take ...", "oiga y tengo que ..."
         said = said[1:]

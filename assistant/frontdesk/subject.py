@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from assistant.frontdesk.provider_words import without_providers
 from assistant.frontdesk.short_answers import words, yes_no
 
 Expecting = Literal["name", "date", "yes_no", "choice", "free"]
@@ -132,12 +133,13 @@ def not_medical(text: str) -> bool:
 
 def asks_for_person(text: str) -> bool:
     """ "Can I talk to a real person", "representative", "hablar con alguien" (not "Mark
-    Person": a person word with no asking around it is a name)."""
-    return bool(_ASKS_FOR_PERSON.search(_folded(text)))
+    Person": a person word with no asking around it is a name; nor "I want Dr. Okafor": a
+    provider)."""
+    return bool(_ASKS_FOR_PERSON.search(_folded(without_providers(text))))
 
 
 def is_question(text: str) -> bool:
-    folded = _folded(text)
+    folded = _folded(without_providers(text))  # "is Dr. Park free then?" asks no parking
     return (
         text.strip().endswith("?")
         or bool(_QUESTION_START.search(folded))

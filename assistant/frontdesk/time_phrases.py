@@ -256,6 +256,20 @@ _GREETING = re.compile(
 )
 # When a symptom began is no time wished: "fever since Saturday", "tos desde anoche", "desde
 # hace una semana" ("desde las 3", from three on, is one).
+# When something happened is no time wished either: "I hurt myself at the gym yesterday", "me
+# caí la semana pasada", "twisted it last weekend", "hace dos días".
+_DAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|mi[eé]rcoles|jueves"
+    r"|viernes|s[aá]bado|domingo"
+)
+_PAST = re.compile(
+    rf"(?i)\b(?:yesterday|last\s+(?:night|week|weekend|month|{_DAYS})\b(?!\s+of\b)"
+    r"|the other day|this past (?:week|weekend|few days)"
+    r"|(?:\d+|a|an|one|two|three|four|five|a few|a couple of|couple of|several)\s+"
+    r"(?:days?|weeks?|months?)\s+ago"
+    rf"|ayer|anoche|anteayer|antier|(?:la|el)\s+(?:semana|mes|fin de semana|{_DAYS})\s+pasad[oa]"
+    r"|hace\s+(?:unos\s+|unas\s+)?(?:\w+\s+)?(?:d[ií]as|semanas|meses|un rato))\b"
+)
 _ONSET = re.compile(
     r"(?i)\b(?:since|desde(?!\s+(?:las?|a\s+las?)\s+\w)(?:\s+hace)?)\s+"
     r"(?:(?:el|la|los|las|last|this|the|past|about|like|around|un|una|unos|unas|\d+)\s+)*"
@@ -279,7 +293,8 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
-    said = read_times(_ONSET.sub(" ", _GREETING.sub(" ", text)), language)  # "tues aft" written out
+    when = _PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text)))  # no past, no onset
+    said = read_times(when, language)  # "tues aft" written out
     text = said.kept()  # what was denied ("mornings I work", "not Tuesday") is no wish
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()

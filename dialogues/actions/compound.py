@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.insurance import answer_insurance, asks_if_taken
-from assistant.frontdesk.move_or_book import asks_openings
+from assistant.frontdesk.move_or_book import asks_openings, says_late
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
@@ -199,7 +199,16 @@ _CHECK = re.compile(
     r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita"
     r"|(date|day|time|doctor|provider|address|location)( and (the )?\w+)? (of|for) my (appointment"
     r"|appt|visit)|(fecha|hora|doctor|doctora|direccion) de mi cita"
-    r"|what (my )?(appointment|appt|visit) is for|para que es mi cita)\b"
+    r"|what (my )?(appointment|appt|visit) is for|para que es mi cita"
+    # what day: "¿qué día es mi cita?", "cuando tengo la cita", "que dia me toca ir"
+    r"|(what|which) (day|date|time) (is|was|s) (my|the) (next )?(appointment|appt|visit)"
+    r"|when (is|was|s) (my|the) next (appointment|appt|visit)|remind me (when|what day)"
+    r"|que (dia|fecha) (es|era|seria|queda|quedo)( mi| la) (cita|consulta)"
+    r"|que (dia|fecha)( y a que hora)? (tengo|me toca)\b"
+    r"|(cuando|para cuando) (es|era|tengo|me toca|queda|quedo|seria)( mi| la| una)?"
+    r" (cita|consulta)|(dia|fecha|hora) (de|para) (mi|la) (cita|consulta)"
+    r"|(recordar|recuerda|recuerde|decir|dice|diga)( \w+){0,2} (el dia|la fecha|que dia|cuando)"
+    r")\b"
 )
 _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
@@ -297,6 +306,8 @@ def book_or_move(text: str, task: str) -> str:
     folded = folded_text(text)
     if task == "reschedule" and books(text) and not moves(text):
         return "book"
+    if task == "book" and says_late(text) and not books(text) and not moves(text):
+        return "late"  # "running late, at 5th and 73rd now, be there in 10": no visit asked
     if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
         return "reschedule"
     return task
@@ -449,6 +460,8 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
         "confirm_appointment",
     )
     said = task_in(text) if asked and not moves(text) else None
+    if said == "check" and intent == "reschedule_appointment":
+        return TASK_INTENTS[said]  # "me puede recordar el día de mi cita" asks no move
     return TASK_INTENTS[said] if said in ("confirm", "cancel") else intent
 
 

@@ -20,6 +20,7 @@ from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
+from assistant.frontdesk.respelling import respelled
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
 from assistant.frontdesk.views import numbered
 from assistant.identity import service as identity
@@ -57,6 +58,7 @@ from dialogues.actions.details import (
     said_when,
     slot_now,
     someone_said,
+    without_introduction,
 )
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
@@ -119,6 +121,11 @@ def flow(value: str) -> SlotSet:
     return SlotSet("flow", value)
 
 
+def request_without_introduction(tracker: Tracker) -> str:
+    """The request as the rules read it (respelled), without "this is <name>, born <date>"."""
+    return respelled(without_introduction(tracker, text_of(tracker)), language(tracker))
+
+
 class ActionRouteTask(Action):
     def name(self) -> str:
         return "action_route_task"
@@ -144,6 +151,7 @@ class ActionRouteTask(Action):
         if previous not in _FORMS and is_emergency(said):
             dispatcher.utter_message(response="utter_emergency")  # before any task
             return [flow("done")]
+        said = request_without_introduction(tracker)  # not "born 3/3/82"
         intent = confirm_by_words(said, self.requested_intent(tracker, previous))
         fresh = previous not in (*_FORMS, *_ANSWERED_FIRST, "identity_form")
         if fresh and intent in TASKS and a_message_not_a_task(said):
@@ -199,6 +207,8 @@ class ActionRouteTask(Action):
         """A new request: its task and what was said with it ("... to Thursday afternoon",
         "... and where do I park?"); flow "done" when it is already answered."""
         said, uid = request_text(tracker), conversation_uid(tracker)
+        if task != "book":  # the request without "this is <name>, born <date>"
+            said = request_without_introduction(tracker)
         if task == "book" and uid and asks_the_nurse(said):  # "should I come in, or the nurse?"
             reply = take_message_from_dialogue(unit_of_work(), uid, CARE_QUESTION)
             dispatcher.utter_message(text=reply)

@@ -140,8 +140,9 @@ class ActionTakeMessage(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if is_emergency(text_of(tracker)):  # whatever the classifier said: 911 / 988 first
-            dispatcher.utter_message(response="utter_emergency")
+        if is_emergency(text_of(tracker)):  # whatever the classifier said: 911 / 988, alone
+            dispatcher.utter_message(response="utter_emergency")  # (as after the emergency rule)
+            return []
         uid = conversation_uid(tracker)
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")

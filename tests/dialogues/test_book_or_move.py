@@ -25,6 +25,18 @@ MOVES = [
 ]
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "running late, at 5th and 73rd now, be there in 10",
+        "stuck in traffic on 295, 5 min",
+        "on rt 30 near the 4th avenue light, there in like 10",
+    ],
+)
+def test_running_late_heard_as_a_booking_is_running_late(said):
+    assert book_or_move(said, "book") == "late"
+
+
 @pytest.mark.parametrize("said", BOOKINGS)
 @pytest.mark.parametrize("heard", ["book", "reschedule"])
 def test_asking_to_book_is_a_booking_whatever_the_classifier_heard(said, heard):

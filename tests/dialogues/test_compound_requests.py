@@ -96,6 +96,15 @@ def test_an_emergency_in_a_compound_request_comes_first_and_alone(demo, sqlite_u
     assert messages[0]["response"] == "utter_emergency" and events == []
 
 
+@pytest.mark.parametrize("heard", ["care_question", "out_of_scope"])
+def test_emergency_words_heard_as_a_message_get_the_emergency_answer_alone(demo, sqlite_url, heard):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "I cut my hand on a saw and it won't stop bleeding, what should I do"
+    events, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent=heard))
+    assert [m["response"] for m in messages] == ["utter_emergency"] and events == []
+    assert staff_departments(sqlite_url, uid) == []  # the caller should be calling 911
+
+
 @pytest.mark.parametrize(
     "said",
     [
