@@ -225,10 +225,13 @@ def _spoken(text: str, language: str, today: date) -> date | None:
 # denied; what the correction leaves out (month, year) comes from before it.
 _CORRECTS = re.compile(
     r"\b(?:sorry|i mean|i meant|actually|correction|perd[oó]n|digo|quise decir|quiero decir"
-    r"|mejor dicho|o sea|perdone)\b"
+    r"|mejor dicho|o sea|perdone)\b|^\s*(?:no|nope|nah)\b(?:[\s,]+no\b)*"
 )
 _DENIED_NUMBER = re.compile(
-    r"\b(?:not|no|nope)\s+(?:the\s+|el\s+|la\s+|on\s+)?(?P<what>[a-z0-9áéíóúñ' ]+?)\s*(?=[,.;!?]|$"
+    # "no wait, I meant the 19th", "no, sorry": a "no" before a correction denies nothing
+    r"\b(?:not|no|nope)\s+(?!(?:wait|sorry|i|actually|hold|hang|oops|my|no|it'?s|its|espera"
+    r"|espere|perd[oó]n|perdone|digo|quise|quiero)\b)(?:the\s+|el\s+|la\s+|on\s+)?"
+    r"(?P<what>[a-z0-9áéíóúñ' ]+?)\s*(?=[,.;!?]|$"
     r"|\b(?:but|pero|sino|it'?s|es)\b)"
 )
 

@@ -102,6 +102,18 @@ _NEXT_WEEK = re.compile(
     r"\b(next week|next wk|the coming week|coming week|semana que viene|semana que entra"
     r"|semana entrante|proxima semana|semana proxima|siguiente semana)\b"
 )
+_WEEKDAY_WORD = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur"
+    r"|thurs|fri)"
+)
+# "Next Tuesday" is the Tuesday of next week (as the recognizer reads it), "next Monday or
+# Tuesday" both of that week's.
+_NEXT_WEEKDAY = re.compile(rf"\bnext {_WEEKDAY_WORD}\b")
+_DIA = r"(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
+# "El próximo lunes", "el lunes que viene": the coming one, never today.
+_COMING_WEEKDAY = re.compile(
+    rf"\b(?:proximo|siguiente) {_DIA}\b|\b{_DIA} (?:proximo|que viene|que entra)\b"
+)
 # A part of the day said alone ("en la tarde"): the recognizer dates it today; it is any day.
 _BARE_PART = re.compile(
     r"^(?:in|on|at|por|en|de|a)?\s*(?:the|la|el)?\s*(?:morning|afternoon|evening|night"
@@ -161,7 +173,8 @@ _WEEK_AFTER_NEXT = re.compile(
 )
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
-    r"\b(push(ed)? (it |my \w+ |me )?(back|out)|bump(ed)? (it |my \w+ )?back|later than|delay"
+    r"\b((push|move|set)(ed)? (it |my \w+ |me |them )?(back|out)|bump(ed)? (it |my \w+ )?back"
+    r"|later than|delay"
     r"|postpone|the week after|week later|posponer|pospon\w*|atrasar|atrase|aplazar|mas adelante"
     r"|la semana siguiente|la otra semana|same time|misma hora"
     r"|(un|una|dos|tres|\d+) (dia|dias|semana|semanas) (despues|mas tarde))\b"
@@ -268,7 +281,9 @@ def read_wish(
     if weekdays:
         pref = replace(pref, weekdays=frozenset(weekdays))
     date_from = date_to = None
-    if re.search(r"\b(tomorrow|manana)\b", folded) and not re.search(
+    if re.search(r"\b(day after tomorrow|pasado manana)\b", folded):
+        pref = replace(pref, on_date=today + timedelta(days=2))
+    elif re.search(r"\b(tomorrow|manana)\b", folded) and not re.search(
         r"\b(por|en|de|la) manana\b", folded
     ):
         pref = replace(pref, on_date=today + timedelta(days=1))
@@ -277,6 +292,12 @@ def read_wish(
     ) and not _SAME_TIME.search(folded):
         date_from = today + timedelta(days=7 - today.weekday())
         date_to = date_from + timedelta(days=6)
+    if date_from is None and pref.weekdays and pref.on_date is None:
+        if _NEXT_WEEKDAY.search(folded):  # "next Monday or Tuesday": next week's (as resolved)
+            date_from = today + timedelta(days=7 - today.weekday())
+            date_to = date_from + timedelta(days=6)
+        elif _COMING_WEEKDAY.search(folded):  # "el lunes que viene": not today's
+            date_from = today + timedelta(days=1)
     clock = _clock_folded(text)
     after = re.search(
         r"\b(after|despues de las?)\s+(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b", clock
@@ -405,6 +426,38 @@ def _around_said(pref: TimePreference, folded: str) -> TimePreference:
     return pref
 
 
+# Days counted from the visit being moved: "a day later", "two days after", "un día después",
+# "the next day", "al día siguiente" (not "the day after tomorrow", counted from today).
+_DAYS_ON = re.compile(
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro) (?:more )?(?:day|dia)s?"
+    r" (?:later|after|afterwards|despues|mas tarde)\b(?! (?:tomorrow|manana)\b)"
+    r"|\b(?:the )?(?:next|following) day\b|\b(?:el|al) dia (?:siguiente|despues)\b"
+    r"|\bthe day after\b(?! (?:tomorrow|manana|next)\b)"
+)
+# The visit's weekday a week on: "same day next week", "same day of the week", "el mismo día de
+# la semana que viene", "same weekday the following week".
+_SAME_WEEKDAY = re.compile(
+    r"\b(same (week ?)?day|mismo dia)\b(?=.*\b(of the week|next week|following week|week after"
+    r"|de la semana|semana que viene|proxima semana|semana proxima|semana siguiente"
+    r"|siguiente semana|semana que entra|otra semana)\b)"
+    r"|\b(next week|following week|semana que viene|proxima semana|semana siguiente)\b"
+    r"(?=.*\b(same (week ?)?day|mismo dia)\b)"
+)
+
+
+def _visit_day_shift(folded: str, visit: date) -> date | None:
+    """The day a wish counts from the visit: its weekday a week on, or some days after it."""
+    if _SAME_WEEKDAY.search(folded):
+        return visit + timedelta(days=7)
+    days = _DAYS_ON.search(folded)
+    if days is None:
+        return None
+    n = days["n"]
+    if n is None:
+        return visit + timedelta(days=1)
+    return visit + timedelta(days=int(n) if n.isdigit() else _SPAN_NUMBERS.get(n, 1))
+
+
 def _from_visit(
     pref: TimePreference, folded: str, visit: date, visit_time: time | None
 ) -> TimePreference | None:
@@ -413,10 +466,13 @@ def _from_visit(
     "earlier the same day" (that day, before the visit). None when the text says none."""
     plain = replace(pref, asap=False, on_date=None, part_of_day=None, weekdays=frozenset())
     earlier = bool(_EARLIER_WORDS.search(folded))
+    shifted = _visit_day_shift(folded, visit)
     if _SAME_TIME.search(folded) and visit_time is not None:
-        day = visit + timedelta(days=7) if _WEEK_ON.search(folded) else pref.on_date
+        day = shifted or (visit + timedelta(days=7) if _WEEK_ON.search(folded) else pref.on_date)
         window = _around(replace(plain, earliest=visit_time, latest=None))
         return replace(window, on_date=day, weekdays=frozenset() if day else pref.weekdays)
+    if shifted is not None:  # "a day later", "same day next week": that day, at any time said
+        return replace(pref, asap=False, on_date=shifted, weekdays=frozenset())
     shift = _HOURS_SHIFT.search(folded)
     if shift and visit_time is not None and (earlier or _LATER_WORDS.search(folded)):
         n = shift["n"]

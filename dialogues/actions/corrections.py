@@ -98,3 +98,17 @@ def with_provider(said: str, before: str | None) -> str | None:
     if not _PROVIDER_NAMED.search(said):
         return None
     return " ".join(f"{before or ''} {said}".split())
+
+
+_PROVIDER_PHRASE = re.compile(
+    r"(?i)\b(?:dr|dra|doctor|doctora|np|pa|nurse|enfermera)\b\.?\s+(?:el\s+|la\s+)?[^\W\d_]+"
+)
+
+
+def provider_kept(wish: str | None, before: str | None) -> str | None:
+    """A new time after a wish that named a provider ("... see Dr. Okafor instead", then "any
+    day next week"): still with that provider, unless the new wish names one itself."""
+    if not wish or not before or _PROVIDER_NAMED.search(wish):
+        return wish
+    named = _PROVIDER_PHRASE.search(before)
+    return f"{wish} , with {named[0]}" if named else wish
