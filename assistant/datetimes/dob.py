@@ -52,6 +52,10 @@ MONTHS = {
     "octubre": 10,
     "noviembre": 11,
     "diciembre": 12,
+    "ene": 1,
+    "abr": 4,
+    "ago": 8,
+    "dic": 12,
 }
 MAX_AGE = 110
 _NUMERIC = re.compile(r"\b(\d{1,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*('?\d{2}|\d{4})\b")
@@ -150,6 +154,11 @@ def _words(text: str, today: date) -> date | None:
                 year = year_from_words(" ".join(after[size:]))
                 if value is not None and 1 <= value <= 31 and year is not None:
                     return _make(year, month, value, today)
+        # the year first: "1990 april 12", "nineteen ninety april twelfth"
+        value = small_number(" ".join(after)) if 1 <= len(after) <= 2 else None
+        year = year_from_words(" ".join(before)) if before else None
+        if value is not None and 1 <= value <= 31 and year is not None and year >= 1000:
+            return _make(year, month, value, today)
         return None
     year = year_from_words(" ".join(after))
     return None if year is None else _make(year, month, day, today)

@@ -438,10 +438,20 @@ _CLOCK_BOUND = re.compile(
 )
 
 
+_NEGATED_WAYS = (
+    (r"\b(not|nothing|no|none) (before|earlier than|sooner than)\b", "after"),
+    (r"\b(not|nothing|no|none) (after|later than)\b", "before"),
+    (r"\b(no|nada) antes\b", "despues"),
+    (r"\b(no|nada) despues\b", "antes"),
+)
+
+
 def direction(text: str) -> str | None:
     """ "later" / "earlier" when the patient said which way, else None ("before 10" and
     "after work" bound the clock time, they say no way)."""
     folded = _CLOCK_BOUND.sub(" ", folded_text(text))
+    for negated, meant in _NEGATED_WAYS:  # "nothing before Thursday" is later
+        folded = re.sub(negated, meant, folded)
     later, earlier = _has(folded, _LATER), _has(folded, _EARLIER)
     if later != earlier:
         return "later" if later else "earlier"

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from assistant.datetimes import resolve, to_time_preference
+from assistant.datetimes.model import Resolved
+from assistant.frontdesk import week_windows
 from assistant.frontdesk.denials import PART, WEEKDAY, Reading, read_times
 from assistant.frontdesk.short_answers import HOURS_SAID, WEEKDAY_NAMES, weekdays_in, words
 from assistant.scheduling.clock import zone
@@ -39,6 +41,18 @@ _ANY_PROVIDER = (
     "cualquier medico", "cualquier doctora", "cualquiera", "otro doctor", "otra doctora",
     "different doctor", "another doctor",
 )  # fmt: skip
+# "I don't care which doctor", "doesn't matter who", "con quien sea", "no importa el doctor".
+_WHO = (
+    r"(?:who|whom|which (?:doctor|provider|physician|one of (?:them|you))"
+    r"|(?:the )?(?:doctor|provider|physician))"
+)
+_ANYONE = re.compile(
+    rf"\b(?:do ?n'?t|does ?n'?t|do not|does not|wont|won'?t) (?:care|matter|mind)"
+    rf"(?: (?:about|seeing|who|which|if it'?s))? {_WHO}\b|\bno matter {_WHO}\b"
+    r"|\bany (?:of (?:the|your) |available )?(?:doctors?|physicians?|providers?)\b"
+    r"|\b(?:con )?quien sea\b|\bno (?:me )?importa (?:con )?(?:quien|que doctor|que medico"
+    r"|cual doctor|el doctor|el medico|la doctora)\b|\bcon cualquier(?:a| doctor| medico)\b"
+)
 # Clock-ish parts of the day: (part of day, earliest, latest) on the local start. "After work"
 # is about 5 PM: most offices close at 5, so the latest times from 3 PM are offered, latest
 # first (`_NEAR_PARTS`).
@@ -58,6 +72,15 @@ _CLOCK_PARTS: tuple[_ClockPart, ...] = (
                 r"|turno)|cuando salga del trabajo)\b"), None, time(15), None, time(17)),
     (re.compile(r"\b(after school|(despues|saliendo|al salir) de (la )?escuela"
                 r"|despues del colegio)\b"), None, time(15), None, None),
+    # the end of the day: the latest times, latest first
+    (re.compile(r"\b(as late as (possible|you can|you have)|(the )?latest (you have|possible"
+                r"|time|one|appointment|slot)|last (appointment|time|slot|one) of the day"
+                r"|end of the day|lo mas tarde (posible|que (se pueda|tenga|haya))"
+                r"|(a )?ultima hora|al final del dia)\b"), None, time(15), None, time(17)),
+    # about noon: lunchtime, "a la hora del almuerzo"
+    (re.compile(r"\b(lunch ?time|(around|at|over|during|near) (my )?lunch( break)?|noon ?time"
+                r"|midday|mediodia|(la )?hora del? (almuerzo|comida|lonche))\b"),
+     None, time(11), time(14), time(12)),
 )  # fmt: skip
 _HOUR_WORDS = {word: hour for hour, said in enumerate(HOURS_SAID, 1) for word in said}
 _HOUR_WORDS["uno"] = 1
@@ -271,6 +294,7 @@ def read_wish(
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
     said = read_times(_ONSET.sub(" ", _GREETING.sub(" ", text)), language)  # "tues aft" written out
+    whole = " ".join(words(text))  # with what was denied: "not this week", "not before Monday"
     text = said.kept()  # what was denied ("mornings I work", "not Tuesday") is no wish
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
@@ -280,6 +304,8 @@ def read_wish(
     weekdays = weekdays_in(text)  # "Tuesday or Wednesday"; not those denied
     if weekdays:
         pref = replace(pref, weekdays=frozenset(weekdays))
+    else:  # "early next week", "a finales de la semana": those days
+        pref = replace(pref, weekdays=week_windows.part_of_week(folded))
     date_from = date_to = None
     if re.search(r"\b(day after tomorrow|pasado manana)\b", folded):
         pref = replace(pref, on_date=today + timedelta(days=2))
@@ -292,6 +318,12 @@ def read_wish(
     ) and not _SAME_TIME.search(folded):
         date_from = today + timedelta(days=7 - today.weekday())
         date_to = date_from + timedelta(days=6)
+    bound = week_windows.weekday_bound(whole, today)
+    if bound is not None:  # "not before Wednesday", "after Wednesday": from then, any day
+        date_from = max(bound[0], date_from or bound[0])
+        pref = replace(pref, weekdays=pref.weekdays - {bound[1]})  # a bound, not the only day
+    elif date_from is None:
+        date_from = week_windows.not_this_week(whole, today)  # "not this week": next week's
     if date_from is None and pref.weekdays and pref.on_date is None:
         if _NEXT_WEEKDAY.search(folded):  # "next Monday or Tuesday": next week's (as resolved)
             date_from = today + timedelta(days=7 - today.weekday())
@@ -318,11 +350,13 @@ def read_wish(
         pref, text, now=now, time_zone=time_zone, language=language
     )
     pref = _around_said(pref, clock)
+    if bound is not None and pref.on_date is not None and pref.on_date.weekday() == bound[1]:
+        pref = replace(pref, on_date=None)  # "a partir del miércoles": not that day only
     if date_from and pref.on_date and not date_from <= pref.on_date <= (date_to or pref.on_date):
         pref = replace(pref, on_date=None)  # "next week": not a day the recognizer guessed
     if pref.on_date and _OR_LATER.search(folded):  # "tomorrow or the next open day": from then
         date_from, pref = pref.on_date, replace(pref, on_date=None)
-    anyone = any(k in folded for k in _ANY_PROVIDER)
+    anyone = any(k in folded for k in _ANY_PROVIDER) or bool(_ANYONE.search(folded))
     if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
         monday = today + timedelta(days=14 - today.weekday())
         return Wish(replace(pref, asap=False, on_date=None), anyone, monday)
@@ -546,6 +580,21 @@ def _clock(hour: str, minute: str | None, suffix: str | None) -> time:
     return time(h, int(minute or 0))
 
 
+_NO_DAY = ("the day", "that day", "el dia", "del dia", "a day", "ultima hora", "primera hora")
+_DAY_NUMBER = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b|\b(?:first|second|third|fourth|fifth)\b")
+
+
+def _dated(item: Resolved, pref: TimePreference) -> bool:
+    """Whether a date the recognizer resolved is the day wished: always without a weekday said,
+    and with one only when the day of the month was said too ("Wednesday the 16th")."""
+    if not pref.weekdays:
+        return True
+    day = item.date
+    return bool(
+        day is not None and day.weekday() in pref.weekdays and _DAY_NUMBER.search(item.text)
+    )
+
+
 def _with_resolved(
     pref: TimePreference, text: str, *, now: datetime, time_zone: str, language: str
 ) -> tuple[TimePreference, date | None]:
@@ -561,9 +610,14 @@ def _with_resolved(
             continue
         if item.kind == "time" and _COUNTED.match(text, item.end_char):
             continue  # "at one of your offices": a count, not a clock time
+        if " ".join(words(item.text)) in _NO_DAY:
+            continue  # "as late as possible in the day", "a última hora": no day said
         found = to_time_preference(item)
         if found is None:
             continue
+        early = item.kind == "part_of_day" and item.text.lower().strip() in ("early", "late")
+        if early and week_windows.EARLY_OF_A_WEEK.search(" ".join(words(text))):
+            found = replace(found, part_of_day=None)  # "early next week": no mornings
         if item.kind == "part_of_day" and _MAS.search(text, 0, item.start_char):
             found = replace(found, part_of_day=None)  # "más tarde" is "later", not "afternoon"
         if item.kind == "part_of_day" and _BARE_PART.match(item.text.lower().strip()):
@@ -572,7 +626,7 @@ def _with_resolved(
             found = _around(found)
         pref = replace(
             pref,
-            on_date=pref.on_date or (None if pref.weekdays else found.on_date),
+            on_date=pref.on_date or (found.on_date if _dated(item, pref) else None),
             earliest=pref.earliest if clock_said else pref.earliest or found.earliest,
             latest=pref.latest if clock_said else pref.latest or found.latest,
             part_of_day=pref.part_of_day or found.part_of_day,

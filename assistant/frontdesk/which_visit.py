@@ -108,7 +108,8 @@ _TARGET_WORDS = (
     rf"(?:the\s+|el\s+|la\s+|las\s+|los\s+)?(?:{_DAY_WORD}|next|this|proxima|proximo|siguiente"
     rf"|semana|week|morning|afternoon|evening|tarde|noche|later|earlier|sometime|any|anything"
     rf"|some|early|late|\d|one|una|dos|tres|cuatro|cinco|first|primera|lo|mas|after|before"
-    rf"|despues|antes)\b"
+    rf"|despues|antes|last|latest|earliest|lunch|noon|mediodia|end|beginning|start|middle|mid"
+    rf"|same|mismo|misma|principios|finales|ultima)\b"
 )
 _TARGETS = (
     re.compile(rf"\b(?:to|into|until|till|al|para|hasta|a)\s+{_TARGET_WORDS}"),

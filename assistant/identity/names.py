@@ -76,11 +76,12 @@ def _close(key: str, units: set[str]) -> bool:
     )
 
 
-# Particles of surnames: never enough on their own ("Van" is not "van der Berg").
+# Particles and suffixes of surnames: never enough on their own ("Van" is not "van der Berg",
+# "Jr." not "Hayes Jr.").
 _PARTICLES = frozenset(
     {
         "de", "del", "la", "las", "los", "el", "y", "i", "van", "von", "der", "den", "ter", "da",
-        "das", "do", "dos", "di", "du", "le", "st", "saint",
+        "das", "do", "dos", "di", "du", "le", "st", "saint", "jr", "sr", "ii", "iii", "iv",
     }
 )  # fmt: skip
 
@@ -90,9 +91,11 @@ def _name_words(text: str) -> list[str]:
 
 
 def said_units(said: str) -> set[str]:
-    """The words said, every run of two or three of them written together ("o connor" ->
-    "oconnor") and every run of letters spelled one by one ("m a r t a" -> "marta")."""
-    words = _name_words(said)
+    """The words said, every run of two to four of them written together ("o connor" ->
+    "oconnor") and every run of letters spelled one by one ("m a r t a" -> "marta"); on the
+    phone "apostrophe" and "dash" are no part of the name ("o apostrophe n e i l l")."""
+    spoken = re.sub(r"\b(?:apostrophe|apostrofe|dash|hyphen|guion)\b", " ", fold(said))
+    words = _name_words(spoken)  # "o apostrophe neill", "anne dash sophie": words apart
     units = set(words)
     for size in (2, 3, 4):
         units.update("".join(words[i : i + size]) for i in range(len(words) - size + 1))
@@ -174,3 +177,14 @@ def is_only_a_name(text: str) -> bool:
     if not 2 <= len(words) <= 4 or any(not w.replace("'", "").isalpha() for w in words):
         return False
     return not any(w.strip("'") in REQUEST_WORDS for w in words)
+
+
+
+def is_one_name(text: str) -> bool:
+    """ "Grace", "O'Connor", "Mary-Kate": one word that can be a name (nothing asked or said)."""
+    word = text.strip()
+    if not word or " " in word:
+        return False
+    parts = fold(word).split()  # "Mary-Kate": two parts of one word
+    plain = "".join(parts).replace("'", "")
+    return plain.isalpha() and not any(p in REQUEST_WORDS or p in _FILLERS for p in parts)

@@ -77,8 +77,10 @@ def test_clock_bounds_say_no_direction(said):
 
 @pytest.mark.parametrize(
     ("said", "way"),
-    [("can I come in earlier", "earlier"), ("push it back", "later"), ("más tarde", "later")],
-)
+    [("can I come in earlier", "earlier"), ("push it back", "later"), ("más tarde", "later"),
+     ("nothing before Thursday please", "later"), ("no antes del jueves", "later"),
+     ("not after friday", "earlier")],
+)  # fmt: skip
 def test_directions_still_read(said, way):
     assert direction(said) == way
 

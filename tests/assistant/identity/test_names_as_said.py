@@ -114,3 +114,13 @@ def test_the_name_said_exactly_wins_over_a_close_one(db_url):
         assert found is not None and found.id == adriano.id
         # one slip from both: neither is guessed
         assert verify(uow.session, conversation, "Adrianu Castillo", born) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "first", "last"),
+    [("liam o apostrophe n e i l l", "Liam", "O'Neill"),
+     ("liam o apostrophe neill", "Liam", "O'Neill"),
+     ("anne dash sophie marchand", "Anne-Sophie", "Marchand")],
+)  # fmt: skip
+def test_apostrophe_and_dash_said_on_the_phone(said, first, last):
+    assert matches(said, first, last)
