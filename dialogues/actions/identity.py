@@ -14,8 +14,8 @@ from rasa_sdk.types import DomainDict
 
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import corrected_date_of_birth
-from assistant.identity import service
 from assistant.frontdesk.booking import name_and_birth
+from assistant.identity import service
 from assistant.identity.names import has_full_name, is_one_name
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
