@@ -179,7 +179,6 @@ def is_only_a_name(text: str) -> bool:
     return not any(w.strip("'") in REQUEST_WORDS for w in words)
 
 
-
 def is_one_name(text: str) -> bool:
     """ "Grace", "O'Connor", "Mary-Kate": one word that can be a name (nothing asked or said)."""
     word = text.strip()
