@@ -19,6 +19,7 @@ _NO = {
 _MORE = (
     "later", "another", "other", "different", "else", "none", "neither", "more",
     "mas tarde", "otro", "otra", "otros", "otras", "ninguno", "ninguna", "despues",
+    "too early", "muy temprano", "demasiado temprano",
 )  # fmt: skip
 _ORDINALS = {
     1: ("first", "1st", "primera", "primero", "primer"),

@@ -143,11 +143,17 @@ _BARE_PART = re.compile(
     r"|mañana|manana|tarde|noche)s?$"
 )
 _MAS = re.compile(r"\bm[aá]s\s+$", re.IGNORECASE)
+# "Can't do before 11", "doesn't work after 3", "no puedo antes de las 11": the other side.
+_CANNOT = (
+    r"(?:not|no|nothing|can'?t|cannot|can not|couldn'?t|unable to|won'?t|doesn'?t|don'?t)"
+    r"(?: (?:do|make it|come|come in|go|be there|work|manage))?(?: anything| any time| it)?"
+)
 _NEGATED_BOUNDS = (
-    (r"\b(not|no|nothing) (before|earlier than)\b", "after"),
-    (r"\b(not|no|nothing) (after|later than)\b", "before"),
-    (r"\bno antes de\b", "despues de"),
-    (r"\bno despues de\b", "antes de"),
+    (rf"\b{_CANNOT} (before|earlier than)\b", "after"),
+    (rf"\b{_CANNOT} (after|later than)\b", "before"),
+    (r"\bno (?:puedo |podria |me queda |me sirve |llego )?(?:ir |llegar )?antes de\b",
+     "despues de"),
+    (r"\bno (?:puedo |podria |me queda |me sirve )?(?:ir |quedarme )?despues de\b", "antes de"),
 )
 _COUNTED = re.compile(r"\s+of\b", re.IGNORECASE)
 _BOUND = re.compile(
@@ -616,7 +622,8 @@ def _with_resolved(
         if found is None:
             continue
         early = item.kind == "part_of_day" and item.text.lower().strip() in ("early", "late")
-        if early and week_windows.EARLY_OF_A_WEEK.search(" ".join(words(text))):
+        too = re.search(r"\btoo\s+$", text[: item.start_char].lower())  # "too early for me"
+        if early and (too or week_windows.EARLY_OF_A_WEEK.search(" ".join(words(text)))):
             found = replace(found, part_of_day=None)  # "early next week": no mornings
         if item.kind == "part_of_day" and _MAS.search(text, 0, item.start_char):
             found = replace(found, part_of_day=None)  # "más tarde" is "later", not "afternoon"

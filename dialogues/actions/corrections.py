@@ -23,7 +23,10 @@ _DAY_WORDS = re.compile(
     r"|jueves|viernes|sabado|domingo|tomorrow|today|hoy|next week|this week|proxima semana"
     r"|semana que viene|esta semana|the week after next)\b"
 )
-_WEEK_AFTER = re.compile(r"\b(the week after|la semana siguiente|la otra semana)\b(?! next)")
+_WEEK_AFTER = re.compile(
+    r"\b(the week after|(the )?following week|the week following|la semana siguiente"
+    r"|la otra semana|la semana que sigue)\b(?! next)"
+)
 # Where a correction turns to the new wish; a voice transcript has no comma before it.
 _PIVOT = re.compile(
     r"\s+(?=(?:mejor|better|rather|instead|prefiero|preferiblemente|sino|pero|but|how about"

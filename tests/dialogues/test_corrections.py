@@ -36,6 +36,7 @@ from tests.factories.dialogues import (
         ("wait, not Tuesday, Thursday", "move my visit to tuesday", ["thursday"], ["tuesday"]),
         ("sorry I meant Wednesday", "monday morning", ["wednesday", "morning"], ["monday"]),
         ("no, not next week, the week after", "some time next week", ["week after next"], []),
+        ("what about the following week instead", "next week", ["week after next"], []),
         ("el lunes no, mejor el miércoles", "el lunes en la tarde", ["miercoles", "tarde"],
          ["lunes"]),
         ("mejor en la mañana", "el jueves en la tarde", ["jueves", "manana"], ["tarde"]),

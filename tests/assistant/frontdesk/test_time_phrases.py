@@ -57,6 +57,10 @@ def _window(text: str, language: str) -> tuple[time | None, time | None]:
         ("at 7 in the evening", "en", (time(18), time(21))),
         ("a las 6 de la mañana", "es", (time(5), time(8))),
         ("at one in the afternoon", "en", (time(12), time(15))),
+        ("I can't do before 11", "en", (time(11), None)),
+        ("those are too early, can't make it before 11", "en", (time(11), None)),
+        ("I can't come in after 3", "en", (None, time(15))),
+        ("no puedo antes de las 11", "es", (time(11), None)),
     ],
 )
 def test_clock_parts_of_the_day(text, language, window):
