@@ -151,8 +151,10 @@ _CANNOT = (
 _NEGATED_BOUNDS = (
     (rf"\b{_CANNOT} (before|earlier than)\b", "after"),
     (rf"\b{_CANNOT} (after|later than)\b", "before"),
-    (r"\bno (?:puedo |podria |me queda |me sirve |llego )?(?:ir |llegar )?antes de\b",
-     "despues de"),
+    (
+        r"\bno (?:puedo |podria |me queda |me sirve |llego )?(?:ir |llegar )?antes de\b",
+        "despues de",
+    ),
     (r"\bno (?:puedo |podria |me queda |me sirve )?(?:ir |quedarme )?despues de\b", "antes de"),
 )
 _COUNTED = re.compile(r"\s+of\b", re.IGNORECASE)
