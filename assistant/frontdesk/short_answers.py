@@ -165,6 +165,8 @@ def names_another_time(
     reading = read_times(text)
     if reading.denies or reading.wished(WEEK) or reading.wished(DAY):
         return True  # "tues doesnt work", "next week instead", "tomorrow?"
+    if _CLOCK_BOUND.search(folded_text(text)):
+        return True  # "I can't do before 11", "anything after 3?": a window on the clock
     days = {d.weekday() for d in local_dates}
     if any(WEEKDAY_NAMES.index(day) not in days for day in reading.wished(WEEKDAY)):
         return True

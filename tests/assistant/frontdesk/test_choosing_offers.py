@@ -177,6 +177,8 @@ def test_no_choice_of_an_offer(said):
         "anything else next week?",
         "el mié en la tarde",
         "las mañanas no me sirven",
+        "those are too early, I can't do before 11",
+        "no puedo antes de las 11",
     ],
 )
 def test_a_reply_naming_another_time_is_a_new_wish(said):
