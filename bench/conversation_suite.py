@@ -603,7 +603,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 def _time_check(new: Appointment | None, original: Appointment | None, name: str, wanted) -> bool:
     """One `new_time` expectation, on the new appointment's local (practice) wall clock.
 
-    weekday: monday..; part_of_day: morning (before 12) | afternoon (12-17) | evening;
+    weekday: monday..; not_weekday: monday.. (any other day); part_of_day: morning (before 12)
+    | afternoon (12-17) | evening;
     after / before: "HH:MM" (at or after / strictly before); later_than_original /
     earlier_than_original: true; same_day / same_time: true (as the original, local);
     days_later: N (local dates apart); weeks_after_original: N (calendar weeks after the
@@ -617,6 +618,8 @@ def _time_check(new: Appointment | None, original: Appointment | None, name: str
     clock = at.strftime("%H:%M")
     if name == "weekday":
         return WEEKDAYS[at.weekday()] == str(wanted).lower()
+    if name == "not_weekday":  # "any day but Monday"
+        return WEEKDAYS[at.weekday()] != str(wanted).lower()
     if name == "part_of_day":
         low, high = PARTS_OF_DAY[wanted]
         return low <= at.hour < high

@@ -52,6 +52,10 @@ MONTHS = {
     "octubre": 10,
     "noviembre": 11,
     "diciembre": 12,
+    "ene": 1,
+    "abr": 4,
+    "ago": 8,
+    "dic": 12,
 }
 MAX_AGE = 110
 _NUMERIC = re.compile(r"\b(\d{1,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*('?\d{2}|\d{4})\b")
@@ -150,6 +154,11 @@ def _words(text: str, today: date) -> date | None:
                 year = year_from_words(" ".join(after[size:]))
                 if value is not None and 1 <= value <= 31 and year is not None:
                     return _make(year, month, value, today)
+        # the year first: "1990 april 12", "nineteen ninety april twelfth"
+        value = small_number(" ".join(after)) if 1 <= len(after) <= 2 else None
+        year = year_from_words(" ".join(before)) if before else None
+        if value is not None and 1 <= value <= 31 and year is not None and year >= 1000:
+            return _make(year, month, value, today)
         return None
     year = year_from_words(" ".join(after))
     return None if year is None else _make(year, month, day, today)
@@ -225,10 +234,13 @@ def _spoken(text: str, language: str, today: date) -> date | None:
 # denied; what the correction leaves out (month, year) comes from before it.
 _CORRECTS = re.compile(
     r"\b(?:sorry|i mean|i meant|actually|correction|perd[oó]n|digo|quise decir|quiero decir"
-    r"|mejor dicho|o sea|perdone)\b"
+    r"|mejor dicho|o sea|perdone)\b|^\s*(?:no|nope|nah)\b(?:[\s,]+no\b)*"
 )
 _DENIED_NUMBER = re.compile(
-    r"\b(?:not|no|nope)\s+(?:the\s+|el\s+|la\s+|on\s+)?(?P<what>[a-z0-9áéíóúñ' ]+?)\s*(?=[,.;!?]|$"
+    # "no wait, I meant the 19th", "no, sorry": a "no" before a correction denies nothing
+    r"\b(?:not|no|nope)\s+(?!(?:wait|sorry|i|actually|hold|hang|oops|my|no|it'?s|its|espera"
+    r"|espere|perd[oó]n|perdone|digo|quise|quiero)\b)(?:the\s+|el\s+|la\s+|on\s+)?"
+    r"(?P<what>[a-z0-9áéíóúñ' ]+?)\s*(?=[,.;!?]|$"
     r"|\b(?:but|pero|sino|it'?s|es)\b)"
 )
 

@@ -21,6 +21,7 @@ _NO = {
 _MORE = (
     "later", "another", "other", "different", "else", "none", "neither", "more",
     "mas tarde", "otro", "otra", "otros", "otras", "ninguno", "ninguna", "despues",
+    "too early", "muy temprano", "demasiado temprano",
 )  # fmt: skip
 _ORDINALS = {
     1: ("first", "1st", "primera", "primero", "primer"),
@@ -166,6 +167,8 @@ def names_another_time(
     reading = read_times(text)
     if reading.denies or reading.wished(WEEK) or reading.wished(DAY):
         return True  # "tues doesnt work", "next week instead", "tomorrow?"
+    if _CLOCK_BOUND.search(folded_text(text)):
+        return True  # "I can't do before 11", "anything after 3?": a window on the clock
     days = {d.weekday() for d in local_dates}
     if any(WEEKDAY_NAMES.index(day) not in days for day in reading.wished(WEEKDAY)):
         return True
@@ -438,10 +441,20 @@ _CLOCK_BOUND = re.compile(
 )
 
 
+_NEGATED_WAYS = (
+    (r"\b(not|nothing|no|none) (before|earlier than|sooner than)\b", "after"),
+    (r"\b(not|nothing|no|none) (after|later than)\b", "before"),
+    (r"\b(no|nada) antes\b", "despues"),
+    (r"\b(no|nada) despues\b", "antes"),
+)
+
+
 def direction(text: str) -> str | None:
     """ "later" / "earlier" when the patient said which way, else None ("before 10" and
     "after work" bound the clock time, they say no way)."""
     folded = _CLOCK_BOUND.sub(" ", folded_text(text))
+    for negated, meant in _NEGATED_WAYS:  # "nothing before Thursday" is later
+        folded = re.sub(negated, meant, folded)
     later, earlier = _has(folded, _LATER), _has(folded, _EARLIER)
     if later != earlier:
         return "later" if later else "earlier"

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from assistant.datetimes import resolve, to_time_preference
+from assistant.datetimes.model import Resolved
+from assistant.frontdesk import week_windows
 from assistant.frontdesk.denials import PART, WEEKDAY, Reading, read_times
 from assistant.frontdesk.short_answers import HOURS_SAID, WEEKDAY_NAMES, weekdays_in, words
 from assistant.scheduling.clock import zone
@@ -39,6 +41,18 @@ _ANY_PROVIDER = (
     "cualquier medico", "cualquier doctora", "cualquiera", "otro doctor", "otra doctora",
     "different doctor", "another doctor",
 )  # fmt: skip
+# "I don't care which doctor", "doesn't matter who", "con quien sea", "no importa el doctor".
+_WHO = (
+    r"(?:who|whom|which (?:doctor|provider|physician|one of (?:them|you))"
+    r"|(?:the )?(?:doctor|provider|physician))"
+)
+_ANYONE = re.compile(
+    rf"\b(?:do ?n'?t|does ?n'?t|do not|does not|wont|won'?t) (?:care|matter|mind)"
+    rf"(?: (?:about|seeing|who|which|if it'?s))? {_WHO}\b|\bno matter {_WHO}\b"
+    r"|\bany (?:of (?:the|your) |available )?(?:doctors?|physicians?|providers?)\b"
+    r"|\b(?:con )?quien sea\b|\bno (?:me )?importa (?:con )?(?:quien|que doctor|que medico"
+    r"|cual doctor|el doctor|el medico|la doctora)\b|\bcon cualquier(?:a| doctor| medico)\b"
+)
 # Clock-ish parts of the day: (part of day, earliest, latest) on the local start. "After work"
 # is about 5 PM: most offices close at 5, so the latest times from 3 PM are offered, latest
 # first (`_NEAR_PARTS`).
@@ -60,6 +74,15 @@ _CLOCK_PARTS: tuple[_ClockPart, ...] = (
                 r"|despues del colegio)\b"), None, time(15), None, None),
     (re.compile(r"\b(after (lunch|lunchtime|noon|midday)|(despues|luego) de(l| la)? (comida"
                 r"|comer|almuerzo|almorzar|mediodia))\b"), "afternoon", time(12), None, None),
+    # the end of the day: the latest times, latest first
+    (re.compile(r"\b(as late as (possible|you can|you have)|(the )?latest (you have|possible"
+                r"|time|one|appointment|slot)|last (appointment|time|slot|one) of the day"
+                r"|end of the day|lo mas tarde (posible|que (se pueda|tenga|haya))"
+                r"|(a )?ultima hora|al final del dia)\b"), None, time(15), None, time(17)),
+    # about noon: lunchtime, "a la hora del almuerzo"
+    (re.compile(r"\b(lunch ?time|(around|at|over|during|near) (my )?lunch( break)?|noon ?time"
+                r"|midday|mediodia|(la )?hora del? (almuerzo|comida|lonche))\b"),
+     None, time(11), time(14), time(12)),
 )  # fmt: skip
 _HOUR_WORDS = {word: hour for hour, said in enumerate(HOURS_SAID, 1) for word in said}
 _HOUR_WORDS["uno"] = 1
@@ -104,17 +127,37 @@ _NEXT_WEEK = re.compile(
     r"\b(next week|next wk|the coming week|coming week|semana que viene|semana que entra"
     r"|semana entrante|proxima semana|semana proxima|siguiente semana)\b"
 )
+_WEEKDAY_WORD = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur"
+    r"|thurs|fri)"
+)
+# "Next Tuesday" is the Tuesday of next week (as the recognizer reads it), "next Monday or
+# Tuesday" both of that week's.
+_NEXT_WEEKDAY = re.compile(rf"\bnext {_WEEKDAY_WORD}\b")
+_DIA = r"(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)"
+# "El próximo lunes", "el lunes que viene": the coming one, never today.
+_COMING_WEEKDAY = re.compile(
+    rf"\b(?:proximo|siguiente) {_DIA}\b|\b{_DIA} (?:proximo|que viene|que entra)\b"
+)
 # A part of the day said alone ("en la tarde"): the recognizer dates it today; it is any day.
 _BARE_PART = re.compile(
     r"^(?:in|on|at|por|en|de|a)?\s*(?:the|la|el)?\s*(?:morning|afternoon|evening|night"
     r"|mañana|manana|tarde|noche)s?$"
 )
 _MAS = re.compile(r"\bm[aá]s\s+$", re.IGNORECASE)
+# "Can't do before 11", "doesn't work after 3", "no puedo antes de las 11": the other side.
+_CANNOT = (
+    r"(?:not|no|nothing|can'?t|cannot|can not|couldn'?t|unable to|won'?t|doesn'?t|don'?t)"
+    r"(?: (?:do|make it|come|come in|go|be there|work|manage))?(?: anything| any time| it)?"
+)
 _NEGATED_BOUNDS = (
-    (r"\b(not|no|nothing) (before|earlier than)\b", "after"),
-    (r"\b(not|no|nothing) (after|later than)\b", "before"),
-    (r"\bno antes de\b", "despues de"),
-    (r"\bno despues de\b", "antes de"),
+    (rf"\b{_CANNOT} (before|earlier than)\b", "after"),
+    (rf"\b{_CANNOT} (after|later than)\b", "before"),
+    (
+        r"\bno (?:puedo |podria |me queda |me sirve |llego )?(?:ir |llegar )?antes de\b",
+        "despues de",
+    ),
+    (r"\bno (?:puedo |podria |me queda |me sirve )?(?:ir |quedarme )?despues de\b", "antes de"),
 )
 _COUNTED = re.compile(r"\s+of\b", re.IGNORECASE)
 _BOUND = re.compile(
@@ -179,8 +222,10 @@ _WEEK_AFTER_NEXT = re.compile(
 )
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
-    r"\b(push(ed)? (it |my \w+ |me )?(back|out)|bump(ed)? (it |my \w+ )?back|later than|delay"
-    r"|postpone|posponer|pospon\w*|atrasar|atrase|aplazar|mas adelante|same time|misma hora"
+    r"\b((push|move|set)(ed)? (it |my \w+ |me |them )?(back|out)|bump(ed)? (it |my \w+ )?back"
+    r"|later than|delay"
+    r"|postpone|the week after|week later|posponer|pospon\w*|atrasar|atrase|aplazar|mas adelante"
+    r"|la semana siguiente|la otra semana|same time|misma hora"
     r"|" + _FOLLOWING_WEEK + r"|(un|una|dos|tres|\d+) (dia|dias|semana|semanas)"
     r" (despues|mas tarde))\b"
 )
@@ -295,6 +340,7 @@ def read_wish(
     """
     when = _PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text)))  # no past, no onset
     said = read_times(when, language)  # "tues aft" written out
+    whole = " ".join(words(text))  # with what was denied: "not this week", "not before Monday"
     text = said.kept()  # what was denied ("mornings I work", "not Tuesday") is no wish
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
@@ -304,8 +350,12 @@ def read_wish(
     weekdays = weekdays_in(text)  # "Tuesday or Wednesday"; not those denied
     if weekdays:
         pref = replace(pref, weekdays=frozenset(weekdays))
+    else:  # "early next week", "a finales de la semana": those days
+        pref = replace(pref, weekdays=week_windows.part_of_week(folded))
     date_from = date_to = None
-    if re.search(r"\b(tomorrow|manana)\b", folded) and not re.search(
+    if re.search(r"\b(day after tomorrow|pasado manana)\b", folded):
+        pref = replace(pref, on_date=today + timedelta(days=2))
+    elif re.search(r"\b(tomorrow|manana)\b", folded) and not re.search(
         r"\b(por|en|de|la) manana\b", folded
     ):
         pref = replace(pref, on_date=today + timedelta(days=1))
@@ -314,6 +364,18 @@ def read_wish(
     ) and not _SAME_TIME.search(folded):
         date_from = today + timedelta(days=7 - today.weekday())
         date_to = date_from + timedelta(days=6)
+    bound = week_windows.weekday_bound(whole, today)
+    if bound is not None:  # "not before Wednesday", "after Wednesday": from then, any day
+        date_from = max(bound[0], date_from or bound[0])
+        pref = replace(pref, weekdays=pref.weekdays - {bound[1]})  # a bound, not the only day
+    elif date_from is None:
+        date_from = week_windows.not_this_week(whole, today)  # "not this week": next week's
+    if date_from is None and pref.weekdays and pref.on_date is None:
+        if _NEXT_WEEKDAY.search(folded):  # "next Monday or Tuesday": next week's (as resolved)
+            date_from = today + timedelta(days=7 - today.weekday())
+            date_to = date_from + timedelta(days=6)
+        elif _COMING_WEEKDAY.search(folded):  # "el lunes que viene": not today's
+            date_from = today + timedelta(days=1)
     clock = _clock_folded(text)
     after = re.search(
         r"\b(after|despues de las?)\s+(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b", clock
@@ -334,11 +396,13 @@ def read_wish(
         pref, text, now=now, time_zone=time_zone, language=language
     )
     pref = _around_said(pref, clock)
+    if bound is not None and pref.on_date is not None and pref.on_date.weekday() == bound[1]:
+        pref = replace(pref, on_date=None)  # "a partir del miércoles": not that day only
     if date_from and pref.on_date and not date_from <= pref.on_date <= (date_to or pref.on_date):
         pref = replace(pref, on_date=None)  # "next week": not a day the recognizer guessed
     if pref.on_date and _OR_LATER.search(folded):  # "tomorrow or the next open day": from then
         date_from, pref = pref.on_date, replace(pref, on_date=None)
-    anyone = any(k in folded for k in _ANY_PROVIDER)
+    anyone = any(k in folded for k in _ANY_PROVIDER) or bool(_ANYONE.search(folded))
     if _WEEK_AFTER_NEXT.search(folded):  # two weeks on: its Monday (or later days named)
         monday = today + timedelta(days=14 - today.weekday())
         return Wish(replace(pref, asap=False, on_date=None), anyone, monday)
@@ -442,6 +506,38 @@ def _around_said(pref: TimePreference, folded: str) -> TimePreference:
     return pref
 
 
+# Days counted from the visit being moved: "a day later", "two days after", "un día después",
+# "the next day", "al día siguiente" (not "the day after tomorrow", counted from today).
+_DAYS_ON = re.compile(
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro) (?:more )?(?:day|dia)s?"
+    r" (?:later|after|afterwards|despues|mas tarde)\b(?! (?:tomorrow|manana)\b)"
+    r"|\b(?:the )?(?:next|following) day\b|\b(?:el|al) dia (?:siguiente|despues)\b"
+    r"|\bthe day after\b(?! (?:tomorrow|manana|next)\b)"
+)
+# The visit's weekday a week on: "same day next week", "same day of the week", "el mismo día de
+# la semana que viene", "same weekday the following week".
+_SAME_WEEKDAY = re.compile(
+    r"\b(same (week ?)?day|mismo dia)\b(?=.*\b(of the week|next week|following week|week after"
+    r"|de la semana|semana que viene|proxima semana|semana proxima|semana siguiente"
+    r"|siguiente semana|semana que entra|otra semana)\b)"
+    r"|\b(next week|following week|semana que viene|proxima semana|semana siguiente)\b"
+    r"(?=.*\b(same (week ?)?day|mismo dia)\b)"
+)
+
+
+def _visit_day_shift(folded: str, visit: date) -> date | None:
+    """The day a wish counts from the visit: its weekday a week on, or some days after it."""
+    if _SAME_WEEKDAY.search(folded):
+        return visit + timedelta(days=7)
+    days = _DAYS_ON.search(folded)
+    if days is None:
+        return None
+    n = days["n"]
+    if n is None:
+        return visit + timedelta(days=1)
+    return visit + timedelta(days=int(n) if n.isdigit() else _SPAN_NUMBERS.get(n, 1))
+
+
 def _from_visit(
     pref: TimePreference, folded: str, visit: date, visit_time: time | None
 ) -> TimePreference | None:
@@ -450,10 +546,13 @@ def _from_visit(
     "earlier the same day" (that day, before the visit). None when the text says none."""
     plain = replace(pref, asap=False, on_date=None, part_of_day=None, weekdays=frozenset())
     earlier = bool(_EARLIER_WORDS.search(folded))
+    shifted = _visit_day_shift(folded, visit)
     if _SAME_TIME.search(folded) and visit_time is not None:
-        day = visit + timedelta(days=7) if _WEEK_ON.search(folded) else pref.on_date
+        day = shifted or (visit + timedelta(days=7) if _WEEK_ON.search(folded) else pref.on_date)
         window = _around(replace(plain, earliest=visit_time, latest=None))
         return replace(window, on_date=day, weekdays=frozenset() if day else pref.weekdays)
+    if shifted is not None:  # "a day later", "same day next week": that day, at any time said
+        return replace(pref, asap=False, on_date=shifted, weekdays=frozenset())
     shift = _HOURS_SHIFT.search(folded)
     if shift and visit_time is not None and (earlier or _LATER_WORDS.search(folded)):
         n = shift["n"]
@@ -553,6 +652,21 @@ def _clock(hour: str, minute: str | None, suffix: str | None) -> time:
     return time(h, int(minute or 0))
 
 
+_NO_DAY = ("the day", "that day", "el dia", "del dia", "a day", "ultima hora", "primera hora")
+_DAY_NUMBER = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b|\b(?:first|second|third|fourth|fifth)\b")
+
+
+def _dated(item: Resolved, pref: TimePreference) -> bool:
+    """Whether a date the recognizer resolved is the day wished: always without a weekday said,
+    and with one only when the day of the month was said too ("Wednesday the 16th")."""
+    if not pref.weekdays:
+        return True
+    day = item.date
+    return bool(
+        day is not None and day.weekday() in pref.weekdays and _DAY_NUMBER.search(item.text)
+    )
+
+
 def _with_resolved(
     pref: TimePreference, text: str, *, now: datetime, time_zone: str, language: str
 ) -> tuple[TimePreference, date | None]:
@@ -568,9 +682,15 @@ def _with_resolved(
             continue
         if item.kind == "time" and _COUNTED.match(text, item.end_char):
             continue  # "at one of your offices": a count, not a clock time
+        if " ".join(words(item.text)) in _NO_DAY:
+            continue  # "as late as possible in the day", "a última hora": no day said
         found = to_time_preference(item)
         if found is None:
             continue
+        early = item.kind == "part_of_day" and item.text.lower().strip() in ("early", "late")
+        too = re.search(r"\btoo\s+$", text[: item.start_char].lower())  # "too early for me"
+        if early and (too or week_windows.EARLY_OF_A_WEEK.search(" ".join(words(text)))):
+            found = replace(found, part_of_day=None)  # "early next week": no mornings
         if item.kind == "part_of_day" and _MAS.search(text, 0, item.start_char):
             found = replace(found, part_of_day=None)  # "más tarde" is "later", not "afternoon"
         if item.kind == "part_of_day" and _BARE_PART.match(item.text.lower().strip()):
@@ -579,7 +699,7 @@ def _with_resolved(
             found = _around(found)
         pref = replace(
             pref,
-            on_date=pref.on_date or (None if pref.weekdays else found.on_date),
+            on_date=pref.on_date or (found.on_date if _dated(item, pref) else None),
             earliest=pref.earliest if clock_said else pref.earliest or found.earliest,
             latest=pref.latest if clock_said else pref.latest or found.latest,
             part_of_day=pref.part_of_day or found.part_of_day,

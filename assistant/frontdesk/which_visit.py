@@ -61,7 +61,9 @@ _TAIL_START = (
     rf"(?:with|w|on|at|in|from|for|this|next|del|de|con|en|que|el|that|i have|i've|ive"
     rf"|i got|i booked|i made|{_DAY_WORD})"
 )
-_TAIL = rf"(?:\s+{_TAIL_START}\b(?:\s+(?!{_STOP}\b){_WORD}){{0,5}})"
+# Words that turn from the visit to how to move it: "my appointment with Dr. Chen back a day".
+_TURN = r"(?:back|forward|up|out|ahead|earlier|later|sooner|over|atras|adelante)"
+_TAIL = rf"(?:\s+{_TAIL_START}\b(?:\s+(?!{_STOP}\b|{_TURN}\b){_WORD}){{0,5}})"
 # "cancel Thursday", "move tomorrow's to Friday", "cancela el jueves"
 _VERB_DAY = re.compile(
     rf"\b(?:cancel|confirm|move|reschedule|push|cancela|cancele|cancelar|confirmo|confirmar"
@@ -108,7 +110,8 @@ _TARGET_WORDS = (
     rf"(?:the\s+|el\s+|la\s+|las\s+|los\s+)?(?:{_DAY_WORD}|next|this|proxima|proximo|siguiente"
     rf"|semana|week|morning|afternoon|evening|tarde|noche|later|earlier|sometime|any|anything"
     rf"|some|early|late|\d|one|una|dos|tres|cuatro|cinco|first|primera|lo|mas|after|before"
-    rf"|despues|antes)\b"
+    rf"|despues|antes|last|latest|earliest|lunch|noon|mediodia|end|beginning|start|middle|mid"
+    rf"|same|mismo|misma|principios|finales|ultima)\b"
 )
 _TARGETS = (
     re.compile(rf"\b(?:to|into|until|till|al|para|hasta|a)\s+{_TARGET_WORDS}"),
@@ -117,6 +120,13 @@ _TARGETS = (
 # A visit's noun followed by when (not who): in a move with no new time said, that is the new
 # time ("move my appointment on Thursday"); with one ("... on Thursday to Friday"), the visit.
 _WHEN_TAIL = re.compile(rf"^\s*{_NOUN}\s+(?:on|for|this|next|el|{_DAY_WORD})\b")
+
+
+# A time said after the words about the visit: "my appointment tomorrow, can we do Thursday?".
+_WHEN_LATER = re.compile(
+    rf"\b(?:{_DAY_WORD}|next week|semana|morning|afternoon|evening|tarde|noche|later|earlier"
+    rf"|sooner|mas tarde|mas temprano)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -137,12 +147,14 @@ def _spans(text: str, moving: bool) -> list[tuple[int, int]]:
     end = target.start() if target else len(folded)
     spans: list[tuple[int, int]] = []
     for pattern in _REFERENCES:
-        if moving and target is None and pattern is _VERB_DAY:
-            continue  # "move tomorrow": the new time, not the visit
         for found in pattern.finditer(folded, 0, end):
             start, stop = found.span("ref" if "ref" in pattern.groupindex else 0)
             said = folded[start:stop]
-            if moving and target is None and _WHEN_TAIL.search(_after_det(said)):
+            # with no new time said after them, the visit's words say when to move it
+            wish = moving and target is None and not _WHEN_LATER.search(folded, stop)
+            if wish and pattern is _VERB_DAY:
+                continue  # "move tomorrow": the new time, not the visit
+            if wish and _WHEN_TAIL.search(_after_det(said)):
                 stop = start + _noun_end(said)  # "move my appointment on Thursday": the wish
             if stop > start:
                 spans.append((start, stop))

@@ -36,14 +36,120 @@ def matches(said: str, first_name: str, last_name: str) -> bool:
     """Did the caller say this patient's first and last name?
 
     The first word of the first name and one word of the last name must be among the words
-    said (Spanish speakers often give only the first of two surnames).
+    said (Spanish speakers often give only the first of two surnames). Words may be said apart
+    or together ("O Connor", "OConnor", "Van der Berg", "Vanderberg", "mac donald") or spelled
+    out letter by letter on the phone ("a o i f e murphy").
     """
-    words = set(tokens(said))
-    first = tokens(first_name)
-    last = tokens(last_name)
-    if not first or not last:
+    units = said_units(said)
+    firsts, lasts = _first_keys(first_name), _last_keys(last_name)
+    if not firsts or not lasts:
         return False
-    return first[0] in words and any(w in words for w in last if w != first[0])
+    return any(f in units for f in firsts) and any(k in units for k in lasts - firsts)
+
+
+def matches_closely(said: str, first_name: str, last_name: str) -> bool:
+    """One name as said, the other with a slip of the keyboard or of the ear: one letter
+    wrong, missing, extra or two swapped, in a word of 6 letters or more that begins with the
+    right letter ("Catherine Dubios"). Short names are not stretched: "Lopes" is not "Lopez",
+    "Mario" not "Maria"."""
+    units = said_units(said)
+    firsts, lasts = _first_keys(first_name), _last_keys(last_name) - _first_keys(first_name)
+    if not firsts or not lasts:
+        return False
+    first_said = any(f in units for f in firsts)
+    last_said = any(k in units for k in lasts)
+    if first_said and last_said:
+        return True
+    if first_said:
+        return any(_close(k, units) for k in lasts)
+    if last_said:
+        return any(_close(f, units) for f in firsts)
+    return False
+
+
+def _close(key: str, units: set[str]) -> bool:
+    if len(key) < 6:
+        return False
+    return any(
+        u[:1] == key[:1] and abs(len(u) - len(key)) <= 1 and edit_distance(u, key, 1) <= 1
+        for u in units
+    )
+
+
+# Particles and suffixes of surnames: never enough on their own ("Van" is not "van der Berg",
+# "Jr." not "Hayes Jr.").
+_PARTICLES = frozenset(
+    {
+        "de", "del", "la", "las", "los", "el", "y", "i", "van", "von", "der", "den", "ter", "da",
+        "das", "do", "dos", "di", "du", "le", "st", "saint", "jr", "sr", "ii", "iii", "iv",
+    }
+)  # fmt: skip
+
+
+def _name_words(text: str) -> list[str]:
+    return [w.replace("'", "") for w in fold(text).split() if w.replace("'", "")]
+
+
+def said_units(said: str) -> set[str]:
+    """The words said, every run of two to four of them written together ("o connor" ->
+    "oconnor") and every run of letters spelled one by one ("m a r t a" -> "marta"); on the
+    phone "apostrophe" and "dash" are no part of the name ("o apostrophe n e i l l")."""
+    spoken = re.sub(r"\b(?:apostrophe|apostrofe|dash|hyphen|guion)\b", " ", fold(said))
+    words = _name_words(spoken)  # "o apostrophe neill", "anne dash sophie": words apart
+    units = set(words)
+    for size in (2, 3, 4):
+        units.update("".join(words[i : i + size]) for i in range(len(words) - size + 1))
+    start = 0
+    while start < len(words):  # letters spelled: every stretch of a run of single letters
+        end = start
+        while end < len(words) and len(words[end]) == 1 and words[end].isalpha():
+            end += 1
+        for i in range(start, end):
+            for j in range(i + 2, end + 1):
+                units.add("".join(words[i:j]))
+        start = max(end, start + 1)
+    return units
+
+
+def _first_keys(first_name: str) -> set[str]:
+    """Its first word ("Mary" of "Mary-Kate", "Juan" of "Juan Pablo") and the whole name
+    written as one word ("marykate", "dangelo")."""
+    words = [w for w in _name_words(first_name) if w not in _FILLERS] or _name_words(first_name)
+    return {words[0], "".join(_name_words(first_name))} if words else set()
+
+
+def _last_keys(last_name: str) -> set[str]:
+    """Each word of a surname but its particles, and every stretch of it written together that
+    ends in a word that is no particle ("delacruz", "vanderberg", "garciamarquez"). A surname
+    made of particles only ("Le", "Do") is itself."""
+    words = _name_words(last_name)
+    if all(w in _PARTICLES or w in _FILLERS for w in words):
+        return {"".join(words)} if words else set()
+    keys = {w for w in words if w not in _PARTICLES and w not in _FILLERS}
+    for i in range(len(words)):
+        for j in range(i + 2, len(words) + 1):
+            if words[j - 1] not in _PARTICLES:
+                keys.add("".join(words[i:j]))
+    return keys
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with transpositions (optimal string alignment), cut at `limit` + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 # Words that show a message asks or says something (a request, a question), not only a name.
@@ -71,3 +177,13 @@ def is_only_a_name(text: str) -> bool:
     if not 2 <= len(words) <= 4 or any(not w.replace("'", "").isalpha() for w in words):
         return False
     return not any(w.strip("'") in REQUEST_WORDS for w in words)
+
+
+def is_one_name(text: str) -> bool:
+    """ "Grace", "O'Connor", "Mary-Kate": one word that can be a name (nothing asked or said)."""
+    word = text.strip()
+    if not word or " " in word:
+        return False
+    parts = fold(word).split()  # "Mary-Kate": two parts of one word
+    plain = "".join(parts).replace("'", "")
+    return plain.isalpha() and not any(p in REQUEST_WORDS or p in _FILLERS for p in parts)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.db.models import AuditEvent, Conversation, Patient, PatientPhone
-from assistant.identity.names import matches
+from assistant.identity.names import matches, matches_closely
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,10 @@ def _find(session: Session, conversation: Conversation, said: str, dob: date) ->
             Patient.practice_id == conversation.practice_id, Patient.date_of_birth == dob
         )
     ).scalars()
-    found = [p for p in candidates if matches(said, p.first_name, p.last_name)]
+    born_that_day = list(candidates)
+    found = [p for p in born_that_day if matches(said, p.first_name, p.last_name)]
+    if not found:  # a slip in one name ("Catherine Dubios"): the date of birth is exact
+        found = [p for p in born_that_day if matches_closely(said, p.first_name, p.last_name)]
     if len(found) > 1 and conversation.phone:
         on_phone = set(
             session.execute(

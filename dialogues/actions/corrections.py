@@ -23,7 +23,10 @@ _DAY_WORDS = re.compile(
     r"|jueves|viernes|sabado|domingo|tomorrow|today|hoy|next week|this week|proxima semana"
     r"|semana que viene|esta semana|the week after next)\b"
 )
-_WEEK_AFTER = re.compile(r"\b(the week after|la semana siguiente|la otra semana)\b(?! next)")
+_WEEK_AFTER = re.compile(
+    r"\b(the week after|(the )?following week|the week following|la semana siguiente"
+    r"|la otra semana|la semana que sigue)\b(?! next)"
+)
 # Where a correction turns to the new wish; a voice transcript has no comma before it.
 _PIVOT = re.compile(
     r"\s+(?=(?:mejor|better|rather|instead|prefiero|preferiblemente|sino|pero|but|how about"
@@ -98,3 +101,17 @@ def with_provider(said: str, before: str | None) -> str | None:
     if not _PROVIDER_NAMED.search(said):
         return None
     return " ".join(f"{before or ''} {said}".split())
+
+
+_PROVIDER_PHRASE = re.compile(
+    r"(?i)\b(?:dr|dra|doctor|doctora|np|pa|nurse|enfermera)\b\.?\s+(?:el\s+|la\s+)?[^\W\d_]+"
+)
+
+
+def provider_kept(wish: str | None, before: str | None) -> str | None:
+    """A new time after a wish that named a provider ("... see Dr. Okafor instead", then "any
+    day next week"): still with that provider, unless the new wish names one itself."""
+    if not wish or not before or _PROVIDER_NAMED.search(wish):
+        return wish
+    named = _PROVIDER_PHRASE.search(before)
+    return f"{wish} , with {named[0]}" if named else wish

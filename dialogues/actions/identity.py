@@ -15,8 +15,9 @@ from rasa_sdk.types import DomainDict
 
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import corrected_date_of_birth
+from assistant.frontdesk.booking import name_and_birth
 from assistant.identity import service
-from assistant.identity.names import has_full_name
+from assistant.identity.names import has_full_name, is_one_name
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
 from dialogues.actions.repair import RepairingForm
@@ -39,7 +40,17 @@ class ValidateIdentityForm(RepairingForm):
     def validate_patient_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not has_full_name(str(value or "")):
+        said = str(value or "")
+        both = name_and_birth(said, language(tracker))
+        if both is not None:  # "Grace Hope, 3/17/99": the date of birth is the next answer
+            name, born = both
+            tracker.slots["patient_name"] = name
+            checked = self.validate_patient_dob(born, dispatcher, tracker, domain)
+            return {"patient_name": name, **checked}
+        if not has_full_name(said):
+            first = _first_name_before(tracker)
+            if first and len(said.split()) <= 2 and has_full_name(f"{first} {said}"):
+                return {"patient_name": f"{first} {said}"}  # "Grace" ... "Hope": Grace Hope
             dispatcher.utter_message(response="utter_need_full_name")
             return {"patient_name": None}
         held = tracker.get_slot("patient_dob")
@@ -93,6 +104,24 @@ class ValidateIdentityForm(RepairingForm):
             dispatcher.utter_message(response="utter_identity_no_match")
             return {"patient_dob": None}
         return {**_CLEARED, "identity_failed": True}
+
+
+def _first_name_before(tracker: Tracker) -> str | None:
+    """The one word the patient answered the name question with just before ("Grace", then
+    "Hope" when both names were asked for): the first name."""
+    asked, answers = None, []
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
+        elif event.get("event") == "user":
+            answers.append((asked, str(event.get("text") or "")))
+    if len(answers) < 2:
+        return None
+    asked_then, said = answers[-2]
+    word = said.strip(" .,!")
+    if asked_then != "patient_name" or not is_one_name(word):
+        return None
+    return word
 
 
 def _said_before(tracker: Tracker) -> str | None:

@@ -24,7 +24,7 @@ from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.commit import conclude
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
-from dialogues.actions.corrections import corrected_wish, with_provider
+from dialogues.actions.corrections import corrected_wish, provider_kept, with_provider
 from dialogues.actions.offering import OfferingForm, chosen, offered
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
@@ -181,7 +181,7 @@ class ValidateRescheduleForm(OfferingForm):
 
     def new_wish(self, text: str, before: str | None) -> str | None:
         """A new time, or another provider ("can it be with Dr. Okafor instead?")."""
-        return corrected_wish(text, before) or with_provider(text, before)
+        return provider_kept(corrected_wish(text, before), before) or with_provider(text, before)
 
     def provider_asked(self, text: str, tracker: Tracker) -> tuple[bool, int | None]:
         """A provider of the visit's kind named, or the visit's own ("the first doctor")."""

@@ -5,14 +5,15 @@ holds."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from assistant.db.models import Appointment
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.cancel import ValidateCancelForm
-from dialogues.actions.corrections import corrected_wish
+from dialogues.actions.corrections import corrected_wish, provider_kept
 from dialogues.actions.reschedule import ValidateRescheduleForm
 from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import (
@@ -35,6 +36,7 @@ from tests.factories.dialogues import (
         ("wait, not Tuesday, Thursday", "move my visit to tuesday", ["thursday"], ["tuesday"]),
         ("sorry I meant Wednesday", "monday morning", ["wednesday", "morning"], ["monday"]),
         ("no, not next week, the week after", "some time next week", ["week after next"], []),
+        ("what about the following week instead", "next week", ["week after next"], []),
         ("el lunes no, mejor el miércoles", "el lunes en la tarde", ["miercoles", "tarde"],
          ["lunes"]),
         ("mejor en la mañana", "el jueves en la tarde", ["jueves", "manana"], ["tarde"]),
@@ -241,3 +243,31 @@ def test_a_denial_with_nothing_in_its_place_stays_a_denial(said, before, kept, d
 )
 def test_another_offer_named_is_not_a_new_wish(said):
     assert corrected_wish(said, "thursday") is None
+
+
+def test_a_new_time_after_a_provider_named_stays_with_that_provider(choosing):
+    """ "Can I see Dr. Okafor instead?" then "any day next week": next week, still Dr. Okafor."""
+    uid, maria = choosing
+    before = "can I move my appointment and see Dr. Okafor instead?"
+    options = offer_times(uid, maria.appointment_id, before)
+    assert options and all("Okafor" in o["label"] for o in options)
+    slots = _choose(uid, maria.appointment_id, options, before, "any day next week")
+    fresh = slots["offered_options"]
+    assert fresh and all("Okafor" in o["label"] for o in fresh)
+    today = datetime.now(ZoneInfo("America/New_York")).date()  # the demo's practice today
+    monday = today + timedelta(days=7 - today.weekday())
+    assert all(0 <= (date.fromisoformat(str(o["local_date"])) - monday).days < 7 for o in fresh)
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "kept"),
+    [
+        ("any day next week", "quiero que sea con el doctor Okafor", "doctor Okafor"),
+        ("thursday then", "with Dr. Okafor please", "Dr. Okafor"),
+        ("actually with Dr. Park on monday", "see Dr. Okafor", None),  # another one named
+        ("monday", "thursday morning", None),
+    ],
+)
+def test_the_provider_named_before_is_kept(said, before, kept):
+    wish = provider_kept(corrected_wish(said, before), before) or ""
+    assert (kept in wish) if kept else ("Okafor" not in wish)

@@ -146,3 +146,44 @@ def test_a_wrong_date_said_first_is_no_match_once_the_name_is_said(demo, sqlite_
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     slots, said = _form(uid, {"patient_dob": "1/1/1990"}, "Maria Lopez", "patient_name")
     assert not slots.get("verified") and said == ["utter_identity_no_match"]
+
+
+def _name(uid: str, said: str, before: list[str] = ()) -> tuple[dict, list]:
+    """The name answer `said`, after the name answers `before` (each to the name question)."""
+    track = tracker(
+        uid, text=said, intent="inform", latest_action="identity_form",
+        active_loop="identity_form",
+        slots={"patient_name": said, "requested_slot": "patient_name"},
+    )  # fmt: skip
+    earlier: list[dict] = []
+    for answer in before:
+        earlier += [{"event": "slot", "name": "requested_slot", "value": "patient_name"},
+                    {"event": "user", "text": answer}]  # fmt: skip
+    track.events[0:0] = [*earlier, {"event": "slot", "name": "requested_slot",
+                                    "value": "patient_name"}]  # fmt: skip
+    events, messages = run(ValidateIdentityForm(), track)
+    return slots_of(events), [m.get("response") for m in messages]
+
+
+@pytest.mark.parametrize(
+    "said", ["Maria Lopez, 3/3/1982", "maria lopez march third nineteen eighty two",
+             "Lopez, Maria - born 03/03/82"],
+)  # fmt: skip
+def test_the_date_of_birth_said_with_the_name_is_not_asked_again(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, messages = _name(uid, said)
+    assert slots["verified"] is True and messages == ["utter_identity_verified"]
+
+
+def test_the_first_name_then_the_last_name_asked_for(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, messages = _name(uid, "Maria")
+    assert slots["patient_name"] is None and messages == ["utter_need_full_name"]
+    slots, messages = _name(uid, "Lopez", before=["Maria"])
+    assert slots["patient_name"] == "Maria Lopez" and messages == []
+
+
+def test_a_request_before_is_no_first_name(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, messages = _name(uid, "Lopez", before=["cancel"])
+    assert slots["patient_name"] is None and messages == ["utter_need_full_name"]

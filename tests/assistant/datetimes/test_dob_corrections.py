@@ -34,3 +34,16 @@ def test_a_plain_answer_is_no_correction(said):
 
 def test_a_correction_with_nothing_to_complete_it_is_not_guessed():
     assert corrected_date_of_birth("sorry, the third", "en", today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "before"),
+    [
+        ("no wait i meant the nineteenth", "september eighteenth nineteen seventy seven"),
+        ("no sorry, the 19th", "9/18/1977"),
+        ("no no it's september 19 1977", "9/18/1977"),
+        ("no, it's the 19th", "9/18/1977"),
+    ],
+)
+def test_a_no_before_the_correction_denies_nothing(said, before):
+    assert corrected_date_of_birth(said, "en", previous=before, today=TODAY) == date(1977, 9, 19)

@@ -77,8 +77,10 @@ def test_clock_bounds_say_no_direction(said):
 
 @pytest.mark.parametrize(
     ("said", "way"),
-    [("can I come in earlier", "earlier"), ("push it back", "later"), ("más tarde", "later")],
-)
+    [("can I come in earlier", "earlier"), ("push it back", "later"), ("más tarde", "later"),
+     ("nothing before Thursday please", "later"), ("no antes del jueves", "later"),
+     ("not after friday", "earlier")],
+)  # fmt: skip
 def test_directions_still_read(said, way):
     assert direction(said) == way
 
@@ -175,6 +177,8 @@ def test_no_choice_of_an_offer(said):
         "anything else next week?",
         "el mié en la tarde",
         "las mañanas no me sirven",
+        "those are too early, I can't do before 11",
+        "no puedo antes de las 11",
     ],
 )
 def test_a_reply_naming_another_time_is_a_new_wish(said):

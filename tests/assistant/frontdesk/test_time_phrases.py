@@ -57,6 +57,10 @@ def _window(text: str, language: str) -> tuple[time | None, time | None]:
         ("at 7 in the evening", "en", (time(18), time(21))),
         ("a las 6 de la mañana", "es", (time(5), time(8))),
         ("at one in the afternoon", "en", (time(12), time(15))),
+        ("I can't do before 11", "en", (time(11), None)),
+        ("those are too early, can't make it before 11", "en", (time(11), None)),
+        ("I can't come in after 3", "en", (None, time(15))),
+        ("no puedo antes de las 11", "es", (time(11), None)),
     ],
 )
 def test_clock_parts_of_the_day(text, language, window):
@@ -273,3 +277,64 @@ def test_when_something_happened_is_no_time_wished(said):
     """Class 6 of "conversations that recover": "yesterday" is when the injury happened."""
     now = datetime(2026, 12, 7, 14, 0, tzinfo=timezone.utc)
     assert not carries_details(said, now=now, time_zone="America/New_York", language="en")
+
+
+def _moved(text: str, language: str = "en"):
+    return read_wish(
+        text, now=NOW, time_zone=ZONE, language=language, visit=VISIT, visit_time=VISIT_TIME
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "days"),
+    [
+        ("same day of the week but next week", "en", 7),
+        ("the same day next week", "en", 7),
+        ("next week, same day", "en", 7),
+        ("el mismo dia pero de la semana que viene", "es", 7),
+        ("un día después", "es", 1),
+        ("a day later", "en", 1),
+        ("two days later in the afternoon", "en", 2),
+        ("the next day", "en", 1),
+        ("al día siguiente", "es", 1),
+    ],
+)
+def test_days_counted_from_the_visit_being_moved(text, language, days):
+    """Tuesday 10 AM moved "a day later" is Wednesday, "the same day next week" a Tuesday a week
+    on: counted from the visit, not from today (a Wednesday)."""
+    pref = _moved(text, language).preference
+    assert pref.on_date == date.fromordinal(VISIT.toordinal() + days)
+    assert not pref.asap and not pref.weekdays
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "days"),
+    [("a day later same time", "en", 1), ("two days later, around the same time", "en", 2),
+     ("la próxima semana a la misma hora", "es", 7)],
+)  # fmt: skip
+def test_days_later_at_the_same_time(text, language, days):
+    pref = _moved(text, language).preference
+    assert pref.on_date == date.fromordinal(VISIT.toordinal() + days)
+    assert pref.near == VISIT_TIME and pref.accepts(datetime.combine(pref.on_date, VISIT_TIME))
+
+
+@pytest.mark.parametrize("text", ["the day after tomorrow", "day after tomorrow, any time"])
+def test_the_day_after_tomorrow_is_counted_from_today(text):
+    assert _moved(text).preference.on_date == date(2026, 3, 6)  # today is Wednesday the 4th
+
+
+@pytest.mark.parametrize(
+    ("text", "weekdays"),
+    [("next monday or tuesday, doesn't matter what time", {0, 1}), ("next tuesday", {1}),
+     ("next thursday afternoon", {3})],
+)  # fmt: skip
+def test_next_weekday_is_in_next_week(text, weekdays):
+    wish = read_wish(text, now=NOW, time_zone=ZONE, language="en")
+    assert wish.preference.weekdays == frozenset(weekdays)
+    assert (wish.date_from, wish.date_to) == (date(2026, 3, 9), date(2026, 3, 15))
+
+
+def test_el_proximo_lunes_is_never_today():
+    monday = datetime(2026, 3, 9, 14, 0, tzinfo=timezone.utc)
+    wish = read_wish("el próximo lunes", now=monday, time_zone=ZONE, language="es")
+    assert wish.preference.weekdays == frozenset({0}) and wish.date_from == date(2026, 3, 10)

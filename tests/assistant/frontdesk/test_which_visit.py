@@ -121,6 +121,11 @@ def test_words_that_name_none_or_both_ask_which(said):
         ("can you push the morning one back a week", 0, "back a week"),
         ("mueve mi cita con el doctor chen al miercoles en la mañana", 0, "miercoles"),
         ("move my appointment on thursday to friday", 1, "friday"),
+        # the new time said after the visit's own day, without "to"
+        ("I need to reschedule my appointment on Thursday, can we do Friday instead?", 1, "Friday"),
+        ("my tuesday appointment, could we do wednesday afternoon", 0, "wednesday afternoon"),
+        # how to move it follows the provider's name
+        ("need to move my appointment with Dr Chen back a day", 0, "back a day"),
     ],
 )
 def test_in_a_move_the_visit_and_the_new_time_are_told_apart(said, visit, wish):
