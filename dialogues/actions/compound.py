@@ -122,6 +122,33 @@ _ASKS_NURSE = re.compile(
     r"|\bhow (often|many times|much|many) (?!(does|do|would|will) \w+ cost\b)(\w+ ){0,3}"
     r"(do i|should i|am i supposed to|i'?m supposed to|to) (take|use|apply|put|give)\b"
     r"|\b(cada cuanto|cuantas veces) (me )?(tomo|tomar|pongo|poner|uso|usar|aplico)\b"
+    # a medicine's directions are its instructions, not the way to the office
+    r"|\bdirections (on|for|of|from) (my |the |this |these )?(\w+ )?(prescription|medicine"
+    r"|medication|meds|pills|doctor|dr|visit|appointment|cream|drops|inhaler|bottle|label)\b"
+    r"|\b(doctor'?s|medicine|medication|meds|prescription|dosing) directions\b"
+    # how far apart the doses are: "how many hours between doses?", "cada cuantas horas"
+    r"|\bhow (many hours|long|far|much time) (apart|between)\b( \w+){0,5}? (doses?|pills?"
+    r"|tablets?|capsules?|shots?|puffs?|drops|inhalers?|meds|medicines?|medications?"
+    r"|antibiotics?|them|it)\b|\bcada cuantas horas\b"
+    r"|\b(hours|hrs|time|wait) (apart )?between (the |my |each |two )?(\w+ ){0,2}?(doses|pills"
+    r"|tablets|capsules|shots|puffs|inhalers|meds)\b"
+)
+# A message for the doctor ("I need to get a message to Dr. Lee", "let my doctor know the rash
+# is gone"), when no visit is asked for in the same words.
+_FOR_THE_DOCTOR = re.compile(
+    r"\b(message|msg|note|word) (to|for) (my |the |dr |doctor )?(doctor|doc|dr|doctora|physician)\b"
+    r"|\blet (dr \w+|my doctor|my doc|the doctor) know\b"
+    r"|\bmensaje (a|para) (mi |el |la )?(doctor|doctora|medico|medica)\b"
+    r"|\b(contact|reach|get in touch with|get a ?hold of|get ahold of) (dr \w+|doctor \w+"
+    r"|my doctor|my doc|the doctor|my physician)\b"
+    r"|\bcomunicarme con (mi |el |la )?(doctor|doctora|medico|medica)\b"
+)
+# Going over what the doctor said ("I need to go over what Dr. Ruiz told me"), when no visit is
+# asked for ("do what my doctor said and come back in a month" is a booking).
+_WHAT_THE_DOCTOR_SAID = re.compile(
+    r"\bwhat (the doctor|the doc|dr \w+|my doctor|my doc) (said|told me|wanted me|recommended)\b"
+    r"|\blo que (me )?(dijo|explico|recomendo) (el doctor|la doctora|mi doctor|mi doctora"
+    r"|el medico|la medica)\b"
 )
 # A visit already had, and nothing new asked for: "Hi, I'm Mark and I had an appointment with
 # Dr. Lee", "tuve cita con la doctora ayer" (the question about it comes next).
@@ -133,8 +160,9 @@ _PAST_VISIT = re.compile(
 )
 _ASKS_A_VISIT = re.compile(
     r"\b(another|new|next|again|back|missed|miss|scheduled|booked|cancel\w*|reschedul\w*"
-    r"|move|change|instead|book|schedule|make|set up|get in|come in|see (him|her|the doctor"
-    r"|dr \w+)|(need|want|like|get) (an|a|another|one|my)|one for|tomorrow|asap|as soon as"
+    r"|move|change|instead|book|schedule|make|set up|get in(?! touch)|come in"
+    r"|see (him|her|the doctor|dr \w+)|(need|want|like|get) (an|a|another|one|my)|one for"
+    r"|tomorrow|asap|as soon as"
     r"|available|opening|soonest|otra|nueva|agendar|sacar|volver|regresar|falte|cambiar"
     r"|cancelar|(quiero|necesito) (una )?cita|cita para)\b"
 )
@@ -143,7 +171,8 @@ _ASKS_A_VISIT = re.compile(
 # for it: "a follow up with Dr. Okafor on a Tuesday").
 _FOLLOW_UP = re.compile(r"\bfollow ?-?up\b|\bseguimiento\b")
 _VISIT_ASKED = re.compile(
-    r"\b(schedule|book|make|set up|come in|come back|get in|see (him|her|the doctor|dr \w+)"
+    r"\b(schedule|book|make|set up|come in|come back|get in(?! touch)"
+    r"|see (him|her|the doctor|dr \w+)"
     r"|follow ?-?up (appointment|appt|visit|exam)|next week|cita|agendar|volver|volviera"
     r"|regresar|regresara|consulta|visit|monday|tuesday|wednesday|thursday|friday|morning"
     r"|afternoon|tomorrow|lunes|martes|miercoles|jueves|viernes|manana|tarde|this week"
@@ -171,6 +200,11 @@ def asks_the_nurse(text: str) -> bool:
         return False  # "una consulta por video con la enfermera Park": a visit with her
     asked = "?" in text or "¿" in text
     if _ASKS_NURSE.search(folded) or (asked and _MUST_I_GO.search(folded)):
+        return True
+    if _FOR_THE_DOCTOR.search(folded) and not books(text):
+        return True
+    said = _WHAT_THE_DOCTOR_SAID.search(folded)
+    if said and not books(text) and not _ASKS_A_VISIT.search(folded):
         return True
     if _PAST_VISIT.search(folded) and not _ASKS_A_VISIT.search(folded):
         return True
@@ -253,7 +287,8 @@ _NOT_BOOKING = re.compile(
 # "que me vea un doctor"), or for a kind of visit ("talk to Dr. Chen over video"); not about a
 # visit they hold ("come in earlier for my appointment", "do I fast for my physical?").
 _TO_BE_SEEN = re.compile(
-    r"\b(come in|get in|be seen|get seen|squeeze me in|fit me in|see (a |the |some |any |your )?"
+    r"\b(come in|get in(?! touch)|be seen|get seen|squeeze me in|fit me in"
+    r"|see (a |the |some |any |your )?"
     r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
     r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
     r"|(have|get) (\w+ ){1,6}?(looked at|checked out)|take a look at (it|this|my)"

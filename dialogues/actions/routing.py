@@ -47,7 +47,10 @@ _ASKING = re.compile(
 
 def asks_the_office(text: str) -> bool:
     """ "oiga una pregunta, hay estacionamiento ahi": an office question said without a question
-    mark (a voice transcript has none), by its topic and a word that asks."""
+    mark (a voice transcript has none), by its topic and a word that asks. Not a question for
+    the nurse that shares a word ("how many hours between doses?" is no question of hours)."""
+    if asks_the_nurse(text):
+        return False
     if question_topic(text) == "office":
         return True
     folded = folded_text(text)
