@@ -488,6 +488,14 @@ _SAYS_COMING = (
 )  # fmt: skip
 
 
+# A first word that answers "reply YES to confirm" ("please send my records" is no yes).
+_OPENING_YES = frozenset({
+    "yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay", "k", "absolutely",
+    "definitely", "confirm", "confirmed", "perfect", "great", "si", "claro", "vale", "dale",
+    "listo", "perfecto", "confirmo", "confirmado", "confirmada",
+})  # fmt: skip
+
+
 def opens_with_yes(text: str) -> tuple[bool, str]:
     """ "Yes definitely, thank you for the reminder!", "si voy. tengo que ir en ayunas?": a yes
     in the first clause (and no no, cancel or move in it), and what follows it."""
@@ -499,7 +507,7 @@ def opens_with_yes(text: str) -> tuple[bool, str]:
         return False, rest
     if asks_to_cancel(text) or asks_to_move(text):
         return False, rest
-    yes = said[0] in (_YES | _YES_TOO) or _has(folded, _YES_PHRASES) or _has(folded, _SAYS_COMING)
+    yes = said[0] in _OPENING_YES or _has(folded, _YES_PHRASES) or _has(folded, _SAYS_COMING)
     return yes, rest
 
 
