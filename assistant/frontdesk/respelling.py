@@ -99,6 +99,16 @@ def _named(text: str, match: re.Match[str]) -> bool:
     return bool(before) and before[-1] not in ".?!¿¡:;"
 
 
+def _joined(text: str, match: re.Match[str]) -> bool:
+    """Part of a longer token: "x-ray", "I'd", "e-mail" (no shorthand there)."""
+    before = text[match.start() - 1] if match.start() else " "
+    after = text[match.end()] if match.end() < len(text) else " "
+    return before in _JOINERS or after in _JOINERS
+
+
+_JOINERS = frozenset("-'’/@.")
+
+
 def respelled(text: str, language: str | None = None) -> str:
     """`text` with the shorthand and typos of request words written out."""
     pieces, at = [], 0
@@ -106,7 +116,7 @@ def respelled(text: str, language: str | None = None) -> str:
         word = match[0]
         folded = fold(word).strip()
         new = None
-        for lang in _languages(language):
+        for lang in () if _joined(text, match) else _languages(language):
             short = _SHORTHAND[lang].get(folded)
             if short and (not _ONE_LETTER_CASE.match(folded) or word.islower()):
                 new = short
