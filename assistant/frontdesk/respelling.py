@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.frontdesk.spelling import _distance
+from assistant.frontdesk.spelling import edit_distance
 from assistant.identity.names import fold
 
 # Shorthand that is never anything else in a message to the practice (lower case only for
@@ -85,7 +85,7 @@ def nearest(word: str) -> str | None:
     if len(word) < 5 or word in _NOT_TYPOS or word in vocab:
         return None
     limit = 2 if len(word) >= 8 else 1
-    scored = sorted((_distance(word, v, limit), v) for v in vocab)
+    scored = sorted((edit_distance(word, v, limit), v) for v in vocab)
     best = [v for d, v in scored if d == scored[0][0] and d <= limit]
     return best[0] if len(best) == 1 else None
 
