@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.frontdesk.spelling import _distance
+from assistant.frontdesk.spelling import edit_distance
 from assistant.identity.names import fold
 
 # Shorthand that is never anything else in a message to the practice (lower case only for
@@ -85,7 +85,7 @@ def nearest(word: str) -> str | None:
     if len(word) < 5 or word in _NOT_TYPOS or word in vocab:
         return None
     limit = 2 if len(word) >= 8 else 1
-    scored = sorted((_distance(word, v, limit), v) for v in vocab)
+    scored = sorted((edit_distance(word, v, limit), v) for v in vocab)
     best = [v for d, v in scored if d == scored[0][0] and d <= limit]
     return best[0] if len(best) == 1 else None
 
@@ -99,6 +99,16 @@ def _named(text: str, match: re.Match[str]) -> bool:
     return bool(before) and before[-1] not in ".?!¿¡:;"
 
 
+def _joined(text: str, match: re.Match[str]) -> bool:
+    """Part of a longer token: "x-ray", "I'd", "e-mail" (no shorthand there)."""
+    before = text[match.start() - 1] if match.start() else " "
+    after = text[match.end()] if match.end() < len(text) else " "
+    return before in _JOINERS or after in _JOINERS
+
+
+_JOINERS = frozenset("-'’/@.")
+
+
 def respelled(text: str, language: str | None = None) -> str:
     """`text` with the shorthand and typos of request words written out."""
     pieces, at = [], 0
@@ -106,7 +116,7 @@ def respelled(text: str, language: str | None = None) -> str:
         word = match[0]
         folded = fold(word).strip()
         new = None
-        for lang in _languages(language):
+        for lang in () if _joined(text, match) else _languages(language):
             short = _SHORTHAND[lang].get(folded)
             if short and (not _ONE_LETTER_CASE.match(folded) or word.islower()):
                 new = short

@@ -59,7 +59,7 @@ _NOT_TYPOS = frozenset({
 _WORD = re.compile(r"[^\W\d_]+|\d+[^\W\d_]*", re.UNICODE)
 
 
-def _distance(a: str, b: str, limit: int) -> int:
+def edit_distance(a: str, b: str, limit: int) -> int:
     """Edit distance with transpositions (optimal string alignment), cut at `limit` + 1."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
@@ -94,7 +94,7 @@ def nearest(word: str, language: str | None) -> str | None:
     if word in vocab:
         return word
     limit = 2 if len(word) >= 8 else 1
-    scored = sorted((_distance(word, v, limit), v) for v in vocab)
+    scored = sorted((edit_distance(word, v, limit), v) for v in vocab)
     best = [v for d, v in scored if d == scored[0][0] and d <= limit]
     return best[0] if len(best) == 1 else None
 

@@ -40,6 +40,8 @@ def test_shorthand_and_typos_are_written_out(said, language, written):
         ("cual es la direccion", "en"),  # a Spanish word in an English conversation
         ("Maria N Lopez", "en"),  # an initial, not "and"
         ("I'd like the earliest one", "en"),
+        ("necesito una cita para una x-ray", "es"),  # not "por-ray"
+        ("mi e-mail es ana.d@example.com", "es"),
     ],
 )
 def test_real_words_names_and_other_languages_are_kept(said, language):
