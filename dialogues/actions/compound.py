@@ -247,7 +247,9 @@ _CHECK = re.compile(
 _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
     r"|hacer una cita|sacar una cita|agendar|programar una cita|quiero una cita"
-    r"|necesito una cita|(necesito|quiero|quisiera|ocupo) cita)\b"
+    r"|necesito una cita|(necesito|quiero|quisiera|ocupo) cita"
+    r"|(me |le )?(puede|pueden|podria|podrian) (dar|hacer|conseguir)(me)? (una )?cita"
+    r"|(deme|denme|dame|hagame) (una )?cita)\b"
 )
 # A new visit asked for without a booking verb: "can I get a video visit", "necesito una cita".
 _NEW_VISIT = re.compile(

@@ -125,3 +125,18 @@ def test_a_changed_dose_is_not_a_move(demo, sqlite_url):
     said = "la doctora me cambió la dosis y no sé si tomarla en la mañana o en la noche"
     events, _ = run(ActionTakeMessage(), tracker(uid, text=said, intent="care_question"))
     assert events == [] and staff_departments(sqlite_url, uid) == ["nurse_line"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "me siento mal desde el lunes con gripa, me pueden dar cita con la doctora",
+        "tengo mucha tos, ¿me podría dar una cita para mañana?",
+    ],
+)
+def test_a_visit_asked_for_heard_as_a_care_question_is_a_booking(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.spanish_demo.phone)
+    heard = tracker(uid, text=said, intent="care_question", slots={"language": "es"})
+    events, _ = run(ActionTakeMessage(), heard)
+    assert events and events[0].get("name") == "action_route_task"  # the router books
+    assert staff_departments(sqlite_url, uid) == []
