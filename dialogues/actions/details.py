@@ -31,9 +31,10 @@ def said_when(tracker: Tracker, text: str) -> bool:
 
 
 # Words about the visit being moved, not the new time: "my 3pm appointment", "my Thursday
-# visit", "instead of Thursday", "mi cita del jueves".
+# visit", "instead of Thursday", "mi cita del jueves" (not "the last appointment of the day").
 _CURRENT_VISIT = re.compile(
     r"(?i)\b(?:my|the|mi|la)\s+(?:[\w:]+\s+){1,3}(?:appointment|appt|visit|cita)\b"
+    r"(?!\s+(?:of the day|available|open|you have|del d[ií]a|disponible))"  # a time wished
     r"|\b(?:instead of|rather than|from|en vez del?|en lugar del?)\s+(?:(?:my|the|on)\s+)?"
     r"[\w:]+(?:\s+(?:at\s+)?\d[\w:]*)?"
     r"|\b(?:cita|appointment|appt|visit)\s+(?:del?|of|on|for)\s+(?:el\s+)?[\w:]+"
