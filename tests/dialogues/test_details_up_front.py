@@ -121,11 +121,15 @@ def test_a_bare_request_asks_when(demo, sqlite_url):
         ("move my thursday appointment to friday morning", "move to friday morning"),
         ("can i come in tomorrow morning instead of thursday", "can i come in tomorrow morning"),
         # the visit's own day, then the new time without "to"
-        ("I need to reschedule my appointment tomorrow, can we do Thursday instead?",
-         "I need to reschedule , can we do Thursday instead?"),
+        (
+            "I need to reschedule my appointment tomorrow, can we do Thursday instead?",
+            "I need to reschedule , can we do Thursday instead?",
+        ),
         # a time wished, not the visit
-        ("move me to the last appointment of the day on friday",
-         "move me to the last appointment of the day on friday"),
+        (
+            "move me to the last appointment of the day on friday",
+            "move me to the last appointment of the day on friday",
+        ),
     ],
 )
 def test_words_about_the_visit_being_moved_are_not_the_new_time(demo, sqlite_url, said, details):
