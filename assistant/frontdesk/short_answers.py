@@ -418,11 +418,22 @@ def replaces_visit(text: str) -> bool:
     return bool(_CANCEL_INSTEAD.search(folded)) and bool(_REPLACEMENT.search(folded))
 
 
+# "My appointment time doesn't work anymore", "la hora de mi cita ya no me queda": the visit's
+# time, not the visit, is the trouble.
+_TIME_NO_GOOD = re.compile(
+    r"\b(appointment|appt|visit|cita)( time| date| day)? (doesn'?t|does not|won'?t|will not"
+    r"|isn'?t going to|is not going to|no longer|don'?t think it'?ll) work\b"
+    r"|\b(hora|fecha|dia) de (mi|la) cita ya no (me )?(queda|sirve|funciona)\b"
+)
+
+
 def asks_to_reschedule(text: str) -> bool:
-    """ "Actually I want to reschedule it", "mejor cámbiela para el lunes"."""
+    """ "Actually I want to reschedule it", "mejor cámbiela para el lunes", "my appointment time
+    doesn't work anymore"."""
     folded = folded_text(text)
     return asks_to_move(text) or bool(
         re.search(r"\b(reschedul\w*|reprogram\w*|cambi(ar|e|ela|arla)|mover(la)?)\b", folded)
+        or _TIME_NO_GOOD.search(folded)
     )
 
 
