@@ -287,11 +287,12 @@ _STOP = (
 )  # fmt: skip
 _YES_TOO = {
     "perfect", "great", "works", "fine", "good", "alright", "y", "yea", "ya", "k", "perfecto",
-    "excelente", "acuerdo", "listo",
+    "excelente", "acuerdo", "listo", "mhm", "mhmm", "mmhm", "mmhmm", "andale", "orale",
 }  # fmt: skip
 _YES_PHRASES = (
     "sounds good", "that works", "works for me", "let's do it", "lets do it", "do it", "book it",
     "go ahead", "please do", "adelante", "hagalo", "esta bien", "me sirve", "me queda bien",
+    "uh huh", "mm hmm", "uh hum",
 )  # fmt: skip
 _RESTART = ("start over", "start again", "from the beginning", "empezar de nuevo",
             "desde el principio", "volver a empezar", "empecemos de nuevo")  # fmt: skip
