@@ -289,11 +289,12 @@ _STOP = (
 )  # fmt: skip
 _YES_TOO = {
     "perfect", "great", "works", "fine", "good", "alright", "y", "yea", "ya", "k", "perfecto",
-    "excelente", "acuerdo", "listo",
+    "excelente", "acuerdo", "listo", "mhm", "mhmm", "mmhm", "mmhmm", "andale", "orale",
 }  # fmt: skip
 _YES_PHRASES = (
     "sounds good", "that works", "works for me", "let's do it", "lets do it", "do it", "book it",
     "go ahead", "please do", "adelante", "hagalo", "esta bien", "me sirve", "me queda bien",
+    "uh huh", "mm hmm", "uh hum",
 )  # fmt: skip
 _RESTART = ("start over", "start again", "from the beginning", "empezar de nuevo",
             "desde el principio", "volver a empezar", "empecemos de nuevo")  # fmt: skip
@@ -418,11 +419,22 @@ def replaces_visit(text: str) -> bool:
     return bool(_CANCEL_INSTEAD.search(folded)) and bool(_REPLACEMENT.search(folded))
 
 
+# "My appointment time doesn't work anymore", "la hora de mi cita ya no me queda": the visit's
+# time, not the visit, is the trouble.
+_TIME_NO_GOOD = re.compile(
+    r"\b(appointment|appt|visit|cita)( time| date| day)? (doesn'?t|does not|won'?t|will not"
+    r"|isn'?t going to|is not going to|no longer|don'?t think it'?ll) work\b"
+    r"|\b(hora|fecha|dia) de (mi|la) cita ya no (me )?(queda|sirve|funciona)\b"
+)
+
+
 def asks_to_reschedule(text: str) -> bool:
-    """ "Actually I want to reschedule it", "mejor cámbiela para el lunes"."""
+    """ "Actually I want to reschedule it", "mejor cámbiela para el lunes", "my appointment time
+    doesn't work anymore"."""
     folded = folded_text(text)
     return asks_to_move(text) or bool(
         re.search(r"\b(reschedul\w*|reprogram\w*|cambi(ar|e|ela|arla)|mover(la)?)\b", folded)
+        or _TIME_NO_GOOD.search(folded)
     )
 
 

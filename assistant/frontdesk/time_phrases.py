@@ -181,6 +181,11 @@ _HOURS_SHIFT = re.compile(
     r"\b(?P<n>\d{1,2}|an?|one|two|three|four|una|dos|tres|cuatro|un par de|a couple( of)?|couple"
     r"( of)?|a few|few|unas cuantas|unas pocas|unas)(?: more)? (hour|hr|hora)s?\b"
 )
+# "Una hora" asked for is a time for the visit ("¿tiene una hora más temprano?"), not an hour.
+_A_TIME_ASKED = re.compile(
+    r"\b(quisiera|quiero|queria|necesito|busco|hay|habra|tiene|tienen|tendra|tendran|tendria"
+    r"|me da|me das|deme|dame|me puede dar|conseguir|otra|alguna)\s+$"
+)
 _SAME_DAY = re.compile(
     r"\b(same (day|date|morning|afternoon)|mismo dia|misma (fecha|manana|tarde)"
     r"|(later|earlier|sooner) (on |in )?(that|that same|the same) (day|morning|afternoon)"
@@ -554,6 +559,8 @@ def _from_visit(
     if shifted is not None:  # "a day later", "same day next week": that day, at any time said
         return replace(pref, asap=False, on_date=shifted, weekdays=frozenset())
     shift = _HOURS_SHIFT.search(folded)
+    if shift and _A_TIME_ASKED.search(folded, 0, shift.start()):
+        shift = None  # "quisiera una hora más temprano": an earlier time, not an hour earlier
     if shift and visit_time is not None and (earlier or _LATER_WORDS.search(folded)):
         n = shift["n"]
         if n.isdigit():

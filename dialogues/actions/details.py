@@ -33,10 +33,12 @@ def said_when(tracker: Tracker, text: str) -> bool:
 
 # Words about the visit being moved, not the new time: "my 3pm appointment", "my Thursday
 # visit", "instead of Thursday", "mi cita del jueves" (not "the day of my appointment", "the
-# week after my appointment": the new time, counted from the visit).
+# week after my appointment": the new time, counted from the visit; nor "the last appointment
+# of the day").
 _CURRENT_VISIT = re.compile(
     r"(?i)\b(?:my|the|mi|la)\s+(?:(?!(?:of|after|before|following|than|from|de|del|despues"
     r"|antes)\b)[\w:]+\s+){1,3}(?:appointment|appt|visit|cita)\b"
+    r"(?!\s+(?:of the day|available|open|you have|del d[ií]a|disponible))"  # a time wished
     r"|\b(?:instead of|rather than|from|en vez del?|en lugar del?)\s+(?:(?:my|the|on)\s+)?"
     r"[\w:]+(?:\s+(?:at\s+)?\d[\w:]*)?"
     r"|\b(?:cita|appointment|appt|visit)\s+(?:del?|of|on|for)\s+(?:el\s+)?[\w:]+"

@@ -125,6 +125,16 @@ def test_a_bare_request_asks_when(demo, sqlite_url):
          "any openings earlier on the day of my appointment?"),
         ("can you move me to the week after my appointment in the morning",
          "can you move me to the week after my appointment in the morning"),
+        # the visit's own day, then the new time without "to"
+        (
+            "I need to reschedule my appointment tomorrow, can we do Thursday instead?",
+            "I need to reschedule , can we do Thursday instead?",
+        ),
+        # a time wished, not the visit
+        (
+            "move me to the last appointment of the day on friday",
+            "move me to the last appointment of the day on friday",
+        ),
     ],
 )  # fmt: skip
 def test_words_about_the_visit_being_moved_are_not_the_new_time(demo, sqlite_url, said, details):

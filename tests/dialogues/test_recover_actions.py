@@ -472,7 +472,10 @@ def test_a_colleague_of_the_same_specialty_when_the_provider_has_nothing(at_read
 # --- the words ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("said", ["yes", "Yes please", "yep that works", "sí", "correct", "y"])
+@pytest.mark.parametrize(
+    "said",
+    ["yes", "Yes please", "yep that works", "sí", "correct", "y", "mhm", "uh huh", "ándale"],
+)
 def test_strict_yes(said):
     assert strict_yes(said)
 

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from assistant.frontdesk.short_answers import (
+    asks_to_reschedule,
     choose,
     direction,
     names_another_time,
@@ -205,3 +206,15 @@ def test_more_of_the_same_wish_names_no_other_time(said):
 )
 def test_never_mind_with_a_time_in_it_changes_the_wish(said, stopped):
     assert stops(said) is stopped
+
+
+@pytest.mark.parametrize(
+    ("said", "moving"),
+    [
+        ("my appointment time doesn't work anymore, anything next week?", True),
+        ("la hora de mi cita ya no me queda", True),
+        ("the new inhaler doesn't work", False),
+    ],
+)
+def test_a_visit_time_that_no_longer_works_is_a_move(said, moving):
+    assert asks_to_reschedule(said) is moving

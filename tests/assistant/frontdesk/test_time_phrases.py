@@ -338,3 +338,14 @@ def test_el_proximo_lunes_is_never_today():
     monday = datetime(2026, 3, 9, 14, 0, tzinfo=timezone.utc)
     wish = read_wish("el próximo lunes", now=monday, time_zone=ZONE, language="es")
     assert wish.preference.weekdays == frozenset({0}) and wish.date_from == date(2026, 3, 10)
+
+
+@pytest.mark.parametrize("text", ["quisiera una hora más temprano", "¿tiene una hora más tarde?"])
+def test_una_hora_asked_for_is_a_time_not_an_hour(text):
+    pref = _moved(text, "es").preference
+    assert pref.on_date is None and (pref.earliest, pref.latest) == (None, None)
+
+
+def test_an_hour_earlier_is_still_an_hour():
+    pref = _moved("¿me la puede pasar una hora más temprano?", "es").preference
+    assert pref.on_date == VISIT and pref.latest is not None and pref.latest <= VISIT_TIME
