@@ -15,50 +15,17 @@ import re
 
 from assistant.frontdesk.spelling import edit_distance
 from assistant.identity.names import fold
+from assistant.messages import LANGUAGES, lexicon
 
-# Shorthand that is never anything else in a message to the practice (lower case only for
-# the one-letter ones: "N" may be an initial).
-_SHORTHAND = {
-    "en": {
-        "u": "you", "ur": "your", "yr": "your", "r": "are", "n": "and", "nd": "and",
-        "cn": "can", "wat": "what", "wut": "what", "wht": "what", "wats": "what's",
-        "wuts": "what's", "whts": "what's", "wen": "when", "wens": "when's",
-        "whn": "when", "wer": "where", "whr": "where", "pls": "please", "plz": "please",
-        "plse": "please", "hrs": "hours", "hr": "hour", "apt": "appointment",
-        "appt": "appointment", "appts": "appointments", "apts": "appointments",
-        "wk": "week", "wks": "weeks", "hav": "have", "ther": "there", "tht": "that",
-        "latr": "later", "ltr": "later", "l8r": "later", "sme": "same", "nxt": "next",
-        "abt": "about", "b4": "before", "im": "i'm", "tmrw": "tomorrow", "tmw": "tomorrow",
-        "tmr": "tomorrow", "thru": "through", "adress": "address", "adres": "address",
-        "adrs": "address", "addy": "address",
-        "erlier": "earlier",
-    },
-    "es": {
-        "q": "que", "k": "que", "ke": "que", "qe": "que", "x": "por", "pa": "para",
-        "xa": "para", "porfa": "por favor", "xfa": "por favor", "porfis": "por favor",
-        "kiero": "quiero", "qiero": "quiero", "kero": "quiero", "sita": "cita",
-        "tmb": "tambien", "tb": "tambien", "tbn": "tambien", "dnd": "donde",
-        "xq": "porque", "pq": "porque", "porq": "porque", "hrs": "horas",
-        "mober": "mover", "muver": "mover", "komo": "como", "kuando": "cuando",
-        "kual": "cual", "sig": "siguiente", "sem": "semana", "dir": "direccion",
-    },
-}  # fmt: skip
+# Shorthand ("u", "appt", "q", "porfa") and the request words a typo may stand for, per
+# language: assistant/messages/locales/<language>/respelling.yml.
+_SHORTHAND: dict[str, dict[str, str]] = {
+    lang: lexicon(lang, "respelling").get("shorthand") or {} for lang in LANGUAGES
+}
+_VOCABULARY: dict[str, list[str]] = {
+    lang: lexicon(lang, "respelling").get("request_words") or [] for lang in LANGUAGES
+}
 _ONE_LETTER_CASE = re.compile(r"^[a-z]$")
-# The words of requests a typo may stand for (folded: no accents).
-_VOCABULARY = {
-    "en": (
-        "appointment", "appointments", "reschedule", "rescheduled", "schedule", "scheduled",
-        "cancel", "cancelled", "canceled", "confirm", "confirming", "confirmed", "address",
-        "parking", "located", "location", "directions", "earlier", "afternoon", "afternoons",
-        "morning", "mornings", "following", "instead", "prepare", "prepared", "tomorrow",
-    ),
-    "es": (
-        "cancelar", "cancele", "confirmar", "confirmo", "cambiar", "cambie", "reprogramar",
-        "direccion", "horario", "horarios", "estacionamiento", "siguiente", "semana",
-        "temprano", "despues", "quiero", "necesito", "necesitaba", "quisiera", "preparar",
-        "disponible",
-    ),
-}  # fmt: skip
 # Real words one or two edits from the vocabulary: never "corrected".
 _NOT_TYPOS = frozenset({
     "cancer", "candle", "conform", "packing", "barking", "marking", "parting", "perking",
