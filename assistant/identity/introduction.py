@@ -12,7 +12,7 @@ it classifies. A name alone counts only after a clear wrapper ("my name is", "th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import MONTHS
@@ -46,7 +46,9 @@ def _words(text: str) -> list[_Word]:
     for match in re.finditer(r"\S+", text):
         raw = match.group()
         core = raw.strip(',.;:!?¿¡()"“”')
-        if not core:
+        if not fold(core).strip():  # a dash, a bracket: the word before ends a phrase
+            if found:
+                found[-1] = replace(found[-1], stop=True)
             continue
         start = match.start() + raw.index(core)
         folded = " ".join(fold(core).split()).strip("'")

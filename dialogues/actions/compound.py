@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.insurance import answer_insurance, asks_if_taken
+from assistant.frontdesk.late import minutes_late
 from assistant.frontdesk.move_or_book import asks_openings, says_late
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
@@ -369,6 +370,7 @@ TASK_INTENTS = {
     "confirm": "confirm_appointment",
     "check": "check_appointment",
     "book": "book_appointment",
+    "late": "running_late",
 }
 
 
@@ -398,14 +400,24 @@ def task_in(text: str) -> str | None:
         names_visit = _VISIT.search(folded) or reference(part).words or about_the_visit_day(part)
         if moves(part) and names_visit:  # not "the doctor changed my dose"
             return "reschedule"
-        if _CONFIRM.search(folded):
+        if _CONFIRM.search(folded) and not _CONFIRM_ASKS.search(folded):
             return "confirm"
         if _CHECK.search(folded):
-            return "check"
+            return "check"  # also "¿me confirma qué día quedó mi cita?": it asks the day
         if books(part) or (asks_openings(part) and department_request(part) is None):
             # "anything Thursday?": the router asks which (not "are my results available?")
             return "book"
+        if says_late(part) and (minutes_late(part) is not None or _LATE_WORD.search(folded)):
+            return "late"  # "taking the 12 bus, should be there in about 10 min"
     return None
+
+
+# "¿Me confirma qué día es mi cita?", "can you confirm what time it is": a check, not a yes.
+_CONFIRM_ASKS = re.compile(
+    r"\b(confirm\w*|verifi\w*)( me| for me)? (que|cuando|a que hora|what|when|which|the (day"
+    r"|date|time))\b"
+)
+_LATE_WORD = re.compile(r"\b(late|tarde|behind|retras\w*)\b")
 
 
 def department_request(text: str) -> str | None:
@@ -497,7 +509,7 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
         "confirm_appointment",
     )
     said = task_in(text) if asked and not moves(text) else None
-    if said == "check" and intent == "reschedule_appointment":
+    if said == "check" and intent in ("reschedule_appointment", "confirm_appointment"):
         return TASK_INTENTS[said]  # "me puede recordar el día de mi cita" asks no move
     return TASK_INTENTS[said] if said in ("confirm", "cancel") else intent
 

@@ -49,6 +49,8 @@ from assistant.identity.introduction import introduction
         ("le habla jose hernandez fecha de nacimiento quince del siete del setenta y cinco "
          "quiero confirmar mi cita", "es", "jose hernandez",
          "quince del siete del setenta y cinco", "quiero confirmar mi cita"),
+        ("Maria Lopez - DOB 03.03.82 - I need to cancel tomorrow's appt", "en",
+         "Maria Lopez", "03.03.82", "I need to cancel tomorrow's appt"),
         # one of the two
         ("hi this is Maria Lopez, I need to cancel my appointment", "en",
          "Maria Lopez", None, "hi, I need to cancel my appointment"),
