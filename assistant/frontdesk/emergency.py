@@ -31,6 +31,16 @@ _EMERGENCY = (
     "sangra mucho", "no para de sangrar", "matarme", "suicidarme", "suicidio", "quitarme la vida",
     "hacerme dano", "quiero morir", "lastimarme", "hacerme algo", "me quiero hacer dano",
     "me voy a hacer dano", "me quiero lastimar", "me voy a lastimar",
+    # red flags a receptionist sends to 911 (stroke and aneurysm signs, airway, blood)
+    "worst headache", "peor dolor de cabeza", "face is drooping", "face drooping",
+    "drooping on one side", "slurred speech", "slurring my words", "slurring his words",
+    "slurring her words", "can't move my arm", "cant move my arm", "can't feel my arm",
+    "cant feel my arm", "cara caida", "se le cayo la cara", "se me cayo la cara",
+    "no puedo mover el brazo", "no puede mover el brazo", "habla arrastrada",
+    "arrastrando las palabras", "throat is closing", "throat closing", "throat is swelling",
+    "se me cierra la garganta", "se le cierra la garganta", "lips are blue", "lips turning blue",
+    "labios morados", "coughing up blood", "vomiting blood", "throwing up blood",
+    "tosiendo sangre", "vomitando sangre",
 )  # fmt: skip
 # Hurting oneself: an emergency unless the sentence tells of an accident.
 _HURT_MYSELF = re.compile(r"\b(hurt|hurting|hurted|cut|cutting) (my ?self|myslef)\b")

@@ -62,3 +62,28 @@ def test_an_accident_is_not_an_emergency(said):
 )
 def test_hurting_oneself_with_an_intent_or_alone_stays_an_emergency(said):
     assert is_emergency(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i have the worst headache of my life and it came on all of a sudden",
+        "tengo el peor dolor de cabeza de mi vida, quiero una cita",
+        "my husband's face is drooping and he's slurring his words",
+        "mi mamá tiene la cara caída y no puede mover el brazo",
+        "my throat is closing after I ate shrimp",
+        "he's coughing up blood",
+    ],
+)
+def test_stroke_airway_and_bleeding_red_flags_are_emergencies(said):
+    """Said in any turn (mid-booking too), whatever the classifier heard: 911 at once."""
+    assert is_emergency(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I have a headache, can I get seen this week", "me duele la cabeza desde ayer",
+     "can't talk right now, text me", "my arm is sore after the shot"],
+)  # fmt: skip
+def test_ordinary_aches_are_not_red_flags(said):
+    assert not is_emergency(said)
