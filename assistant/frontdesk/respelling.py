@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.frontdesk.spelling import edit_distance
-from assistant.identity.names import fold
+from assistant.identity.names import edit_distance, fold
 from assistant.messages import LANGUAGES, lexicon
 
 # Shorthand ("u", "appt", "q", "porfa") and the request words a typo may stand for, per

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.identity.names import fold
+from assistant.identity.names import edit_distance, fold
 
 WEEKDAY_WORDS = {
     "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
@@ -57,25 +57,6 @@ _NOT_TYPOS = frozenset({
     "other", "noches",
 })  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+|\d+[^\W\d_]*", re.UNICODE)
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Edit distance with transpositions (optimal string alignment), cut at `limit` + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], previous2[j - 2] + 1)
-        if min(row) > limit:
-            return limit + 1
-        previous2, previous = previous, row
-    return previous[-1]
 
 
 def vocabulary(language: str | None) -> tuple[str, ...]:

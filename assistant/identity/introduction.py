@@ -42,7 +42,7 @@ class _Word:
 
 
 def _words(text: str) -> list[_Word]:
-    found = []
+    found: list[_Word] = []
     for match in re.finditer(r"\S+", text):
         raw = match.group()
         core = raw.strip(',.;:!?¿¡()"“”')
