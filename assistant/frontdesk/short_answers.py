@@ -92,6 +92,12 @@ def weekday_of(text: str) -> int | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
+_CLOCK_WINDOW = re.compile(
+    r"\b(after|before|past|later than|earlier than|no earlier than|no later than|antes de"
+    r"|despues de|desde|a partir de)\s+(the\s+|las?\s+)?\d"
+)
+
+
 def choose(
     text: str,
     local_dates: Sequence[date],
@@ -115,6 +121,8 @@ def choose(
         return min(range(count), key=lambda i: (local_dates[i], hours[i], _at(minutes, i)))
     if any(w in _LAST for w in named) and count:
         return count - 1
+    if _CLOCK_WINDOW.search(folded):  # "after 3 pm", "antes de las 11": a window, a new wish
+        return None
     clocks = said_clocks(reading.kept(), count)
     if clocks and hours:
         weekday = weekday_of(text)

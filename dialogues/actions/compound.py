@@ -508,6 +508,9 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
         "cancel_appointment",
         "confirm_appointment",
     )
+    if intent == "book_appointment" and not (books(text) or moves(text)):
+        said = task_in(text)  # "wen is my appt n wat do i need to bring" heard as a booking
+        return TASK_INTENTS[said] if said in ("check", "confirm", "cancel") else intent
     said = task_in(text) if asked and not moves(text) else None
     if said == "check" and intent in ("reschedule_appointment", "confirm_appointment"):
         return TASK_INTENTS[said]  # "me puede recordar el día de mi cita" asks no move
