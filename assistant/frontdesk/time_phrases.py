@@ -271,8 +271,7 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
-    when = _PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text)))  # no past, no onset
-    said = read_times(when, language)  # "tues aft" written out
+    said = read_times(_PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text))), language)
     text = said.kept()  # what was denied ("mornings I work", "not Tuesday") is no wish
     folded = " ".join(words(text))
     today = now.astimezone(zone(time_zone)).date()
