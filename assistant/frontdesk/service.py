@@ -282,10 +282,8 @@ def options_for(
         not_before = datetime.fromisoformat(after) + timedelta(minutes=1) if after else None
         if direction == "later":
             not_before = max(not_before or appointment.ends_at, appointment.ends_at)
-        asked = provider_asked(uow.session, appointment, preference_text)
-        named = asked if asked != appointment.provider_id else None  # a colleague asked for
-        # the visit's own provider asked for (again): theirs, whatever was searched before
-        anyone = (any_provider or wish.any_provider) and asked is None
+        named, anyone = _who(uow.session, appointment, preference_text,
+                             any_provider or wish.any_provider)  # fmt: skip
         search_args = dict(
             date_from=wish.date_from, date_to=wish.date_to, not_before=not_before,
             channel=ctx.conversation.channel, now=now,
@@ -409,6 +407,16 @@ def _colleagues(
         except SchedulingError:
             continue
     return _nearest_first(sorted(found, key=lambda o: o.starts_at), preference.near)
+
+
+def _who(
+    session: Session, appointment: Appointment, text: str, anyone: bool
+) -> tuple[int | None, bool]:
+    """(a colleague asked for, or None; whether any provider of the kind may be searched): the
+    visit's own provider asked for again searches theirs, whatever was searched before."""
+    asked = provider_asked(session, appointment, text)
+    named = asked if asked != appointment.provider_id else None
+    return named, anyone and asked is None
 
 
 def provider_asked(session: Session, appointment: Appointment, text: str) -> int | None:

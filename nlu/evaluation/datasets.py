@@ -73,9 +73,9 @@ def default_heldout_path() -> Path:
     return repo_root() / "nlu" / "tests" / "heldout.yml"
 
 
-def minor_injuries_path() -> Path:
+def minor_injury_examples() -> list[Example]:
     """Held-out accidents that are no emergency (the false-alarm set)."""
-    return repo_root() / "nlu" / "tests" / "minor_injuries.yml"
+    return load_yaml_examples(repo_root() / "nlu" / "tests" / "minor_injuries.yml")
 
 
 def load_yaml_examples(path: str | Path) -> list[Example]:

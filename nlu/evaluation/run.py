@@ -19,8 +19,7 @@ from nlu.evaluation.datasets import (
     Example,
     clinc_oos_examples,
     heldout_examples,
-    load_yaml_examples,
-    minor_injuries_path,
+    minor_injury_examples,
     repo_root,
     sample_rows,
     sgd_examples,
@@ -214,7 +213,7 @@ def _evaluate_injuries(parser: Parser, args: argparse.Namespace, results: dict) 
     classifier, by the dialogue's emergency words, and by either (what the caller would hear)."""
     from assistant.frontdesk.emergency import is_emergency
 
-    examples = sample_rows(load_yaml_examples(minor_injuries_path()), args.sample, "injuries")
+    examples = sample_rows(minor_injury_examples(), args.sample, "injuries")
     predicted = predict(parser, examples)
     by_classifier = [e.text for e, p in zip(examples, predicted, strict=True)
                      if p == EMERGENCY_INTENT]  # fmt: skip

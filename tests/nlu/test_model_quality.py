@@ -49,8 +49,12 @@ def test_sampled_evaluation_meets_the_floors(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads(report.read_text())
-    assert set(results["datasets"]) == {"heldout", "sgd", "clinc_oos"}, done.stdout[-2000:]
+    assert set(results["datasets"]) == {"heldout", "injuries", "sgd", "clinc_oos"}, done.stdout[
+        -2000:
+    ]
     assert results["failures"] == []
+    # minor injuries are no emergency: 0 of 31 on 2026-12-07 (6 before), a little room for noise
+    assert results["datasets"]["injuries"]["false_alarms"] <= 0.1, done.stdout[-2000:]
 
 
 # Whole requests (issue #16): floors under the measured figures (docs/benchmarks.md), so that a
