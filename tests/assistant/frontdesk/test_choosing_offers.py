@@ -213,6 +213,8 @@ def test_never_mind_with_a_time_in_it_changes_the_wish(said, stopped):
     [
         ("my appointment time doesn't work anymore, anything next week?", True),
         ("la hora de mi cita ya no me queda", True),
+        ("¿me pasa la cita a la misma hora la otra semana?", True),
+        ("¿qué pasa con mi cita?", False),
         ("the new inhaler doesn't work", False),
     ],
 )
