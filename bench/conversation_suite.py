@@ -18,7 +18,8 @@ looking at the training data or at these scripts (never train on it). Its conver
 declare a patient of their own (`setup: {new_patient: {...}}` with `patient: new`), a Spanish
 call that does not press 2 (`setup: {no_language_key: true}`) and a few more expectations about
 the new appointment's time (`new_time`, `with_provider`) and `not_emergency`; `task_says`
-lists words the staff task must carry (the patient's own, for a message).
+lists words the staff task must carry (the patient's own, for a message); `late_minutes` the
+minutes of the running-late note.
 """
 
 from __future__ import annotations
@@ -255,8 +256,16 @@ def prepare(database_url: str, demo: Any, spec: dict[str, Any]) -> dict[str, Any
 def _new_patient(session, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """A patient of the scenario's own (unusual name ...) on their own number, with an upcoming
     follow-up like Maria's: her provider, location and type, the same day, the free time
-    nearest two hours after hers."""
+    nearest two hours after hers (`type`: another visit type's code, e.g. annual_physical)."""
     like = session.get(Appointment, demo.english_demo.appointment_id)
+    kind = like.appointment_type
+    if "type" in spec:
+        kind = session.execute(
+            select(AppointmentType).where(
+                AppointmentType.practice_id == like.practice_id,
+                AppointmentType.code == spec["type"],
+            )
+        ).scalar_one()
     dob = spec["dob"]
     patient = Patient(
         practice_id=like.practice_id,
@@ -272,8 +281,9 @@ def _new_patient(session, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
     session.flush()
     visit = operations.book(
         session,
-        SlotRequest(patient.id, like.provider_id, like.location_id, like.appointment_type_id,
-                    _free_start_near(session, like, timedelta(hours=2))),
+        SlotRequest(patient.id, like.provider_id, like.location_id, kind.id,
+                    _free_start_near(session, like, timedelta(hours=2),
+                                     timedelta(minutes=kind.duration_minutes))),
         actor=Actor("staff:1", "console"), enforce_rules=False,
     )  # fmt: skip
     return {
@@ -284,11 +294,14 @@ def _new_patient(session, demo: Any, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _free_start_near(session, like: Appointment, offset: timedelta) -> datetime:
-    """The free start in `like`'s provider's schedule on `like`'s day nearest `like` + offset."""
+def _free_start_near(
+    session, like: Appointment, offset: timedelta, length: timedelta | None = None
+) -> datetime:
+    """The free start in `like`'s provider's schedule on `like`'s day nearest `like` + offset
+    (for a visit of `length`, by default `like`'s)."""
     zone = ZoneInfo(like.location.time_zone)
     local = like.starts_at.astimezone(zone)
-    length = like.ends_at - like.starts_at
+    length = length or like.ends_at - like.starts_at
     blocks = session.execute(
         select(ProviderSchedule).where(
             ProviderSchedule.provider_id == like.provider_id,
@@ -528,6 +541,11 @@ def _checks(
     if expect.get("late_note"):
         late = session.get(Appointment, ctx.get("late_appointment_id") or 0)
         checks.append(("late note", late is not None and bool(late.running_late_note)))
+    if "late_minutes" in expect:  # the minutes noted, not a road or bus number said with them
+        late = session.get(Appointment, ctx.get("late_appointment_id") or 0)
+        note = late.running_late_note if late is not None else None
+        wanted = f"running about {int(expect['late_minutes'])} min late"
+        checks.append((f"late by {expect['late_minutes']} min (noted {note!r})", note == wanted))
     if expect.get("not_emergency"):  # a care question: a normal task, no urgent clinical path
         urgent = any(t.priority == "urgent" for t in tasks)
         emergency = (
@@ -589,8 +607,9 @@ def _time_check(new: Appointment | None, original: Appointment | None, name: str
     | afternoon (12-17) | evening;
     after / before: "HH:MM" (at or after / strictly before); later_than_original /
     earlier_than_original: true; same_day / same_time: true (as the original, local);
-    days_later: N (local dates apart); week: this | next | after_next (calendar weeks from
-    today's, Monday first)."""
+    days_later: N (local dates apart); weeks_after_original: N (calendar weeks after the
+    original's, Monday first); week: this | next | after_next (calendar weeks from today's,
+    Monday first)."""
     if new is None:
         return False
     zone = ZoneInfo(new.location.time_zone)
@@ -625,6 +644,9 @@ def _time_check(new: Appointment | None, original: Appointment | None, name: str
         return (at.time() == was.time()) == bool(wanted)
     if name == "days_later":
         return (at.date() - was.date()).days == int(wanted)
+    if name == "weeks_after_original":
+        monday = was.date() - timedelta(days=was.weekday())
+        return (at.date() - monday).days // 7 == int(wanted)
     raise SystemExit(f"unknown new_time expectation {name!r}")
 
 

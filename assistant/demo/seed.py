@@ -57,6 +57,16 @@ WINDOW_DAYS = 21
 SLOT_MINUTES = 20  # every seeded start lies on this grid, counted from its block's start
 
 SETTINGS = {
+    # plans the practice is in network with, and the words patients use for them
+    "insurance_plans": {
+        "Aetna": [],
+        "AmeriHealth": ["amerihealth caritas"],
+        "Blue Cross Blue Shield": ["blue cross", "bcbs", "blue shield", "horizon"],
+        "Cigna": [],
+        "Medicaid (NJ FamilyCare)": ["medicaid", "familycare", "family care"],
+        "Medicare": ["medicare advantage"],
+        "UnitedHealthcare": ["united healthcare", "united health", "uhc", "united"],
+    },
     "late_cancel_hours": 24,
     "running_late_grace_minutes": 15,
     "recording_notice": "This call may be recorded for quality and training purposes.",

@@ -110,9 +110,13 @@ except|except for|excepto|salvo|menos|other than|anything but|any day but|anytim
 |any time but|everything but|all but|instead of|rather than|en vez de|en lugar de|nothing on
 |none on|ni|nor|no more|nada el|nada en|nada por|scratch|scratch that|forget|forget about
 |olvida|olvide|olvidese de|olvidate de|cross off|nvm|never mind|nevermind
+|no es|no era|no fue|no seria|its not|it is not|it wasnt|it was not
 """
 # Said before what they deny even when something precedes them ("tuesday not wednesday").
 _BEFORE_FIRST = {"not", "never", "nunca"}
+# Words that affirm the time said after them ("dije miércoles no martes", "I said Friday no
+# Thursday"): a "no" that follows such a time denies the one after it, not the one affirmed.
+_AFFIRMING = {"dije", "decir", "dicho", "said", "meant", "say", "era", "es", "sera", "is", "was"}
 # "trabajo" is a denial as a verb ("en la mañana trabajo"), not as a noun ("después del
 # trabajo").
 _NOUN_BEFORE = {"del", "el", "mi", "al", "de", "su", "tu", "the", "my", "after", "despues"}
@@ -292,8 +296,10 @@ def _groups(tokens: list[_Token], spans: list[tuple[str, int, int]]) -> list[_Gr
 
 _ASKING = {"can", "could", "may", "would", "do", "should", "will", "if", "might", "when"}
 # Words a reply may open with before a bare no ("oh no wait, thursday").
+# A Spanish voice transcript's fillers too ("este no el viernes mejor": um, no, Friday).
 _OPENERS = {"no", "nope", "nah", "oh", "wait", "sorry", "uh", "um", "ah", "ay", "hmm", "ok", "okay",
-            "well", "bueno", "pues", "perdon", "espera", "oops", "uy"}  # fmt: skip
+            "well", "bueno", "pues", "perdon", "espera", "oops", "uy", "este", "eh", "em", "mm",
+            "mmm", "mire", "oiga", "fijese", "noo", "nono", "disculpe", "espere"}  # fmt: skip
 
 
 def _marker_ok(words: list[str], i: int, phrase: tuple[str, ...], opening: bool) -> bool:
@@ -377,7 +383,13 @@ def read_times(text: str, language: str | None = None) -> Reading:
         clause = tokens[i].clause
         after = _group_after(tokens, end, starting, clause) if way != "after" else None
         before = _group_before(tokens, i, ending, clause) if way != "before" else None
-        if after is not None and (before is None or phrase[0] in _BEFORE_FIRST or way == "before"):
+        first = (
+            before is None
+            or phrase[0] in _BEFORE_FIRST
+            or way == "before"
+            or _affirmed(tokens, before, clause)
+        )
+        if after is not None and first:
             denied.update(after.words)
             cut.append((tokens[i].start, tokens[after.last].end))
             _extend_joined(after, groups, tokens, denied, cut, clause)
@@ -391,6 +403,12 @@ def read_times(text: str, language: str | None = None) -> Reading:
         for n, ((kind, first, last), value) in enumerate(zip(spans, values, strict=True))
     )
     return Reading(text, time_words, tuple(cut))
+
+
+def _affirmed(tokens: list[_Token], group: _Group, clause: int) -> bool:
+    """Whether the time group is affirmed by the word before it ("dije [el] miércoles")."""
+    at = group.lead - 1
+    return at >= 0 and tokens[at].clause == clause and tokens[at].word in _AFFIRMING
 
 
 def _marker_at(

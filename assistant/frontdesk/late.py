@@ -40,20 +40,33 @@ class LateResult:
 
 
 _MINUTE_UNITS = frozenset({"m", "min", "mins", "minute", "minutes", "minuto", "minutos", "mn"})
-# Words before a number that make it a road, bus, room or other label, not minutes late.
+# Words before a number that make it a road, bus, room or other label, not minutes late
+# ("on 95", "off 287": a road).
 _LABELS = frozenset(
     {
         "i", "interstate", "route", "rt", "rte", "highway", "hwy", "freeway", "exit", "bus",
         "train", "line", "room", "suite", "ste", "street", "st", "avenue", "ave", "the", "us",
         "sr", "cr", "county", "state", "road", "rd", "number", "no", "gate", "platform", "floor",
         "apt", "ruta", "carretera", "autopista", "camion", "autobus", "calle", "salida", "linea",
-        "numero", "el", "la", "piso",
+        "numero", "el", "la", "piso", "on", "onto", "off", "near", "past", "and", "y", "por",
+        "level", "lot", "mile", "milla", "block", "cuadra",
     }
 )  # fmt: skip
-# Clock times and dates are not minutes either ("my 3:30", "at 2", "on the 5th").
+# Clock times and dates are not minutes either ("my 3:30", "by 10:15", "at 2", "on the 5th").
 _CLOCK = re.compile(
-    r"\b\d{1,2}[:.]\d{2}\b|\b(?:at|by|a las|a la)\s+\d{1,2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)"
+    r"\b(?:(?:at|by|a las|a la)\s+)?\d{1,2}[:.]\d{2}\b|\b(?:at|by|a las|a la)\s+\d{1,2}\b"
+    r"|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)"
 )
+# Ordinals name streets and floors ("5th street", "73rd", "2nd floor"), never minutes.
+_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th|o|a|er|ro|do|to|vo|no)\b")
+# When they will arrive: the number after these is the minutes ("be there in 15", "llego en
+# 10", "in about 10"), whatever other numbers the sentence has.
+_ARRIVING = frozenset({"in", "en", "within", "dentro"})
+_ARRIVING_FILLERS = frozenset(
+    {"like", "about", "around", "maybe", "another", "other", "unos", "unas", "como", "uno",
+     "de", "just", "only", "solo", "más", "mas", "menos", "aprox", "approximately", "roughly",
+     "the", "next"}
+)  # fmt: skip
 
 
 def _numbers(said: list[str]) -> list[tuple[int, int, int]]:
@@ -83,7 +96,7 @@ def minutes_late(text: str) -> int | None:
     and room numbers ("stuck on I-95", "route 9", "bus 42"), clock times ("my 3:30", "at 2")
     and numbers of more than two hours are not minutes late.
     """
-    folded = " ".join(words(_CLOCK.sub(" ", text.lower())))
+    folded = " ".join(words(_ORDINAL.sub(" ", _CLOCK.sub(" ", text.lower()))))
     said = folded.split()
     numbers = _numbers(said)
     for _, after, value in numbers:
@@ -94,13 +107,25 @@ def minutes_late(text: str) -> int | None:
     if any(re.search(rf"\b{k}\b", folded) for k in _HOUR):
         return 60
     bare = [
-        value
+        (start, value)
         for start, after, value in numbers
         if (start == 0 or said[start - 1] not in _LABELS)
         and not (after < len(said) and re.fullmatch(r"(?:st|nd|rd|th|hours?|horas?)", said[after]))
         and 0 < value <= 120
     ]
-    return bare[0] if len(set(bare)) == 1 else None
+    arriving = [value for start, value in bare if _arriving_at(said, start)]
+    if len(set(arriving)) == 1:  # "be there in 15" said with "route 9 by 5th street"
+        return arriving[0]
+    values = {value for _, value in bare}
+    return values.pop() if len(values) == 1 else None
+
+
+def _arriving_at(said: list[str], start: int) -> bool:
+    """Whether the number at `start` says when they arrive: "in 15", "en unos 10"."""
+    i = start - 1
+    while i >= 0 and said[i] in _ARRIVING_FILLERS:
+        i -= 1
+    return i >= 0 and said[i] in _ARRIVING
 
 
 def todays_appointment_for(

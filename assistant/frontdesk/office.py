@@ -62,6 +62,12 @@ _IN_GENERAL = re.compile(
     re.IGNORECASE,
 )
 _TODAY_NOW = re.compile(r"\b(today|tonight|now|tomorrow|hoy|ahora|ma[nñ]ana)\b", re.IGNORECASE)
+# "What time do you open?", "¿hasta qué hora están abiertos?": the day's hours, not a yes.
+_WHAT_TIME = re.compile(
+    r"\b(what time|when|till when|until when|how late|how early|(a|hasta|desde) qu[eé] hora"
+    r"|cu[aá]ndo)\b",
+    re.IGNORECASE,
+)
 # A holiday named in the question, and the word of the practice's holiday (its `name`) it means;
 # not the eve or the day after ("Christmas Eve", "the day after Thanksgiving").
 _HOLIDAY_WORDS = (
@@ -173,7 +179,7 @@ def open_on_day_answer(
             close=closing,
         )
     wall = local.time().replace(tzinfo=None)
-    if wall < hours[0]:
+    if wall < hours[0] or (wall < hours[1] and _WHAT_TIME.search(question)):
         return translate(language, "frontdesk.hours_later_today", open=opening, close=closing)
     if wall < hours[1]:  # "are you closed today?" is answered no
         key = "not_closed" if re.search(r"(?i)\b(closed|cerrad[oa]s?)\b", question) else "open_now"

@@ -34,6 +34,7 @@ from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
 from assistant.frontdesk.offers import OfferedTime
 from assistant.frontdesk.office import closed_on_answer, office_info, open_on_day_answer
+from assistant.frontdesk.provider_words import FIRST, last_mention
 from assistant.frontdesk.time_phrases import Wish, read_wish
 from assistant.frontdesk.views import AppointmentView, describe, offered_times
 from assistant.identity.names import tokens
@@ -281,8 +282,10 @@ def options_for(
         not_before = datetime.fromisoformat(after) + timedelta(minutes=1) if after else None
         if direction == "later":
             not_before = max(not_before or appointment.ends_at, appointment.ends_at)
-        named = _named_colleague(uow.session, appointment, preference_text)
-        anyone = (any_provider or wish.any_provider) and named is None
+        asked = provider_asked(uow.session, appointment, preference_text)
+        named = asked if asked != appointment.provider_id else None  # a colleague asked for
+        # the visit's own provider asked for (again): theirs, whatever was searched before
+        anyone = (any_provider or wish.any_provider) and asked is None
         search_args = dict(
             date_from=wish.date_from, date_to=wish.date_to, not_before=not_before,
             channel=ctx.conversation.channel, now=now,
@@ -408,15 +411,23 @@ def _colleagues(
     return _nearest_first(sorted(found, key=lambda o: o.starts_at), preference.near)
 
 
-def _named_colleague(session: Session, appointment: Appointment, text: str) -> int | None:
-    """Another provider of the same specialty the patient named ("with Dr. Okafor instead")."""
-    said = set(tokens(text or ""))
-    named = [
-        p.id
-        for p in _colleagues_of(session, appointment)
-        if tokens(p.last_name) and set(tokens(p.last_name)) <= said
-    ]
-    return named[0] if len(named) == 1 else None
+def provider_asked(session: Session, appointment: Appointment, text: str) -> int | None:
+    """The provider of the visit's specialty the words point at last ("with Dr. Okafor
+    instead", then "actually no, keep me with Dr. Chen"); "the first doctor", "my usual
+    doctor", "la doctora de antes" are the visit's own. None: nobody named."""
+    providers = [appointment.provider, *_colleagues_of(session, appointment)]
+    names = {p.id: tokens(p.last_name) for p in providers}
+    found = last_mention(text or "", names)
+    return appointment.provider_id if found == FIRST else found
+
+
+def provider_asked_for(
+    uow: UnitOfWork, conversation_uid: str, appointment_id: int, text: str
+) -> int | None:
+    """`provider_asked` for the conversation's own visit (None: not theirs, or nobody)."""
+    with uow:
+        _, appointment = owned(uow.session, conversation_uid, appointment_id)
+        return None if appointment is None else provider_asked(uow.session, appointment, text)
 
 
 def _search(

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from assistant.frontdesk.denials import DAY, PART, WEEK, WEEKDAY, read_times
+from assistant.frontdesk.emergency import is_emergency
+from assistant.frontdesk.provider_words import names_provider, without_providers
 from assistant.identity.names import fold
 
 _YES = {
@@ -301,35 +303,29 @@ _BUT = ("but", "pero", "although", "aunque", "wait", "espere", "hold on", "actua
 _QUESTION_WORDS = (
     "what", "where", "when", "how", "which", "why", "is", "are", "do", "does", "can", "could",
     "will", "should", "que", "donde", "cuando", "como", "cual", "hay", "tienen", "aceptan",
-    "puedo", "necesito",
+    "puedo", "necesito", "tengo", "debo",
 )  # fmt: skip
+# Said before a question on a call (no question mark in a transcript): "wait", "oh and", "oiga y".
+_LEAD_INS = frozenset({
+    "wait", "hold", "on", "oh", "um", "uh", "umm", "uhh", "hmm", "and", "also", "so", "hey",
+    "actually", "sorry", "quick", "question", "one", "more", "thing", "real", "btw", "oiga",
+    "oye", "y", "pues", "este", "perdon", "disculpe", "otra", "una", "pregunta", "ah", "ay",
+    "tambien", "ok", "okay", "hi", "hello", "hola", "buenas", "buenos", "dias", "tardes",
+    "good", "morning", "afternoon", "evening", "yeah", "yes", "si",
+})  # fmt: skip
 _TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("insurance", ("insurance", "copay", "co pay", "deductible", "medicaid", "medicare",
-                   "seguro", "aseguranza", "aetna", "cigna", "humana", "blue cross")),
+                   "seguro", "aseguranza", "aetna", "cigna", "humana", "blue cross",
+                   "united healthcare", "unitedhealthcare", "uhc", "tricare", "familycare",
+                   "in network", "in-network", "health plan", "plan de salud", "obamacare",
+                   "ambetter", "molina", "oscar health", "kaiser", "anthem", "horizon",
+                   "amerihealth")),
     ("prep", ("bring", "prepare", "prep", "fast", "fasting", "eat before", "traer", "llevar",
               "preparar", "ayunas", "ayuno", "comer antes")),
     ("office", ("parking", "park", "address", "directions", "located", "location", "where are",
                 "where is", "hours", "open", "close", "closing", "estacionamiento",
                 "estacionar", "direccion", "donde estan", "donde queda", "horario", "abren",
                 "cierran")),
-)  # fmt: skip
-# Said in any turn, whatever the classifier thought: 911 / 988 at once.
-_EMERGENCY = (
-    "chest pain", "chest hurts", "pain in my chest", "can't breathe", "cant breathe",
-    "cannot breathe", "not breathing", "isn't breathing", "isnt breathing", "stopped breathing",
-    "trouble breathing", "collapsed", "unconscious", "passed out", "won't wake up",
-    "wont wake up", "stroke", "heart attack", "seizure", "overdose", "overdosed",
-    # too much of a medicine taken: the words back the classifier, which care questions about
-    # doses ("I took my pill late") sit close to
-    "too much of my medicine", "too much of my medication", "too much of my meds",
-    "too much of his medicine", "too much of her medicine", "too many of my pills",
-    "too many pills", "too much medicine", "demasiadas pastillas", "demasiada medicina",
-    "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "kill myself", "suicide",
-    "suicidal", "end my life", "hurt myself", "harm myself", "want to die",
-    "dolor en el pecho", "dolor de pecho", "no puedo respirar", "no respira", "se desmayo",
-    "inconsciente", "derrame", "ataque al corazon", "convulsion", "sobredosis",
-    "sangra mucho", "no para de sangrar", "matarme", "suicidarme", "suicidio", "quitarme la vida",
-    "hacerme dano", "quiero morir",
 )  # fmt: skip
 _MOVE = (
     "move", "moving", "change my", "change the", "push back", "push it", "pushed back",
@@ -352,12 +348,12 @@ def folded_text(text: str) -> str:
 
 def stops(text: str) -> bool:
     """ "Never mind", "forget it", "olvídelo": stop the task, nothing changed. Not when a time
-    is named or turned down: "never mind, thursday then", "el viernes ya no me queda" change
-    the wish."""
+    is named or turned down, or a provider asked for: "never mind, thursday then", "el viernes
+    ya no me queda", "never mind him, my usual doctor is fine" change the wish."""
     folded = folded_text(text)
     if not _has(folded, _STOP):
         return False
-    return _has(folded, _KEEP) or not read_times(text).words
+    return _has(folded, _KEEP) or not (read_times(text).words or names_provider(text))
 
 
 _KEEP = ("keep my appointment", "keep it as it is", "keep it", "deje la cita", "dejelo asi")
@@ -368,18 +364,22 @@ def restarts(text: str) -> bool:
 
 
 def goes_back(text: str) -> bool:
-    return _has(folded_text(text), _BACK)
+    """ "Go back", "regresar" (not "go back to the original doctor": a provider asked for)."""
+    return _has(folded_text(text), _BACK) and not names_provider(text)
 
 
-def is_emergency(text: str) -> bool:
-    return _has(folded_text(text), _EMERGENCY)
+def mentions_insurance(text: str) -> bool:
+    """Insurance named ("I wanted to see if you accept Medicaid"), asked or not."""
+    return _has(folded_text(text), dict(_TOPICS)["insurance"])
 
 
 def question_topic(text: str) -> str | None:
     """ "Is there parking?", "what do I need to bring", "¿aceptan mi seguro?": the topic of a
     question asked in the middle of a task (office, insurance, prep), else None."""
-    folded = folded_text(text)
+    folded = folded_text(without_providers(text))  # "is Dr. Park free?" asks no parking
     said = folded.split()
+    while said[:1] and said[0] in _LEAD_INS:  # "wait do you take ...", "oiga y tengo que ..."
+        said = said[1:]
     asked = "?" in text or "¿" in text or (said[:1] and said[0] in _QUESTION_WORDS)
     if not asked:
         return None
@@ -496,6 +496,36 @@ def strict_yes(text: str, intent: str | None = None) -> bool:
     if weekday_of(text) is not None or re.search(r"\d", folded) or new_wish(text):
         return False
     return not wants_more(text) and len(said) <= 8
+
+
+_SAYS_COMING = (
+    "i'll be there", "ill be there", "i will be there", "we'll be there", "we will be there",
+    "see you then", "see you tomorrow", "confirmed", "confirmado", "confirmada", "ahi estare",
+    "alli estare", "ahi estaremos", "alli nos vemos", "ahi nos vemos", "got it",
+)  # fmt: skip
+
+
+# A first word that answers "reply YES to confirm" ("please send my records" is no yes).
+_OPENING_YES = frozenset({
+    "yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay", "k", "absolutely",
+    "definitely", "confirm", "confirmed", "perfect", "great", "si", "claro", "vale", "dale",
+    "listo", "perfecto", "confirmo", "confirmado", "confirmada",
+})  # fmt: skip
+
+
+def opens_with_yes(text: str) -> tuple[bool, str]:
+    """ "Yes definitely, thank you for the reminder!", "si voy. tengo que ir en ayunas?": a yes
+    in the first clause (and no no, cancel or move in it), and what follows it."""
+    pieces = re.split(r"(?<=[.,!;?])\s*", text.strip(), maxsplit=1)
+    first, rest = pieces[0], (pieces[1] if len(pieces) > 1 else "")
+    folded = folded_text(first)
+    said = folded.split()
+    if not said or set(said) & _NO or _has(folded, _BUT) or is_emergency(text):
+        return False, rest
+    if asks_to_cancel(text) or asks_to_move(text):
+        return False, rest
+    yes = said[0] in _OPENING_YES or _has(folded, _YES_PHRASES) or _has(folded, _SAYS_COMING)
+    return yes, rest
 
 
 def strict_no(text: str, intent: str | None = None) -> bool:

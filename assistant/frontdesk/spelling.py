@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.identity.names import fold
+from assistant.identity.names import edit_distance, fold
 
 WEEKDAY_WORDS = {
     "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
@@ -59,25 +59,6 @@ _NOT_TYPOS = frozenset({
 _WORD = re.compile(r"[^\W\d_]+|\d+[^\W\d_]*", re.UNICODE)
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edit distance with transpositions (optimal string alignment), cut at `limit` + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], previous2[j - 2] + 1)
-        if min(row) > limit:
-            return limit + 1
-        previous2, previous = previous, row
-    return previous[-1]
-
-
 def vocabulary(language: str | None) -> tuple[str, ...]:
     """Weekdays and day words of the language (weekdays of every language when unknown)."""
     if language in WEEKDAY_WORDS:
@@ -94,7 +75,7 @@ def nearest(word: str, language: str | None) -> str | None:
     if word in vocab:
         return word
     limit = 2 if len(word) >= 8 else 1
-    scored = sorted((_distance(word, v, limit), v) for v in vocab)
+    scored = sorted((edit_distance(word, v, limit), v) for v in vocab)
     best = [v for d, v in scored if d == scored[0][0] and d <= limit]
     return best[0] if len(best) == 1 else None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from assistant.frontdesk.provider_words import without_providers
 from assistant.frontdesk.short_answers import words, yes_no
 
 Expecting = Literal["name", "date", "yes_no", "choice", "free"]
@@ -108,18 +109,37 @@ def _folded(text: str) -> str:
     return " ".join(words(text))
 
 
+# An emergency that is no one's health: "a family emergency out of town", "an emergency came
+# up at work", "una emergencia familiar" (a reason to cancel, not a 911 call).
+_NOT_MEDICAL = re.compile(
+    r"\b(family|work|personal|job|house|home|car|pet|dog|cat|childcare|school|babysitter"
+    r"|business|plumbing|flooding) emergenc\w*"
+    r"|\bemergenc\w* (familiar|personal|(at|with|from|for) (work|home|my job|the house"
+    r"|my (kid|son|daughter|family|mom|dad|husband|wife|pet|dog|cat|car|house))"
+    r"|came up|en (el|la) (trabajo|casa|familia)|de (trabajo|familia)|con mi (familia|carro"
+    r"|casa|perro|gato))"
+)
+
+
 def red_flag(text: str) -> bool:
-    return bool(_RED_FLAGS.search(_folded(text)))
+    """A word of a medical emergency (not "a family emergency": no one's health)."""
+    return bool(_RED_FLAGS.search(_NOT_MEDICAL.sub(" ", _folded(text))))
+
+
+def not_medical(text: str) -> bool:
+    """An emergency named that is no one's health, and no red flag besides it."""
+    return bool(_NOT_MEDICAL.search(_folded(text))) and not red_flag(text)
 
 
 def asks_for_person(text: str) -> bool:
     """ "Can I talk to a real person", "representative", "hablar con alguien" (not "Mark
-    Person": a person word with no asking around it is a name)."""
-    return bool(_ASKS_FOR_PERSON.search(_folded(text)))
+    Person": a person word with no asking around it is a name; nor "I want Dr. Okafor": a
+    provider)."""
+    return bool(_ASKS_FOR_PERSON.search(_folded(without_providers(text))))
 
 
 def is_question(text: str) -> bool:
-    folded = _folded(text)
+    folded = _folded(without_providers(text))  # "is Dr. Park free then?" asks no parking
     return (
         text.strip().endswith("?")
         or bool(_QUESTION_START.search(folded))
@@ -162,7 +182,7 @@ def change_of_subject(text: str, intent: str | None, expecting: Expecting) -> Ch
     if intent not in DIGRESSIONS or not text.strip():
         return None
     if intent == EMERGENCY:
-        if red_flag(text) or not looks_like(text, expecting):
+        if red_flag(text) or not (looks_like(text, expecting) or not_medical(text)):
             return "emergency"
         return None
     if intent == HUMAN:

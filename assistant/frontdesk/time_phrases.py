@@ -72,6 +72,8 @@ _CLOCK_PARTS: tuple[_ClockPart, ...] = (
                 r"|turno)|cuando salga del trabajo)\b"), None, time(15), None, time(17)),
     (re.compile(r"\b(after school|(despues|saliendo|al salir) de (la )?escuela"
                 r"|despues del colegio)\b"), None, time(15), None, None),
+    (re.compile(r"\b(after (lunch|lunchtime|noon|midday)|(despues|luego) de(l| la)? (comida"
+                r"|comer|almuerzo|almorzar|mediodia))\b"), "afternoon", time(12), None, None),
     # the end of the day: the latest times, latest first
     (re.compile(r"\b(as late as (possible|you can|you have)|(the )?latest (you have|possible"
                 r"|time|one|appointment|slot)|last (appointment|time|slot|one) of the day"
@@ -164,10 +166,16 @@ _BOUND = re.compile(
 )
 # Relative to the visit being moved: same clock time a week on; some hours later / earlier.
 _SAME_TIME = re.compile(r"\b(same time|misma hora|same hour)\b")
+# The week after the visit's: "the week after (that)", "the following week", "a week later",
+# "la semana siguiente / que sigue / de después", "a la otra semana".
+_FOLLOWING_WEEK = (
+    r"week later|week after|following week|week following|week from then|semana siguiente"
+    r"|semana que sigue|semana de despues|semana despues|semana mas tarde|otra semana"
+    r"|siguiente semana"
+)
 _WEEK_ON = re.compile(
-    r"\b(week later|week after|next week|following week|semana que viene|semana siguiente"
-    r"|proxima semana|otra semana|siguiente semana|semana despues|semana mas tarde"
-    r"|semana que entra|week from then)\b"
+    r"\b(" + _FOLLOWING_WEEK + r"|next week|semana que viene|proxima semana"
+    r"|semana que entra)\b"
 )
 _HOURS_SHIFT = re.compile(
     r"\b(?P<n>\d{1,2}|an?|one|two|three|four|una|dos|tres|cuatro|un par de|a couple( of)?|couple"
@@ -179,16 +187,26 @@ _A_TIME_ASKED = re.compile(
     r"|me da|me das|deme|dame|me puede dar|conseguir|otra|alguna)\s+$"
 )
 _SAME_DAY = re.compile(
-    r"\b(same (day|morning|afternoon)|mismo dia|misma (manana|tarde)"
+    r"\b(same (day|date|morning|afternoon)|mismo dia|misma (fecha|manana|tarde)"
     r"|(later|earlier|sooner) (on |in )?(that|that same|the same) (day|morning|afternoon)"
+    r"|(later|earlier) in the day|(on )?the day of (my|the|our) (appointment|appt|visit)"
     r"|that (day|morning|afternoon) but (a bit |a little )?(later|earlier)"
-    r"|(mas tarde|mas temprano) (ese|el) dia|(mas tarde|mas temprano) (esa|la) (manana|tarde)"
+    r"|(mas tarde|mas temprano) (ese|el|en el) dia"
+    r"|(mas tarde|mas temprano) (esa|la) (manana|tarde)"
     r"|(ese|el) dia pero (un poco )?mas (tarde|temprano)"
     r"|(esa|la) (manana|tarde) pero (un poco )?mas (tarde|temprano)"
+    r"|el dia de (mi|la|su) (cita|consulta)"
     r"|that same day|that day but|ese dia pero)\b"
 )
-# "I can't do that day", "no puedo ese mismo día": not a wish for it
-_NOT_THAT_DAY = re.compile(r"\b(can'?t|cannot|can not|not|won'?t|no puedo|no me (queda|sirve))\b")
+# "I can't do that day", "no puedo ese mismo día", "that day doesn't work": not a wish for it
+# (the denial said just before or just after the day, not anywhere in the message).
+_DENIED_BEFORE = re.compile(
+    r"\b(can'?t|cannot|can not|not|won'?t|no puedo|no me (queda|sirve)|no|ni)( \w+){0,2} $"
+)
+_DENIED_AFTER = re.compile(
+    r"^ (\w+ )?(doesn'?t|does not|won'?t|isn'?t|is not|is bad|no (puedo|me queda|me sirve"
+    r"|funciona))\b"
+)
 _EARLIER_WORDS = re.compile(
     r"\b(earlier|sooner|before|mas temprano|mas tempranito|antes|adelant\w*"
     r"|(move|bump)(ed)? (it |me |\w+ )?up)\b"
@@ -213,7 +231,8 @@ _LATER = re.compile(
     r"|later than|delay"
     r"|postpone|the week after|week later|posponer|pospon\w*|atrasar|atrase|aplazar|mas adelante"
     r"|la semana siguiente|la otra semana|same time|misma hora"
-    r"|(un|una|dos|tres|\d+) (dia|dias|semana|semanas) (despues|mas tarde))\b"
+    r"|" + _FOLLOWING_WEEK + r"|(un|una|dos|tres|\d+) (dia|dias|semana|semanas)"
+    r" (despues|mas tarde))\b"
 )
 _SPAN = re.compile(
     r"\b(?:(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro)"
@@ -251,9 +270,13 @@ def later_than_visit(text: str, visit: date) -> date | None:
 
 def carries_details(text: str, *, now: datetime, time_zone: str, language: str) -> bool:
     """Does a request say when (or with whom) as well? "Move my appointment to Thursday
-    afternoon", "anything sooner?", "push it back a few days"."""
+    afternoon", "anything sooner?", "push it back a few days", "later that same day", "the
+    week after", "two hours later"."""
     folded = " ".join(words(text))
-    if _LATER.search(folded):
+    if _LATER.search(folded) or about_the_visit_day(text) or _WEEK_ON.search(folded):
+        return True
+    if _HOURS_SHIFT.search(folded) and (_EARLIER_WORDS.search(folded) or _LATER_WORDS.search(
+        folded)):  # fmt: skip
         return True
     wish = read_wish(text, now=now, time_zone=time_zone, language=language)
     pref = wish.preference
@@ -283,6 +306,20 @@ _GREETING = re.compile(
 )
 # When a symptom began is no time wished: "fever since Saturday", "tos desde anoche", "desde
 # hace una semana" ("desde las 3", from three on, is one).
+# When something happened is no time wished either: "I hurt myself at the gym yesterday", "me
+# caí la semana pasada", "twisted it last weekend", "hace dos días".
+_DAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|mi[eé]rcoles|jueves"
+    r"|viernes|s[aá]bado|domingo"
+)
+_PAST = re.compile(
+    rf"(?i)\b(?:yesterday|last\s+(?:night|week|weekend|month|{_DAYS})\b(?!\s+of\b)"
+    r"|the other day|this past (?:week|weekend|few days)"
+    r"|(?:\d+|a|an|one|two|three|four|five|a few|a couple of|couple of|several)\s+"
+    r"(?:days?|weeks?|months?)\s+ago"
+    rf"|ayer|anoche|anteayer|antier|(?:la|el)\s+(?:semana|mes|fin de semana|{_DAYS})\s+pasad[oa]"
+    r"|hace\s+(?:unos\s+|unas\s+)?(?:\w+\s+)?(?:d[ií]as|semanas|meses|un rato))\b"
+)
 _ONSET = re.compile(
     r"(?i)\b(?:since|desde(?!\s+(?:las?|a\s+las?)\s+\w)(?:\s+hace)?)\s+"
     r"(?:(?:el|la|los|las|last|this|the|past|about|like|around|un|una|unos|unas|\d+)\s+)*"
@@ -306,7 +343,8 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
-    said = read_times(_ONSET.sub(" ", _GREETING.sub(" ", text)), language)  # "tues aft" written out
+    when = _PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text)))  # no past, no onset
+    said = read_times(when, language)  # "tues aft" written out
     whole = " ".join(words(text))  # with what was denied: "not this week", "not before Monday"
     text = said.kept()  # what was denied ("mornings I work", "not Tuesday") is no wish
     folded = " ".join(words(text))
@@ -541,9 +579,7 @@ def _from_visit(
         if target.date() != visit:
             return None
         return replace(plain, on_date=visit, earliest=lo.time(), latest=_plus_minute(hi.time()))
-    if _SAME_DAY.search(folded) and not _NOT_THAT_DAY.search(
-        folded
-    ):  # keeps a part of the day or clock said with it
+    if _visit_day_said(folded):  # keeps a part of the day or clock said with it
         that_day = replace(pref, asap=False, on_date=visit, weekdays=frozenset())
         if visit_time is None:
             return that_day
@@ -561,8 +597,36 @@ def _from_visit(
 def about_the_visit_day(text: str) -> bool:
     """ "A bit earlier the same morning", "más tarde ese mismo día": the day of the visit being
     moved (not a wish for that day when denied: "I can't do that day")."""
-    folded = " ".join(words(text))
-    return bool(_SAME_DAY.search(folded)) and not _NOT_THAT_DAY.search(folded)
+    return _visit_day_said(" ".join(words(text)))
+
+
+# "That day" / "ese día" is the visit's only with earlier or later close by ("that day works
+# but later", "ese día sí puedo pero más tarde como a las cuatro", "that morning, a bit
+# earlier"); "any mornings that day?" after "Tuesday afternoon" is that Tuesday.
+_THAT_DAY = re.compile(r"\b(that|ese|esa) (day|morning|afternoon|dia|manana|tarde)\b")
+_ON_THAT_DAY = re.compile(
+    r"\b(later|earlier|sooner|mas tarde|mas temprano|mas tardecito|mas tempranito|antes"
+    r"|despues)\b"
+)
+
+
+def _visit_day_said(folded: str) -> bool:
+    """The visit's own day named as a wish (not denied just before or after it)."""
+    found = list(_SAME_DAY.finditer(folded)) + [
+        m for m in _THAT_DAY.finditer(folded) if _ON_THAT_DAY.search(_around_words(folded, m, 6))
+    ]
+    for said in found:
+        before, after = f"{folded[: said.start()]}", f" {folded[said.end() :].strip()}"
+        if not _DENIED_BEFORE.search(before) and not _DENIED_AFTER.search(after):
+            return True
+    return False
+
+
+def _around_words(folded: str, match: re.Match[str], n: int) -> str:
+    """The `n` words on each side of a match."""
+    before = folded[: match.start()].split()[-n:]
+    after = folded[match.end() :].split()[:n]
+    return " ".join([*before, "|", *after])
 
 
 def _plus_minute(value: time) -> time | None:

@@ -54,6 +54,7 @@ _STOP = (
     r"|tambien|please|por favor|instead|then|luego|if|si|or|o|is|es|since|ya|i'm|im|as|it)"
 )
 _WORD = r"[a-z0-9']+"
+_FROM_VISIT = r"(?:of|after|before|following|de|despues|antes)"
 # What follows a visit's noun and still describes it: "with Dr. Chen", "on Thursday", "at 3",
 # "del jueves", "de la tarde", "que tengo el lunes", "I have on Friday".
 _TAIL_START = (
@@ -76,8 +77,9 @@ _MY_CLOCK = re.compile(
 )
 _REFERENCES = (
     # "the later one", "my second appointment", "my Thursday 3pm appt", "la segunda cita", with
-    # what follows ("the one with Dr. Chen", "mi cita del jueves")
-    re.compile(rf"\b{_DET}\s+(?:(?!{_STOP}\b){_WORD}\s+){{0,3}}?{_NOUN}\b{_TAIL}?"),
+    # what follows ("the one with Dr. Chen", "mi cita del jueves"); not a time counted from the
+    # visit ("the day of my appointment", "the week after my visit", "el día de mi cita")
+    re.compile(rf"\b{_DET}\s+(?:(?!{_STOP}\b|{_FROM_VISIT}\b){_WORD}\s+){{0,3}}?{_NOUN}\b{_TAIL}?"),
     # "Thursday's appointment"
     re.compile(rf"\b{_WORD}'s\s+{_NOUN}\b{_TAIL}?"),
     # "la del jueves", "la de la tarde", "la última", "la que tengo con el doctor Okafor" (not
@@ -349,7 +351,7 @@ def pick(text: str, views: Sequence[AppointmentView], *, today: date | None = No
 
 # --- what a check asks --------------------------------------------------------------------------
 
-WHEN, WHO, WHERE, KIND = "when", "who", "where", "kind"
+WHEN, WHO, WHERE, KIND, PREP = "when", "who", "where", "kind", "prep"
 _ASKED = (
     (WHEN, re.compile(
         r"\b(when|what day|which day|what date|what time|que dia|cuando|a que hora|que hora"
@@ -365,10 +367,15 @@ _ASKED = (
         r"\b(what kind|what type|which kind|which type|type of|kind of|what is it for"
         r"|what's it for|whats it for|what (?:my |the )?(?:appointment|appt|visit|it) is for"
         r"|que tipo|de que tipo|que clase|para que es|de que es)\b")),
+    (PREP, re.compile(
+        r"\b(fast|fasting|eat (before|anything)|not eat|without eating|prepare|prep|preparation"
+        r"|(should|do) i (need to )?bring|what (do|should) i bring|ayunas|ayuno|ayunar"
+        r"|sin comer|comer antes|preparar\w*|preparacion|traer|llevar)\b")),
 )  # fmt: skip
 
 
 def asked(text: str) -> frozenset[str]:
-    """What a check asks about the visit: when, who, where, what kind (none named: all)."""
+    """What a check asks about the visit: when, who, where, what kind, how to prepare ("do I
+    need to fast?") (none named: all)."""
     said = " ".join(_fold(text or "").replace(_BREAK, " ").split())
     return frozenset(aspect for aspect, words in _ASKED if words.search(said))

@@ -17,7 +17,9 @@ import gettext
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
+import yaml
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 from babel.messages.catalog import Catalog
@@ -97,6 +99,16 @@ def month_names(language: str | None) -> tuple[str, ...]:
     """January first, as the language writes them mid-sentence (CLDR through Babel)."""
     names = get_month_names("wide", context="format", locale=supported(language))
     return tuple(names[i] for i in range(1, 13))
+
+
+@cache
+def lexicon(language: str, name: str) -> dict[str, Any]:
+    """A language's word lists for the rules that read patients' words
+    (`locales/<language>/<name>.yml`, e.g. the shorthand respelled); empty when it has none."""
+    path = LOCALES / language / f"{name}.yml"
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def localized(record: object, field: str, language: str | None) -> str | None:

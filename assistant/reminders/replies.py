@@ -17,6 +17,7 @@ from assistant.actor import Actor
 from assistant.conversations import sessions
 from assistant.db.models import Appointment, Conversation, ConversationTurn, OutboundMessage
 from assistant.db.types import utcnow
+from assistant.messages import localized
 from assistant.scheduling import operations
 from assistant.scheduling.errors import InvalidTransition
 from assistant.timefmt import format_when
@@ -146,3 +147,13 @@ def confirm_reply_for(uow: UnitOfWork, conversation_uid: str) -> ConfirmResult:
         result = confirm_reply(uow.session, conversation)
         uow.commit()
         return result
+
+
+def prep_for_reply(uow: UnitOfWork, appointment_id: int, language: str) -> str | None:
+    """The visit's preparation, for a reminder's answer that asks about it ("yes. do I need to
+    fast?"): the reminder that went to this number carried it already."""
+    with uow:
+        appointment = uow.session.get(Appointment, appointment_id)
+        if appointment is None:
+            return None
+        return localized(appointment.appointment_type, "prep_instructions", language)

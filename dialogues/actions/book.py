@@ -20,6 +20,7 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk.offers import OfferedTime
+from assistant.frontdesk.provider_words import FIRST, last_mention, names_provider
 from assistant.frontdesk.short_answers import choose, wants_more
 from assistant.frontdesk.views import numbered
 from assistant.identity.names import has_full_name
@@ -459,6 +460,29 @@ class ValidateBookForm(OfferingForm):
             return {"slot_choice": None, "time_preference": text,
                     **self.offer(result, dispatcher, tracker)}  # fmt: skip
         return super().validate_slot_choice(value, dispatcher, tracker, domain)
+
+    def provider_asked(self, text: str, tracker: Tracker) -> tuple[bool, int | None]:
+        """A provider of the visit's kind named last, or the one asked for first ("the first
+        doctor I asked for": the request's; none named there: whoever fits)."""
+        if not names_provider(text):
+            return False, None
+        fitting = providers(tracker)
+        found = last_mention(text, {int(p["id"]): p["words"][-1:] for p in fitting})
+        if found is None:
+            return False, None
+        if found != FIRST:
+            return True, found
+        first = booking.named_provider(str(tracker.get_slot("request_details") or ""), fitting)
+        return True, int(first["id"]) if first else None
+
+    def search_provider(
+        self, provider: int | None, wish: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        named = next((p for p in providers(tracker) if int(p["id"]) == provider), None)
+        tracker.slots["book_provider"] = named
+        result = self.search(tracker, wish)
+        found = {"book_provider": named, "provider_preference": wish if named else "any"}
+        return {**found, **self.offer(result, dispatcher, tracker)}
 
     def _with_provider(
         self, named: dict[str, Any], text: str, dispatcher: CollectingDispatcher, tracker: Tracker

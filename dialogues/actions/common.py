@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.frontdesk.respelling import respelled
 from assistant.frontdesk.short_answers import yes_no
 from assistant.frontdesk.views import AppointmentView
 from assistant.messages import supported
@@ -29,14 +30,27 @@ def text_of(tracker: Tracker) -> str:
     return str((tracker.latest_message or {}).get("text") or "")
 
 
+def request_text(tracker: Tracker) -> str:
+    """The patient's words as the rules read a whole request: shorthand and typos of request
+    words written out ("cn u move my appt" -> "can you move my appointment"). Names and dates
+    of birth are read from `text_of`, as said."""
+    return respelled(text_of(tracker), language(tracker))
+
+
 def appointment_id(tracker: Tracker) -> int | None:
     value = tracker.get_slot("appointment_id")
     return int(value) if value is not None else None
 
 
-def say_prep(dispatcher: CollectingDispatcher, view: AppointmentView) -> None:
+def say_prep(
+    dispatcher: CollectingDispatcher, view: AppointmentView, *, asked: bool = False
+) -> None:
+    """The visit's preparation; when the patient asked ("do I need to fast?") and it needs none,
+    that it needs none."""
     if view.prep:
         dispatcher.utter_message(response="utter_prep_instructions", when=view.when, prep=view.prep)
+    elif asked:
+        dispatcher.utter_message(response="utter_no_special_prep")
 
 
 def yes_or_no(value: Any, tracker: Tracker) -> str | None:

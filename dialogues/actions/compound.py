@@ -16,7 +16,9 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
-from assistant.frontdesk.move_or_book import asks_openings
+from assistant.frontdesk.insurance import answer_insurance, asks_if_taken
+from assistant.frontdesk.late import minutes_late
+from assistant.frontdesk.move_or_book import asks_openings, says_late
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
@@ -26,8 +28,9 @@ from assistant.frontdesk.short_answers import (
     question_topic,
     replaces_visit,
 )
+from assistant.frontdesk.time_phrases import about_the_visit_day
 from assistant.frontdesk.which_visit import reference, without_places
-from dialogues.actions.common import language, text_of
+from dialogues.actions.common import language, request_text
 from dialogues.actions.context import conversation_uid, unit_of_work
 
 # Where one request ends and the next begins.
@@ -42,7 +45,8 @@ _SPLIT = re.compile(
     r"|adem[aá]s"
     r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please|to know"
     r"|to ask|to find out|find out|ask)\b)"
-    r"|\sy\s(?=(?:qu[eé]|d[oó]nde|cu[aá]l|c[oó]mo|necesito|quiero|me|mi|hay|tambi[eé]n|saber"
+    r"|\sy\s(?=(?:(?:a|hasta|en|para) )?(?:qu[eé]|d[oó]nde|cu[aá]l|c[oó]mo|cu[aá]ndo)\b"
+    r"|(?:necesito|quiero|me|mi|hay|tambi[eé]n|saber"
     r"|preguntar"
     r"|a ver si|tengo una|tengo otra|otra cosa|una pregunta|una duda)\b)"
     # a question about the office said straight after the request (a voice transcript has no
@@ -60,7 +64,8 @@ _SPLIT = re.compile(
 _ASKS = re.compile(
     r"\?|^\s*(what|whats|where|wheres|when|how|is|are|do|does|can i park|which|d[oó]nde|cu[aá]l"
     r"|qu[eé]|c[oó]mo"
-    r"|hay|a qu[eé]|tienen|est[aá]n|abren|to know|to ask|to find out|find out|ask|saber"
+    r"|hay|a qu[eé]|hasta qu[eé]|tienen|est[aá]n|abren|to know|to ask|to find out|find out|ask"
+    r"|saber"
     r"|(?:i )?(?:wanted|want|would like|wanna|need) to (?:ask|know)|quer[ií]a (?:saber|preguntar)"
     r"|preguntar|a ver si)\b",
     re.IGNORECASE,
@@ -68,7 +73,7 @@ _ASKS = re.compile(
 _OFFICE = re.compile(
     r"\b(address|located|location|where (are|is) (you|the)|directions|park|parking|hours|open"
     r"|close|fax|phone number|floor|bus|direccion|donde (estan|queda)|estacionamiento"
-    r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|piso)\b"
+    r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|abiert[oa]s?|piso)\b"
 )
 # Requests for a department, by their words (the classifier may have named the task instead).
 _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -118,6 +123,33 @@ _ASKS_NURSE = re.compile(
     r"|\bhow (often|many times|much|many) (?!(does|do|would|will) \w+ cost\b)(\w+ ){0,3}"
     r"(do i|should i|am i supposed to|i'?m supposed to|to) (take|use|apply|put|give)\b"
     r"|\b(cada cuanto|cuantas veces) (me )?(tomo|tomar|pongo|poner|uso|usar|aplico)\b"
+    # a medicine's directions are its instructions, not the way to the office
+    r"|\bdirections (on|for|of|from) (my |the |this |these )?(\w+ )?(prescription|medicine"
+    r"|medication|meds|pills|doctor|dr|visit|appointment|cream|drops|inhaler|bottle|label)\b"
+    r"|\b(doctor'?s|medicine|medication|meds|prescription|dosing) directions\b"
+    # how far apart the doses are: "how many hours between doses?", "cada cuantas horas"
+    r"|\bhow (many hours|long|far|much time) (apart|between)\b( \w+){0,5}? (doses?|pills?"
+    r"|tablets?|capsules?|shots?|puffs?|drops|inhalers?|meds|medicines?|medications?"
+    r"|antibiotics?|them|it)\b|\bcada cuantas horas\b"
+    r"|\b(hours|hrs|time|wait) (apart )?between (the |my |each |two )?(\w+ ){0,2}?(doses|pills"
+    r"|tablets|capsules|shots|puffs|inhalers|meds)\b"
+)
+# A message for the doctor ("I need to get a message to Dr. Lee", "let my doctor know the rash
+# is gone"), when no visit is asked for in the same words.
+_FOR_THE_DOCTOR = re.compile(
+    r"\b(message|msg|note|word) (to|for) (my |the |dr |doctor )?(doctor|doc|dr|doctora|physician)\b"
+    r"|\blet (dr \w+|my doctor|my doc|the doctor) know\b"
+    r"|\bmensaje (a|para) (mi |el |la )?(doctor|doctora|medico|medica)\b"
+    r"|\b(contact|reach|get in touch with|get a ?hold of|get ahold of) (dr \w+|doctor \w+"
+    r"|my doctor|my doc|the doctor|my physician)\b"
+    r"|\bcomunicarme con (mi |el |la )?(doctor|doctora|medico|medica)\b"
+)
+# Going over what the doctor said ("I need to go over what Dr. Ruiz told me"), when no visit is
+# asked for ("do what my doctor said and come back in a month" is a booking).
+_WHAT_THE_DOCTOR_SAID = re.compile(
+    r"\bwhat (the doctor|the doc|dr \w+|my doctor|my doc) (said|told me|wanted me|recommended)\b"
+    r"|\blo que (me )?(dijo|explico|recomendo) (el doctor|la doctora|mi doctor|mi doctora"
+    r"|el medico|la medica)\b"
 )
 # A visit already had, and nothing new asked for: "Hi, I'm Mark and I had an appointment with
 # Dr. Lee", "tuve cita con la doctora ayer" (the question about it comes next).
@@ -129,8 +161,9 @@ _PAST_VISIT = re.compile(
 )
 _ASKS_A_VISIT = re.compile(
     r"\b(another|new|next|again|back|missed|miss|scheduled|booked|cancel\w*|reschedul\w*"
-    r"|move|change|instead|book|schedule|make|set up|get in|come in|see (him|her|the doctor"
-    r"|dr \w+)|(need|want|like|get) (an|a|another|one|my)|one for|tomorrow|asap|as soon as"
+    r"|move|change|instead|book|schedule|make|set up|get in(?! touch)|come in"
+    r"|see (him|her|the doctor|dr \w+)|(need|want|like|get) (an|a|another|one|my)|one for"
+    r"|tomorrow|asap|as soon as"
     r"|available|opening|soonest|otra|nueva|agendar|sacar|volver|regresar|falte|cambiar"
     r"|cancelar|(quiero|necesito) (una )?cita|cita para)\b"
 )
@@ -139,7 +172,8 @@ _ASKS_A_VISIT = re.compile(
 # for it: "a follow up with Dr. Okafor on a Tuesday").
 _FOLLOW_UP = re.compile(r"\bfollow ?-?up\b|\bseguimiento\b")
 _VISIT_ASKED = re.compile(
-    r"\b(schedule|book|make|set up|come in|come back|get in|see (him|her|the doctor|dr \w+)"
+    r"\b(schedule|book|make|set up|come in|come back|get in(?! touch)"
+    r"|see (him|her|the doctor|dr \w+)"
     r"|follow ?-?up (appointment|appt|visit|exam)|next week|cita|agendar|volver|volviera"
     r"|regresar|regresara|consulta|visit|monday|tuesday|wednesday|thursday|friday|morning"
     r"|afternoon|tomorrow|lunes|martes|miercoles|jueves|viernes|manana|tarde|this week"
@@ -168,6 +202,11 @@ def asks_the_nurse(text: str) -> bool:
     asked = "?" in text or "¿" in text
     if _ASKS_NURSE.search(folded) or (asked and _MUST_I_GO.search(folded)):
         return True
+    if _FOR_THE_DOCTOR.search(folded) and not books(text):
+        return True
+    said = _WHAT_THE_DOCTOR_SAID.search(folded)
+    if said and not books(text) and not _ASKS_A_VISIT.search(folded):
+        return True
     if _PAST_VISIT.search(folded) and not _ASKS_A_VISIT.search(folded):
         return True
     return bool(_FOLLOW_UP.search(folded)) and not _VISIT_ASKED.search(folded)
@@ -185,17 +224,33 @@ _CONFIRM = re.compile(
 )
 _CHECK = re.compile(
     r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi"
+    # "when's my physical", "when do I have my checkup", "¿qué día tengo la consulta?"
+    r"|(when|what day|what time|which day)(?:'s| is|s| do i have)? my (next |upcoming )?"
+    r"(appointment|appt|apt|visit|physical|check ?up|exam|follow ?up)"
+    r"|(cuando|que dia|a que hora) (es|tengo) (mi|la)"
+    r" (proxima )?(cita|consulta|examen|chequeo|revision)"
     r"|(address|location|where) (for|of) my (appointment|appt|visit)|where is my (appointment"
     r"|appt|visit)|donde es mi cita|(what|which) (type|kind) of (appointment|appt|visit)"
     r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita"
     r"|(date|day|time|doctor|provider|address|location)( and (the )?\w+)? (of|for) my (appointment"
     r"|appt|visit)|(fecha|hora|doctor|doctora|direccion) de mi cita"
-    r"|what (my )?(appointment|appt|visit) is for|para que es mi cita)\b"
+    r"|what (my )?(appointment|appt|visit) is for|para que es mi cita"
+    # what day: "¿qué día es mi cita?", "cuando tengo la cita", "que dia me toca ir"
+    r"|(what|which) (day|date|time) (is|was|s) (my|the) (next )?(appointment|appt|visit)"
+    r"|when (is|was|s) (my|the) next (appointment|appt|visit)|remind me (when|what day)"
+    r"|que (dia|fecha) (es|era|seria|queda|quedo)( mi| la) (cita|consulta)"
+    r"|que (dia|fecha)( y a que hora)? (tengo|me toca)\b"
+    r"|(cuando|para cuando) (es|era|tengo|me toca|queda|quedo|seria)( mi| la| una)?"
+    r" (cita|consulta)|(dia|fecha|hora) (de|para) (mi|la) (cita|consulta)"
+    r"|(recordar|recuerda|recuerde|decir|dice|diga)( \w+){0,2} (el dia|la fecha|que dia|cuando)"
+    r")\b"
 )
 _BOOK = re.compile(
     r"\b(book|schedule|make an? (appointment|appt)|set up an? (appointment|appt)|new patient"
     r"|hacer una cita|sacar una cita|agendar|programar una cita|quiero una cita"
-    r"|necesito una cita|(necesito|quiero|quisiera|ocupo) cita)\b"
+    r"|necesito una cita|(necesito|quiero|quisiera|ocupo) cita"
+    r"|(me |le )?(puede|pueden|podria|podrian) (dar|hacer|conseguir)(me)? (una )?cita"
+    r"|(deme|denme|dame|hagame) (una )?cita)\b"
 )
 # A new visit asked for without a booking verb: "can I get a video visit", "necesito una cita".
 _NEW_VISIT = re.compile(
@@ -235,7 +290,8 @@ _NOT_BOOKING = re.compile(
 # "que me vea un doctor"), or for a kind of visit ("talk to Dr. Chen over video"); not about a
 # visit they hold ("come in earlier for my appointment", "do I fast for my physical?").
 _TO_BE_SEEN = re.compile(
-    r"\b(come in|get in|be seen|get seen|squeeze me in|fit me in|see (a |the |some |any |your )?"
+    r"\b(come in|get in(?! touch)|be seen|get seen|squeeze me in|fit me in"
+    r"|see (a |the |some |any |your )?"
     r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
     r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
     r"|(have|get) (\w+ ){1,6}?(looked at|checked out)|take a look at (it|this|my)"
@@ -264,9 +320,12 @@ _THEIR_VISIT = re.compile(
 
 def moves(text: str) -> bool:
     """Move words: "move", "change", "push back", "earlier", "reschedule", "cambiar", "pasar"
-    ("cancel the earlier one": there "earlier" names a visit)."""
+    ("cancel the earlier one": there "earlier" names a visit); or a time wished on the visit's
+    own day ("can I come in later that same day", "el mismo día pero más tarde"): only the
+    visit they have has that day."""
     text = without_places(text)
-    return asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
+    moved = asks_to_reschedule(text) or bool(_MOVES_TOO.search(folded_text(text)))
+    return moved or about_the_visit_day(text)
 
 
 def books(text: str) -> bool:
@@ -285,6 +344,8 @@ def book_or_move(text: str, task: str) -> str:
     folded = folded_text(text)
     if task == "reschedule" and books(text) and not moves(text):
         return "book"
+    if task == "book" and says_late(text) and not books(text) and not moves(text):
+        return "late"  # "running late, at 5th and 73rd now, be there in 10": no visit asked
     if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
         return "reschedule"
     return task
@@ -309,10 +370,16 @@ TASK_INTENTS = {
     "confirm": "confirm_appointment",
     "check": "check_appointment",
     "book": "book_appointment",
+    "late": "running_late",
 }
 
 
-_LEADING = re.compile(r"^(and|also|plus|oh|btw|y|tambien|también|ademas|además)\s+", re.IGNORECASE)
+# Joining words and a speaker's fillers before a part ("and uh what's the address").
+_LEADING = re.compile(
+    r"^(?:(?:and|also|plus|oh|btw|y|tambien|también|ademas|además|um+|uh+|uhm|er|hm+|like|so"
+    r"|well|you know|eh|pues|bueno|o sea)(?:\s+|$))+",
+    re.IGNORECASE,
+)
 
 
 def parts(text: str) -> list[str]:
@@ -329,17 +396,28 @@ def task_in(text: str) -> str | None:
             return "reschedule"
         if asks_to_cancel(part) or (_DROP.search(folded) and reference(part).words):
             return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
-        names_visit = _VISIT.search(folded) or reference(part).words  # "the one with Dr. Chen"
+        # "the one with Dr. Chen"; "that same day but later": only their visit has that day
+        names_visit = _VISIT.search(folded) or reference(part).words or about_the_visit_day(part)
         if moves(part) and names_visit:  # not "the doctor changed my dose"
             return "reschedule"
-        if _CONFIRM.search(folded):
+        if _CONFIRM.search(folded) and not _CONFIRM_ASKS.search(folded):
             return "confirm"
         if _CHECK.search(folded):
-            return "check"
+            return "check"  # also "¿me confirma qué día quedó mi cita?": it asks the day
         if books(part) or (asks_openings(part) and department_request(part) is None):
             # "anything Thursday?": the router asks which (not "are my results available?")
             return "book"
+        if says_late(part) and (minutes_late(part) is not None or _LATE_WORD.search(folded)):
+            return "late"  # "taking the 12 bus, should be there in about 10 min"
     return None
+
+
+# "¿Me confirma qué día es mi cita?", "can you confirm what time it is": a check, not a yes.
+_CONFIRM_ASKS = re.compile(
+    r"\b(confirm\w*|verifi\w*)( me| for me)? (que|cuando|a que hora|what|when|which|the (day"
+    r"|date|time))\b"
+)
+_LATE_WORD = re.compile(r"\b(late|tarde|behind|retras\w*)\b")
 
 
 def department_request(text: str) -> str | None:
@@ -358,12 +436,13 @@ def other_parts(text: str) -> list[tuple[str, str]]:
         task = task_in(part)
         if task is None and _ASKS.search(part) and _OFFICE.search(folded):
             found.append(("office", part))
-        elif task == "book":
-            continue  # "book a video visit to go over my bloodwork": the visit's reason
+        elif task == "book":  # "book a video visit to go over my bloodwork": the visit's reason
+            if asks_if_taken(part):  # "... if you take Medicaid before I book": answered first
+                found.append(("insurance", part))
         elif (intent := department_request(part)) is not None:
             found.append((intent, part))
         elif task is None and question_topic(part) == "insurance":  # "do you take Aetna?"
-            found.append(("billing_question", part))
+            found.append(("insurance", part))
     return found
 
 
@@ -399,6 +478,10 @@ def handle_other_parts(
             info = office_info_for(unit_of_work(), uid, language(tracker), question=part)
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
+        elif kind == "insurance":  # the practice's plans, or a message for billing
+            dispatcher.utter_message(
+                text=answer_insurance(unit_of_work(), uid, language(tracker), part)
+            )
         elif not taken and not offices_only:  # one message per conversation (it holds the words)
             dispatcher.utter_message(text=take_message_from_dialogue(unit_of_work(), uid, kind))
             taken = True
@@ -407,7 +490,7 @@ def handle_other_parts(
 def task_follows(tracker: Tracker) -> list[EventType]:
     """After answering or routing one part of a message outside any form: the appointment task
     the message also asks for, run next by the router (none: nothing)."""
-    said = text_of(tracker)
+    said = request_text(tracker)
     if tracker.active_loop_name or is_emergency(said) or task_in(said) is None:
         return []  # (an emergency: 911 / 988 was said, and nothing else)
     return [FollowupAction("action_route_task")]
@@ -426,6 +509,8 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
         "confirm_appointment",
     )
     said = task_in(text) if asked and not moves(text) else None
+    if said == "check" and intent in ("reschedule_appointment", "confirm_appointment"):
+        return TASK_INTENTS[said]  # "me puede recordar el día de mi cita" asks no move
     return TASK_INTENTS[said] if said in ("confirm", "cancel") else intent
 
 

@@ -13,8 +13,9 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.db.types import utcnow
 from assistant.frontdesk import time_phrases
 from assistant.frontdesk.short_answers import words
+from assistant.identity.introduction import introduction
 from assistant.identity.names import has_full_name
-from dialogues.actions.common import language, text_of
+from dialogues.actions.common import language, request_text, text_of
 
 # Only to tell whether a request names a time (the search itself uses the location's zone).
 PRACTICE_TIME_ZONE = "America/New_York"
@@ -31,9 +32,12 @@ def said_when(tracker: Tracker, text: str) -> bool:
 
 
 # Words about the visit being moved, not the new time: "my 3pm appointment", "my Thursday
-# visit", "instead of Thursday", "mi cita del jueves" (not "the last appointment of the day").
+# visit", "instead of Thursday", "mi cita del jueves" (not "the day of my appointment", "the
+# week after my appointment": the new time, counted from the visit; nor "the last appointment
+# of the day").
 _CURRENT_VISIT = re.compile(
-    r"(?i)\b(?:my|the|mi|la)\s+(?:[\w:]+\s+){1,3}(?:appointment|appt|visit|cita)\b"
+    r"(?i)\b(?:my|the|mi|la)\s+(?:(?!(?:of|after|before|following|than|from|de|del|despues"
+    r"|antes)\b)[\w:]+\s+){1,3}(?:appointment|appt|visit|cita)\b"
     r"(?!\s+(?:of the day|available|open|you have|del d[ií]a|disponible))"  # a time wished
     r"|\b(?:instead of|rather than|from|en vez del?|en lugar del?)\s+(?:(?:my|the|on)\s+)?"
     r"[\w:]+(?:\s+(?:at\s+)?\d[\w:]*)?"
@@ -46,7 +50,7 @@ def said_details(tracker: Tracker, text: str | None = None) -> str | None:
     """The request's own words (or `text`, a part of them) when they say when (or with whom)
     the new visit should be: used as the answer. What names the visit being moved ("my 3pm
     appointment") is left out."""
-    text = _CURRENT_VISIT.sub(" ", text_of(tracker) if text is None else text)
+    text = _CURRENT_VISIT.sub(" ", request_text(tracker) if text is None else text)
     text = " ".join(text.split())
     if _PROVIDER_WORDS.search(text) or said_when(tracker, text):
         return text
@@ -61,29 +65,22 @@ def slot_now(events: list[EventType], tracker: Tracker, name: str) -> Any:
     return tracker.get_slot(name)
 
 
-# "... my name is Ana Ruiz, date of birth March 3 1982", "me llamo José Pérez, nací el ...".
-_NAME_SAID = re.compile(
-    r"(?i)\b(?:my name is|my name's|this is|i am|i'm|me llamo|mi nombre es|soy)\s+"
-    r"(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,3}?)"
-    r"(?=\s*(?:,|\.|;|\band\b|\by\b|\bdate\b|\bdob\b|\bborn\b|\bbirthday\b|\bfecha\b"
-    r"|\bnac[ií]\b|$))"
-)
-_DOB_SAID = re.compile(
-    r"(?i)\b(?:date of birth|dob|d\.o\.b\.?|born(?: on)?|birthday(?: is)?|birth date"
-    r"|fecha de nacimiento|nac[ií](?: el)?)\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
-)
-
-
 def identity_said(tracker: Tracker) -> dict[str, str]:
-    """Name and date of birth said with the request: the identity form's answers (it validates
-    them when it starts). Both or nothing."""
-    text = text_of(tracker)
-    name, dob = _NAME_SAID.search(text), _DOB_SAID.search(text)
-    if name is None or dob is None or not has_full_name(name["name"]):
+    """The name and the date of birth said with the request ("hi this is Maria Lopez born
+    3/3/82, I need to cancel"): the identity form's answers (it validates them when it starts,
+    and asks only what is missing)."""
+    found = introduction(text_of(tracker), language(tracker))
+    if found is None:
         return {}
-    if parse_date_of_birth(dob["dob"], language(tracker)) is None:
-        return {}
-    return {"patient_name": name["name"], "patient_dob": dob["dob"]}
+    said = {"patient_name": found.name, "patient_dob": found.date_of_birth}
+    return {slot: value for slot, value in said.items() if value}
+
+
+def without_introduction(tracker: Tracker, text: str) -> str:
+    """The request without the name and date of birth said with it (a birth date is no time
+    wished for the visit)."""
+    found = introduction(text, language(tracker))
+    return found.rest if found is not None else text
 
 
 # Who a booking is for, said with it: "my son ... Lucas Lopez, dob 4/18/2015", "para mi hija

@@ -2,7 +2,8 @@
 
 After a miss the date of birth is asked again (the usual slip); a name given instead corrects
 the name. Both said with the request ("... my name is Ana Ruiz, born 3/3/82") are validated as
-the answers when the form starts."""
+the answers when the form starts; one said alone is kept and only the other is asked (a date of
+birth said before the name is checked once the name is said)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,15 @@ class ValidateIdentityForm(RepairingForm):
                 return {"patient_name": f"{first} {said}"}  # "Grace" ... "Hope": Grace Hope
             dispatcher.utter_message(response="utter_need_full_name")
             return {"patient_name": None}
+        held = tracker.get_slot("patient_dob")
+        if held and "patient_dob" not in tracker.slots_to_validate():
+            # the date of birth was said first ("my birthday is 3/3/82, when is my visit?"):
+            # checked now, with the name
+            tracker.slots["patient_name"] = value
+            return {
+                "patient_name": value,
+                **self.validate_patient_dob(held, dispatcher, tracker, domain),
+            }
         return {"patient_name": value}
 
     def validate_patient_dob(
@@ -61,6 +71,11 @@ class ValidateIdentityForm(RepairingForm):
         if uid is None:
             return {**_CLEARED, "identity_failed": True}
         said = str(value or "")
+        if not tracker.get_slot("patient_name"):  # said before the name: kept until it is said
+            if parse_date_of_birth(said, language(tracker)) is None:
+                dispatcher.utter_message(response="utter_bad_date_of_birth")
+                return {"patient_dob": None}
+            return {"patient_dob": said}
         fixed = corrected_date_of_birth(said, language(tracker), previous=_said_before(tracker))
         if fixed is not None:  # "sorry, March third, not thirteenth": the date affirmed
             said = value = fixed.isoformat()

@@ -144,12 +144,54 @@ class OfferingForm(RepairingForm):
         """The time wished anew in a reply ("what about next week?"), None when it is not one."""
         return corrected_wish(text, before)
 
+    def provider_asked(self, text: str, tracker: Tracker) -> tuple[bool, int | None]:
+        """(whether a reply asks for a provider, by name or as "the first doctor"; which one,
+        None: whoever fits)."""
+        return False, None
+
+    def provider_changed(
+        self,
+        text: str,
+        options: list[OfferedTime],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any] | None:
+        """ "Could I see Dr. Okafor instead?", then "actually no, keep me with Dr. Chen", "the
+        first doctor is fine": that provider's times for the wish said before (None: the reply
+        asks for no other provider than the one of the times offered, or picks one of them)."""
+        asked, wanted = self.provider_asked(text, tracker)
+        if not asked:
+            return None
+        index = self.pick(text, options) if options else None
+        if index is not None and options[index].provider_id == wanted:
+            return None  # "the 9:00 with Dr. Okafor": a choice
+        if options and all(o.provider_id == wanted for o in options):
+            return None  # theirs already
+        before = str(tracker.get_slot("time_preference") or "")
+        wish = " ".join(f"{before} {text}".split())
+        cleared = {self.decision: None, "slot_choice": None, "chosen_option": None}
+        return {**cleared, "time_preference": wish,
+                **self.search_provider(wanted, wish, dispatcher, tracker)}  # fmt: skip
+
+    def search_provider(
+        self,
+        provider: int | None,
+        wish: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        """The slots after searching the times of `provider` (None: whoever fits)."""
+        return {}
+
     def validate_slot_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """One of the times offered; "anything later?" (the next ones); or a new wish."""
         options = offered(tracker)
         text = str(value or "")
+        other = self.provider_changed(text, options, dispatcher, tracker)
+        if other is not None:
+            return other
         index = self.pick(text, options)
         if index is not None:
             return {"slot_choice": value, "chosen_option": options[index].to_slot()}
@@ -176,6 +218,9 @@ class OfferingForm(RepairingForm):
         options, read_back = offered(tracker), chosen(tracker)
         if strict_yes(text, intent):
             return {self.decision: "yes"}
+        other = self.provider_changed(text, options, dispatcher, tracker)
+        if other is not None:  # "no wait, go back to the original doctor"
+            return other
         index = pick_on_readback(text, options, read_back) if options else None
         if index is not None and options[index] == read_back and has_yes_word(text):
             return {self.decision: "yes"}  # "yes, the first one" when the first was read back

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
-from dialogues.actions.common import language, text_of
+from dialogues.actions.appointments import answers_reminder_with_yes
+from dialogues.actions.common import language, request_text
 from dialogues.actions.compound import task_follows
 from dialogues.actions.context import (
     conversation_uid,
@@ -38,12 +39,14 @@ class ActionOfficeInfo(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if answers_reminder_with_yes(dispatcher, tracker):  # "yep, will be there. parking?"
+            return []
         uid = conversation_uid(tracker)
         info = office_info_for(
             unit_of_work(),
             uid,
             language(tracker),
-            question=text_of(tracker),
+            question=request_text(tracker),
             now=now_of(tracker),
         )
         if info:

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from assistant.conversations.messages import take_message_from_dialogue
+from assistant.frontdesk.insurance import answer_insurance
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
     goes_back,
@@ -180,7 +180,6 @@ class RepairingForm(FormValidationAction):
             else:
                 dispatcher.utter_message(response="utter_no_special_prep")
             return
-        if topic == "insurance":  # the billing team answers: their message, and on we go
-            if uid:
-                take_message_from_dialogue(unit_of_work(), uid, "billing_question")
-            dispatcher.utter_message(response="utter_insurance_question")
+        if topic == "insurance":  # the practice's plans, or billing's message; and on we go
+            answer = answer_insurance(unit_of_work(), uid, language(tracker), text_of(tracker))
+            dispatcher.utter_message(text=answer)

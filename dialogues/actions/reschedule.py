@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.provider_words import names_provider
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     direction,
@@ -181,6 +182,21 @@ class ValidateRescheduleForm(OfferingForm):
     def new_wish(self, text: str, before: str | None) -> str | None:
         """A new time, or another provider ("can it be with Dr. Okafor instead?")."""
         return provider_kept(corrected_wish(text, before), before) or with_provider(text, before)
+
+    def provider_asked(self, text: str, tracker: Tracker) -> tuple[bool, int | None]:
+        """A provider of the visit's kind named, or the visit's own ("the first doctor")."""
+        uid, visit = conversation_uid(tracker), appointment_id(tracker)
+        if not names_provider(text) or uid is None or visit is None:
+            return False, None
+        wanted = frontdesk.provider_asked_for(unit_of_work(), uid, visit, text)
+        return wanted is not None, wanted
+
+    def search_provider(
+        self, provider: int | None, wish: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """Their times (the wish names them last); the colleagues only if they have none."""
+        result = find_options(tracker, wish, any_provider=False)
+        return {"no_options": None, **self.offer(result, dispatcher, tracker)}
 
     def no_times(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         dispatcher.utter_message(response="utter_no_options")  # the waitlist is offered

@@ -20,6 +20,7 @@ from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
+from assistant.frontdesk.respelling import respelled
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
 from assistant.frontdesk.views import numbered
 from assistant.identity import service as identity
@@ -32,6 +33,7 @@ from dialogues.actions.common import (
     appointment_id,
     channel,
     language,
+    request_text,
     say_prep,
     text_of,
 )
@@ -56,6 +58,7 @@ from dialogues.actions.details import (
     said_when,
     slot_now,
     someone_said,
+    without_introduction,
 )
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
@@ -118,6 +121,11 @@ def flow(value: str) -> SlotSet:
     return SlotSet("flow", value)
 
 
+def request_without_introduction(tracker: Tracker) -> str:
+    """The request as the rules read it (respelled), without "this is <name>, born <date>"."""
+    return respelled(without_introduction(tracker, text_of(tracker)), language(tracker))
+
+
 class ActionRouteTask(Action):
     def name(self) -> str:
         return "action_route_task"
@@ -139,22 +147,24 @@ class ActionRouteTask(Action):
         after = self.after_form(dispatcher, tracker, previous)
         if after is not None:
             return after
-        if previous not in _FORMS and is_emergency(text_of(tracker)):
+        said = request_text(tracker)  # "cn u move my appt": written out
+        if previous not in _FORMS and is_emergency(said):
             dispatcher.utter_message(response="utter_emergency")  # before any task
             return [flow("done")]
-        intent = confirm_by_words(text_of(tracker), self.requested_intent(tracker, previous))
+        said = request_without_introduction(tracker)  # not "born 3/3/82"
+        intent = confirm_by_words(said, self.requested_intent(tracker, previous))
         fresh = previous not in (*_FORMS, *_ANSWERED_FIRST, "identity_form")
-        if fresh and intent in TASKS and a_message_not_a_task(text_of(tracker)):
+        if fresh and intent in TASKS and a_message_not_a_task(said):
             return [FollowupAction("action_take_message")]  # the department its words name
-        if intent == "cancel_appointment" and replaces_visit(text_of(tracker)):
+        if intent == "cancel_appointment" and replaces_visit(said):
             intent = "reschedule_appointment"  # "cancel it and give me another one": a move
         events: list[EventType] = []
         if previous != "identity_form" and intent in TASKS:
-            task = book_or_move(text_of(tracker), TASKS[intent])  # booking never moves a visit
+            task = book_or_move(said, TASKS[intent])  # booking never moves a visit
             heard = task in ("book", "reschedule", "check") or (
-                task == "late" and not says_late(text_of(tracker))
+                task == "late" and not says_late(said)
             )  # "¿tienen algo el jueves en la tarde?" heard as running late
-            if heard and move_or_book_unsaid(text_of(tracker)):
+            if heard and move_or_book_unsaid(said):
                 task = "either"  # "anything Thursday morning?": asked, never booked silently
             events = self.start(dispatcher, tracker, task, previous in _ANSWERED_FIRST)
             if any(e.get("name") == "flow" for e in events):  # answered already (a reminder)
@@ -188,7 +198,7 @@ class ActionRouteTask(Action):
         task its words ask for."""
         intent = latest_intent(tracker)
         if previous in _ANSWERED_FIRST and intent not in TASKS:
-            return TASK_INTENTS.get(task_in(text_of(tracker)) or "", intent)
+            return TASK_INTENTS.get(task_in(request_text(tracker)) or "", intent)
         return intent
 
     def start(
@@ -196,7 +206,9 @@ class ActionRouteTask(Action):
     ) -> list[EventType]:
         """A new request: its task and what was said with it ("... to Thursday afternoon",
         "... and where do I park?"); flow "done" when it is already answered."""
-        said, uid = text_of(tracker), conversation_uid(tracker)
+        said, uid = request_text(tracker), conversation_uid(tracker)
+        if task != "book":  # the request without "this is <name>, born <date>"
+            said = request_without_introduction(tracker)
         if task == "book" and uid and asks_the_nurse(said):  # "should I come in, or the nurse?"
             reply = take_message_from_dialogue(unit_of_work(), uid, CARE_QUESTION)
             dispatcher.utter_message(text=reply)
@@ -211,7 +223,7 @@ class ActionRouteTask(Action):
         named = which_visit.reference(words, moving=moving)  # "the later one", "la del jueves"
         if named.words and task in ("confirm", "check", "cancel", "reschedule"):
             events.append(SlotSet("visit_said", named.words))
-        if task == "check":  # "¿qué día y con quién?": what to answer
+        if task in ("check", "confirm"):  # "¿qué día y con quién?", "do I need to fast?"
             events.append(SlotSet("request_details", words))
         # a text answering the reminder text; a call verifies (its number proves nothing)
         answers_text = channel(tracker) != "voice"
@@ -247,7 +259,7 @@ class ActionRouteTask(Action):
         if task == "book" and moving and verified and self.has_upcoming(tracker, uid):
             task = "reschedule"  # asked in booking words to move the visit they have
             found.append(SlotSet("task", task))
-        says_new = request_status(text_of(tracker)) == "new"
+        says_new = request_status(request_text(tracker)) == "new"
         if task == "book" and moving and not verified and not says_new:
             return [flow("identify")]  # a move if they have a visit: who they are first
         if task == "either":  # move the visit they have, or a new one? asked (none: a new one)
@@ -256,7 +268,7 @@ class ActionRouteTask(Action):
                 return [*found, flow("move_or_book")]
             task = "book"
             found.append(SlotSet("task", task))
-        if task == "book" and verified and for_someone_else(text_of(tracker)):
+        if task == "book" and verified and for_someone_else(request_text(tracker)):
             # never booked under the verified parent's record: staff book the family member
             dispatcher.utter_message(response="utter_cannot_book_here")
             hand_off(dispatcher, tracker, "booking for a family member of a verified patient")
@@ -297,7 +309,8 @@ class ActionRouteTask(Action):
         if picked is not None:
             chosen = picked.appointment_id
             if task == "confirm":
-                return self.confirm(dispatcher, tracker, chosen)
+                asked = which_visit.asked(str(slot_now(events, tracker, "request_details") or ""))
+                return self.confirm(dispatcher, tracker, chosen, asked)
             found.append(SlotSet("appointment_id", chosen))
             details = slot_now(events, tracker, "request_details")
             if task == "reschedule" and len(views) > 1:  # which one, by their words: said
@@ -381,9 +394,13 @@ class ActionRouteTask(Action):
 
     @staticmethod
     def confirm(
-        dispatcher: CollectingDispatcher, tracker: Tracker, chosen: int | None
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        chosen: int | None,
+        asked: frozenset[str] = frozenset(),
     ) -> list[EventType]:
-        """Confirm the verified patient's chosen visit, saying which (date, time, provider)."""
+        """Confirm the verified patient's chosen visit, saying which (date, time, provider), and
+        how to prepare for it (asked with the confirmation: that none is needed too)."""
         uid = conversation_uid(tracker)
         result = (
             frontdesk.confirm_for(
@@ -405,12 +422,13 @@ class ActionRouteTask(Action):
             dispatcher.utter_message(response="utter_was_already_confirmed", appointment=line)
         else:
             dispatcher.utter_message(response="utter_confirmed_appointment", appointment=line)
-        say_prep(dispatcher, result.appointment)
+        say_prep(dispatcher, result.appointment, asked=which_visit.PREP in asked)
         dispatcher.utter_message(response="utter_anything_else")
         return [flow("done")]
 
     def after_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        return self.confirm(dispatcher, tracker, appointment_id(tracker))
+        asked = which_visit.asked(str(tracker.get_slot("request_details") or ""))
+        return self.confirm(dispatcher, tracker, appointment_id(tracker), asked)
 
     @staticmethod
     def tell(
@@ -444,7 +462,7 @@ class ActionRouteTask(Action):
                 dispatcher.utter_message(
                     response="utter_visit_kind", when=view.when, kind=view.type_name
                 )
-            say_prep(dispatcher, view)
+            say_prep(dispatcher, view, asked=which_visit.PREP in asked and len(views) == 1)
 
     def late(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]

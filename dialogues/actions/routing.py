@@ -15,10 +15,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.datetimes import parse_date_of_birth
-from assistant.frontdesk.short_answers import folded_text, is_emergency, question_topic
+from assistant.frontdesk.insurance import answer_insurance
+from assistant.frontdesk.short_answers import (
+    folded_text,
+    is_emergency,
+    mentions_insurance,
+    question_topic,
+)
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
-from dialogues.actions.common import text_of
+from dialogues.actions.appointments import answers_reminder_with_yes
+from dialogues.actions.common import language, request_text, text_of
 from dialogues.actions.compound import (
     asks_only_a_referral,
     asks_the_nurse,
@@ -40,7 +47,10 @@ _ASKING = re.compile(
 
 def asks_the_office(text: str) -> bool:
     """ "oiga una pregunta, hay estacionamiento ahi": an office question said without a question
-    mark (a voice transcript has none), by its topic and a word that asks."""
+    mark (a voice transcript has none), by its topic and a word that asks. Not a question for
+    the nurse that shares a word ("how many hours between doses?" is no question of hours)."""
+    if asks_the_nurse(text):
+        return False
     if question_topic(text) == "office":
         return True
     folded = folded_text(text)
@@ -62,6 +72,18 @@ def by_words(intent: str | None, text: str) -> str | None:
 # Departments whose words outweigh the classifier's nurse question (a medicine asked about is
 # a care question: "how often do I take it", "can I take ibuprofen with my meds").
 _NOT_CARE = ("billing_question", "request_medical_records", "complaint", "referral_request")
+
+
+def asks_about_insurance(intent: str | None, text: str) -> bool:
+    """An insurance question heard as a bill, a care question or not understood ("I wanted to
+    see if you take Medicaid"): the receptionist's to answer."""
+    named = department_request(text)  # not "my insurance wants a referral", not a bill
+    if named not in (None, "billing_question") or intent == "medical_emergency":
+        return False
+    if intent == CARE_QUESTION and asks_the_nurse(text):
+        return False
+    heard = intent in ("billing_question", CARE_QUESTION, *_UNCLEAR) and mentions_insurance(text)
+    return heard or question_topic(text) == "insurance"
 
 
 def says_only_who(text: str, tracker: Tracker) -> bool:
@@ -121,15 +143,24 @@ class ActionTakeMessage(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if is_emergency(text_of(tracker)):  # whatever the classifier said: 911 / 988 first
-            dispatcher.utter_message(response="utter_emergency")
+        if is_emergency(text_of(tracker)):  # whatever the classifier said: 911 / 988, alone
+            dispatcher.utter_message(response="utter_emergency")  # (as after the emergency rule)
+            return []
         uid = conversation_uid(tracker)
         if uid is None:
             dispatcher.utter_message(text="Please call our office and a staff member will help.")
             return []
-        text = text_of(tracker)
+        if answers_reminder_with_yes(dispatcher, tracker):  # "si voy. ¿tengo que ir en ayunas?"
+            return []
+        text = request_text(tracker)  # "wen is my apt n do i hav to fast": written out
         intent = by_words(latest_intent(tracker), text)
         then = [] if asks_only_a_referral(text) else task_follows(tracker)
+        if asks_about_insurance(intent, text):  # "do you take Medicaid?": from the plans
+            if not then:
+                answer = answer_insurance(unit_of_work(), uid, language(tracker), text)
+                dispatcher.utter_message(text=answer)
+                return []
+            intent = None  # its parts are answered below, the insurance one from the plans
         if then and reason_of_a_booking(text):  # "book a visit to go over my results"
             handle_other_parts(dispatcher, tracker, text, offices_only=True)
             return then  # a booking with that reason, not a message for the department
@@ -145,7 +176,7 @@ class ActionTakeMessage(Action):
             return then
         if intent in _UNCLEAR and asks_the_office(text):  # "una pregunta, hay estacionamiento"
             return ActionOfficeInfo().run(dispatcher, tracker, domain)
-        if intent in _UNCLEAR and says_only_who(text, tracker):  # nothing for staff to act on
+        if intent in _UNCLEAR and says_only_who(text_of(tracker), tracker):  # nothing to act on
             dispatcher.utter_message(response="utter_what_else")
             return []
         if department_for(intent) == "front_desk":  # the classifier knew no department

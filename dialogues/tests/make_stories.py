@@ -325,7 +325,7 @@ story(
     identify(),
     route("done"),
     u("thanks", "thank"),
-    a("utter_you_are_welcome"),
+    a("action_thank"),
 )
 story(
     "late: how late is asked, past grace, reschedules",
@@ -445,7 +445,7 @@ story(
     u("what are your hours", "office_info"),
     a("action_office_info"),
     u("thank you", "thank"),
-    a("utter_you_are_welcome"),
+    a("action_thank"),
     u("bye", "goodbye"),
     a("utter_goodbye"),
 )

@@ -73,6 +73,11 @@ def default_heldout_path() -> Path:
     return repo_root() / "nlu" / "tests" / "heldout.yml"
 
 
+def minor_injuries_path() -> Path:
+    """Held-out accidents that are no emergency (the false-alarm set)."""
+    return repo_root() / "nlu" / "tests" / "minor_injuries.yml"
+
+
 def load_yaml_examples(path: str | Path) -> list[Example]:
     """Intent examples of a Rasa NLU YAML file or folder, in file order."""
     from rasa.shared.nlu.training_data.loading import load_data

@@ -222,10 +222,12 @@ def route_of_turn(text: str, intent: str | None) -> str:
     out of scope, a bare statement) goes to the task its words ask for, an office answer, or
     the department its words name: the nurse line for a question about care
     (dialogues/actions/routing.py)."""
+    from assistant.frontdesk.respelling import respelled
     from assistant.frontdesk.short_answers import is_emergency
     from dialogues.actions.compound import TASK_INTENTS, asks_the_nurse, department_request, task_in
     from dialogues.actions.routing import asks_the_office
 
+    text = respelled(text, "en")  # as the router reads a request (dialogues/actions/common.py)
     if is_emergency(text):
         return "emergency"
     intent = intent or FALLBACK_INTENT

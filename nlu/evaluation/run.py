@@ -19,6 +19,8 @@ from nlu.evaluation.datasets import (
     Example,
     clinc_oos_examples,
     heldout_examples,
+    load_yaml_examples,
+    minor_injuries_path,
     repo_root,
     sample_rows,
     sgd_examples,
@@ -28,7 +30,7 @@ from nlu.evaluation.metrics import ClassificationReport, classify_report, percen
 
 EMERGENCY_INTENT = "medical_emergency"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-DATASETS = ("heldout", "sgd", "clinc_oos")
+DATASETS = ("heldout", "injuries", "sgd", "clinc_oos")
 
 
 def resolve_model(path: str | None) -> Path:
@@ -207,6 +209,34 @@ def _evaluate_heldout(
     return [e.text for e in examples]
 
 
+def _evaluate_injuries(parser: Parser, args: argparse.Namespace, results: dict) -> None:
+    """Minor injuries (never trained on): the share taken for a medical emergency by the
+    classifier, by the dialogue's emergency words, and by either (what the caller would hear)."""
+    from assistant.frontdesk.emergency import is_emergency
+
+    examples = sample_rows(load_yaml_examples(minor_injuries_path()), args.sample, "injuries")
+    predicted = predict(parser, examples)
+    by_classifier = [e.text for e, p in zip(examples, predicted, strict=True)
+                     if p == EMERGENCY_INTENT]  # fmt: skip
+    by_words = [e.text for e in examples if is_emergency(e.text)]
+    either = sorted(set(by_classifier) | set(by_words))
+    n = len(examples)
+    results["datasets"]["injuries"] = {
+        "n": n,
+        "classifier_false_alarms": round(len(by_classifier) / n, 4) if n else 0.0,
+        "words_false_alarms": round(len(by_words) / n, 4) if n else 0.0,
+        "false_alarms": round(len(either) / n, 4) if n else 0.0,
+        "errors": either,
+    }
+    print(f"\n== minor injuries (nlu/tests/minor_injuries.yml): n={n}")
+    print(
+        f"emergency false alarms: classifier {len(by_classifier)}, emergency words "
+        f"{len(by_words)}, either {len(either)} ({len(either) / n if n else 0:.3f})"
+    )
+    for text in either:
+        print(f"  {text}")
+
+
 def _evaluate_sgd(
     parser: Parser, args: argparse.Namespace, path: Path, results: dict, metrics: dict[str, float]
 ) -> None:
@@ -283,6 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if "heldout" in wanted:
             latency_texts = _evaluate_heldout(parser, args, results, metrics)
+        if "injuries" in wanted:
+            _evaluate_injuries(parser, args, results)
         data_dir = shared_data_dir()
         if "sgd" in wanted:
             _evaluate_sgd(parser, args, data_dir / "sgd_medical_dev.jsonl", results, metrics)

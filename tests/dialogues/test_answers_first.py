@@ -46,6 +46,9 @@ def test_a_name_is_a_name(said, intent):
         ("he collapsed and won't wake up", "medical_emergency", "yes_no", "emergency"),
         ("i cant breathe", "medical_emergency", "date", "emergency"),
         ("she is not breathing", "medical_emergency", "free", "emergency"),
+        ("this is an emergency", "medical_emergency", "free", "emergency"),
+        ("family emergency, my dad has chest pain", "medical_emergency", "free", "emergency"),
+        ("my son is not breathing, family emergency", "medical_emergency", "free", "emergency"),
     ],
 )
 def test_a_real_change_of_subject(said, intent, expecting, change):
@@ -62,6 +65,10 @@ def test_a_real_change_of_subject(said, intent, expecting, change):
         ("the second one", "request_human", "choice"),
         ("Tuesday afternoon", "office_info", "free"),
         ("Maria Lopez", "book_appointment", "name"),
+        # why a visit was cancelled: an emergency that is no one's health
+        ("i have a family emergency out of town", "medical_emergency", "free"),
+        ("an emergency came up at work", "medical_emergency", "free"),
+        ("tuve una emergencia familiar", "medical_emergency", "free"),
     ],
 )
 def test_answers_stay_answers(said, intent, expecting):

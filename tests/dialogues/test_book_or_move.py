@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogues.actions.compound import book_or_move, other_parts, reason_of_a_booking
+from dialogues.actions.compound import book_or_move, other_parts, reason_of_a_booking, task_in
 from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import conversation, run, slots_of, tracker, verify_identity
 
@@ -23,6 +23,18 @@ MOVES = [
     "no quiero sacar otra cita, nada más cambiar la que tengo",
     "i dont need a new visit just push back the one i got",
 ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "running late, at 5th and 73rd now, be there in 10",
+        "stuck in traffic on 295, 5 min",
+        "on rt 30 near the 4th avenue light, there in like 10",
+    ],
+)
+def test_running_late_heard_as_a_booking_is_running_late(said):
+    assert book_or_move(said, "book") == "late"
 
 
 @pytest.mark.parametrize("said", BOOKINGS)
@@ -79,3 +91,18 @@ def test_not_booking_just_moving_verifies_then_moves(demo, sqlite_url):
     slots, _ = _route(uid, said, "book_appointment", verified=True)
     assert slots["flow"] == "reschedule"
     assert slots["appointment_id"] == demo.english_demo.appointment_id
+
+
+@pytest.mark.parametrize(
+    ("said", "task"),
+    [
+        ("buenas, ¿me confirma qué día quedó mi cita?", "check"),  # it asks the day
+        ("me puede confirmar a que hora es mi cita", "check"),
+        ("just confirming my appointment", "confirm"),
+        ("took the 9 bus, should be there in about 10 min", "late"),
+        ("stuck on the turnpike, running behind", "late"),
+        ("stuck with a bill I don't understand", None),
+    ],
+)
+def test_the_task_the_words_ask_for(said, task):
+    assert task_in(said) == task

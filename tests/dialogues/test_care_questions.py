@@ -14,6 +14,7 @@ from assistant.frontdesk.short_answers import is_emergency
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.compound import asks_the_nurse
 from dialogues.actions.router import ActionRouteTask
+from dialogues.actions.routing import ActionTakeMessage
 from tests.factories.dialogues import conversation, run, slots_of, staff_departments, tracker
 
 
@@ -41,6 +42,13 @@ CARE_IN_BOOKING_WORDS = [
     ("I just want to be sure I'm doing it right", "en", "sms"),
     ("cada cuanto me pongo la pomada", "es", "sms"),
     ("oiga cuantas veces me tomo el jarabe", "es", "voice"),
+    # how far apart the doses go, a message for the doctor with no visit asked for
+    ("how long do i wait between the allergy pills", "en", "sms"),
+    ("um i need to get word to dr ortiz about my knee", "en", "voice"),
+    ("quiero dejar un mensaje para mi doctora", "es", "sms"),
+    ("I need to get in touch with Dr. Ortiz", "en", "sms"),
+    ("hi so i wanted to go over what my doctor said on monday", "en", "voice"),
+    ("quiero repasar lo que me explico la doctora", "es", "sms"),
 ]
 
 
@@ -70,6 +78,40 @@ BOOKINGS_AFTER_A_VISIT = [
     "I saw Dr Park before, can I see her again Thursday",
     "tuve cita pero falte, necesito otra",
 ]
+
+
+BOOKINGS_IN_CARE_WORDS = [
+    "book me with dr lee on friday and let the doctor know it's about my knee",
+    "I want to schedule a physical, can you leave a note for the doctor that I'm fasting",
+    "how long between appointments do I have to wait for a second opinion visit",
+    "I'm doing what my doctor said and need to come back in a month",
+    "hice lo que me dijo el doctor y quiero otra cita",
+]
+
+
+@pytest.mark.parametrize("said", BOOKINGS_IN_CARE_WORDS)
+def test_a_booking_that_names_the_doctors_word_is_a_booking(said):
+    assert not asks_the_nurse(said)
+
+
+# Medicine questions that share a word with an office question (hours, directions).
+MEDICINE_IN_OFFICE_WORDS = [
+    ("How many hours between doses?", "sms"),
+    ("how far apart do i take the antibiotics?", "sms"),
+    ("uh how long do i have to wait between the two inhalers", "voice"),
+    ("what are the directions for the cream?", "sms"),
+]
+
+
+@pytest.mark.parametrize(("said", "channel"), MEDICINE_IN_OFFICE_WORDS)
+def test_a_medicine_question_the_classifier_missed_goes_to_the_nurse_not_the_office(
+    demo, sqlite_url, said, channel
+):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone, channel=channel)
+    track = tracker(uid, text=said, intent="out_of_scope", slots={"channel": channel})
+    _, messages = run(ActionTakeMessage(), track)
+    assert all(m.get("response") != "utter_office_info" for m in messages)
+    assert staff_departments(sqlite_url, uid) == ["nurse_line"]
 
 
 @pytest.mark.parametrize("said", BOOKINGS_AFTER_A_VISIT)

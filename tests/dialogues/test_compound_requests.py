@@ -96,6 +96,15 @@ def test_an_emergency_in_a_compound_request_comes_first_and_alone(demo, sqlite_u
     assert messages[0]["response"] == "utter_emergency" and events == []
 
 
+@pytest.mark.parametrize("heard", ["care_question", "out_of_scope"])
+def test_emergency_words_heard_as_a_message_get_the_emergency_answer_alone(demo, sqlite_url, heard):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "I cut my hand on a saw and it won't stop bleeding, what should I do"
+    events, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent=heard))
+    assert [m["response"] for m in messages] == ["utter_emergency"] and events == []
+    assert staff_departments(sqlite_url, uid) == []  # the caller should be calling 911
+
+
 @pytest.mark.parametrize(
     "said",
     [
@@ -116,3 +125,18 @@ def test_a_changed_dose_is_not_a_move(demo, sqlite_url):
     said = "la doctora me cambió la dosis y no sé si tomarla en la mañana o en la noche"
     events, _ = run(ActionTakeMessage(), tracker(uid, text=said, intent="care_question"))
     assert events == [] and staff_departments(sqlite_url, uid) == ["nurse_line"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "me siento mal desde el lunes con gripa, me pueden dar cita con la doctora",
+        "tengo mucha tos, ¿me podría dar una cita para mañana?",
+    ],
+)
+def test_a_visit_asked_for_heard_as_a_care_question_is_a_booking(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.spanish_demo.phone)
+    heard = tracker(uid, text=said, intent="care_question", slots={"language": "es"})
+    events, _ = run(ActionTakeMessage(), heard)
+    assert events and events[0].get("name") == "action_route_task"  # the router books
+    assert staff_departments(sqlite_url, uid) == []

@@ -120,6 +120,11 @@ def test_a_bare_request_asks_when(demo, sqlite_url):
         ("I need to reschedule my 3pm appointment", None),
         ("move my thursday appointment to friday morning", "move to friday morning"),
         ("can i come in tomorrow morning instead of thursday", "can i come in tomorrow morning"),
+        # the visit named as what the new time counts from: kept
+        ("any openings earlier on the day of my appointment?",
+         "any openings earlier on the day of my appointment?"),
+        ("can you move me to the week after my appointment in the morning",
+         "can you move me to the week after my appointment in the morning"),
         # the visit's own day, then the new time without "to"
         (
             "I need to reschedule my appointment tomorrow, can we do Thursday instead?",
@@ -131,7 +136,7 @@ def test_a_bare_request_asks_when(demo, sqlite_url):
             "move me to the last appointment of the day on friday",
         ),
     ],
-)
+)  # fmt: skip
 def test_words_about_the_visit_being_moved_are_not_the_new_time(demo, sqlite_url, said, details):
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     events, _ = _reschedule_request(uid, said)

@@ -97,6 +97,57 @@ def test_name_and_date_said_with_the_request_are_the_answers(demo, sqlite_url, s
     )
 
 
+@pytest.mark.parametrize(
+    ("said", "intent", "language", "name", "dob"),
+    [
+        ("hi this is Maria Lopez born 3/3/82, I need to cancel my appointment",
+         "cancel_appointment", "en", "Maria Lopez", "3/3/82"),
+        ("Maria Lopez 03-03-1982 just checking when my appointment is", "check_appointment",
+         "en", "Maria Lopez", "03-03-1982"),
+        ("hi this is Maria Lopez, I need to cancel my appointment", "cancel_appointment", "en",
+         "Maria Lopez", None),
+        ("mi fecha de nacimiento es 15/07/1975, ¿cuándo es mi cita?", "check_appointment", "es",
+         None, "15/07/1975"),
+    ],
+)  # fmt: skip
+def test_what_is_said_of_who_is_speaking_is_kept_and_only_the_rest_asked(
+    demo, sqlite_url, said, intent, language, name, dob
+):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, messages = run(
+        ActionRouteTask(), tracker(uid, text=said, intent=intent, slots={"language": language})
+    )
+    slots = slots_of(events)
+    assert slots["flow"] == "identify" and messages == []  # nothing disclosed yet
+    assert slots.get("patient_name") == name and slots.get("patient_dob") == dob
+
+
+def _form(uid: str, slots: dict, text: str, requested: str) -> tuple[dict, list]:
+    events, messages = run(
+        ValidateIdentityForm(),
+        tracker(
+            uid, text=text, intent="inform",
+            slots={**slots, requested: text, "requested_slot": requested},
+            latest_action="identity_form", active_loop="identity_form",
+        ),
+    )  # fmt: skip
+    return slots_of(events), [m.get("response") for m in messages]
+
+
+def test_a_date_of_birth_said_first_is_checked_once_the_name_is_said(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, said = _form(uid, {"patient_dob": "3/3/82"}, "3/3/82", "patient_dob")
+    assert slots == {"patient_dob": "3/3/82"} and said == []  # kept: the name is asked next
+    slots, said = _form(uid, {"patient_dob": "3/3/82"}, "Maria Lopez", "patient_name")
+    assert slots["verified"] is True and said == ["utter_identity_verified"]
+
+
+def test_a_wrong_date_said_first_is_no_match_once_the_name_is_said(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    slots, said = _form(uid, {"patient_dob": "1/1/1990"}, "Maria Lopez", "patient_name")
+    assert not slots.get("verified") and said == ["utter_identity_no_match"]
+
+
 def _name(uid: str, said: str, before: list[str] = ()) -> tuple[dict, list]:
     """The name answer `said`, after the name answers `before` (each to the name question)."""
     track = tracker(

@@ -41,3 +41,25 @@ def test_minutes_late_with_other_numbers_around(said, minutes):
 )
 def test_no_minutes_when_the_number_is_not_minutes(said):
     assert minutes_late(said) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "minutes"),
+    [
+        # street ordinals, a road said with "on", an exit: the minutes they arrive in
+        ("on route 9 by 5th street, be there in 15", 15),
+        ("running late, at 5th and 73rd now, be there in 10", 10),
+        ("on 95 near exit 4, there in 15", 15),
+        ("we are on 130 near exit 3 like 10", 10),
+        ("2nd floor of the garage, up in 5", 5),
+        ("estoy en la calle 5 y la 8, llego en 10", 10),
+        ("estoy en la 95 llego en unos quince", 15),
+        ("voy de 5 a 10 minutos tarde", 10),
+    ],
+)
+def test_the_minutes_they_arrive_in_beat_street_and_road_numbers(said, minutes):
+    assert minutes_late(said) == minutes
+
+
+def test_an_arrival_clock_time_is_not_minutes():
+    assert minutes_late("on route 38, be there by 10:15") is None

@@ -60,6 +60,16 @@ def _at(day: int, hour_utc: int) -> datetime:
             "es",
             "Hoy (domingo) estamos cerrados; abrimos mañana a las 8:00.",
         ),
+        # "what time?" while open: the day's hours, not a yes
+        ("what time do you open", _at(9, 15), "en", "We're open today from 8 AM to 5 PM."),
+        ("a que hora abren", _at(9, 15), "es", "Hoy abrimos de 8:00 a 17:00."),
+        ("¿hasta qué hora están abiertos?", _at(9, 15), "es", "Hoy abrimos de 8:00 a 17:00."),
+        (
+            "a que hora abren",
+            _at(8, 15),
+            "es",
+            "Hoy (domingo) estamos cerrados; abrimos mañana a las 8:00.",
+        ),
     ],
 )
 def test_open_today(demo, sqlite_url, question, now, language, answer):

@@ -607,3 +607,38 @@ def test_a_new_request_after_a_finished_task_starts_that_task(demo, sqlite_url):
     )  # fmt: skip
     slots = slots_of(events)
     assert slots["flow"] == "reschedule" and slots["appointment_id"] == maria.appointment_id
+
+
+@pytest.mark.parametrize(
+    ("said", "rest"),
+    [
+        ("Yes definitely, thank you for the reminder!", "thank you for the reminder!"),
+        ("si voy. tengo que ir en ayunas?", "tengo que ir en ayunas?"),
+        ("confirmed", ""),
+        ("ahi estare, donde me estaciono?", "donde me estaciono?"),
+    ],
+)
+def test_a_text_that_opens_with_yes_answers_the_reminder(said, rest):
+    from assistant.frontdesk.short_answers import opens_with_yes
+
+    assert opens_with_yes(said) == (True, rest)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["yes but I need to move it", "no I can't make it", "ok cancel it please", "my knee hurts",
+     "yes, chest pain since this morning"],
+)  # fmt: skip
+def test_a_yes_with_a_no_a_change_or_an_emergency_is_no_reminder_answer(said):
+    from assistant.frontdesk.short_answers import opens_with_yes
+
+    assert opens_with_yes(said)[0] is False
+
+
+@pytest.mark.parametrize(
+    "said", ["please send my records to my new doctor", "right, so my knee still hurts"]
+)
+def test_please_or_right_first_is_no_answer_to_the_reminder(said):
+    from assistant.frontdesk.short_answers import opens_with_yes
+
+    assert opens_with_yes(said)[0] is False

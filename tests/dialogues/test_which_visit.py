@@ -43,6 +43,7 @@ from tests.factories.dialogues import (
     tracker,
     verify_identity,
 )
+from tests.factories.dialogues import routed_after_identity as _routed
 
 WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
@@ -118,23 +119,6 @@ def two_visits(demo, sqlite_url):
     maria = demo.english_demo
     later = _visit_with(sqlite_url, maria.appointment_id, "Okafor")
     return maria.appointment_id, later
-
-
-def _routed(uid: str, said: str, intent: str, language: str = "en", channel: str = "sms"):
-    """The request before verification, then the router once the identity form has verified
-    her: (slots, messages) of that second run."""
-    base = {"language": language, "channel": channel}
-    events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent=intent, slots=base))
-    first = slots_of(events)
-    assert first["flow"] == "identify"
-    assert all("Okafor" not in str(m) and "Chen" not in str(m) for m in messages)  # no visit told
-    verify_identity(uid)
-    slots = {**base, **first, "verified": True}
-    events, messages = run(
-        ActionRouteTask(),
-        tracker(uid, text="03/03/1982", slots=slots, latest_action="identity_form"),
-    )
-    return {**slots, **slots_of(events)}, messages
 
 
 def _weekday(url: str, appointment_id: int, names=WEEKDAYS_EN) -> str:
@@ -357,8 +341,9 @@ def test_a_question_said_with_a_task_is_answered_and_the_task_goes_on(
     events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent=intent))
     slots = slots_of(events)
     assert slots["task"] == task and slots["flow"] == "identify"
-    if "blue cross" in said:  # the billing team answers insurance questions
-        assert staff_departments(sqlite_url, uid) == ["billing"]
+    if "blue cross" in said:  # on the practice's list of plans: answered, nothing for staff
+        assert "we accept Blue Cross Blue Shield" in messages[0]["text"]
+        assert staff_departments(sqlite_url, uid) == []
     else:
         assert messages[0]["response"] == "utter_office_info"
         assert "1420 Main Street" in messages[0]["info"] or "lot" in messages[0]["info"]

@@ -1,9 +1,17 @@
-"""Running custom actions in tests: a conversation row, a tracker, the events an action returns."""
+"""Running custom actions in tests: a conversation row, a tracker, the events an action returns;
+and playing scripted conversations against the real Rasa and action servers (the runner of
+bench/conversation_suite.py, on tests/integration/conversations/*.yml)."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import re
+import sys
+from datetime import datetime
+from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from rasa_sdk import Tracker
@@ -12,7 +20,7 @@ from sqlalchemy import select
 
 from assistant.config import PROJECT_ROOT
 from assistant.conversations import sessions
-from assistant.db.models import Conversation, StaffTask
+from assistant.db.models import Appointment, Conversation, StaffTask
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.identity import ValidateIdentityForm
@@ -100,6 +108,25 @@ def verify_identity(uid: str, name: str = "Maria Lopez", dob: str = "March 3, 19
     return slots_of(events), messages
 
 
+def routed_after_identity(
+    uid: str, said: str, intent: str, language: str = "en", channel: str = "sms"
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A request routed before verification (nothing about a visit told), then the router once
+    the identity form has verified Maria: (slots, messages) of that second run."""
+    base = {"language": language, "channel": channel}
+    events, messages = run(ActionRouteTask(), tracker(uid, text=said, intent=intent, slots=base))
+    first = slots_of(events)
+    assert first["flow"] == "identify"
+    assert all("Okafor" not in str(m) and "Chen" not in str(m) for m in messages)  # no visit told
+    verify_identity(uid)
+    slots = {**base, **first, "verified": True}
+    events, messages = run(
+        ActionRouteTask(),
+        tracker(uid, text="03/03/1982", slots=slots, latest_action="identity_form"),
+    )
+    return {**slots, **slots_of(events)}, messages
+
+
 def answer_form(form: Any, uid: str, slot: str, text: str, slots: dict[str, Any], intent="inform"):
     """One answer inside the form: returns (all slots after it, messages)."""
     values = {**slots, slot: text, "requested_slot": slot}
@@ -151,3 +178,55 @@ def staff_departments(url: str, uid: str) -> list[str]:
             .where(Conversation.uid == uid)
         )
         return list(uow.session.execute(query).scalars())
+
+
+# --- scripted conversations, end to end ------------------------------------------------------
+
+SCRIPTED = PROJECT_ROOT / "tests" / "integration" / "conversations"
+
+
+def bench_suite() -> ModuleType:
+    """bench/conversation_suite.py: the runner that plays and judges scripted conversations."""
+    folder = str(PROJECT_ROOT / "bench")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module("conversation_suite")
+
+
+def scripted_ids(prefix: str) -> list[str]:
+    """The ids of the scripted conversations starting with `prefix` (for parametrize)."""
+    return [s["id"] for s in bench_suite().load(prefix, folder=SCRIPTED)]
+
+
+def play_scripted(sim: Any, database_url: str, conversation_id: str) -> None:
+    """Play one scripted conversation on a fresh demo practice; fails with its transcript when
+    the database does not hold what it expects, or an appointment changed without being named."""
+    suite = bench_suite()
+    [spec] = [s for s in suite.load(conversation_id, folder=SCRIPTED) if s["id"] == conversation_id]
+    result = suite.run_one(sim, database_url, spec)
+    transcript = "\n".join(
+        f"> {said}\n< {reply}" for said, reply in zip(spec["turns"], result.replies, strict=False)
+    )
+    assert result.success, f"{result.why}\n{transcript}"
+    assert not result.unchosen, transcript
+
+
+def offered_clock(reply: str, number: int) -> tuple[int, int]:
+    """(hour, minute) of an option in an SMS offer (12-hour "1:30 PM" or 24-hour "13:30")."""
+    found = re.search(rf"{number}\) .*?(\d{{1,2}}):(\d{{2}})(?:\s*(AM|PM))?", reply)
+    assert found, reply
+    hour, minute = int(found[1]), int(found[2])
+    if found[3] == "PM" and hour < 12:
+        hour += 12
+    return hour, minute
+
+
+def moved_to(url: str, appointment_id: int) -> tuple[int, int] | None:
+    """The local (hour, minute) the appointment was moved to; None while not moved."""
+    with UnitOfWork(url) as uow:
+        old = uow.session.get(Appointment, appointment_id)
+        if old.status != "rescheduled":
+            return None
+        new = uow.session.get(Appointment, old.rescheduled_to_id)
+        at: datetime = new.starts_at.astimezone(ZoneInfo(new.location.time_zone))
+        return at.hour, at.minute

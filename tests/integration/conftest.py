@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from assistant.demo.seed import DemoSummary, seed_demo
 from assistant.rasa_model import ensure_model
 from assistant.unit_of_work import UnitOfWork
 from tests.factories.databases import empty_all_tables
+from tests.factories.dialogues import bench_suite
 from tests.factories.webhooks import make_settings
 
 
@@ -66,3 +68,9 @@ def demo(live_db: str) -> DemoSummary:
         summary = seed_demo(uow.session)
         uow.commit()
     return summary
+
+
+@pytest.fixture(scope="module")
+def sim(dialogue_settings: Settings) -> Any:
+    """A Twilio simulator posting to the app in-process (bench/conversation_suite.py's)."""
+    return bench_suite().simulator(dialogue_settings)

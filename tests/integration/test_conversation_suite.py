@@ -32,6 +32,12 @@ SAMPLE = (
     "referral-en-sms-insurance-needs-one",
     "referral-en-voice-heart-doctor",
     "referral-es-sms-referencia",
+    "insurance-en-sms-mid-reschedule",
+    "insurance-es-voice-card-mid-booking",
+    "insurance-en-voice-see-if-you-take",
+    "reminder-en-sms-yes-with-thanks",
+    "reminder-es-sms-si-y-pregunta-ayunas",
+    "reminder-en-sms-yes-and-parking",
 )
 SPECS = {spec["id"]: spec for spec in suite.load()}
 

@@ -114,6 +114,15 @@ def test_no_heldout_text_is_trained_on(training: list[Example], heldout: list[Ex
     assert not leaked, f"held-out texts also in nlu/data: {leaked}"
 
 
+def test_no_minor_injury_is_trained_on(training: list[Example]) -> None:
+    """The false-alarm set of minor injuries is held out too."""
+    trained = {normalize(e.text) for e in training}
+    injuries = load_yaml_examples(ROOT / "nlu" / "tests" / "minor_injuries.yml")
+    assert len(injuries) >= 30
+    leaked = sorted({e.text for e in injuries if normalize(e.text) in trained})
+    assert not leaked, f"minor injuries also in nlu/data: {leaked}"
+
+
 @pytest.mark.parametrize("split", ["training", "heldout"])
 def test_no_text_under_two_intents(split: str, request: pytest.FixtureRequest) -> None:
     examples: list[Example] = request.getfixturevalue(split)

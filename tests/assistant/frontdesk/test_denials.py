@@ -176,3 +176,33 @@ def test_earlier_or_later_the_same_day_as_the_visit(said, language, window):
 def test_the_same_day_denied_is_no_wish_for_it():
     pref = _pref("I can't do that same day", visit=VISIT, visit_time=VISIT_TIME)
     assert pref.on_date != VISIT
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "wished", "denied"),
+    [
+        # the day said after "dije" / "I said" is affirmed; the "no" denies the other one
+        ("ay no perdón dije miércoles no martes", "es", "wednesday", "tuesday"),
+        ("dije el viernes no el jueves", "es", "friday", "thursday"),
+        ("I said friday no thursday", "en", "friday", "thursday"),
+        # "no es / no era X, es Y": X denied
+        ("no es martes es miercoles", "es", "wednesday", "tuesday"),
+        ("no era el lunes era el jueves", "es", "thursday", "monday"),
+        ("it's not tuesday it's wednesday", "en", "wednesday", "tuesday"),
+        # without an affirming word the day before a "no" is still the one denied
+        ("el jueves no el viernes", "es", "friday", "thursday"),
+    ],
+)
+def test_a_day_affirmed_before_a_no_is_kept(said, language, wished, denied):
+    reading = read_times(said, language)
+    assert reading.wished(WEEKDAY) == [wished]
+    assert reading.denied(WEEKDAY) == [denied]
+
+
+@pytest.mark.parametrize(
+    "said", ["este no el viernes mejor", "eh no el viernes", "mire no, el viernes"]
+)
+def test_a_spanish_filler_then_no_opens_the_reply_and_denies_nothing(said):
+    reading = read_times(said, "es")
+    assert reading.wished(WEEKDAY) == ["friday"]
+    assert not reading.denies

@@ -271,3 +271,40 @@ def test_new_times_relative_to_the_visit(demo, sqlite_url, maria_uid, text, days
         start = option.starts_at.astimezone(practice_zone)
         assert start.date() == visit_day + timedelta(days=days)
         assert start.hour in hours
+
+
+@pytest.mark.parametrize(
+    ("said", "provider"),
+    [
+        ("next week, could I see Dr. Okafor instead?", "Okafor"),
+        ("next week, could I see Dr. Okafor instead? actually no, keep me with Dr. Chen", "Chen"),
+        ("next week with dr okafor. hmm on second thought the first doctor is fine", "Chen"),
+        ("la semana que viene con el doctor okafor, mejor con la doctora de antes", "Chen"),
+        ("next week, not Dr. Okafor", "Chen"),
+    ],
+)
+def test_the_provider_asked_for_last_is_searched(demo, sqlite_url, maria_uid, said, provider):
+    """A correction back to the visit's own provider offers their times again (issue
+    "conversations that recover", class 1)."""
+    maria = demo.english_demo
+    offered = service.options_for(
+        UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, said, "en", "sms"
+    )
+    assert offered.status == service.DONE and offered.options
+    assert all(f"Dr. {provider}" in o.label for o in offered.options)
+
+
+def test_the_provider_asked_for_is_the_visits_own_for_the_first_doctor(demo, sqlite_url, maria_uid):
+    maria = demo.english_demo
+    with UnitOfWork(sqlite_url) as uow:
+        own = uow.session.get(Appointment, maria.appointment_id).provider_id
+
+    def asked(text: str) -> int | None:
+        return service.provider_asked_for(
+            UnitOfWork(sqlite_url), maria_uid, maria.appointment_id, text
+        )
+
+    assert asked("my usual doctor is fine") == own
+    assert asked("keep me with Dr. Chen") == own
+    assert asked("with Dr. Okafor") not in (None, own)
+    assert asked("the first one") is None

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from assistant.frontdesk.time_phrases import read_wish
+from assistant.frontdesk.time_phrases import carries_details, read_wish
 
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=timezone.utc)  # Wednesday morning in New York
 ZONE = "America/New_York"
@@ -261,6 +261,22 @@ def test_a_greeting_is_no_part_of_the_day(text, language, part):
 def test_when_a_symptom_began_is_no_time_wished(text, language, weekdays, part):
     pref = read_wish(text, now=NOW, time_zone=ZONE, language=language).preference
     assert set(pref.weekdays) == weekdays and pref.part_of_day == part
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I hurt myself at the gym yesterday, can I get an appointment to have it looked at?",
+        "hurt my back 3 days ago, can someone see me",
+        "me lastimé hace dos días, quiero una cita",
+        "me caí la semana pasada y me duele la rodilla",
+        "twisted it last weekend, need an appointment",
+    ],
+)
+def test_when_something_happened_is_no_time_wished(said):
+    """Class 6 of "conversations that recover": "yesterday" is when the injury happened."""
+    now = datetime(2026, 12, 7, 14, 0, tzinfo=timezone.utc)
+    assert not carries_details(said, now=now, time_zone="America/New_York", language="en")
 
 
 def _moved(text: str, language: str = "en"):

@@ -1,0 +1,126 @@
+"""Words that make a message an emergency whatever the classifier said: 911 / 988 at once.
+
+Recall comes first: chest pain, breathing, stroke signs, an overdose, heavy bleeding, wanting to
+die or to hurt oneself are emergencies in any turn and any form. One phrase is read in its
+sentence: "I hurt myself" said of an accident ("I hurt myself at the gym", "hurt myself lifting
+boxes, my back is sore") is an injury to book a visit for, not a 911 call; said with an intent
+("I want to hurt myself", "I keep hurting myself", "on purpose") or alone it stays one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.identity.names import fold
+
+_EMERGENCY = (
+    "chest pain", "chest hurts", "pain in my chest", "can't breathe", "cant breathe",
+    "cannot breathe", "not breathing", "isn't breathing", "isnt breathing", "stopped breathing",
+    "trouble breathing", "collapsed", "unconscious", "passed out", "won't wake up",
+    "wont wake up", "stroke", "heart attack", "seizure", "overdose", "overdosed",
+    # too much of a medicine taken: the words back the classifier, which care questions about
+    # doses ("I took my pill late") sit close to
+    "too much of my medicine", "too much of my medication", "too much of my meds",
+    "too much of his medicine", "too much of her medicine", "too many of my pills",
+    "too many pills", "too much medicine", "demasiadas pastillas", "demasiada medicina",
+    "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "kill myself", "suicide",
+    "suicidal", "end my life", "harm myself", "harming myself", "self harm", "want to die",
+    "dolor en el pecho", "dolor de pecho", "no puedo respirar", "no respira", "se desmayo",
+    "inconsciente", "derrame", "ataque al corazon", "convulsion", "sobredosis",
+    "sangra mucho", "no para de sangrar", "matarme", "suicidarme", "suicidio", "quitarme la vida",
+    "hacerme dano", "quiero morir", "lastimarme", "hacerme algo", "me quiero hacer dano",
+    "me voy a hacer dano", "me quiero lastimar", "me voy a lastimar",
+    # red flags a receptionist sends to 911 (stroke and aneurysm signs, airway, blood)
+    "worst headache", "peor dolor de cabeza", "face is drooping", "face drooping",
+    "drooping on one side", "slurred speech", "slurring my words", "slurring his words",
+    "slurring her words", "can't move my arm", "cant move my arm", "can't feel my arm",
+    "cant feel my arm", "cara caida", "se le cayo la cara", "se me cayo la cara",
+    "no puedo mover el brazo", "no puede mover el brazo", "habla arrastrada",
+    "arrastrando las palabras", "throat is closing", "throat closing", "throat is swelling",
+    "se me cierra la garganta", "se le cierra la garganta", "lips are blue", "lips turning blue",
+    "labios morados", "coughing up blood", "vomiting blood", "throwing up blood",
+    "tosiendo sangre", "vomitando sangre",
+)  # fmt: skip
+# Hurting oneself: an emergency unless the sentence tells of an accident.
+_HURT_MYSELF = re.compile(r"\b(hurt|hurting|hurted|cut|cutting) (my ?self|myslef)\b")
+# ... but never when an intent is said with it (or it is said to be deliberate).
+_INTENT = re.compile(
+    r"\b(want|wants|wanted|wanna|going to|gonna|about to|thinking|thought|think|feel like"
+    r"|feeling like|urge|urges|plan|planning|might|may|will|i ll|ill|could|keep|kept|been"
+    r"|start|started|trying|tried|afraid|scared|need to|have to)( \w+){0,3} (hurt|hurting|cut"
+    r"|cutting) (my ?self|myslef)\b|\b(my ?self|myslef) (on purpose|deliberately"
+    r"|intentionally|again)\b"
+)
+# What happened, where or doing what: an accident ("at the gym", "lifting boxes", "fell").
+_ACCIDENT = (
+    "at the gym", "at work", "at practice", "at school", "in the yard", "playing", "working out",
+    "workout", "exercising", "lifting", "running", "jogging", "hiking", "biking", "cycling",
+    "skiing", "skating", "swimming", "dancing", "moving", "carrying", "climbing", "cooking",
+    "shaving",
+    "gardening", "shoveling", "fell", "falling", "slipped", "tripped", "on the stairs",
+    "down the stairs", "on the ice", "in a game", "soccer", "football", "basketball",
+    "baseball", "tennis", "volleyball", "yoga", "accident", "accidentally", "by accident",
+    "car accident",
+)  # fmt: skip
+# A part of the body hurt ("I hurt myself, my knee is swollen"): an injury, for "hurt" only
+# (cutting oneself on an arm is how self-harm is often told).
+_INJURED = (
+    "knee", "ankle", "wrist", "shoulder", "elbow", "my back", "lower back", "neck", "hip",
+    "foot", "toe", "sprain", "sprained", "twisted", "pulled a muscle", "strained", "bruise",
+    "bruised", "swollen",
+)  # fmt: skip
+
+
+def _has(folded: str, phrases: Sequence[str]) -> bool:
+    return any(re.search(rf"(^|\s){re.escape(p)}($|\s)", folded) for p in phrases)
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold(re.sub(r"[?¿!¡.,;:]", " ", text)).split())
+
+
+def hurts_oneself(folded: str) -> bool:
+    """ "I want to hurt myself", "i keep hurting myself", a bare "I hurt myself": yes; "I hurt
+    myself at the gym, can I come in?": no (an accident)."""
+    said = _HURT_MYSELF.search(folded)
+    if said is None:
+        return False
+    if _INTENT.search(folded.replace("'", " ")):
+        return True
+    hurt = said[1].startswith("hurt")
+    told = _has(folded, _ACCIDENT) or _doing(folded[said.end() :].split(), hurt)
+    return not (told or (hurt and _has(folded, _INJURED)))
+
+
+# Said right after "I hurt myself": what they were doing ("shoveling snow", "doing squats"),
+# where ("at softball", "on the trampoline"): an accident. Not "in" / "with" (a room, a knife),
+# not "at home" / "at night", not "cutting" / "thinking" ...
+_NOT_DOING = {"cutting", "hurting", "harming", "thinking", "feeling", "wanting", "going",
+              "trying", "planning", "nothing", "something", "everything", "anything"}  # fmt: skip
+_NOT_AT = {"home", "night", "times", "all", "least", "first"}
+
+
+def _doing(after: list[str], hurt: bool) -> bool:
+    """ "Cut myself on my arm" is no accident told: for a cut, only what they were doing or
+    where."""
+    if not after:
+        return False
+    first, second = after[0], after[1] if len(after) > 1 else ""
+    if len(first) > 4 and first.endswith("ing") and first not in _NOT_DOING:
+        return True
+    if first == "at" and second and second not in _NOT_AT:
+        return True
+    objects = ("the", "a", "an", "some", "our") + (("my", "his", "her") if hurt else ())
+    third = after[2] if len(after) > 2 else ""
+    body = not hurt and third in _SKIN  # "cut myself on the arm"
+    return first == "on" and second in objects and not body
+
+
+_SKIN = {"arm", "arms", "wrist", "wrists", "leg", "legs", "thigh", "thighs", "stomach", "belly",
+         "skin", "body", "chest", "hip", "hips"}  # fmt: skip
+
+
+def is_emergency(text: str) -> bool:
+    folded = _folded(text)
+    return _has(folded, _EMERGENCY) or hurts_oneself(folded)
