@@ -434,6 +434,17 @@ _TIME_NO_GOOD = re.compile(
     r"|isn'?t going to|is not going to|no longer|don'?t think it'?ll) work\b"
     r"|\b(hora|fecha|dia) de (mi|la) cita ya no (me )?(queda|sirve|funciona)\b"
 )
+# "Something came up, I can't make my appointment, can I come in another day?": not coming
+# then, coming another time.
+_ANOTHER_TIME_INSTEAD = re.compile(
+    r"\b(can'?t|cannot|can not|won'?t be able to|unable to|not able to|no puedo|no voy a poder"
+    r"|no podre)\b.*\b(another|other|different|otro|otra)\s+(day|time|date|dia|fecha|hora"
+    r"|horario)\b"
+)
+# "¿Me pasa la cita al jueves?", "me la pasa a la misma hora": "pasar" a visit to a time.
+_PASAR = re.compile(
+    r"\b(me|nos|se) (la )?pas(a|an|aria|arian|e|en)( (la|mi|su) cita)? (a|al|para)\b"
+)
 
 
 def asks_to_reschedule(text: str) -> bool:
@@ -443,6 +454,8 @@ def asks_to_reschedule(text: str) -> bool:
     return asks_to_move(text) or bool(
         re.search(r"\b(reschedul\w*|reprogram\w*|cambi(ar|e|ela|arla)|mover(la)?)\b", folded)
         or _TIME_NO_GOOD.search(folded)
+        or _PASAR.search(folded)
+        or _ANOTHER_TIME_INSTEAD.search(folded)
     )
 
 

@@ -213,6 +213,11 @@ def test_never_mind_with_a_time_in_it_changes_the_wish(said, stopped):
     [
         ("my appointment time doesn't work anymore, anything next week?", True),
         ("la hora de mi cita ya no me queda", True),
+        ("¿me pasa la cita a la misma hora la otra semana?", True),
+        ("¿qué pasa con mi cita?", False),
+        ("something came up and i cant make my appointment can i come in another day", True),
+        ("no voy a poder ir a mi cita, ¿me da otro día?", True),
+        ("I can't make it, please cancel", False),
         ("the new inhaler doesn't work", False),
     ],
 )
