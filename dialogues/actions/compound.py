@@ -511,6 +511,8 @@ def confirm_by_words(text: str, intent: str | None) -> str | None:
     if intent == "book_appointment" and not (books(text) or moves(text)):
         said = task_in(text)  # "wen is my appt n wat do i need to bring" heard as a booking
         return TASK_INTENTS[said] if said in ("check", "confirm", "cancel") else intent
+    if intent == "check_appointment" and moves(text) and task_in(text) == "reschedule":
+        return TASK_INTENTS["reschedule"]  # "I need a new time for my appointment" heard as a check
     said = task_in(text) if asked and not moves(text) else None
     if said == "check" and intent in ("reschedule_appointment", "confirm_appointment"):
         return TASK_INTENTS[said]  # "me puede recordar el día de mi cita" asks no move
