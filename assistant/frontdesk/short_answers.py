@@ -521,9 +521,10 @@ _SAYS_COMING = (
 )  # fmt: skip
 
 
-# A first word that answers "reply YES to confirm" ("please send my records" is no yes).
+# A first word that answers "reply YES to confirm" ("please send my records" is no yes; nor is
+# Spanish "ya" = already: "¿ya están los resultados?").
 _OPENING_YES = frozenset({
-    "yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay", "k", "absolutely",
+    "yes", "yeah", "yep", "yup", "yea", "sure", "ok", "okay", "k", "absolutely",
     "definitely", "confirm", "confirmed", "perfect", "great", "si", "claro", "vale", "dale",
     "listo", "perfecto", "confirmo", "confirmado", "confirmada",
 })  # fmt: skip

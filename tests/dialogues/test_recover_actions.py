@@ -636,7 +636,12 @@ def test_a_yes_with_a_no_a_change_or_an_emergency_is_no_reminder_answer(said):
 
 
 @pytest.mark.parametrize(
-    "said", ["please send my records to my new doctor", "right, so my knee still hurts"]
+    "said",
+    [
+        "please send my records to my new doctor",
+        "right, so my knee still hurts",
+        "¿ya están los resultados de mis análisis?",
+    ],
 )
 def test_please_or_right_first_is_no_answer_to_the_reminder(said):
     from assistant.frontdesk.short_answers import opens_with_yes
