@@ -1,4 +1,4 @@
-"""bench/conversations_unseen, _fresh, _third and _fourth are evaluation sets: they must never
+"""bench/conversations_unseen, _fresh, _third, _fourth and _fifth are evaluation sets: they must never
 become training data.
 
 No patient turn of it may appear as an NLU training example (case-insensitive, whitespace
@@ -26,6 +26,7 @@ UNSEEN = ROOT / "bench" / "conversations_unseen"
 FRESH = ROOT / "bench" / "conversations_fresh"  # a second held-out set, written 2026-12-07
 THIRD = ROOT / "bench" / "conversations_third"  # a third, written in the fourth session
 FOURTH = ROOT / "bench" / "conversations_fourth"  # a fourth, written in the fifth session
+FIFTH = ROOT / "bench" / "conversations_fifth"  # a fifth, written in the sixth session
 NLU_DATA = ROOT / "nlu" / "data"
 SHORT_ANSWER_WORDS = 5
 
@@ -81,6 +82,7 @@ HELD_OUT = [  # every held-out one
     *_conversations(FRESH),
     *_conversations(THIRD),
     *_conversations(FOURTH),
+    *_conversations(FIFTH),
 ]
 
 
