@@ -88,11 +88,16 @@ def without_introduction(tracker: Tracker, text: str) -> str:
 # the date of birth (relation words dropped); the date of birth, the words just after it.
 _BIRTH = (
     r"(?:date of birth|birth ?date|birthday|dob|d\.o\.b\.?|born(?: on)?|fecha de nacimiento"
-    r"|naci[oó](?: el)?|nacid[oa](?: el)?)"
+    r"|nac(?:i[oó]|[ií])(?: el)?|nacid[oa](?: el)?)"
 )
+# Letters spelled one by one after a name on a call ("Wren Lopez W R E N"): not name words.
+_SPELLED_LETTERS = re.compile(r"(?<!\S)(?:[A-Z](?:\s+|$)){2,}|(?<!\S)(?:[a-z]\s+){3,}(?=\S)")
+# What introduces the name inside a longer stretch ("... she's new, her name is Ana Ruiz",
+# "nunca ha venido, se llama Ana Ruiz"): the name is what follows the last of them.
+_NAME_INTRO = {"named", "called", "name", "nombre", "llama", "llamo", "soy", "is", "es"}
 _NAME_BEFORE_BIRTH = re.compile(
-    r"(?i)(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,4}?)\s*[,.;:]?\s*(?:(?:is|was|es)\s+)?"
-    rf"(?:his|her|su|the|la)?\s*{_BIRTH}\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
+    r"(?i)(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,4}?)\s*[,.;:(]?\s*(?:(?:is|was|es)\s+)?"
+    rf"(?:his|her|su|the|la|y)?\s*{_BIRTH}\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
 )
 _NOT_NAME = {
     "my", "mi", "our", "nuestro", "nuestra", "for", "para", "a", "an", "the", "el", "la", "y",
@@ -105,7 +110,9 @@ _NOT_NAME = {
 
 
 def _leading_name(words_: list[str]) -> str | None:
-    kept = list(words_)
+    folded = [fold_word(w) for w in words_]
+    last = max((i for i, w in enumerate(folded[:-1]) if w in _NAME_INTRO), default=-1)
+    kept = list(words_[last + 1 :])
     while kept and fold_word(kept[0]) in _NOT_NAME:
         kept.pop(0)
     return " ".join(kept) if has_full_name(" ".join(kept)) and len(kept) <= 3 else None
@@ -115,15 +122,20 @@ def fold_word(word: str) -> str:
     return " ".join(words(word))
 
 
+_JOINING = {"and", "y", "e", "in", "en", "at", "a", "on", "el", "por", "para", "for"}
+
+
 def _date_of_birth_at(text: str, language: str) -> tuple[str, str] | None:
     """(the words that are the date of birth, what follows them) at the start of `text`."""
     said = text.strip()
-    first = re.split(r"[,;?!]|\.(?:\s|$)", said, maxsplit=1)[0].strip()  # "5/30/2014? she ..."
+    first = re.split(r"[,;?!()]|\.(?:\s|$)", said, maxsplit=1)[0].strip()  # "5/30/2014? she ..."
     if parse_date_of_birth(first, language) is not None:
         return first, said[len(first) :]
     tokens_ = said.split()
     for n in range(min(len(tokens_), 12), 0, -1):
         chunk = " ".join(tokens_[:n]).rstrip(",.;?")
+        if fold_word(tokens_[n - 1]) in _JOINING:  # "June fifth twenty nineteen and ..."
+            continue
         if parse_date_of_birth(chunk, language) is not None:
             return chunk, " ".join(tokens_[n:])
     return None
@@ -133,6 +145,7 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
     """(name, date of birth as said, the request without them) when a booking request names
     who the visit is for with their date of birth ("... my son Lucas Lopez, dob 4/18/2015, ear
     infection, Thursday 3:30"); None otherwise."""
+    text = _SPELLED_LETTERS.sub(" ", text)  # "Wren Lopez W R E N": the name said, then spelled
     found = _NAME_BEFORE_BIRTH.search(text)
     if found is None:
         return None
