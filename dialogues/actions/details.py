@@ -156,7 +156,10 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
     born = parse_date_of_birth(dob[0], language)
     if born is None or born >= utcnow().date():
         return None
-    rest = f"{text[: found.start('name')]} {found['name'].split(name.split()[0])[0]} {dob[1]}"
+    before = text[: found.start("name")]
+    speaker = introduction(before, language)  # "this is Maria Lopez 3/3/82. my son ...": theirs
+    before = speaker.rest if speaker is not None else before
+    rest = f"{before} {found['name'].split(name.split()[0])[0]} {dob[1]}"
     return name, dob[0], " ".join(rest.split())
 
 

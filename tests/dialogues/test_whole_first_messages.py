@@ -158,3 +158,25 @@ def test_a_capitalised_name_opening_a_call_is_the_callers():
 @pytest.mark.parametrize("said", ["im running late", "I'm Stuck On the bridge", "its me again"])
 def test_no_name_is_read_from_other_openings(said):
     assert introduction(said, "en") is None
+
+
+def test_the_parents_own_introduction_is_no_part_of_the_request():
+    said = (
+        "hi this is Carla Mendes 6/14/85. my daughter Lia Mendes (dob 2/1/2019) has a rash,"
+        " any afternoon"
+    )
+    name, born, rest = someone_said(said, "en")
+    assert (name, born) == ("Lia Mendes", "2/1/2019")
+    assert "6/14/85" not in rest and "afternoon" in rest
+
+
+@pytest.mark.parametrize(
+    ("said", "born"),
+    [("it's four nine seventy one", date(1971, 4, 9)), ("uh that's 4/9/71", date(1971, 4, 9)),
+     ("pues, nueve cuatro setenta y uno", date(1971, 4, 9))],
+)  # fmt: skip
+def test_a_spoken_birth_date_with_a_lead_in_is_read(said, born):
+    from assistant.datetimes import parse_date_of_birth
+
+    language = "es" if said.startswith("pues") else "en"
+    assert parse_date_of_birth(said, language) == born
