@@ -92,9 +92,7 @@ _BIRTH = (
 )
 # Letters spelled one by one after a name on a call ("Wren Lopez W R E N"): not name words.
 _SPELLED_LETTERS = re.compile(r"(?<!\S)(?:[A-Z](?:\s+|$)){2,}|(?<!\S)(?:[a-z]\s+){3,}(?=\S)")
-# What introduces the name inside a longer stretch ("... she's new, her name is Ana Ruiz",
-# "nunca ha venido, se llama Ana Ruiz"): the name is what follows the last of them.
-_NAME_INTRO = {"named", "called", "name", "nombre", "llama", "llamo", "soy", "is", "es"}
+
 _NAME_BEFORE_BIRTH = re.compile(
     r"(?i)(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,4}?)\s*[,.;:(]?\s*(?:(?:is|was|es)\s+)?"
     rf"(?:his|her|su|the|la|y)?\s*{_BIRTH}\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
@@ -109,9 +107,24 @@ _NOT_NAME = {
 }  # fmt: skip
 
 
+_DATE_WITH_YEAR = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+
+
+def _unless_born(said: str, language: str) -> str:
+    """A written date, or nothing when it is a birth date (a year or more ago): "maria lopez
+    here 3/3/82, my boy ..." wishes no visit in 1982."""
+    born = parse_date_of_birth(said, language)
+    return " " if born is not None and (utcnow().date() - born).days > 366 else said
+
+
+_INTRODUCING = _NOT_NAME - {"la", "el", "y", "a"}
+
+
 def _leading_name(words_: list[str]) -> str | None:
     folded = [fold_word(w) for w in words_]
-    last = max((i for i, w in enumerate(folded[:-1]) if w in _NAME_INTRO), default=-1)
+    # the name follows the last word that introduces it ("can my boy Milo Lopez", "her name is
+    # Ana Ruiz", "nunca ha venido, se llama Ana Ruiz"); particles may sit inside it ("de la")
+    last = max((i for i, w in enumerate(folded[:-1]) if w in _INTRODUCING), default=-1)
     kept = list(words_[last + 1 :])
     while kept and fold_word(kept[0]) in _NOT_NAME:
         kept.pop(0)
@@ -159,6 +172,7 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
     before = text[: found.start("name")]
     speaker = introduction(before, language)  # "this is Maria Lopez 3/3/82. my son ...": theirs
     before = speaker.rest if speaker is not None else before
+    before = _DATE_WITH_YEAR.sub(lambda m: _unless_born(m[0], language), before)
     rest = f"{before} {found['name'].split(name.split()[0])[0]} {dob[1]}"
     return name, dob[0], " ".join(rest.split())
 
