@@ -184,8 +184,7 @@ def test_a_spoken_birth_date_with_a_lead_in_is_read(said, born):
 
 def test_a_name_after_a_question_and_a_relation_word_is_read():
     said = (
-        "dana ortiz here 5/5/80. could my kid Remy Ortiz (dob 1/9/2018) come in, earache."
-        " mornings"
+        "dana ortiz here 5/5/80. could my kid Remy Ortiz (dob 1/9/2018) come in, earache. mornings"
     )
     name, born, rest = someone_said(said, "en")
     assert (name, born) == ("Remy Ortiz", "1/9/2018")
