@@ -84,6 +84,24 @@ _FILLER = {
     "i",
     "was",
     "and",
+    # how a spoken answer opens: "it's three three eighty two", "uh, that's ...", "pues, ..."
+    "it",
+    "s",
+    "its",
+    "that",
+    "thats",
+    "uh",
+    "um",
+    "umm",
+    "uhm",
+    "er",
+    "eh",
+    "este",
+    "pues",
+    "ok",
+    "okay",
+    "so",
+    "well",
 }
 
 

@@ -69,6 +69,11 @@ _STREET_AFTER = re.compile(
 
 # "fever since sunday": when something started, never a time asked for.
 _SINCE = re.compile(r"\bsince\s*$")
+# "a sore throat for four days now", "coughing a week now": how long, not a time wished.
+_FOR_HOW_LONG = re.compile(
+    r"\b(?:for|about|almost|over|like)?\s*(?:\w+\s+)?(?:minutes?|hours?|days?|weeks?|months?"
+    r"|years?|while)\s*(?:,\s*)?$"
+)
 
 
 def not_a_time(text: str, start: int, span: str, language: str) -> bool:
@@ -79,8 +84,11 @@ def not_a_time(text: str, start: int, span: str, language: str) -> bool:
 
 
 def _not_a_time_en(text: str, start: int, said: str) -> bool:
-    """ "fever since sunday" (when it began), "the cvs on 4th avenue" (an address)."""
+    """ "fever since sunday" (when it began), "the cvs on 4th avenue" (an address), "a cough
+    for a week now" (how long)."""
     if said.startswith("since ") or _SINCE.search(text[:start].lower()):
+        return True
+    if said == "now" and _FOR_HOW_LONG.search(text[:start].lower()):
         return True
     if _ORDINAL.match(said):
         return bool(_STREET_AFTER.match(text[start + len(said) :].lower()))

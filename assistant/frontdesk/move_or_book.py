@@ -58,7 +58,10 @@ _LATE = re.compile(
     r"(un poco |muy )?tarde|retras\w*|atrasad\w*|trafico|en camino"
     # when they will get there: "be there in 15", "almost there", "llego en 10"
     r"|(be|get|getting) (there|here) in|there in (\d+|like|about|a few)|almost there"
-    r"|llego en|ya casi llego|estoy llegando)\b"
+    r"|llego en|ya casi llego|estoy llegando"
+    # how far away they are: "I'm 12 minutes out", "10 min away", "estoy a 5 minutos"
+    r"|(i'?m|im|i am|we'?re|we are)( \w+){1,3} (min|mins|minute|minutes) (out|away)"
+    r"|(estoy|voy|ando|estamos) a (unos |como )?\w+ minutos)\b"
 )
 
 

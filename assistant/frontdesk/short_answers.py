@@ -29,6 +29,12 @@ _ORDINALS = {
     3: ("third", "3rd", "tercera", "tercero", "tercer"),
 }
 _CARDINALS = {1: ("one", "uno", "una"), 2: ("two", "dos"), 3: ("three", "tres")}
+# An item by its number with an article or "option" before it ("la uno", "el dos", "number
+# three"): never a clock time ("la una" and "las dos" are).
+_ITEM_BY_NUMBER = re.compile(
+    r"(?:(?:la|el|the|option|opcion|number|numero)\s+)?(?P<n>uno|one|two|dos|three|tres)"
+    r"(?:\s+(?:please|por favor|porfa))?"
+)
 _LAST = ("last", "latest", "ultima", "ultimo")
 WEEKDAYS = (
     ("monday", "lunes"),
@@ -123,6 +129,10 @@ def choose(
         return count - 1
     if _CLOCK_WINDOW.search(folded):  # "after 3 pm", "antes de las 11": a window, a new wish
         return None
+    item = _ITEM_BY_NUMBER.fullmatch(folded)  # "la uno", "option two": an item, not one o'clock
+    if item and count:
+        number = next(n for n, names in _CARDINALS.items() if item["n"] in names)
+        return number - 1 if number <= count else None
     clocks = said_clocks(reading.kept(), count)
     if clocks and hours:
         weekday = weekday_of(text)

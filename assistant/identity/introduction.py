@@ -252,7 +252,7 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
     if name is None and dob is None:
         name, name_span, dob, dob_span = _leading_name(words, language)
         strong = name is not None and dob is None  # "Maria Lopez here, ..."
-    if name is not None and dob is None and not strong:
+    if name is not None and dob is None and not strong and not _capitalised_opening(words, name):
         name = name_span = None  # "I'm Maria Lopez" alone: maybe not a name at all
     if name is None and dob is None:
         return None
@@ -260,6 +260,17 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
 
 
 _Span = tuple[int, int]
+
+
+def _capitalised_opening(words: list[_Word], name: _Span) -> bool:
+    """ "hi it's Maria Lopez I'm running late": a name written with capitals right after the
+    opening words (as a call's transcript writes it) is the caller's, without a birth date."""
+    said = words[name[0] : name[1]]
+    opening = all(w.folded in _GREETINGS or w.folded in _WEAK_WORDS for w in words[: name[0]])
+    return opening and all(w.text[:1].isupper() for w in said)
+
+
+_WEAK_WORDS = {word for phrase in _WEAK for word in phrase}
 
 
 def _leading_name(

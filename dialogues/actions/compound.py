@@ -43,8 +43,10 @@ _SPLIT = re.compile(
     r"|d[oó]nde|cu[aá]l|qu[eé]|tienen|aceptan)\b)"
     r"|\s(?:and also|and i also|also|plus|as well as|btw|by the way|y tambi[eé]n|tambi[eé]n"
     r"|adem[aá]s"
-    r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|where|how|is|do|my|please|to know"
-    r"|to ask|to find out|find out|ask)\b)"
+    r"|aparte)\s|\sand\s(?=(?:i|i'd|i'm|can|could|what|whats|where|wheres|how|is|do|my|please"
+    r"|to know|to ask|to find out|find out|ask|(?:remind|tell|give|send|text) me)\b)"
+    # "... and while I have you, I'm low on my inhaler", "... while you're at it"
+    r"|,?\s(?:and )?while (?:i have you|i'?m at it|you'?re at it|i'?m here)\b,?"
     r"|\sy\s(?=(?:(?:a|hasta|en|para) )?(?:qu[eé]|d[oó]nde|cu[aá]l|c[oó]mo|cu[aá]ndo)\b"
     r"|(?:necesito|quiero|me|mi|hay|tambi[eé]n|saber"
     r"|preguntar"
@@ -67,13 +69,18 @@ _ASKS = re.compile(
     r"|hay|a qu[eé]|hasta qu[eé]|tienen|est[aá]n|abren|to know|to ask|to find out|find out|ask"
     r"|saber"
     r"|(?:i )?(?:wanted|want|would like|wanna|need) to (?:ask|know)|quer[ií]a (?:saber|preguntar)"
-    r"|preguntar|a ver si)\b",
+    r"|preguntar|a ver si"
+    # "remind me the address", "text me the suite number", "recuérdeme la dirección"
+    r"|(?:please )?(?:remind|tell|give|send|text) me|rec[uo]erd\w*|d[ií]game|me (?:da|puede dar"
+    r"|manda|pasa))\b",
     re.IGNORECASE,
 )
 _OFFICE = re.compile(
     r"\b(address|located|location|where (are|is) (you|the)|directions|park|parking|hours|open"
     r"|close|fax|phone number|floor|bus|direccion|donde (estan|queda)|estacionamiento"
-    r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|abiert[oa]s?|piso)\b"
+    r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|abiert[oa]s?|piso"
+    r"|street (?:number|address)|what street|which street|suite|building|calle|edificio"
+    r"|consultorio)\b"
 )
 # Requests for a department, by their words (the classifier may have named the task instead).
 _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -84,7 +91,10 @@ _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|contrarreferencia)\b")),
     ("prescription_refill", re.compile(
         r"\b(refill\w*|prescription|meds|medication|medicine|pharmacy|receta|medicina"
-        r"|medicamento|resurtir|farmacia)\b")),
+        r"|medicamento|resurtir|farmacia"
+        # "running low on my inhaler", "I ran out of my pills", "se me acabaron las pastillas"
+        r"|(running|run|ran|getting) (low|out) (on|of)|almost out of|se me (acab|termin)\w*"
+        r"|me (quedan|queda) (pocas|poco|pocos))\b")),
     ("billing_question", re.compile(
         r"\b(bill|billed|billing|charge[ds]?|invoice|copay|statement|balance|factura|cobro"
         r"|cobraron|cobrado|cuenta|pago)\b")),
@@ -209,6 +219,9 @@ def asks_the_nurse(text: str) -> bool:
         return True
     if _PAST_VISIT.search(folded) and not _ASKS_A_VISIT.search(folded):
         return True
+    # "cancel my follow up": the visit they hold, not a question about it
+    if asks_to_cancel(text) or moves(text) or _CONFIRM.search(folded):
+        return False
     return bool(_FOLLOW_UP.search(folded)) and not _VISIT_ASKED.search(folded)
 
 
@@ -270,12 +283,27 @@ _NEW_VISIT = re.compile(
     r"|\b(cita|consulta|appointment|visit) (de|por|for a|for) (seguimiento|video|follow ?up)\b"
     r"|^\s*(a|an|una|un)\s+(\w+\s+){0,3}?(appointment|visit|cita|consulta)\b"
 )
+# A move said by what it keeps or where it goes, naming the visit they have: "same time but
+# another day", "switch it over to Dr. Okafor", "anything sooner than my current appointment?",
+# "¿algo más pronto que mi cita?".
+_MOVE_SAID = re.compile(
+    r"\b(same time (but )?(on )?(a |an )?(different|another|other) (day|week)"
+    r"|(a )?(different|another|other) (day|week) (but )?(at )?(the )?same time"
+    r"|(misma hora|mismo horario) (pero )?(en |para )?(otro|otra) (dia|semana)"
+    r"|(otro|otra) (dia|semana) (pero )?(a la misma hora|al mismo horario)"
+    r"|(switch|swap|transfer)\w* (it |my (appointment|appt|visit) |me |that )?(over )?(to|with)"
+    r" (dr|dra|doctor|doctora|np|nurse practitioner|the nurse practitioner|another|a different)\b"
+    r"|(sooner|earlier) than (my|the) (current |existing |scheduled |next )?(appointment|appt"
+    r"|visit|one)|(mas pronto|mas temprano|antes) (que|de) (mi|la) (cita|consulta)"
+    r"|(mi|la) (cita|consulta) (actual|de ahora))\b"
+)
 # More ways of asking to move a visit than the short answers know ("pásela al jueves").
 _MOVES_TOO = re.compile(
     r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|muev\w*|cambi(e|a)(me|la|le|mela|sela)"
     r"|cambiar(la|me|mela)|instead of (my|the|that|it|on)"
     r"|(en vez|en lugar) de (mi|la|esa)"
     r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
+    r"|" + _MOVE_SAID.pattern
 )
 # "not booking anything new", "I don't want another appointment", "no quiero sacar otra cita".
 _NOT_BOOKING = re.compile(
@@ -398,7 +426,8 @@ def task_in(text: str) -> str | None:
             return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
         # "the one with Dr. Chen"; "that same day but later": only their visit has that day
         names_visit = _VISIT.search(folded) or reference(part).words or about_the_visit_day(part)
-        if moves(part) and names_visit:  # not "the doctor changed my dose"
+        moved = _MOVE_SAID.search(folded) or (moves(part) and names_visit)
+        if moved:  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded) and not _CONFIRM_ASKS.search(folded):
             return "confirm"

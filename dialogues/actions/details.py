@@ -88,11 +88,14 @@ def without_introduction(tracker: Tracker, text: str) -> str:
 # the date of birth (relation words dropped); the date of birth, the words just after it.
 _BIRTH = (
     r"(?:date of birth|birth ?date|birthday|dob|d\.o\.b\.?|born(?: on)?|fecha de nacimiento"
-    r"|naci[oó](?: el)?|nacid[oa](?: el)?)"
+    r"|nac(?:i[oó]|[ií])(?: el)?|nacid[oa](?: el)?)"
 )
+# Letters spelled one by one after a name on a call ("Wren Lopez W R E N"): not name words.
+_SPELLED_LETTERS = re.compile(r"(?<!\S)(?:[A-Z](?:\s+|$)){2,}|(?<!\S)(?:[a-z]\s+){3,}(?=\S)")
+
 _NAME_BEFORE_BIRTH = re.compile(
-    r"(?i)(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,4}?)\s*[,.;:]?\s*(?:(?:is|was|es)\s+)?"
-    rf"(?:his|her|su|the|la)?\s*{_BIRTH}\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
+    r"(?i)(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,4}?)\s*[,.;:(]?\s*(?:(?:is|was|es)\s+)?"
+    rf"(?:his|her|su|the|la|y)?\s*{_BIRTH}\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
 )
 _NOT_NAME = {
     "my", "mi", "our", "nuestro", "nuestra", "for", "para", "a", "an", "the", "el", "la", "y",
@@ -104,8 +107,25 @@ _NOT_NAME = {
 }  # fmt: skip
 
 
+_DATE_WITH_YEAR = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+
+
+def _unless_born(said: str, language: str) -> str:
+    """A written date, or nothing when it is a birth date (a year or more ago): "maria lopez
+    here 3/3/82, my boy ..." wishes no visit in 1982."""
+    born = parse_date_of_birth(said, language)
+    return " " if born is not None and (utcnow().date() - born).days > 366 else said
+
+
+_INTRODUCING = _NOT_NAME - {"la", "el", "y", "a"}
+
+
 def _leading_name(words_: list[str]) -> str | None:
-    kept = list(words_)
+    folded = [fold_word(w) for w in words_]
+    # the name follows the last word that introduces it ("can my boy Milo Lopez", "her name is
+    # Ana Ruiz", "nunca ha venido, se llama Ana Ruiz"); particles may sit inside it ("de la")
+    last = max((i for i, w in enumerate(folded[:-1]) if w in _INTRODUCING), default=-1)
+    kept = list(words_[last + 1 :])
     while kept and fold_word(kept[0]) in _NOT_NAME:
         kept.pop(0)
     return " ".join(kept) if has_full_name(" ".join(kept)) and len(kept) <= 3 else None
@@ -115,15 +135,20 @@ def fold_word(word: str) -> str:
     return " ".join(words(word))
 
 
+_JOINING = {"and", "y", "e", "in", "en", "at", "a", "on", "el", "por", "para", "for"}
+
+
 def _date_of_birth_at(text: str, language: str) -> tuple[str, str] | None:
     """(the words that are the date of birth, what follows them) at the start of `text`."""
     said = text.strip()
-    first = re.split(r"[,;?!]|\.(?:\s|$)", said, maxsplit=1)[0].strip()  # "5/30/2014? she ..."
+    first = re.split(r"[,;?!()]|\.(?:\s|$)", said, maxsplit=1)[0].strip()  # "5/30/2014? she ..."
     if parse_date_of_birth(first, language) is not None:
         return first, said[len(first) :]
     tokens_ = said.split()
     for n in range(min(len(tokens_), 12), 0, -1):
         chunk = " ".join(tokens_[:n]).rstrip(",.;?")
+        if fold_word(tokens_[n - 1]) in _JOINING:  # "June fifth twenty nineteen and ..."
+            continue
         if parse_date_of_birth(chunk, language) is not None:
             return chunk, " ".join(tokens_[n:])
     return None
@@ -133,6 +158,7 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
     """(name, date of birth as said, the request without them) when a booking request names
     who the visit is for with their date of birth ("... my son Lucas Lopez, dob 4/18/2015, ear
     infection, Thursday 3:30"); None otherwise."""
+    text = _SPELLED_LETTERS.sub(" ", text)  # "Wren Lopez W R E N": the name said, then spelled
     found = _NAME_BEFORE_BIRTH.search(text)
     if found is None:
         return None
@@ -143,7 +169,11 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
     born = parse_date_of_birth(dob[0], language)
     if born is None or born >= utcnow().date():
         return None
-    rest = f"{text[: found.start('name')]} {found['name'].split(name.split()[0])[0]} {dob[1]}"
+    before = text[: found.start("name")]
+    speaker = introduction(before, language)  # "this is Maria Lopez 3/3/82. my son ...": theirs
+    before = speaker.rest if speaker is not None else before
+    before = _DATE_WITH_YEAR.sub(lambda m: _unless_born(m[0], language), before)
+    rest = f"{before} {found['name'].split(name.split()[0])[0]} {dob[1]}"
     return name, dob[0], " ".join(rest.split())
 
 
