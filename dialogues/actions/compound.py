@@ -150,9 +150,37 @@ _FOR_THE_DOCTOR = re.compile(
     r"\b(message|msg|note|word) (to|for) (my |the |dr |doctor )?(doctor|doc|dr|doctora|physician)\b"
     r"|\blet (dr \w+|my doctor|my doc|the doctor) know\b"
     r"|\bmensaje (a|para) (mi |el |la )?(doctor|doctora|medico|medica)\b"
-    r"|\b(contact|reach|get in touch with|get a ?hold of|get ahold of) (dr \w+|doctor \w+"
+    r"|\b(contact|reach|get in (touch|contact) with|get a ?hold of|get ahold of|get hold of)"
+    r" (dr \w+|doctor \w+"
     r"|my doctor|my doc|the doctor|my physician)\b"
     r"|\bcomunicarme con (mi |el |la )?(doctor|doctora|medico|medica)\b"
+)
+# Asking to talk to the doctor, or for the doctor to call: the care team takes the message
+# (a doctor is not put through), when no visit is asked for in the same words.
+_TO_THE_DOCTOR = re.compile(
+    r"\b(talk|speak|speaking|talking|chat) (to|with) (dr \w+|doctor \w+|my doctor|my doc"
+    r"|the doctor|my physician|his doctor|her doctor)\b"
+    r"|\b(put me through|transfer me|connect me|patch me through) (to|with) (dr \w+|doctor \w+"
+    r"|my doctor|the doctor)\b"
+    r"|\b(dr \w+|doctor \w+|my doctor|my doc|the doctor) (to )?(call|ring|phone) me\b"
+    r"|\bhablar con (mi |el |la )?(doctor|doctora|medico|medica)\b"
+    r"|\bque me (llame|hable) (mi |el |la )?(doctor|doctora|medico|medica)\b"
+)
+# The care itself asked about, not a visit: the doctor's orders, going over the treatment,
+# checking in after a visit, what the doctor recommended.
+_ABOUT_THE_CARE = re.compile(
+    r"\b(doctor'?s|doctors|dr \w+'?s|his|her|my) orders\b|\bwhat (the|my) (doctor|doc) ordered\b"
+    r"|\bwhat did (the doctor|the doc|dr \w+|my doctor|my doc|he|she|they) (say|tell|want"
+    r"|recommend|prescribe|order|mean)\b"
+    r"|\bgo (over|through) (my|the) (treatment|instructions|meds|medication|medications"
+    r"|medicine|prescription|care plan|treatment plan|plan|discharge)\b"
+    r"|\bcheck(ing)? in (with (the|my) (doctor|doc|nurse) )?(about|after|on|regarding|from)"
+    r" (my|the) (last |recent )?(visit|appointment|appt|procedure|surgery|treatment)\b"
+    r"|\b(understand|explain) (my|the|this|these) (prescription|medication|medications|meds"
+    r"|medicine|pills|treatment|dose|dosage|schedule)\b"
+    r"|\b(pills|meds|medicine|medication) (are|is|isn'?t|aren'?t) (not )?(helping|working)\b"
+    r"|\b(took|take|taking) (my|the) (pills|meds|medicine|medication) (wrong|the wrong way"
+    r"|the right way|right|correctly)\b"
 )
 # Going over what the doctor said ("I need to go over what Dr. Ruiz told me"), when no visit is
 # asked for ("do what my doctor said and come back in a month" is a booking).
@@ -171,7 +199,7 @@ _PAST_VISIT = re.compile(
 )
 _ASKS_A_VISIT = re.compile(
     r"\b(another|new|next|again|back|missed|miss|scheduled|booked|cancel\w*|reschedul\w*"
-    r"|move|change|instead|book|schedule|make|set up|get in(?! touch)|come in"
+    r"|move|change|instead|book|schedule|make|set up|get in(?! touch| contact)|come in"
     r"|see (him|her|the doctor|dr \w+)|(need|want|like|get) (an|a|another|one|my)|one for"
     r"|tomorrow|asap|as soon as"
     r"|available|opening|soonest|otra|nueva|agendar|sacar|volver|regresar|falte|cambiar"
@@ -182,7 +210,7 @@ _ASKS_A_VISIT = re.compile(
 # for it: "a follow up with Dr. Okafor on a Tuesday").
 _FOLLOW_UP = re.compile(r"\bfollow ?-?up\b|\bseguimiento\b")
 _VISIT_ASKED = re.compile(
-    r"\b(schedule|book|make|set up|come in|come back|get in(?! touch)"
+    r"\b(schedule|book|make|set up|come in|come back|get in(?! touch| contact)"
     r"|see (him|her|the doctor|dr \w+)"
     r"|follow ?-?up (appointment|appt|visit|exam)|next week|cita|agendar|volver|volviera"
     r"|regresar|regresara|consulta|visit|monday|tuesday|wednesday|thursday|friday|morning"
@@ -214,6 +242,10 @@ def asks_the_nurse(text: str) -> bool:
         return True
     if _FOR_THE_DOCTOR.search(folded) and not books(text):
         return True
+    if _TO_THE_DOCTOR.search(folded) and not books(text) and not _VISIT_ASKED.search(folded):
+        return True  # "can I talk to Dr. Nguyen", not "talk to dr chen over video next week"
+    if _ABOUT_THE_CARE.search(folded) and not books(text):
+        return True
     said = _WHAT_THE_DOCTOR_SAID.search(folded)
     if said and not books(text) and not _ASKS_A_VISIT.search(folded):
         return True
@@ -222,7 +254,9 @@ def asks_the_nurse(text: str) -> bool:
     # "cancel my follow up": the visit they hold, not a question about it
     if asks_to_cancel(text) or moves(text) or _CONFIRM.search(folded):
         return False
-    return bool(_FOLLOW_UP.search(folded)) and not _VISIT_ASKED.search(folded)
+    # "I just finished my appointment. I need a followup": the visit named is the one had
+    rest = _PAST_VISIT.sub(" ", folded)
+    return bool(_FOLLOW_UP.search(rest)) and not _VISIT_ASKED.search(rest)
 
 
 def mentions_prep(text: str) -> bool:
@@ -264,6 +298,11 @@ _BOOK = re.compile(
     r"|necesito una cita|(necesito|quiero|quisiera|ocupo) cita"
     r"|(me |le )?(puede|pueden|podria|podrian) (dar|hacer|conseguir)(me)? (una )?cita"
     r"|(deme|denme|dame|hagame) (una )?cita)\b"
+)
+# A medicine's schedule (a noun), not a visit scheduled.
+_MEDICINE_SCHEDULE = re.compile(
+    r"\b(medication|medications|medicine|meds|pill|pills|dosing|dose|dosage|insulin"
+    r"|antibiotic|antibiotics|inhaler) schedule\b"
 )
 # A new visit asked for without a booking verb: "can I get a video visit", "necesito una cita".
 _NEW_VISIT = re.compile(
@@ -318,7 +357,7 @@ _NOT_BOOKING = re.compile(
 # "que me vea un doctor"), or for a kind of visit ("talk to Dr. Chen over video"); not about a
 # visit they hold ("come in earlier for my appointment", "do I fast for my physical?").
 _TO_BE_SEEN = re.compile(
-    r"\b(come in|get in(?! touch)|be seen|get seen|squeeze me in|fit me in"
+    r"\b(come in|get in(?! touch| contact)|be seen|get seen|squeeze me in|fit me in"
     r"|see (a |the |some |any |your )?"
     r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
     r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
@@ -358,7 +397,7 @@ def moves(text: str) -> bool:
 
 def books(text: str) -> bool:
     """A new visit asked for ("book a follow up", "can I get a video visit", "una cita")."""
-    folded = folded_text(text)
+    folded = _MEDICINE_SCHEDULE.sub(" ", folded_text(text))  # "explain my pill schedule"
     kind = _VISIT_KIND.search(folded) and _ASKING_FOR.search(folded)
     to_be_seen = (_TO_BE_SEEN.search(folded) or kind) and not _THEIR_VISIT.search(folded)
     asked = _BOOK.search(folded) or _NEW_VISIT.search(folded) or to_be_seen
@@ -453,7 +492,17 @@ def department_request(text: str) -> str | None:
     """The department intent a message's words ask for (refill, bill, results, records,
     complaint), whatever the classifier said; None: none of them."""
     folded = folded_text(text)
-    return next((intent for intent, words in _DEPARTMENT_WORDS if words.search(folded)), None)
+    named = next((intent for intent, words in _DEPARTMENT_WORDS if words.search(folded)), None)
+    if named == "prescription_refill" and not _REFILL.search(folded) and asks_the_nurse(text):
+        return "care_question"  # "explain my medication schedule": how to take it, no refill
+    return named
+
+
+# A refill asked for, not only a medicine named.
+_REFILL = re.compile(
+    r"\b(refill\w*|renew\w*|pharmacy|ran out|run out|running out|resurtir|farmacia|se me acab\w*"
+    r"|surtir)\b"
+)
 
 
 def other_parts(text: str) -> list[tuple[str, str]]:

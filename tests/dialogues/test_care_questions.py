@@ -12,7 +12,7 @@ from sqlalchemy import update
 from assistant.db.models import Conversation
 from assistant.frontdesk.short_answers import is_emergency
 from assistant.unit_of_work import UnitOfWork
-from dialogues.actions.compound import asks_the_nurse
+from dialogues.actions.compound import asks_the_nurse, department_request
 from dialogues.actions.router import ActionRouteTask
 from dialogues.actions.routing import ActionTakeMessage
 from tests.factories.dialogues import conversation, run, slots_of, staff_departments, tracker
@@ -49,6 +49,18 @@ CARE_IN_BOOKING_WORDS = [
     ("I need to get in touch with Dr. Ortiz", "en", "sms"),
     ("hi so i wanted to go over what my doctor said on monday", "en", "voice"),
     ("quiero repasar lo que me explico la doctora", "es", "sms"),
+    # asking for the doctor: the care team takes it (no doctor is put through)
+    ("could I speak with Dr. Okafor please", "en", "sms"),
+    ("um can the doctor call me back about my knee", "en", "voice"),
+    ("I need to get in contact with Dr Hale", "en", "sms"),
+    ("quiero hablar con mi doctora", "es", "sms"),
+    # the follow-up is about the visit already had, not a new one
+    ("I just finished my appointment with Dr. Brooks. I'd like a followup please.", "en", "sms"),
+    # the care itself: orders, going over the treatment, checking in after the visit
+    ("what did dr hale recommend for the swelling", "en", "sms"),
+    ("I want to go over my treatment plan", "en", "voice"),
+    ("checking in about my procedure last week", "en", "sms"),
+    ("the pills aren't helping", "en", "sms"),
 ]
 
 
@@ -77,6 +89,9 @@ BOOKINGS_AFTER_A_VISIT = [
     "i went to the doctor last week and they want me back in two weeks",
     "I saw Dr Park before, can I see her again Thursday",
     "tuve cita pero falte, necesito otra",
+    "I saw dr kim last week and need to schedule a follow up appointment",
+    "I'd like to talk to Dr. Brooks on Thursday morning",
+    "can I speak with the doctor over video next week",
 ]
 
 
@@ -101,6 +116,30 @@ MEDICINE_IN_OFFICE_WORDS = [
     ("uh how long do i have to wait between the two inhalers", "voice"),
     ("what are the directions for the cream?", "sms"),
 ]
+
+
+# How to take a medicine said with a medicine word: the nurse, not the refill line (unless a
+# refill is asked for).
+MEDICINE_QUESTIONS_NOT_REFILLS = [
+    ("I need someone to explain my medication schedule to me again", "request_human"),
+    ("can you help me understand my prescription", "nlu_fallback"),
+]
+
+
+@pytest.mark.parametrize(("said", "heard"), MEDICINE_QUESTIONS_NOT_REFILLS)
+def test_how_to_take_a_medicine_goes_to_the_nurse_not_the_refill_line(
+    demo, sqlite_url, said, heard
+):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    _, messages = run(ActionTakeMessage(), tracker(uid, text=said, intent=heard))
+    assert staff_departments(sqlite_url, uid) == ["nurse_line"]
+    assert "nurse" in messages[0]["text"]
+
+
+def test_a_refill_asked_with_a_nurse_question_is_a_refill():
+    assert department_request("I ran out of my medication, can the nurse call me") == (
+        "prescription_refill"
+    )
 
 
 @pytest.mark.parametrize(("said", "channel"), MEDICINE_IN_OFFICE_WORDS)
@@ -155,6 +194,7 @@ def test_a_sick_visit_asked_in_spanish_by_voice_starts_a_booking(demo, sqlite_ur
         ("i took my pill three hours late, is that ok", False),
         ("how much of my medicine do i take at night", False),
         ("no se si ya me tome la pastilla de hoy", False),
+        ("I took my pills late today, is that ok", False),
     ],
 )
 def test_too_much_medicine_is_an_emergency_by_its_words(said, emergency):
