@@ -1,5 +1,5 @@
-"""bench/conversations_unseen, _fresh, _third, _fourth and _fifth are evaluation sets: they must never
-become training data.
+"""bench/conversations_unseen, _fresh, _third, _fourth and _fifth are evaluation sets: they must
+never become training data.
 
 No patient turn of it may appear as an NLU training example (case-insensitive, whitespace
 collapsed, entity annotations removed from the examples), and it keeps its size and its mix of
