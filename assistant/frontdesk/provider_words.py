@@ -25,7 +25,8 @@ _NOT_A_NAME = (
     r"|la|el|los|las|le|lo"
 )
 _TITLED = re.compile(
-    r"\b(?:dr|dra|doctor|doctora|np|pa|nurse practitioner|nurse|enfermera|enfermero)\.?\s+"
+    r"\b(?:dr|dra|doctor|doctora|np|pa|nurse practitioner|nurse|enfermera practicante"
+    r"|enfermero practicante|enfermera|enfermero)\.?\s+"
     rf"(?!(?:{_NOT_A_NAME})\b)([a-z][a-z'-]+)"
 )
 # Back to the first provider: the visit's own (a move), the one asked for first (a booking).
@@ -44,11 +45,35 @@ _BACK_TO_FIRST = re.compile(
     r"|(?:la|el) de antes\b(?=(?: \w+){0,3} (?:doctora|doctor)\b)"
     r"|(?:doctora|doctor)\b(?: \w+){0,3} (?:la|el) de antes\b)"
 )
-_NOT_BEFORE = frozenset({"not", "no", "sin", "dont", "don't", "nothing", "nada", "ni", "nor"})
+_NOT_BEFORE = frozenset(
+    {"not", "no", "sin", "dont", "don't", "nothing", "nada", "ni", "nor", "except", "excepto",
+     "salvo", "menos"}
+)  # fmt: skip
+# Two words that turn the next provider down: "other than", "que no sea", "instead of", "en
+# vez de", "anyone but".
+_NOT_BEFORE_TWO = re.compile(
+    r"(?:other|rather|instead) (?:than|of)|no (?:sea|sean)|(?:vez|lugar) del?"
+    r"|(?:anyone|anybody|any \w+|someone|somebody|cualquiera|alguien) but"
+)
+# Someone other than the visit's own provider: "another doctor", "a different provider",
+# "someone else", "otro doctor", "una doctora diferente", "alguien más".
+_ANOTHER = re.compile(
+    r"\b(?:another|(?<!the )(?<!my )other|a different|different|some other|any other|a new)"
+    r" (?:doctor|doc|provider|physician|dr|np|nurse practitioner|one than)\b"
+    r"|\b(?:someone|somebody|anyone|anybody) else\b"
+    r"|\b(?:otr[oa]|cualquier otr[oa]|distint[oa]|diferente) (?:doctor|doctora|medic[oa]|dr|dra"
+    r"|enfermer[oa]|proveedor)\b"
+    r"|\b(?:doctor|doctora|medic[oa]) (?:diferente|distint[oa])\b"
+    r"|\balguien (?:mas|diferente|distinto)\b"
+)
+_NOT_ANOTHER = re.compile(
+    r"\b(?:not|dont|don't|no quiero|no necesito|ni|without|sin)(?: \w+){0,2} (?:another|other"
+    r"|a different|different|otr[oa]|distint[oa]|diferente|someone|somebody|alguien)\b"
+)
 # Between a denial and the provider it turns down: "not [with] [Dr.] Okafor", "no [con el] ...".
 _TITLE_WORDS = frozenset(
     {"dr", "dra", "doctor", "doctora", "np", "pa", "nurse", "practitioner", "enfermera",
-     "enfermero", "with", "con", "el", "la", "the", "to", "a", "al", "see", "ver"}
+     "enfermero", "practicante", "with", "con", "el", "la", "the", "to", "a", "al", "see", "ver"}
 )  # fmt: skip
 
 
@@ -71,6 +96,14 @@ def without_providers(text: str) -> str:
     """The reply without its providers' titles and names ("is Dr Park free" is no question
     about parking; "I want Dr. Okafor" asks for no person)."""
     return " ".join(_TITLED.sub(" ", _folded(text)).split())
+
+
+def others_named(text: str, own: Iterable[str]) -> str:
+    """The providers (title and name) that words about a visit name and that are not its own
+    ("mi consulta con el doctor Okafor" of a visit with Dr. Chen): a provider to move to."""
+    mine = {w for w in own if w}
+    found = _TITLED.finditer(_folded(text))
+    return " ".join(m.group(0) for m in found if m.group(1) not in mine)
 
 
 FIRST = 0  # `last_mention`'s key for "the first one" (the visit's own, the one asked first)
@@ -97,6 +130,26 @@ def last_mention(text: str, names: Mapping[int, Iterable[str]]) -> int | None:
     return max(found)[1] if found else None
 
 
+def turned_down(text: str, names: Mapping[int, Iterable[str]]) -> frozenset[int]:
+    """The keys of the providers a reply turns down ("not Dr. Chen", "any doctor but Dr.
+    Chen", "otro doctor que no sea la doctora Chen", "en vez del doctor Okafor")."""
+    said = _folded(text).split()
+    return frozenset(
+        key
+        for key, words in names.items()
+        for last in [w for w in words if w][-1:]
+        for at, word in enumerate(said)
+        if word == last and _denied(said, at, bare_no=True)
+    )
+
+
+def asks_another(text: str) -> bool:
+    """ "Another doctor", "someone else", "otra doctora", "un médico diferente": anyone but
+    the visit's own provider (not "I don't want another doctor")."""
+    folded = _folded(text)
+    return bool(_ANOTHER.search(folded)) and not _NOT_ANOTHER.search(folded)
+
+
 def _denied(said: list[str], at: int, *, bare_no: bool) -> bool:
     """ "not Dr. Okafor", "sin el doctor Okafor": a denial just before the provider, with only
     titles and articles between ("no, keep me with Dr. Chen" denies nobody). A bare "no" denies
@@ -105,6 +158,12 @@ def _denied(said: list[str], at: int, *, bare_no: bool) -> bool:
     i = at - 1
     while i >= 0 and at - i <= 4 and said[i] in _TITLE_WORDS:
         i -= 1
-    if i < 0 or at - i > 4 or said[i] not in _NOT_BEFORE:
+    if i < 0 or at - i > 4:
+        return False
+    if i > 0 and _NOT_BEFORE_TWO.fullmatch(f"{said[i - 1]} {said[i]}"):
+        return True
+    if i > 1 and _NOT_BEFORE_TWO.fullmatch(" ".join(said[i - 2 : i + 1])):
+        return True  # "any doctor but", "any other than"
+    if said[i] not in _NOT_BEFORE:
         return False
     return said[i] != "no" or (bare_no and i > 0)

@@ -34,7 +34,7 @@ from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
 from assistant.frontdesk.offers import OfferedTime
 from assistant.frontdesk.office import closed_on_answer, office_info, open_on_day_answer
-from assistant.frontdesk.provider_words import FIRST, last_mention
+from assistant.frontdesk.provider_words import FIRST, asks_another, last_mention, turned_down
 from assistant.frontdesk.time_phrases import Wish, read_wish
 from assistant.frontdesk.views import AppointmentView, describe, offered_times
 from assistant.identity.names import tokens
@@ -303,8 +303,16 @@ def options_for(
                         provider_id=named, **search_args) or [],
                 appointment, direction,
             )  # fmt: skip
+        avoided = providers_avoided(uow.session, appointment, preference_text)
+        found = [o for o in found if o.provider_id not in avoided]
         instead_of = None
-        if not found and not anyone and named is None:  # a colleague: same specialty, location
+        if named is None and appointment.provider_id in avoided:  # "any doctor but Dr. Chen"
+            found = _in_direction(
+                _colleagues(uow.session, appointment, preference, search_args, avoided),
+                appointment, direction,
+            )  # fmt: skip
+            anyone = True  # each option names its provider
+        elif not found and not anyone and named is None:  # a colleague: same kind, location
             found = _colleagues(uow.session, appointment, preference, search_args)
             found = _in_direction(found, appointment, direction)
             instead_of = appointment.provider.display_name if found else None
@@ -382,11 +390,18 @@ def _colleagues_of(session: Session, appointment: Appointment) -> list[Provider]
 
 
 def _colleagues(
-    session: Session, appointment: Appointment, preference: TimePreference, args: dict[str, Any]
+    session: Session,
+    appointment: Appointment,
+    preference: TimePreference,
+    args: dict[str, Any],
+    avoided: frozenset[int] = frozenset(),
 ) -> list[SlotOption]:
-    """Times with the other active providers of the same specialty at the same location."""
+    """Times with the other active providers of the same specialty at the same location (but
+    those turned down)."""
     found: list[SlotOption] = []
     for colleague in _colleagues_of(session, appointment):
+        if colleague.id in avoided:
+            continue
         request = SearchRequest(
             practice_id=appointment.practice_id,
             appointment_type_id=appointment.appointment_type_id,
@@ -427,6 +442,17 @@ def provider_asked(session: Session, appointment: Appointment, text: str) -> int
     names = {p.id: tokens(p.last_name) for p in providers}
     found = last_mention(text or "", names)
     return appointment.provider_id if found == FIRST else found
+
+
+def providers_avoided(session: Session, appointment: Appointment, text: str) -> frozenset[int]:
+    """The providers of the visit's specialty the words turn down ("any doctor but Dr. Chen",
+    "otro doctor que no sea la doctora Chen"); "another doctor", "someone else" turn down the
+    visit's own."""
+    providers = [appointment.provider, *_colleagues_of(session, appointment)]
+    avoided = turned_down(text or "", {p.id: tokens(p.last_name) for p in providers})
+    if asks_another(text or ""):
+        avoided |= {appointment.provider_id}
+    return avoided
 
 
 def provider_asked_for(

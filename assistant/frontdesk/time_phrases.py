@@ -221,9 +221,16 @@ _PARTS: dict[PartOfDay, tuple[str, ...]] = {
 }
 
 
+# "Una mañana", "cualquier mañana", "las mañanas": a morning, not tomorrow.
+_A_MORNING = re.compile(r"(?i)\b(?:una|alguna|cualquier|otra|las|unas|algunas) ma[nñ]anas?\b")
+# "I have two appointments", "mis tres citas": a count of visits, no time.
+_VISITS_COUNTED = re.compile(
+    r"(?i)\b(?:two|three|2|3|dos|tres)\s+(?:appointments|appts|visits|citas|consultas)\b"
+)
 _WEEK_AFTER_NEXT = re.compile(
     r"\b(week after next|in two weeks|in 2 weeks|dentro de dos semanas|en dos semanas"
-    r"|la semana despues de la proxima)\b"
+    r"|(?:la )?semana despues de la (?:proxima|que viene|que entra|siguiente)"
+    r"|week after (?:the )?next(?: one| week)?|semana subsiguiente)\b"
 )
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
@@ -343,6 +350,8 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
+    text = _A_MORNING.sub("por la mañana", text)  # "una mañana" is a morning, not tomorrow
+    text = _VISITS_COUNTED.sub(" ", text)  # "tengo dos citas": no 2 o'clock
     when = _PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text)))  # no past, no onset
     said = read_times(when, language)  # "tues aft" written out
     whole = " ".join(words(text))  # with what was denied: "not this week", "not before Monday"

@@ -63,7 +63,16 @@ _TAIL_START = (
 )
 # Words that turn from the visit to how to move it: "my appointment with Dr. Chen back a day".
 _TURN = r"(?:back|forward|up|out|ahead|earlier|later|sooner|over|atras|adelante)"
-_TAIL = rf"(?:\s+{_TAIL_START}\b(?:\s+(?!{_STOP}\b|{_TURN}\b){_WORD}){{0,5}})"
+# Someone else asked for: "... with another doctor", "con otra doctora" names no visit.
+_SOMEONE_ELSE = (
+    r"(?:another|a different|different|any other|some other|someone|somebody|anyone|anybody"
+    r"|otr[oa]|alguien|cualquier|cualquiera"
+    r"|un[ao]? (?:doctora?|medic[oa]) (?:diferente|distint[oa]))"
+)
+_TAIL = (
+    rf"(?:\s+{_TAIL_START}\b(?!\s+{_SOMEONE_ELSE}\b)"
+    rf"(?:\s+(?!{_STOP}\b|{_TURN}\b){_WORD}){{0,5}})"
+)
 # "cancel Thursday", "move tomorrow's to Friday", "cancela el jueves"
 _VERB_DAY = re.compile(
     rf"\b(?:cancel|confirm|move|reschedule|push|cancela|cancele|cancelar|confirmo|confirmar"

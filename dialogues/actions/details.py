@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType
 from assistant.datetimes import parse_date_of_birth
 from assistant.db.types import utcnow
 from assistant.frontdesk import time_phrases
+from assistant.frontdesk.provider_words import asks_another, names_provider
 from assistant.frontdesk.short_answers import words
 from assistant.identity.introduction import introduction
 from assistant.identity.names import has_full_name
@@ -52,7 +53,9 @@ def said_details(tracker: Tracker, text: str | None = None) -> str | None:
     appointment") is left out."""
     text = _CURRENT_VISIT.sub(" ", request_text(tracker) if text is None else text)
     text = " ".join(text.split())
-    if _PROVIDER_WORDS.search(text) or said_when(tracker, text):
+    if _PROVIDER_WORDS.search(text) or names_provider(text) or asks_another(text):
+        return text
+    if said_when(tracker, text):
         return text
     return None
 

@@ -20,6 +20,7 @@ from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
+from assistant.frontdesk.provider_words import others_named
 from assistant.frontdesk.respelling import respelled
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
 from assistant.frontdesk.views import numbered
@@ -219,9 +220,10 @@ class ActionRouteTask(Action):
         if task == "late":  # "I'll be 20 minutes late": no need to ask again
             events.append(SlotSet("late_said", minutes_late(said)))
         words = task_words(said)  # without "... and what's the address?"
-        moving = task in ("reschedule", "either")
+        move_words = task == "book" and moves(said) and not books(said)  # "push it back"
+        moving = task in ("reschedule", "either") or move_words
         named = which_visit.reference(words, moving=moving)  # "the later one", "la del jueves"
-        if named.words and task in ("confirm", "check", "cancel", "reschedule"):
+        if named.words and (task in ("confirm", "check", "cancel", "reschedule") or move_words):
             events.append(SlotSet("visit_said", named.words))
         if task in ("check", "confirm"):  # "¿qué día y con quién?", "do I need to fast?"
             events.append(SlotSet("request_details", words))
@@ -229,7 +231,7 @@ class ActionRouteTask(Action):
         answers_text = channel(tracker) != "voice"
         if task == "confirm" and uid and answers_text and self.answer_reminder(dispatcher, uid):
             return [*events, flow("done")]  # a reminder's answer: no verification needed
-        if task == "book" and moves(said) and not books(said):
+        if move_words:
             events.append(SlotSet("move_or_book", True))  # "push it back": a move if they have one
         way = direction(which_visit.without_places(words, moving=moving))  # not "the later one"
         if task in ("book", "reschedule", "either") and way:
@@ -239,7 +241,8 @@ class ActionRouteTask(Action):
             events.append(SlotSet("request_details", said_details(tracker, wish)))
         if task == "book":  # "I'm new, a sick visit Thursday morning": none asked again
             full = said if says_booking_details(said) else None
-            events.append(SlotSet("request_details", said_details(tracker) or full))
+            wish = said_details(tracker, named.rest) if move_words and named.words else None
+            events.append(SlotSet("request_details", wish or said_details(tracker) or full))
         return events
 
     def for_patient(
@@ -313,6 +316,10 @@ class ActionRouteTask(Action):
                 return self.confirm(dispatcher, tracker, chosen, asked)
             found.append(SlotSet("appointment_id", chosen))
             details = slot_now(events, tracker, "request_details")
+            # "move my visit with Dr. Okafor" of a visit with Dr. Chen: Dr. Okafor is the wish
+            other = others_named(str(slot_now(events, tracker, "visit_said") or ""),
+                                 picked.provider_words[-1:])  # fmt: skip
+            details = " ".join(f"{other} {details or ''}".split()) or details
             if task == "reschedule" and len(views) > 1:  # which one, by their words: said
                 dispatcher.utter_message(
                     response="utter_moving_visit", appointment=picked.line(language(tracker))
