@@ -196,11 +196,13 @@ class OfferingForm(RepairingForm):
         if index is not None:
             return {"slot_choice": value, "chosen_option": options[index].to_slot()}
         before = tracker.get_slot("time_preference")
-        if wants_more(text) and options and not names_other_time(text, options):
-            after = options[-1].starts_at.isoformat()
-            result = self.search(tracker, str(before or ""), after)
-            return {"slot_choice": None, **self.offer(result, dispatcher, tracker)}
         wish = self.new_wish(text, before)
+        if wants_more(text) and options and not names_other_time(text, options):
+            # "none of those, anything in the afternoon?": the next ones, as now wished
+            after = options[-1].starts_at.isoformat()
+            result = self.search(tracker, wish or str(before or ""), after)
+            wished = {"time_preference": wish} if wish else {}
+            return {"slot_choice": None, **wished, **self.offer(result, dispatcher, tracker)}
         if wish:  # "what about next week?", "not Tuesday, Thursday", "the afternoon"
             result = self.search(tracker, wish)
             return {"slot_choice": None, "time_preference": wish,
@@ -233,8 +235,8 @@ class OfferingForm(RepairingForm):
         more = wants_more(text) and not names_other_time(text, options)
         if options and (wish or more):
             after = options[-1].starts_at.isoformat() if more else None
-            result = self.search(tracker, str(before or "") if more else wish or "", after)
-            wished = {"time_preference": wish} if wish and not more else {}
+            result = self.search(tracker, wish or str(before or ""), after)
+            wished = {"time_preference": wish} if wish else {}
             return {**cleared, **wished, **self.offer(result, dispatcher, tracker)}
         if strict_no(text, intent):  # the times again (or "never mind" to keep things as they are)
             dispatcher.utter_message(response="utter_book_other_time")
