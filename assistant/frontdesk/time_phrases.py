@@ -222,8 +222,10 @@ _PARTS: dict[PartOfDay, tuple[str, ...]] = {
 
 
 _WEEK_AFTER_NEXT = re.compile(
-    r"\b(week after next|in two weeks|in 2 weeks|dentro de dos semanas|en dos semanas"
-    r"|la semana despues de la proxima)\b"
+    r"\b(week after next|week after the next( one)?|(in )?two weeks from now|(in )?2 weeks from now"
+    r"|in two weeks|in 2 weeks|dentro de dos semanas|en dos semanas|en 2 semanas"
+    r"|semana despues de la (proxima|que viene|que entra|entrante|siguiente)"
+    r"|semana subsiguiente)\b"
 )
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
