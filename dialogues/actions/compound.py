@@ -274,6 +274,9 @@ _NEW_VISIT = re.compile(
 _MOVES_TOO = re.compile(
     r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|muev\w*|cambi(e|a)(me|la|le|mela|sela)"
     r"|cambiar(la|me|mela)|instead of (my|the|that|it|on)"
+    # "I'd like to see Dr. Okafor instead": another provider for the visit they have
+    r"|(see|with|have|get) (dr|doctor|nurse|np) \w+ instead"
+    r"|mejor con (el|la) (doctor|doctora|dr|dra)"
     r"|(en vez|en lugar) de (mi|la|esa)"
     r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
 )

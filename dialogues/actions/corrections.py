@@ -91,8 +91,9 @@ def _named(words: str, values: set[str]) -> bool:
 
 
 _PROVIDER_NAMED = re.compile(
-    r"(?i)\b(dr|dra|doctor|doctora|np|pa|with|con)\b\.?\s+(el\s+|la\s+)?[a-z]"
-)
+    r"(?i)\b(dr|dra|doctor|doctora|np|pa|with|con)\b\.?\s+(el\s+|la\s+)?"
+    r"(?!(?:el|la|the) (?:mismo|misma|same)\b|(?:mismo|misma|him|her|them|the same)\b)[a-z]"
+)  # "con él mismo", "with the same one": the provider said before, kept
 
 
 def with_provider(said: str, before: str | None) -> str | None:
