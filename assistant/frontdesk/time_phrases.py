@@ -602,6 +602,19 @@ def about_the_visit_day(text: str) -> bool:
     return _visit_day_said(" ".join(words(text)))
 
 
+def same_day_as_visit(text: str) -> bool:
+    """ "The same day but later", "el mismo día", "the day of my appointment": said with
+    "same", the visit's day even after offers on another single day ("later that day" there
+    is the offers' day)."""
+    folded = " ".join(words(text))
+    return about_the_visit_day(text) and bool(_SAME_WORDS.search(folded))
+
+
+_SAME_WORDS = re.compile(
+    r"\b(same (day|date)|mismo dia|misma fecha|the day of (my|the|our) (appointment|appt|visit))\b"
+)
+
+
 # "That day" / "ese día" is the visit's only with earlier or later close by ("that day works
 # but later", "ese día sí puedo pero más tarde como a las cuatro", "that morning, a bit
 # earlier"); "any mornings that day?" after "Tuesday afternoon" is that Tuesday.

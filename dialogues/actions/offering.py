@@ -23,7 +23,7 @@ from assistant.frontdesk.short_answers import (
     strict_yes,
     wants_more,
 )
-from assistant.frontdesk.time_phrases import about_the_visit_day
+from assistant.frontdesk.time_phrases import about_the_visit_day, same_day_as_visit
 from dialogues.actions.context import latest_intent
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.handoff import hand_off
@@ -60,9 +60,11 @@ def names_other_time(text: str, options: list[OfferedTime]) -> bool:
     """A reply that names a day, part of the day or clock time none of the offers has, turns
     one down ("tues doesnt work", "mornings are bad for me") or speaks of the visit's own day
     ("a bit earlier the same morning"): a new wish, even with "later" or "other" in it. When
-    every offer is on one day, "later that day" is that day's: more of the same wish."""
+    every offer is on one day, "later that day" is that day's: more of the same wish ("the same
+    day but later" is still the visit's)."""
     one_day = len({o.local_date for o in options}) == 1
-    return (about_the_visit_day(text) and not one_day) or names_another_time(text, *_times(options))
+    visit_day = about_the_visit_day(text) and (not one_day or same_day_as_visit(text))
+    return visit_day or names_another_time(text, *_times(options))
 
 
 def pick_on_readback(
