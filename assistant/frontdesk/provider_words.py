@@ -107,5 +107,5 @@ def _denied(said: list[str], at: int, *, bare_no: bool) -> bool:
         i -= 1
     if i < 0 or at - i > 4 or said[i] not in _NOT_BEFORE:
         return False
-    # "no no, con la enfermera Park": the nos that open the reply still answer it
-    return said[i] != "no" or (bare_no and any(w != "no" for w in said[:i]))
+    # "no no, con la enfermera Park": a repeated no answers, it denies nobody
+    return said[i] != "no" or (bare_no and i > 0 and said[i - 1] != "no")
