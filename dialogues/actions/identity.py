@@ -18,8 +18,10 @@ from assistant.datetimes.dob import corrected_date_of_birth
 from assistant.frontdesk.booking import name_and_birth
 from assistant.identity import service
 from assistant.identity.names import has_full_name, is_one_name
+from assistant.messages import translate
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
+from dialogues.actions.corrections import request_corrected
 from dialogues.actions.repair import RepairingForm
 
 _CLEARED = {"patient_name": None, "patient_dob": None}
@@ -41,6 +43,9 @@ class ValidateIdentityForm(RepairingForm):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         said = str(value or "")
+        changed = _request_changed(said, dispatcher, tracker)
+        if changed is not None:
+            return changed
         both = name_and_birth(said, language(tracker))
         if both is not None:  # "Grace Hope, 3/17/99": the date of birth is the next answer
             name, born = both
@@ -104,6 +109,24 @@ class ValidateIdentityForm(RepairingForm):
             dispatcher.utter_message(response="utter_identity_no_match")
             return {"patient_dob": None}
         return {**_CLEARED, "identity_failed": True}
+
+
+def _request_changed(
+    said: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any] | None:
+    """ "Oh wait, I meant Dr. Park" where the name is asked: the move or booking asked for
+    changes (noted, then the name asked again); None: an answer to the question."""
+    if tracker.get_slot("task") not in _WITH_DETAILS:
+        return None
+    request = tracker.get_slot("request_details") or tracker.get_slot("time_preference")
+    changed = request_corrected(said, str(request) if request else None)
+    if changed is None:
+        return None
+    dispatcher.utter_message(text=translate(language(tracker), "frontdesk.request_corrected"))
+    return {"patient_name": None, "request_details": changed}
+
+
+_WITH_DETAILS = ("reschedule", "book", "either")
 
 
 def _first_name_before(tracker: Tracker) -> str | None:
