@@ -178,6 +178,11 @@ class ActionRouteTask(Action):
         if previous not in _FORMS:
             return None
         stopped = tracker.get_slot("task_stopped")
+        if stopped == SWITCHED and tracker.get_slot("task") == "confirm":
+            # "don't cancel it, just confirm it": the visit read back, confirmed
+            chosen = appointment_id(tracker)
+            confirmed = self.confirm(dispatcher, tracker, chosen)
+            return [*reset(), SlotSet("task", "confirm"), *confirmed]
         if stopped == SWITCHED:
             return self.switch(tracker)
         if stopped:
