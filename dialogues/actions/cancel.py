@@ -190,6 +190,10 @@ class ValidateCancelForm(RepairingForm):
         if tracker.get_slot("cancel_done") or asks_to_cancel(text):
             return None
         if asks_to_reschedule(text):
+            # "no, la otra, la más tarde" names the other visit (read back), moves nothing
+            rest = which_visit.reference(text).rest
+            if not asks_to_reschedule(rest) and _other_visit(text, tracker) is not None:
+                return None
             return "reschedule"
         return "confirm" if task_in(text) == "confirm" else None
 
