@@ -4,6 +4,7 @@ the yes has their visit cancelled all the same)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,13 +18,14 @@ from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     asks_to_reschedule,
     choose,
+    folded_text,
     stops,
     strict_no,
     strict_yes,
 )
 from assistant.frontdesk.views import numbered
 from dialogues.actions.common import appointment_id, channel, language, yes_or_no
-from dialogues.actions.compound import task_in
+from dialogues.actions.compound import says_confirm, task_in
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
@@ -126,6 +128,9 @@ def _other_visit(text: str, tracker: Tracker) -> int | None:
     return views[index].appointment_id
 
 
+_TAKEN_BACK = re.compile(r"\b(no|not|dont|don't|nope|never|nunca|wait|espere|espera)\b")
+
+
 class ActionAskAppointmentChoice(Action):
     def name(self) -> str:
         return "action_ask_appointment_choice"
@@ -195,7 +200,9 @@ class ValidateCancelForm(RepairingForm):
             if not asks_to_reschedule(rest) and _other_visit(text, tracker) is not None:
                 return None
             return "reschedule"
-        return "confirm" if task_in(text) == "confirm" else None
+        # "no wait, don't cancel it, confirm it" (not "sí, confirmo": a yes to the cancellation)
+        keeps = bool(_TAKEN_BACK.search(folded_text(text)))
+        return "confirm" if keeps and (task_in(text) == "confirm" or says_confirm(text)) else None
 
     def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
         if tracker.get_slot("cancel_done"):  # cancelled by the router at the yes: why, a new time?

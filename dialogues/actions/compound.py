@@ -222,6 +222,14 @@ _CONFIRM = re.compile(
     r"|on \w+)|i'?ll be there|i will be there|count me in|ahi estare|alli estare|nos vemos"
     r"|sigue en pie|ahi nos vemos)\b"
 )
+
+
+def says_confirm(text: str) -> bool:
+    """Confirm words anywhere ("... mejor confírmela que sí voy"): at a cancellation's
+    read-back, the visit kept and confirmed."""
+    return bool(_CONFIRM.search(folded_text(text)))
+
+
 _CHECK = re.compile(
     r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi"
     # "when's my physical", "when do I have my checkup", "¿qué día tengo la consulta?"

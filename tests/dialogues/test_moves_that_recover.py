@@ -219,3 +219,14 @@ def test_confirm_instead_of_cancel_at_the_readback_confirms(demo, sqlite_url, sa
     )  # fmt: skip
     assert "utter_confirmed_appointment" in [m.get("response") for m in messages]
     assert _status(sqlite_url, maria.appointment_id) == "confirmed"  # not cancelled
+
+
+@pytest.mark.parametrize("said", ["sí, confirmo", "yes I confirm"])
+def test_a_yes_confirming_the_cancellation_is_no_switch_to_a_confirmation(demo, sqlite_url, said):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    verify_identity(uid)
+    events, _ = _cancel_readback(uid, maria.appointment_id, said)
+    slots = slots_of(events)
+    assert slots.get("task_stopped") is None and slots.get("task") != "confirm"
+    assert slots["cancel_confirm"] == "yes"
