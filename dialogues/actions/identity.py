@@ -17,7 +17,7 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import corrected_date_of_birth
 from assistant.frontdesk.booking import name_and_birth
 from assistant.identity import service
-from assistant.identity.names import has_full_name, is_one_name
+from assistant.identity.names import fold, has_full_name, is_one_name, renamed
 from assistant.messages import translate
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
@@ -81,6 +81,12 @@ class ValidateIdentityForm(RepairingForm):
                 dispatcher.utter_message(response="utter_bad_date_of_birth")
                 return {"patient_dob": None}
             return {"patient_dob": said}
+        respelled = _name_respelled(said, tracker)
+        if respelled is not None:  # "oops it's O'Shaughnessy with a g, dob 5/17/86"
+            name, born = respelled
+            tracker.slots["patient_name"] = name
+            return {"patient_name": name,
+                    **self.validate_patient_dob(born, dispatcher, tracker, domain)}  # fmt: skip
         fixed = corrected_date_of_birth(said, language(tracker), previous=_said_before(tracker))
         if fixed is not None:  # "sorry, March third, not thirteenth": the date affirmed
             said = value = fixed.isoformat()
@@ -127,6 +133,19 @@ def _request_changed(
 
 
 _WITH_DETAILS = ("reschedule", "book", "either")
+
+
+def _name_respelled(said: str, tracker: Tracker) -> tuple[str, str] | None:
+    """(the name corrected, the date of birth) when the date's answer also spells the name
+    again; None: a date alone (or no name word with it)."""
+    both = name_and_birth(said, language(tracker))
+    before = str(tracker.get_slot("patient_name") or "")
+    if both is None or not before:
+        return None
+    name = renamed(before, both[0])
+    if name is None or fold(name) == fold(before):
+        return None
+    return name, both[1]
 
 
 def _first_name_before(tracker: Tracker) -> str | None:

@@ -230,3 +230,23 @@ def test_a_yes_confirming_the_cancellation_is_no_switch_to_a_confirmation(demo, 
     slots = slots_of(events)
     assert slots.get("task_stopped") is None and slots.get("task") != "confirm"
     assert slots["cancel_confirm"] == "yes"
+
+
+@pytest.mark.parametrize(
+    "said", ["oops sorry it's Lopez with a z, born 3/3/1982", "perdón, es López con z, 03/03/1982"]
+)
+def test_a_last_name_spelled_again_with_the_date_of_birth_verifies(demo, sqlite_url, said):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    events, messages = run(
+        ValidateIdentityForm(),
+        tracker(
+            uid,
+            text=said,
+            slots={"patient_name": "maria lopes", "patient_dob": said,
+                   "requested_slot": "patient_dob"},
+            active_loop="identity_form",
+        ),
+    )  # fmt: skip
+    assert slots_of(events).get("verified") is True
+    assert [m.get("response") for m in messages] == ["utter_identity_verified"]

@@ -13,6 +13,7 @@ from assistant.datetimes.dob import corrected_date_of_birth
 from assistant.frontdesk.provider_words import last_mention
 from assistant.frontdesk.short_answers import choose
 from assistant.frontdesk.time_phrases import read_wish, same_day_as_visit
+from assistant.identity.names import renamed
 from dialogues.actions.compound import moves
 from dialogues.actions.corrections import corrected_wish, provider_kept, request_corrected
 
@@ -130,3 +131,16 @@ def test_a_change_to_the_request_said_where_the_name_is_asked(said, changed):
 )
 def test_another_provider_instead_is_a_move(said, move):
     assert moves(said) is move
+
+
+@pytest.mark.parametrize(
+    ("before", "said", "name"),
+    [
+        ("siobhan oconel", "sorry it's O'Connell with two Ls", "siobhan O'Connell"),
+        ("ana ruis", "oops, Ana Ruiz", "Ana Ruiz"),
+        ("lucia fernandes", "perdón, es Fernández con z", "lucia Fernández"),
+        ("maria lopez", "sorry typo", None),
+    ],
+)
+def test_a_name_spelled_again_next_to_the_date_of_birth(before, said, name):
+    assert renamed(before, said) == name
