@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.datetimes import parse_date_of_birth
-from assistant.datetimes.dob import corrected_date_of_birth
+from assistant.datetimes.dob import MONTHS, corrected_date_of_birth
+from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
 from assistant.frontdesk.booking import name_and_birth
 from assistant.identity import service
 from assistant.identity.names import fold, has_full_name, is_one_name, renamed
@@ -135,6 +136,9 @@ def _request_changed(
 _WITH_DETAILS = ("reschedule", "book", "either")
 
 
+_DATE_WORDS = frozenset([*MONTHS, *UNITS_EN, *TENS_EN, *ORDINALS_EN, *UNITS_ES, *TENS_ES])
+
+
 def _name_respelled(said: str, tracker: Tracker) -> tuple[str, str] | None:
     """(the name corrected, the date of birth) when the date's answer also spells the name
     again; None: a date alone (or no name word with it)."""
@@ -142,7 +146,9 @@ def _name_respelled(said: str, tracker: Tracker) -> tuple[str, str] | None:
     before = str(tracker.get_slot("patient_name") or "")
     if both is None or not before:
         return None
-    name = renamed(before, both[0])
+    # "perdón julio, quince de julio de ...": a month or a number is no name
+    words = [w for w in both[0].split() if fold(w).strip() not in _DATE_WORDS]
+    name = renamed(before, " ".join(words))
     if name is None or fold(name) == fold(before):
         return None
     return name, both[1]

@@ -250,3 +250,21 @@ def test_a_last_name_spelled_again_with_the_date_of_birth_verifies(demo, sqlite_
     )  # fmt: skip
     assert slots_of(events).get("verified") is True
     assert [m.get("response") for m in messages] == ["utter_identity_verified"]
+
+
+def test_a_month_said_again_in_a_birth_date_correction_is_no_name(demo, sqlite_url):
+    """ "Perdón, agosto, el quince de agosto de ...": the date corrected, the name kept."""
+    jose = demo.spanish_demo
+    uid = conversation(sqlite_url, demo.practice_id, jose.phone)
+    said = "perdón julio quince de julio de mil novecientos setenta y cinco"
+    events, messages = run(
+        ValidateIdentityForm(),
+        tracker(
+            uid,
+            text=said,
+            slots={"language": "es", "patient_name": "José Hernández", "patient_dob": said,
+                   "requested_slot": "patient_dob"},
+            active_loop="identity_form",
+        ),
+    )  # fmt: skip
+    assert slots_of(events).get("verified") is True
