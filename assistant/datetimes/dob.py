@@ -293,6 +293,11 @@ def corrected_date_of_birth(
     whole = parse_date_of_birth(tail, language, today=today)
     if whole is not None:
         return whole
+    said = tail.split()
+    for start in range(1, len(said) - 1):  # "julio, quince de julio de 1975": restarted
+        whole = parse_date_of_birth(" ".join(said[start:]), language, today=today)
+        if whole is not None:
+            return whole
     base = parse_date_of_birth(head, language, today=today) if head.strip() else None
     if base is None and previous:
         base = parse_date_of_birth(previous, language, today=today)

@@ -166,4 +166,5 @@ def _denied(said: list[str], at: int, *, bare_no: bool) -> bool:
         return True  # "any doctor but", "any other than"
     if said[i] not in _NOT_BEFORE:
         return False
-    return said[i] != "no" or (bare_no and i > 0)
+    # "no no, con la enfermera Park": a repeated no answers, it denies nobody
+    return said[i] != "no" or (bare_no and i > 0 and said[i - 1] != "no")

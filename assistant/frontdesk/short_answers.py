@@ -205,6 +205,10 @@ _AROUND_A_NUMBER = {
     "oops", "i", "meant", "actually", "sorry", "wait", "no", "not", "pls", "please", "the",
     "one", "option", "number", "opcion", "numero", "la", "el", "mejor", "instead", "perdon",
     "quise", "decir", "ok", "okay", "um", "uh", "hmm", "porfa", "make", "it", "nope",
+    # a correction's fillers: "no espere, la 3 mejor", "hold on, number 2 better"
+    "espere", "espera", "esperese", "esperate", "hold", "on", "oh", "ay", "eh", "oiga", "oye",
+    "better", "rather", "disculpe", "perdone", "perdona", "take", "prefer", "prefiero", "por",
+    "favor",
 }  # fmt: skip
 _ARTICLES_ES = {"la", "el", "las", "los"}
 

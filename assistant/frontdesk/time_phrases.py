@@ -228,9 +228,10 @@ _VISITS_COUNTED = re.compile(
     r"(?i)\b(?:two|three|2|3|dos|tres)\s+(?:appointments|appts|visits|citas|consultas)\b"
 )
 _WEEK_AFTER_NEXT = re.compile(
-    r"\b(week after next|in two weeks|in 2 weeks|dentro de dos semanas|en dos semanas"
-    r"|(?:la )?semana despues de la (?:proxima|que viene|que entra|siguiente)"
-    r"|week after (?:the )?next(?: one| week)?|semana subsiguiente)\b"
+    r"\b(week after next|week after (?:the )?next(?: one| week)?|(?:in )?two weeks from now"
+    r"|(?:in )?2 weeks from now|in two weeks|in 2 weeks|dentro de dos semanas|en dos semanas"
+    r"|en 2 semanas|(?:la )?semana despues de la (?:proxima|que viene|que entra|entrante"
+    r"|siguiente)|semana subsiguiente)\b"
 )
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
@@ -607,6 +608,19 @@ def about_the_visit_day(text: str) -> bool:
     """ "A bit earlier the same morning", "más tarde ese mismo día": the day of the visit being
     moved (not a wish for that day when denied: "I can't do that day")."""
     return _visit_day_said(" ".join(words(text)))
+
+
+def same_day_as_visit(text: str) -> bool:
+    """ "The same day but later", "el mismo día", "the day of my appointment": said with
+    "same", the visit's day even after offers on another single day ("later that day" there
+    is the offers' day)."""
+    folded = " ".join(words(text))
+    return about_the_visit_day(text) and bool(_SAME_WORDS.search(folded))
+
+
+_SAME_WORDS = re.compile(
+    r"\b(same (day|date)|mismo dia|misma fecha|the day of (my|the|our) (appointment|appt|visit))\b"
+)
 
 
 # "That day" / "ese día" is the visit's only with earlier or later close by ("that day works

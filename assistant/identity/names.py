@@ -187,3 +187,33 @@ def is_one_name(text: str) -> bool:
     parts = fold(word).split()  # "Mary-Kate": two parts of one word
     plain = "".join(parts).replace("'", "")
     return plain.isalpha() and not any(p in REQUEST_WORDS or p in _FILLERS for p in parts)
+
+
+# Words around a name spelled again ("oops, it's O'Shaughnessy with a g"): none is a name.
+_RESPELLING_WORDS = frozenset(
+    {"oops", "sorry", "typo", "spelled", "spelt", "spell", "letter", "meant", "actually",
+     "wait", "perdon", "disculpe", "ay", "dob", "born", "nacimiento", "fecha", "nacio", "naci"}
+)  # fmt: skip
+
+
+_SPELLING_HINT = re.compile(r"(?i)\b(?:with|con|spelled|spelt|like|como)\b")
+
+
+def renamed(before: str, said: str) -> str | None:
+    """The name said before with the name words of a correction ("marykate oshaunessy", then
+    "oops, it's O'Shaughnessy with a g"): one word replaces the last name, two or more the
+    whole name. None: the correction holds no name word."""
+    named = _SPELLING_HINT.split(said, maxsplit=1)[0]  # not "with two Ls", "con z"
+    found = [
+        word.strip(" .,;:!?")
+        for word in named.split()
+        if (name := fold(word).strip(" '"))
+        and len(name.replace(" ", "")) > 1
+        and not set(name.split()) & (_FILLERS | REQUEST_WORDS | _RESPELLING_WORDS)
+    ]
+    if not found:
+        return None
+    if len(found) >= 2:
+        return " ".join(found)
+    first = before.split()[:1]
+    return " ".join([*first, found[0]]) if first else None

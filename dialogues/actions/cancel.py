@@ -4,6 +4,7 @@ the yes has their visit cancelled all the same)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,12 +18,14 @@ from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     asks_to_reschedule,
     choose,
+    folded_text,
     stops,
     strict_no,
     strict_yes,
 )
 from assistant.frontdesk.views import numbered
 from dialogues.actions.common import appointment_id, channel, language, yes_or_no
+from dialogues.actions.compound import says_confirm, task_in
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
@@ -111,6 +114,23 @@ def pick_appointment(
     return {"appointment_choice": value, "appointment_id": views[index].appointment_id}
 
 
+def _other_visit(text: str, tracker: Tracker) -> int | None:
+    """Another of the patient's visits named at a read-back ("no, the later one", "la del
+    jueves"): its id (None: none, or the one read back)."""
+    uid = conversation_uid(tracker)
+    if uid is None:
+        return None
+    found = frontdesk.list_for(unit_of_work(), uid, language(tracker), channel(tracker))
+    views = found.appointments
+    index = which_visit.pick(text, views, today=found.today) if len(views) > 1 else None
+    if index is None or views[index].appointment_id == appointment_id(tracker):
+        return None
+    return views[index].appointment_id
+
+
+_TAKEN_BACK = re.compile(r"\b(no|not|dont|don't|nope|never|nunca|wait|espere|espera)\b")
+
+
 class ActionAskAppointmentChoice(Action):
     def name(self) -> str:
         return "action_ask_appointment_choice"
@@ -170,10 +190,19 @@ class ValidateCancelForm(RepairingForm):
         return view.prep if view else None
 
     def switch_to(self, tracker: Tracker, text: str) -> str | None:
-        """Before the cancellation, "actually I'd rather move it (to Monday)" moves it."""
+        """Before the cancellation, "actually I'd rather move it (to Monday)" moves it; "no
+        wait, don't cancel it, just confirm it" confirms it."""
         if tracker.get_slot("cancel_done") or asks_to_cancel(text):
             return None
-        return "reschedule" if asks_to_reschedule(text) else None
+        if asks_to_reschedule(text):
+            # "no, la otra, la más tarde" names the other visit (read back), moves nothing
+            rest = which_visit.reference(text).rest
+            if not asks_to_reschedule(rest) and _other_visit(text, tracker) is not None:
+                return None
+            return "reschedule"
+        # "no wait, don't cancel it, confirm it" (not "sí, confirmo": a yes to the cancellation)
+        keeps = bool(_TAKEN_BACK.search(folded_text(text)))
+        return "confirm" if keeps and (task_in(text) == "confirm" or says_confirm(text)) else None
 
     def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
         if tracker.get_slot("cancel_done"):  # cancelled by the router at the yes: why, a new time?
@@ -197,6 +226,9 @@ class ValidateCancelForm(RepairingForm):
         text, intent = str(value or ""), latest_intent(tracker)
         if strict_yes(text, intent):
             return {"cancel_confirm": "yes"}
+        other = _other_visit(text, tracker)
+        if other is not None:  # "wait no, the later one": that one read back instead
+            return {"appointment_id": other, "cancel_confirm": None}
         if strict_no(text, intent):
             return {"cancel_confirm": "no"}
         dispatcher.utter_message(response="utter_yes_or_no")

@@ -269,6 +269,14 @@ _CONFIRM = re.compile(
     r"|on \w+)|i'?ll be there|i will be there|count me in|ahi estare|alli estare|nos vemos"
     r"|sigue en pie|ahi nos vemos)\b"
 )
+
+
+def says_confirm(text: str) -> bool:
+    """Confirm words anywhere ("... mejor confírmela que sí voy"): at a cancellation's
+    read-back, the visit kept and confirmed."""
+    return bool(_CONFIRM.search(folded_text(text)))
+
+
 _CHECK = re.compile(
     r"\b(when is my (appointment|appt|visit)|what time is my|cuando es mi cita|a que hora es mi"
     # "when's my physical", "when do I have my checkup", "¿qué día tengo la consulta?"
@@ -340,6 +348,9 @@ _MOVE_SAID = re.compile(
 _MOVES_TOO = re.compile(
     r"\b(pas(ar|e|ela|arla|armela|armelo)|reprogram\w*|muev\w*|cambi(e|a)(me|la|le|mela|sela)"
     r"|cambiar(la|me|mela)|instead of (my|the|that|it|on)"
+    # "I'd like to see Dr. Okafor instead": another provider for the visit they have
+    r"|(see|with|have|get) (dr|doctor|nurse|np) \w+ instead"
+    r"|mejor con (el|la) (doctor|doctora|dr|dra)"
     r"|(en vez|en lugar) de (mi|la|esa)"
     r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
     r"|" + _MOVE_SAID.pattern

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.frontdesk.denials import DAY, PART, WEEKDAY, read_times
+from assistant.frontdesk.provider_words import names_provider
 from assistant.frontdesk.short_answers import folded_text, new_wish, said_clocks
 from assistant.frontdesk.time_phrases import about_the_visit_day
 
@@ -91,8 +92,9 @@ def _named(words: str, values: set[str]) -> bool:
 
 
 _PROVIDER_NAMED = re.compile(
-    r"(?i)\b(dr|dra|doctor|doctora|np|pa|with|con)\b\.?\s+(el\s+|la\s+)?[a-z]"
-)
+    r"(?i)\b(dr|dra|doctor|doctora|np|pa|with|con)\b\.?\s+(el\s+|la\s+)?"
+    r"(?!(?:el|la|the) (?:mismo|misma|same)\b|(?:mismo|misma|him|her|them|the same)\b)[a-z]"
+)  # "con él mismo", "with the same one": the provider said before, kept
 
 
 def with_provider(said: str, before: str | None) -> str | None:
@@ -115,3 +117,21 @@ def provider_kept(wish: str | None, before: str | None) -> str | None:
         return wish
     named = _PROVIDER_PHRASE.search(before)
     return f"{wish} , with {named[0]}" if named else wish
+
+
+# A reply that takes back what the request said ("oh wait, I meant ...", "no, mejor ...").
+_TAKES_BACK = re.compile(
+    r"\b(no|not|wait|actually|meant|sorry|oops|instead|mejor|perdon|quise decir|espere|oh)\b"
+)
+
+
+def request_corrected(said: str, request: str | None) -> str | None:
+    """The request as a correction said out of turn changes it ("switch me to Dr. Okafor",
+    then "oh wait no, I meant the nurse practitioner, Park" where the name was asked): the
+    request with the correction said last (None: no such correction)."""
+    if not request or not _TAKES_BACK.search(folded_text(said)):
+        return None
+    wish = corrected_wish(said, request)
+    if wish:  # "wait, I meant Thursday": what it denies dropped, the provider asked kept
+        return provider_kept(wish, request)
+    return f"{request} , {said}" if names_provider(said) else None

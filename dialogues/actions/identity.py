@@ -14,12 +14,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.datetimes import parse_date_of_birth
-from assistant.datetimes.dob import corrected_date_of_birth
+from assistant.datetimes.dob import MONTHS, corrected_date_of_birth
+from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
 from assistant.frontdesk.booking import name_and_birth
 from assistant.identity import service
-from assistant.identity.names import has_full_name, is_one_name
+from assistant.identity.names import fold, has_full_name, is_one_name, renamed
+from assistant.messages import translate
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
+from dialogues.actions.corrections import request_corrected
 from dialogues.actions.repair import RepairingForm
 
 _CLEARED = {"patient_name": None, "patient_dob": None}
@@ -41,6 +44,9 @@ class ValidateIdentityForm(RepairingForm):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         said = str(value or "")
+        changed = _request_changed(said, dispatcher, tracker)
+        if changed is not None:
+            return changed
         both = name_and_birth(said, language(tracker))
         if both is not None:  # "Grace Hope, 3/17/99": the date of birth is the next answer
             name, born = both
@@ -76,6 +82,12 @@ class ValidateIdentityForm(RepairingForm):
                 dispatcher.utter_message(response="utter_bad_date_of_birth")
                 return {"patient_dob": None}
             return {"patient_dob": said}
+        respelled = _name_respelled(said, tracker)
+        if respelled is not None:  # "oops it's O'Shaughnessy with a g, dob 5/17/86"
+            name, born = respelled
+            tracker.slots["patient_name"] = name
+            return {"patient_name": name,
+                    **self.validate_patient_dob(born, dispatcher, tracker, domain)}  # fmt: skip
         fixed = corrected_date_of_birth(said, language(tracker), previous=_said_before(tracker))
         if fixed is not None:  # "sorry, March third, not thirteenth": the date affirmed
             said = value = fixed.isoformat()
@@ -104,6 +116,42 @@ class ValidateIdentityForm(RepairingForm):
             dispatcher.utter_message(response="utter_identity_no_match")
             return {"patient_dob": None}
         return {**_CLEARED, "identity_failed": True}
+
+
+def _request_changed(
+    said: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> dict[str, Any] | None:
+    """ "Oh wait, I meant Dr. Park" where the name is asked: the move or booking asked for
+    changes (noted, then the name asked again); None: an answer to the question."""
+    if tracker.get_slot("task") not in _WITH_DETAILS:
+        return None
+    request = tracker.get_slot("request_details") or tracker.get_slot("time_preference")
+    changed = request_corrected(said, str(request) if request else None)
+    if changed is None:
+        return None
+    dispatcher.utter_message(text=translate(language(tracker), "frontdesk.request_corrected"))
+    return {"patient_name": None, "request_details": changed}
+
+
+_WITH_DETAILS = ("reschedule", "book", "either")
+
+
+_DATE_WORDS = frozenset([*MONTHS, *UNITS_EN, *TENS_EN, *ORDINALS_EN, *UNITS_ES, *TENS_ES])
+
+
+def _name_respelled(said: str, tracker: Tracker) -> tuple[str, str] | None:
+    """(the name corrected, the date of birth) when the date's answer also spells the name
+    again; None: a date alone (or no name word with it)."""
+    both = name_and_birth(said, language(tracker))
+    before = str(tracker.get_slot("patient_name") or "")
+    if both is None or not before:
+        return None
+    # "perdón julio, quince de julio de ...": a month or a number is no name
+    words = [w for w in both[0].split() if fold(w).strip() not in _DATE_WORDS]
+    name = renamed(before, " ".join(words))
+    if name is None or fold(name) == fold(before):
+        return None
+    return name, both[1]
 
 
 def _first_name_before(tracker: Tracker) -> str | None:

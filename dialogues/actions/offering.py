@@ -23,7 +23,7 @@ from assistant.frontdesk.short_answers import (
     strict_yes,
     wants_more,
 )
-from assistant.frontdesk.time_phrases import about_the_visit_day
+from assistant.frontdesk.time_phrases import about_the_visit_day, same_day_as_visit
 from dialogues.actions.context import latest_intent
 from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.handoff import hand_off
@@ -60,9 +60,11 @@ def names_other_time(text: str, options: list[OfferedTime]) -> bool:
     """A reply that names a day, part of the day or clock time none of the offers has, turns
     one down ("tues doesnt work", "mornings are bad for me") or speaks of the visit's own day
     ("a bit earlier the same morning"): a new wish, even with "later" or "other" in it. When
-    every offer is on one day, "later that day" is that day's: more of the same wish."""
+    every offer is on one day, "later that day" is that day's: more of the same wish ("the same
+    day but later" is still the visit's)."""
     one_day = len({o.local_date for o in options}) == 1
-    return (about_the_visit_day(text) and not one_day) or names_another_time(text, *_times(options))
+    visit_day = about_the_visit_day(text) and (not one_day or same_day_as_visit(text))
+    return visit_day or names_another_time(text, *_times(options))
 
 
 def pick_on_readback(
@@ -196,11 +198,13 @@ class OfferingForm(RepairingForm):
         if index is not None:
             return {"slot_choice": value, "chosen_option": options[index].to_slot()}
         before = tracker.get_slot("time_preference")
-        if wants_more(text) and options and not names_other_time(text, options):
-            after = options[-1].starts_at.isoformat()
-            result = self.search(tracker, str(before or ""), after)
-            return {"slot_choice": None, **self.offer(result, dispatcher, tracker)}
         wish = self.new_wish(text, before)
+        if wants_more(text) and options and not names_other_time(text, options):
+            # "none of those, anything in the afternoon?": the next ones, as now wished
+            after = options[-1].starts_at.isoformat()
+            result = self.search(tracker, wish or str(before or ""), after)
+            wished = {"time_preference": wish} if wish else {}
+            return {"slot_choice": None, **wished, **self.offer(result, dispatcher, tracker)}
         if wish:  # "what about next week?", "not Tuesday, Thursday", "the afternoon"
             result = self.search(tracker, wish)
             return {"slot_choice": None, "time_preference": wish,
@@ -233,8 +237,8 @@ class OfferingForm(RepairingForm):
         more = wants_more(text) and not names_other_time(text, options)
         if options and (wish or more):
             after = options[-1].starts_at.isoformat() if more else None
-            result = self.search(tracker, str(before or "") if more else wish or "", after)
-            wished = {"time_preference": wish} if wish and not more else {}
+            result = self.search(tracker, wish or str(before or ""), after)
+            wished = {"time_preference": wish} if wish else {}
             return {**cleared, **wished, **self.offer(result, dispatcher, tracker)}
         if strict_no(text, intent):  # the times again (or "never mind" to keep things as they are)
             dispatcher.utter_message(response="utter_book_other_time")

@@ -49,6 +49,12 @@ def find_options(
     )
 
 
+def opening_wish(language: str, details: object) -> str:
+    """What a move searches first: the when said with the request, else the soonest times,
+    offered at once as a receptionist would (another day can still be asked for)."""
+    return str(details) if details else translate(language, "frontdesk.soonest_wish")
+
+
 def _ordinal_replies(language: str) -> list[str]:
     return [translate(language, f"frontdesk.reply_option_{i}") for i in (1, 2, 3)]
 
@@ -148,26 +154,27 @@ class ValidateRescheduleForm(OfferingForm):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         picked = pick_appointment(value, dispatcher, tracker)
-        details = tracker.get_slot("request_details")
-        if details and picked.get("appointment_id") and not tracker.get_slot("time_preference"):
-            # when was said with the request ("... to Thursday afternoon"): not asked again
+        if picked.get("appointment_id") and not tracker.get_slot("time_preference"):
+            # when was said with the request ("... to Thursday afternoon"): not asked again;
+            # nothing said: the soonest times
             tracker.slots["appointment_id"] = picked["appointment_id"]
-            result = find_options(tracker, str(details))
-            return {
-                **picked,
-                "time_preference": details,
-                **self.offer(result, dispatcher, tracker),
-            }
+            wish = opening_wish(language(tracker), tracker.get_slot("request_details"))
+            return {**picked, **self.validate_time_preference(wish, dispatcher, tracker, domain)}
         return picked
 
     def validate_time_preference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "")
-        way = direction(text)  # "anything later that week": never earlier (and vice versa)
+        soonest = text == opening_wish(language(tracker), None) and not offered(tracker)
+        # "anything later that week": never earlier (and vice versa); the soonest times offered
+        # unasked go no way
+        way = None if soonest else direction(text)
         if way:
             tracker.slots["move_direction"] = way
         result = find_options(tracker, text)
+        if soonest and result is not None and result.status == frontdesk.DONE and result.options:
+            dispatcher.utter_message(text=translate(language(tracker), "frontdesk.soonest_times"))
         moved = {"move_direction": way} if way else {}
         return {"time_preference": value, **moved, **self.offer(result, dispatcher, tracker)}
 

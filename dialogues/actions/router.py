@@ -64,7 +64,7 @@ from dialogues.actions.details import (
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
 from dialogues.actions.repair import SWITCHED
-from dialogues.actions.reschedule import commit_reschedule
+from dialogues.actions.reschedule import commit_reschedule, opening_wish
 
 TASKS = {
     "confirm_appointment": "confirm",
@@ -179,6 +179,11 @@ class ActionRouteTask(Action):
         if previous not in _FORMS:
             return None
         stopped = tracker.get_slot("task_stopped")
+        if stopped == SWITCHED and tracker.get_slot("task") == "confirm":
+            # "don't cancel it, just confirm it": the visit read back, confirmed
+            chosen = appointment_id(tracker)
+            confirmed = self.confirm(dispatcher, tracker, chosen)
+            return [*reset(), SlotSet("task", "confirm"), *confirmed]
         if stopped == SWITCHED:
             return self.switch(tracker)
         if stopped:
@@ -324,8 +329,8 @@ class ActionRouteTask(Action):
                 dispatcher.utter_message(
                     response="utter_moving_visit", appointment=picked.line(language(tracker))
                 )
-            if task == "reschedule" and details:  # the form validates it when it starts
-                found.append(SlotSet("time_preference", details))
+            if task == "reschedule":  # the form validates it when it starts: the times at once
+                found.append(SlotSet("time_preference", opening_wish(language(tracker), details)))
         if task == "confirm":
             return [*found, flow("confirm")]
         return [*found, flow("reschedule" if task == "reschedule" else "cancel")]
@@ -354,10 +359,11 @@ class ActionRouteTask(Action):
             way = direction(said)
             if way:
                 events.append(SlotSet("move_direction", way))
-            if said_when(tracker, said):  # "... to Monday afternoon": searched, not asked
-                events.append(SlotSet("request_details", said))
-                if chosen is not None:
-                    events.append(SlotSet("time_preference", said))
+            when = said if said_when(tracker, said) else None
+            if when:  # "... to Monday afternoon": searched, not asked
+                events.append(SlotSet("request_details", when))
+            if chosen is not None:  # else the soonest times
+                events.append(SlotSet("time_preference", opening_wish(language(tracker), when)))
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
 
     @staticmethod
