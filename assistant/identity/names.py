@@ -179,6 +179,17 @@ def is_only_a_name(text: str) -> bool:
     return not any(w.strip("'") in REQUEST_WORDS for w in words)
 
 
+def names_instead(text: str) -> bool:
+    """A full name said where something else was asked ("Maria Lopez", "it's Ana de la Cruz
+    Ruiz"), not a question or a sentence ("hang on, is that the office on Main Street?", "y una
+    pregunta, cobran algo si uno cancela tarde"): two to five name words, nothing asked, at most
+    one word a request is made of ("Will Cancell", "May Chen")."""
+    words = tokens(text)
+    if not 2 <= len(words) <= 5 or "?" in text or "¿" in text:
+        return False
+    return sum(w in REQUEST_WORDS for w in words) <= 1
+
+
 def is_one_name(text: str) -> bool:
     """ "Grace", "O'Connor", "Mary-Kate": one word that can be a name (nothing asked or said)."""
     word = text.strip()

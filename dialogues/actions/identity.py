@@ -17,7 +17,7 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import corrected_date_of_birth
 from assistant.frontdesk.booking import name_and_birth
 from assistant.identity import service
-from assistant.identity.names import has_full_name, is_one_name
+from assistant.identity.names import has_full_name, is_one_name, names_instead
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
 from dialogues.actions.repair import RepairingForm
@@ -79,7 +79,7 @@ class ValidateIdentityForm(RepairingForm):
         fixed = corrected_date_of_birth(said, language(tracker), previous=_said_before(tracker))
         if fixed is not None:  # "sorry, March third, not thirteenth": the date affirmed
             said = value = fixed.isoformat()
-        if parse_date_of_birth(said, language(tracker)) is None and has_full_name(said):
+        if parse_date_of_birth(said, language(tracker)) is None and names_instead(said):
             # a name where the date was asked (after "let's try again"): the name, corrected
             return {"patient_name": said, "patient_dob": None}
         result = service.verify_for(
