@@ -27,12 +27,14 @@ from assistant.routing import department_for
 from dialogues.actions.appointments import answers_reminder_with_yes
 from dialogues.actions.common import language, request_text, text_of
 from dialogues.actions.compound import (
+    a_department_intent,
     asks_only_a_referral,
     asks_the_nurse,
     department_request,
     handle_other_parts,
     reason_of_a_booking,
     task_follows,
+    words_ask_for,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.office import ActionOfficeInfo
@@ -64,6 +66,8 @@ def by_words(intent: str | None, text: str) -> str | None:
     named = department_request(text)
     if named == "referral_request":  # "did my referral go through?" heard as a refill
         return named
+    if named and a_department_intent(intent) and not words_ask_for(intent, text):
+        return named  # "send my records to the new orthopedist" heard as a refill: records
     if intent == CARE_QUESTION and named in _NOT_CARE and not asks_the_nurse(text):
         return named
     return intent
