@@ -25,9 +25,26 @@ from dialogues.actions.commit import conclude
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.corrections import corrected_wish, provider_kept, with_provider
+from dialogues.actions.details import slot_now
 from dialogues.actions.offering import OfferingForm, chosen, offered
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
+
+
+def soonest_unless_directed(events: list[EventType], tracker: Tracker) -> str | None:
+    """No day or time said with a move: the soonest times are offered at once, as for a
+    booking (another day can still be asked for), unless it was asked as later ("push it
+    back"): then when is asked, never an earlier time."""
+    if slot_now(events, tracker, "move_direction") == "later":
+        return None
+    return translate(language(tracker), "frontdesk.soonest_wish")
+
+
+def _says_soonest(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """ "Here are the soonest times I have ..." before the times offered for no wish."""
+    soonest = translate(language(tracker), "frontdesk.soonest_wish")
+    if str(value or "") == soonest:
+        dispatcher.utter_message(text=translate(language(tracker), "frontdesk.soonest_times"))
 
 
 def find_options(
@@ -148,16 +165,16 @@ class ValidateRescheduleForm(OfferingForm):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         picked = pick_appointment(value, dispatcher, tracker)
-        details = tracker.get_slot("request_details")
+        details = tracker.get_slot("request_details") or soonest_unless_directed([], tracker)
         if details and picked.get("appointment_id") and not tracker.get_slot("time_preference"):
-            # when was said with the request ("... to Thursday afternoon"): not asked again
+            # when was said with the request ("... to Thursday afternoon"): not asked again;
+            # nothing said: the soonest times
             tracker.slots["appointment_id"] = picked["appointment_id"]
             result = find_options(tracker, str(details))
-            return {
-                **picked,
-                "time_preference": details,
-                **self.offer(result, dispatcher, tracker),
-            }
+            offer = self.offer(result, dispatcher, tracker)
+            if offer.get("offered_options"):
+                _says_soonest(details, dispatcher, tracker)
+            return {**picked, "time_preference": details, **offer}
         return picked
 
     def validate_time_preference(
@@ -169,6 +186,8 @@ class ValidateRescheduleForm(OfferingForm):
             tracker.slots["move_direction"] = way
         result = find_options(tracker, text)
         moved = {"move_direction": way} if way else {}
+        if result is not None and result.options:
+            _says_soonest(value, dispatcher, tracker)
         return {"time_preference": value, **moved, **self.offer(result, dispatcher, tracker)}
 
     def search(

@@ -63,7 +63,7 @@ from dialogues.actions.details import (
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.late import note_late
 from dialogues.actions.repair import SWITCHED
-from dialogues.actions.reschedule import commit_reschedule
+from dialogues.actions.reschedule import commit_reschedule, soonest_unless_directed
 
 TASKS = {
     "confirm_appointment": "confirm",
@@ -317,8 +317,9 @@ class ActionRouteTask(Action):
                 dispatcher.utter_message(
                     response="utter_moving_visit", appointment=picked.line(language(tracker))
                 )
-            if task == "reschedule" and details:  # the form validates it when it starts
-                found.append(SlotSet("time_preference", details))
+            if task == "reschedule":  # the form validates it when it starts
+                wish = details or soonest_unless_directed(events, tracker)
+                found += [SlotSet("time_preference", wish)] if wish else []
         if task == "confirm":
             return [*found, flow("confirm")]
         return [*found, flow("reschedule" if task == "reschedule" else "cancel")]
@@ -351,6 +352,8 @@ class ActionRouteTask(Action):
                 events.append(SlotSet("request_details", said))
                 if chosen is not None:
                     events.append(SlotSet("time_preference", said))
+            elif chosen is not None and (soonest := soonest_unless_directed(events, tracker)):
+                events.append(SlotSet("time_preference", soonest))  # the soonest times
         return [*events, flow("reschedule" if task == "reschedule" else "cancel")]
 
     @staticmethod
