@@ -1,0 +1,46 @@
+"""A move asked for with no day or time (issue "conversations that recover"): once verified,
+the patient hears the soonest times at once, as for a booking, and may still name another day;
+asked as later ("push it back"), when is asked instead (never an earlier time)."""
+
+from __future__ import annotations
+
+from dialogues.actions.reschedule import ValidateRescheduleForm
+from dialogues.actions.router import ActionRouteTask
+from tests.factories.dialogues import conversation, run, slots_of, tracker, verify_identity
+
+
+def _after_identity(sqlite_url, demo, extra):
+    maria = demo.english_demo
+    uid = conversation(sqlite_url, demo.practice_id, maria.phone)
+    verify_identity(uid)
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, slots={"task": "reschedule", **extra}, latest_action="identity_form"),
+    )
+    return uid, maria, slots_of(events)
+
+
+def test_no_wish_said_offers_the_soonest_times(demo, sqlite_url):
+    uid, maria, slots = _after_identity(sqlite_url, demo, {})
+    assert slots["flow"] == "reschedule"
+    wish = slots["time_preference"]
+    assert wish  # not asked: searched when the form starts
+    events, messages = run(
+        ValidateRescheduleForm(),
+        tracker(
+            uid,
+            text="",
+            slots={"task": "reschedule", "appointment_id": maria.appointment_id,
+                   "time_preference": wish, "requested_slot": "time_preference"},
+            active_loop="reschedule_form",
+        ),
+    )  # fmt: skip
+    offered = slots_of(events)["offered_options"]
+    assert 1 <= len(offered) <= 3
+    assert any("soonest" in (m.get("text") or "") for m in messages)
+
+
+def test_asked_as_later_asks_when(demo, sqlite_url):
+    _, _, slots = _after_identity(sqlite_url, demo, {"move_direction": "later"})
+    assert slots["flow"] == "reschedule"
+    assert slots.get("time_preference") is None
