@@ -8,7 +8,8 @@ import pytest
 
 from dialogues.actions.compound import a_message_not_a_task, asks_the_nurse, moves, task_in
 from dialogues.actions.details import someone_said
-from dialogues.actions.routing import by_words
+from dialogues.actions.routing import by_words, says_only_who
+from tests.factories.dialogues import tracker
 
 RECORDS = "request_medical_records"
 
@@ -86,3 +87,20 @@ def test_a_name_followed_by_a_date_in_digits(said: str, name: str, dob: str) -> 
     assert found is not None
     assert found[:2] == (name, dob)
     assert dob not in found[2]
+
+
+def test_a_medicine_question_heard_for_the_nurse_stays_the_nurses() -> None:
+    said = "una pregunta, me puedo tomar un naproxeno con la medicina del azucar?"
+    assert by_words("care_question", said) == "care_question"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["it's Ottilie Brandt born the second of May nineteen ninety", "Ottilie Brandt, 5/2/1990"],
+)
+def test_who_they_are_after_a_message_is_no_new_request(said: str) -> None:
+    assert says_only_who(said, tracker("any"))
+
+
+def test_a_request_with_a_date_is_more_than_who() -> None:
+    assert not says_only_who("may I come in on May 2 1990", tracker("any"))
