@@ -40,11 +40,14 @@ def soonest_unless_directed(events: list[EventType], tracker: Tracker) -> str | 
     return translate(language(tracker), "frontdesk.soonest_wish")
 
 
-def _says_soonest(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+def _is_soonest(wish: str, tracker: Tracker) -> bool:
+    """The wish searched when none was said (see `soonest_unless_directed`)."""
+    return wish == translate(language(tracker), "frontdesk.soonest_wish")
+
+
+def _says_soonest(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """ "Here are the soonest times I have ..." before the times offered for no wish."""
-    soonest = translate(language(tracker), "frontdesk.soonest_wish")
-    if str(value or "") == soonest:
-        dispatcher.utter_message(text=translate(language(tracker), "frontdesk.soonest_times"))
+    dispatcher.utter_message(text=translate(language(tracker), "frontdesk.soonest_times"))
 
 
 def find_options(
@@ -172,8 +175,8 @@ class ValidateRescheduleForm(OfferingForm):
             tracker.slots["appointment_id"] = picked["appointment_id"]
             result = find_options(tracker, str(details))
             offer = self.offer(result, dispatcher, tracker)
-            if offer.get("offered_options"):
-                _says_soonest(details, dispatcher, tracker)
+            if offer.get("offered_options") and _is_soonest(str(details), tracker):
+                _says_soonest(dispatcher, tracker)
             return {**picked, "time_preference": details, **offer}
         return picked
 
@@ -181,13 +184,14 @@ class ValidateRescheduleForm(OfferingForm):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "")
-        way = direction(text)  # "anything later that week": never earlier (and vice versa)
+        soonest = _is_soonest(text, tracker)  # our own words ("lo antes posible"): no direction
+        way = None if soonest else direction(text)  # "anything later": never earlier (and v.v.)
         if way:
             tracker.slots["move_direction"] = way
         result = find_options(tracker, text)
         moved = {"move_direction": way} if way else {}
-        if result is not None and result.options:
-            _says_soonest(value, dispatcher, tracker)
+        if soonest and result is not None and result.options:
+            _says_soonest(dispatcher, tracker)
         return {"time_preference": value, **moved, **self.offer(result, dispatcher, tracker)}
 
     def search(

@@ -44,3 +44,28 @@ def test_asked_as_later_asks_when(demo, sqlite_url):
     _, _, slots = _after_identity(sqlite_url, demo, {"move_direction": "later"})
     assert slots["flow"] == "reschedule"
     assert slots.get("time_preference") is None
+
+
+def test_the_soonest_said_for_them_sets_no_direction(demo, sqlite_url):
+    """ "Lo antes posible" searched for them is no "earlier than my visit": a later week named
+    next at the offers still finds times."""
+    jose = demo.spanish_demo
+    uid = conversation(sqlite_url, demo.practice_id, jose.phone)
+    verify_identity(uid, name="Jose Hernandez", dob="15/07/1975")
+    events, _ = run(
+        ActionRouteTask(),
+        tracker(uid, slots={"task": "reschedule", "language": "es"}, latest_action="identity_form"),
+    )
+    wish = slots_of(events)["time_preference"]
+    events, _ = run(
+        ValidateRescheduleForm(),
+        tracker(
+            uid,
+            slots={"task": "reschedule", "language": "es", "appointment_id": jose.appointment_id,
+                   "time_preference": wish, "requested_slot": "time_preference"},
+            active_loop="reschedule_form",
+        ),
+    )  # fmt: skip
+    slots = slots_of(events)
+    assert slots["offered_options"]
+    assert slots.get("move_direction") is None
