@@ -186,8 +186,9 @@ class ActionTakeMessage(Action):
             return then
         if intent in _UNCLEAR and asks_the_office(text):  # "una pregunta, hay estacionamiento"
             return ActionOfficeInfo().run(dispatcher, tracker, domain)
-        if says_only_who(text_of(tracker), tracker):  # who they are, whatever was heard: no
-            # request to act on (a name read as a request for a person)
+        if says_only_who(said := text_of(tracker), tracker) and (
+            intent in _UNCLEAR or parse_date_of_birth(said, language(tracker)) is not None
+        ):  # who they are (with their birth date, whatever was heard): no request to act on
             dispatcher.utter_message(response="utter_what_else")
             return []
         if department_for(intent) == "front_desk":  # the classifier knew no department
