@@ -158,6 +158,12 @@ def _words(text: str, today: date) -> date | None:
     month = MONTHS[tokens[i]]
     before = [t for t in tokens[:i] if t not in _FILLER]
     after = [t for t in tokens[i + 1 :] if t not in _FILLER]
+    # the year first: "1990 april 12", "nineteen sixty two april thirtieth" (not the "two" of
+    # the year as the day)
+    year_first = year_from_words(" ".join(before)) if before else None
+    value = small_number(" ".join(after)) if 1 <= len(after) <= 2 else None
+    if year_first is not None and year_first >= 1000 and value is not None and 1 <= value <= 31:
+        return _make(year_first, month, value, today)
     day = None
     for size in (2, 1):  # "the twenty third of march", "3 de marzo"
         if len(before) >= size:
@@ -172,11 +178,6 @@ def _words(text: str, today: date) -> date | None:
                 year = year_from_words(" ".join(after[size:]))
                 if value is not None and 1 <= value <= 31 and year is not None:
                     return _make(year, month, value, today)
-        # the year first: "1990 april 12", "nineteen ninety april twelfth"
-        value = small_number(" ".join(after)) if 1 <= len(after) <= 2 else None
-        year = year_from_words(" ".join(before)) if before else None
-        if value is not None and 1 <= value <= 31 and year is not None and year >= 1000:
-            return _make(year, month, value, today)
         return None
     year = year_from_words(" ".join(after))
     return None if year is None else _make(year, month, day, today)

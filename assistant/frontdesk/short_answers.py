@@ -329,7 +329,7 @@ _QUESTION_WORDS = (
 )  # fmt: skip
 # Said before a question on a call (no question mark in a transcript): "wait", "oh and", "oiga y".
 _LEAD_INS = frozenset({
-    "wait", "hold", "on", "oh", "um", "uh", "umm", "uhh", "hmm", "and", "also", "so", "hey",
+    "wait", "hold", "hang", "on", "oh", "um", "uh", "umm", "uhh", "hmm", "and", "also", "so", "hey",
     "actually", "sorry", "quick", "question", "one", "more", "thing", "real", "btw", "oiga",
     "oye", "y", "pues", "este", "perdon", "disculpe", "otra", "una", "pregunta", "ah", "ay",
     "tambien", "ok", "okay", "hi", "hello", "hola", "buenas", "buenos", "dias", "tardes",
@@ -347,13 +347,16 @@ _TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("office", ("parking", "park", "address", "directions", "located", "location", "where are",
                 "where is", "hours", "open", "close", "closing", "estacionamiento",
                 "estacionar", "direccion", "donde estan", "donde queda", "horario", "abren",
-                "cierran")),
+                "cierran", "building", "suite", "what floor", "which floor", "which office",
+                "what office", "main street", "edificio", "que piso", "cual oficina",
+                "que oficina", "calle main")),
 )  # fmt: skip
 _MOVE = (
     "move", "moving", "change my", "change the", "push back", "push it", "pushed back",
-    "postpone", "earlier", "sooner", "reschedule", "switch my", "bump",
+    "postpone", "earlier", "sooner", "reschedule", "switch my", "bump", "shift my",
+    "shift the", "shift it", "shifting my", "switch the", "switch it", "rearrange",
     "cambiar", "cambio", "mover", "adelantar", "atrasar", "posponer", "mas temprano",
-    "mas tarde",
+    "mas tarde", "recorrer", "recorrerla", "correr mi cita", "correr la cita",
 )  # fmt: skip
 _LATER = ("later", "after", "push back", "push it back", "pushed back", "move it back", "postpone",
           "mas tarde", "despues", "atrasar", "posponer")  # fmt: skip

@@ -411,6 +411,7 @@ def read_wish(
         pref, text, now=now, time_zone=time_zone, language=language
     )
     pref = _around_said(pref, clock)
+    pref = _part_over_other_clock(pref)
     if bound is not None and pref.on_date is not None and pref.on_date.weekday() == bound[1]:
         pref = replace(pref, on_date=None)  # "a partir del miércoles": not that day only
     if date_from and pref.on_date and not date_from <= pref.on_date <= (date_to or pref.on_date):
@@ -434,6 +435,20 @@ def read_wish(
     if date_from:
         pref = replace(pref, asap=False)
     return Wish(pref, anyone, date_from or resolved_from, date_to)
+
+
+def _part_over_other_clock(pref: TimePreference) -> TimePreference:
+    """ "The afternoon, I finish my night shift at 8am", "mornings, my shift starts at 2pm": a
+    clock time outside the part of the day wished tells of the patient's day, not the visit's
+    time; the part of the day is the wish."""
+    if pref.part_of_day is None or pref.near is None:
+        return pref
+    start, end = PARTS_OF_DAY[pref.part_of_day]
+    if start <= pref.near and (end is None or pref.near < end):
+        return pref
+    earliest = None if pref.earliest is not None and pref.earliest <= pref.near else pref.earliest
+    latest = None if pref.latest is not None and pref.latest >= pref.near else pref.latest
+    return replace(pref, near=None, earliest=earliest, latest=latest)
 
 
 # A reason given for a wish ("... because my sister drives me and she works mornings") says

@@ -158,7 +158,7 @@ def _name_at(words: list[_Word], i: int) -> int:
                 break
             n = j - i
             continue
-        if not _name_word(word):
+        if not (_name_word(word) or (n == 0 and _titled_first_name(words, i))):
             break
         if _match(words, i + n, _BIRTH) or _starts_date(words, i + n):
             break
@@ -173,6 +173,20 @@ _PARTICLES = {"de", "del", "la", "las", "los", "van", "von", "da", "di", "du", "
 
 def _name_word(word: _Word) -> bool:
     return word.folded not in _NOT_NAME and bool(re.fullmatch(r"[^\W\d_][\w'’-]*", word.text))
+
+
+def _titled_first_name(words: list[_Word], i: int) -> bool:
+    """A first name that is also a word of requests ("Will", "May", "Grace"), written as a name
+    and followed by one ("Will Cancell here, dob ..."): a name, not "will"."""
+    word, following = words[i], words[i + 1] if i + 1 < len(words) else None
+    titled = len(word.text) > 1 and word.text[0].isupper() and word.text[1:].islower()
+    if not titled or word.stop or word.folded not in REQUEST_WORDS - _GREETINGS:
+        return False
+    if following is None or not following.text[:1].isupper() or not _name_word(following):
+        return False
+    after = i + 2  # the name ends there: "here", a comma, the date of birth
+    ends = after >= len(words) or following.stop or words[after].folded in ("here", "aqui")
+    return ends or bool(_match(words, after, _BIRTH)) or _date_word(words[after])
 
 
 def _starts_date(words: list[_Word], i: int) -> bool:

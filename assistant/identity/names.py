@@ -179,6 +179,35 @@ def is_only_a_name(text: str) -> bool:
     return not any(w.strip("'") in REQUEST_WORDS for w in words)
 
 
+def names_instead(text: str) -> bool:
+    """A full name said where something else was asked ("Maria Lopez", "perdón, mi nombre legal
+    es Guadalupe Cortez"), not a question ("hang on, is that the office on Main Street, what's
+    the number?", "y una pregunta, cobran algo si uno cancela tarde")."""
+    if not has_full_name(text) or "?" in text or "¿" in text:
+        return False
+    words = [w.strip("'") for w in fold(text).split()]
+    while words[:1] and words[0] in _LEAD_INS:
+        words = words[1:]
+    opens_a_question = len(words) > 3 and words[0] in _ASKING_FIRST  # not "Will Brennan"
+    return not (set(words) & _ASKING or opens_a_question or _ASKS_YOU.search(" ".join(words)))
+
+
+# Words that ask, anywhere in a sentence; and those that ask when they open it ("is that ...").
+_ASKING = frozenset({
+    "what", "whats", "what's", "where", "wheres", "where's", "when", "how", "why", "which",
+    "question", "wondering", "que", "donde", "cuando", "como", "cual", "cuanto", "cuanta",
+    "pregunta", "preguntar", "tienen", "hay", "cobran", "aceptan",
+})  # fmt: skip
+_ASKS_YOU = re.compile(r"\b(do|does|can|could|is|are|will|would) (you|there|it|that|they)\b")
+_ASKING_FIRST = frozenset({
+    "is", "are", "do", "does", "can", "could", "will", "would", "should", "puedo", "es", "esta",
+})  # fmt: skip
+_LEAD_INS = frozenset({
+    "hang", "hold", "on", "wait", "oh", "ah", "and", "also", "so", "um", "uh", "y", "oiga",
+    "oye", "pues", "este", "actually", "sorry", "btw",
+})  # fmt: skip
+
+
 def is_one_name(text: str) -> bool:
     """ "Grace", "O'Connor", "Mary-Kate": one word that can be a name (nothing asked or said)."""
     word = text.strip()

@@ -86,7 +86,8 @@ _OFFICE = re.compile(
 _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a referral to a specialist is arranged by the front desk ("refer me to a cardiologist")
     ("referral_request", re.compile(
-        r"\b(referrals?|refer me|referencias?|pase (al|para el|para la"
+        r"\b(referrals?|refer me|referencias?|referid[oa]s?|remision|refiera|refieran"
+        r"|me refiere|me refieran|referir(me|la|lo)?|pase (al|para el|para la"
         r"|con el|con la) (especialista|cardiologo|dermatologo|ortopedista|ginecologo)\w*"
         r"|contrarreferencia)\b")),
     ("prescription_refill", re.compile(
@@ -143,6 +144,11 @@ _ASKS_NURSE = re.compile(
     r"|antibiotics?|them|it)\b|\bcada cuantas horas\b"
     r"|\b(hours|hrs|time|wait) (apart )?between (the |my |each |two )?(\w+ ){0,2}?(doses|pills"
     r"|tablets|capsules|shots|puffs|inhalers|meds)\b"
+    # whether a medicine is safe for them: "is it okay to take Zyrtec", "es seguro tomar ..."
+    r"|\b(ok|okay|safe|alright|all right|fine|bad) (for me |for him |for her |for them )?to"
+    r" (take|use|keep taking|give|mix)\b(?!( \w+){0,3} (appointment|appt|slot|time|one|visit))"
+    r"|\b(es|esta) (seguro|bien|malo) (tomar|usar|darle"
+    r"|que (tome|use|le de))\b|\bpuedo (seguir )?tomar\b"
 )
 # A message for the doctor ("I need to get a message to Dr. Lee", "let my doctor know the rash
 # is gone"), when no visit is asked for in the same words.
@@ -514,6 +520,17 @@ _REFILL = re.compile(
     r"\b(refill\w*|renew\w*|pharmacy|ran out|run out|running out|resurtir|farmacia|se me acab\w*"
     r"|surtir)\b"
 )
+
+
+def words_ask_for(intent: str | None, text: str) -> bool:
+    """Whether the message's words ask for that department at all (False too for an intent
+    that is no department's)."""
+    pattern = dict(_DEPARTMENT_WORDS).get(intent or "")
+    return pattern is not None and pattern.search(folded_text(text)) is not None
+
+
+def a_department_intent(intent: str | None) -> bool:
+    return intent in dict(_DEPARTMENT_WORDS)
 
 
 def other_parts(text: str) -> list[tuple[str, str]]:

@@ -100,6 +100,13 @@ _NAME_BEFORE_BIRTH = re.compile(
     r"(?i)(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,4}?)\s*[,.;:(]?\s*(?:(?:is|was|es)\s+)?"
     rf"(?:his|her|su|the|la|y)?\s*{_BIRTH}\s*(?:is\s+|es\s+|:)?\s*(?P<dob>.+)$"
 )
+# ... or a name followed at once by a date written in digits: "for my husband, he's new.
+# Rafael Soto 2/8/1979, a new patient visit".
+_DIGIT_DATE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\b")
+_NAME_THEN_DATE = re.compile(
+    rf"(?P<name>[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){{1,2}}?)\s*,?\s*"
+    rf"(?P<dob>{_DIGIT_DATE.pattern}.*)$"
+)
 _NOT_NAME = {
     "my", "mi", "our", "nuestro", "nuestra", "for", "para", "a", "an", "the", "el", "la", "y",
     "and", "son", "daughter", "child", "kid", "boy", "girl", "baby", "wife", "husband", "mom",
@@ -144,6 +151,9 @@ _JOINING = {"and", "y", "e", "in", "en", "at", "a", "on", "el", "por", "para", "
 def _date_of_birth_at(text: str, language: str) -> tuple[str, str] | None:
     """(the words that are the date of birth, what follows them) at the start of `text`."""
     said = text.strip()
+    digits = _DIGIT_DATE.match(said)  # "4/18/2015 for a sick visit": the date, then the reason
+    if digits and parse_date_of_birth(digits[0], language) is not None:
+        return digits[0], said[digits.end() :]
     first = re.split(r"[,;?!()]|\.(?:\s|$)", said, maxsplit=1)[0].strip()  # "5/30/2014? she ..."
     if parse_date_of_birth(first, language) is not None:
         return first, said[len(first) :]
@@ -162,7 +172,7 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
     who the visit is for with their date of birth ("... my son Lucas Lopez, dob 4/18/2015, ear
     infection, Thursday 3:30"); None otherwise."""
     text = _SPELLED_LETTERS.sub(" ", text)  # "Wren Lopez W R E N": the name said, then spelled
-    found = _NAME_BEFORE_BIRTH.search(text)
+    found = _NAME_BEFORE_BIRTH.search(text) or _NAME_THEN_DATE.search(text)
     if found is None:
         return None
     name = _leading_name(found["name"].split())

@@ -18,7 +18,7 @@ from assistant.datetimes.dob import MONTHS, corrected_date_of_birth
 from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
 from assistant.frontdesk.booking import name_and_birth
 from assistant.identity import service
-from assistant.identity.names import fold, has_full_name, is_one_name, renamed
+from assistant.identity.names import fold, has_full_name, is_one_name, names_instead, renamed
 from assistant.messages import translate
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
@@ -91,7 +91,7 @@ class ValidateIdentityForm(RepairingForm):
         fixed = corrected_date_of_birth(said, language(tracker), previous=_said_before(tracker))
         if fixed is not None:  # "sorry, March third, not thirteenth": the date affirmed
             said = value = fixed.isoformat()
-        if parse_date_of_birth(said, language(tracker)) is None and has_full_name(said):
+        if parse_date_of_birth(said, language(tracker)) is None and names_instead(said):
             # a name where the date was asked (after "let's try again"): the name, corrected
             return {"patient_name": said, "patient_dob": None}
         result = service.verify_for(

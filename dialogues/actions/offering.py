@@ -26,6 +26,7 @@ from assistant.frontdesk.short_answers import (
 from assistant.frontdesk.time_phrases import about_the_visit_day, same_day_as_visit
 from dialogues.actions.context import latest_intent
 from dialogues.actions.corrections import corrected_wish
+from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
 
@@ -208,6 +209,10 @@ class OfferingForm(RepairingForm):
         if wish:  # "what about next week?", "not Tuesday, Thursday", "the afternoon"
             result = self.search(tracker, wish)
             return {"slot_choice": None, "time_preference": wish,
+                    **self.offer(result, dispatcher, tracker)}  # fmt: skip
+        if options and said_when(tracker, text):  # "as soon as possible", "whenever": searched
+            result = self.search(tracker, text)
+            return {"slot_choice": None, "time_preference": text,
                     **self.offer(result, dispatcher, tracker)}  # fmt: skip
         dispatcher.utter_message(response="utter_choice_unclear")
         return {"slot_choice": None}

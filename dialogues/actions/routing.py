@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.datetimes import parse_date_of_birth
+from assistant.datetimes.dob import MONTHS
 from assistant.frontdesk.insurance import answer_insurance
 from assistant.frontdesk.short_answers import (
     folded_text,
@@ -27,12 +28,14 @@ from assistant.routing import department_for
 from dialogues.actions.appointments import answers_reminder_with_yes
 from dialogues.actions.common import language, request_text, text_of
 from dialogues.actions.compound import (
+    a_department_intent,
     asks_only_a_referral,
     asks_the_nurse,
     department_request,
     handle_other_parts,
     reason_of_a_booking,
     task_follows,
+    words_ask_for,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
 from dialogues.actions.office import ActionOfficeInfo
@@ -63,6 +66,13 @@ def by_words(intent: str | None, text: str) -> str | None:
     team something too."""
     named = department_request(text)
     if named == "referral_request":  # "did my referral go through?" heard as a refill
+        return named
+    if (
+        named
+        and intent != CARE_QUESTION
+        and a_department_intent(intent)
+        and not words_ask_for(intent, text)
+    ):  # "send my records to the new orthopedist" heard as a refill: records
         return named
     if intent == CARE_QUESTION and named in _NOT_CARE and not asks_the_nurse(text):
         return named
@@ -96,8 +106,8 @@ def says_only_who(text: str, tracker: Tracker) -> bool:
     words = fold(text).split()
     language = tracker.get_slot("language") or "en"
     return (
-        len(words) <= 10
-        and not any(w in REQUEST_WORDS - _DATE_GLUE for w in words)
+        len(words) <= 12
+        and not any(w in REQUEST_WORDS - _DATE_GLUE - MONTHS.keys() for w in words)
         and parse_date_of_birth(text, language) is not None
     )
 
@@ -176,7 +186,9 @@ class ActionTakeMessage(Action):
             return then
         if intent in _UNCLEAR and asks_the_office(text):  # "una pregunta, hay estacionamiento"
             return ActionOfficeInfo().run(dispatcher, tracker, domain)
-        if intent in _UNCLEAR and says_only_who(text_of(tracker), tracker):  # nothing to act on
+        if says_only_who(said := text_of(tracker), tracker) and (
+            intent in _UNCLEAR or parse_date_of_birth(said, language(tracker)) is not None
+        ):  # who they are (with their birth date, whatever was heard): no request to act on
             dispatcher.utter_message(response="utter_what_else")
             return []
         if department_for(intent) == "front_desk":  # the classifier knew no department
