@@ -368,6 +368,13 @@ def _nearest_first(found: list[SlotOption], near: time | None) -> list[SlotOptio
 def _in_direction(
     found: list[SlotOption], appointment: Appointment, direction: str | None
 ) -> list[SlotOption]:
+    """The times that go the way asked; never the time the visit already has (its own slot is
+    free to the search, which leaves the visit being moved out)."""
+    found = [
+        o
+        for o in found
+        if not (o.starts_at == appointment.starts_at and o.provider_id == appointment.provider_id)
+    ]
     if direction == "earlier":
         return [o for o in found if o.starts_at < appointment.starts_at]
     if direction == "later":

@@ -208,7 +208,7 @@ _DENIED_AFTER = re.compile(
     r"|funciona))\b"
 )
 _EARLIER_WORDS = re.compile(
-    r"\b(earlier|sooner|before|mas temprano|mas tempranito|antes|adelant\w*"
+    r"\b(earlier|sooner|before|mas temprano|mas tempranito|antes|(?<!mas )adelant\w*"
     r"|(move|bump)(ed)? (it |me |\w+ )?up)\b"
 )
 _LATER_WORDS = re.compile(
@@ -242,6 +242,15 @@ _LATER = re.compile(
     r"|" + _FOLLOWING_WEEK + r"|(un|una|dos|tres|\d+) (dia|dias|semana|semanas)"
     r" (despues|mas tarde))\b"
 )
+# A move by a count of weeks, without "later": "move it out two weeks", "bump it 2 wks", "me la
+# puede recorrer dos semanas" (not "in two weeks" / "en dos semanas", counted from today, nor
+# "two weeks ago", nor a move up: "move it up two weeks").
+_WEEKS_MOVED = re.compile(
+    r"(?<!\bin )(?<!\ben )(?<!\bwithin )(?<!\bdentro de )(?<!\bfor )(?<!\bpor )"
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro) (?:more )?"
+    r"(?:week|wk|semana)s?\b(?! (?:ago|earlier|sooner|before|antes|atras)\b)"
+    r"(?! ?(?:follow|check|post|visit|appointment|appt|old|supply|pregnant|de embarazo)\w*)"
+)
 _SPAN = re.compile(
     r"\b(?:(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro)"
     r" (?P<unit>day|week|dia|semana)s?"
@@ -252,13 +261,26 @@ _SPAN_NUMBERS = {"a": 1, "an": 1, "one": 1, "un": 1, "una": 1, "two": 2, "dos": 
                  "tres": 3, "four": 4, "cuatro": 4}  # fmt: skip
 
 
+def weeks_moved(folded: str) -> int | None:
+    """How many weeks a move shifts the visit when said as a count of weeks ("move it out two
+    weeks", "dos semanas más adelante", "a week later"); None when no count of weeks is said,
+    or the move is an earlier one."""
+    found = _WEEKS_MOVED.search(folded)
+    if found is None or _EARLIER_WORDS.search(folded):
+        return None
+    n = found["n"]
+    return int(n) if n.isdigit() else _SPAN_NUMBERS.get(n, 1)
+
+
 def later_than_visit(text: str, visit: date) -> date | None:
     """First day a "later" wish allows, counted from the visit it is about (not from today):
     "push it back a few days" = 3 days after the visit, "a week later" / "the week after" = the
-    Monday of the visit's following week; None when the wish is not about later."""
+    Monday of the visit's following week, "move it out two weeks" = the Monday two weeks on;
+    None when the wish is not about later."""
     folded = " ".join(words(text))
     if not _LATER.search(folded):
-        return None
+        weeks = weeks_moved(folded)
+        return None if weeks is None else visit + timedelta(days=7 * weeks - visit.weekday())
     span = _SPAN.search(folded)
     if (
         span is None
@@ -282,6 +304,8 @@ def carries_details(text: str, *, now: datetime, time_zone: str, language: str) 
     week after", "two hours later"."""
     folded = " ".join(words(text))
     if _LATER.search(folded) or about_the_visit_day(text) or _WEEK_ON.search(folded):
+        return True
+    if weeks_moved(folded) is not None:  # "move it out two weeks"
         return True
     if _HOURS_SHIFT.search(folded) and (_EARLIER_WORDS.search(folded) or _LATER_WORDS.search(
         folded)):  # fmt: skip
@@ -578,7 +602,8 @@ def _from_visit(
     earlier = bool(_EARLIER_WORDS.search(folded))
     shifted = _visit_day_shift(folded, visit)
     if _SAME_TIME.search(folded) and visit_time is not None:
-        day = shifted or (visit + timedelta(days=7) if _WEEK_ON.search(folded) else pref.on_date)
+        weeks = weeks_moved(folded) or (1 if _WEEK_ON.search(folded) else None)
+        day = shifted or (visit + timedelta(days=7 * weeks) if weeks else pref.on_date)
         window = _around(replace(plain, earliest=visit_time, latest=None))
         return replace(window, on_date=day, weekdays=frozenset() if day else pref.weekdays)
     if shifted is not None:  # "a day later", "same day next week": that day, at any time said

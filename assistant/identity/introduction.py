@@ -162,6 +162,8 @@ def _name_at(words: list[_Word], i: int) -> int:
             break
         if _match(words, i + n, _BIRTH) or _starts_date(words, i + n):
             break
+        if n >= 2 and word.folded in _NUMBER_WORDS - {"o", "oh"}:
+            break  # "habla José Hernández quince de julio ...": the date of birth starts
         n += 1
         if word.stop:
             break

@@ -76,7 +76,9 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _OFFICE = re.compile(
-    r"\b(address|located|location|where (are|is) (you|the)|directions|park|parking|hours|open"
+    r"\b(address|located|location|where (are|is) (you|the)|directions|parking|hours|open"
+    # "where do I park" (not the provider "Emily Park", "Dr. Park", "the Oak Park office")
+    r"|(?<!\boak )(?:(?:to|i|we|you|can|where|should|do|and|or) park)(?! (?:office|center))"
     r"|close|fax|phone number|floor|bus|direccion|donde (estan|queda)|estacionamiento"
     r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|abiert[oa]s?|piso"
     r"|street (?:number|address)|what street|which street|suite|building|calle|edificio"
@@ -91,8 +93,8 @@ _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|con el|con la) (especialista|cardiologo|dermatologo|ortopedista|ginecologo)\w*"
         r"|contrarreferencia)\b")),
     ("prescription_refill", re.compile(
-        r"\b(refill\w*|prescription|meds|medication|medicine|pharmacy|receta|medicina"
-        r"|medicamento|resurtir|farmacia"
+        r"\b(refill\w*|prescription|meds|medication|medicine|pharmacy|recetas?|medicinas?"
+        r"|medicamentos?|resurt\w*|surt\w*|farmacia|renew\w*|renov\w* (la |mi )?receta"
         # "running low on my inhaler", "I ran out of my pills", "se me acabaron las pastillas"
         r"|(running|run|ran|getting) (low|out) (on|of)|almost out of|se me (acab|termin)\w*"
         r"|me (quedan|queda) (pocas|poco|pocos))\b")),
@@ -358,7 +360,10 @@ _MOVES_TOO = re.compile(
     r"|(see|with|have|get) (dr|doctor|nurse|np) \w+ instead"
     r"|mejor con (el|la) (doctor|doctora|dr|dra)"
     r"|(en vez|en lugar) de (mi|la|esa)"
-    r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
+    r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit)"
+    # "push my appt back", "bump my physical out", "move the visit up", "bring it forward"
+    r"|(push|pushed|bump|bumped|kick|kicked|shift|move|bring|pull)\w* (back |out |up )?(it|my|the"
+    r"|this|that)( \w+){0,2}? (back|out|up|forward|ahead))\b"
     r"|" + _MOVE_SAID.pattern
 )
 # "not booking anything new", "I don't want another appointment", "no quiero sacar otra cita".
@@ -379,6 +384,15 @@ _TO_BE_SEEN = re.compile(
     r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
     r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
     r"|(have|get) (\w+ ){1,6}?(looked at|checked out)|take a look at (it|this|my)"
+    # "I want it looked at", "need this mole checked"
+    r"|(want|need|like|wanted|needed) (it|this|that|them|him|her|my \w+|this \w+) (looked at"
+    r"|checked|seen|examined)"
+    # a kind of doctor asked for: "do you guys have a skin doctor?", "¿tienen dermatólogo?"
+    r"|(do|does) (you|y'?all|your (office|practice|clinic)|the (office|practice|clinic))"
+    r"( guys| all)? (\w+ )?have (a |an |any )?(\w+ ){0,2}?(doctor|dermatologist|pediatrician"
+    r"|physician|specialist|provider)s?"
+    r"|tienen (un |una |algun |alguna )?(\w+ )?(doctor|doctora|dermatolog[oa]|pediatra"
+    r"|medic[oa]|especialista)s?"
     r"|(need|want|get|book|make) (appointment|appt)s?"
     r"|(someone|somebody|a doctor|the doctor|a dermatologist|dr \w+) (to )?(see|check|look at)"
     r"( (me|him|her|them|it|this|that|my|his)\b|$)"
@@ -432,6 +446,8 @@ def book_or_move(text: str, task: str) -> str:
         return "late"  # "running late, at 5th and 73rd now, be there in 10": no visit asked
     if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
         return "reschedule"
+    if task == "book" and about_the_visit_day(text) and not _NEW_VISIT.search(folded):
+        return "reschedule"  # "can I come in later on the same day": only their visit has it
     return task
 
 
@@ -517,8 +533,8 @@ def department_request(text: str) -> str | None:
 
 # A refill asked for, not only a medicine named.
 _REFILL = re.compile(
-    r"\b(refill\w*|renew\w*|pharmacy|ran out|run out|running out|resurtir|farmacia|se me acab\w*"
-    r"|surtir)\b"
+    r"\b(refill\w*|renew\w*|pharmacy|ran out|run out|running out|resurt\w*|farmacia|se me acab\w*"
+    r"|surt\w*|renov\w*)\b"
 )
 
 
