@@ -272,14 +272,15 @@ def weeks_moved(folded: str) -> int | None:
     return int(n) if n.isdigit() else _SPAN_NUMBERS.get(n, 1)
 
 
-def later_than_visit(text: str, visit: date) -> date | None:
+def later_than_visit(text: str, visit: date, weeks: int | None = None) -> date | None:
     """First day a "later" wish allows, counted from the visit it is about (not from today):
     "push it back a few days" = 3 days after the visit, "a week later" / "the week after" = the
     Monday of the visit's following week, "move it out two weeks" = the Monday two weeks on;
-    None when the wish is not about later."""
+    None when the wish is not about later. `weeks`: the count of weeks read from the whole
+    reply ("two weeks out" reads as a denial of the rest of it)."""
     folded = " ".join(words(text))
     if not _LATER.search(folded):
-        weeks = weeks_moved(folded)
+        weeks = weeks if weeks is not None else weeks_moved(folded)
         return None if weeks is None else visit + timedelta(days=7 * weeks - visit.weekday())
     span = _SPAN.search(folded)
     if (
@@ -447,11 +448,12 @@ def read_wish(
         monday = today + timedelta(days=14 - today.weekday())
         return Wish(replace(pref, asap=False, on_date=None), anyone, monday)
     pref = _without_denied(pref, said)
+    weeks = weeks_moved(whole)  # "2 weeks out": not a denial of weeks
     if visit is not None:
-        moved = _from_visit(pref, folded, visit, visit_time)
+        moved = _from_visit(pref, folded, visit, visit_time, weeks)
         if moved is not None:
             return Wish(moved, anyone)
-    later = later_than_visit(text, visit) if visit is not None else None
+    later = later_than_visit(text, visit, weeks) if visit is not None else None
     if later is not None:  # later than the visit: relative words count from it
         # from that day on (not "as soon as possible", which the search reads as from today)
         pref = replace(pref, asap=False, on_date=None)
@@ -593,7 +595,11 @@ def _visit_day_shift(folded: str, visit: date) -> date | None:
 
 
 def _from_visit(
-    pref: TimePreference, folded: str, visit: date, visit_time: time | None
+    pref: TimePreference,
+    folded: str,
+    visit: date,
+    visit_time: time | None,
+    weeks: int | None = None,
 ) -> TimePreference | None:
     """Wishes about the visit being moved: "same time a week later" (that clock time, 7 days
     on), "two hours later" / "push it back two hours" (about that much later the same day),
@@ -602,7 +608,7 @@ def _from_visit(
     earlier = bool(_EARLIER_WORDS.search(folded))
     shifted = _visit_day_shift(folded, visit)
     if _SAME_TIME.search(folded) and visit_time is not None:
-        weeks = weeks_moved(folded) or (1 if _WEEK_ON.search(folded) else None)
+        weeks = weeks or weeks_moved(folded) or (1 if _WEEK_ON.search(folded) else None)
         day = shifted or (visit + timedelta(days=7 * weeks) if weeks else pref.on_date)
         window = _around(replace(plain, earliest=visit_time, latest=None))
         return replace(window, on_date=day, weekdays=frozenset() if day else pref.weekdays)

@@ -4,9 +4,11 @@ of birth in the same message: "my husband Andrés Lopez wants to become a patien
 sixteen", "para mi hijo Kevin Hernández tiene diez años nació el dos de junio del dos mil quince".
 
 Read by structure, not by phrase: a relation word after a possessive ("my son", "mi hija"), the
-name straight after it (optionally "named" / "se llama"), then the first birth keyword after the
-name (or a date straight after it) and the date of birth it introduces. What stands between the
-name and the date ("she's nine", "quiere ser paciente nueva") stays part of the request.
+name straight after it, written with capitals (optionally after "named" / "se llama"; a name
+typed in lower case is read elsewhere, only next to its birth date), then the first birth
+keyword after the name (or a date straight after it) and the date of birth it introduces. What
+stands between the name and the date ("she's nine", "quiere ser paciente nueva") stays part of
+the request.
 """
 
 from __future__ import annotations
@@ -40,14 +42,8 @@ _RELATIONS = {
 # que se llama Ana Ruiz", "my wife (her name is Lena Park)".
 _NAMING = {
     "named", "called", "name", "is", "his", "her", "their", "se", "llama", "llamado", "llamada",
-    "que", "who", "nombre", "su", "es", "de", "the", "patient", "paciente",
-}  # fmt: skip
-# Words that follow a name and are no part of it when the name is typed in lower case (with
-# capitals, the first word in lower case ends the name).
-_AFTER_A_NAME = {
-    "he", "she", "he's", "she's", "hes", "shes", "they", "who", "wants", "needs", "has", "is",
-    "was", "got", "age", "aged", "years", "year", "el", "ella", "que", "quien", "tiene", "quiere",
-    "necesita", "anos", "esta", "es", "le", "lo", "la",
+    "que", "who", "nombre", "su", "es", "de", "the", "patient", "paciente", "he", "she", "he's",
+    "she's", "hes", "shes", "name's", "names", "el", "ella",
 }  # fmt: skip
 # A relative's birth is told in the third person too: "nació el 3 de abril", "was born on".
 _BIRTH_SAID = (*_BIRTH, ("nacio", "el"), ("nacio",), ("was", "born", "on"), ("was", "born"))
@@ -67,21 +63,17 @@ def _name_size(words: list[_Word], at: int) -> int:
     if not size:
         return 0
     said = words[at : at + size]
-    capitals = said[0].text[:1].isupper()
+    if not said[0].text[:1].isupper():
+        return 0  # "mi hija tiene fiebre": in lower case, words after a relation are no name
     kept = 1
     for word in said[1:]:
-        particle = word.folded in _PARTICLES
-        if capitals and not particle and not word.text[:1].isupper():
+        if word.folded not in _PARTICLES and not word.text[:1].isupper():
             break  # "Sophia Kowalczyk she's nine": the name ends at the lower case word
-        if not capitals and word.folded in _AFTER_A_NAME:
-            break
         kept += 1
         if said[kept - 1].stop:
             break
     while kept and said[kept - 1].folded in _PARTICLES:
         kept -= 1
-    if not capitals:
-        kept = min(kept, 3)
     text = " ".join(w.text for w in said[:kept])
     return kept if kept >= 2 and has_full_name(text) else 0
 

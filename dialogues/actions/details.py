@@ -172,10 +172,10 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
     """(name, date of birth as said, the request without them) when a booking request names
     who the visit is for with their date of birth ("... my son Lucas Lopez, dob 4/18/2015, ear
     infection, Thursday 3:30"); None otherwise."""
+    text = _SPELLED_LETTERS.sub(" ", text)  # "Wren Lopez W R E N": the name said, then spelled
     relative = relative_said(text, language, utcnow().date())  # "my son <name> ... born <date>"
     if relative is not None:
         return relative.name, relative.date_of_birth, relative.rest
-    text = _SPELLED_LETTERS.sub(" ", text)  # "Wren Lopez W R E N": the name said, then spelled
     found = _NAME_BEFORE_BIRTH.search(text) or _NAME_THEN_DATE.search(text)
     if found is None:
         return None
