@@ -519,7 +519,8 @@ def asks_to_move(text: str) -> bool:
 # the new visit, not which way to move it.
 _CLOCK_BOUND = re.compile(
     r"\b(before|after|antes de las?|despues de las?|antes de la una|despues de la una)"
-    r" (\d{1,2}|" + "|".join(w for pair in HOURS_SAID for w in pair) + r"|noon|mediodia"
+    r" (\d{1,2}(?:\d{2})?(?: ?[ap] ?m)?|" + "|".join(w for pair in HOURS_SAID for w in pair)
+    + r"|noon|mediodia"
     r"|work|school|lunch|my shift|i get off|(el|del|la) (trabajo|escuela|almuerzo|comida)"
     r"|comer)\b"
 )
@@ -528,6 +529,8 @@ _CLOCK_BOUND = re.compile(
 _NEGATED_WAYS = (
     (r"\b(not|nothing|no|none) (before|earlier than|sooner than)\b", "after"),
     (r"\b(not|nothing|no|none) (after|later than)\b", "before"),
+    (r"\b(no|nada) (mas tarde|despues) (de|que) (las?|la una)\b", "antes de las"),
+    (r"\b(no|nada) (mas temprano|antes) (de|que) (las?|la una)\b", "despues de las"),
     (r"\b(no|nada) antes\b", "despues"),
     (r"\b(no|nada) despues\b", "antes"),
 )
@@ -553,6 +556,7 @@ def direction(text: str) -> str | None:
     folded = _CLOCK_BOUND.sub(" ", folded_text(text))
     for negated, meant in _NEGATED_WAYS:  # "nothing before Thursday" is later
         folded = re.sub(negated, meant, folded)
+    folded = _CLOCK_BOUND.sub(" ", folded)  # "no later than 10" bounds the clock time too
     later = _has(folded, _LATER) or bool(_PUSHED_BACK.search(folded))
     earlier = _has(folded, _EARLIER) or bool(_PULLED_UP.search(folded))
     if later != earlier:

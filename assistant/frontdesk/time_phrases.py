@@ -236,7 +236,7 @@ _WEEK_AFTER_NEXT = re.compile(
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
     r"\b((push|move|set)(ed)? (it |my \w+ |me |them )?(back|out)|bump(ed)? (it |my \w+ )?back"
-    r"|later than|delay"
+    r"|(?<!no )(?<!not )(?<!nothing )later than|delay"
     r"|postpone|the week after|week later|posponer|pospon\w*|atrasar|atrase|aplazar|mas adelante"
     r"|la semana siguiente|la otra semana|same time|misma hora"
     r"|" + _FOLLOWING_WEEK + r"|(un|una|dos|tres|\d+) (dia|dias|semana|semanas)"
@@ -703,10 +703,33 @@ def _plus_minute(value: time) -> time | None:
     return later.time() if later.date() == date(2000, 1, 3) else None
 
 
+# Minutes said in words after an hour in digits: "3 y media", "las 4 y cuarto", "2 and a half".
+_DIGIT_AND_MINUTES = (
+    (re.compile(r"\b(\d{1,2}) (?:y media|y treinta|and a half|thirty)\b"), r"\1h30"),
+    (re.compile(r"\b(\d{1,2}) (?:y cuarto|y quince|and a quarter|fifteen)\b"), r"\1h15"),
+    (re.compile(r"\b(\d{1,2}) (?:forty five|y cuarenta y cinco)\b"), r"\1h45"),
+)
+# Bounds said the other way round: "no más tarde de las 11", "a más tardar a las 10", "11 at the
+# latest" (before), "no más temprano de las 9", "9 at the earliest" (after); noon as a bound.
+_BOUNDS_REWORDED = (
+    (r"\bno (?:mas tarde|despues) (?:de|que) (las?|la una)\b", r"antes de \1"),
+    (r"\ba (?:mas|lo mas) tardar (?:a )?(las?)\b", r"antes de \1"),
+    (r"\bno (?:mas temprano|antes) (?:de|que) (las?|la una)\b", r"despues de \1"),
+    (r"\b(\d{1,2}(?:h\d{2})?(?: ?(?:am|pm|a m|p m))?) at the latest\b", r"before \1"),
+    (r"\b(\d{1,2}(?:h\d{2})?(?: ?(?:am|pm|a m|p m))?) at the earliest\b", r"after \1"),
+    (r"\b(?:antes del?|antes de las) (?:mediodia|medio dia|las doce del dia)\b", "antes de las 12"),
+    (r"\b(?:before|by) (?:noon|midday|lunch ?time)\b", "before 12"),
+)
+
+
 def _clock_folded(text: str) -> str:
     """Folded text that keeps clock minutes: "2:30" becomes "2h30" (folding drops colons)."""
     folded = " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
+    for said, meant in _DIGIT_AND_MINUTES:  # "después de las 3 y media": 3h30
+        folded = said.sub(meant, folded)
     folded = _WORD_CLOCK.sub(_digits, folded)
+    for reworded, meant in _BOUNDS_REWORDED:
+        folded = re.sub(reworded, meant, folded)
     for negated, meant in _NEGATED_BOUNDS:  # "not before ten" is from ten on
         folded = re.sub(negated, meant, folded)
     return folded

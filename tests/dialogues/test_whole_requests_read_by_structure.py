@@ -5,10 +5,13 @@ doctor asked for by a new patient, and a caller's own birth date that is no part
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import FollowupAction
 
 from assistant.identity.introduction import introduction
 from dialogues.actions.compound import book_or_move, books, moves, other_parts, task_in
 from dialogues.actions.details import someone_said
+from dialogues.actions.routing import ActionAfterEmergency
+from tests.factories.dialogues import conversation, run, staff_departments, tracker
 
 
 @pytest.mark.parametrize(
@@ -108,3 +111,29 @@ def test_a_relative_named_before_an_age_and_a_birth_date_is_read():
     name, born, rest = someone_said(said, "en")
     assert (name, born) == ("Anders Holm", "June ninth twenty eighteen")
     assert "Greta" not in rest and "tomorrow" in rest
+
+
+# --- a visit asked for in words the classifier took for an emergency ----------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "can I get in today for a sick visit? my ear is killing me but otherwise I'm fine",
+        "¿tienen cita hoy? me arde la garganta horrible pero respiro bien",
+    ],
+)
+def test_a_visit_asked_for_after_the_911_line_is_booked_as_asked(demo, sqlite_url, said):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, messages = run(
+        ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency")
+    )
+    assert events == [FollowupAction("action_route_task")]
+    assert messages == [] and staff_departments(sqlite_url, uid) == []
+
+
+def test_a_question_for_the_nurse_after_the_911_line_stays_the_nurses(demo, sqlite_url):
+    said = "my daughter has a rash and a fever since last night, should I bring her in today?"
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    events, _ = run(ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency"))
+    assert events == [] and staff_departments(sqlite_url, uid) == ["nurse_line"]
