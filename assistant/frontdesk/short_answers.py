@@ -519,7 +519,8 @@ def asks_to_move(text: str) -> bool:
 # the new visit, not which way to move it.
 _CLOCK_BOUND = re.compile(
     r"\b(before|after|antes de las?|despues de las?|antes de la una|despues de la una)"
-    r" (\d{1,2}(?:\d{2})?(?: ?[ap] ?m)?|" + "|".join(w for pair in HOURS_SAID for w in pair)
+    r" (\d{1,2}(?:\d{2})?(?: ?[ap] ?m)?|"
+    + "|".join(w for pair in HOURS_SAID for w in pair)
     + r"|noon|mediodia"
     r"|work|school|lunch|my shift|i get off|(el|del|la) (trabajo|escuela|almuerzo|comida)"
     r"|comer)\b"
