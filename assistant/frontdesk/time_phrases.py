@@ -169,7 +169,10 @@ _SAME_TIME = re.compile(r"\b(same time|misma hora|same hour)\b")
 # The week after the visit's: "the week after (that)", "the following week", "a week later",
 # "la semana siguiente / que sigue / de después", "a la otra semana".
 _FOLLOWING_WEEK = (
-    r"week later|week after|following week|week following|week from then|semana siguiente"
+    # not "next week after 10" (a clock bound)
+    r"week later|week after(?! (?:\d+|"
+    + "|".join(w for pair in HOURS_SAID for w in pair)
+    + r"|noon|lunch|work|school)\b)|following week|week following|week from then|semana siguiente"
     r"|semana que sigue|semana de despues|semana despues|semana mas tarde|otra semana"
     r"|siguiente semana"
 )
@@ -361,6 +364,33 @@ _ONSET = re.compile(
 )
 
 
+# A clock bound said with a negation ("no earlier than eleven", "not before 10", "no antes de las
+# 10", "no más tarde de las 11") is said plainly before denials are read: its "no" denies no day
+# ("Thursday of next week no earlier than eleven" keeps Thursday).
+_CLOCK_AHEAD = (
+    r"(?=\s+(?:(?:las?|the)\s+)?(?:\d+|"
+    + "|".join(w for pair in HOURS_SAID for w in pair)
+    + r"|uno|noon|midday|mediod[ií]a)\b)"
+)
+_NEGATED_CLOCK_BOUNDS = (
+    (re.compile(r"(?i)\b(?:no|not|nothing|none)\s+(?:earlier|sooner)\s+than" + _CLOCK_AHEAD),
+     "after"),
+    (re.compile(r"(?i)\b(?:no|not|nothing|none)\s+before" + _CLOCK_AHEAD), "after"),
+    (re.compile(r"(?i)\b(?:no|not|nothing|none)\s+later\s+than" + _CLOCK_AHEAD), "before"),
+    (re.compile(r"(?i)\b(?:no|not|nothing|none)\s+after" + _CLOCK_AHEAD), "before"),
+    (re.compile(r"(?i)\b(?:no|nada)\s+(?:antes|m[aá]s\s+temprano)\s+(?:de|que)" + _CLOCK_AHEAD),
+     "después de"),
+    (re.compile(r"(?i)\b(?:no|nada)\s+(?:despu[eé]s|m[aá]s\s+tarde)\s+(?:de|que)" + _CLOCK_AHEAD),
+     "antes de"),
+)  # fmt: skip
+
+
+def _bounds_said_plainly(text: str) -> str:
+    for negated, plain in _NEGATED_CLOCK_BOUNDS:
+        text = negated.sub(plain, text)
+    return text
+
+
 def read_wish(
     text: str,
     *,
@@ -376,6 +406,7 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
+    text = _bounds_said_plainly(text)  # "no earlier than eleven": after eleven
     text = _A_MORNING.sub("por la mañana", text)  # "una mañana" is a morning, not tomorrow
     text = _VISITS_COUNTED.sub(" ", text)  # "tengo dos citas": no 2 o'clock
     when = _PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text)))  # no past, no onset
