@@ -356,6 +356,12 @@ _PAST = re.compile(
     rf"|ayer|anoche|anteayer|antier|(?:la|el)\s+(?:semana|mes|fin de semana|{_DAYS})\s+pasad[oa]"
     r"|hace\s+(?:unos\s+|unas\s+)?(?:\w+\s+)?(?:d[ií]as|semanas|meses|un rato))\b"
 )
+# When it began, said as a clause: "since I moved a couch on Saturday", "desde que me caí el
+# domingo", "ever since we got back Friday".
+_SINCE_CLAUSE = re.compile(
+    r"(?i)\b(?:ever\s+since|since|desde\s+que)\s+(?:[\w']+\s+){1,8}?(?:on\s+|el\s+|last\s+)?"
+    rf"(?:{_DAYS}|yesterday|ayer|anoche|the\s+weekend|el\s+fin\s+de\s+semana)\b"
+)
 _ONSET = re.compile(
     r"(?i)\b(?:since|desde(?!\s+(?:las?|a\s+las?)\s+\w)(?:\s+hace)?)\s+"
     r"(?:(?:el|la|los|las|last|this|the|past|about|like|around|un|una|unos|unas|\d+)\s+)*"
@@ -409,7 +415,8 @@ def read_wish(
     text = _bounds_said_plainly(text)  # "no earlier than eleven": after eleven
     text = _A_MORNING.sub("por la mañana", text)  # "una mañana" is a morning, not tomorrow
     text = _VISITS_COUNTED.sub(" ", text)  # "tengo dos citas": no 2 o'clock
-    when = _PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text)))  # no past, no onset
+    when = _SINCE_CLAUSE.sub(" ", _GREETING.sub(" ", text))  # "since I fell on Saturday"
+    when = _PAST.sub(" ", _ONSET.sub(" ", when))  # no past, no onset
     said = read_times(when, language)  # "tues aft" written out
     whole = " ".join(words(text))  # with what was denied: "not this week", "not before Monday"
     text = said.kept()  # what was denied ("mornings I work", "not Tuesday") is no wish

@@ -380,8 +380,9 @@ _NOT_BOOKING = re.compile(
 # visit they hold ("come in earlier for my appointment", "do I fast for my physical?").
 _TO_BE_SEEN = re.compile(
     r"\b(come in|get in(?! touch| contact)|be seen|get seen|squeeze me in|fit me in"
-    r"|see (a |the |some |any |your )?"
-    r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
+    r"|see (a |the |some |any |your )?(skin |family |foot |women'?s |kids'? |primary care )?"
+    r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner"
+    r"|specialist|pediatrician|gp|pcp)"
     r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
     r"|(have|get) (\w+ ){1,6}?(looked at|checked out)|take a look at (it|this|my)"
     # "can I get my daughter Lucia Lopez in?", "can you fit my husband in"
