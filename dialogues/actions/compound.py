@@ -361,6 +361,8 @@ _MOVES_TOO = re.compile(
     r"|mejor con (el|la) (doctor|doctora|dr|dra)"
     r"|(en vez|en lugar) de (mi|la|esa)"
     r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit)"
+    r"|(otro|otra|nuevo|nueva|diferente|distint[oa]) (dia|fecha|hora|horario) (para|de|en)"
+    r" (mi|la|su) (cita|consulta)"
     # "push my appt back", "bump my physical out", "move the visit up", "bring it forward"
     r"|(push|pushed|bump|bumped|kick|kicked|shift|move|bring|pull)\w* (back |out |up )?(it|my|the"
     r"|this|that)( \w+){0,2}? (back|out|up|forward|ahead))\b"
@@ -408,7 +410,7 @@ _TO_BE_SEEN = re.compile(
 )
 _VISIT_KIND = re.compile(
     r"\b(video|virtual(ly)?|telehealth|telemedicine|tele ?visit|zoom|facetime|videollamada"
-    r"|en linea)\b"
+    r"|videoconsulta|videocita|teleconsulta|telemedicina|en linea)\b"
 )
 _ASKING_FOR = re.compile(
     r"\b(can|could|may|like|want|need|would|looking for|possible|please|quiero|quisiera|necesito"
@@ -502,7 +504,8 @@ def task_in(text: str) -> str | None:
             return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
         # "the one with Dr. Chen"; "that same day but later": only their visit has that day
         names_visit = _VISIT.search(folded) or reference(part).words or about_the_visit_day(part)
-        moved = _MOVE_SAID.search(folded) or (moves(part) and names_visit)
+        moved = _MOVE_SAID.search(folded) or _MOVE_ME.search(folded)
+        moved = moved or (moves(part) and names_visit)
         if moved:  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded) and not _CONFIRM_ASKS.search(folded):
@@ -517,6 +520,14 @@ def task_in(text: str) -> str | None:
     return None
 
 
+# The patient moved, their visit meant: "can you move me to the week after next", "bump me to
+# Friday", "cámbieme al jueves", "páseme para la otra semana".
+_MOVE_ME = re.compile(
+    r"\b(move|moving|switch|push|bump|shift|reschedule|change) me (to|back|out|up|for|into|over"
+    r"|forward|ahead|later|earlier)\b"
+    r"|\b(cambieme|cambiame|muevame|mueveme|paseme|pasame|reprogrameme|recorrame|recorreme"
+    r"|atraseme|adelanteme)\b"
+)
 # "¿Me confirma qué día es mi cita?", "can you confirm what time it is": a check, not a yes.
 _CONFIRM_ASKS = re.compile(
     r"\b(confirm\w*|verifi\w*)( me| for me)? (que|cuando|a que hora|what|when|which|the (day"

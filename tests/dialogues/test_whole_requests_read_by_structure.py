@@ -137,3 +137,28 @@ def test_a_question_for_the_nurse_after_the_911_line_stays_the_nurses(demo, sqli
     uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
     events, _ = run(ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency"))
     assert events == [] and staff_departments(sqlite_url, uid) == ["nurse_line"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "could you shift me to the Monday after next, I'm out of town till then",
+        "bump me back to friday afternoon please",
+        "páseme para el martes de la otra semana",
+        "quiero otra fecha para mi cita, el lunes de ser posible",
+    ],
+)
+def test_the_patient_moved_means_their_visit(said):
+    assert task_in(said) == "reschedule"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "me gustaría una videoconsulta con la doctora Chen el lunes",
+        "I was hoping to see a skin specialist, maybe Thursday",
+        "can you squeeze my husband in tomorrow, he's had a cough all week",
+    ],
+)
+def test_a_visit_asked_for_in_other_words_is_a_booking(said):
+    assert task_in(said) == "book"

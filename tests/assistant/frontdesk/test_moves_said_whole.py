@@ -94,3 +94,38 @@ def test_a_visit_pushed_back_or_pulled_up_says_which_way(said, way):
 )
 def test_a_new_visit_left_for_later_is_no_move(said, moves):
     assert replaces_visit(said) is moves
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "earliest", "latest"),
+    [
+        ("Friday of next week no earlier than ten", "en", time(10), None),
+        ("next week but not before 9:30", "en", time(9, 30), None),
+        ("the Tuesday after, 2 at the latest", "en", None, time(14)),
+        ("el viernes de la próxima semana no antes de las 10", "es", time(10), None),
+        ("el lunes no más tarde de las 11", "es", None, time(11)),
+        ("después de las 4 y media", "es", time(16, 30), None),
+        ("en la mañana, antes del mediodía", "es", None, time(12)),
+    ],
+)
+def test_clock_bounds_said_the_other_way_round(said, language, earliest, latest):
+    pref = _wish(said, language).preference
+    assert (pref.earliest, pref.latest) == (earliest, latest)
+
+
+def test_a_clock_bound_with_a_negation_keeps_the_day():
+    wish = _wish("Friday of next week no earlier than ten")
+    assert wish.preference.weekdays == frozenset({4})
+    assert wish.date_from == date(2026, 3, 9)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "it's hurt ever since I slipped on the ice Sunday, can I come in?",
+        "desde que me caí el sábado me duele la rodilla, me pueden ver?",
+    ],
+)
+def test_when_it_began_is_no_day_wished(said):
+    pref = _wish(said, "es" if "desde" in said else "en").preference
+    assert not pref.weekdays and pref.on_date is None
