@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from assistant.identity.introduction import introduction
 from assistant.identity.relative import relative_said
 
 TODAY = date(2026, 3, 2)
@@ -61,3 +62,16 @@ def test_what_stands_between_the_name_and_the_date_stays_in_the_request():
 )
 def test_no_relative_is_read_without_a_name_and_a_past_birth_date(said):
     assert relative_said(said, "en", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Hi, this is Greta Holm, I need to move my son's checkup, he was born 5/9/2015",
+        "me llamo Rocío Álvarez, es para mi hijo Tomás, su fecha de nacimiento es 2/3/2017",
+    ],
+)
+def test_a_relatives_birth_date_is_not_the_callers(said):
+    found = introduction(said, "es" if "llamo" in said else "en")
+    assert found is not None and found.name is not None
+    assert found.date_of_birth is None  # asked: the caller's own is needed to verify them
