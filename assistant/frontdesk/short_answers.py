@@ -547,7 +547,8 @@ _PUSHED_BACK = re.compile(
 )
 _PULLED_UP = re.compile(
     rf"\b(?:move|moved|moving|bump|bumped|bring|brought|pull|pulled) {_MOVED_OBJECT}"
-    rf" (?:up|forward|ahead)\b|\b(?:move|bump|bring|pull) (?:up|forward) {_MOVED_OBJECT}\b"
+    rf" (?<!follow )(?<!check )(?:up|forward|ahead)\b"  # not "move my follow up"
+    rf"|\b(?:move|bump|bring|pull) (?:up|forward) {_MOVED_OBJECT}\b"
 )
 
 

@@ -525,6 +525,9 @@ def task_in(text: str) -> str | None:
 _MOVE_ME = re.compile(
     r"\b(move|moving|switch|push|bump|shift|reschedule|change) me (to|back|out|up|for|into|over"
     r"|forward|ahead|later|earlier)\b"
+    # "I need to reschedule to next Tuesday": only a visit they have is rescheduled
+    r"|\b(need|want|like|have|got|going|trying|wanted|hoping|wish|can i|could i|would like) to"
+    r" (reschedule|reprogramar)\b|\b(necesito|quiero|quisiera|tengo que|puedo) reprogramar\b"
     r"|\b(cambieme|cambiame|muevame|mueveme|paseme|pasame|reprogrameme|recorrame|recorreme"
     r"|atraseme|adelanteme)\b"
 )

@@ -129,3 +129,11 @@ def test_a_clock_bound_with_a_negation_keeps_the_day():
 def test_when_it_began_is_no_day_wished(said):
     pref = _wish(said, "es" if "desde" in said else "en").preference
     assert not pref.weekdays and pref.on_date is None
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["move my follow up to thursday afternoon", "could you move my check up to the 20th"],
+)
+def test_a_follow_up_named_is_no_move_up(said):
+    assert direction(said) is None
