@@ -148,7 +148,7 @@ class ActionAfterEmergency(Action):
         if intent is None:
             return []  # a question for the nurse is not lost either
         reply = take_message_from_dialogue(unit_of_work(), uid, intent)
-        if tracker.get_slot("channel") == "voice":
+        if tracker.get_slot("channel") == "voice" and not then:  # the task goes on otherwise
             dispatcher.utter_message(json_message={"handoff": {"reason": intent}})
         else:
             dispatcher.utter_message(text=reply)
