@@ -105,8 +105,8 @@ def _birth_after(
         if words[i].folded in _RELATIONS and i and words[i - 1].folded in _POSSESSIVES:
             return None  # another relative named: theirs
         birth = _match(words, i, _BIRTH_SAID)
-        if not birth:
-            continue
+        if not birth or _callers_own(words, i):
+            continue  # "... and I was born 3/3/82", "mi fecha de nacimiento": the caller's
         at = i + birth
         if at < len(words) and words[at].folded in _AFTER_BIRTH:
             at += 1
@@ -114,6 +114,15 @@ def _birth_after(
         if size:
             return (at, at + size), (i, at + size)
     return None
+
+
+_FIRST_PERSON = {"i", "i'm", "im", "my", "mi", "yo", "me"}
+
+
+def _callers_own(words: list[_Word], at: int) -> bool:
+    """A birth date the caller gives as their own: "my dob", "I was born", "nací"."""
+    before = {w.folded for w in words[max(0, at - 2) : at]}
+    return bool(before & _FIRST_PERSON) or words[at].folded == "naci"
 
 
 def relative_said(text: str, language: str, today: date) -> RelativeSaid | None:

@@ -75,3 +75,8 @@ def test_a_relatives_birth_date_is_not_the_callers(said):
     found = introduction(said, "es" if "llamo" in said else "en")
     assert found is not None and found.name is not None
     assert found.date_of_birth is None  # asked: the caller's own is needed to verify them
+
+
+def test_the_callers_own_birth_date_is_not_the_relatives():
+    said = "my son Noah Brandt has a rash, can he come in friday? I'm his mom, my dob is 2/2/1980"
+    assert relative_said(said, "en", TODAY) is None
