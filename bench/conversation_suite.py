@@ -80,6 +80,7 @@ SETS = {
     "third": Path(__file__).with_name("conversations_third"),  # held out, written 2026-12-07 (4th)
     "fourth": Path(__file__).with_name("conversations_fourth"),  # held out, written in the 5th
     "fifth": Path(__file__).with_name("conversations_fifth"),  # held out, written blind
+    "sixth": Path(__file__).with_name("conversations_sixth"),  # held out, written blind
 }
 PUBLIC_BASE_URL = "https://clinic.example.org"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -827,7 +828,8 @@ def main(argv: list[str] | None = None) -> int:
         default="default",
         help="bench/conversations (default), or the held-out bench/conversations_unseen (unseen)"
         " and bench/conversations_fresh (fresh), bench/conversations_third (third),"
-        " bench/conversations_fourth (fourth), bench/conversations_fifth (fifth)",
+        " bench/conversations_fourth (fourth), bench/conversations_fifth (fifth),"
+        " bench/conversations_sixth (sixth)",
     )
     parser.add_argument(
         "--dir", type=Path, help="play the conversations of this folder instead (a probe set)"
