@@ -22,7 +22,7 @@ from assistant.identity.names import fold, has_full_name, is_one_name, names_ins
 from assistant.messages import translate
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
-from dialogues.actions.corrections import request_corrected
+from assistant.frontdesk.corrections import request_corrected
 from dialogues.actions.repair import RepairingForm
 
 _CLEARED = {"patient_name": None, "patient_dob": None}

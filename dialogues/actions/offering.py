@@ -25,7 +25,7 @@ from assistant.frontdesk.short_answers import (
 )
 from assistant.frontdesk.time_phrases import about_the_visit_day, same_day_as_visit
 from dialogues.actions.context import latest_intent
-from dialogues.actions.corrections import corrected_wish
+from assistant.frontdesk.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm
