@@ -253,7 +253,8 @@ def _spoken(text: str, language: str, today: date) -> date | None:
 # denied; what the correction leaves out (month, year) comes from before it.
 _CORRECTS = re.compile(
     r"\b(?:sorry|i mean|i meant|actually|correction|perd[oó]n|digo|quise decir|quiero decir"
-    r"|mejor dicho|o sea|perdone)\b|^\s*(?:no|nope|nah)\b(?:[\s,]+no\b)*"
+    r"|mejor dicho|o sea|perdone|oops|whoops|my bad|me equivoqu[eé]|disculpe)\b"
+    r"|^\s*(?:no|nope|nah)\b(?:[\s,]+no\b)*"
 )
 _DENIED_NUMBER = re.compile(
     # "no wait, I meant the 19th", "no, sorry": a "no" before a correction denies nothing

@@ -320,8 +320,8 @@ _TASK_WORDS = {
           r"|pas(?:e|ar|ela|emela|armela|amela)|recorr\w*|change it|change the)",
     BOOK: r"(?:make an? new one|make a new|book\w*|a new one|new (?:appointment|appt|one|visit)"
           r"|hacer (?:una|otra) (?:nueva|cita)|sacar otra|agendar\w*|otra cita|nueva cita)",
-    CONFIRM: r"(?:confirm\w*|(?:i'?ll )?keep it(?! (?:with|on|at|for|in|but|the|same))|i can make it|la dejo|dejela|d[eé]jela"
-             r"|la mantengo|s[ií] voy|i'?ll be there|ahi estare)",
+    # keeping the visit is no confirmation ("olvídelo, la dejo como está": nothing changed)
+    CONFIRM: r"(?:confirm\w*|s[ií] voy|i'?ll be there|i will be there|ahi estare)",
 }  # fmt: skip
 _MOVE_TOO = re.compile(r"\b(mu[eé]v[ae]\w*|p[aá]se(la|mela)|c[aá]mbie(la|mela))\b")
 
@@ -330,9 +330,7 @@ def denied_tasks(text: str) -> set[str]:
     """The tasks a reply turns down ("I want to move it, not make a new one": book)."""
     folded = folded_text(text)
     return {
-        task
-        for task, verbs in _TASK_WORDS.items()
-        if re.search(rf"\b{_NOT} {verbs}\b", folded)
+        task for task, verbs in _TASK_WORDS.items() if re.search(rf"\b{_NOT} {verbs}\b", folded)
     }
 
 

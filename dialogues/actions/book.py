@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.corrections import corrected_wish
 from assistant.frontdesk.offers import OfferedTime
 from assistant.frontdesk.provider_words import FIRST, last_mention, names_provider
 from assistant.frontdesk.short_answers import choose, wants_more
@@ -29,7 +30,6 @@ from dialogues.actions.commit import conclude
 from dialogues.actions.common import BOOKED, TO_STAFF, channel, language, yes_or_no
 from dialogues.actions.compound import mentions_prep
 from dialogues.actions.context import conversation_uid, unit_of_work
-from assistant.frontdesk.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.offering import OfferingForm, chosen, offered

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.corrections import corrected_wish, provider_kept, with_provider
 from assistant.frontdesk.provider_words import names_provider
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
@@ -24,7 +25,6 @@ from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.commit import conclude
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
-from assistant.frontdesk.corrections import corrected_wish, provider_kept, with_provider
 from dialogues.actions.offering import OfferingForm, chosen, offered
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
