@@ -43,9 +43,10 @@ _PARTS_OF_DAY = re.compile(
     r"\b(in the |por la |en la |de la |la )?(morning|afternoon|evening|manana|tarde|noche"
     r"|temprano)\b"
 )
-# Which day: a weekday, today / tomorrow, the visit's own day.
+# Which day: a weekday, today / tomorrow, the visit's own day ("that day" alone: the day
+# asked before, kept).
 _SAME_DAY = re.compile(
-    r"\b((on )?(the|that) same day|(on )?that day|(el |ese )?mismo dia|ese dia"
+    r"\b((on )?(the|that) same day|(el |ese )?mismo dia"
     r"|the day of (my|the) (appointment|appt|visit)|el dia de (mi|la) cita)\b"
 )
 _DATED = re.compile(r"\b(tomorrow|today|hoy|pasado manana|day after tomorrow)\b")
@@ -212,7 +213,7 @@ def corrected_wish(said: str, before: str | None) -> str | None:
     denied_days = set(reading.denied(WEEKDAY) + reading.denied(DAY_WORD))
     denied_parts = set(reading.denied(PART))
     has_day = bool(now[DAY] or reading.wished(WEEKDAY) or about_the_visit_day(text))
-    dated = bool(_DATED.search(text) or _SAME_DAY.search(text))  # a date: no week kept
+    dated = bool(_DATED.search(text) or _SAME_DAY.search(text) or about_the_visit_day(text))
     has_hour = bool(now[HOUR] or reading.wished(PART) or clock)
     kept: list[str] = []
     still_denied: list[str] = []  # said last, each after a comma: "thursday , not morning"
