@@ -100,7 +100,9 @@ def weekday_of(text: str) -> int | None:
 
 _CLOCK_WINDOW = re.compile(
     r"\b(after|before|past|later than|earlier than|no earlier than|no later than|antes de"
-    r"|despues de|desde|a partir de)\s+(the\s+|las?\s+)?\d"
+    r"|despues de|desde|a partir de)\s+(the\s+|las?\s+)?(\d|noon|midday|lunch|mediodia"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|una|dos|tres|cuatro"
+    r"|cinco|seis|siete|ocho|nueve|diez|once|doce)\b"
 )
 
 
@@ -469,7 +471,11 @@ def asks_to_reschedule(text: str) -> bool:
     doesn't work anymore"."""
     folded = folded_text(text)
     return asks_to_move(text) or bool(
-        re.search(r"\b(reschedul\w*|reprogram\w*|cambi(ar|e|ela|arla)|mover(la)?)\b", folded)
+        re.search(
+            r"\b(reschedul\w*|reprogram\w*|cambi(ar|e|ela|arla|emela)|mover(la)?"
+            r"|muev(a|ala|alo|amela|anla|e|ela)|pas(ela|emela|armela))\b",
+            folded,
+        )
         or _TIME_NO_GOOD.search(folded)
         or _PASAR.search(folded)
         or _ANOTHER_TIME_INSTEAD.search(folded)

@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from assistant.frontdesk.corrections import task_meant
 from assistant.frontdesk.insurance import answer_insurance
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
@@ -98,9 +99,14 @@ class RepairingForm(FormValidationAction):
             return [SlotSet(requested, None), ActionExecutionRejected(self.form_name())]
         return await super().run(dispatcher, tracker, domain)
 
+    # Tasks a correction may turn this form's task into ("never mind, just confirm it").
+    switches: tuple[str, ...] = ()
+
     def switch_to(self, tracker: Tracker, text: str) -> str | None:
-        """Another task asked for instead ("actually just cancel it"): its name, else None."""
-        return None
+        """Another task asked for instead ("actually just cancel it", "start over, I want to
+        move my visit, not make a new one"): its name, else None."""
+        wanted = task_meant(text, tracker.get_slot("task"))
+        return wanted if wanted in self.switches else None
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -184,6 +184,12 @@ class ActionRouteTask(Action):
             chosen = appointment_id(tracker)
             confirmed = self.confirm(dispatcher, tracker, chosen)
             return [*reset(), SlotSet("task", "confirm"), *confirmed]
+        if stopped == SWITCHED and appointment_id(tracker) is None and tracker.get_slot("verified"):
+            # "start over, I want to move my visit, not book a new one": their visit (the only
+            # one, or the one named), as a move asked for at the start
+            switched = self.switch(tracker)[:-1]  # without its flow
+            task = str(tracker.get_slot("task"))
+            return switched + self.for_verified(dispatcher, tracker, switched, task)
         if stopped == SWITCHED:
             return self.switch(tracker)
         if stopped:
