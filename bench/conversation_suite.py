@@ -549,7 +549,9 @@ def _checks(
         wanted = f"running about {int(expect['late_minutes'])} min late"
         checks.append((f"late by {expect['late_minutes']} min (noted {note!r})", note == wanted))
     if expect.get("not_emergency"):  # a care question: a normal task, no urgent clinical path
-        urgent = any(t.priority == "urgent" for t in tasks)
+        # A late arrival past the grace period is urgent for the desk (a follow-up), not a
+        # clinical path: only urgent callbacks and urgent clinical transfers count.
+        urgent = any(t.priority == "urgent" and t.kind != "follow_up" for t in tasks)
         emergency = (
             conversation is not None
             and session.execute(
