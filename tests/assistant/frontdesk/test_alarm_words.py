@@ -67,6 +67,7 @@ def test_a_child_who_swallowed_something_is_an_emergency(said):
         "I ate and then took my pills, is that ok",
         "mi mamá se tomó sus pastillas dos veces hoy, qué hago",  # a care question (the nurse)
         "I almost died laughing at the hold music, anyway I need to confirm",
+        "by a stroke of luck I'm free earlier, can I move my visit up",
     ],
 )
 def test_taking_ones_medicine_or_an_idiom_is_no_emergency_word(said):
