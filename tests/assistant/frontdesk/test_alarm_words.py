@@ -38,6 +38,8 @@ def test_a_non_medical_alarm_with_a_request_is_a_false_alarm(said):
         "se descompuso el carro y mi papá no responde",
         "hubo un choque en la carretera y mi hijo está sangrando",
         "my dad is acting strange today",  # nothing explains the classifier's alarm
+        "my car died on the way and my mom is acting strange, I need to move her visit",
+        "se descompuso el carro y mi esposo está actuando raro, quiero cambiar la cita",
     ],
 )
 def test_a_red_flag_said_with_a_non_medical_alarm_stays_an_emergency(said):
