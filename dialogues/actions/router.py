@@ -18,7 +18,7 @@ from assistant.conversations.messages import CARE_QUESTION, take_message_from_di
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
-from assistant.frontdesk.late import minutes_late, todays_appointment_for
+from assistant.frontdesk.late import minutes_said, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
 from assistant.frontdesk.provider_words import others_named
 from assistant.frontdesk.respelling import respelled
@@ -228,8 +228,8 @@ class ActionRouteTask(Action):
         if not follows:  # "... and where do I park?", "... and I need a refill": first
             handle_other_parts(dispatcher, tracker, said)
         events: list[EventType] = [SlotSet("task", task), *reset()]
-        if task == "late":  # "I'll be 20 minutes late": no need to ask again
-            events.append(SlotSet("late_said", minutes_late(said)))
+        if task == "late":  # "I'll be 20 minutes late", "a few minutes late": not asked again
+            events.append(SlotSet("late_said", minutes_said(said)))
         words = task_words(said)  # without "... and what's the address?"
         move_words = task == "book" and moves(said) and not books(said)  # "push it back"
         moving = task in ("reschedule", "either") or move_words
@@ -498,7 +498,7 @@ class ActionRouteTask(Action):
         if said is None:
             return [*found, flow("late")]
         # the minutes were in the first message: note it now, ask only about rescheduling
-        slots = note_late(dispatcher, tracker, int(said), view.appointment_id)
+        slots = note_late(dispatcher, tracker, int(said) or None, view.appointment_id)
         found += [SlotSet(k, v) for k, v in slots.items()]
         return [*found, flow("late" if slots.get("late_beyond") else "done")]
 
