@@ -344,10 +344,11 @@ def corrected_date_of_birth(
         return None
     kept = _DENIED_NUMBER.sub(" ", lowered)
     head, tail = (kept[: marker.start()], kept[marker.end() :]) if marker else ("", kept)
+    head = _TRAILING_NO.sub("", head)  # "march fourth 1982 no sorry, the third": the date
     base = parse_date_of_birth(head, language, today=today) if head.strip() else None
     if base is None and previous:
         base = parse_date_of_birth(previous, language, today=today)
-    year = _year_in(tail)
+    year = _year_in(tail) or _short_year(tail, base)
     if base is not None and year is not None and _only_year(tail, year):
         # "es 1975 no 1957", "eighty two, nineteen eighty two": the year, the rest as before
         month, _ = _partial(tail)
@@ -364,9 +365,24 @@ def corrected_date_of_birth(
         if whole is not None:
             return whole
     month, day = _partial(tail)
-    if base is None or day is None:
+    if base is None or (day is None and month is None):
         return None
-    try:
-        return base.replace(month=month or base.month, day=day)
+    try:  # "the third", "no perdón, de julio": the day or the month, the rest as before
+        return base.replace(month=month or base.month, day=day or base.day)
     except ValueError:
         return None
+
+
+# Said between the date taken back and its correction: "... 1982 no sorry", "... wait no".
+_TRAILING_NO = re.compile(r"(?:[\s,.;!-]+(?:no|nope|nah|wait|oh|um|uh|hmm|espere|ay))+[\s,.;!-]*$")
+
+
+def _short_year(tail: str, base: date | None) -> int | None:
+    """A year said by its last two digits alone ("3/3/83 oops 82"): in the century of the date
+    it corrects (a number up to 31 could be a day: not a year)."""
+    if base is None:
+        return None
+    numbers = re.findall(r"\b\d{2}\b", tail)
+    if len(numbers) != 1 or int(numbers[0]) <= 31 or re.search(r"[a-z]{3,}", tail):
+        return None
+    return base.year - base.year % 100 + int(numbers[0])

@@ -30,6 +30,7 @@ from assistant.frontdesk.short_answers import (
     asks_to_reschedule,
     folded_text,
     new_wish,
+    question_topic,
     said_clocks,
 )
 from assistant.frontdesk.time_phrases import about_the_visit_day
@@ -75,12 +76,12 @@ _AFTER_ANCHOR = re.compile(
     r"\b(later|out|from now|after|ahead|away|mas adelante|mas tarde|despues|de la fecha)\b"
 )
 _HOUR_WORD = (
-    r"(\d{1,2}(:\d{2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon"
-    r"|midday|lunch|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|mediodia)"
+    r"(\d{1,2}(:\d{2}| [0-5]\d\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|noon|midday|lunch|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|mediodia)"
 )
 # A clock time or a window on it: "after 3", "before noon", "at 2 pm", "antes de las 11".
 _CLOCK = re.compile(
-    r"\b(after|before|by|around|about|at|until|till|past|no later than|no earlier than"
+    r"\b(after|before|by|around|about|at|until|till|til|past|no later than|no earlier than"
     r"|earlier than|later than|antes de( las?)?|despues de( las?)?|a partir de( las?)?"
     r"|desde( las?)?|hasta( las?)?|a las?|como a las?|tipo)( the)? " + _HOUR_WORD
     + r"( ?(o ?clock|am|pm|a m|p m|de la (manana|tarde|noche)|in the (morning|afternoon"
@@ -101,6 +102,11 @@ _PIVOT = re.compile(
 # taken back ("I pick up my kids at three, make it before noon instead").
 _REPLACING = re.compile(
     r"\b(instead|mejor|rather|better|sino|make it|que sea|prefer|prefiero|go with|hagala)\b"
+)
+# Weaker: what a correction opens with ("wait no, after 3, I don't get off till 2:30"); used
+# when no clause says the new value with the words above.
+_CORRECTING = re.compile(
+    r"\b(i meant|i mean|meant|quise decir|quiero decir|wait no|no wait|scratch that)\b"
 )
 
 
@@ -151,6 +157,8 @@ def _pieces(text: str) -> tuple[dict[str, list[str]], list[str]]:
                     found[slot].append((n, match[0].strip()))
                 taken = pattern.sub(" ", taken)  # "at 3" is no part of "3 in the afternoon"
     replacing = [n for n, c in enumerate(clauses) if _REPLACING.search(c)]
+    if not replacing:
+        replacing = [n for n, c in enumerate(clauses) if _CORRECTING.search(c)]
     pieces: dict[str, list[str]] = {}
     dropped: list[str] = []
     for slot, said in found.items():
@@ -187,6 +195,73 @@ def read_correction(said: str, before: str | None) -> list[Correction]:
     return changes
 
 
+# "The Wednesday after that", "the week after that one": a week after the week said before.
+_AFTER_THAT = re.compile(
+    r"\b(?:the )?(?P<what>week|monday|tuesday|wednesday|thursday|friday|mon|tue|tues|wed|thu"
+    r"|thur|thurs|fri) (?:after|following) (?:that|this|it)(?: one)?\b"
+)
+_NEXT_WEEK_BEFORE = re.compile(
+    r"\b(next|following|coming) (week|monday|tuesday|wednesday|thursday|friday)\b"
+    r"|\b(proxima|siguiente) semana|\bsemana que (viene|entra)\b"
+)
+# Words that only steer the conversation ("go back, I meant ...", "scratch that"): no wish.
+_STEERING = re.compile(r"\b(go back|back up|scratch that|regresar|volver atras|atras)\b")
+
+
+# Where a question joins a correction: "make it Friday, and also where do I park?".
+_QUESTION_JOINT = re.compile(
+    r"(?i)[.;?!]|,|\s(?=(?:and also|and|also|plus|y tambi[eé]n|y|oh and|btw)\s)"
+)
+
+
+def without_questions(text: str) -> str:
+    """The reply without the questions it asks about the office, insurance or preparation
+    ("wait, make it Friday and also where do I park": "wait, make it Friday")."""
+    pieces = [p for p in _QUESTION_JOINT.split(text) if p and p.strip()]
+    asked = [p for p in pieces if question_topic(p) is not None]
+    if not asked or len(asked) == len(pieces):
+        return text
+    return ", ".join(p.strip() for p in pieces if p not in asked)
+
+
+def asks_and_corrects(text: str) -> str | None:
+    """The correction said with a question ("wait, make it Friday not Wednesday, and where do
+    I park?": "wait, make it Friday not Wednesday"), None when the reply only asks."""
+    rest = without_questions(text)
+    if rest == text or not takes_back(rest):
+        return None
+    reading = read_times(rest)
+    return rest if reading.words or names_provider(rest) else None
+
+
+def carries_correction(text: str) -> bool:
+    """ "Go back, I meant Thursday of next week": the steering words come with a new value
+    (a day, a week, an hour, a provider), which is the answer."""
+    rest = _STEERING.sub(" ", folded_text(text))
+    return bool(read_times(rest).words or names_provider(rest))
+
+
+# A "no" that opens a correction answers what was offered ("wait no, after 3", "no, sorry,
+# Thursday"): with a lead-in or a comma it denies nothing that follows it.
+_OPENING_NO = re.compile(
+    r"^\W*(?P<lead>(?:(?:oh|wait|sorry|hmm|um|uh|actually|hold on|ay|perd[oó]n|espere)\W+)+)"
+    r"(?:no|nope|nah)\b(?:\W+(?:wait|sorry|perd[oó]n|espere))*\W*"
+    r"|^\W*(?P<bare>)(?:no|nope|nah)\s*,(?:\W*(?:wait|sorry|perd[oó]n|espere)\b)*\W*"
+)
+
+
+def _after_that(text: str, previous: str) -> str:
+    """ "The Wednesday after that" after "next Wednesday": Wednesday the week after next;
+    after a day of this week, the one of next week."""
+
+    def later(match: re.Match[str]) -> str:
+        week = "the week after next" if _NEXT_WEEK_BEFORE.search(previous) else "next week"
+        what = match["what"]
+        return week if what == "week" else f"{what} {week}"
+
+    return _AFTER_THAT.sub(later, text)
+
+
 def corrected_wish(said: str, before: str | None) -> str | None:
     """The new wish a correction means, merged with the one before it slot by slot (None: the
     reply is not a new time wish, e.g. a choice among the offered times). What it denies is
@@ -194,10 +269,11 @@ def corrected_wish(said: str, before: str | None) -> str | None:
     from before ("actually the afternoon" keeps the day and the week; "not Tuesday,
     Wednesday" keeps "next week" and the part of the day); a denial with nothing in its place
     stays as one ("mornings are bad for me": not mornings, on the day asked before)."""
-    reading = read_times(_PIVOT.sub(", ", said))  # "no mejor en la tarde": "no, mejor ..."
-    text = _clauses(reading.kept())
     previous_reading = read_times(before or "")
     previous = _clauses(previous_reading.kept())
+    said = _after_that(_STEERING.sub(" ", without_questions(said).lower()), previous)
+    reading = read_times(_PIVOT.sub(", ", said))  # "no mejor en la tarde": "no, mejor ..."
+    text = _clauses(reading.kept())
     (now, dropped), old = _pieces(text), slot_pieces(previous)
     for piece in dropped:  # "at three" said as the reason, "before noon instead" the wish
         text = re.sub(rf"\b{re.escape(piece)}\b", " ", text)
@@ -228,6 +304,7 @@ def corrected_wish(said: str, before: str | None) -> str | None:
     # each piece its own clause: "ay no" kept from the reply denies nothing asked before
     wish = " , ".join(dict.fromkeys(w for w in [text, *kept] if w)).strip(" ,")
     denials = [f"not {value}" for value in dict.fromkeys(still_denied)]
+    wish = " ".join(_OPENING_NO.sub(r"\g<lead> , ", wish).split()).strip(" ,")  # "wait no after 3"
     return " , ".join([wish, *denials] if wish else denials)
 
 
@@ -382,3 +459,52 @@ def without_kept(text: str) -> str:
     """The reply without what it says to keep ("I meant the one with Dr. Okafor, keep Chen":
     the one with Dr. Okafor)."""
     return _KEPT.sub(" ", folded_text(text))
+
+
+# --- a request that corrects itself ------------------------------------------------------------
+
+# Where a request takes back what it just said: "next week.. wait no, the week after next",
+# "el tuesday... no wait, el thursday", "después de las 2, no, mejor después de las 3",
+# "with Dr. Chen, sorry no, the Okafor one", "scratch that", "I mean".
+_SELF_CORRECTS = re.compile(
+    r"(?:\b(?:wait|sorry|actually|oops|hmm|um|uh|oh|ay|perd[oó]n|espere)\W+)*"
+    r"\bno\b(?! (?:later|earlier|rush|problem|preference)\b)"
+    r"(?:\W+(?:wait|sorry|actually|perd[oó]n|espere|mejor|digo|i mean|i meant))*\W+"
+    r"|\b(?:scratch that|i mean|i meant|quise decir|mejor dicho)\b\W*",
+    re.IGNORECASE,
+)
+_PROVIDER_SAID = re.compile(
+    r"(?i)\b(?:(?:with|w|con)\s+(?:el\s+|la\s+)?)?(?:dr|dra|doctor|doctora|np|pa|nurse"
+    r"|enfermera)\b\.?\s+(?:el\s+|la\s+)?(?:practitioner\s+)?[^\W\d_]+"
+)
+
+
+# A visit or provider named by a word alone after a titled one was taken back ("the Okafor
+# one", "la de Okafor", "with Emily Park").
+_ONE_OF = re.compile(r"^\W*(?:the \w+ one|la de (?:la |el )?\w+|with \w+( \w+)?)\b")
+
+
+def self_corrected(text: str) -> str:
+    """A request without what it takes back: each slot (day, week, hour, provider) named after
+    "no" / "scratch that" / "I mean" replaces the one named before it ("move it to next week..
+    wait no, the week after next": the week after next). Unchanged when nothing is taken back."""
+    for marker in reversed(list(_SELF_CORRECTS.finditer(text))):
+        head, tail = text[: marker.start()], text[marker.end() :]
+        if not head.strip() or not tail.strip():
+            continue
+        now, old = slot_pieces(_clauses(tail)), slot_pieces(_clauses(head))
+        kept = _clauses(head)
+        dropped = False
+        for slot in TIME_SLOTS:
+            if now[slot] and old[slot]:
+                for piece in old[slot]:
+                    kept = re.sub(rf"\b{re.escape(piece)}\b", " ", kept)
+                dropped = True
+        if (names_provider(tail) or _ONE_OF.search(folded_text(tail))) and _PROVIDER_SAID.search(
+            kept
+        ):  # "with Dr. Chen, sorry no, the Okafor one"
+            kept = _PROVIDER_SAID.sub(" ", kept)
+            dropped = True
+        if dropped:
+            return " ".join(f"{kept} , {tail}".split())
+    return text

@@ -18,6 +18,7 @@ from assistant.conversations.messages import CARE_QUESTION, take_message_from_di
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
+from assistant.frontdesk.corrections import self_corrected
 from assistant.frontdesk.late import minutes_said, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
 from assistant.frontdesk.provider_words import others_named
@@ -230,7 +231,9 @@ class ActionRouteTask(Action):
         events: list[EventType] = [SlotSet("task", task), *reset()]
         if task == "late":  # "I'll be 20 minutes late", "a few minutes late": not asked again
             events.append(SlotSet("late_said", minutes_said(said)))
-        words = task_words(said)  # without "... and what's the address?"
+        # without "... and what's the address?" nor what it took back ("next week.. wait no,
+        # the week after next")
+        words = self_corrected(task_words(said))
         move_words = task == "book" and moves(said) and not books(said)  # "push it back"
         moving = task in ("reschedule", "either") or move_words
         named = which_visit.reference(words, moving=moving)  # "the later one", "la del jueves"

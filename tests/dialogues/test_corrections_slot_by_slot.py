@@ -96,3 +96,46 @@ def test_a_cancellation_turned_into_a_move_at_its_read_back(maria, said, languag
                              language)  # fmt: skip
     assert slots["task_stopped"] == SWITCHED and slots["task"] == "reschedule"
     assert slots.get("cancel_confirm") is None and "utter_nothing_changed" not in said_back
+
+
+@pytest.mark.parametrize(
+    ("before", "said", "weekday"),
+    [
+        ("wednesday", "go back, I meant the wednesday of next week", 2),
+        ("monday", "back up, scratch that, I meant tuesday next week", 1),
+    ],
+)
+def test_go_back_with_a_correction_searches_it(maria, before, said, weekday):
+    uid, who = maria
+    options = offer_times(uid, who.appointment_id, before)
+    slots, said_back = _form(ValidateRescheduleForm(), uid, who, "reschedule", "slot_choice",
+                             said, time_preference=before, offered_options=options)  # fmt: skip
+    fresh = slots["offered_options"]
+    assert "utter_choice_unclear" not in said_back
+    assert fresh and all(_day(o).weekday() == weekday for o in fresh)
+    assert _day(fresh[0]) > _day(options[0])  # the week after the one offered
+    assert slots.get("chosen_option") is None
+
+
+def test_a_correction_with_a_question_answers_it_and_searches_the_new_day(maria):
+    uid, who = maria
+    options = offer_times(uid, who.appointment_id, "wednesday morning")
+    said = "hold on make it thursday not wednesday, and where do we park"
+    slots, said_back = _form(ValidateRescheduleForm(), uid, who, "reschedule", "slot_choice",
+                             said, time_preference="wednesday morning",
+                             offered_options=options)  # fmt: skip
+    assert "utter_office_info" in said_back  # the parking answered
+    fresh = slots["offered_options"]
+    assert fresh and all(_day(o).weekday() == 3 for o in fresh)
+    assert slots.get("chosen_option") is None
+
+
+def test_a_parking_question_at_the_read_back_commits_nothing(maria):
+    uid, who = maria
+    options = offer_times(uid, who.appointment_id, "thursday afternoon")
+    slots, said_back = _form(ValidateRescheduleForm(), uid, who, "reschedule",
+                             "reschedule_confirm", "y dónde me estaciono", "es",
+                             time_preference="el jueves en la tarde", offered_options=options,
+                             chosen_option=options[0])  # fmt: skip
+    assert slots.get("reschedule_confirm") is None  # asked again, not a yes
+    assert "utter_office_info" in said_back

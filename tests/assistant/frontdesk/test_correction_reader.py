@@ -15,14 +15,18 @@ from assistant.frontdesk.booking import named_provider
 from assistant.frontdesk.corrections import (
     DAY,
     HOUR,
+    asks_and_corrects,
+    carries_correction,
     corrected_wish,
     denied_tasks,
     read_correction,
+    self_corrected,
     task_meant,
     without_kept,
+    without_questions,
 )
 from assistant.frontdesk.denials import WEEKDAY, read_times
-from assistant.frontdesk.short_answers import choose
+from assistant.frontdesk.short_answers import choose, question_topic, strict_yes
 from assistant.frontdesk.time_phrases import read_wish
 
 NOW = datetime(2027, 4, 5, 15, 0, tzinfo=timezone.utc)  # a Monday, 11 AM in New York
@@ -229,3 +233,111 @@ TODAY = date(2027, 4, 5)
 )
 def test_a_date_of_birth_corrected(said, language, before, born):
     assert corrected_date_of_birth(said, language, previous=before, today=TODAY) == born
+
+
+@pytest.mark.parametrize(
+    ("said", "language", "born"),
+    [
+        ("5/17/79 whoops 78", "en", date(1978, 5, 17)),
+        ("april ninth nineteen ninety no sorry april tenth", "en", date(1990, 4, 10)),
+        ("el dos de mayo del ochenta no perdón de junio", "es", date(1980, 6, 2)),
+    ],
+)
+def test_a_date_of_birth_taken_back_in_the_same_answer(said, language, born):
+    assert corrected_date_of_birth(said, language, today=TODAY) == born
+
+
+# --- a correction that opens with steering words or comes with a question -----------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "weekday", "week_later"),
+    [
+        ("go back, I meant the friday of next week", "friday", FRI, True),
+        ("back up, scratch that, tuesday", "monday next week", TUE, True),
+        ("oh I meant the monday after that one", "next monday", MON, True),
+    ],
+)
+def test_steering_words_carry_the_correction(said, before, weekday, week_later):
+    wish = _wish(said, before)
+    assert wish.preference.weekdays == frozenset({weekday})
+    assert wish.preference.on_date is None or wish.preference.on_date.weekday() == weekday
+    assert carries_correction(said)
+
+
+def test_the_week_after_that_is_one_week_after_the_week_said():
+    assert "the week after next" in (corrected_wish("the thursday after that", "next thursday")
+                                     or "")  # fmt: skip
+    assert "next week" in (corrected_wish("the thursday after that", "thursday") or "")
+
+
+@pytest.mark.parametrize(
+    ("said", "before", "part"),
+    [
+        ("oops I put mornings but I meant afternoons, I'm at the job until 12", "friday morning",
+         "afternoon"),
+        ("wait no after 4, my shift ends at 3:30", "thursday after 1pm", "after 4"),
+    ],
+)  # fmt: skip
+def test_a_clock_said_as_the_reason_is_not_the_wish(said, before, part):
+    wish = corrected_wish(said, before) or ""
+    assert part in wish
+    assert "12" not in wish and "3 30" not in wish and "until" not in wish
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("hold on, make it monday not tuesday, and where do we park?", "monday"),
+        ("mejor el jueves y donde me estaciono", "jueves"),
+    ],
+)
+def test_a_question_asked_with_a_correction_leaves_the_correction(said, kept):
+    rest = asks_and_corrects(said)
+    assert rest is not None and kept in rest.lower() and "park" not in rest
+
+
+def test_a_question_alone_is_no_correction():
+    assert asks_and_corrects("is there parking there? last time it was full") is None
+    assert without_questions("friday works") == "friday works"
+
+
+# --- a request that corrects itself ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "gone", "kept"),
+    [
+        ("move me to two weeks out.. no wait, just next week", "two weeks", "next week"),
+        ("cambiar la cita para el lunes, no, perdón, para el martes", "lunes", "martes"),
+        ("anytime before 10 scratch that before 9 works better", "before 10", "before 9"),
+        ("cancel the one with dr okafor, no sorry, the chen one", "okafor", "chen"),
+    ],
+)
+def test_a_request_without_what_it_took_back(said, gone, kept):
+    fixed = self_corrected(said)
+    assert gone not in fixed and kept in fixed
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["no rush, anything next week works", "friday no later than 3", "no el lunes sino el martes"],
+)
+def test_a_request_that_takes_nothing_back_is_unchanged(said):
+    assert self_corrected(said) == said
+
+
+# --- a read-back answered with a question ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said", ["y donde me estaciono", "ok and where can I park", "yes but do you take aetna"]
+)
+def test_a_question_at_the_read_back_is_no_yes(said):
+    assert not strict_yes(said, "affirm")
+    assert question_topic(said) is not None
+
+
+@pytest.mark.parametrize("said", ["y", "yes", "sí", "y si"])
+def test_a_bare_yes_is_still_a_yes(said):
+    assert strict_yes(said)
