@@ -80,6 +80,7 @@ SETS = {
     "third": Path(__file__).with_name("conversations_third"),  # held out, written 2026-12-07 (4th)
     "fourth": Path(__file__).with_name("conversations_fourth"),  # held out, written in the 5th
     "fifth": Path(__file__).with_name("conversations_fifth"),  # held out, written blind
+    "sixth": Path(__file__).with_name("conversations_sixth"),  # held out, written blind
 }
 PUBLIC_BASE_URL = "https://clinic.example.org"
 AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -548,7 +549,9 @@ def _checks(
         wanted = f"running about {int(expect['late_minutes'])} min late"
         checks.append((f"late by {expect['late_minutes']} min (noted {note!r})", note == wanted))
     if expect.get("not_emergency"):  # a care question: a normal task, no urgent clinical path
-        urgent = any(t.priority == "urgent" for t in tasks)
+        # A late arrival past the grace period is urgent for the desk (a follow-up), not a
+        # clinical path: only urgent callbacks and urgent clinical transfers count.
+        urgent = any(t.priority == "urgent" and t.kind != "follow_up" for t in tasks)
         emergency = (
             conversation is not None
             and session.execute(
@@ -827,7 +830,8 @@ def main(argv: list[str] | None = None) -> int:
         default="default",
         help="bench/conversations (default), or the held-out bench/conversations_unseen (unseen)"
         " and bench/conversations_fresh (fresh), bench/conversations_third (third),"
-        " bench/conversations_fourth (fourth), bench/conversations_fifth (fifth)",
+        " bench/conversations_fourth (fourth), bench/conversations_fifth (fifth),"
+        " bench/conversations_sixth (sixth)",
     )
     parser.add_argument(
         "--dir", type=Path, help="play the conversations of this folder instead (a probe set)"

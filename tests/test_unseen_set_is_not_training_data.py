@@ -1,5 +1,5 @@
-"""bench/conversations_unseen, _fresh, _third, _fourth and _fifth are evaluation sets: they must
-never become training data.
+"""bench/conversations_unseen, _fresh, _third, _fourth, _fifth and _sixth are evaluation sets: they
+must never become training data.
 
 No patient turn of it may appear as an NLU training example (case-insensitive, whitespace
 collapsed, entity annotations removed from the examples), and it keeps its size and its mix of
@@ -27,6 +27,7 @@ FRESH = ROOT / "bench" / "conversations_fresh"  # a second held-out set, written
 THIRD = ROOT / "bench" / "conversations_third"  # a third, written in the fourth session
 FOURTH = ROOT / "bench" / "conversations_fourth"  # a fourth, written in the fifth session
 FIFTH = ROOT / "bench" / "conversations_fifth"  # a fifth, written in the sixth session
+SIXTH = ROOT / "bench" / "conversations_sixth"  # a sixth, written blind in the seventh session
 NLU_DATA = ROOT / "nlu" / "data"
 SHORT_ANSWER_WORDS = 5
 
@@ -83,6 +84,7 @@ HELD_OUT = [  # every held-out one
     *_conversations(THIRD),
     *_conversations(FOURTH),
     *_conversations(FIFTH),
+    *_conversations(SIXTH),
 ]
 
 

@@ -253,7 +253,8 @@ def _spoken(text: str, language: str, today: date) -> date | None:
 # denied; what the correction leaves out (month, year) comes from before it.
 _CORRECTS = re.compile(
     r"\b(?:sorry|i mean|i meant|actually|correction|perd[oó]n|digo|quise decir|quiero decir"
-    r"|mejor dicho|o sea|perdone)\b|^\s*(?:no|nope|nah)\b(?:[\s,]+no\b)*"
+    r"|mejor dicho|o sea|perdone|oops|whoops|my bad|me equivoqu[eé]|disculpe)\b"
+    r"|^\s*(?:no|nope|nah)\b(?:[\s,]+no\b)*"
 )
 _DENIED_NUMBER = re.compile(
     # "no wait, I meant the 19th", "no, sorry": a "no" before a correction denies nothing
@@ -262,6 +263,56 @@ _DENIED_NUMBER = re.compile(
     r"(?P<what>[a-z0-9áéíóúñ' ]+?)\s*(?=[,.;!?]|$"
     r"|\b(?:but|pero|sino|it'?s|es)\b)"
 )
+
+
+def _new_year(what: str, previous: str | None) -> bool:
+    """Whether the words after a "no" say a year other than the one said before ("no eighty
+    two nineteen eighty two" after "... nineteen eighty three"): a no, then the year."""
+    year = _year_in(what)
+    if year is None or not previous:
+        return False
+    return _year_in(previous.lower()) != year and str(year) not in previous
+
+
+_NOT_YEAR = {"no", "not", "sorry", "its", "it's", "is", "es", "the", "year", "el", "ano", "año",
+             "del", "de", "oh", "wait", "me", "equivoque", "equivoqué", "perdon", "perdón",
+             "i", "meant", "mean", "said", "dije", "quise", "decir", "digo", "um", "uh",
+             "my", "bad", "was", "era", "born", "in", "en", "nací", "naci"}  # fmt: skip
+
+
+def _only_year(tail: str, year: int) -> bool:
+    """Whether a correction says a year and nothing else of the date (its last two digits said
+    first are the same year: "eighty two, nineteen eighty two")."""
+    tokens = [t for t in re.findall(r"[a-záéíóúñ']+|\d+", tail) if t not in _NOT_YEAR]
+    rest = " ".join(tokens)
+    for phrase in (str(year), *_year_phrases(tokens, year)):
+        rest = rest.replace(phrase, " ")
+    return not rest.split() or all(t in MONTHS for t in rest.split())
+
+
+def _year_phrases(tokens: list[str], year: int) -> list[str]:
+    """The runs of words that say this year or its last two digits, longest first."""
+    found = []
+    for size in range(len(tokens), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            phrase = " ".join(tokens[start : start + size])
+            value = year_from_words(phrase)
+            if value is not None and value in (year, year % 100):
+                found.append(phrase)
+    return found
+
+
+def _year_in(text: str) -> int | None:
+    """The year a fragment says ("1975", "nineteen eighty two", "del setenta y cinco")."""
+    digits = re.findall(r"\b(19\d{2}|20\d{2})\b", text)
+    if digits:
+        return int(digits[-1])
+    tokens = re.findall(r"[a-záéíóúñ]+", text)
+    for start in range(len(tokens)):
+        value = year_from_words(" ".join(tokens[start:]))
+        if len(tokens) - start >= 2 and value is not None and value >= 1900:
+            return value
+    return None
 
 
 def _partial(text: str) -> tuple[int | None, int | None]:
@@ -283,7 +334,9 @@ def corrected_date_of_birth(
     """The date of birth a corrected answer affirms; None when `text` is no correction (or
     nothing complete can be made of it). `previous`: the answer it corrects, if any."""
     today = today or date.today()
-    lowered = text.lower()
+    lowered = _DENIED_NUMBER.sub(
+        lambda m: ", " + m["what"] if _new_year(m["what"], previous) else m[0], text.lower()
+    )  # "no eighty two nineteen eighty two": a no, then a year not said before
     denied = _DENIED_NUMBER.search(lowered)
     markers = list(_CORRECTS.finditer(lowered))
     marker = markers[-1] if markers else None
@@ -291,6 +344,18 @@ def corrected_date_of_birth(
         return None
     kept = _DENIED_NUMBER.sub(" ", lowered)
     head, tail = (kept[: marker.start()], kept[marker.end() :]) if marker else ("", kept)
+    head = _TRAILING_NO.sub("", head)  # "march fourth 1982 no sorry, the third": the date
+    base = parse_date_of_birth(head, language, today=today) if head.strip() else None
+    if base is None and previous:
+        base = parse_date_of_birth(previous, language, today=today)
+    year = _year_in(tail) or _short_year(tail, base)
+    if base is not None and year is not None and _only_year(tail, year):
+        # "es 1975 no 1957", "eighty two, nineteen eighty two": the year, the rest as before
+        month, _ = _partial(tail)
+        try:
+            return _make(year, month or base.month, base.day, today)
+        except ValueError:
+            return None
     whole = parse_date_of_birth(tail, language, today=today)
     if whole is not None:
         return whole
@@ -299,13 +364,25 @@ def corrected_date_of_birth(
         whole = parse_date_of_birth(" ".join(said[start:]), language, today=today)
         if whole is not None:
             return whole
-    base = parse_date_of_birth(head, language, today=today) if head.strip() else None
-    if base is None and previous:
-        base = parse_date_of_birth(previous, language, today=today)
     month, day = _partial(tail)
-    if base is None or day is None:
+    if base is None or (day is None and month is None):
         return None
-    try:
-        return base.replace(month=month or base.month, day=day)
+    try:  # "the third", "no perdón, de julio": the day or the month, the rest as before
+        return base.replace(month=month or base.month, day=day or base.day)
     except ValueError:
         return None
+
+
+# Said between the date taken back and its correction: "... 1982 no sorry", "... wait no".
+_TRAILING_NO = re.compile(r"(?:[\s,.;!-]+(?:no|nope|nah|wait|oh|um|uh|hmm|espere|ay))+[\s,.;!-]*$")
+
+
+def _short_year(tail: str, base: date | None) -> int | None:
+    """A year said by its last two digits alone ("3/3/83 oops 82"): in the century of the date
+    it corrects (a number up to 31 could be a day: not a year)."""
+    if base is None:
+        return None
+    numbers = re.findall(r"\b\d{2}\b", tail)
+    if len(numbers) != 1 or int(numbers[0]) <= 31 or re.search(r"[a-z]{3,}", tail):
+        return None
+    return base.year - base.year % 100 + int(numbers[0])

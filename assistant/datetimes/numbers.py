@@ -174,7 +174,7 @@ def year_from_words(words: str) -> int | None:
         if thousands is None or tail is None:
             return None
         return thousands * 1000 + tail
-    # English: nineteen eighty two, nineteen oh five, nineteen hundred
+    # English: nineteen eighty two, nineteen oh five, nineteen hundred [and] eighty two
     for split in range(1, len(parts)):
         head = small_number(" ".join(parts[:split]))
         tail_words = parts[split:]
@@ -182,6 +182,8 @@ def year_from_words(words: str) -> int | None:
             continue
         if tail_words == ["hundred"]:
             return head * 100
+        if tail_words[0] == "hundred":  # ("and" is already left out)
+            tail_words = tail_words[1:]
         if tail_words[0] in ("oh", "o") and len(tail_words) == 2:
             tail = small_number(tail_words[1])
             tail = tail if tail is not None and tail < 10 else None

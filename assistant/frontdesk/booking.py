@@ -36,7 +36,9 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
+from assistant.frontdesk.corrections import takes_back
 from assistant.frontdesk.offers import OfferedTime
+from assistant.frontdesk.provider_words import last_mention
 from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult
 from assistant.frontdesk.short_answers import choose, words
 from assistant.frontdesk.time_phrases import read_wish
@@ -508,14 +510,19 @@ _TITLED = re.compile(
 )
 
 
-def _provider_hits(text: str, providers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The providers these words name. The places they work are not names ("the Oak Park
-    office" names no NP Park), and a name said with a title wins over a bare word."""
-    folded = " ".join(words(text))
+def _without_places(folded: str, providers: list[dict[str, Any]]) -> str:
+    """Folded words without the places the providers work at ("Oak Park" names no Park)."""
     for place in {p for provider in providers for p in provider.get("places", ())}:
         short = re.sub(r"\s+(office|center|centre|clinic|medical|dermatology)\b.*$", "", place)
         for phrase in sorted({place, short}, key=len, reverse=True):
             folded = re.sub(rf"\b{re.escape(phrase)}\b", " ", folded) if phrase else folded
+    return folded
+
+
+def _provider_hits(text: str, providers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The providers these words name. The places they work are not names ("the Oak Park
+    office" names no NP Park), and a name said with a title wins over a bare word."""
+    folded = _without_places(" ".join(words(text)), providers)
     titled = set(_TITLED.findall(folded))
     hits = [p for p in providers if titled & set(p["words"])]
     if hits:
@@ -546,8 +553,16 @@ def _title_kind(title: str) -> str | None:
 
 
 def named_provider(text: str, providers: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The one provider a request names ("with Dr. Chen"), or None."""
+    """The one provider a request names ("with Dr. Chen"), or None. Two named with a
+    correction between them ("with Doctor Okafor, no wait, with Emily Park"): the one said
+    last and not turned down."""
     hits = _provider_hits(text, providers)
+    folded = _without_places(" ".join(words(text)), providers)
+    said = set(tokens(folded)) | set(folded.split())
+    named = [p for p in providers if said & set(p["words"][-1:])]
+    if len(named) > 1 and takes_back(text):
+        last = last_mention(folded, {int(p["id"]): p["words"][-1:] for p in named})
+        return next((p for p in named if int(p["id"]) == last), None)
     return hits[0] if len(hits) == 1 else None
 
 

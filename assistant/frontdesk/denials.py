@@ -376,6 +376,8 @@ def read_times(text: str, language: str | None = None) -> Reading:
     while i < len(tokens):
         match = None if i in in_time else _marker_at(tokens, words, i, i < openers)
         if match is None:
+            if i < openers and words[i] in _BARE_NOS:  # "sorry no el lunes, el martes"
+                _no_then_other(tokens, i, groups, starting, spans, denied, cut)
             i += 1
             continue
         phrase, way = match
@@ -398,11 +400,66 @@ def read_times(text: str, language: str | None = None) -> Reading:
             cut.append((tokens[before.lead].start, tokens[end - 1].end))
         i = end
     _replaced(tokens, spans, denied, cut)
+    _denied_later(tokens, spans, values, denied, cut)
     time_words = tuple(
         TimeWord(kind, value, tokens[first].start, tokens[last].end, n in denied)
         for n, ((kind, first, last), value) in enumerate(zip(spans, values, strict=True))
     )
     return Reading(text, time_words, tuple(cut))
+
+
+_BARE_NOS = {"no", "nope", "nah", "noo", "nono"}
+
+
+def _no_then_other(
+    tokens: list[_Token],
+    i: int,
+    groups: list[_Group],
+    starting: dict[int, _Group],
+    spans: list[tuple[str, int, int]],
+    denied: set[int],
+    cut: list[tuple[int, int]],
+) -> None:
+    """A reply's opening no said just before a time ("no el martes, el miércoles", "sorry no
+    monday, tuesday"): that time is denied when another of its kind follows in a later
+    clause; alone ("no, thursday", "no thursday") it is a no, then a wish."""
+    clause = tokens[i].clause
+    group = _group_after(tokens, i + 1, starting, clause)
+    if group is None:
+        return
+    kinds = {spans[n][0] for n in group.words}
+    later = any(
+        tokens[other.first].clause > clause and kinds & {spans[n][0] for n in other.words}
+        for other in groups[groups.index(group) + 1 :]
+    )
+    if later:
+        denied.update(group.words)
+        cut.append((tokens[i].start, tokens[group.last].end))
+
+
+def _denied_later(
+    tokens: list[_Token],
+    spans: list[tuple[str, int, int]],
+    values: list[str],
+    denied: set[int],
+    cut: list[tuple[int, int]],
+) -> None:
+    """ "Thursday morning, no not Thursday, Friday morning": a value denied after it was
+    wished, with another of its kind wished after the denial, is no wish at all."""
+    for n, (kind, first, last) in enumerate(spans):
+        if n in denied or kind not in (WEEKDAY, DAY):
+            continue
+        for m in range(n + 1, len(spans)):
+            if m not in denied or spans[m][0] != kind or values[m] != values[n]:
+                continue
+            replaced = any(
+                spans[k][0] == kind and k not in denied and values[k] != values[n]
+                for k in range(m + 1, len(spans))
+            )
+            if replaced:
+                denied.add(n)
+                cut.append((tokens[first].start, tokens[last].end))
+                break
 
 
 def _affirmed(tokens: list[_Token], group: _Group, clause: int) -> bool:

@@ -5,6 +5,8 @@ die or to hurt oneself are emergencies in any turn and any form. One phrase is r
 sentence: "I hurt myself" said of an accident ("I hurt myself at the gym", "hurt myself lifting
 boxes, my back is sore") is an injury to book a visit for, not a 911 call; said with an intent
 ("I want to hurt myself", "I keep hurting myself", "on purpose") or alone it stays one.
+Idioms are read as idioms ("the bill almost gave me a heart attack": assistant/frontdesk/alarm.py)
+and a child who swallowed pills or a battery is an emergency in any wording.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.frontdesk.alarm import poisoning, without_figures
 from assistant.identity.names import fold
 
 _EMERGENCY = (
@@ -122,5 +125,5 @@ _SKIN = {"arm", "arms", "wrist", "wrists", "leg", "legs", "thigh", "thighs", "st
 
 
 def is_emergency(text: str) -> bool:
-    folded = _folded(text)
-    return _has(folded, _EMERGENCY) or hurts_oneself(folded)
+    folded = _folded(without_figures(text))  # not "the bill almost gave me a heart attack"
+    return _has(folded, _EMERGENCY) or hurts_oneself(folded) or poisoning(text)

@@ -20,6 +20,7 @@ from assistant.frontdesk import summaries
 from assistant.frontdesk.service import _disclose, context, owned
 from assistant.frontdesk.short_answers import words
 from assistant.frontdesk.views import AppointmentView, describe
+from assistant.messages import LANGUAGES, lexicon
 from assistant.scheduling import operations
 from assistant.scheduling.errors import SchedulingError
 from assistant.unit_of_work import UnitOfWork
@@ -59,6 +60,8 @@ _CLOCK = re.compile(
 )
 # Ordinals name streets and floors ("5th street", "73rd", "2nd floor"), never minutes.
 _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th|o|a|er|ro|do|to|vo|no)\b")
+# Words that are numbers only with a unit ("un minuto"): alone they are articles ("un poco").
+_ARTICLES = frozenset({"a", "an", "one", "un", "una", "uno"})
 # When they will arrive: the number after these is the minutes ("be there in 15", "llego en
 # 10", "in about 10"), whatever other numbers the sentence has.
 _ARRIVING = frozenset({"in", "en", "within", "dentro"})
@@ -110,6 +113,7 @@ def minutes_late(text: str) -> int | None:
         (start, value)
         for start, after, value in numbers
         if (start == 0 or said[start - 1] not in _LABELS)
+        and not (after == start + 1 and said[start] in _ARTICLES)  # "un poco tarde": no 1
         and not (after < len(said) and re.fullmatch(r"(?:st|nd|rd|th|hours?|horas?)", said[after]))
         and 0 < value <= 120
     ]
@@ -118,6 +122,21 @@ def minutes_late(text: str) -> int | None:
         return arriving[0]
     values = {value for _, value in bare}
     return values.pop() if len(values) == 1 else None
+
+
+# How late, when said only as "a few minutes", "be there soon", "un poquito": a short while.
+A_SHORT_WHILE = 0
+
+
+def minutes_said(text: str) -> int | None:
+    """The minutes late said with the request; `A_SHORT_WHILE` (0) for "a few minutes", "on my
+    way", "un poquito" (noted at once, nothing asked); None when how late was not said."""
+    minutes = minutes_late(text)
+    if minutes is not None:
+        return minutes
+    folded = " ".join(words(text))
+    vague = (p for lang in LANGUAGES for p in lexicon(lang, "late").get("vague") or [])
+    return A_SHORT_WHILE if any(re.search(rf"\b{re.escape(p)}\b", folded) for p in vague) else None
 
 
 def _arriving_at(said: list[str], start: int) -> bool:

@@ -52,10 +52,12 @@ def asks_openings(text: str) -> bool:
 
 # Running late, in words ("la tarde" is the afternoon, "late afternoon" a time of day).
 _LATE = re.compile(
-    r"\b(running (\w+ ){0,3}late|run late|be late|(i'?m|im|i am) (\w+ )?late|late for"
-    r"|running behind|(min|mins|minutes|minutos|hour|hora) (late|tarde)"
+    r"\b(running (\w+ ){0,3}(late|behind)|run late|be late|(i'?m|im|i am) (\w+ )?late|late for"
+    r"|(min|mins|minutes|minutos|hour|hora) (late|tarde|behind)"
     r"|traffic|stuck|on my way|delayed|(voy|llego|llegare|llegar|vamos|va) (a llegar )?"
-    r"(un poco |muy )?tarde|retras\w*|atrasad\w*|trafico|en camino"
+    # how late between the verb and "tarde": "un poquito", "como unos quince minutos"
+    r"((un|unos|unas|poco|poquito|poquitin|muy|bien|algo|como|mas|\d+|\w+ minutos|minutos"
+    r"|min) )*tarde|retras\w*|atrasad\w*|trafico|en camino"
     # when they will get there: "be there in 15", "almost there", "llego en 10"
     r"|(be|get|getting) (there|here) in|there in (\d+|like|about|a few)|almost there"
     r"|llego en|ya casi llego|estoy llegando"

@@ -167,4 +167,11 @@ def _denied(said: list[str], at: int, *, bare_no: bool) -> bool:
     if said[i] not in _NOT_BEFORE:
         return False
     # "no no, con la enfermera Park": a repeated no answers, it denies nobody
-    return said[i] != "no" or (bare_no and i > 0 and said[i - 1] != "no")
+    return said[i] != "no" or (bare_no and i > 0 and said[i - 1] not in _TAKING_BACK)
+
+
+# Before a bare "no", these make it a take-back, not a denial: "okafor, wait no, with Chen".
+_TAKING_BACK = frozenset(
+    {"no", "wait", "oh", "sorry", "actually", "oops", "hmm", "um", "uh", "perdon", "espere",
+     "espera", "ay", "uy"}
+)  # fmt: skip

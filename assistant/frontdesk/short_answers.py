@@ -100,7 +100,9 @@ def weekday_of(text: str) -> int | None:
 
 _CLOCK_WINDOW = re.compile(
     r"\b(after|before|past|later than|earlier than|no earlier than|no later than|antes de"
-    r"|despues de|desde|a partir de)\s+(the\s+|las?\s+)?\d"
+    r"|despues de|desde|a partir de)\s+(the\s+|las?\s+)?(\d|noon|midday|lunch|mediodia"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|una|dos|tres|cuatro"
+    r"|cinco|seis|siete|ocho|nueve|diez|once|doce)\b"
 )
 
 
@@ -406,12 +408,26 @@ def question_topic(text: str) -> str | None:
     while said[:1] and said[0] in _LEAD_INS:  # "wait do you take ...", "oiga y tengo que ..."
         said = said[1:]
     asked = "?" in text or "¿" in text or (said[:1] and said[0] in _QUESTION_WORDS)
-    if not asked:
+    if not asked and not _ASKS.search(folded):  # "oh before I pick, do you guys take Cigna"
         return None
+    if _PARKING.search(folded_text(text)):  # "where do I park": the verb, not NP Park
+        return "office"
     for topic, keys in _TOPICS:
         if _has(folded, keys):
             return topic
     return None
+
+
+# A question said inside a longer reply on a call (no question mark in a transcript).
+_ASKS = re.compile(
+    r"\b((do|does|can|could|will|would) (you|u|y ?all|you guys|they|i|we)|(is|are) (there|you)"
+    r"|where (is|are|do|can|should)|what time|whats|what is|how (much|long|do)"
+    r"|(donde|cual|a que hora|cuanto|como) \w+|aceptan|tienen)\b"
+)
+_PARKING = re.compile(
+    r"\b((where|can|do) (do |can |should )?(i|we|you) park|park (my|the) car|to park"
+    r"|estaciono|estacionarme|estacionar|parqueo|parquear|parqueadero)\b"
+)
 
 
 _CANCEL_INSTEAD = re.compile(
@@ -503,7 +519,11 @@ def asks_to_reschedule(text: str) -> bool:
     doesn't work anymore"."""
     folded = folded_text(text)
     return asks_to_move(text) or bool(
-        re.search(r"\b(reschedul\w*|reprogram\w*|cambi(ar|e|ela|arla)|mover(la)?)\b", folded)
+        re.search(
+            r"\b(reschedul\w*|reprogram\w*|cambi(ar|e|ela|arla|emela)|mover(la)?"
+            r"|muev(a|ala|alo|amela|anla|e|ela)|pas(ela|emela|armela))\b",
+            folded,
+        )
         or _TIME_NO_GOOD.search(folded)
         or _PASAR.search(folded)
         or _ANOTHER_TIME_INSTEAD.search(folded)
@@ -576,6 +596,10 @@ def strict_yes(text: str, intent: str | None = None) -> bool:
     # a yes word or phrase must be there: the classifier's affirm alone is not unambiguous
     yes = bool(set(said) & (_YES | _YES_TOO)) or _has(folded, _YES_PHRASES)
     if not yes or set(said) & _NO or _has(folded, _BUT):
+        return False
+    if said[0] == "y" and len(said) > 1 and not set(said[1:]) & (_YES | _YES_TOO):
+        return False  # Spanish "y ...": "and ...", no yes ("y dónde me estaciono")
+    if question_topic(text) is not None:  # "ok, and where do I park?"
         return False
     if stops(text) or restarts(text) or goes_back(text) or is_emergency(text):
         return False

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from assistant.frontdesk import alarm
+from assistant.frontdesk.emergency import is_emergency
 from assistant.frontdesk.provider_words import without_providers
 from assistant.frontdesk.short_answers import words, yes_no
 
@@ -129,6 +131,17 @@ def red_flag(text: str) -> bool:
 def not_medical(text: str) -> bool:
     """An emergency named that is no one's health, and no red flag besides it."""
     return bool(_NOT_MEDICAL.search(_folded(text))) and not red_flag(text)
+
+
+def false_alarm(text: str) -> bool:
+    """The classifier's emergency explained by something that is no one's health ("I have to
+    cancel, my car broke down", "the bill almost gave me a heart attack, what is this charge"),
+    with no red flag, sign of acute illness or injury, or poisoning said besides. Recall first:
+    an alarm nothing explains is an emergency."""
+    if is_emergency(text):
+        return False
+    rest = alarm.explained(text)
+    return rest is not None and not (red_flag(rest) or alarm.danger(rest))
 
 
 def asks_for_person(text: str) -> bool:

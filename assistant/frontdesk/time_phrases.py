@@ -87,10 +87,14 @@ _CLOCK_PARTS: tuple[_ClockPart, ...] = (
 _HOUR_WORDS = {word: hour for hour, said in enumerate(HOURS_SAID, 1) for word in said}
 _HOUR_WORDS["uno"] = 1
 _HOUR_ALTERNATIVES = "|".join(_HOUR_WORDS)
+HOURS_SAID_FLAT = tuple(_HOUR_WORDS)
 _CLOCK_SAID = r"(\d{1,2})(?:h(\d{2}))?\s*(am|pm|a m|p m)?\b"  # "2", "2h30 pm" (see _clock_folded)
 # "Around two", "at one", "a eso de las dos": about that clock time (read in office hours).
 _AROUND = re.compile(
-    r"\b(around|about|at|(como|mas o menos|a eso de|cerca de)( a)? las?|a las?)"
+    r"\b(around|about|at|(como|mas o menos|a eso de|cerca de)( a)? las?|a las?"
+    # "move it to 4 the same day": a number moved to, with the day it is on, is a clock time
+    r"|to(?= (\d{1,2}|" + "|".join(HOURS_SAID_FLAT) + r")(h\d{2})?( ?(am|pm|a m|p m))?"
+    r" (the same day|same day|that day|that same day|instead|tomorrow|today|on \w+day)\b))"
     r" (?P<h>\d{1,2}|" + _HOUR_ALTERNATIVES + r")(?:h(?P<m>\d{2}))?"
     r"(?: ?(?P<s>am|pm|a m|p m))?(?! (day|week|dia|semana|hour|hora|minute|minuto)s?\b| of\b)\b"
 )
@@ -369,6 +373,20 @@ _ONSET = re.compile(
     r"|d[ií]as?|semanas?|noche|ma[nñ]ana|tarde))?"
 )
 
+# A day told in a past event ("I moved a couch on Saturday", "me caí el sábado"): when it
+# happened, not when to come. The verb is a past form (not one of wishing: "I was hoping for
+# Tuesday", "wanted to ask about Friday" stay wishes) and no wish word comes between.
+_PAST_EVENT = re.compile(
+    r"(?i)(?P<lead>\b(?!(?:hoped|wanted|wondered|needed|asked|planned|liked|preferred|requested"
+    r"|figured|guessed|called|booked|scheduled|mentioned|offered)\b)(?:[a-z]+ed|fell|broke|hurt"
+    r"|got|went|did|saw|took|ate|came|began|slipped|tripped|sprained|twisted|me ca[ií]"
+    r"|se cay[oó]|me lastim[eé]|se lastim[oó]|me golpe[eé]|se golpe[oó]|empez[oó]|empec[eé]"
+    r"|comenz[oó]|me torc[ií]|se torci[oó])\b(?:\s+(?!(?:can|could|would|will|want|need|like"
+    r"|to|and|but|so|puedo|quiero|necesito|pero|y|para)\b)[\w']+){0,6}?\s+)"
+    rf"(?:(?:on|el|this past)\s+)?(?P<day>{_DAYS})\b(?:\s+(?:morning|afternoon|evening|night"
+    r"|(?:por|en) la (?:ma[nñ]ana|tarde|noche)))?"
+)
+
 
 # A clock bound said with a negation ("no earlier than eleven", "not before 10", "no antes de las
 # 10", "no más tarde de las 11") is said plainly before denials are read: its "no" denies no day
@@ -417,6 +435,7 @@ def read_wish(
     text = _VISITS_COUNTED.sub(" ", text)  # "tengo dos citas": no 2 o'clock
     when = _SINCE_CLAUSE.sub(" ", _GREETING.sub(" ", text))  # "since I fell on Saturday"
     when = _PAST.sub(" ", _ONSET.sub(" ", when))  # no past, no onset
+    when = _PAST_EVENT.sub(lambda m: m["lead"], when)  # "I fell on Saturday": no wish
     said = read_times(when, language)  # "tues aft" written out
     whole = " ".join(words(text))  # with what was denied: "not this week", "not before Monday"
     text = said.kept()  # what was denied ("mornings I work", "not Tuesday") is no wish
@@ -842,7 +861,32 @@ def _with_resolved(
             part_of_day=pref.part_of_day or found.part_of_day,
             near=pref.near if clock_said else pref.near or found.near,
         )
-    return pref, date_from
+    return _clock_over_part(pref, text), date_from
+
+
+# A clock time the visit is moved to or booked at: "move it to three o'clock", "cámbiela a
+# las 4", "book me for 2".
+_MOVED_TO_CLOCK = re.compile(
+    r"\b(move|moving|change|switch|reschedul\w*|push|bump|make it|book|put me|cambi\w*|pas\w*"
+    r"|mov\w*|muev\w*|agend\w*|could it be|can it be|how about|what about|puede ser"
+    r"|podria ser)\b(\s+\S+){0,5}?\s+(to|for|at|a las?|para las?)\s+(\d{1,2}"
+    r"|" + _HOUR_ALTERNATIVES + r")\b"
+)
+
+
+def _clock_over_part(pref: TimePreference, text: str) -> TimePreference:
+    """ "Move it to three o'clock the same day, I drop the kids off in the morning": the clock
+    time the visit is moved to is the wish, and a part of the day it is not in tells of the
+    patient's day (the other way round, "an afternoon, my shift ends at 7am": the part is the
+    wish, see `_part_over_other_clock`)."""
+    if pref.near is None or pref.part_of_day is None:
+        return pref
+    if not _MOVED_TO_CLOCK.search(" ".join(words(text))):
+        return pref
+    lo, hi = PARTS_OF_DAY[pref.part_of_day]
+    if lo <= pref.near and (hi is None or pref.near < hi):
+        return pref
+    return replace(pref, part_of_day=None)
 
 
 def _around(found: TimePreference) -> TimePreference:

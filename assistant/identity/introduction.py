@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import MONTHS
 from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
-from assistant.identity.names import REQUEST_WORDS, fold, has_full_name
+from assistant.identity.names import REQUEST_WORDS, fold, has_full_name, is_only_a_name
 
 
 @dataclass(frozen=True)
@@ -324,11 +324,19 @@ def _leading_name(
         return None, None, None, None
     if words[here].folded in ("here", "aqui"):
         return (start, here), (start, here + 1), None, None
+    said = words[start:here]
+    if said[-1].stop and all(w.text[:1].isupper() for w in said) and _only_a_name(said):
+        return (start, here), (start, here), None, None  # "Ana Ruiz, quiero confirmar mi cita"
     date_size = _date_at(words, here, language)
     if date_size:
         dob = (here, here + date_size)
         return (start, here), (start, here), dob, dob
     return None, None, None, None
+
+
+def _only_a_name(said: list[_Word]) -> bool:
+    """Written as a name ("Socorro Mercado,"), not a title or a request ("Dr Chen,")."""
+    return is_only_a_name(" ".join(w.text for w in said))
 
 
 def _finish(

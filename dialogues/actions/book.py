@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from assistant.datetimes import parse_date_of_birth
 from assistant.frontdesk import booking
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.corrections import corrected_wish
 from assistant.frontdesk.offers import OfferedTime
 from assistant.frontdesk.provider_words import FIRST, last_mention, names_provider
 from assistant.frontdesk.short_answers import choose, wants_more
@@ -29,7 +30,6 @@ from dialogues.actions.commit import conclude
 from dialogues.actions.common import BOOKED, TO_STAFF, channel, language, yes_or_no
 from dialogues.actions.compound import mentions_prep
 from dialogues.actions.context import conversation_uid, unit_of_work
-from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.offering import OfferingForm, chosen, offered
@@ -178,6 +178,11 @@ class ValidateBookForm(OfferingForm):
 
     decision, staff = "book_confirm", _TO_STAFF
     cannot, why = "utter_cannot_book_here", "booking could not be done by the assistant"
+    switches = ("reschedule", "cancel")  # "start over, I want to move my visit, not a new one"
+
+    def switch_to(self, tracker: Tracker, text: str) -> str | None:
+        """A verified patient's visit moved or cancelled instead of a new one booked."""
+        return super().switch_to(tracker, text) if tracker.get_slot("verified") else None
 
     def name(self) -> str:
         return "validate_book_form"

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk import which_visit
+from assistant.frontdesk.corrections import without_kept
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
     asks_to_reschedule,
@@ -122,7 +123,8 @@ def _other_visit(text: str, tracker: Tracker) -> int | None:
         return None
     found = frontdesk.list_for(unit_of_work(), uid, language(tracker), channel(tracker))
     views = found.appointments
-    index = which_visit.pick(text, views, today=found.today) if len(views) > 1 else None
+    meant = without_kept(text)  # "I meant the one with Dr. Okafor, keep Chen"
+    index = which_visit.pick(meant, views, today=found.today) if len(views) > 1 else None
     if index is None or views[index].appointment_id == appointment_id(tracker):
         return None
     return views[index].appointment_id

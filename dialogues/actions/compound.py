@@ -292,6 +292,8 @@ _CHECK = re.compile(
     r"(appointment|appt|apt|visit|physical|check ?up|exam|follow ?up)"
     r"|(cuando|que dia|a que hora) (es|tengo) (mi|la)"
     r" (proxima )?(cita|consulta|examen|chequeo|revision)"
+    r"|(is|if|whether) (my|the|it|our) ?(\w+ ){0,3}still on"
+    r"|(saber|ver|pregunt\w*) si (mi cita |la cita )?sigue en pie"
     r"|(address|location|where) (for|of) my (appointment|appt|visit)|where is my (appointment"
     r"|appt|visit)|donde es mi cita|(what|which) (type|kind) of (appointment|appt|visit)"
     r"|que tipo de (cita|consulta)|who is my (appointment|appt|visit) with|con quien es mi cita"
@@ -535,6 +537,9 @@ _MOVE_ME = re.compile(
 _CONFIRM_ASKS = re.compile(
     r"\b(confirm\w*|verifi\w*)( me| for me)? (que|cuando|a que hora|what|when|which|the (day"
     r"|date|time))\b"
+    # asking whether it is still on: a check ("I'm dying to know if my appointment is still on")
+    r"|\b(is|if|whether) (my|the|it|our) ?(\w+ ){0,3}still on\b"
+    r"|\b(saber|ver|pregunt\w*) si (mi cita |la cita )?sigue en pie\b"
 )
 _LATE_WORD = re.compile(r"\b(late|tarde|behind|retras\w*)\b")
 

@@ -17,12 +17,12 @@ from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import MONTHS, corrected_date_of_birth
 from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
 from assistant.frontdesk.booking import name_and_birth
+from assistant.frontdesk.corrections import request_corrected
 from assistant.identity import service
 from assistant.identity.names import fold, has_full_name, is_one_name, names_instead, renamed
 from assistant.messages import translate
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
-from dialogues.actions.corrections import request_corrected
 from dialogues.actions.repair import RepairingForm
 
 _CLEARED = {"patient_name": None, "patient_dob": None}

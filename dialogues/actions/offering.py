@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from assistant.frontdesk.corrections import corrected_wish
 from assistant.frontdesk.offers import OfferedTime, from_slots, to_slots
 from assistant.frontdesk.service import CLOSED, DONE, ChangeResult
 from assistant.frontdesk.short_answers import (
@@ -25,7 +26,6 @@ from assistant.frontdesk.short_answers import (
 )
 from assistant.frontdesk.time_phrases import about_the_visit_day, same_day_as_visit
 from dialogues.actions.context import latest_intent
-from dialogues.actions.corrections import corrected_wish
 from dialogues.actions.details import said_when
 from dialogues.actions.handoff import hand_off
 from dialogues.actions.repair import RepairingForm

@@ -12,6 +12,7 @@ staff message of an insurance question or a handoff.
 
 from __future__ import annotations
 
+import inspect
 from abc import abstractmethod
 from typing import Any
 
@@ -21,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from assistant.frontdesk.corrections import asks_and_corrects, carries_correction, task_meant
 from assistant.frontdesk.insurance import answer_insurance
 from assistant.frontdesk.service import office_info_for
 from assistant.frontdesk.short_answers import (
@@ -98,9 +100,14 @@ class RepairingForm(FormValidationAction):
             return [SlotSet(requested, None), ActionExecutionRejected(self.form_name())]
         return await super().run(dispatcher, tracker, domain)
 
+    # Tasks a correction may turn this form's task into ("never mind, just confirm it").
+    switches: tuple[str, ...] = ()
+
     def switch_to(self, tracker: Tracker, text: str) -> str | None:
-        """Another task asked for instead ("actually just cancel it"): its name, else None."""
-        return None
+        """Another task asked for instead ("actually just cancel it", "start over, I want to
+        move my visit, not make a new one"): its name, else None."""
+        wanted = task_meant(text, tracker.get_slot("task"))
+        return wanted if wanted in self.switches else None
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -108,6 +115,9 @@ class RepairingForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         answered = bool(requested) and requested in tracker.slots_to_validate()
         if answered:
+            asked_too = await self.answer_and_correct(dispatcher, tracker, str(requested), domain)
+            if asked_too is not None:
+                return asked_too
             repaired = self.repair(dispatcher, tracker, str(requested), text_of(tracker))
             if repaired is not None:
                 tracker.slots.update(repaired)
@@ -133,6 +143,29 @@ class RepairingForm(FormValidationAction):
         events.append(SlotSet("misunderstood", count))
         return events
 
+    async def answer_and_correct(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        requested: str,
+        domain: DomainDict,
+    ) -> list[EventType] | None:
+        """ "Wait, make it Friday not Wednesday, and where do I park?": the question answered,
+        then the correction taken as the answer (None: not both in the reply)."""
+        text = text_of(tracker)
+        topic = question_topic(text)
+        rest = asks_and_corrects(text) if topic is not None else None
+        validate = getattr(self, f"validate_{requested}", None)
+        if topic is None or rest is None or validate is None or is_emergency(text):
+            return None
+        self.answer_question(dispatcher, tracker, topic)
+        tracker.slots[requested] = rest
+        result = validate(rest, dispatcher, tracker, domain)
+        if inspect.isawaitable(result):
+            result = await result
+        tracker.slots.update(result)
+        return [SlotSet(name, value) for name, value in result.items()]
+
     def repair(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str, text: str
     ) -> dict[str, Any] | None:
@@ -155,7 +188,7 @@ class RepairingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_start_over")
             cleared = dict.fromkeys(self.restart_slots)
             return {**cleared, requested: None, "misunderstood": 0}
-        if goes_back(text):
+        if goes_back(text) and not carries_correction(text):  # "go back, I meant ...": that
             cleared = dict.fromkeys(self.back_slots.get(requested, ()))
             return {**cleared, requested: None, "misunderstood": 0}
         topic = question_topic(text)

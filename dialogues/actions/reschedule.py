@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk import service as frontdesk
+from assistant.frontdesk.corrections import corrected_wish, provider_kept, with_provider
 from assistant.frontdesk.provider_words import names_provider
 from assistant.frontdesk.short_answers import (
     asks_to_cancel,
@@ -24,7 +25,6 @@ from dialogues.actions.cancel import current, pick_appointment
 from dialogues.actions.commit import conclude
 from dialogues.actions.common import appointment_id, channel, language
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
-from dialogues.actions.corrections import corrected_wish, provider_kept, with_provider
 from dialogues.actions.offering import OfferingForm, chosen, offered
 
 _TO_STAFF = {"reschedule_confirm": "staff"}
@@ -134,10 +134,15 @@ class ValidateRescheduleForm(OfferingForm):
         view = current(tracker)
         return view.prep if view else None
 
+    switches = ("confirm", "cancel")
+
     def switch_to(self, tracker: Tracker, text: str) -> str | None:
-        """ "Actually just cancel it": the visit is cancelled instead (after its read-back)."""
+        """ "Actually just cancel it": the visit is cancelled instead (after its read-back);
+        "never mind, I'll keep it, just confirm it": confirmed."""
         moving = tracker.get_slot("task") == "reschedule"
-        return "cancel" if moving and asks_to_cancel(text) and not replaces_visit(text) else None
+        if moving and asks_to_cancel(text) and not replaces_visit(text):
+            return "cancel"
+        return super().switch_to(tracker, text) if moving else None
 
     def slots_to_ask(self, tracker: Tracker, domain_slots: list[str]) -> list[str]:
         if tracker.get_slot("reschedule_confirm") == "staff":

@@ -18,7 +18,8 @@ from assistant.conversations.messages import CARE_QUESTION, take_message_from_di
 from assistant.frontdesk import service as frontdesk
 from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
-from assistant.frontdesk.late import minutes_late, todays_appointment_for
+from assistant.frontdesk.corrections import self_corrected
+from assistant.frontdesk.late import minutes_said, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
 from assistant.frontdesk.provider_words import others_named
 from assistant.frontdesk.respelling import respelled
@@ -184,6 +185,12 @@ class ActionRouteTask(Action):
             chosen = appointment_id(tracker)
             confirmed = self.confirm(dispatcher, tracker, chosen)
             return [*reset(), SlotSet("task", "confirm"), *confirmed]
+        if stopped == SWITCHED and appointment_id(tracker) is None and tracker.get_slot("verified"):
+            # "start over, I want to move my visit, not book a new one": their visit (the only
+            # one, or the one named), as a move asked for at the start
+            switched = self.switch(tracker)[:-1]  # without its flow
+            task = str(tracker.get_slot("task"))
+            return switched + self.for_verified(dispatcher, tracker, switched, task)
         if stopped == SWITCHED:
             return self.switch(tracker)
         if stopped:
@@ -222,9 +229,11 @@ class ActionRouteTask(Action):
         if not follows:  # "... and where do I park?", "... and I need a refill": first
             handle_other_parts(dispatcher, tracker, said)
         events: list[EventType] = [SlotSet("task", task), *reset()]
-        if task == "late":  # "I'll be 20 minutes late": no need to ask again
-            events.append(SlotSet("late_said", minutes_late(said)))
-        words = task_words(said)  # without "... and what's the address?"
+        if task == "late":  # "I'll be 20 minutes late", "a few minutes late": not asked again
+            events.append(SlotSet("late_said", minutes_said(said)))
+        # without "... and what's the address?" nor what it took back ("next week.. wait no,
+        # the week after next")
+        words = self_corrected(task_words(said))
         move_words = task == "book" and moves(said) and not books(said)  # "push it back"
         moving = task in ("reschedule", "either") or move_words
         named = which_visit.reference(words, moving=moving)  # "the later one", "la del jueves"
@@ -492,7 +501,7 @@ class ActionRouteTask(Action):
         if said is None:
             return [*found, flow("late")]
         # the minutes were in the first message: note it now, ask only about rescheduling
-        slots = note_late(dispatcher, tracker, int(said), view.appointment_id)
+        slots = note_late(dispatcher, tracker, int(said) or None, view.appointment_id)
         found += [SlotSet(k, v) for k, v in slots.items()]
         return [*found, flow("late" if slots.get("late_beyond") else "done")]
 

@@ -24,6 +24,7 @@ from assistant.frontdesk.short_answers import (
     question_topic,
 )
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
+from assistant.messages import LANGUAGES, lexicon
 from assistant.routing import department_for
 from dialogues.actions.appointments import answers_reminder_with_yes
 from dialogues.actions.common import language, request_text, text_of
@@ -58,6 +59,16 @@ def asks_the_office(text: str) -> bool:
         return True
     folded = folded_text(text)
     return question_topic(f"{text}?") == "office" and _ASKING.search(folded) is not None
+
+
+def names_the_office(intent: str | None, text: str) -> bool:
+    """A question for the nurse the classifier heard in one about the office as a place ("is it
+    suite 200 or 2000? the gps is confusing me"): the desk answers it."""
+    if intent != CARE_QUESTION or asks_the_nurse(text):
+        return False
+    folded = folded_text(text)
+    places = (p for lang in LANGUAGES for p in lexicon(lang, "office").get("places") or [])
+    return any(re.search(rf"\b{re.escape(p)}\b", folded) for p in places)
 
 
 def by_words(intent: str | None, text: str) -> str | None:
@@ -193,7 +204,8 @@ class ActionTakeMessage(Action):
                 reply = take_message_from_dialogue(unit_of_work(), uid, intent)
                 dispatcher.utter_message(text=reply)
             return then
-        if intent in _UNCLEAR and asks_the_office(text):  # "una pregunta, hay estacionamiento"
+        if (intent in _UNCLEAR or names_the_office(intent, text)) and asks_the_office(text):
+            # "una pregunta, hay estacionamiento", "is it suite 200 or 2000?"
             return ActionOfficeInfo().run(dispatcher, tracker, domain)
         if says_only_who(said := text_of(tracker), tracker) and (
             intent in _UNCLEAR or parse_date_of_birth(said, language(tracker)) is not None

@@ -416,6 +416,7 @@ story(
 story(
     "emergency at the start",
     u("my father can't move his arm and his face is drooping", "medical_emergency"),
+    a("action_weigh_emergency"),
     a("utter_emergency"),
     a("action_after_emergency"),
 )

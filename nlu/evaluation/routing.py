@@ -224,12 +224,15 @@ def route_of_turn(text: str, intent: str | None) -> str:
     (dialogues/actions/routing.py)."""
     from assistant.frontdesk.respelling import respelled
     from assistant.frontdesk.short_answers import is_emergency
+    from dialogues.actions.alarm import request_instead
     from dialogues.actions.compound import TASK_INTENTS, asks_the_nurse, department_request, task_in
     from dialogues.actions.routing import asks_the_office
 
     text = respelled(text, "en")  # as the router reads a request (dialogues/actions/common.py)
     if is_emergency(text):
         return "emergency"
+    if intent == "medical_emergency":  # weighed with its words (dialogues/actions/alarm.py)
+        intent = request_instead(text) or intent  # "I have to cancel, my car broke down"
     intent = intent or FALLBACK_INTENT
     if intent in FRONT_DESK_INTENTS:
         task = task_in(text)
