@@ -506,8 +506,8 @@ def task_in(text: str) -> str | None:
             return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
         # "the one with Dr. Chen"; "that same day but later": only their visit has that day
         names_visit = _VISIT.search(folded) or reference(part).words or about_the_visit_day(part)
-        moved = _MOVE_SAID.search(folded) or _MOVE_ME.search(folded)
-        moved = moved or (moves(part) and names_visit)
+        said_moved = bool(_MOVE_SAID.search(folded) or _MOVE_ME.search(folded))
+        moved = said_moved or (moves(part) and bool(names_visit))
         if moved:  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded) and not _CONFIRM_ASKS.search(folded):
