@@ -368,6 +368,13 @@ def _nearest_first(found: list[SlotOption], near: time | None) -> list[SlotOptio
 def _in_direction(
     found: list[SlotOption], appointment: Appointment, direction: str | None
 ) -> list[SlotOption]:
+    """The times that go the way asked; never the time the visit already has (its own slot is
+    free to the search, which leaves the visit being moved out)."""
+    found = [
+        o
+        for o in found
+        if not (o.starts_at == appointment.starts_at and o.provider_id == appointment.provider_id)
+    ]
     if direction == "earlier":
         return [o for o in found if o.starts_at < appointment.starts_at]
     if direction == "later":
@@ -492,15 +499,32 @@ def _search(
         not_before=not_before,
     )
     try:
-        found = search(session, request, now=now)
+        if request.provider_id is None:  # anyone of the same kind, each searched on their own
+            found = _anyone_of_the_kind(session, appointment, request, now)
+        else:
+            found = search(session, request, now=now)
     except SchedulingError:
         return None  # e.g. a type that cannot be booked by phone: staff will help
-    if (
-        any_provider
-    ):  # anyone of the same kind: a family-medicine visit is not moved to a dermatologist
-        kind = appointment.provider.specialty
-        found = [o for o in found if session.get(Provider, o.provider_id).specialty == kind]
     return _nearest_first(found, preference.near)
+
+
+def _anyone_of_the_kind(
+    session: Session, appointment: Appointment, request: SearchRequest, now: datetime
+) -> list[SlotOption]:
+    """Times with any provider of the visit's specialty (a family-medicine visit is not moved
+    to a dermatologist), earliest first, one provider per time (the visit's own first). Each
+    is searched on their own: a search of every provider keeps one per time, which may be a
+    provider of another kind, and that time would be lost."""
+    providers = [appointment.provider, *_colleagues_of(session, appointment)]
+    found: list[SlotOption] = []
+    for provider in providers:
+        found += search(session, replace(request, provider_id=provider.id), now=now)
+    order = {provider.id: rank for rank, provider in enumerate(providers)}
+    found.sort(key=lambda o: (o.starts_at, order[o.provider_id]))
+    one_each: dict[datetime, SlotOption] = {}
+    for option in found:
+        one_each.setdefault(option.starts_at, option)
+    return list(one_each.values())[: request.limit]
 
 
 def reschedule_for(

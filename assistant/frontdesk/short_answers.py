@@ -453,11 +453,45 @@ _REPLACEMENT = re.compile(
 )
 
 
+# A replacement the patient will see to themselves, later: "I'll rebook later", "I'll call to
+# reschedule", "no new one for now", "luego hago otra cita", "ya llamo yo para otra".
+_LATER_ON_MY_OWN = re.compile(
+    r"\b(i'?ll|ill|i will|i'?m going to|im going to|i'?m gonna|gonna|going to|let me"
+    r"|will call|call back|call you|call again|llamo|llamare|voy a|vuelvo a|luego|despues"
+    r"|mas adelante|yo|cuando|when i|once i)\b(\s+\w+){0,4}\s*$"
+)
+_LATER_AFTER = re.compile(
+    r"^\s*(\w+\s+){0,4}?(later|myself|on my own|some other time|when i|once i|after i|luego"
+    r"|despues|mas adelante|yo mism[oa]|cuando (pueda|sepa|regrese|vuelva|tenga))\b"
+    r"(?!\s+(in|this|next|that|today|tomorrow|de|en|esta|ese|la|el|on the|that day)\b)"
+)
+_WANTED = re.compile(r"\b(need|want|take|like|prefer|necesit\w*|quier\w*|querr\w*)\b")
+_NO_REPLACEMENT = re.compile(
+    r"\b(don'?t|dont|do not|no|not|won'?t|nada de)\s+(\w+\s+){0,2}?(need|want|necesito|quiero"
+    r"|hacer|sacar|book\w*|make)?\s*(\w+\s+){0,1}$"
+)
+
+
+def _replacement_now(folded: str, found: re.Match[str]) -> bool:
+    """A replacement asked for now, not one the patient will see to later ("I'll rebook
+    later", "no quiero otra cita")."""
+    before, after = folded[: found.start()], folded[found.end() :]
+    mine = _LATER_ON_MY_OWN.search(before)
+    if mine and not _WANTED.search(mine[0]):  # not "I'll need a new one next week"
+        return False
+    if _NO_REPLACEMENT.search(before):
+        return False
+    return not _LATER_AFTER.search(after)
+
+
 def replaces_visit(text: str) -> bool:
     """ "Cancel my appointment and give me another one on Wednesday", "cancele la cita y deme
-    otra para el miércoles": a move, not a cancellation."""
+    otra para el miércoles": a move, not a cancellation ("cancel it, I'll rebook later" is a
+    cancellation)."""
     folded = folded_text(text)
-    return bool(_CANCEL_INSTEAD.search(folded)) and bool(_REPLACEMENT.search(folded))
+    if not _CANCEL_INSTEAD.search(folded):
+        return False
+    return any(_replacement_now(folded, m) for m in _REPLACEMENT.finditer(folded))
 
 
 # "My appointment time doesn't work anymore", "la hora de mi cita ya no me queda": the visit's
@@ -505,7 +539,9 @@ def asks_to_move(text: str) -> bool:
 # the new visit, not which way to move it.
 _CLOCK_BOUND = re.compile(
     r"\b(before|after|antes de las?|despues de las?|antes de la una|despues de la una)"
-    r" (\d{1,2}|" + "|".join(w for pair in HOURS_SAID for w in pair) + r"|noon|mediodia"
+    r" (\d{1,2}(?:\d{2})?(?: ?[ap] ?m)?|"
+    + "|".join(w for pair in HOURS_SAID for w in pair)
+    + r"|noon|mediodia"
     r"|work|school|lunch|my shift|i get off|(el|del|la) (trabajo|escuela|almuerzo|comida)"
     r"|comer)\b"
 )
@@ -514,8 +550,25 @@ _CLOCK_BOUND = re.compile(
 _NEGATED_WAYS = (
     (r"\b(not|nothing|no|none) (before|earlier than|sooner than)\b", "after"),
     (r"\b(not|nothing|no|none) (after|later than)\b", "before"),
+    (r"\b(no|nada) (mas tarde|despues) (de|que) (las?|la una)\b", "antes de las"),
+    (r"\b(no|nada) (mas temprano|antes) (de|que) (las?|la una)\b", "despues de las"),
     (r"\b(no|nada) antes\b", "despues"),
     (r"\b(no|nada) despues\b", "antes"),
+)
+
+
+# A visit pushed back or pulled up, whatever is named between: "push my appt back", "bump my
+# physical out", "move the visit up", "bring it forward".
+_MOVED_OBJECT = r"(?:it|them|that|this|me|us|(?:my|the|our|this|that) (?:\w+ ){0,2}?\w+)"
+_PUSHED_BACK = re.compile(
+    rf"\b(?:push|pushed|pushing|bump|bumped|bumping|move|moved|moving|set|shift|shifted|kick"
+    rf"|kicked) (?:back |out )?{_MOVED_OBJECT} (?:back|out)\b|\b(?:push|pushed|bump|bumped|kick"
+    rf"|kicked) (?:back|out) {_MOVED_OBJECT}\b"
+)
+_PULLED_UP = re.compile(
+    rf"\b(?:move|moved|moving|bump|bumped|bring|brought|pull|pulled) {_MOVED_OBJECT}"
+    rf" (?<!follow )(?<!check )(?:up|forward|ahead)\b"  # not "move my follow up"
+    rf"|\b(?:move|bump|bring|pull) (?:up|forward) {_MOVED_OBJECT}\b"
 )
 
 
@@ -525,7 +578,9 @@ def direction(text: str) -> str | None:
     folded = _CLOCK_BOUND.sub(" ", folded_text(text))
     for negated, meant in _NEGATED_WAYS:  # "nothing before Thursday" is later
         folded = re.sub(negated, meant, folded)
-    later, earlier = _has(folded, _LATER), _has(folded, _EARLIER)
+    folded = _CLOCK_BOUND.sub(" ", folded)  # "no later than 10" bounds the clock time too
+    later = _has(folded, _LATER) or bool(_PUSHED_BACK.search(folded))
+    earlier = _has(folded, _EARLIER) or bool(_PULLED_UP.search(folded))
     if later != earlier:
         return "later" if later else "earlier"
     return None

@@ -173,7 +173,10 @@ _SAME_TIME = re.compile(r"\b(same time|misma hora|same hour)\b")
 # The week after the visit's: "the week after (that)", "the following week", "a week later",
 # "la semana siguiente / que sigue / de después", "a la otra semana".
 _FOLLOWING_WEEK = (
-    r"week later|week after|following week|week following|week from then|semana siguiente"
+    # not "next week after 10" (a clock bound)
+    r"week later|week after(?! (?:\d+|"
+    + "|".join(w for pair in HOURS_SAID for w in pair)
+    + r"|noon|lunch|work|school)\b)|following week|week following|week from then|semana siguiente"
     r"|semana que sigue|semana de despues|semana despues|semana mas tarde|otra semana"
     r"|siguiente semana"
 )
@@ -212,7 +215,7 @@ _DENIED_AFTER = re.compile(
     r"|funciona))\b"
 )
 _EARLIER_WORDS = re.compile(
-    r"\b(earlier|sooner|before|mas temprano|mas tempranito|antes|adelant\w*"
+    r"\b(earlier|sooner|before|mas temprano|mas tempranito|antes|(?<!mas )adelant\w*"
     r"|(move|bump)(ed)? (it |me |\w+ )?up)\b"
 )
 _LATER_WORDS = re.compile(
@@ -240,11 +243,20 @@ _WEEK_AFTER_NEXT = re.compile(
 # "Push it back a few days", "the week after", "posponer": later than the visit being moved.
 _LATER = re.compile(
     r"\b((push|move|set)(ed)? (it |my \w+ |me |them )?(back|out)|bump(ed)? (it |my \w+ )?back"
-    r"|later than|delay"
+    r"|(?<!no )(?<!not )(?<!nothing )later than|delay"
     r"|postpone|the week after|week later|posponer|pospon\w*|atrasar|atrase|aplazar|mas adelante"
     r"|la semana siguiente|la otra semana|same time|misma hora"
     r"|" + _FOLLOWING_WEEK + r"|(un|una|dos|tres|\d+) (dia|dias|semana|semanas)"
     r" (despues|mas tarde))\b"
+)
+# A move by a count of weeks, without "later": "move it out two weeks", "bump it 2 wks", "me la
+# puede recorrer dos semanas" (not "in two weeks" / "en dos semanas", counted from today, nor
+# "two weeks ago", nor a move up: "move it up two weeks").
+_WEEKS_MOVED = re.compile(
+    r"(?<!\bin )(?<!\ben )(?<!\bwithin )(?<!\bdentro de )(?<!\bfor )(?<!\bpor )"
+    r"\b(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro) (?:more )?"
+    r"(?:week|wk|semana)s?\b(?! (?:ago|earlier|sooner|before|antes|atras)\b)"
+    r"(?! ?(?:follow|check|post|visit|appointment|appt|old|supply|pregnant|de embarazo)\w*)"
 )
 _SPAN = re.compile(
     r"\b(?:(?P<n>\d{1,2}|a|an|one|two|three|four|un|una|dos|tres|cuatro)"
@@ -256,13 +268,27 @@ _SPAN_NUMBERS = {"a": 1, "an": 1, "one": 1, "un": 1, "una": 1, "two": 2, "dos": 
                  "tres": 3, "four": 4, "cuatro": 4}  # fmt: skip
 
 
-def later_than_visit(text: str, visit: date) -> date | None:
+def weeks_moved(folded: str) -> int | None:
+    """How many weeks a move shifts the visit when said as a count of weeks ("move it out two
+    weeks", "dos semanas más adelante", "a week later"); None when no count of weeks is said,
+    or the move is an earlier one."""
+    found = _WEEKS_MOVED.search(folded)
+    if found is None or _EARLIER_WORDS.search(folded):
+        return None
+    n = found["n"]
+    return int(n) if n.isdigit() else _SPAN_NUMBERS.get(n, 1)
+
+
+def later_than_visit(text: str, visit: date, weeks: int | None = None) -> date | None:
     """First day a "later" wish allows, counted from the visit it is about (not from today):
     "push it back a few days" = 3 days after the visit, "a week later" / "the week after" = the
-    Monday of the visit's following week; None when the wish is not about later."""
+    Monday of the visit's following week, "move it out two weeks" = the Monday two weeks on;
+    None when the wish is not about later. `weeks`: the count of weeks read from the whole
+    reply ("two weeks out" reads as a denial of the rest of it)."""
     folded = " ".join(words(text))
     if not _LATER.search(folded):
-        return None
+        weeks = weeks if weeks is not None else weeks_moved(folded)
+        return None if weeks is None else visit + timedelta(days=7 * weeks - visit.weekday())
     span = _SPAN.search(folded)
     if (
         span is None
@@ -286,6 +312,8 @@ def carries_details(text: str, *, now: datetime, time_zone: str, language: str) 
     week after", "two hours later"."""
     folded = " ".join(words(text))
     if _LATER.search(folded) or about_the_visit_day(text) or _WEEK_ON.search(folded):
+        return True
+    if weeks_moved(folded) is not None:  # "move it out two weeks"
         return True
     if _HOURS_SHIFT.search(folded) and (_EARLIER_WORDS.search(folded) or _LATER_WORDS.search(
         folded)):  # fmt: skip
@@ -332,6 +360,12 @@ _PAST = re.compile(
     rf"|ayer|anoche|anteayer|antier|(?:la|el)\s+(?:semana|mes|fin de semana|{_DAYS})\s+pasad[oa]"
     r"|hace\s+(?:unos\s+|unas\s+)?(?:\w+\s+)?(?:d[ií]as|semanas|meses|un rato))\b"
 )
+# When it began, said as a clause: "since I moved a couch on Saturday", "desde que me caí el
+# domingo", "ever since we got back Friday".
+_SINCE_CLAUSE = re.compile(
+    r"(?i)\b(?:ever\s+since|since|desde\s+que)\s+(?:[\w']+\s+){1,8}?(?:on\s+|el\s+|last\s+)?"
+    rf"(?:{_DAYS}|yesterday|ayer|anoche|the\s+weekend|el\s+fin\s+de\s+semana)\b"
+)
 _ONSET = re.compile(
     r"(?i)\b(?:since|desde(?!\s+(?:las?|a\s+las?)\s+\w)(?:\s+hace)?)\s+"
     r"(?:(?:el|la|los|las|last|this|the|past|about|like|around|un|una|unos|unas|\d+)\s+)*"
@@ -354,6 +388,33 @@ _PAST_EVENT = re.compile(
 )
 
 
+# A clock bound said with a negation ("no earlier than eleven", "not before 10", "no antes de las
+# 10", "no más tarde de las 11") is said plainly before denials are read: its "no" denies no day
+# ("Thursday of next week no earlier than eleven" keeps Thursday).
+_CLOCK_AHEAD = (
+    r"(?=\s+(?:(?:las?|the)\s+)?(?:\d+|"
+    + "|".join(w for pair in HOURS_SAID for w in pair)
+    + r"|uno|noon|midday|mediod[ií]a)\b)"
+)
+_NEGATED_CLOCK_BOUNDS = (
+    (re.compile(r"(?i)\b(?:no|not|nothing|none)\s+(?:earlier|sooner)\s+than" + _CLOCK_AHEAD),
+     "after"),
+    (re.compile(r"(?i)\b(?:no|not|nothing|none)\s+before" + _CLOCK_AHEAD), "after"),
+    (re.compile(r"(?i)\b(?:no|not|nothing|none)\s+later\s+than" + _CLOCK_AHEAD), "before"),
+    (re.compile(r"(?i)\b(?:no|not|nothing|none)\s+after" + _CLOCK_AHEAD), "before"),
+    (re.compile(r"(?i)\b(?:no|nada)\s+(?:antes|m[aá]s\s+temprano)\s+(?:de|que)" + _CLOCK_AHEAD),
+     "después de"),
+    (re.compile(r"(?i)\b(?:no|nada)\s+(?:despu[eé]s|m[aá]s\s+tarde)\s+(?:de|que)" + _CLOCK_AHEAD),
+     "antes de"),
+)  # fmt: skip
+
+
+def _bounds_said_plainly(text: str) -> str:
+    for negated, plain in _NEGATED_CLOCK_BOUNDS:
+        text = negated.sub(plain, text)
+    return text
+
+
 def read_wish(
     text: str,
     *,
@@ -369,9 +430,11 @@ def read_wish(
     "later" wishes ("push it back a week", "the week after") count from it, not from today,
     and "same time a week later", "two hours later", "earlier the same day" are read from it.
     """
+    text = _bounds_said_plainly(text)  # "no earlier than eleven": after eleven
     text = _A_MORNING.sub("por la mañana", text)  # "una mañana" is a morning, not tomorrow
     text = _VISITS_COUNTED.sub(" ", text)  # "tengo dos citas": no 2 o'clock
-    when = _PAST.sub(" ", _ONSET.sub(" ", _GREETING.sub(" ", text)))  # no past, no onset
+    when = _SINCE_CLAUSE.sub(" ", _GREETING.sub(" ", text))  # "since I fell on Saturday"
+    when = _PAST.sub(" ", _ONSET.sub(" ", when))  # no past, no onset
     when = _PAST_EVENT.sub(lambda m: m["lead"], when)  # "I fell on Saturday": no wish
     said = read_times(when, language)  # "tues aft" written out
     whole = " ".join(words(text))  # with what was denied: "not this week", "not before Monday"
@@ -442,11 +505,12 @@ def read_wish(
         monday = today + timedelta(days=14 - today.weekday())
         return Wish(replace(pref, asap=False, on_date=None), anyone, monday)
     pref = _without_denied(pref, said)
+    weeks = weeks_moved(whole)  # "2 weeks out": not a denial of weeks
     if visit is not None:
-        moved = _from_visit(pref, folded, visit, visit_time)
+        moved = _from_visit(pref, folded, visit, visit_time, weeks)
         if moved is not None:
             return Wish(moved, anyone)
-    later = later_than_visit(text, visit) if visit is not None else None
+    later = later_than_visit(text, visit, weeks) if visit is not None else None
     if later is not None:  # later than the visit: relative words count from it
         # from that day on (not "as soon as possible", which the search reads as from today)
         pref = replace(pref, asap=False, on_date=None)
@@ -588,7 +652,11 @@ def _visit_day_shift(folded: str, visit: date) -> date | None:
 
 
 def _from_visit(
-    pref: TimePreference, folded: str, visit: date, visit_time: time | None
+    pref: TimePreference,
+    folded: str,
+    visit: date,
+    visit_time: time | None,
+    weeks: int | None = None,
 ) -> TimePreference | None:
     """Wishes about the visit being moved: "same time a week later" (that clock time, 7 days
     on), "two hours later" / "push it back two hours" (about that much later the same day),
@@ -597,7 +665,8 @@ def _from_visit(
     earlier = bool(_EARLIER_WORDS.search(folded))
     shifted = _visit_day_shift(folded, visit)
     if _SAME_TIME.search(folded) and visit_time is not None:
-        day = shifted or (visit + timedelta(days=7) if _WEEK_ON.search(folded) else pref.on_date)
+        weeks = weeks or weeks_moved(folded) or (1 if _WEEK_ON.search(folded) else None)
+        day = shifted or (visit + timedelta(days=7 * weeks) if weeks else pref.on_date)
         window = _around(replace(plain, earliest=visit_time, latest=None))
         return replace(window, on_date=day, weekdays=frozenset() if day else pref.weekdays)
     if shifted is not None:  # "a day later", "same day next week": that day, at any time said
@@ -691,10 +760,33 @@ def _plus_minute(value: time) -> time | None:
     return later.time() if later.date() == date(2000, 1, 3) else None
 
 
+# Minutes said in words after an hour in digits: "3 y media", "las 4 y cuarto", "2 and a half".
+_DIGIT_AND_MINUTES = (
+    (re.compile(r"\b(\d{1,2}) (?:y media|y treinta|and a half|thirty)\b"), r"\1h30"),
+    (re.compile(r"\b(\d{1,2}) (?:y cuarto|y quince|and a quarter|fifteen)\b"), r"\1h15"),
+    (re.compile(r"\b(\d{1,2}) (?:forty five|y cuarenta y cinco)\b"), r"\1h45"),
+)
+# Bounds said the other way round: "no más tarde de las 11", "a más tardar a las 10", "11 at the
+# latest" (before), "no más temprano de las 9", "9 at the earliest" (after); noon as a bound.
+_BOUNDS_REWORDED = (
+    (r"\bno (?:mas tarde|despues) (?:de|que) (las?|la una)\b", r"antes de \1"),
+    (r"\ba (?:mas|lo mas) tardar (?:a )?(las?)\b", r"antes de \1"),
+    (r"\bno (?:mas temprano|antes) (?:de|que) (las?|la una)\b", r"despues de \1"),
+    (r"\b(\d{1,2}(?:h\d{2})?(?: ?(?:am|pm|a m|p m))?) at the latest\b", r"before \1"),
+    (r"\b(\d{1,2}(?:h\d{2})?(?: ?(?:am|pm|a m|p m))?) at the earliest\b", r"after \1"),
+    (r"\b(?:antes del?|antes de las) (?:mediodia|medio dia|las doce del dia)\b", "antes de las 12"),
+    (r"\b(?:before|by) (?:noon|midday|lunch ?time)\b", "before 12"),
+)
+
+
 def _clock_folded(text: str) -> str:
     """Folded text that keeps clock minutes: "2:30" becomes "2h30" (folding drops colons)."""
     folded = " ".join(words(re.sub(r"(\d):(\d{2})", r"\1h\2", text)))
+    for said, meant in _DIGIT_AND_MINUTES:  # "después de las 3 y media": 3h30
+        folded = said.sub(meant, folded)
     folded = _WORD_CLOCK.sub(_digits, folded)
+    for reworded, meant in _BOUNDS_REWORDED:
+        folded = re.sub(reworded, meant, folded)
     for negated, meant in _NEGATED_BOUNDS:  # "not before ten" is from ten on
         folded = re.sub(negated, meant, folded)
     return folded

@@ -162,6 +162,8 @@ def _name_at(words: list[_Word], i: int) -> int:
             break
         if _match(words, i + n, _BIRTH) or _starts_date(words, i + n):
             break
+        if n >= 2 and word.folded in _NUMBER_WORDS - {"o", "oh"}:
+            break  # "habla José Hernández quince de julio ...": the date of birth starts
         n += 1
         if word.stop:
             break
@@ -223,6 +225,25 @@ def _before_ok(words: list[_Word], start: int) -> bool:
     return previous.stop or previous.folded in _GREETINGS | _RELATIVES | _NAME_LABELS
 
 
+_THIRD_PERSON = {"he", "she", "he's", "she's", "hes", "shes", "his", "her", "el", "ella"}
+_POSSESSIVES = {"my", "mi", "our", "nuestro", "nuestra"}
+
+
+def _someone_else_between(words: list[_Word], name: tuple[int, int] | None, at: int) -> bool:
+    """Whether, between the caller's name and a birth date, someone else is spoken of ("... my
+    son, he was born ...", "... for my daughter Sophia, she's nine, born ..."): the date is
+    theirs."""
+    if name is None:
+        return False
+    between = words[name[1] : at]
+    for k, word in enumerate(between):
+        if word.folded in _THIRD_PERSON:
+            return True
+        if word.folded in _RELATIVES and k and between[k - 1].folded in _POSSESSIVES:
+            return True
+    return False
+
+
 def introduction(text: str, language: str = "en") -> Introduction | None:
     """The name and date of birth said in `text` and the request without them (None: none)."""
     words = _words(text)
@@ -243,6 +264,8 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
                 i = name[1]
                 continue
         birth = _match(words, i, _BIRTH) if dob is None else 0
+        if birth and _someone_else_between(words, name, i):
+            birth = 0  # "this is Maria Lopez, my son ... was born 5/9/2015": the son's
         if birth:
             lead = i - 1 if i and words[i - 1].folded in _BEFORE_BIRTH else i
             at = i + birth

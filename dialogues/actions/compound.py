@@ -76,7 +76,9 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _OFFICE = re.compile(
-    r"\b(address|located|location|where (are|is) (you|the)|directions|park|parking|hours|open"
+    r"\b(address|located|location|where (are|is) (you|the)|directions|parking|hours|open"
+    # "where do I park" (not the provider "Emily Park", "Dr. Park", "the Oak Park office")
+    r"|(?<!\boak )(?:(?:to|i|we|you|can|where|should|do|and|or) park)(?! (?:office|center))"
     r"|close|fax|phone number|floor|bus|direccion|donde (estan|queda)|estacionamiento"
     r"|estacionar\w*|estaciono|parqueo|parquear|horario|abren|cierran|abiert[oa]s?|piso"
     r"|street (?:number|address)|what street|which street|suite|building|calle|edificio"
@@ -91,8 +93,8 @@ _DEPARTMENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|con el|con la) (especialista|cardiologo|dermatologo|ortopedista|ginecologo)\w*"
         r"|contrarreferencia)\b")),
     ("prescription_refill", re.compile(
-        r"\b(refill\w*|prescription|meds|medication|medicine|pharmacy|receta|medicina"
-        r"|medicamento|resurtir|farmacia"
+        r"\b(refill\w*|prescription|meds|medication|medicine|pharmacy|recetas?|medicinas?"
+        r"|medicamentos?|resurt\w*|surt\w*|farmacia|renew\w*|renov\w* (la |mi )?receta"
         # "running low on my inhaler", "I ran out of my pills", "se me acabaron las pastillas"
         r"|(running|run|ran|getting) (low|out) (on|of)|almost out of|se me (acab|termin)\w*"
         r"|me (quedan|queda) (pocas|poco|pocos))\b")),
@@ -360,7 +362,12 @@ _MOVES_TOO = re.compile(
     r"|(see|with|have|get) (dr|doctor|nurse|np) \w+ instead"
     r"|mejor con (el|la) (doctor|doctora|dr|dra)"
     r"|(en vez|en lugar) de (mi|la|esa)"
-    r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit))\b"
+    r"|(new|different|another) (time|day|date) for (my|the) (appointment|appt|visit)"
+    r"|(otro|otra|nuevo|nueva|diferente|distint[oa]) (dia|fecha|hora|horario) (para|de|en)"
+    r" (mi|la|su) (cita|consulta)"
+    # "push my appt back", "bump my physical out", "move the visit up", "bring it forward"
+    r"|(push|pushed|bump|bumped|kick|kicked|shift|move|bring|pull)\w* (back |out |up )?(it|my|the"
+    r"|this|that)( \w+){0,2}? (back|out|up|forward|ahead))\b"
     r"|" + _MOVE_SAID.pattern
 )
 # "not booking anything new", "I don't want another appointment", "no quiero sacar otra cita".
@@ -377,10 +384,23 @@ _NOT_BOOKING = re.compile(
 # visit they hold ("come in earlier for my appointment", "do I fast for my physical?").
 _TO_BE_SEEN = re.compile(
     r"\b(come in|get in(?! touch| contact)|be seen|get seen|squeeze me in|fit me in"
-    r"|see (a |the |some |any |your )?"
-    r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner)"
+    r"|see (a |the |some |any |your )?(skin |family |foot |women'?s |kids'? |primary care )?"
+    r"(doctor|doc|dr|provider|physician|dermatologist|someone|somebody|nurse practitioner"
+    r"|specialist|pediatrician|gp|pcp)"
     r"|get (it|this|that|them|me|him|her|my \w+) (in|looked at|checked|seen)"
     r"|(have|get) (\w+ ){1,6}?(looked at|checked out)|take a look at (it|this|my)"
+    # "can I get my daughter Lucia Lopez in?", "can you fit my husband in"
+    r"|(get|fit|squeeze) (me|him|her|them|us|(my|our) (son|daughter|child|kid|boy|girl"
+    r"|baby|wife|husband|mom|mother|dad|father|grandson|granddaughter|partner))( \w+){0,3}? in\b"
+    # "I want it looked at", "need this mole checked"
+    r"|(want|need|like|wanted|needed) (it|this|that|these|them|him|her|my|the)( \w+){0,5}?"
+    r" (looked at|checked|seen|examined)"
+    # a kind of doctor asked for: "do you guys have a skin doctor?", "¿tienen dermatólogo?"
+    r"|(do|does) (you|y'?all|your (office|practice|clinic)|the (office|practice|clinic))"
+    r"( guys| all)? (\w+ )?have (a |an |any )?(\w+ ){0,2}?(doctor|dermatologist|pediatrician"
+    r"|physician|specialist|provider)s?"
+    r"|tienen (un |una |algun |alguna )?(\w+ )?(doctor|doctora|dermatolog[oa]|pediatra"
+    r"|medic[oa]|especialista)s?"
     r"|(need|want|get|book|make) (appointment|appt)s?"
     r"|(someone|somebody|a doctor|the doctor|a dermatologist|dr \w+) (to )?(see|check|look at)"
     r"( (me|him|her|them|it|this|that|my|his)\b|$)"
@@ -392,7 +412,7 @@ _TO_BE_SEEN = re.compile(
 )
 _VISIT_KIND = re.compile(
     r"\b(video|virtual(ly)?|telehealth|telemedicine|tele ?visit|zoom|facetime|videollamada"
-    r"|en linea)\b"
+    r"|videoconsulta|videocita|teleconsulta|telemedicina|en linea)\b"
 )
 _ASKING_FOR = re.compile(
     r"\b(can|could|may|like|want|need|would|looking for|possible|please|quiero|quisiera|necesito"
@@ -434,6 +454,8 @@ def book_or_move(text: str, task: str) -> str:
         return "late"  # "running late, at 5th and 73rd now, be there in 10": no visit asked
     if task == "book" and _NOT_BOOKING.search(folded) and moves(text):
         return "reschedule"
+    if task == "book" and about_the_visit_day(text) and not _NEW_VISIT.search(folded):
+        return "reschedule"  # "can I come in later on the same day": only their visit has it
     return task
 
 
@@ -484,7 +506,8 @@ def task_in(text: str) -> str | None:
             return "cancel"  # "scratch the later appointment" (not "scratch Tuesday": a time)
         # "the one with Dr. Chen"; "that same day but later": only their visit has that day
         names_visit = _VISIT.search(folded) or reference(part).words or about_the_visit_day(part)
-        moved = _MOVE_SAID.search(folded) or (moves(part) and names_visit)
+        said_moved = bool(_MOVE_SAID.search(folded) or _MOVE_ME.search(folded))
+        moved = said_moved or (moves(part) and bool(names_visit))
         if moved:  # not "the doctor changed my dose"
             return "reschedule"
         if _CONFIRM.search(folded) and not _CONFIRM_ASKS.search(folded):
@@ -499,6 +522,17 @@ def task_in(text: str) -> str | None:
     return None
 
 
+# The patient moved, their visit meant: "can you move me to the week after next", "bump me to
+# Friday", "cámbieme al jueves", "páseme para la otra semana".
+_MOVE_ME = re.compile(
+    r"\b(move|moving|switch|push|bump|shift|reschedule|change) me (to|back|out|up|for|into|over"
+    r"|forward|ahead|later|earlier)\b"
+    # "I need to reschedule to next Tuesday": only a visit they have is rescheduled
+    r"|\b(need|want|like|have|got|going|trying|wanted|hoping|wish|can i|could i|would like) to"
+    r" (reschedule|reprogramar)\b|\b(necesito|quiero|quisiera|tengo que|puedo) reprogramar\b"
+    r"|\b(cambieme|cambiame|muevame|mueveme|paseme|pasame|reprogrameme|recorrame|recorreme"
+    r"|atraseme|adelanteme)\b"
+)
 # "¿Me confirma qué día es mi cita?", "can you confirm what time it is": a check, not a yes.
 _CONFIRM_ASKS = re.compile(
     r"\b(confirm\w*|verifi\w*)( me| for me)? (que|cuando|a que hora|what|when|which|the (day"
@@ -522,8 +556,8 @@ def department_request(text: str) -> str | None:
 
 # A refill asked for, not only a medicine named.
 _REFILL = re.compile(
-    r"\b(refill\w*|renew\w*|pharmacy|ran out|run out|running out|resurtir|farmacia|se me acab\w*"
-    r"|surtir)\b"
+    r"\b(refill\w*|renew\w*|pharmacy|ran out|run out|running out|resurt\w*|farmacia|se me acab\w*"
+    r"|surt\w*|renov\w*)\b"
 )
 
 

@@ -16,6 +16,7 @@ from assistant.frontdesk.provider_words import asks_another, names_provider
 from assistant.frontdesk.short_answers import words
 from assistant.identity.introduction import introduction
 from assistant.identity.names import has_full_name
+from assistant.identity.relative import relative_said
 from dialogues.actions.common import language, request_text, text_of
 
 # Only to tell whether a request names a time (the search itself uses the location's zone).
@@ -172,6 +173,9 @@ def someone_said(text: str, language: str) -> tuple[str, str, str] | None:
     who the visit is for with their date of birth ("... my son Lucas Lopez, dob 4/18/2015, ear
     infection, Thursday 3:30"); None otherwise."""
     text = _SPELLED_LETTERS.sub(" ", text)  # "Wren Lopez W R E N": the name said, then spelled
+    relative = relative_said(text, language, utcnow().date())  # "my son <name> ... born <date>"
+    if relative is not None:
+        return relative.name, relative.date_of_birth, relative.rest
     found = _NAME_BEFORE_BIRTH.search(text) or _NAME_THEN_DATE.search(text)
     if found is None:
         return None

@@ -107,7 +107,7 @@ NEW_PATIENT_SLOTS = ("new_patient_name", "new_patient_dob", "new_patient_phone")
 _FORMS = ("identity_form", "confirm_form", "cancel_form", "reschedule_form", "book_form",
           "late_form", "move_or_book_form")  # fmt: skip
 # Actions that answer one part of a compound request and then hand the task to the router.
-_ANSWERED_FIRST = ("action_take_message", "action_office_info")
+_ANSWERED_FIRST = ("action_take_message", "action_office_info", "action_after_emergency")
 REMINDER_RESPONSES = {
     replies.CONFIRMED: "utter_appointment_confirmed",
     replies.ALREADY_CONFIRMED: "utter_appointment_already_confirmed",

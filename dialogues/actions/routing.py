@@ -136,8 +136,10 @@ _DATE_GLUE = frozenset({"de", "del", "el", "la", "of", "the", "y", "and"})
 class ActionAfterEmergency(Action):
     """After the 911 / 988 line: a message the classifier took for an emergency but whose words
     name none ("I waited 2 hours, I want the office manager", "fever of 38, should I bring
-    him in?") still reaches its department or the nurse line. A real emergency (its words) gets
-    nothing more: the caller should be calling 911."""
+    him in?") still reaches its department or the nurse line, and a visit asked for in the same
+    words ("anything soon for a sick visit? my throat is on fire but I'm breathing fine") is
+    then booked as asked. A real emergency (its words) gets nothing more: the caller should be
+    calling 911."""
 
     def name(self) -> str:
         return "action_after_emergency"
@@ -146,15 +148,22 @@ class ActionAfterEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text, uid = text_of(tracker), conversation_uid(tracker)
+        if uid is None or is_emergency(text):
+            return []
         intent = department_request(text) or (CARE_QUESTION if asks_the_nurse(text) else None)
-        if uid is None or is_emergency(text) or intent is None:
+        # the visit asked for, once the 911 line was said (not "should I bring him in?": the
+        # nurse's question)
+        then = [] if intent == CARE_QUESTION else task_follows(tracker)
+        if then and (intent is None or reason_of_a_booking(text)):
+            return then  # its reason is the visit's: no department's message
+        if intent is None:
             return []  # a question for the nurse is not lost either
         reply = take_message_from_dialogue(unit_of_work(), uid, intent)
-        if tracker.get_slot("channel") == "voice":
+        if tracker.get_slot("channel") == "voice" and not then:  # the task goes on otherwise
             dispatcher.utter_message(json_message={"handoff": {"reason": intent}})
         else:
             dispatcher.utter_message(text=reply)
-        return []
+        return then
 
 
 class ActionTakeMessage(Action):
