@@ -484,6 +484,33 @@ _PROVIDER_SAID = re.compile(
 _ONE_OF = re.compile(r"^\W*(?:the \w+ one|la de (?:la |el )?\w+|with \w+( \w+)?)\b")
 
 
+# Words that may stand between a bare "no" and the replacement it turns to ("no, the week
+# after next", "no el jueves", "no, with Dr. Okafor").
+_TURN_LEADS = frozenset(
+    {"the", "el", "la", "los", "las", "on", "en", "a", "at", "with", "w", "con", "for", "por",
+     "para", "de", "del", "make", "it", "its", "that", "this", "esa", "ese", "lo"}
+)  # fmt: skip
+
+
+def _turns_to_a_slot(tail: str) -> bool:
+    """Whether the words after a bare "no" go straight to a replacement. Any other word there
+    is what the "no" negates ("que no sea la doctora Chen", "no puedo el lunes"): a denial,
+    which the denial reader handles, not a take-back."""
+    if _ONE_OF.search(folded_text(tail)) or _PROVIDER_SAID.match(tail.strip(" ,.-")):
+        return True
+    words = folded_text(tail).split()
+    pieces = [p for found in slot_pieces(_clauses(tail)).values() for p in found]
+    for i, word in enumerate(words):
+        rest = " ".join(words[i:])
+        if word[:1].isdigit() or any(rest.startswith(piece) for piece in pieces):
+            return True
+        if _PROVIDER_SAID.match(rest):
+            return True
+        if word not in _TURN_LEADS:
+            return False
+    return False
+
+
 def self_corrected(text: str) -> str:
     """A request without what it takes back: each slot (day, week, hour, provider) named after
     "no" / "scratch that" / "I mean" replaces the one named before it ("move it to next week..
@@ -491,6 +518,8 @@ def self_corrected(text: str) -> str:
     for marker in reversed(list(_SELF_CORRECTS.finditer(text))):
         head, tail = text[: marker.start()], text[marker.end() :]
         if not head.strip() or not tail.strip():
+            continue
+        if marker.group(0).strip(" ,.;:-").lower() == "no" and not _turns_to_a_slot(tail):
             continue
         now, old = slot_pieces(_clauses(tail)), slot_pieces(_clauses(head))
         kept = _clauses(head)

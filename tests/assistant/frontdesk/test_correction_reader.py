@@ -341,3 +341,15 @@ def test_a_question_at_the_read_back_is_no_yes(said):
 @pytest.mark.parametrize("said", ["y", "yes", "sí", "y si"])
 def test_a_bare_yes_is_still_a_yes(said):
     assert strict_yes(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "quiero pasar mi cita con otro doctor que no sea el doctor Okafor el martes",
+        "cambiarla a cualquiera que no sea la enfermera Park por la tarde",
+        "el viernes no puedo, quiero el lunes",
+    ],
+)
+def test_a_no_that_negates_a_verb_takes_nothing_back(said: str) -> None:
+    assert self_corrected(said) == said
