@@ -20,6 +20,7 @@ from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
+from assistant.frontdesk.own_visit import own_visit_task
 from assistant.frontdesk.provider_words import others_named
 from assistant.frontdesk.respelling import respelled
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
@@ -154,6 +155,9 @@ class ActionRouteTask(Action):
             return [flow("done")]
         said = request_without_introduction(tracker)  # not "born 3/3/82"
         intent = confirm_by_words(said, self.requested_intent(tracker, previous))
+        if intent == "book_appointment" and not (books(said) or moves(said)):
+            own = own_visit_task(said)  # "sí voy a ir a mi cita" heard as a booking: confirm
+            intent = TASK_INTENTS[own] if own else intent
         fresh = previous not in (*_FORMS, *_ANSWERED_FIRST, "identity_form")
         if fresh and intent in TASKS and a_message_not_a_task(said):
             return [FollowupAction("action_take_message")]  # the department its words name
@@ -204,7 +208,8 @@ class ActionRouteTask(Action):
         task its words ask for."""
         intent = latest_intent(tracker)
         if previous in _ANSWERED_FIRST and intent not in TASKS:
-            return TASK_INTENTS.get(task_in(request_text(tracker)) or "", intent)
+            said = request_text(tracker)  # "which doctor am I seeing?" heard as care: a check
+            return TASK_INTENTS.get(task_in(said) or own_visit_task(said) or "", intent)
         return intent
 
     def start(
@@ -270,6 +275,10 @@ class ActionRouteTask(Action):
         says_new = request_status(request_text(tracker)) == "new"
         if task == "book" and moving and not verified and not says_new:
             return [flow("identify")]  # a move if they have a visit: who they are first
+        if task == "either" and uid and replies.answers_a_reminder(unit_of_work(), uid):
+            # "can't do that day, anything the week after?" answering the reminder: that visit
+            task = "reschedule"
+            found.append(SlotSet("task", task))
         if task == "either":  # move the visit they have, or a new one? asked (none: a new one)
             has_visit = verified and self.has_upcoming(tracker, uid)
             if has_visit or (not verified and not says_new):
