@@ -121,11 +121,27 @@ _SKIN = {"arm", "arms", "wrist", "wrists", "leg", "legs", "thigh", "thighs", "st
          "skin", "body", "chest", "hip", "hips"}  # fmt: skip
 
 
+# A child (or anyone) who swallowed medicine or a chemical not theirs, or an unknown amount:
+# poisoning ("my son got into my blood pressure pills", "se tragó unas pastillas").
+_POISONING = re.compile(
+    r"\bgot into (my|the|his|her|our|their|some|grandma'?s|grandpa'?s) (\w+ ){0,3}(pills|medicine"
+    r"|medication|meds|tablets|gummies|vitamins|bleach|detergent|pods|cleaner|chemicals)\b"
+    r"|\b(swallowed|ate|drank) (some|a bunch|a handful|a lot|several|all|a few|one of|two of"
+    r"|some of|the)( of)? (my |his |her |the |their )?(\w+ ){0,3}(pills|medicine|medication|meds"
+    r"|tablets|vitamins|gummies|bleach|detergent|pods|cleaner|chemicals|batteries|battery)\b"
+    r"|\b(don'?t|do not|dont) know how (many|much) (he|she|they|she's|he's|was|were|of|pills"
+    r"|took|swallowed|ate|drank)\b"
+    r"|\bse (trago|tomo|comio|bebio) (unas|varias|muchas|las|mis|sus|unos|el|la|un|una) (\w+ ){0,2}"
+    r"(pastillas|pildoras|medicinas|tabletas|cloro|detergente|pilas?|medicamentos?)\b"
+    r"|\bno se cuant(as|os) (se )?(trago|tomo|comio)\b"
+)
+
+
 def is_emergency(text: str) -> bool:
     """Emergency words said (not denied in their own clause: "no trouble breathing or
     swelling, should I stop the antibiotic?" is a question for the nurse)."""
     folded = _folded(text)
-    if hurts_oneself(folded):
+    if hurts_oneself(folded) or _POISONING.search(folded):
         return True
     found = [phrase for phrase in _EMERGENCY if _has(folded, (phrase,))]
     if not found:

@@ -40,10 +40,10 @@ _ASKED = (
     r"|con que doctor|que doctor|cual doctor|donde|cuantas)"
 )
 _ABOUT = re.compile(
-    rf"\b{_ASKED}\b(\s+\S+){{0,8}}?\s+(my|mi|mis|the|la|las|el|next|upcoming|proxima)\s+"
+    rf"\b{_ASKED}\b\S*(\s+\S+){{0,8}}?\s+(my|mi|mis|the|la|las|el|next|upcoming|proxima)\s+"
     rf"(\w+\s+){{0,2}}?{_VISIT}\b"
-    rf"|\b{_VISIT} (do i (still )?have|i have|i've got|ive got|i got|coming up|que tengo"
-    r"|pendientes?)\b"
+    rf"|\b(all (of )?(the|my)|every|which|what|how many|any|cuantas|que|las) {_VISIT} (do i "
+    r"(still )?have|i have|i've got|ive got|i got|coming up|que tengo|pendientes?)\b"
     rf"|\b(tell|remind|give|send|show|list|read|check) me (all |what |which |when )?(of )?"
     rf"(my|the) (\w+ ){{0,2}}?{_VISIT}\b"
 )
@@ -66,11 +66,16 @@ _COMING = re.compile(
     r"|estaremos)( a (ir|venir|estar|asistir|llegar))?( a (mi|la|nuestra) (cita|consulta)"
     r"| ahi| alli| alla| sin falta)\b"
     r"|\bsi (voy|vamos|vengo|asisto|ire|llego)\b"
+    r"|\b(ahi|alli|alla) (estare|estaremos|voy a estar|vamos a estar|llegare|llego)\b"
 )
 # Where the visit is (not where to park): "where is my appointment", "¿dónde es mi cita?".
 _PLACE_OF_VISIT = re.compile(
     rf"\b(where|donde|which office|what office|que oficina|cual oficina) (is|es|will|sera|queda"
     rf"|are)( be)? (my|mi|mis|the|la) (\w+ )?{_VISIT}\b"
+)
+# A question about one's health that names the visit only as a time.
+_ASKS_CARE = re.compile(
+    r"\b(is (that|it|this) (normal|ok|okay|bad|serious|safe)|should i|es normal|debo|pasa algo)\b"
 )
 _NEGATED = re.compile(
     r"\b(no|not|won'?t|wont|can'?t|cant|cannot|never|nunca|unable|doubt|maybe|might|probably"
@@ -86,7 +91,9 @@ def asks_about_own_visit(text: str) -> bool:
     the patient's own visits (not what to bring, insurance, or a care question)."""
     folded = folded_text(text)
     asked = "?" in text or "¿" in text or _QUESTION_LEAD.search(folded) or _ASKING.search(folded)
-    if not asked or is_emergency(text) or question_topic(text) in ("prep", "insurance"):
+    if not asked or is_emergency(text) or _ASKS_CARE.search(folded):
+        return False
+    if question_topic(text) in ("prep", "insurance"):
         return False
     if question_topic(text) == "office" and not _PLACE_OF_VISIT.search(folded):
         return False  # "where do I park for my appointment?": the office's answer
@@ -113,3 +120,15 @@ def own_visit_task(text: str) -> str | None:
     if asks_about_own_visit(text):
         return CHECK
     return None
+
+
+# A confirmation said not to have come ("nobody confirmed anything", "no me han confirmado",
+# "I never got a confirmation"): no confirmation asked for.
+_CONFIRM_DENIED = re.compile(
+    r"\b(no|not|nobody|no one|never|haven'?t|hasn'?t|didn'?t|nadie|nunca|ni)\b(\s+\S+){0,3}?\s+"
+    r"(confirm\w*|confirmo|confirmaron|confirmado|confirmada)\b"
+)
+
+
+def confirmation_denied(text: str) -> bool:
+    return bool(_CONFIRM_DENIED.search(folded_text(text)))

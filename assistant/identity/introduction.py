@@ -87,7 +87,7 @@ _NOT_NAME = REQUEST_WORDS | _GREETINGS | {
     "naci", "nacido", "nacida", "cumpleanos", "mom", "dad", "mother", "father", "son",
     "daughter", "wife", "husband", "madre", "padre", "hijo", "hija", "esposa", "esposo",
     "mama", "papa", "sick", "feeling", "having", "not", "still", "stuck", "on", "at", "out", "y",
-    "name", "nombre",
+    "name", "nombre", "desde",
 }  # fmt: skip
 _NUMBER_WORDS = (
     set(UNITS_EN) | set(TENS_EN) | set(ORDINALS_EN) | set(UNITS_ES) | set(TENS_ES)
@@ -268,6 +268,11 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
         strong = name is not None and dob is None  # "Maria Lopez here, ..."
     if name is None and dob is None:
         name, dob = name_span, dob_span = _name_and_date_after_stop(words, language)
+    if name is not None and name_span is not None and words[name[0]].text[:1].isupper():
+        # "le habla Gustavo Peña desde el celular ...": the name is its capitalised words
+        end = _capitalised_end(words, name)
+        if end is not None and end < name[1]:
+            name, name_span = (name[0], end), (name_span[0], min(name_span[1], end))
     if name is not None and name_span is not None and dob is None and not strong:
         # "I'm Maria Lopez" alone: maybe not a name at all; "habla José Hernández le hablo
         # del teléfono de mi hija ...": the capitalised words opening the message are

@@ -20,7 +20,7 @@ from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
-from assistant.frontdesk.own_visit import own_visit_task
+from assistant.frontdesk.own_visit import confirmation_denied, own_visit_task
 from assistant.frontdesk.provider_words import others_named
 from assistant.frontdesk.respelling import respelled
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
@@ -158,6 +158,9 @@ class ActionRouteTask(Action):
         if intent == "book_appointment" and not (books(said) or moves(said)):
             own = own_visit_task(said)  # "sí voy a ir a mi cita" heard as a booking: confirm
             intent = TASK_INTENTS[own] if own else intent
+        denied = intent == "confirm_appointment" and confirmation_denied(said)
+        if denied and own_visit_task(said) == "check":  # "am I booked? nobody confirmed it"
+            intent = TASK_INTENTS["check"]
         fresh = previous not in (*_FORMS, *_ANSWERED_FIRST, "identity_form")
         if fresh and intent in TASKS and a_message_not_a_task(said):
             return [FollowupAction("action_take_message")]  # the department its words name

@@ -170,6 +170,14 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _DATE_GLUE = frozenset({"de", "del", "el", "la", "of", "the", "y", "and"})
 
 
+# A question asked ("...no chest pain or trouble breathing. keep taking it?", "should I stop
+# it"): when its words name no emergency, the nurse line gets it after the 911 line.
+_ASKS_SOMETHING = re.compile(
+    r"[?¿]|\b(should i|do i|can i|is it|is that|is this|keep taking|stop taking|debo|puedo"
+    r"|sigo tomando|dejo de tomar|es normal)\b"
+)
+
+
 class ActionAfterEmergency(Action):
     """After the 911 / 988 line: a message the classifier took for an emergency but whose words
     name none ("I waited 2 hours, I want the office manager", "fever of 38, should I bring
@@ -183,7 +191,8 @@ class ActionAfterEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text, uid = text_of(tracker), conversation_uid(tracker)
-        intent = department_request(text) or (CARE_QUESTION if asks_the_nurse(text) else None)
+        asks = asks_the_nurse(text) or _ASKS_SOMETHING.search(f" {text} ".lower()) is not None
+        intent = department_request(text) or (CARE_QUESTION if asks else None)
         if uid is None or is_emergency(text) or intent is None:
             return []  # a question for the nurse is not lost either
         reply = take_message_from_dialogue(unit_of_work(), uid, intent)
