@@ -42,6 +42,7 @@ _ASKED = (
 _ABOUT = re.compile(
     rf"\b{_ASKED}\b\S*(\s+\S+){{0,8}}?\s+(my|mi|mis|the|la|las|el|next|upcoming|proxima)\s+"
     rf"(\w+\s+){{0,2}}?{_VISIT}\b"
+    rf"|\b{_ASKED}\b\S*(\s+\S+){{0,6}}?\s+(next time|la proxima vez|la siguiente vez)\b"
     rf"|\b(all (of )?(the|my)|every|which|what|how many|any|cuantas|que|las) {_VISIT} (do i "
     r"(still )?have|i have|i've got|ive got|i got|coming up|que tengo|pendientes?)\b"
     rf"|\b(tell|remind|give|send|show|list|read|check) me (all |what |which |when )?(of )?"
@@ -132,3 +133,21 @@ _CONFIRM_DENIED = re.compile(
 
 def confirmation_denied(text: str) -> bool:
     return bool(_CONFIRM_DENIED.search(folded_text(text)))
+
+
+# A visit mentioned as a time, not asked for: "... or wait until I see the doctor?", "hasta que
+# me vea la doctora", "at my next appointment".
+_LATER_VISIT = re.compile(
+    r"\b(until|till|til|before|when|next time|once|after) (i|we|he|she|they) (get to |go )?(see"
+    r"|sees|come in|am seen|get seen|visit|go in)\b[^.?!,;]*"
+    r"|\bhasta (que|la proxima vez que) (vea|veamos|me vea|lo vea|la vea|vaya|venga)\b[^.?!,;]*"
+    r"|\b(at|in|during|before|until|till) (my|the|his|her|our) next (appointment|appt|visit)\b"
+    r"|\b(en|hasta|antes de) (mi|la|su) (proxima|siguiente) (cita|consulta|visita)\b",
+    re.IGNORECASE,
+)
+
+
+def without_visit_times(text: str) -> str:
+    """The message without a visit named as a time ("... or wait until I see the doctor?",
+    "which doctor do I have next time I come in"): what it asks for, read from the rest."""
+    return _LATER_VISIT.sub(" ", text)

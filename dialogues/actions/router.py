@@ -20,7 +20,11 @@ from assistant.frontdesk import which_visit
 from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
-from assistant.frontdesk.own_visit import confirmation_denied, own_visit_task
+from assistant.frontdesk.own_visit import (
+    confirmation_denied,
+    own_visit_task,
+    without_visit_times,
+)
 from assistant.frontdesk.provider_words import others_named
 from assistant.frontdesk.respelling import respelled
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
@@ -212,7 +216,8 @@ class ActionRouteTask(Action):
         intent = latest_intent(tracker)
         if previous in _ANSWERED_FIRST and intent not in TASKS:
             said = request_text(tracker)  # "which doctor am I seeing?" heard as care: a check
-            return TASK_INTENTS.get(task_in(said) or own_visit_task(said) or "", intent)
+            task = task_in(without_visit_times(said)) or own_visit_task(said)
+            return TASK_INTENTS.get(task or "", intent)
         return intent
 
     def start(

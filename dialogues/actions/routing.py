@@ -17,7 +17,7 @@ from assistant.conversations.messages import CARE_QUESTION, take_message_from_di
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import MONTHS
 from assistant.frontdesk.insurance import answer_insurance
-from assistant.frontdesk.own_visit import own_visit_task
+from assistant.frontdesk.own_visit import own_visit_task, without_visit_times
 from assistant.frontdesk.short_answers import (
     folded_text,
     is_emergency,
@@ -103,16 +103,6 @@ _CLINICAL = re.compile(
 # Departments whose words outweigh the classifier's nurse question (a medicine asked about is
 # a care question: "how often do I take it", "can I take ibuprofen with my meds").
 _NOT_CARE = ("billing_question", "request_medical_records", "complaint", "referral_request")
-# A visit mentioned as a time, not asked for: "... or wait until I see the doctor?", "hasta que
-# me vea la doctora", "at my next appointment".
-_LATER_VISIT = re.compile(
-    r"\b(until|till|til|before|when|next time|once|after) (i|we|he|she|they) (get to |go )?(see"
-    r"|sees|come in|am seen|get seen|visit|go in)\b[^.?!,;]*"
-    r"|\bhasta (que|la proxima vez que) (vea|veamos|me vea|lo vea|la vea|vaya|venga)\b[^.?!,;]*"
-    r"|\b(at|in|during|before|until|till) (my|the|his|her|our) next (appointment|appt|visit)\b"
-    r"|\b(en|hasta|antes de) (mi|la|su) (proxima|siguiente) (cita|consulta|visita)\b",
-    re.IGNORECASE,
-)
 
 
 def mentions_a_later_visit(intent: str | None, text: str) -> bool:
@@ -120,15 +110,15 @@ def mentions_a_later_visit(intent: str | None, text: str) -> bool:
     wait until I see the doctor?"): the nurse's, no booking."""
     if intent != CARE_QUESTION or task_in(text) != "book":
         return False
-    return task_in(_LATER_VISIT.sub(" ", text)) is None
+    return task_in(without_visit_times(text)) is None
 
 
 def about_own_visit(text: str) -> bool:
     """A question about the patient's own visit or word that they are coming to it (a check or
     a confirmation, by the words), with nothing for a department, the nurse or a person in it:
     the router's, whatever the classifier heard."""
-    if task_in(text) is not None or own_visit_task(text) is None:
-        return False
+    if task_in(without_visit_times(text)) is not None or own_visit_task(text) is None:
+        return False  # (not "... next time I come in": no visit asked for)
     return not (department_request(text) or asks_the_nurse(text) or asks_for_person(text))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.frontdesk.own_visit import CHECK, CONFIRM, own_visit_task
+from assistant.frontdesk.own_visit import CHECK, CONFIRM, own_visit_task, without_visit_times
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,19 @@ def test_saying_one_is_coming_is_a_confirmation(said):
 )
 def test_what_is_neither(said):
     assert own_visit_task(said) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        (
+            "should I double the dose or wait until I see the doctor?",
+            "should I double the dose or wait",
+        ),
+        ("¿la sigo tomando o espero hasta que me vea la doctora?", "¿la sigo tomando o espero"),
+        ("which doctor do I have next time I come in", "which doctor do I have"),
+        ("can I come in to see the doctor on Friday", "can I come in to see the doctor on Friday"),
+    ],
+)
+def test_a_visit_named_as_a_time_is_no_request(said, kept):
+    assert " ".join(without_visit_times(said).split()).rstrip(" ?") == kept
