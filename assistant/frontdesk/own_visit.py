@@ -43,6 +43,14 @@ _ABOUT = re.compile(
     rf"\b{_ASKED}\b\S*(\s+\S+){{0,8}}?\s+(my|mi|mis|the|la|las|el|next|upcoming|proxima)\s+"
     rf"(\w+\s+){{0,2}}?{_VISIT}\b"
     rf"|\b{_ASKED}\b\S*(\s+\S+){{0,6}}?\s+(next time|la proxima vez|la siguiente vez)\b"
+    # "when am I scheduled to come in next", "¿cuándo me toca venir?"
+    r"|\b(when|what day|what time|which day|cuando|que dia|a que hora) (am i|i'?m|im|i am|are we"
+    r"|we'?re|do i|should i|me toca|tengo que|debo|estoy) (\w+ )?(scheduled|booked|supposed to"
+    r"|due|expected|coming in|come in|come back|venir|regresar|volver|citad\w*|agendad\w*)\b"
+    # "is my appt with Dr. Chen still happening?", "¿mi cita sigue en pie?"
+    rf"|\b(is|was|are) (my|the|our) (\w+ ){{0,4}}?{_VISIT}\b(\s+\S+){{0,5}}?\s+(still "
+    r"(on|happening|scheduled|booked|going|a go|good)|happening|cancell?ed)\b"
+    rf"|\b(mi|la) {_VISIT}\b(\s+\S+){{0,4}}?\s+(sigue|todavia|aun)\b"
     rf"|\b(all (of )?(the|my)|every|which|what|how many|any|cuantas|que|las) {_VISIT} (do i "
     r"(still )?have|i have|i've got|ive got|i got|coming up|que tengo|pendientes?)\b"
     rf"|\b(tell|remind|give|send|show|list|read|check) me (all |what |which |when )?(of )?"
@@ -151,3 +159,18 @@ def without_visit_times(text: str) -> str:
     """The message without a visit named as a time ("... or wait until I see the doctor?",
     "which doctor do I have next time I come in"): what it asks for, read from the rest."""
     return _LATER_VISIT.sub(" ", text)
+
+
+# A new visit asked for in so many words ("I'd like to book a new appointment", "sacar una
+# cita"): no question about the one they have.
+_BOOKS_A_VISIT = re.compile(
+    r"\b(book|schedule|make|set up|get|need|want|like)\b(\s+\S+){0,3}?\s+(an?|another|new|one"
+    r" more)\s+(\w+\s+)?(appointment|appt|visit|physical|check ?up)\b"
+    r"|\b(agendar|sacar|hacer|pedir|quiero|necesito)(me)? (una|otra|nueva) (\w+ )?(cita|consulta)\b"
+)
+
+
+def checks_rather_than_books(text: str) -> bool:
+    """ "When am I scheduled to come in next?" heard as a booking (its "come in"): a check,
+    unless a new visit is asked for in so many words."""
+    return own_visit_task(text) == CHECK and not _BOOKS_A_VISIT.search(folded_text(text))

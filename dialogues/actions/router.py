@@ -21,6 +21,7 @@ from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
 from assistant.frontdesk.own_visit import (
+    checks_rather_than_books,
     confirmation_denied,
     own_visit_task,
     without_visit_times,
@@ -162,6 +163,8 @@ class ActionRouteTask(Action):
         if intent == "book_appointment" and not (books(said) or moves(said)):
             own = own_visit_task(said)  # "sí voy a ir a mi cita" heard as a booking: confirm
             intent = TASK_INTENTS[own] if own else intent
+        if intent == "book_appointment" and not moves(said) and checks_rather_than_books(said):
+            intent = TASK_INTENTS["check"]  # "when am I scheduled to come in next?"
         denied = intent == "confirm_appointment" and confirmation_denied(said)
         if denied and own_visit_task(said) == "check":  # "am I booked? nobody confirmed it"
             intent = TASK_INTENTS["check"]

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.frontdesk.own_visit import CHECK, CONFIRM, own_visit_task, without_visit_times
+from assistant.frontdesk.own_visit import (
+    CHECK,
+    CONFIRM,
+    checks_rather_than_books,
+    own_visit_task,
+    without_visit_times,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,6 +29,9 @@ from assistant.frontdesk.own_visit import CHECK, CONFIRM, own_visit_task, withou
         "quería saber con quién es mi próxima consulta",
         "oiga me agendaron o no para el control, no me llamaron",
         "estoy anotado para la semana que entra?",
+        "i keep forgetting when i'm supposed to come back in",
+        "is the appt with Dr Okafor still happening? didn't get a text",
+        "¿la consulta de mi hijo todavía está programada?",
     ],
 )
 def test_questions_about_ones_own_visit_are_checks(said):
@@ -79,3 +88,15 @@ def test_what_is_neither(said):
 )
 def test_a_visit_named_as_a_time_is_no_request(said, kept):
     assert " ".join(without_visit_times(said).split()).rstrip(" ?") == kept
+
+
+@pytest.mark.parametrize(
+    ("said", "checks"),
+    [
+        ("trying to remember what day I'm due to come in", True),
+        ("when can I come in?", False),
+        ("I'd like to book another visit, when is my physical due anyway", False),
+    ],
+)
+def test_a_check_heard_as_a_booking(said, checks):
+    assert checks_rather_than_books(said) is checks
