@@ -174,3 +174,17 @@ def checks_rather_than_books(text: str) -> bool:
     """ "When am I scheduled to come in next?" heard as a booking (its "come in"): a check,
     unless a new visit is asked for in so many words."""
     return own_visit_task(text) == CHECK and not _BOOKS_A_VISIT.search(folded_text(text))
+
+
+# The reminded visit turned down or pointed at ("can't do that day", "that time is no good",
+# "ese día no puedo"): a reply to the reminder about that visit.
+_ABOUT_THE_REMINDED = re.compile(
+    r"\b(can'?t|cannot|cant|won'?t|wont|not able to|unable to) (do|make|go|come|be there|work)\b"
+    r"|\b(doesn'?t|does not|won'?t|wont|will not|not going to) work\b|\bno good\b|\bbad for me\b"
+    r"|\b(that|this) (day|date|time|one|slot)\b|\bno (puedo|podre|voy a poder|me queda|me sirve"
+    r"|me conviene)\b|\b(ese|esa|este|esta) (dia|fecha|hora|horario)\b"
+)
+
+
+def about_the_reminded_visit(text: str) -> bool:
+    return bool(_ABOUT_THE_REMINDED.search(folded_text(text)))

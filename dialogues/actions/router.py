@@ -21,6 +21,7 @@ from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.late import minutes_late, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
 from assistant.frontdesk.own_visit import (
+    about_the_reminded_visit,
     checks_rather_than_books,
     confirmation_denied,
     own_visit_task,
@@ -286,7 +287,8 @@ class ActionRouteTask(Action):
         says_new = request_status(request_text(tracker)) == "new"
         if task == "book" and moving and not verified and not says_new:
             return [flow("identify")]  # a move if they have a visit: who they are first
-        if task == "either" and uid and replies.answers_a_reminder(unit_of_work(), uid):
+        reply = task == "either" and about_the_reminded_visit(request_text(tracker))
+        if reply and uid and replies.answers_a_reminder(unit_of_work(), uid):
             # "can't do that day, anything the week after?" answering the reminder: that visit
             task = "reschedule"
             found.append(SlotSet("task", task))

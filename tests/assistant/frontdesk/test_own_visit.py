@@ -9,6 +9,7 @@ import pytest
 from assistant.frontdesk.own_visit import (
     CHECK,
     CONFIRM,
+    about_the_reminded_visit,
     checks_rather_than_books,
     own_visit_task,
     without_visit_times,
@@ -100,3 +101,17 @@ def test_a_visit_named_as_a_time_is_no_request(said, kept):
 )
 def test_a_check_heard_as_a_booking(said, checks):
     assert checks_rather_than_books(said) is checks
+
+
+@pytest.mark.parametrize(
+    ("said", "about_it"),
+    [
+        ("that time won't work for me, anything the Monday after?", True),
+        ("can't make it then, do you have a later week", True),
+        ("esa fecha no me sirve, ¿hay algo la otra semana?", True),
+        ("any openings thursday morning", False),
+        ("¿tienen algo el viernes en la tarde?", False),
+    ],
+)
+def test_a_reply_about_the_reminded_visit(said, about_it):
+    assert about_the_reminded_visit(said) is about_it
