@@ -33,6 +33,7 @@ from assistant.frontdesk.own_visit import (
         "i keep forgetting when i'm supposed to come back in",
         "is the appt with Dr Okafor still happening? didn't get a text",
         "¿la consulta de mi hijo todavía está programada?",
+        "do i have 2 or 3 physio visits left on the books",
     ],
 )
 def test_questions_about_ones_own_visit_are_checks(said):
