@@ -20,7 +20,7 @@ _FILLER = r"(?:still |even |actually |ever |really |already |definitely )*"
 # "¿tengo cita?", "¿me agendaron?", "¿estoy anotada?".
 _EXISTS = re.compile(
     rf"\b(do|did|don'?t|didn'?t) i {_FILLER}(have|get|got) (an? |any |my |the |another )?"
-    rf"(\w+ ){{0,3}}?{_VISIT}\b"
+    rf"(\w+ ){{0,4}}?{_VISIT}\b"
     rf"|\b(am|was) i {_FILLER}(scheduled|booked|signed up|put (in|down)|on (the|your) "
     r"(schedule|books|calendar|list))\b"
     rf"|\bdid (i|you|they|she|he|someone|somebody) {_FILLER}(get me |put me |get |got |)"
