@@ -6,6 +6,7 @@ a reply to the reminder that asks for other times is about the reminded visit.""
 from __future__ import annotations
 
 from dialogues.actions.identity import ValidateIdentityForm
+from dialogues.actions.office import ActionOfficeInfo
 from dialogues.actions.router import ActionRouteTask
 from dialogues.actions.routing import ActionAfterEmergency, ActionTakeMessage
 from tests.factories.dialogues import conversation, run, slots_of, staff_departments, tracker
@@ -107,3 +108,21 @@ def test_a_reminder_reply_asking_for_other_times_moves_that_visit(demo, sqlite_u
     slots = slots_of(events)
     assert slots["task"] == "reschedule" and slots["flow"] == "identify"
     assert all("Chen" not in str(m) for m in messages)
+
+
+def test_a_records_request_heard_as_an_office_question_is_a_records_message(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "please get my chart over to the new cardiologist's office before next month"
+    events, messages = run(ActionOfficeInfo(), tracker(uid, text=said, intent="office_info"))
+    assert _followups(events) == ["action_take_message"] and messages == []
+    run(ActionTakeMessage(), tracker(uid, text=said, intent="office_info"))
+    assert staff_departments(sqlite_url, uid) == ["medical_records"]
+
+
+def test_an_office_question_naming_a_department_is_answered(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "is the billing office open saturdays"
+    events, messages = run(ActionOfficeInfo(), tracker(uid, text=said, intent="office_info"))
+    assert _followups(events) == [] and [m.get("response") for m in messages] == [
+        "utter_office_info"
+    ]
