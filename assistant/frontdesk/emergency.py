@@ -185,6 +185,19 @@ _DENIABLE = frozenset({
 })  # fmt: skip
 
 
+def without_denials(text: str) -> str:
+    """The message without its clauses that list symptoms as absent ("no chest pain or
+    trouble breathing", "sin dolor de pecho"): what is left to look for red flags in."""
+    kept = []
+    for clause in _CLAUSE_BREAK.split(text):
+        words = _folded(clause or "").split()
+        while words and words[0] in _DENIED_SPAN - _DENIALS:
+            words = words[1:]
+        if not (words and words[0] in _DENIALS):
+            kept.append(clause or "")
+    return " ".join(kept)
+
+
 def _denied(clause: str, phrase: str) -> bool:
     """Every time the clause says the phrase (one a patient lists as absent), a denial stands
     before it with only the words of a denial between ("no trouble breathing")."""

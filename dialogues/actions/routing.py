@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import MONTHS
+from assistant.frontdesk.emergency import without_denials
 from assistant.frontdesk.insurance import answer_insurance
 from assistant.frontdesk.own_visit import own_visit_task, without_visit_times
 from assistant.frontdesk.short_answers import (
@@ -24,7 +25,7 @@ from assistant.frontdesk.short_answers import (
     mentions_insurance,
     question_topic,
 )
-from assistant.frontdesk.subject import asks_for_person
+from assistant.frontdesk.subject import asks_for_person, red_flag
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.routing import department_for
 from dialogues.actions.appointments import answers_reminder_with_yes
@@ -181,7 +182,9 @@ class ActionAfterEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text, uid = text_of(tracker), conversation_uid(tracker)
-        asks = asks_the_nurse(text) or _ASKS_SOMETHING.search(f" {text} ".lower()) is not None
+        # a question with no red flag left once the symptoms listed as absent are set aside
+        calm = not red_flag(without_denials(text))
+        asks = asks_the_nurse(text) or (calm and _ASKS_SOMETHING.search(text.lower()) is not None)
         intent = department_request(text) or (CARE_QUESTION if asks else None)
         if uid is None or is_emergency(text) or intent is None:
             return []  # a question for the nurse is not lost either

@@ -126,3 +126,10 @@ def test_an_office_question_naming_a_department_is_answered(demo, sqlite_url):
     assert _followups(events) == [] and [m.get("response") for m in messages] == [
         "utter_office_info"
     ]
+
+
+def test_red_flags_after_the_911_line_add_no_nurse_message(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "my chest feels heavy and my jaw is numb, could I come in sooner than my visit?"
+    _, messages = run(ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency"))
+    assert messages == [] and staff_departments(sqlite_url, uid) == []
