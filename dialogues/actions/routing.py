@@ -182,8 +182,9 @@ class ActionAfterEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text, uid = text_of(tracker), conversation_uid(tracker)
-        # a question with no red flag left once the symptoms listed as absent are set aside
-        calm = not red_flag(without_denials(text))
+        # a question whose only red flags are symptoms listed as absent ("no chest pain or
+        # trouble breathing. keep taking it?"); any other red flag: the 911 line alone
+        calm = red_flag(text) and not red_flag(without_denials(text))
         asks = asks_the_nurse(text) or (calm and _ASKS_SOMETHING.search(text.lower()) is not None)
         intent = department_request(text) or (CARE_QUESTION if asks else None)
         if uid is None or is_emergency(text) or intent is None:

@@ -133,3 +133,10 @@ def test_red_flags_after_the_911_line_add_no_nurse_message(demo, sqlite_url):
     said = "my chest feels heavy and my jaw is numb, could I come in sooner than my visit?"
     _, messages = run(ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency"))
     assert messages == [] and staff_departments(sqlite_url, uid) == []
+
+
+def test_an_emergency_asking_what_to_do_gets_the_911_line_alone(demo, sqlite_url):
+    uid = conversation(sqlite_url, demo.practice_id, demo.english_demo.phone)
+    said = "ate peanuts by mistake and my tongue is getting thick, what should I do"
+    _, messages = run(ActionAfterEmergency(), tracker(uid, text=said, intent="medical_emergency"))
+    assert messages == [] and staff_departments(sqlite_url, uid) == []
