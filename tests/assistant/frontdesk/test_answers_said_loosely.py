@@ -75,6 +75,7 @@ def test_symptoms_listed_as_absent_are_no_emergency(said):
         "no seizure today, he had a seizure an hour ago",
         "my son got into my blood thinner pills, not sure how many",
         "the baby ate some of the dishwasher pods",
+        "sliced my thumb, the bleeding wont stop",
         "mi niña se tragó unas pastillas de la abuela",
     ],
 )
