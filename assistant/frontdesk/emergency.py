@@ -27,7 +27,9 @@ _EMERGENCY = (
     "too much of my medicine", "too much of my medication", "too much of my meds",
     "too much of his medicine", "too much of her medicine", "too many of my pills",
     "too many pills", "too much medicine", "demasiadas pastillas", "demasiada medicina",
-    "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "kill myself", "suicide",
+    "bleeding a lot", "won't stop bleeding", "wont stop bleeding", "bleeding won't stop",
+    "bleeding wont stop", "bleeding will not stop", "can't stop the bleeding",
+    "cant stop the bleeding", "no deja de sangrar", "no para la sangre", "kill myself", "suicide",
     "suicidal", "end my life", "harm myself", "harming myself", "self harm", "want to die",
     "dolor en el pecho", "dolor de pecho", "no puedo respirar", "no respira", "se desmayo",
     "inconsciente", "derrame", "ataque al corazon", "convulsion", "sobredosis",
@@ -125,5 +127,82 @@ _SKIN = {"arm", "arms", "wrist", "wrists", "leg", "legs", "thigh", "thighs", "st
 
 
 def is_emergency(text: str) -> bool:
+    """Emergency words said (not denied in their own clause: "no trouble breathing or
+    swelling, should I stop the antibiotic?" is a question for the nurse)."""
     folded = _folded(without_figures(text))  # not "the bill almost gave me a heart attack"
-    return _has(folded, _EMERGENCY) or hurts_oneself(folded) or poisoning(text)
+    if hurts_oneself(folded) or poisoning(text):
+        return True
+    found = [phrase for phrase in _EMERGENCY if _has(folded, (phrase,))]
+    if not found:
+        return False
+    clauses = [_folded(c) for c in _CLAUSE_BREAK.split(text) if c]
+    for phrase in found:
+        inside = [c for c in clauses if _has(c, (phrase,))]
+        if not inside or any(not _denied(c, phrase) for c in inside):
+            return True  # said across a comma, or said plainly at least once
+    return False
+
+
+# Where a denial ends: punctuation and the words that join another statement.
+_CLAUSE_BREAK = re.compile(
+    r"[.,;:!?¿¡]|\b(?:but|pero|and|y|although|aunque|except|excepto)\b", re.I
+)
+_DENIALS = frozenset({
+    "no", "not", "without", "sin", "never", "nunca", "denies", "dont", "don't", "doesnt",
+    "doesn't", "didnt", "didn't", "isnt", "isn't", "wasnt", "wasn't", "havent", "haven't",
+    "hasnt", "hasn't", "ni", "ningun", "ninguna", "nada",
+})  # fmt: skip
+# Words that may stand between the denial and what it denies ("no real chest pain", "not
+# having any trouble breathing", "no tengo dolor en el pecho", "no chest pain or trouble
+# breathing"); anything else ("I don't know if it's a stroke") keeps the emergency.
+_DENIED_SPAN = frozenset({
+    "any", "real", "having", "have", "had", "getting", "experiencing", "signs", "sign", "of",
+    "symptoms", "or", "nor", "o", "ni", "tengo", "tiene", "tenemos", "hay", "he", "ha", "tenido",
+    "ningun", "ninguna", "more", "the", "a", "i", "im", "i'm", "she", "he's", "she's", "is",
+    "was", "there", "el", "la", "en", "de", "del", "un", "una", "le", "me",
+})  # fmt: skip
+_SPAN_WORDS = _DENIED_SPAN | {w for phrase in _EMERGENCY for w in phrase.split()}
+_EXCLAIMED = frozenset({"oh", "ay", "god", "dios"})  # "oh no, chest pain": no denial
+
+
+# The symptoms a patient lists as absent when asking the nurse ("no fever, no chest pain"); a
+# seizure, a stroke or an overdose denied is still sent to 911.
+_DENIABLE = frozenset({
+    "chest pain", "chest hurts", "pain in my chest", "trouble breathing", "dolor en el pecho",
+    "dolor de pecho", "bleeding a lot", "slurred speech", "face drooping", "coughing up blood",
+    "vomiting blood", "throwing up blood", "tosiendo sangre", "vomitando sangre",
+})  # fmt: skip
+
+
+def without_denials(text: str) -> str:
+    """The message without its clauses that list symptoms as absent ("no chest pain or
+    trouble breathing", "sin dolor de pecho"): what is left to look for red flags in."""
+    kept = []
+    for clause in _CLAUSE_BREAK.split(text):
+        words = _folded(clause or "").split()
+        while words and words[0] in _DENIED_SPAN - _DENIALS:
+            words = words[1:]
+        if not (words and words[0] in _DENIALS):
+            kept.append(clause or "")
+    return " ".join(kept)
+
+
+def _denied(clause: str, phrase: str) -> bool:
+    """Every time the clause says the phrase (one a patient lists as absent), a denial stands
+    before it with only the words of a denial between ("no trouble breathing")."""
+    if phrase not in _DENIABLE:
+        return False
+    said = clause.split()
+    size = len(phrase.split())
+    starts = [i for i in range(len(said)) if " ".join(said[i : i + size]) == phrase]
+    return bool(starts) and all(_denial_before(said, i) for i in starts)
+
+
+def _denial_before(said: list[str], start: int) -> bool:
+    for back in range(start - 1, max(start - 7, -1), -1):
+        word = said[back]
+        if word in _DENIALS:
+            return not (back and said[back - 1] in _EXCLAIMED)
+        if word not in _SPAN_WORDS:
+            return False
+    return False

@@ -48,7 +48,18 @@ WEEKDAYS = (
 
 
 def words(text: str) -> list[str]:
-    return fold(text).split()
+    """The folded words, a stretched yes or no written plainly ("siii", "yesss", "nooo")."""
+    return [_unstretched(word) for word in fold(text).split()]
+
+
+def _squeezed(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _unstretched(word: str) -> str:
+    if not re.search(r"(.)\1", word) or word in _SHORT_ANSWERS:
+        return word
+    return _STRETCHABLE.get(_squeezed(word), word)
 
 
 def yes_no(text: str, intent: str | None = None) -> bool | None:
@@ -346,7 +357,11 @@ _TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "amerihealth")),
     ("prep", ("bring", "prepare", "prep", "fast", "fasting", "eat before", "traer", "llevar",
               "preparar", "ayunas", "ayuno", "comer antes")),
-    ("office", ("parking", "park", "address", "directions", "located", "location", "where are",
+    ("office", ("parking", "park", "parquear", "parqueo", "parqueadero", "parking lot",
+                "garage", "garaje", "valet", "street number", "building number", "what street",
+                "which street", "cross street", "que calle", "cual calle", "zip code",
+                "codigo postal",
+                "address", "directions", "located", "location", "where are",
                 "where is", "hours", "open", "close", "closing", "estacionamiento",
                 "estacionar", "direccion", "donde estan", "donde queda", "horario", "abren",
                 "cierran", "building", "suite", "what floor", "which floor", "which office",
@@ -363,6 +378,12 @@ _MOVE = (
 _LATER = ("later", "after", "push back", "push it back", "pushed back", "move it back", "postpone",
           "mas tarde", "despues", "atrasar", "posponer")  # fmt: skip
 _EARLIER = ("earlier", "sooner", "before", "mas temprano", "antes", "adelantar", "cuanto antes")
+
+
+# Yes and no words, by their letters with no letter doubled ("good" -> "god"): "goood",
+# "siii", "okk" are those words stretched.
+_SHORT_ANSWERS = frozenset(_YES | _NO | _YES_TOO | {"yea", "yeah", "ya", "no", "please"})
+_STRETCHABLE = {_squeezed(w): w for w in sorted(_SHORT_ANSWERS)}
 
 
 def _has(folded: str, phrases: Sequence[str]) -> bool:
@@ -400,6 +421,16 @@ def mentions_insurance(text: str) -> bool:
     return _has(folded_text(text), dict(_TOPICS)["insurance"])
 
 
+_PREPOSITIONS = frozenset({"en", "a", "para", "con", "de", "por", "at", "on", "in", "to", "from"})
+# A question asked in the middle of a sentence (only its topic words make it an office one).
+_ASKING_ANYWHERE = re.compile(
+    r"\b(what'?s|whats|what is|what are|where'?s|wheres|where (is|are|do|can|should)"
+    r"|which (one|floor|building|suite|office|street)|how do (i|we) get|do you (have|take"
+    r"|accept|validate)|is there|are there|donde|cual es|que (numero|piso|calle|edificio)"
+    r"|a que hora)\b"
+)
+
+
 def question_topic(text: str) -> str | None:
     """ "Is there parking?", "what do I need to bring", "¿aceptan mi seguro?": the topic of a
     question asked in the middle of a task (office, insurance, prep), else None."""
@@ -407,7 +438,16 @@ def question_topic(text: str) -> str | None:
     said = folded.split()
     while said[:1] and said[0] in _LEAD_INS:  # "wait do you take ...", "oiga y tengo que ..."
         said = said[1:]
-    asked = "?" in text or "¿" in text or (said[:1] and said[0] in _QUESTION_WORDS)
+    asked = (
+        "?" in text
+        or "¿" in text
+        or (said[:1] and said[0] in _QUESTION_WORDS)
+        # "en qué número de suite están", "at what time do you close"
+        or (len(said) > 1 and said[0] in _PREPOSITIONS and said[1] in _QUESTION_WORDS)
+        # a call's transcript has no question mark: "it's the building on Main Street right
+        # what's the number", "y la dirección cuál es"
+        or bool(_ASKING_ANYWHERE.search(" ".join(said)))
+    )
     if not asked and not _ASKS.search(folded):  # "oh before I pick, do you guys take Cigna"
         return None
     if _PARKING.search(folded_text(text)):  # "where do I park": the verb, not NP Park

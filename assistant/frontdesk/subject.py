@@ -14,9 +14,8 @@ import re
 from typing import Literal
 
 from assistant.frontdesk import alarm
-from assistant.frontdesk.emergency import is_emergency
 from assistant.frontdesk.provider_words import without_providers
-from assistant.frontdesk.short_answers import words, yes_no
+from assistant.frontdesk.short_answers import is_emergency, question_topic, words, yes_no
 
 Expecting = Literal["name", "date", "yes_no", "choice", "free"]
 Change = Literal["emergency", "human", "question"]
@@ -123,6 +122,10 @@ _NOT_MEDICAL = re.compile(
 )
 
 
+# Where emergencies are treated: a question about those is never an office question.
+_EMERGENCY_CARE = re.compile(r"\b(er|e r|hospital|urgencias|urgent care|ambulanc\w*)\b")
+
+
 def red_flag(text: str) -> bool:
     """A word of a medical emergency (not "a family emergency": no one's health)."""
     return bool(_RED_FLAGS.search(_NOT_MEDICAL.sub(" ", _folded(text))))
@@ -195,9 +198,14 @@ def change_of_subject(text: str, intent: str | None, expecting: Expecting) -> Ch
     if intent not in DIGRESSIONS or not text.strip():
         return None
     if intent == EMERGENCY:
-        if red_flag(text) or not (looks_like(text, expecting) or not_medical(text)):
+        if red_flag(text) or is_emergency(text):
             return "emergency"
-        return None
+        if looks_like(text, expecting) or not_medical(text):
+            return None
+        # "oiga y dónde se puede parquear allá" heard as an emergency: no red flag, an office
+        # question, answered in place (the form's repair) and the question asked again
+        office = question_topic(text) is not None and not _EMERGENCY_CARE.search(_folded(text))
+        return None if office else "emergency"
     if intent == HUMAN:
         return "human" if asks_for_person(text) else None
     if is_question(text) and not looks_like(text, expecting):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import MONTHS
 from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
-from assistant.identity.names import REQUEST_WORDS, fold, has_full_name, is_only_a_name
+from assistant.identity.names import REQUEST_WORDS, fold, has_full_name
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ _NOT_NAME = REQUEST_WORDS | _GREETINGS | {
     "naci", "nacido", "nacida", "cumpleanos", "mom", "dad", "mother", "father", "son",
     "daughter", "wife", "husband", "madre", "padre", "hijo", "hija", "esposa", "esposo",
     "mama", "papa", "sick", "feeling", "having", "not", "still", "stuck", "on", "at", "out", "y",
-    "name", "nombre",
+    "name", "nombre", "desde",
 }  # fmt: skip
 _NUMBER_WORDS = (
     set(UNITS_EN) | set(TENS_EN) | set(ORDINALS_EN) | set(UNITS_ES) | set(TENS_ES)
@@ -289,8 +289,21 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
     if name is None and dob is None:
         name, name_span, dob, dob_span = _leading_name(words, language)
         strong = name is not None and dob is None  # "Maria Lopez here, ..."
-    if name is not None and dob is None and not strong and not _capitalised_opening(words, name):
-        name = name_span = None  # "I'm Maria Lopez" alone: maybe not a name at all
+    if name is None and dob is None:
+        name, dob = name_span, dob_span = _name_and_date_after_stop(words, language)
+    if name is not None and name_span is not None and words[name[0]].text[:1].isupper():
+        # "le habla Gustavo Peña desde el celular ...": the name is its capitalised words
+        end = _capitalised_end(words, name)
+        if end is not None and end < name[1]:
+            name, name_span = (name[0], end), (name_span[0], min(name_span[1], end))
+    if name is not None and name_span is not None and dob is None and not strong:
+        # "I'm Maria Lopez" alone: maybe not a name at all; "habla José Hernández le hablo
+        # del teléfono de mi hija ...": the capitalised words opening the message are
+        end = _capitalised_end(words, name)
+        if end is not None and _capitalised_opening(words, (name[0], end)):
+            name, name_span = (name[0], end), (name_span[0], end)
+        else:
+            name = name_span = None
     if name is None and dob is None:
         return None
     return _finish(text, words, name, name_span, dob, dob_span)
@@ -299,15 +312,70 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
 _Span = tuple[int, int]
 
 
+def _capitalised_end(words: list[_Word], name: _Span) -> int | None:
+    """Where the name's capitalised words end (particles between them kept: "Ana de la Cruz");
+    None: fewer than two."""
+    end, last = name[0], None
+    for k in range(name[0], name[1]):
+        if words[k].text[:1].isupper():
+            end = last = k + 1
+        elif words[k].folded not in _PARTICLES:
+            break
+        if words[k].stop:
+            break
+    if last is None or not has_full_name(" ".join(w.text for w in words[name[0] : end])):
+        return None
+    return end
+
+
 def _capitalised_opening(words: list[_Word], name: _Span) -> bool:
     """ "hi it's Maria Lopez I'm running late": a name written with capitals right after the
     opening words (as a call's transcript writes it) is the caller's, without a birth date."""
     said = words[name[0] : name[1]]
-    opening = all(w.folded in _GREETINGS or w.folded in _WEAK_WORDS for w in words[: name[0]])
+    opening = all(w.folded in _OPENING_WORDS for w in words[: name[0]])  # "habla José ..."
     return opening and all(w.text[:1].isupper() for w in said)
 
 
 _WEAK_WORDS = {word for phrase in _WEAK for word in phrase}
+_OPENING_WORDS = _GREETINGS | _WEAK_WORDS | {word for phrase in _STRONG for word in phrase}
+# Capitalised openings that are no one's name ("Happy Monday, ...", "Quick question, ...").
+_NOT_OPENING_NAMES = {
+    "happy", "dear", "quick", "question", "thank", "thanks", "good", "great", "sorry", "hey",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "feliz",
+    "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "doctor", "dr",
+    "doctora", "dra", "nurse", "enfermera", "office", "oficina", "clinic", "clinica", "urgent",
+    "urgente", "important", "importante", "reminder", "recordatorio", "appointment", "cita",
+    "street", "avenue", "road", "suite", "building", "calle", "avenida", "edificio",
+}  # fmt: skip
+
+
+def _name_then_request(words: list[_Word], start: int, here: int) -> bool:
+    """ "Socorro Mercado, quiero confirmar mi cita": a name written with capitals opening the
+    message, closed by a comma or a full stop, then a request."""
+    said, after = words[start:here], words[here:]
+    if not said[-1].stop or any(w.stop for w in said[:-1]) or len(after) < 2:
+        return False
+    capitalised = all(w.text[:1].isupper() and not w.text.isupper() for w in said)
+    if not capitalised or any(w.folded in _NOT_OPENING_NAMES for w in said):
+        return False
+    return any(w.folded in REQUEST_WORDS for w in after)
+
+
+def _name_and_date_after_stop(
+    words: list[_Word], language: str
+) -> tuple[_Span | None, _Span | None]:
+    """ "confirmando cita. Jose Hernandez 15/7/75": a name starting a sentence and a full date
+    of birth right after it, anywhere in the message. (name, date of birth)."""
+    for i in range(1, len(words)):
+        if not words[i - 1].stop:
+            continue
+        size = _name_at(words, i)
+        if not size:
+            continue
+        date_size = _date_at(words, i + size, language)
+        if date_size:
+            return (i, i + size), (i + size, i + size + date_size)
+    return None, None
 
 
 def _leading_name(
@@ -324,19 +392,13 @@ def _leading_name(
         return None, None, None, None
     if words[here].folded in ("here", "aqui"):
         return (start, here), (start, here + 1), None, None
-    said = words[start:here]
-    if said[-1].stop and all(w.text[:1].isupper() for w in said) and _only_a_name(said):
-        return (start, here), (start, here), None, None  # "Ana Ruiz, quiero confirmar mi cita"
     date_size = _date_at(words, here, language)
     if date_size:
         dob = (here, here + date_size)
         return (start, here), (start, here), dob, dob
+    if _name_then_request(words, start, here):
+        return (start, here), (start, here), None, None
     return None, None, None, None
-
-
-def _only_a_name(said: list[_Word]) -> bool:
-    """Written as a name ("Socorro Mercado,"), not a title or a request ("Dr Chen,")."""
-    return is_only_a_name(" ".join(w.text for w in said))
 
 
 def _finish(

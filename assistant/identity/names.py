@@ -15,9 +15,19 @@ _FILLERS = frozenset(
 )  # fmt: skip
 
 
+# Letters that no accent decomposition turns into plain ones (Bjørn, Ødegård, Łukasz, Straße,
+# Đặng, Æsa): written the way a keyboard without them spells them.
+_PLAIN_LETTERS = str.maketrans({
+    "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "đ": "d",
+    "Đ": "D", "ł": "l", "Ł": "L", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
+    "’": "'", "‘": "'", "`": "'", "´": "'",
+})  # fmt: skip
+
+
 def fold(text: str) -> str:
-    """Lower case, accents removed (José -> jose), punctuation turned into spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case, accents removed (José -> jose, Bjørn -> bjorn), punctuation turned into
+    spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9' ]+", " ", plain.replace("-", " "))
 
@@ -28,11 +38,31 @@ def tokens(text: str) -> list[str]:
 
 
 def has_full_name(text: str) -> bool:
-    """At least a first and a last name."""
-    return len(tokens(text)) >= 2
+    """At least a first and a last name (words with letters: "12/12/1968" is no name)."""
+    return len([t for t in tokens(text) if any(c.isalpha() for c in t)]) >= 2
+
+
+# The other way these letters are written without them (Bjørn as "Bjoern", Müller as "Mueller").
+_ALTERNATE_LETTERS = str.maketrans({
+    "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa", "ä": "ae", "Ä": "Ae", "ö": "oe", "Ö": "Oe",
+    "ü": "ue", "Ü": "Ue",
+})  # fmt: skip
+
+
+def _spellings(first_name: str, last_name: str) -> set[tuple[str, str]]:
+    return {
+        (first_name, last_name),
+        (first_name.translate(_ALTERNATE_LETTERS), last_name.translate(_ALTERNATE_LETTERS)),
+    }
 
 
 def matches(said: str, first_name: str, last_name: str) -> bool:
+    """Did the caller say this patient's first and last name (as the record spells it, or
+    with its letters written the other way: "Bjoern" for Bjørn)?"""
+    return any(_matches(said, first, last) for first, last in _spellings(first_name, last_name))
+
+
+def _matches(said: str, first_name: str, last_name: str) -> bool:
     """Did the caller say this patient's first and last name?
 
     The first word of the first name and one word of the last name must be among the words
@@ -44,16 +74,33 @@ def matches(said: str, first_name: str, last_name: str) -> bool:
     firsts, lasts = _first_keys(first_name), _last_keys(last_name)
     if not firsts or not lasts:
         return False
+    if one_name(first_name, last_name):  # "Wirayuda" recorded as first and last name
+        return any(f in units for f in firsts)
     return any(f in units for f in firsts) and any(k in units for k in lasts - firsts)
 
 
+def one_name(first_name: str, last_name: str) -> bool:
+    """A patient with a single name, recorded twice (first and last name the same): saying it
+    once is saying the whole name (the date of birth is still checked)."""
+    return _name_words(first_name) == _name_words(last_name) != []
+
+
 def matches_closely(said: str, first_name: str, last_name: str) -> bool:
+    """`_matches_closely` with either spelling of the record's letters."""
+    return any(
+        _matches_closely(said, first, last) for first, last in _spellings(first_name, last_name)
+    )
+
+
+def _matches_closely(said: str, first_name: str, last_name: str) -> bool:
     """One name as said, the other with a slip of the keyboard or of the ear: one letter
     wrong, missing, extra or two swapped, in a word of 6 letters or more that begins with the
     right letter ("Catherine Dubios"). Short names are not stretched: "Lopes" is not "Lopez",
     "Mario" not "Maria"."""
     units = said_units(said)
     firsts, lasts = _first_keys(first_name), _last_keys(last_name) - _first_keys(first_name)
+    if one_name(first_name, last_name):
+        return any(_close(f, units) for f in firsts)
     if not firsts or not lasts:
         return False
     first_said = any(f in units for f in firsts)

@@ -149,6 +149,17 @@ def confirm_reply_for(uow: UnitOfWork, conversation_uid: str) -> ConfirmResult:
         return result
 
 
+def answers_a_reminder(uow: UnitOfWork, conversation_uid: str) -> bool:
+    """Whether this message is the first answer to a reminder texted to the conversation's
+    number for a visit still to come (nothing is confirmed or disclosed)."""
+    with uow:
+        conversation = sessions.by_uid(uow.session, conversation_uid)
+        if conversation is None or conversation.channel == "voice":
+            return False
+        found = _latest_reminder(uow.session, conversation.phone or "", utcnow())
+        return found is not None and answers_the_reminder(uow.session, conversation, found[1])
+
+
 def prep_for_reply(uow: UnitOfWork, appointment_id: int, language: str) -> str | None:
     """The visit's preparation, for a reminder's answer that asks about it ("yes. do I need to
     fast?"): the reminder that went to this number carried it already."""

@@ -53,6 +53,10 @@ class ValidateIdentityForm(RepairingForm):
             tracker.slots["patient_name"] = name
             checked = self.validate_patient_dob(born, dispatcher, tracker, domain)
             return {"patient_name": name, **checked}
+        if not has_full_name(said) and parse_date_of_birth(said, language(tracker)):
+            # the date of birth said first ("12/12/1968" where the name was asked): kept, and
+            # checked with the name when it is said (the name asked again)
+            return {"patient_name": None, "patient_dob": said}
         if not has_full_name(said):
             first = _first_name_before(tracker)
             if first and len(said.split()) <= 2 and has_full_name(f"{first} {said}"):

@@ -6,14 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import take_message_from_dialogue
 from assistant.frontdesk.service import office_info_for
+from assistant.frontdesk.short_answers import question_topic
 from dialogues.actions.appointments import answers_reminder_with_yes
 from dialogues.actions.common import language, request_text
-from dialogues.actions.compound import task_follows
+from dialogues.actions.compound import department_request, task_follows
 from dialogues.actions.context import (
     conversation_uid,
     latest_intent,
@@ -41,6 +42,12 @@ class ActionOfficeInfo(Action):
     ) -> list[EventType]:
         if answers_reminder_with_yes(dispatcher, tracker):  # "yep, will be there. parking?"
             return []
+        said = request_text(tracker)
+        office_words = question_topic(said) or question_topic(f"{said}?")  # none at all
+        if not tracker.active_loop_name and department_request(said) and not office_words:
+            # "I need my records sent to the new orthopedist's office" heard as an office
+            # question: a message for that department, no office recital
+            return [FollowupAction("action_take_message")]
         uid = conversation_uid(tracker)
         info = office_info_for(
             unit_of_work(),

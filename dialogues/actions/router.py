@@ -21,6 +21,13 @@ from assistant.frontdesk.booking import request_status
 from assistant.frontdesk.corrections import self_corrected
 from assistant.frontdesk.late import minutes_said, todays_appointment_for
 from assistant.frontdesk.move_or_book import MOVE, says_late
+from assistant.frontdesk.own_visit import (
+    about_the_reminded_visit,
+    checks_rather_than_books,
+    confirmation_denied,
+    own_visit_task,
+    without_visit_times,
+)
 from assistant.frontdesk.provider_words import others_named
 from assistant.frontdesk.respelling import respelled
 from assistant.frontdesk.short_answers import direction, is_emergency, replaces_visit
@@ -155,6 +162,14 @@ class ActionRouteTask(Action):
             return [flow("done")]
         said = request_without_introduction(tracker)  # not "born 3/3/82"
         intent = confirm_by_words(said, self.requested_intent(tracker, previous))
+        if intent == "book_appointment" and not (books(said) or moves(said)):
+            own = own_visit_task(said)  # "sí voy a ir a mi cita" heard as a booking: confirm
+            intent = TASK_INTENTS[own] if own else intent
+        if intent == "book_appointment" and not moves(said) and checks_rather_than_books(said):
+            intent = TASK_INTENTS["check"]  # "when am I scheduled to come in next?"
+        denied = intent == "confirm_appointment" and confirmation_denied(said)
+        if denied and own_visit_task(said) == "check":  # "am I booked? nobody confirmed it"
+            intent = TASK_INTENTS["check"]
         fresh = previous not in (*_FORMS, *_ANSWERED_FIRST, "identity_form")
         if fresh and intent in TASKS and a_message_not_a_task(said):
             return [FollowupAction("action_take_message")]  # the department its words name
@@ -211,7 +226,9 @@ class ActionRouteTask(Action):
         task its words ask for."""
         intent = latest_intent(tracker)
         if previous in _ANSWERED_FIRST and intent not in TASKS:
-            return TASK_INTENTS.get(task_in(request_text(tracker)) or "", intent)
+            said = request_text(tracker)  # "which doctor am I seeing?" heard as care: a check
+            task = task_in(without_visit_times(said)) or own_visit_task(said)
+            return TASK_INTENTS.get(task or "", intent)
         return intent
 
     def start(
@@ -279,6 +296,11 @@ class ActionRouteTask(Action):
         says_new = request_status(request_text(tracker)) == "new"
         if task == "book" and moving and not verified and not says_new:
             return [flow("identify")]  # a move if they have a visit: who they are first
+        reply = task == "either" and about_the_reminded_visit(request_text(tracker))
+        if reply and uid and replies.answers_a_reminder(unit_of_work(), uid):
+            # "can't do that day, anything the week after?" answering the reminder: that visit
+            task = "reschedule"
+            found.append(SlotSet("task", task))
         if task == "either":  # move the visit they have, or a new one? asked (none: a new one)
             has_visit = verified and self.has_upcoming(tracker, uid)
             if has_visit or (not verified and not says_new):

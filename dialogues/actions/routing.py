@@ -10,19 +10,22 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.conversations.messages import CARE_QUESTION, take_message_from_dialogue
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import MONTHS
+from assistant.frontdesk.emergency import without_denials
 from assistant.frontdesk.insurance import answer_insurance
+from assistant.frontdesk.own_visit import own_visit_task, without_visit_times
 from assistant.frontdesk.short_answers import (
     folded_text,
     is_emergency,
     mentions_insurance,
     question_topic,
 )
+from assistant.frontdesk.subject import asks_for_person, red_flag
 from assistant.identity.names import REQUEST_WORDS, fold, is_only_a_name
 from assistant.messages import LANGUAGES, lexicon
 from assistant.routing import department_for
@@ -36,6 +39,7 @@ from dialogues.actions.compound import (
     handle_other_parts,
     reason_of_a_booking,
     task_follows,
+    task_in,
     words_ask_for,
 )
 from dialogues.actions.context import conversation_uid, latest_intent, unit_of_work
@@ -87,12 +91,47 @@ def by_words(intent: str | None, text: str) -> str | None:
         return named
     if intent == CARE_QUESTION and named in _NOT_CARE and not asks_the_nurse(text):
         return named
+    if intent == CARE_QUESTION and named == "prescription_refill":
+        folded = folded_text(text)  # "can I get my inhaler refilled?": the refill line
+        asked = _ASKS_REFILL.search(folded) and not _CLINICAL.search(folded)
+        return named if asked and not asks_the_nurse(text) else intent
     return intent
+
+
+# A refill asked for in so many words (a medicine only named is a care question's), and what
+# makes it a question for the nurse all the same ("should I stop it?", "is that normal?").
+_ASKS_REFILL = re.compile(
+    r"\b(refill (my|it|them|the|this|that|these|those|please|for)|refilled"
+    r"|(get|need|want|request|order|send|call in|put in)( in)? (a |an |my |the )?(\w+ )?refill"
+    r"|renew\w* (my|the|it|them|this)|resurt\w*|surtir|(ran|run|running) out|se me acab\w*"
+    r"|new prescription|nueva receta)\b"
+)
+_CLINICAL = re.compile(
+    r"\b(should i|is it (ok|okay|safe|normal)|is that (ok|okay|safe|normal)|side effects?|debo"
+    r"|es normal|efectos)\b"
+)
 
 
 # Departments whose words outweigh the classifier's nurse question (a medicine asked about is
 # a care question: "how often do I take it", "can I take ibuprofen with my meds").
 _NOT_CARE = ("billing_question", "request_medical_records", "complaint", "referral_request")
+
+
+def mentions_a_later_visit(intent: str | None, text: str) -> bool:
+    """A question for the nurse that names a visit only as a time ("should I double my dose or
+    wait until I see the doctor?"): the nurse's, no booking."""
+    if intent != CARE_QUESTION or task_in(text) != "book":
+        return False
+    return task_in(without_visit_times(text)) is None
+
+
+def about_own_visit(text: str) -> bool:
+    """A question about the patient's own visit or word that they are coming to it (a check or
+    a confirmation, by the words), with nothing for a department, the nurse or a person in it:
+    the router's, whatever the classifier heard."""
+    if task_in(without_visit_times(text)) is not None or own_visit_task(text) is None:
+        return False  # (not "... next time I come in": no visit asked for)
+    return not (department_request(text) or asks_the_nurse(text) or asks_for_person(text))
 
 
 def asks_about_insurance(intent: str | None, text: str) -> bool:
@@ -133,6 +172,14 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _DATE_GLUE = frozenset({"de", "del", "el", "la", "of", "the", "y", "and"})
 
 
+# A question asked ("...no chest pain or trouble breathing. keep taking it?", "should I stop
+# it"): when its words name no emergency, the nurse line gets it after the 911 line.
+_ASKS_SOMETHING = re.compile(
+    r"[?¿]|\b(should i|do i|can i|is it|is that|is this|keep taking|stop taking|debo|puedo"
+    r"|sigo tomando|dejo de tomar|es normal)\b"
+)
+
+
 class ActionAfterEmergency(Action):
     """After the 911 / 988 line: a message the classifier took for an emergency but whose words
     name none ("I waited 2 hours, I want the office manager", "fever of 38, should I bring
@@ -150,7 +197,11 @@ class ActionAfterEmergency(Action):
         text, uid = text_of(tracker), conversation_uid(tracker)
         if uid is None or is_emergency(text):
             return []
-        intent = department_request(text) or (CARE_QUESTION if asks_the_nurse(text) else None)
+        # a question whose only red flags are symptoms listed as absent ("no chest pain or
+        # trouble breathing. keep taking it?"); any other red flag: the 911 line alone
+        calm = red_flag(text) and not red_flag(without_denials(text))
+        asks = asks_the_nurse(text) or (calm and _ASKS_SOMETHING.search(text.lower()) is not None)
+        intent = department_request(text) or (CARE_QUESTION if asks else None)
         # the visit asked for, once the 911 line was said (not "should I bring him in?": the
         # nurse's question)
         then = [] if intent == CARE_QUESTION else task_follows(tracker)
@@ -183,8 +234,14 @@ class ActionTakeMessage(Action):
         if answers_reminder_with_yes(dispatcher, tracker):  # "si voy. ¿tengo que ir en ayunas?"
             return []
         text = request_text(tracker)  # "wen is my apt n do i hav to fast": written out
+        if about_own_visit(text):  # "which doctor am I seeing next week?" heard as care
+            return [FollowupAction("action_route_task")]
         intent = by_words(latest_intent(tracker), text)
-        then = [] if asks_only_a_referral(text) else task_follows(tracker)
+        then = (
+            []
+            if asks_only_a_referral(text) or mentions_a_later_visit(intent, text)
+            else (task_follows(tracker))
+        )
         if asks_about_insurance(intent, text):  # "do you take Medicaid?": from the plans
             if not then:
                 answer = answer_insurance(unit_of_work(), uid, language(tracker), text)
