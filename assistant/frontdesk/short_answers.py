@@ -344,6 +344,12 @@ _TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "in network", "in-network", "health plan", "plan de salud", "obamacare",
                    "ambetter", "molina", "oscar health", "kaiser", "anthem", "horizon",
                    "amerihealth")),
+    # the cancellation / no-show policy: "is there a fee if I cancel this late?"
+    ("policy", ("fee", "fees", "charge", "charged", "charges", "penalty", "penalized",
+                "no show", "no-show", "noshow", "no show fee", "cancellation policy",
+                "cancel policy", "late cancel", "late cancellation", "how much notice",
+                "cargo", "cargos", "cobran", "cobrar", "cobrarian", "cobraran", "multa",
+                "penalidad", "politica de cancelacion", "cuanto aviso", "cuanta anticipacion")),
     ("prep", ("bring", "prepare", "prep", "fast", "fasting", "eat before", "traer", "llevar",
               "preparar", "ayunas", "ayuno", "comer antes")),
     ("office", ("parking", "park", "address", "directions", "located", "location", "where are",

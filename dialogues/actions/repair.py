@@ -24,7 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk.corrections import asks_and_corrects, carries_correction, task_meant
 from assistant.frontdesk.insurance import answer_insurance
-from assistant.frontdesk.service import office_info_for
+from assistant.frontdesk.service import cancel_policy_for, office_info_for
 from assistant.frontdesk.short_answers import (
     goes_back,
     is_emergency,
@@ -106,6 +106,8 @@ class RepairingForm(FormValidationAction):
     def switch_to(self, tracker: Tracker, text: str) -> str | None:
         """Another task asked for instead ("actually just cancel it", "start over, I want to
         move my visit, not make a new one"): its name, else None."""
+        if question_topic(text) == "policy":  # "is there a fee if I cancel?": asked, not a task
+            return None
         wanted = task_meant(text, tracker.get_slot("task"))
         return wanted if wanted in self.switches else None
 
@@ -206,6 +208,10 @@ class RepairingForm(FormValidationAction):
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
                 return
+        if topic == "policy":  # the cancellation policy as the practice states it
+            policy = cancel_policy_for(unit_of_work(), uid, language(tracker))
+            dispatcher.utter_message(response="utter_office_info", info=policy)
+            return
         if topic == "prep":
             prep = self.prep(tracker)
             if prep:
