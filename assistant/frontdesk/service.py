@@ -42,8 +42,8 @@ from assistant.frontdesk.office import (
 from assistant.frontdesk.provider_words import FIRST, asks_another, last_mention, turned_down
 from assistant.frontdesk.time_phrases import Wish, read_wish
 from assistant.frontdesk.views import AppointmentView, describe, offered_times
-from assistant.messages import translate
 from assistant.identity.names import tokens
+from assistant.messages import translate
 from assistant.scheduling import operations, waitlist
 from assistant.scheduling.availability import SearchRequest, SlotOption, search
 from assistant.scheduling.clock import zone
