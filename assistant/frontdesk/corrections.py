@@ -20,6 +20,7 @@ new one"). The forms apply them thinly (dialogues/actions/corrections.py and the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.frontdesk.denials import DAY as DAY_WORD
@@ -484,10 +485,12 @@ _PROVIDER_SAID = re.compile(
 _ONE_OF = re.compile(r"^\W*(?:the \w+ one|la de (?:la |el )?\w+|with \w+( \w+)?)\b")
 
 
-def self_corrected(text: str) -> str:
+def self_corrected(text: str, others: Sequence[Callable[[str], list[str]]] = ()) -> str:
     """A request without what it takes back: each slot (day, week, hour, provider) named after
     "no" / "scratch that" / "I mean" replaces the one named before it ("move it to next week..
-    wait no, the week after next": the week after next). Unchanged when nothing is taken back."""
+    wait no, the week after next": the week after next). `others` read more slots (each gives
+    the words of a folded text that name its slot, e.g. the visit type: "a physical.. no sorry
+    a sick visit" is a sick visit). Unchanged when nothing is taken back."""
     for marker in reversed(list(_SELF_CORRECTS.finditer(text))):
         head, tail = text[: marker.start()], text[marker.end() :]
         if not head.strip() or not tail.strip():
@@ -505,6 +508,12 @@ def self_corrected(text: str) -> str:
         ):  # "with Dr. Chen, sorry no, the Okafor one"
             kept = _PROVIDER_SAID.sub(" ", kept)
             dropped = True
+        bare_no = re.fullmatch(r"(?i)no\s+", marker[0]) is not None  # "no fever": denied
+        for named in others:  # "a skin check um no, a new patient visit": the new patient visit
+            if not bare_no and named(_clauses(tail)):
+                for piece in named(kept):
+                    kept = re.sub(rf"\b{re.escape(piece)}\b", " ", kept)
+                    dropped = True
         if dropped:
             return " ".join(f"{kept} , {tail}".split())
     return text
