@@ -185,6 +185,16 @@ class ValidateBookForm(OfferingForm):
         """A verified patient's visit moved or cancelled instead of a new one booked."""
         return super().switch_to(tracker, text) if tracker.get_slot("verified") else None
 
+    def switch_details(self, tracker: Tracker, text: str) -> str:
+        """ "No, I meant move it" after "next week": the move keeps the time wished before
+        (a reply naming a time of its own is that wish, merged with the one before)."""
+        before = tracker.get_slot("request_details")
+        if not before or not said_when(tracker, str(before)):
+            return text
+        if said_when(tracker, text) or names_provider(text):
+            return corrected_wish(text, str(before)) or text
+        return str(before)
+
     def name(self) -> str:
         return "validate_book_form"
 

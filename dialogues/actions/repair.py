@@ -111,6 +111,10 @@ class RepairingForm(FormValidationAction):
         wanted = task_meant(text, tracker.get_slot("task"))
         return wanted if wanted in self.switches else None
 
+    def switch_details(self, tracker: Tracker, text: str) -> str:
+        """What the task switched to starts from: the reply's own words."""
+        return text
+
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -182,7 +186,7 @@ class RepairingForm(FormValidationAction):
         switched = self.switch_to(tracker, text)
         if switched is not None:  # the router starts that task, with what was said
             return {requested: None, "task_stopped": SWITCHED, "task": switched,
-                    "request_details": text}  # fmt: skip
+                    "request_details": self.switch_details(tracker, text)}  # fmt: skip
         if stops(text) and self.can_stop(tracker, requested):
             dispatcher.utter_message(response="utter_nothing_changed")
             return {requested: None, "task_stopped": STOPPED}
