@@ -121,6 +121,19 @@ class Correction:
     value: str | None
 
 
+# "Friday morning is better than the afternoon", "rather than Tuesday", "mejor que el lunes":
+# what follows is turned down.
+_BETTER_THAN = re.compile(
+    r"(?i)\s*\b(?:(?:is|are|would be|works|sounds|seems)\s+)?(?:better|rather|preferable)\s+than\b"
+    r"|\s*\bmejor\s+que\b"
+)
+
+
+def _than_denied(text: str) -> str:
+    """ "Friday morning is better than the afternoon": "Friday morning , not the afternoon"."""
+    return _BETTER_THAN.sub(" , not", text)
+
+
 def _clauses(text: str) -> str:
     """Folded, clause by clause ("no , el martes" is not "no el martes", a denial)."""
     clauses = " , ".join(folded_text(part) for part in re.split(r"[,;.!?¿¡]", text))
@@ -178,7 +191,7 @@ def slot_pieces(text: str) -> dict[str, list[str]]:
 def read_correction(said: str, before: str | None) -> list[Correction]:
     """The time slots a reply changes against the wish said before: per slot, what it denies
     and what it names instead (see the module)."""
-    reading = read_times(_PIVOT.sub(", ", said))
+    reading = read_times(_PIVOT.sub(", ", _than_denied(said)))
     now = slot_pieces(_clauses(reading.kept()))
     old = slot_pieces(_clauses(read_times(before or "").kept()))
     denied = {
@@ -272,7 +285,7 @@ def corrected_wish(said: str, before: str | None) -> str | None:
     stays as one ("mornings are bad for me": not mornings, on the day asked before)."""
     previous_reading = read_times(before or "")
     previous = _clauses(previous_reading.kept())
-    said = _after_that(_STEERING.sub(" ", without_questions(said).lower()), previous)
+    said = _after_that(_STEERING.sub(" ", _than_denied(without_questions(said)).lower()), previous)
     reading = read_times(_PIVOT.sub(", ", said))  # "no mejor en la tarde": "no, mejor ..."
     text = _clauses(reading.kept())
     (now, dropped), old = _pieces(text), slot_pieces(previous)
