@@ -277,7 +277,7 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
     if name is None and dob is None:
         return None
     said = _finish(text, words, name, name_span, dob, dob_span)
-    fixed = name_correction(text) if name is not None else None
+    fixed = name_correction(text, said.name) if name is not None else None
     if fixed is not None and fixed[1] == words[name[1] - 1].end:  # "mario lopez, i mean maria"
         again, _, end = fixed
         start = words[name_span[0]].start if name_span else words[name[0]].start

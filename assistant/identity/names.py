@@ -280,13 +280,16 @@ def corrected_name(said: str) -> str | None:
     return found[0] if found else None
 
 
-def name_correction(said: str) -> tuple[str, int, int] | None:
+def name_correction(said: str, name: str | None = None) -> tuple[str, int, int] | None:
     """(the name corrected, where the taking back starts, where the name said again ends) in
-    `said` (see `corrected_name`)."""
+    `said` (see `corrected_name`); `name`: the name said before it, when known."""
     for marker in reversed(list(_NAME_TAKEN_BACK.finditer(said))):
+        if re.fullmatch(r"(?i)[\s,.;:!\-–—]*no\s+", marker[0]):
+            continue  # a bare "no" denies what follows ("no rush"); "Garcia no, Garza" corrects
         head = re.split(r"[,.;:!?]|\s[-–—]\s", said[: marker.start()])[-1]
         tail = re.split(r"[,.;:!?]", said[marker.end() :])[0]
-        before, now = _plain_name_words(head)[-3:], _plain_name_words(tail)[:3]
+        before = (name or "").split() or _plain_name_words(head)[-3:]
+        now = _plain_name_words(tail)[:3]
         if not before or not now:
             continue
         end = marker.end() + tail.find(now[-1]) + len(now[-1])
@@ -297,8 +300,8 @@ def name_correction(said: str) -> tuple[str, int, int] | None:
             range(len(before)),
             key=lambda i: (edit_distance(fold(before[i]).replace("'", ""), word, 9), -i),
         )
-        name = " ".join([*before[:nearest], now[0], *before[nearest + 1 :]])
-        return name, marker.start(), end
+        again = " ".join([*before[:nearest], now[0], *before[nearest + 1 :]])
+        return again, marker.start(), end
     return None
 
 
