@@ -277,10 +277,12 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
     if name is None and dob is None:
         return None
     said = _finish(text, words, name, name_span, dob, dob_span)
-    fixed = name_correction(text, said.name) if name is not None else None
+    if name is None:
+        return said
+    fixed = name_correction(text, said.name)
     if fixed is not None and fixed[1] == words[name[1] - 1].end:  # "mario lopez, i mean maria"
         again, _, end = fixed
-        start = words[name_span[0]].start if name_span else words[name[0]].start
+        start = words[(name_span or name)[0]].start
         blank = text[:start] + " " * (end - start) + text[end:]  # the name and its correction
         fixed_said = _finish(blank, words, None, None, dob, dob_span)
         return replace(fixed_said, name=again, spans=(*fixed_said.spans, (start, end)))
