@@ -106,8 +106,6 @@ class RepairingForm(FormValidationAction):
     def switch_to(self, tracker: Tracker, text: str) -> str | None:
         """Another task asked for instead ("actually just cancel it", "start over, I want to
         move my visit, not make a new one"): its name, else None."""
-        if question_topic(text) == "policy":  # "is there a fee if I cancel?": asked, not a task
-            return None
         wanted = task_meant(text, tracker.get_slot("task"))
         return wanted if wanted in self.switches else None
 
@@ -183,7 +181,8 @@ class RepairingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_staff_will_help")
             hand_off(dispatcher, tracker, f"asked for a person ({self.form_name()})")
             return {requested: None, "task_stopped": STAFF, "misunderstood": 0}
-        switched = self.switch_to(tracker, text)
+        asks_policy = question_topic(text) == "policy"  # "is there a fee if I cancel?": asked
+        switched = None if asks_policy else self.switch_to(tracker, text)
         if switched is not None:  # the router starts that task, with what was said
             return {requested: None, "task_stopped": SWITCHED, "task": switched,
                     "request_details": self.switch_details(tracker, text)}  # fmt: skip

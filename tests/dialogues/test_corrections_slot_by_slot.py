@@ -164,3 +164,14 @@ def test_a_book_turned_into_a_move_keeps_the_week_wished(maria):
                              request_details="friday , next week", verified=True)  # fmt: skip
     assert slots["task_stopped"] == SWITCHED and slots["task"] == "reschedule"
     assert slots["request_details"] == "friday , next week"
+
+
+def test_a_fee_question_at_the_offers_cancels_nothing(maria):
+    uid, who = maria
+    options = offer_times(uid, who.appointment_id, "friday")
+    said = "before I pick, is there a penalty if I end up cancelling late?"
+    slots, said_back = _form(ValidateRescheduleForm(), uid, who, "reschedule", "slot_choice",
+                             said, time_preference="friday", offered_options=options)  # fmt: skip
+    assert "utter_office_info" in said_back
+    assert slots.get("task_stopped") is None and slots["task"] == "reschedule"
+    assert slots.get("chosen_option") is None
