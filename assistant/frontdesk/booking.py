@@ -36,7 +36,7 @@ from assistant.db.models import (
 )
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
-from assistant.frontdesk.corrections import takes_back
+from assistant.frontdesk.corrections import self_corrected, takes_back
 from assistant.frontdesk.offers import OfferedTime
 from assistant.frontdesk.provider_words import last_mention
 from assistant.frontdesk.service import DONE, TAKEN, UNAVAILABLE, ChangeResult
@@ -451,6 +451,21 @@ def named_type(text: str) -> str | None:
     if "telehealth" in hits and len(hits) == 2 and "follow_up" in hits:
         return "telehealth"  # "a video visit to follow up": the video visit is how
     return hits[0] if len(hits) == 1 else None
+
+
+def visit_words(text: str) -> list[str]:
+    """The words of a folded text that name a visit type or a reason ("physical", "skin
+    check", "sinus"): the slot a request can take back ("a physical.. no sorry a sick
+    visit")."""
+    keys = {k for ks in _TYPE_WORDS.values() for k in ks} | {k for _, ks in _REASONS for k in ks}
+    found = [m[0] for k in keys for m in re.finditer(rf"(?<![\w']){re.escape(k)}\w*", text)]
+    return sorted(set(found), key=len, reverse=True)
+
+
+def request_meant(text: str) -> str:
+    """A booking request without the visit type, reason or time it took back ("can I book a
+    physical.. no sorry a sick visit": a sick visit)."""
+    return self_corrected(text, (visit_words,))
 
 
 def pick_type(text: str, types: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ new one"). The forms apply them thinly (dialogues/actions/corrections.py and the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.frontdesk.denials import DAY as DAY_WORD
@@ -120,6 +121,19 @@ class Correction:
     value: str | None
 
 
+# "Friday morning is better than the afternoon", "rather than Tuesday", "mejor que el lunes":
+# what follows is turned down.
+_BETTER_THAN = re.compile(
+    r"(?i)\s*\b(?:(?:is|are|would be|works|sounds|seems)\s+)?(?:better|rather|preferable)\s+than\b"
+    r"|\s*\bmejor\s+que\b"
+)
+
+
+def _than_denied(text: str) -> str:
+    """ "Friday morning is better than the afternoon": "Friday morning , not the afternoon"."""
+    return _BETTER_THAN.sub(" , not", text)
+
+
 def _clauses(text: str) -> str:
     """Folded, clause by clause ("no , el martes" is not "no el martes", a denial)."""
     clauses = " , ".join(folded_text(part) for part in re.split(r"[,;.!?¿¡]", text))
@@ -177,7 +191,7 @@ def slot_pieces(text: str) -> dict[str, list[str]]:
 def read_correction(said: str, before: str | None) -> list[Correction]:
     """The time slots a reply changes against the wish said before: per slot, what it denies
     and what it names instead (see the module)."""
-    reading = read_times(_PIVOT.sub(", ", said))
+    reading = read_times(_PIVOT.sub(", ", _than_denied(said)))
     now = slot_pieces(_clauses(reading.kept()))
     old = slot_pieces(_clauses(read_times(before or "").kept()))
     denied = {
@@ -271,7 +285,7 @@ def corrected_wish(said: str, before: str | None) -> str | None:
     stays as one ("mornings are bad for me": not mornings, on the day asked before)."""
     previous_reading = read_times(before or "")
     previous = _clauses(previous_reading.kept())
-    said = _after_that(_STEERING.sub(" ", without_questions(said).lower()), previous)
+    said = _after_that(_STEERING.sub(" ", _than_denied(without_questions(said)).lower()), previous)
     reading = read_times(_PIVOT.sub(", ", said))  # "no mejor en la tarde": "no, mejor ..."
     text = _clauses(reading.kept())
     (now, dropped), old = _pieces(text), slot_pieces(previous)
@@ -511,10 +525,12 @@ def _turns_to_a_slot(tail: str) -> bool:
     return False
 
 
-def self_corrected(text: str) -> str:
+def self_corrected(text: str, others: Sequence[Callable[[str], list[str]]] = ()) -> str:
     """A request without what it takes back: each slot (day, week, hour, provider) named after
     "no" / "scratch that" / "I mean" replaces the one named before it ("move it to next week..
-    wait no, the week after next": the week after next). Unchanged when nothing is taken back."""
+    wait no, the week after next": the week after next). `others` read more slots (each gives
+    the words of a folded text that name its slot, e.g. the visit type: "a physical.. no sorry
+    a sick visit" is a sick visit). Unchanged when nothing is taken back."""
     for marker in reversed(list(_SELF_CORRECTS.finditer(text))):
         head, tail = text[: marker.start()], text[marker.end() :]
         if not head.strip() or not tail.strip():
@@ -534,6 +550,12 @@ def self_corrected(text: str) -> str:
         ):  # "with Dr. Chen, sorry no, the Okafor one"
             kept = _PROVIDER_SAID.sub(" ", kept)
             dropped = True
+        bare_no = re.fullmatch(r"(?i)no\s+", marker[0]) is not None  # "no fever": denied
+        for named in others:  # "a skin check um no, a new patient visit": the new patient visit
+            if not bare_no and named(_clauses(tail)):
+                for piece in named(kept):
+                    kept = re.sub(rf"\b{re.escape(piece)}\b", " ", kept)
+                    dropped = True
         if dropped:
             return " ".join(f"{kept} , {tail}".split())
     return text

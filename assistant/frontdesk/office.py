@@ -37,6 +37,20 @@ def office_info(session: Session, practice_id: int, language: str) -> str:
     return " ".join(parts)
 
 
+def cancel_policy(session: Session, practice_id: int, language: str) -> str:
+    """ "Is there a fee if I cancel late?": what the practice's settings say about cancelling
+    (the notice it asks for; a fee only when the settings state one), else that the desk
+    answers it. Nothing invented."""
+    practice = session.get(Practice, practice_id)
+    settings = (practice.settings if practice is not None else None) or {}
+    hours, fee = settings.get("late_cancel_hours"), settings.get("late_cancel_fee")
+    if hours and fee:
+        return translate(language, "frontdesk.cancel_policy_fee", hours=hours, fee=fee)
+    if hours:
+        return translate(language, "frontdesk.cancel_policy", hours=hours)
+    return translate(language, "frontdesk.cancel_policy_unknown")
+
+
 # "Are you open today?", "open now?", "¿están abiertos hoy?": a question about one day.
 _OPEN_QUESTION = re.compile(
     r"\b(open|opened|abiert[oa]s?|abren|abre|atienden|cerrad[oa]s?|closed)\b", re.IGNORECASE

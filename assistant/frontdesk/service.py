@@ -33,11 +33,17 @@ from assistant.db.models import (
 from assistant.db.types import utcnow
 from assistant.frontdesk import summaries
 from assistant.frontdesk.offers import OfferedTime
-from assistant.frontdesk.office import closed_on_answer, office_info, open_on_day_answer
+from assistant.frontdesk.office import (
+    cancel_policy,
+    closed_on_answer,
+    office_info,
+    open_on_day_answer,
+)
 from assistant.frontdesk.provider_words import FIRST, asks_another, last_mention, turned_down
 from assistant.frontdesk.time_phrases import Wish, read_wish
 from assistant.frontdesk.views import AppointmentView, describe, offered_times
 from assistant.identity.names import tokens
+from assistant.messages import translate
 from assistant.scheduling import operations, waitlist
 from assistant.scheduling.availability import SearchRequest, SlotOption, search
 from assistant.scheduling.clock import zone
@@ -685,6 +691,15 @@ def note_summary(uow: UnitOfWork, conversation_uid: str, summary: str) -> None:
         if conversation is not None:
             conversation.summary = summary
             uow.commit()
+
+
+def cancel_policy_for(uow: UnitOfWork, conversation_uid: str | None, language: str) -> str:
+    """The practice's cancellation policy as its settings state it (no patient data)."""
+    with uow:
+        conversation = sessions.by_uid(uow.session, conversation_uid) if conversation_uid else None
+        if conversation is None:
+            return translate(language, "frontdesk.cancel_policy_unknown")
+        return cancel_policy(uow.session, conversation.practice_id, language)
 
 
 def office_info_for(

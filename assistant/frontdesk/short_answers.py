@@ -452,10 +452,36 @@ def question_topic(text: str) -> str | None:
         return None
     if _PARKING.search(folded_text(text)):  # "where do I park": the verb, not NP Park
         return "office"
+    if _asks_policy(folded):
+        return "policy"
     for topic, keys in _TOPICS:
         if _has(folded, keys):
             return topic
     return None
+
+
+# The cancellation / no-show policy: a fee with a cancellation, a late one or a visit missed
+# ("is there a fee if I cancel this late?", "¿cobran si uno falta?"), or the policy named; not a
+# bill ("a charge on my statement" is billing's).
+_POLICY = ("no show", "no-show", "noshow", "cancellation policy", "cancel policy",
+           "late cancel", "how much notice", "cuanto aviso", "cuanta anticipacion",
+           "politica de cancelacion")  # fmt: skip
+_FEE = ("fee", "fees", "charge", "charged", "charges", "penalty", "penalized", "cargo",
+        "cargos", "cobran", "cobrar", "cobrarian", "cobraran", "cobra", "multa",
+        "penalidad")  # fmt: skip
+_CANCEL_LATE = re.compile(
+    r"\b(cancel\w*|late|last minute|miss|missed|skip|resched\w*|notice|tarde"
+    r"|call(?:ing)? (?:it )?off"
+    r"|falt\w*|no (?:llego|llegar|voy|vengo|venir|asisto|asistir)|perder|pierdo|anul\w*"
+    r"|(?:don'?t|do not|not|never|can'?t|cannot) (?:show|come|make it))\b"
+)
+_BILL = re.compile(r"\b(bill|billed|billing|statement|copay|co pay|invoice|factura|cuenta)\b")
+
+
+def _asks_policy(folded: str) -> bool:
+    if _BILL.search(folded):
+        return False
+    return _has(folded, _POLICY) or (_has(folded, _FEE) and bool(_CANCEL_LATE.search(folded)))
 
 
 # A question said inside a longer reply on a call (no question mark in a transcript).

@@ -17,7 +17,12 @@ from dataclasses import dataclass, replace
 from assistant.datetimes import parse_date_of_birth
 from assistant.datetimes.dob import MONTHS
 from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
-from assistant.identity.names import REQUEST_WORDS, fold, has_full_name
+from assistant.identity.names import (
+    REQUEST_WORDS,
+    fold,
+    has_full_name,
+    name_correction,
+)
 
 
 @dataclass(frozen=True)
@@ -306,7 +311,17 @@ def introduction(text: str, language: str = "en") -> Introduction | None:
             name = name_span = None
     if name is None and dob is None:
         return None
-    return _finish(text, words, name, name_span, dob, dob_span)
+    said = _finish(text, words, name, name_span, dob, dob_span)
+    if name is None:
+        return said
+    fixed = name_correction(text, said.name)
+    if fixed is not None and fixed[1] == words[name[1] - 1].end:  # "mario lopez, i mean maria"
+        again, _, end = fixed
+        start = words[(name_span or name)[0]].start
+        blank = text[:start] + " " * (end - start) + text[end:]  # the name and its correction
+        fixed_said = _finish(blank, words, None, None, dob, dob_span)
+        return replace(fixed_said, name=again, spans=(*fixed_said.spans, (start, end)))
+    return said
 
 
 _Span = tuple[int, int]

@@ -293,3 +293,85 @@ def renamed(before: str, said: str) -> str | None:
         return " ".join(found)
     first = before.split()[:1]
     return " ".join([*first, found[0]]) if first else None
+
+
+# Where a name said takes itself back: "Mario Lopez, I mean Maria", "it's Ana— sorry, Anna
+# Kowalski", "Garcia no, Garza", "Ibarra, perdón, es Ybarra".
+_NAME_TAKEN_BACK = re.compile(
+    r"(?i)(?:[\s,.;:!\-–—]+)(?:(?:no|nope|sorry|oops|wait|actually|i mean|i meant|perd[oó]n"
+    r"|quise decir|digo|mejor dicho|it'?s|its|es|that'?s|thats)\b[\s,.;:!\-–—]*)*"
+    r"(?:no|sorry|oops|i mean|i meant|perd[oó]n|quise decir|digo|mejor dicho)\b"
+    r"(?:[\s,.;:!\-–—]+(?:no|sorry|wait|actually|it'?s|its|es|i mean|i meant)\b)*[\s,.;:!\-–—]*"
+)
+
+
+def _plain_name_words(text: str) -> list[str]:
+    """The words of a clause that can be a name's (2 letters or more, no request word)."""
+    found = []
+    for word in _SPELLING_HINT.split(text, maxsplit=1)[0].split():
+        name = fold(word).strip(" '")
+        if not name or len(name) < 2 or not name.replace("'", "").replace(" ", "").isalpha():
+            continue
+        if set(name.split()) & (_FILLERS | REQUEST_WORDS | _RESPELLING_WORDS):
+            continue
+        found.append(word.strip(" .,;:!?-–—"))
+    return found
+
+
+def corrected_name(said: str) -> str | None:
+    """A name that takes itself back, corrected: "Mario Lopez, I mean Maria" (Maria Lopez),
+    "Garcia no, Garza", "it's Ana— sorry, Anna Kowalski" (Anna Kowalski). One word said again
+    replaces the word of the name it is closest to; two or more the whole name. None: no name
+    taken back."""
+    found = name_correction(said)
+    return found[0] if found else None
+
+
+def name_correction(said: str, name: str | None = None) -> tuple[str, int, int] | None:
+    """(the name corrected, where the taking back starts, where the name said again ends) in
+    `said` (see `corrected_name`); `name`: the name said before it, when known."""
+    for marker in reversed(list(_NAME_TAKEN_BACK.finditer(said))):
+        if re.fullmatch(r"(?i)[\s,.;:!\-–—]*no\s+", marker[0]):
+            continue  # a bare "no" denies what follows ("no rush"); "Garcia no, Garza" corrects
+        head = re.split(r"[,.;:!?]|\s[-–—]\s", said[: marker.start()])[-1]
+        tail = re.split(r"[,.;:!?]", said[marker.end() :])[0]
+        before = (name or "").split() or _plain_name_words(head)[-3:]
+        now = _plain_name_words(tail)[:3]
+        if not before or not now:
+            continue
+        end = marker.end() + tail.find(now[-1]) + len(now[-1])
+        if len(now) >= 2:
+            return " ".join(now), marker.start(), end
+        word = fold(now[0]).replace("'", "")
+        nearest = min(
+            range(len(before)),
+            key=lambda i: (edit_distance(fold(before[i]).replace("'", ""), word, 9), -i),
+        )
+        again = " ".join([*before[:nearest], now[0], *before[nearest + 1 :]])
+        return again, marker.start(), end
+    return None
+
+
+_OPENING_WRAPPER = re.compile(
+    r"(?i)^\W*(?:(?:hi|hello|hola|yes|yeah|si|ok|okay|um|uh)\W+)*"
+    r"(?:(?:my name is|my name's|name is|this is|it'?s|its|it is|i'?m|i am|me llamo|soy"
+    r"|mi nombre es)\s+)?"
+)
+
+
+def name_opening(said: str) -> str | None:
+    """The full name a reply opens with before it says something else ("it's Maria Lopez and
+    scratch that, Friday morning": Maria Lopez); None: it opens with no name."""
+    opening = _OPENING_WRAPPER.sub("", said)
+    words: list[str] = []
+    for word in opening.split():
+        plain = fold(word).strip(" '")
+        if not plain.replace("'", "").replace(" ", "").isalpha() or plain in REQUEST_WORDS:
+            break
+        if plain in _FILLERS | _RESPELLING_WORDS or plain in ("scratch", "wait", "no"):
+            break
+        words.append(word.strip(" .,;:!?-–—"))
+        if word.rstrip()[-1:] in ",.;:!?" or len(words) == 4:
+            break
+    name = " ".join(words)
+    return name if 2 <= len(words) <= 4 and has_full_name(name) else None

@@ -79,6 +79,7 @@ def request_slots(tracker: Tracker, text: str, verified: bool) -> dict:
     uid = conversation_uid(tracker)
     if not text or uid is None or not verified:
         return {}
+    text = booking.request_meant(text)  # "a physical.. no sorry a sick visit": a sick visit
     found: dict[str, Any] = {}
     if booking.reason_category(text) != "other" and not tracker.get_slot("visit_reason"):
         found["visit_reason"] = text
@@ -184,6 +185,16 @@ class ValidateBookForm(OfferingForm):
         """A verified patient's visit moved or cancelled instead of a new one booked."""
         return super().switch_to(tracker, text) if tracker.get_slot("verified") else None
 
+    def switch_details(self, tracker: Tracker, text: str) -> str:
+        """ "No, I meant move it" after "next week": the move keeps the time wished before
+        (a reply naming a time of its own is that wish, merged with the one before)."""
+        before = tracker.get_slot("request_details")
+        if not before or not said_when(tracker, str(before)):
+            return text
+        if said_when(tracker, text) or names_provider(text):
+            return corrected_wish(text, str(before)) or text
+        return str(before)
+
     def name(self) -> str:
         return "validate_book_form"
 
@@ -265,7 +276,7 @@ class ValidateBookForm(OfferingForm):
         """Once who is booking is known: the reason, the type and when, from the request's own
         words (validated as answers), so that they are not asked. A new patient's visit is the
         first visit (a sick visit for symptoms)."""
-        said = str(tracker.get_slot("request_details") or "")
+        said = booking.request_meant(str(tracker.get_slot("request_details") or ""))
         found: dict[str, Any] = {}
         if said and booking.reason_category(said) != "other":  # new or found in the records
             found["visit_reason"] = booking.reason_category(said)
@@ -314,7 +325,7 @@ class ValidateBookForm(OfferingForm):
             dispatcher.utter_message(response="utter_cannot_book_here")
             hand_off(dispatcher, tracker, "booking: no type bookable by the assistant")
             return {"book_type_choice": str(value), **_TO_STAFF}
-        text = str(value or "")
+        text = booking.request_meant(str(value or ""))  # "a physical, no wait, a sick visit"
         chosen = booking.pick_type(text, listed)
         wish = self._wish_in(tracker, text)
         if wish:  # "next week, mornings", "no, better in the afternoon": kept, not lost

@@ -18,8 +18,18 @@ from assistant.datetimes.dob import MONTHS, corrected_date_of_birth
 from assistant.datetimes.numbers import ORDINALS_EN, TENS_EN, TENS_ES, UNITS_EN, UNITS_ES
 from assistant.frontdesk.booking import name_and_birth
 from assistant.frontdesk.corrections import request_corrected
+from assistant.frontdesk.denials import read_times
+from assistant.frontdesk.provider_words import names_provider
 from assistant.identity import service
-from assistant.identity.names import fold, has_full_name, is_one_name, names_instead, renamed
+from assistant.identity.names import (
+    corrected_name,
+    fold,
+    has_full_name,
+    is_one_name,
+    name_opening,
+    names_instead,
+    renamed,
+)
 from assistant.messages import translate
 from dialogues.actions.common import language
 from dialogues.actions.context import conversation_uid, unit_of_work
@@ -48,8 +58,12 @@ class ValidateIdentityForm(RepairingForm):
         if changed is not None:
             return changed
         both = name_and_birth(said, language(tracker))
+        fixed = corrected_name(said)  # "Mario Lopez, I mean Maria": Maria Lopez
+        if fixed is not None and both is None and has_full_name(fixed):
+            said = value = fixed
         if both is not None:  # "Grace Hope, 3/17/99": the date of birth is the next answer
             name, born = both
+            name = fixed if fixed is not None and has_full_name(fixed) else name
             tracker.slots["patient_name"] = name
             checked = self.validate_patient_dob(born, dispatcher, tracker, domain)
             return {"patient_name": name, **checked}
@@ -134,7 +148,10 @@ def _request_changed(
     if changed is None:
         return None
     dispatcher.utter_message(text=translate(language(tracker), "frontdesk.request_corrected"))
-    return {"patient_name": None, "request_details": changed}
+    name = name_opening(said)  # "it's Maria Lopez, and scratch that, Friday morning"
+    if name is not None and (read_times(name).words or names_provider(name)):
+        name = None  # "Friday afternoon instead": no name
+    return {"patient_name": name, "request_details": changed}
 
 
 _WITH_DETAILS = ("reschedule", "book", "either")

@@ -24,7 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from assistant.frontdesk.corrections import asks_and_corrects, carries_correction, task_meant
 from assistant.frontdesk.insurance import answer_insurance
-from assistant.frontdesk.service import office_info_for
+from assistant.frontdesk.service import cancel_policy_for, office_info_for
 from assistant.frontdesk.short_answers import (
     goes_back,
     is_emergency,
@@ -109,6 +109,10 @@ class RepairingForm(FormValidationAction):
         wanted = task_meant(text, tracker.get_slot("task"))
         return wanted if wanted in self.switches else None
 
+    def switch_details(self, tracker: Tracker, text: str) -> str:
+        """What the task switched to starts from: the reply's own words."""
+        return text
+
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -177,10 +181,11 @@ class RepairingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_staff_will_help")
             hand_off(dispatcher, tracker, f"asked for a person ({self.form_name()})")
             return {requested: None, "task_stopped": STAFF, "misunderstood": 0}
-        switched = self.switch_to(tracker, text)
+        asks_policy = question_topic(text) == "policy"  # "is there a fee if I cancel?": asked
+        switched = None if asks_policy else self.switch_to(tracker, text)
         if switched is not None:  # the router starts that task, with what was said
             return {requested: None, "task_stopped": SWITCHED, "task": switched,
-                    "request_details": text}  # fmt: skip
+                    "request_details": self.switch_details(tracker, text)}  # fmt: skip
         if stops(text) and self.can_stop(tracker, requested):
             dispatcher.utter_message(response="utter_nothing_changed")
             return {requested: None, "task_stopped": STOPPED}
@@ -206,6 +211,10 @@ class RepairingForm(FormValidationAction):
             if info:
                 dispatcher.utter_message(response="utter_office_info", info=info)
                 return
+        if topic == "policy":  # the cancellation policy as the practice states it
+            policy = cancel_policy_for(unit_of_work(), uid, language(tracker))
+            dispatcher.utter_message(response="utter_office_info", info=policy)
+            return
         if topic == "prep":
             prep = self.prep(tracker)
             if prep:

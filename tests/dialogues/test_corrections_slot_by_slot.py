@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.cancel import ValidateCancelForm
 from dialogues.actions.repair import SWITCHED
 from dialogues.actions.reschedule import ValidateRescheduleForm
@@ -139,3 +140,38 @@ def test_a_parking_question_at_the_read_back_commits_nothing(maria):
                              chosen_option=options[0])  # fmt: skip
     assert slots.get("reschedule_confirm") is None  # asked again, not a yes
     assert "utter_office_info" in said_back
+
+
+@pytest.mark.parametrize(
+    ("said", "language"),
+    [
+        ("hang on, do you charge anything if I cancel at the last minute", "en"),
+        ("oiga, ¿me cobran algo por cancelar tan tarde?", "es"),
+    ],
+)
+def test_a_fee_question_at_a_read_back_is_answered_from_the_policy(maria, said, language):
+    uid, who = maria
+    slots, said_back = _form(ValidateCancelForm(), uid, who, "cancel", "cancel_confirm", said,
+                             language)  # fmt: skip
+    assert "utter_office_info" in said_back  # the practice's notice, then asked again
+    assert slots.get("cancel_confirm") is None and slots.get("task_stopped") is None
+
+
+def test_a_book_turned_into_a_move_keeps_the_week_wished(maria):
+    uid, who = maria
+    slots, said_back = _form(ValidateBookForm(), uid, who, "book", "book_type_choice",
+                             "oh sorry, I meant reschedule the one I have",
+                             request_details="friday , next week", verified=True)  # fmt: skip
+    assert slots["task_stopped"] == SWITCHED and slots["task"] == "reschedule"
+    assert slots["request_details"] == "friday , next week"
+
+
+def test_a_fee_question_at_the_offers_cancels_nothing(maria):
+    uid, who = maria
+    options = offer_times(uid, who.appointment_id, "friday")
+    said = "before I pick, is there a penalty if I end up cancelling late?"
+    slots, said_back = _form(ValidateRescheduleForm(), uid, who, "reschedule", "slot_choice",
+                             said, time_preference="friday", offered_options=options)  # fmt: skip
+    assert "utter_office_info" in said_back
+    assert slots.get("task_stopped") is None and slots["task"] == "reschedule"
+    assert slots.get("chosen_option") is None

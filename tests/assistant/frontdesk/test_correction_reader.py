@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timezone
 import pytest
 
 from assistant.datetimes.dob import corrected_date_of_birth
+from assistant.frontdesk import booking
 from assistant.frontdesk.booking import named_provider
 from assistant.frontdesk.corrections import (
     DAY,
@@ -353,3 +354,29 @@ def test_a_bare_yes_is_still_a_yes(said):
 )
 def test_a_no_that_negates_a_verb_takes_nothing_back(said: str) -> None:
     assert self_corrected(said) == said
+
+
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [
+        ("a checkup... wait no, sorry, my son has an earache, friday?", "sick_visit"),
+        ("I'd like a follow-up, um no actually a video visit", "telehealth"),
+        ("quiero un chequeo, no perdón, una cita porque tengo fiebre", "sick_visit"),
+        ("a sick visit scratch that, just my annual physical", "annual_physical"),
+    ],
+)
+def test_a_visit_type_taken_back_in_the_request(said, code):
+    assert booking.named_type(booking.request_meant(said)) == code
+
+
+def test_a_reason_denied_is_no_type_taken_back():
+    """ "No cough" denies a symptom; the physical asked for stays."""
+    assert booking.named_type(booking.request_meant("a physical please, no cough")) == (
+        "annual_physical"
+    )
+
+
+def test_better_than_turns_the_other_down():
+    wish = corrected_wish("the morning would be better than the afternoon", "friday afternoon")
+    assert wish is not None and "morning" in wish and "friday" in wish
+    assert "afternoon" not in wish.replace("not the afternoon", "")

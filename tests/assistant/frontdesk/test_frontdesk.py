@@ -12,7 +12,7 @@ from assistant.conversations import sessions
 from assistant.db.models import Appointment, AuditEvent, Conversation
 from assistant.demo.seed import seed_demo
 from assistant.frontdesk import service
-from assistant.frontdesk.short_answers import choose, wants_more, yes_no
+from assistant.frontdesk.short_answers import choose, question_topic, wants_more, yes_no
 from assistant.identity.service import verify_for
 from assistant.unit_of_work import UnitOfWork
 
@@ -216,6 +216,26 @@ def test_waitlist(demo, sqlite_url, maria_uid):
 def test_office_info(demo, sqlite_url, maria_uid):
     info = service.office_info_for(UnitOfWork(sqlite_url), maria_uid, "es")
     assert "de lunes a viernes" in info and demo.english_demo.location_name in info
+
+
+def test_the_cancellation_policy_is_the_practices_own(demo, sqlite_url, maria_uid):
+    """The notice the practice's settings ask for; no fee said when the settings state none."""
+    said = service.cancel_policy_for(UnitOfWork(sqlite_url), maria_uid, "en")
+    assert "24 hours" in said and "$" not in said
+    assert "24 horas" in service.cancel_policy_for(UnitOfWork(sqlite_url), maria_uid, "es")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hold on, do you guys charge me if I call off this close to the visit?",
+        "what happens if I miss it, is there a penalty",
+        "¿hay algún cargo si no llego a la cita?",
+        "cuanto aviso necesitan para cancelar",
+    ],
+)
+def test_a_fee_question_is_about_the_cancellation_policy(text):
+    assert question_topic(text) == "policy"
 
 
 @pytest.mark.parametrize(
