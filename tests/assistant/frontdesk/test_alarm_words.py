@@ -40,6 +40,8 @@ def test_a_non_medical_alarm_with_a_request_is_a_false_alarm(said):
         "my dad is acting strange today",  # nothing explains the classifier's alarm
         "my car died on the way and my mom is acting strange, I need to move her visit",
         "se descompuso el carro y mi esposo está actuando raro, quiero cambiar la cita",
+        "my car got hit this morning and my shoulder hurts, I need to move my visit",
+        "el carro se estrelló y me duele la espalda, tengo que cancelar",
     ],
 )
 def test_a_red_flag_said_with_a_non_medical_alarm_stays_an_emergency(said):
