@@ -187,12 +187,18 @@ def without_denials(text: str) -> str:
     return " ".join(kept)
 
 
+# A symptom said to be gone was there: recent chest pain is still a 911 call.
+_HAD_IT = frozenset({"anymore", "more", "ya", "longer"})
+
+
 def _denied(clause: str, phrase: str) -> bool:
     """Every time the clause says the phrase (one a patient lists as absent), a denial stands
     before it with only the words of a denial between ("no trouble breathing")."""
     if phrase not in _DENIABLE:
         return False
     said = clause.split()
+    if _HAD_IT & set(said):  # "no chest pain anymore", "ya no tengo dolor de pecho": it was there
+        return False
     size = len(phrase.split())
     starts = [i for i in range(len(said)) if " ".join(said[i : i + size]) == phrase]
     return bool(starts) and all(_denial_before(said, i) for i in starts)

@@ -77,6 +77,8 @@ def test_symptoms_listed_as_absent_are_no_emergency(said):
         "the baby ate some of the dishwasher pods",
         "sliced my thumb, the bleeding wont stop",
         "mi niña se tragó unas pastillas de la abuela",
+        "the chest pain is gone now, I don't have it anymore, but should I still come in",
+        "ya no tengo el dolor de pecho de anoche",
     ],
 )
 def test_emergencies_stay_emergencies(said):
