@@ -14,7 +14,7 @@ Wednesday next week; "actually the afternoon" after "Thursday morning" is Thursd
 `read_correction` gives which slots a reply corrects (what is denied, what replaces it);
 `corrected_wish` the merged time wish the search runs on; `task_meant` the task a reply turns
 to ("never mind, just confirm it", "no la cancele, muévamela", "I want to MOVE it, not make a
-new one"). The forms apply them thinly (dialogues/actions/corrections.py and the forms).
+new one"). The forms apply them thinly (dialogues/actions/repair.py and each form).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistant.db.models import Appointment
+from assistant.frontdesk.corrections import corrected_wish, provider_kept
 from assistant.unit_of_work import UnitOfWork
 from dialogues.actions.cancel import ValidateCancelForm
-from dialogues.actions.corrections import corrected_wish, provider_kept
 from dialogues.actions.reschedule import ValidateRescheduleForm
 from dialogues.actions.router import ActionRouteTask
 from tests.factories.dialogues import (

@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from assistant.datetimes.dob import corrected_date_of_birth
+from assistant.frontdesk.corrections import corrected_wish, provider_kept, request_corrected
 from assistant.frontdesk.provider_words import last_mention
 from assistant.frontdesk.short_answers import choose
 from assistant.frontdesk.time_phrases import read_wish, same_day_as_visit
 from assistant.identity.names import renamed
 from dialogues.actions.compound import moves
-from dialogues.actions.corrections import corrected_wish, provider_kept, request_corrected
 
 NOW = datetime(2027, 4, 7, 16, 0, tzinfo=timezone.utc)  # a Wednesday, noon in New York
 ZONE = "America/New_York"
