@@ -5,10 +5,12 @@ next; nothing is changed without a read-back."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from assistant.demo.seed import TIME_ZONE
 from dialogues.actions.book import ValidateBookForm
 from dialogues.actions.cancel import ValidateCancelForm
 from dialogues.actions.repair import SWITCHED
@@ -114,7 +116,11 @@ def test_go_back_with_a_correction_searches_it(maria, before, said, weekday):
     fresh = slots["offered_options"]
     assert "utter_choice_unclear" not in said_back
     assert fresh and all(_day(o).weekday() == weekday for o in fresh)
-    assert _day(fresh[0]) > _day(options[0])  # the week after the one offered
+    # the calendar week after this one, whatever today's weekday ("wednesday" alone may
+    # already be next week's)
+    today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+    next_monday = today + timedelta(days=7 - today.weekday())
+    assert next_monday <= _day(fresh[0]) < next_monday + timedelta(days=7)
     assert slots.get("chosen_option") is None
 
 
